@@ -1,0 +1,129 @@
+# pullkern build.
+#
+#   make            kernel ELF and the hybrid BIOS/UEFI ISO
+#   make run        build, boot QEMU -smp 64, print the report, exit
+#   make test       every test (host unit tests, then QEMU integration)
+#   make debug      QEMU waiting for gdb, and the gdb command line to use
+#   make deps       install missing Debian packages (as root) or print the line
+#   make clean
+#
+# Everything built goes to build/.  Portable sources (lib/ and the parsers
+# and locks in kernel/) are compiled twice: freestanding into the kernel and
+# hosted into build/host/libportable.a for the host tests.
+
+BUILD := build
+KERNEL := $(BUILD)/pullkern.elf
+ISO := $(BUILD)/pullkern.iso
+
+CC := gcc
+LD := ld
+HOST_CC := gcc
+
+# Kernel compile flags, one per line with the reason.
+KCFLAGS := -std=gnu11
+KCFLAGS += -O2 -g
+KCFLAGS += -Wall -Wextra -Werror
+# No hosted library, no builtin assumptions about memcpy and friends.
+KCFLAGS += -ffreestanding -fno-builtin
+# Stack protector needs a runtime we do not have.
+KCFLAGS += -fno-stack-protector
+# The kernel runs at its link address, identity mapped below 2 GiB.
+KCFLAGS += -fno-pic -fno-pie -mcmodel=small
+# Interrupts push onto the current stack: no red zone below %rsp.
+KCFLAGS += -mno-red-zone
+# No SSE/x87 state in the kernel: we never save it on interrupts.
+KCFLAGS += -mgeneral-regs-only -mno-mmx -mno-sse -mno-sse2
+# Frame pointers give the exception handler a usable backtrace.
+KCFLAGS += -fno-omit-frame-pointer
+# Separate sections let the linker script place and check them.
+KCFLAGS += -ffunction-sections -fdata-sections
+# One include root: "arch/x86_64/cpu.h", "kernel/printk.h", "lib/format.h".
+KCFLAGS += -I.
+KCFLAGS += -MMD -MP
+
+KASFLAGS := -I. -MMD -MP -g -Wa,--noexecstack
+
+# Link flags: our script, no libc, 4 KiB alignment in the file.
+KLDFLAGS := -nostdlib -static -T linker.ld -z max-page-size=0x1000 --gc-sections
+
+# Host flags for portable code and host tests.
+HCFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -I. -Itests/host
+HCFLAGS += -DPULLKERN_HOST -MMD -MP
+
+# Kernel sources: every .c and .S below these directories.
+KDIRS := boot arch/x86_64 drivers/apic drivers/console kernel lib
+KSRCS := $(foreach d,$(KDIRS),$(wildcard $(d)/*.c $(d)/*.S))
+KOBJS := $(patsubst %,$(BUILD)/k/%.o,$(KSRCS))
+
+# Portable sources, also linked into host tests.  Files that exist only.
+PORTABLE := lib/format.c lib/json.c kernel/cmdline.c kernel/acpi.c \
+	kernel/multiboot2.c drivers/console/fbcon.c drivers/console/font8x16.c
+PORTABLE := $(wildcard $(PORTABLE))
+HOBJS := $(patsubst %,$(BUILD)/host/%.o,$(PORTABLE) tests/host/host_support.c)
+HLIB := $(BUILD)/host/libportable.a
+
+HOST_TESTS_SRC := $(wildcard tests/host/test_*.c)
+HOST_TESTS := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(HOST_TESTS_SRC))
+
+.PHONY: all kernel iso run test host-tests qemu-tests debug deps clean
+
+all: $(ISO)
+
+kernel: $(KERNEL)
+
+$(BUILD)/k/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -c $< -o $@
+
+$(BUILD)/k/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(KASFLAGS) -c $< -o $@
+
+$(KERNEL): $(KOBJS) linker.ld
+	$(LD) $(KLDFLAGS) -o $@ $(KOBJS)
+	@grub-file --is-x86-multiboot2 $@ || \
+		{ echo "error: $@ is not a valid multiboot2 kernel"; exit 1; }
+
+$(ISO): $(KERNEL) boot/grub.cfg
+	@rm -rf $(BUILD)/iso && mkdir -p $(BUILD)/iso/boot/grub
+	cp $(KERNEL) $(BUILD)/iso/boot/pullkern.elf
+	cp boot/grub.cfg $(BUILD)/iso/boot/grub/grub.cfg
+	grub-mkrescue -o $@ $(BUILD)/iso 2>$(BUILD)/grub-mkrescue.log || \
+		{ cat $(BUILD)/grub-mkrescue.log; exit 1; }
+
+$(BUILD)/host/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HCFLAGS) -c $< -o $@
+
+$(HLIB): $(HOBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/host/test_%: tests/host/test_%.c $(HLIB)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HCFLAGS) -o $@ $< $(HLIB) -lcmocka -lpthread
+
+host-tests: deps $(HOST_TESTS)
+	@tests/run-host-tests.sh $(HOST_TESTS)
+
+qemu-tests: deps $(ISO)
+	@tests/qemu/run.sh
+
+run: deps $(ISO)
+	./run-qemu.sh
+
+test: deps
+	@$(MAKE) --no-print-directory $(ISO) $(HOST_TESTS)
+	@tests/run-all.sh $(HOST_TESTS)
+
+debug: deps $(ISO)
+	@echo "gdb: gdb $(KERNEL) -ex 'target remote :1234'"
+	QEMU_EXTRA="-s -S $(QEMU_EXTRA)" ./run-qemu.sh --smp 4 --timeout 0
+
+deps:
+	@tools/deps.sh
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,96 @@
+/*
+ * idt: the interrupt descriptor table, shared by all CPUs.
+ *
+ * One table, built once by the BSP before any AP starts and before
+ * interrupts are enabled, then loaded by every CPU.  All gates are 64-bit
+ * interrupt gates (IF cleared on entry).  NMI, double fault and machine
+ * check switch to their IST stacks: they can arrive with a bad %rsp.
+ *
+ * The handler table is written only at boot (idt_set_handler before the
+ * vector can fire) and only read afterwards; the IPI or the LAPIC setup
+ * that makes a vector live comes after, so no ordering beyond program
+ * order on the CPU that installs it is needed.
+ */
+#include "arch/x86_64/idt.h"
+#include "arch/x86_64/percpu.h"
+#include "arch/x86_64/trap.h"
+#include "drivers/apic/lapic.h"
+#include "kernel/printk.h"
+
+struct idt_gate {
+	uint16_t offset_lo;
+	uint16_t selector;
+	uint8_t ist;
+	uint8_t type_attr;
+	uint16_t offset_mid;
+	uint32_t offset_hi;
+	uint32_t reserved;
+} __attribute__((packed));
+
+struct idt_ptr {
+	uint16_t limit;
+	uint64_t base;
+} __attribute__((packed));
+
+extern const uint64_t isr_stub_table[256];
+
+static struct idt_gate idt[256] __attribute__((aligned(16)));
+static irq_handler_fn irq_handlers[256];
+static uint64_t unexpected_vectors;
+
+static void idt_set_gate(int vec, uint64_t addr, uint8_t ist)
+{
+	struct idt_gate *g = &idt[vec];
+
+	g->offset_lo = addr & 0xffff;
+	g->selector = GDT_KERNEL_CODE;
+	g->ist = ist;
+	g->type_attr = 0x8e;	/* present, DPL0, 64-bit interrupt gate */
+	g->offset_mid = (addr >> 16) & 0xffff;
+	g->offset_hi = addr >> 32;
+	g->reserved = 0;
+}
+
+void idt_init(void)
+{
+	for (int v = 0; v < 256; v++)
+		idt_set_gate(v, isr_stub_table[v], 0);
+	idt[2].ist = IST_NMI;
+	idt[8].ist = IST_DOUBLE_FAULT;
+	idt[18].ist = IST_MACHINE_CHECK;
+}
+
+void idt_load(void)
+{
+	struct idt_ptr ptr = { sizeof(idt) - 1, (uint64_t)idt };
+
+	__asm__ volatile("lidt %0" : : "m"(ptr));
+}
+
+void idt_set_handler(uint8_t vector, irq_handler_fn fn)
+{
+	irq_handlers[vector] = fn;
+}
+
+void interrupt_dispatch(struct trap_frame *f)
+{
+	irq_handler_fn fn;
+
+	if (f->vector < 32) {
+		trap_exception(f);
+		return;
+	}
+	__atomic_fetch_add(&this_cpu()->irqs, 1, __ATOMIC_RELAXED);
+	fn = irq_handlers[f->vector];
+	if (fn) {
+		fn(f);
+		return;
+	}
+	/* The PIC is masked; its spurious IRQ7/15 need no EOI. */
+	if (f->vector >= VEC_PIC_BASE && f->vector < VEC_PIC_BASE + 16)
+		return;
+	if (__atomic_fetch_add(&unexpected_vectors, 1, __ATOMIC_RELAXED) < 8)
+		kprintf("cpu %u: unexpected interrupt vector %lu\n",
+			this_cpu_id(), (unsigned long)f->vector);
+	lapic_eoi();
+}

@@ -1,0 +1,84 @@
+/*
+ * paging: extending the boot identity map above 4 GiB.
+ *
+ * entry32.S maps [0, 4 GiB) with 2 MiB pages through boot_pml4[0] ->
+ * boot_pdpt[0..3].  Firmware may still place a framebuffer or an ACPI
+ * table higher.  paging_map_mmio() adds 2 MiB identity mappings for such a
+ * range, uncached (PCD|PWT), allocating page-table pages as needed.  We
+ * only add mappings, never change or remove one, so no TLB shootdown is
+ * needed: a CPU that has not seen the new entry yet takes no stale
+ * translation, and the lock orders concurrent extenders.
+ */
+#include "arch/x86_64/paging.h"
+#include "kernel/page_alloc.h"
+#include "kernel/printk.h"
+#include "kernel/spinlock.h"
+
+#define PTE_P		(1ull << 0)
+#define PTE_RW		(1ull << 1)
+#define PTE_PWT		(1ull << 3)
+#define PTE_PCD		(1ull << 4)
+#define PTE_PS		(1ull << 7)
+#define PTE_ADDR	0x000ffffffffff000ull
+#define LARGE_PAGE	(2ull << 20)
+#define PHYS_LIMIT	(1ull << 46)	/* stay well inside 48-bit canonical space */
+
+static struct spinlock map_lock = SPINLOCK_INIT;
+
+static uint64_t *next_table(uint64_t *table, unsigned idx)
+{
+	uint64_t *sub;
+
+	if (table[idx] & PTE_P)
+		return (uint64_t *)(table[idx] & PTE_ADDR);
+	sub = page_alloc_pages(1);
+	if (!sub)
+		return NULL;
+	table[idx] = (uint64_t)sub | PTE_P | PTE_RW;
+	return sub;
+}
+
+static bool map_large(uint64_t addr)
+{
+	uint64_t *pdpt = next_table(boot_pml4, (addr >> 39) & 511);
+	uint64_t *pd;
+	unsigned idx = (addr >> 21) & 511;
+
+	if (!pdpt)
+		return false;
+	pd = next_table(pdpt, (addr >> 30) & 511);
+	if (!pd)
+		return false;
+	if (!(pd[idx] & PTE_P))
+		pd[idx] = addr | PTE_P | PTE_RW | PTE_PS | PTE_PCD | PTE_PWT;
+	return true;
+}
+
+void *paging_map_mmio(uint64_t phys, uint64_t len)
+{
+	unsigned long flags;
+	uint64_t start, end;
+	bool ok = true;
+
+	if (!len || phys >= PHYS_LIMIT || len > PHYS_LIMIT - phys) {
+		kprintf("paging: cannot map %#lx+%#lx: outside the supported physical range\n",
+			(unsigned long)phys, (unsigned long)len);
+		return NULL;
+	}
+	if (phys + len <= PAGE_LIMIT)
+		return (void *)phys;	/* already in the boot identity map */
+	start = phys & ~(LARGE_PAGE - 1);
+	end = (phys + len + LARGE_PAGE - 1) & ~(LARGE_PAGE - 1);
+	if (start < PAGE_LIMIT)
+		start = PAGE_LIMIT;
+	flags = spin_lock_irqsave(&map_lock);
+	for (uint64_t a = start; a < end && ok; a += LARGE_PAGE)
+		ok = map_large(a);
+	spin_unlock_irqrestore(&map_lock, flags);
+	if (!ok) {
+		kprintf("paging: out of memory mapping %#lx+%#lx\n",
+			(unsigned long)phys, (unsigned long)len);
+		return NULL;
+	}
+	return (void *)phys;
+}

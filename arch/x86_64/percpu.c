@@ -1,0 +1,91 @@
+/*
+ * percpu: per-CPU GDT, TSS and GS base.
+ *
+ * Every CPU has its own GDT because every CPU has its own TSS, and a TSS
+ * descriptor is marked busy when loaded: two CPUs cannot share one.  The
+ * TSS holds the IST stacks for double fault, NMI and machine check, which
+ * must run on a known-good stack even when the interrupted stack is not.
+ *
+ * percpu_init_cpu() runs on the CPU it initialises, early, with interrupts
+ * off.  The BSP calls it from kmain on the boot stack; an AP calls it first
+ * thing in ap_main.  The IST stacks come from the page allocator; a failure
+ * there is fatal (we cannot take an NMI safely without them).
+ */
+#include <stddef.h>
+
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/idt.h"
+#include "arch/x86_64/percpu.h"
+#include "kernel/page_alloc.h"
+#include "kernel/panic.h"
+#include "lib/string.h"
+
+struct percpu percpu_area[MAX_CPUS];
+
+struct gdt_ptr {
+	uint16_t limit;
+	uint64_t base;
+} __attribute__((packed));
+
+static void gdt_set_tss(uint64_t *gdt, const struct tss *tss)
+{
+	uint64_t base = (uint64_t)tss;
+	uint64_t limit = sizeof(*tss) - 1;
+
+	/* 16-byte system descriptor, type 9 = available 64-bit TSS, present. */
+	gdt[GDT_TSS / 8] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
+			   (0x89ull << 40) | (((limit >> 16) & 0xf) << 48) |
+			   (((base >> 24) & 0xff) << 56);
+	gdt[GDT_TSS / 8 + 1] = base >> 32;
+}
+
+static void gdt_load(struct percpu *pc)
+{
+	struct gdt_ptr ptr = {
+		.limit = sizeof(pc->gdt) - 1,
+		.base = (uint64_t)pc->gdt,
+	};
+
+	__asm__ volatile("lgdt %0\n\t"
+			 "pushq %1\n\t"
+			 "leaq 1f(%%rip), %%rax\n\t"
+			 "pushq %%rax\n\t"
+			 "lretq\n"
+			 "1:\n\t"
+			 "movw %w2, %%ds\n\t"
+			 "movw %w2, %%es\n\t"
+			 "movw %w2, %%ss\n\t"
+			 : : "m"(ptr), "i"((uint64_t)GDT_KERNEL_CODE),
+			   "r"(GDT_KERNEL_DATA)
+			 : "rax", "memory");
+	__asm__ volatile("ltr %w0" : : "r"(GDT_TSS));
+}
+
+static void tss_alloc_ist(struct tss *tss, uint32_t cpu)
+{
+	for (int i = 1; i <= IST_COUNT; i++) {
+		void *stack = page_alloc_pages(IST_STACK_SIZE / PAGE_SIZE);
+
+		if (!stack)
+			panic("cpu %u: no memory for IST stack %d", cpu, i);
+		tss->ist[i - 1] = (uint64_t)stack + IST_STACK_SIZE;
+	}
+	tss->iomap_base = sizeof(*tss);	/* no I/O permission bitmap */
+}
+
+void percpu_init_cpu(uint32_t cpu)
+{
+	struct percpu *pc = &percpu_area[cpu];
+
+	pc->self = pc;
+	pc->cpu = cpu;
+	pc->gdt[0] = 0;
+	pc->gdt[GDT_KERNEL_CODE / 8] = 0x00af9a000000ffffull;
+	pc->gdt[GDT_KERNEL_DATA / 8] = 0x00cf92000000ffffull;
+	memset(&pc->tss, 0, sizeof(pc->tss));
+	tss_alloc_ist(&pc->tss, cpu);
+	gdt_set_tss(pc->gdt, &pc->tss);
+	gdt_load(pc);
+	wrmsr(MSR_GS_BASE, (uint64_t)pc);
+	idt_load();
+}

@@ -1,0 +1,81 @@
+/*
+ * platform: CPU feature detection and the way out of a run.
+ *
+ * The exit path: when we run under QEMU (CPUID hypervisor bit and the
+ * fw_cfg signature "QEMU" at I/O port 0x510/0x511, QEMU docs/specs/fw_cfg),
+ * we write the result to the isa-debug-exit port 0xf4: 0x10 for pass, 0x11
+ * for fail, which QEMU turns into exit status (v << 1) | 1, i.e. 33 or 35.
+ * If the device is absent the write is ignored and the caller halts.  On
+ * real hardware we never write to port 0xf4: who knows what lives there.
+ */
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/io.h"
+#include "arch/x86_64/platform.h"
+#include "lib/string.h"
+
+#define FW_CFG_PORT_SEL		0x510
+#define FW_CFG_PORT_DATA	0x511
+#define FW_CFG_SIGNATURE	0x0000
+#define DEBUG_EXIT_PORT		0xf4
+#define DEBUG_EXIT_PASS		0x10
+#define DEBUG_EXIT_FAIL		0x11
+
+struct cpu_features cpu_features;
+
+static void vendor_string(char out[13], uint32_t b, uint32_t c, uint32_t d)
+{
+	memcpy(out, &b, 4);
+	memcpy(out + 4, &c, 4);
+	memcpy(out + 8, &d, 4);
+	out[12] = '\0';
+}
+
+static bool fw_cfg_is_qemu(void)
+{
+	char sig[4];
+
+	outw(FW_CFG_PORT_SEL, FW_CFG_SIGNATURE);
+	for (int i = 0; i < 4; i++)
+		sig[i] = (char)inb(FW_CFG_PORT_DATA);
+	return memcmp(sig, "QEMU", 4) == 0;
+}
+
+void platform_detect(void)
+{
+	struct cpu_features *f = &cpu_features;
+	struct cpuid_regs r = cpuid(0, 0);
+
+	f->max_leaf = r.eax;
+	vendor_string(f->vendor, r.ebx, r.edx, r.ecx);
+	r = cpuid(1, 0);
+	f->stepping = r.eax & 0xf;
+	f->model = (r.eax >> 4) & 0xf;
+	f->family = (r.eax >> 8) & 0xf;
+	if (f->family == 0xf)
+		f->family += (r.eax >> 20) & 0xff;
+	if (f->family == 0x6 || f->family >= 0xf)
+		f->model |= ((r.eax >> 16) & 0xf) << 4;
+	f->x2apic = r.ecx & (1u << 21);
+	f->tsc_deadline = r.ecx & (1u << 24);
+	f->hypervisor = r.ecx & (1u << 31);
+	if (f->max_leaf >= 6)
+		f->arat = cpuid(6, 0).eax & (1u << 2);
+	r = cpuid(0x80000000, 0);
+	f->max_ext_leaf = r.eax;
+	if (f->max_ext_leaf >= 0x80000001)
+		f->nx = cpuid(0x80000001, 0).edx & (1u << 20);
+	if (f->max_ext_leaf >= 0x80000007)
+		f->invariant_tsc = cpuid(0x80000007, 0).edx & (1u << 8);
+	if (f->hypervisor) {
+		r = cpuid(0x40000000, 0);
+		vendor_string(f->hv_vendor, r.ebx, r.ecx, r.edx);
+		f->qemu = fw_cfg_is_qemu();
+	}
+}
+
+void platform_exit(bool pass)
+{
+	if (!cpu_features.qemu)
+		return;
+	outb(DEBUG_EXIT_PORT, pass ? DEBUG_EXIT_PASS : DEBUG_EXIT_FAIL);
+}

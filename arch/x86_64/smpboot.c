@@ -1,0 +1,306 @@
+/*
+ * smpboot: CPU numbering and parallel AP bring-up.
+ *
+ * Numbering.  CPU numbers are dense and ours: the BSP is 0, then the
+ * enabled MADT entries in table order (firmware lists primary threads
+ * first), then the disabled-but-possible ones, which stay CPU_POSSIBLE
+ * for a later hot-add.  smp_apic_ids[cpu] maps back to the APIC ID.  APIC
+ * IDs are sparse; nothing is ever indexed by APIC ID.
+ *
+ * Bring-up (Intel SDM Vol. 3A §9.4.4.1, research-facts B.1/B.2), split
+ * into kick and wait so it is parallel by construction:
+ *
+ *   for each AP: state KICKED, stack ready    (published before any IPI)
+ *   INIT to every AP, one shared wait         (init_udelay, SDM 10 ms)
+ *   SIPI to every AP, one shared wait         (sipi_udelay, SDM 200 us)
+ *   SIPI to every AP still KICKED, same wait
+ *   wait until all are ONLINE or the deadline passes
+ *
+ * INIT comes first even if firmware left an AP in its own HLT/MWAIT loop
+ * (UEFI does): INIT puts it in wait-for-SIPI.  INIT never goes to the BSP
+ * nor to a broadcast ID (it would reset them); both are excluded from the
+ * table by construction and checked again before sending.
+ *
+ * The AP side: trampoline.S -> ap_entry.S (finds its number from its own
+ * APIC ID) -> ap_main().  An AP moves its slot KICKED -> ONLINE with a
+ * compare-and-exchange; the BSP, at its deadline, moves every slot still
+ * KICKED to FAILED the same way.  Exactly one of the two wins, so an AP
+ * that arrives late sees FAILED and halts without touching shared state,
+ * and the BSP never counts a CPU that is not running.
+ *
+ * Ordering: smp_apic_ids, smp_ap_stack_top and the slot states are written
+ * by the BSP before the first INIT.  The release fence before the IPIs
+ * pairs with the AP starting execution after receiving them (an IPI is
+ * sent by a store that cannot pass earlier stores on x86; the fence keeps
+ * the compiler from sinking the table writes below it).
+ */
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/idt.h"
+#include "arch/x86_64/percpu.h"
+#include "arch/x86_64/smpboot.h"
+#include "drivers/apic/lapic.h"
+#include "kernel/acpi.h"
+#include "kernel/page_alloc.h"
+#include "kernel/printk.h"
+#include "kernel/tick.h"
+#include "kernel/time.h"
+#include "lib/string.h"
+
+#define LOW_MEMORY_LIMIT	0x9f000	/* below the EBDA; SIPI needs < 1 MiB */
+
+uint32_t smp_cpu_count;
+uint32_t smp_apic_ids[MAX_CPUS];
+uint64_t smp_ap_stack_top[MAX_CPUS];
+
+static uint32_t slot_state[MAX_CPUS];	/* enum cpu_state, CAS only */
+static uint32_t bsp_apic_id;
+
+extern const char _trampoline_start[], _trampoline_end[];
+void ap_main(uint32_t cpu);
+
+enum cpu_state cpu_state(uint32_t cpu)
+{
+	if (cpu >= MAX_CPUS)
+		return CPU_ABSENT;
+	return __atomic_load_n(&slot_state[cpu], __ATOMIC_ACQUIRE);
+}
+
+uint32_t cpu_online_count(void)
+{
+	uint32_t n = 0;
+
+	for (uint32_t cpu = 0; cpu < smp_cpu_count; cpu++)
+		n += cpu_state(cpu) == CPU_ONLINE;
+	return n;
+}
+
+static bool slot_move(uint32_t cpu, enum cpu_state from, enum cpu_state to)
+{
+	uint32_t expect = from;
+
+	/*
+	 * acq_rel: the AP's release publishes everything it set up before
+	 * going ONLINE to whoever reads the state with acquire (cpu_state);
+	 * the BSP's acquire on KICKED -> FAILED pairs with nothing but keeps
+	 * the decision ordered after its deadline check.
+	 */
+	return __atomic_compare_exchange_n(&slot_state[cpu], &expect, to,
+					   false, __ATOMIC_ACQ_REL,
+					   __ATOMIC_ACQUIRE);
+}
+
+static bool id_addressable(uint32_t apic_id)
+{
+	return lapic_x2apic_mode ? apic_id != 0xffffffff : apic_id < 0xff;
+}
+
+static void add_slot(uint32_t apic_id, enum cpu_state state)
+{
+	uint32_t cpu = smp_cpu_count;
+
+	if (cpu >= MAX_CPUS) {
+		kprintf("smp: APIC ID %u ignored: more than %u CPUs\n",
+			apic_id, MAX_CPUS);
+		return;
+	}
+	smp_apic_ids[cpu] = apic_id;
+	cpu_percpu(cpu)->apic_id = apic_id;
+	cpu_percpu(cpu)->cpu = cpu;
+	slot_state[cpu] = state;
+	smp_cpu_count = cpu + 1;
+}
+
+static uint32_t max_apic_id(const struct acpi_info *acpi)
+{
+	uint32_t max = 0;
+
+	for (uint32_t i = 0; acpi->madt_ok && i < acpi->ncpus; i++)
+		if (acpi->cpus[i].apic_id > max)
+			max = acpi->cpus[i].apic_id;
+	return max;
+}
+
+static void number_cpus(const struct acpi_info *acpi, struct smp_result *res)
+{
+	bool bsp_listed = false;
+
+	add_slot(bsp_apic_id, CPU_ONLINE);
+	if (!acpi->madt_ok) {
+		res->single_cpu_reason = acpi->error ? acpi->error :
+					 "no usable MADT";
+		return;
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		for (uint32_t i = 0; i < acpi->ncpus; i++) {
+			const struct acpi_cpu *c = &acpi->cpus[i];
+
+			if (c->apic_id == bsp_apic_id) {
+				bsp_listed = true;
+				continue;
+			}
+			if (c->enabled != (pass == 0))
+				continue;
+			if (!id_addressable(c->apic_id)) {
+				kprintf("smp: APIC ID %u cannot be addressed in %s mode; CPU skipped\n",
+					c->apic_id, lapic_mode_name());
+				continue;
+			}
+			add_slot(c->apic_id, c->enabled ? CPU_KICKED :
+							  CPU_POSSIBLE);
+		}
+	}
+	if (!bsp_listed)
+		kprintf("smp: the boot CPU (APIC ID %u) is not in the MADT; added as CPU 0\n",
+			bsp_apic_id);
+}
+
+void smp_prepare(const struct acpi_info *acpi, const struct smp_options *opt,
+		 struct smp_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	res->apic_mode_reason = lapic_init_bsp(acpi->madt_ok ?
+					       acpi->lapic_phys : 0,
+					       max_apic_id(acpi),
+					       opt->apic_force);
+	lapic_init_cpu();
+	bsp_apic_id = lapic_id();
+	cpu_percpu(0)->apic_id = bsp_apic_id;
+	number_cpus(acpi, res);
+	res->possible = smp_cpu_count;
+}
+
+static bool setup_trampoline(struct smp_result *res)
+{
+	size_t size = (size_t)(_trampoline_end - _trampoline_start);
+	uint64_t page = page_alloc_below(LOW_MEMORY_LIMIT);
+
+	if (!page || size > PAGE_SIZE) {
+		res->single_cpu_reason = "no free page below 0x9f000 for the AP trampoline";
+		return false;
+	}
+	memcpy((void *)page, _trampoline_start, size);
+	res->trampoline = page;
+	return true;
+}
+
+static uint32_t prepare_stacks(void)
+{
+	uint32_t kicked = 0;
+
+	for (uint32_t cpu = 1; cpu < smp_cpu_count; cpu++) {
+		void *stack;
+
+		if (cpu_state(cpu) != CPU_KICKED)
+			continue;
+		stack = page_alloc_pages(KERNEL_STACK_SIZE / PAGE_SIZE);
+		if (!stack) {
+			kprintf("smp: no memory for the stack of CPU %u; not started\n",
+				cpu);
+			slot_state[cpu] = CPU_POSSIBLE;
+			continue;
+		}
+		smp_ap_stack_top[cpu] = (uint64_t)stack + KERNEL_STACK_SIZE;
+		cpu_percpu(cpu)->stack_top = smp_ap_stack_top[cpu];
+		kicked++;
+	}
+	return kicked;
+}
+
+/* Send one IPI kind to every slot still KICKED. */
+static void kick_all(bool init, uint8_t sipi_page)
+{
+	for (uint32_t cpu = 1; cpu < smp_cpu_count; cpu++) {
+		uint32_t id = smp_apic_ids[cpu];
+		bool ok;
+
+		if (cpu_state(cpu) != CPU_KICKED)
+			continue;
+		if (id == bsp_apic_id || !id_addressable(id))
+			continue;	/* never INIT ourselves or a broadcast ID */
+		ok = init ? lapic_send_init(id) : lapic_send_sipi(id, sipi_page);
+		if (!ok)
+			kprintf("smp: %s to APIC ID %u not delivered\n",
+				init ? "INIT" : "SIPI", id);
+	}
+}
+
+static uint32_t count_kicked(void)
+{
+	uint32_t n = 0;
+
+	for (uint32_t cpu = 1; cpu < smp_cpu_count; cpu++)
+		n += cpu_state(cpu) == CPU_KICKED;
+	return n;
+}
+
+static void wait_all(uint64_t start, const struct smp_options *opt,
+		     struct smp_result *res)
+{
+	uint64_t deadline = time_deadline_us(opt->timeout_ms * 1000);
+	uint64_t last = start;
+
+	while (count_kicked() && !time_after_deadline(deadline))
+		cpu_pause();
+	for (uint32_t cpu = 1; cpu < smp_cpu_count; cpu++) {
+		if (slot_move(cpu, CPU_KICKED, CPU_FAILED)) {
+			kprintf("smp: CPU %u (APIC ID %u) did not answer within %lu ms; skipped\n",
+				cpu, smp_apic_ids[cpu],
+				(unsigned long)opt->timeout_ms);
+			res->failed_apic_ids[res->nfailed++] = smp_apic_ids[cpu];
+			continue;
+		}
+		if (cpu_state(cpu) == CPU_ONLINE &&
+		    cpu_percpu(cpu)->online_tsc > last)
+			last = cpu_percpu(cpu)->online_tsc;
+	}
+	res->bringup_us = tsc_to_us(last - start);
+}
+
+void smp_boot_aps(const struct smp_options *opt, struct smp_result *res)
+{
+	uint8_t page;
+	uint64_t start;
+
+	if (smp_cpu_count > 1 && !res->single_cpu_reason)
+		setup_trampoline(res);
+	if (res->single_cpu_reason || smp_cpu_count == 1) {
+		if (res->single_cpu_reason)
+			kprintf("smp: single-CPU boot: %s\n",
+				res->single_cpu_reason);
+		for (uint32_t cpu = 1; cpu < smp_cpu_count; cpu++)
+			if (cpu_state(cpu) == CPU_KICKED)
+				slot_state[cpu] = CPU_POSSIBLE;
+		res->online = 1;
+		return;
+	}
+	res->started = prepare_stacks();
+	page = (uint8_t)(res->trampoline >> 12);
+	/* release: pairs with the AP starting to run after the IPIs (see top) */
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+
+	start = rdtsc_ordered();
+	kick_all(true, 0);
+	udelay(opt->init_udelay);
+	kick_all(false, page);
+	udelay(opt->sipi_udelay);
+	kick_all(false, page);
+	wait_all(start, opt, res);
+	res->online = cpu_online_count();
+}
+
+void ap_main(uint32_t cpu)
+{
+	struct percpu *pc = cpu_percpu(cpu);
+
+	/* Poisoned slot: the BSP gave up on us.  Touch nothing. */
+	if (cpu_state(cpu) != CPU_KICKED)
+		cpu_halt_forever();
+	percpu_init_cpu(cpu);
+	lapic_init_cpu();
+	pc->online_tsc = rdtsc();
+	if (!slot_move(cpu, CPU_KICKED, CPU_ONLINE))
+		cpu_halt_forever();
+	tick_start_cpu();
+	for (;;)
+		cpu_safe_halt();
+}

@@ -1,0 +1,12 @@
+/*
+ * trap: CPU exceptions (vectors 0-31).
+ */
+#ifndef PULLKERN_ARCH_TRAP_H
+#define PULLKERN_ARCH_TRAP_H
+
+#include "arch/x86_64/idt.h"
+
+void trap_exception(struct trap_frame *f);
+const char *trap_name(uint64_t vector);
+
+#endif

@@ -1,0 +1,198 @@
+/*
+ * lapic: one interface over the xAPIC and x2APIC backends.
+ *
+ * The backend is chosen once on the BSP, before any AP starts, and never
+ * changes; every AP switches its own APIC into the same mode (ap_entry.S
+ * for x2APIC, before it even reads its ID).  After that the backend pointer
+ * is read-only, so lapic_read/write need no locking: each CPU only ever
+ * touches its own APIC.
+ *
+ * Per-CPU setup (lapic_init_cpu) follows SDM Vol. 3A §11.4.7 / §11.9:
+ * software-enable through the spurious-interrupt vector register, mask
+ * every LVT entry we do not use (LINT0/1 stay masked: the 8259 is masked
+ * and we take no ExtINT), route APIC errors to VEC_LAPIC_ERROR, clear the
+ * error status (write then read), accept all priorities (TPR 0).
+ *
+ * IPIs are sent with interrupts off so that an interrupt handler sending
+ * its own IPI cannot land between the two xAPIC ICR writes.
+ */
+#include <stddef.h>
+
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/idt.h"
+#include "arch/x86_64/percpu.h"
+#include "arch/x86_64/platform.h"
+#include "drivers/apic/lapic.h"
+#include "kernel/printk.h"
+
+#define XAPIC_DEFAULT_BASE	0xfee00000ull
+#define APIC_BASE_ADDR_MASK	0x000ffffffffff000ull
+#define APIC_BASE_X2APIC	(1u << 10)
+
+uint64_t lapic_mmio_base = XAPIC_DEFAULT_BASE;
+uint8_t lapic_x2apic_mode;
+
+static const struct lapic_backend *backend;
+static uint64_t spurious_count;
+static uint64_t error_count;
+
+bool lapic_ready(void)
+{
+	return backend != NULL;
+}
+
+const char *lapic_mode_name(void)
+{
+	return backend ? backend->name : "none";
+}
+
+uint32_t lapic_read(uint32_t reg)
+{
+	return backend->read(reg);
+}
+
+void lapic_write(uint32_t reg, uint32_t val)
+{
+	backend->write(reg, val);
+}
+
+uint32_t lapic_id(void)
+{
+	uint32_t id = lapic_read(LAPIC_ID);
+
+	return lapic_x2apic_mode ? id : id >> 24;
+}
+
+void lapic_eoi(void)
+{
+	lapic_write(LAPIC_EOI, 0);
+}
+
+static bool send(uint32_t dest, uint32_t icr_lo)
+{
+	unsigned long flags = read_rflags();
+	bool ok;
+
+	irq_disable();
+	ok = backend->send_icr(dest, icr_lo);
+	if (flags & RFLAGS_IF)
+		irq_enable();
+	return ok;
+}
+
+bool lapic_send_ipi(uint32_t apic_id, uint8_t vector)
+{
+	return send(apic_id, ICR_DM_FIXED | vector);
+}
+
+bool lapic_send_init(uint32_t apic_id)
+{
+	bool ok = send(apic_id, ICR_DM_INIT | ICR_TRIGGER_LEVEL |
+			       ICR_LEVEL_ASSERT);
+
+	/*
+	 * Level de-assert: required by the MP spec's sequence, ignored by
+	 * Pentium 4 and later (SDM §11.6.1); harmless either way.  Not in
+	 * x2APIC mode, where the SDM lists it as unsupported.
+	 */
+	if (!lapic_x2apic_mode)
+		ok = send(apic_id, ICR_DM_INIT | ICR_TRIGGER_LEVEL) && ok;
+	return ok;
+}
+
+bool lapic_send_sipi(uint32_t apic_id, uint8_t page)
+{
+	return send(apic_id, ICR_DM_STARTUP | page);
+}
+
+void lapic_send_nmi_all_but_self(void)
+{
+	send(0, ICR_DM_NMI | ICR_DEST_ALL_BUT_SELF);
+}
+
+uint64_t lapic_error_count(void)
+{
+	return __atomic_load_n(&error_count, __ATOMIC_RELAXED);
+}
+
+static void spurious_handler(struct trap_frame *f)
+{
+	(void)f;
+	/* No EOI for a spurious interrupt (SDM §11.9). */
+	__atomic_fetch_add(&spurious_count, 1, __ATOMIC_RELAXED);
+}
+
+static void error_handler(struct trap_frame *f)
+{
+	uint32_t esr;
+
+	(void)f;
+	lapic_write(LAPIC_ESR, 0);
+	esr = lapic_read(LAPIC_ESR);
+	if (__atomic_fetch_add(&error_count, 1, __ATOMIC_RELAXED) < 8)
+		kprintf("lapic: cpu %u APIC error, ESR %#x\n", this_cpu_id(),
+			esr);
+	lapic_eoi();
+}
+
+static const char *choose_mode(uint64_t apic_base, uint32_t max_apic_id,
+			       int force)
+{
+	bool has = cpu_features.x2apic;
+
+	if (apic_base & APIC_BASE_X2APIC) {
+		/* Leaving x2APIC means disabling the APIC: keep it. */
+		backend = &x2apic_backend;
+		return "firmware enabled x2APIC";
+	}
+	if (force > 0 && has) {
+		backend = &x2apic_backend;
+		return "apic=x2apic on the command line";
+	}
+	if (force > 0)
+		kprintf("lapic: apic=x2apic asked, but the CPU has no x2APIC\n");
+	if (force == 0 && has && max_apic_id > 254) {
+		backend = &x2apic_backend;
+		return "an APIC ID above 254 needs x2APIC";
+	}
+	backend = &xapic_backend;
+	if (force < 0)
+		return "apic=xapic on the command line";
+	if (max_apic_id > 254)
+		return "APIC IDs above 254 but no x2APIC: those CPUs stay off";
+	return has ? "all APIC IDs fit xAPIC" : "the CPU has no x2APIC";
+}
+
+const char *lapic_init_bsp(uint64_t madt_base, uint32_t max_apic_id,
+			   int force)
+{
+	uint64_t apic_base = rdmsr(MSR_APIC_BASE);
+	uint64_t msr_addr = apic_base & APIC_BASE_ADDR_MASK;
+	const char *why = choose_mode(apic_base, max_apic_id, force);
+
+	lapic_mmio_base = msr_addr ? msr_addr : XAPIC_DEFAULT_BASE;
+	if (madt_base && madt_base != lapic_mmio_base)
+		kprintf("lapic: MADT says base %#lx, IA32_APIC_BASE says %#lx; using the MSR\n",
+			(unsigned long)madt_base,
+			(unsigned long)lapic_mmio_base);
+	lapic_x2apic_mode = backend == &x2apic_backend;
+	idt_set_handler(VEC_SPURIOUS, spurious_handler);
+	idt_set_handler(VEC_LAPIC_ERROR, error_handler);
+	return why;
+}
+
+void lapic_init_cpu(void)
+{
+	backend->enable_mode();
+	lapic_write(LAPIC_TPR, 0);
+	lapic_write(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED);
+	lapic_write(LAPIC_LVT_THERMAL, LAPIC_LVT_MASKED);
+	lapic_write(LAPIC_LVT_PERF, LAPIC_LVT_MASKED);
+	lapic_write(LAPIC_LVT_LINT0, LAPIC_LVT_MASKED);
+	lapic_write(LAPIC_LVT_LINT1, LAPIC_LVT_MASKED);
+	lapic_write(LAPIC_LVT_ERROR, VEC_LAPIC_ERROR);
+	lapic_write(LAPIC_ESR, 0);
+	(void)lapic_read(LAPIC_ESR);
+	lapic_write(LAPIC_SVR, LAPIC_SVR_ENABLE | VEC_SPURIOUS);
+	lapic_eoi();	/* drop anything left in service by firmware */
+}

@@ -1,0 +1,562 @@
+/*
+ * acpi: find the CPUs (MADT) and the PM timer (FADT) in firmware tables.
+ *
+ * Theory
+ *
+ * Everything here is untrusted input.  The RSDP arrives as a copy inside
+ * the multiboot2 information; the tables it points to live in firmware
+ * memory and are reached only through the caller's map function, which
+ * may refuse.  Every length is checked against the bytes actually mapped
+ * before a field is read, every table's checksum is verified (ACPI 6.5
+ * 5.2.5.3 for the RSDP, 5.2.6 for the SDT header), and every failure ends
+ * in a kprintf line and a defined result, never a fault.
+ *
+ *   RSDP "RSD PTR " --rev >= 2--> XSDT (u64 entries) --+
+ *        |                                              +--> "APIC" (MADT)
+ *        +--------------------> RSDT (u32 entries) ----+--> "FACP" (FADT)
+ *                                                       +--> "SRAT" (later)
+ *
+ * Root choice: the XSDT when the RSDP revision is >= 2, its extended
+ * checksum holds, its address is non-zero and the XSDT itself validates;
+ * otherwise the RSDT, whose address the 20-byte v1 checksum already
+ * covers.  Each fallback is logged with its reason.
+ *
+ * Table walk: find_table() is generic over the signature so SRAT (and
+ * anything else) can reuse it.  A table is mapped twice, header first to
+ * learn its length, then whole; the length must lie in [36, 1 MiB].
+ *
+ * MADT (ACPI 6.5 5.2.12): Local APIC (type 0) and Local x2APIC (type 9)
+ * entries are taken in one pass so cpus[] keeps table order, which is the
+ * order firmware wants CPUs brought up in (first threads of each core
+ * first).  Entry flags: bit 0 Enabled, bit 1 Online Capable (defined from
+ * MADT revision 5, ACPI 6.3).  Before revision 5 a disabled entry is a
+ * hot-add slot: QEMU describes -smp maxcpus that way.  Broadcast IDs and
+ * repeated IDs (a CPU listed as both type 0 and type 9) are skipped and
+ * logged.  A malformed entry ends the walk; CPUs found before it stay.
+ *
+ * FADT (ACPI 6.5 5.2.9): X_PM_TMR_BLK supersedes PM_TMR_BLK when it is
+ * non-zero, but we only drive the timer through port I/O, so an X block
+ * outside system I/O space falls back to the legacy 32-bit port field.
+ * The FADT is looked up independently: its failure never changes the
+ * MADT result.
+ *
+ * Locking: none.  acpi_parse() runs once on the boot CPU before any other
+ * CPU is started, and writes only to *out.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernel/acpi.h"
+#include "kernel/printk.h"
+#include "lib/string.h"
+
+#define RSDP_V1_LEN		20
+#define RSDP_V2_LEN		36
+#define RSDP_MAX_LEN		4096	/* far above any real RSDP */
+#define SDT_HDR_LEN		36
+#define SDT_MAX_LEN		(1024u * 1024u)
+
+#define MADT_HDR_LEN		44
+#define MADT_LAPIC		0
+#define MADT_IOAPIC		1
+#define MADT_LAPIC_OVERRIDE	5
+#define MADT_X2APIC		9
+#define MADT_ENABLED		(1u << 0)
+#define MADT_ONLINE_CAPABLE	(1u << 1)
+#define MADT_REV_ONLINE_CAPABLE	5
+
+#define FADT_PM_TMR_BLK		76
+#define FADT_PM_TMR_LEN		91
+#define FADT_FLAGS		112
+#define FADT_TMR_VAL_EXT	(1u << 8)
+#define FADT_X_PM_TMR_BLK	208
+#define GAS_LEN			12
+#define GAS_SYSTEM_IO		1
+
+/* Why a table could not be used; indexes table_err_text[]. */
+enum table_err {
+	TE_OK,
+	TE_MISSING,
+	TE_ZERO,
+	TE_MAP,
+	TE_SIG,
+	TE_SHORT,
+	TE_LONG,
+	TE_CSUM,
+	TE_NR
+};
+
+static const char *const table_err_text[TE_NR] = {
+	[TE_OK] = "ok",
+	[TE_MISSING] = "not listed",
+	[TE_ZERO] = "address is zero",
+	[TE_MAP] = "cannot be mapped",
+	[TE_SIG] = "wrong signature",
+	[TE_SHORT] = "length below 36 bytes",
+	[TE_LONG] = "length above 1 MiB",
+	[TE_CSUM] = "checksum mismatch",
+};
+
+/* out->error for each way the MADT lookup can fail. */
+static const char *const madt_err_text[TE_NR] = {
+	[TE_MISSING] = "MADT not found",
+	[TE_ZERO] = "MADT not found",
+	[TE_MAP] = "MADT cannot be mapped",
+	[TE_SIG] = "MADT not found",
+	[TE_SHORT] = "MADT length out of range",
+	[TE_LONG] = "MADT length out of range",
+	[TE_CSUM] = "MADT checksum mismatch",
+};
+
+/* The validated RSDT or XSDT. */
+struct acpi_root {
+	acpi_map_fn map;
+	void *ctx;
+	const uint8_t *table;
+	uint32_t nentries;
+	uint32_t entry_size;	/* 4 for the RSDT, 8 for the XSDT */
+};
+
+/* State of one MADT walk that is not part of the result. */
+struct madt_walk {
+	struct acpi_info *out;
+	uint32_t overflow;	/* CPU entries beyond ACPI_MAX_CPUS */
+};
+
+/* Firmware data need not be aligned: read little-endian bytes. */
+static uint32_t rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+static uint64_t rd64(const uint8_t *p)
+{
+	return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32;
+}
+
+static bool checksum_ok(const uint8_t *p, size_t len)
+{
+	uint8_t sum = 0;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		sum += p[i];
+	return sum == 0;
+}
+
+/* Map the table at `phys` whole and check length and checksum. */
+static enum table_err map_table(acpi_map_fn map, void *ctx, uint64_t phys,
+				const char *sig, const uint8_t **table)
+{
+	const uint8_t *hdr, *t;
+	uint32_t len;
+
+	*table = NULL;
+	if (phys == 0)
+		return TE_ZERO;
+	if (phys > UINT64_MAX - SDT_MAX_LEN)
+		return TE_MAP;
+	hdr = map(phys, SDT_HDR_LEN, ctx);
+	if (!hdr)
+		return TE_MAP;
+	if (sig && memcmp(hdr, sig, 4) != 0)
+		return TE_SIG;
+	len = rd32(hdr + 4);
+	if (len < SDT_HDR_LEN)
+		return TE_SHORT;
+	if (len > SDT_MAX_LEN)
+		return TE_LONG;
+	t = map(phys, len, ctx);
+	if (!t)
+		return TE_MAP;
+	/* The header may have come from a different mapping: re-check it. */
+	if ((sig && memcmp(t, sig, 4) != 0) || rd32(t + 4) != len)
+		return TE_SIG;
+	if (!checksum_ok(t, len))
+		return TE_CSUM;
+	*table = t;
+	return TE_OK;
+}
+
+static uint64_t root_entry(const struct acpi_root *root, uint32_t i)
+{
+	const uint8_t *p = root->table + SDT_HDR_LEN + (size_t)i * root->entry_size;
+
+	return root->entry_size == 8 ? rd64(p) : rd32(p);
+}
+
+/*
+ * The first valid table with signature `sig`.  A broken table with the
+ * right signature does not stop the search: some firmware lists stale
+ * copies.  On failure *err tells the most specific reason seen.
+ */
+static const uint8_t *find_table(const struct acpi_root *root, const char *sig,
+				 enum table_err *err)
+{
+	bool unmappable = false;
+	uint32_t i;
+
+	*err = TE_MISSING;
+	for (i = 0; i < root->nentries; i++) {
+		uint64_t phys = root_entry(root, i);
+		const uint8_t *hdr, *t;
+		enum table_err e;
+
+		if (phys == 0)
+			continue;
+		hdr = root->map(phys, SDT_HDR_LEN, root->ctx);
+		if (!hdr) {
+			kprintf("acpi: table %u at %#llx cannot be mapped\n", i,
+				(unsigned long long)phys);
+			unmappable = true;
+			continue;
+		}
+		if (memcmp(hdr, sig, 4) != 0)
+			continue;
+		e = map_table(root->map, root->ctx, phys, sig, &t);
+		if (e == TE_OK)
+			return t;
+		kprintf("acpi: %.4s at %#llx: %s, ignored\n", sig,
+			(unsigned long long)phys, table_err_text[e]);
+		*err = e;
+	}
+	if (*err == TE_MISSING && unmappable)
+		*err = TE_MAP;
+	return NULL;
+}
+
+static bool use_root(struct acpi_root *root, const uint8_t *t, bool xsdt,
+		     uint64_t phys, struct acpi_info *out)
+{
+	root->table = t;
+	root->entry_size = xsdt ? 8 : 4;
+	root->nentries = (rd32(t + 4) - SDT_HDR_LEN) / root->entry_size;
+	out->used_xsdt = xsdt;
+	out->root_phys = phys;
+	return true;
+}
+
+/* XSDT address from a revision >= 2 RSDP, or 0 (logged) if unusable. */
+static uint64_t rsdp_xsdt(const uint8_t *rsdp, size_t rsdp_len)
+{
+	uint32_t len;
+
+	if (rsdp[15] < 2)
+		return 0;
+	if (rsdp_len < RSDP_V2_LEN) {
+		kprintf("acpi: RSDP revision %u but only %zu bytes, using the RSDT\n",
+			rsdp[15], rsdp_len);
+		return 0;
+	}
+	len = rd32(rsdp + 20);
+	if (len < RSDP_V2_LEN || len > rsdp_len || len > RSDP_MAX_LEN) {
+		kprintf("acpi: RSDP length %u invalid (%zu bytes given), using the RSDT\n",
+			len, rsdp_len);
+		return 0;
+	}
+	if (!checksum_ok(rsdp, len)) {
+		kprintf("acpi: RSDP extended checksum mismatch, using the RSDT\n");
+		return 0;
+	}
+	if (rd64(rsdp + 24) == 0)
+		kprintf("acpi: XSDT address is zero, using the RSDT\n");
+	return rd64(rsdp + 24);
+}
+
+/* Choose and validate the root table; false with out->error set if none. */
+static bool pick_root(const uint8_t *rsdp, size_t rsdp_len, acpi_map_fn map,
+		      void *ctx, struct acpi_root *root, struct acpi_info *out)
+{
+	uint64_t xsdt = rsdp_xsdt(rsdp, rsdp_len);
+	uint64_t rsdt = rd32(rsdp + 16);
+	const uint8_t *t;
+	enum table_err e;
+
+	root->map = map;
+	root->ctx = ctx;
+	if (xsdt) {
+		e = map_table(map, ctx, xsdt, "XSDT", &t);
+		if (e == TE_OK)
+			return use_root(root, t, true, xsdt, out);
+		kprintf("acpi: XSDT at %#llx: %s, falling back to the RSDT\n",
+			(unsigned long long)xsdt, table_err_text[e]);
+	}
+	e = map_table(map, ctx, rsdt, "RSDT", &t);
+	if (e == TE_OK)
+		return use_root(root, t, false, rsdt, out);
+	kprintf("acpi: RSDT at %#llx: %s\n", (unsigned long long)rsdt,
+		table_err_text[e]);
+	out->error = "no valid RSDT or XSDT";
+	return false;
+}
+
+/* Check the RSDP copy itself; false with out->error set if unusable. */
+static bool rsdp_ok(const uint8_t *rsdp, size_t rsdp_len, struct acpi_info *out)
+{
+	if (!rsdp || rsdp_len < RSDP_V1_LEN)
+		out->error = "RSDP missing or shorter than 20 bytes";
+	else if (memcmp(rsdp, "RSD PTR ", 8) != 0)
+		out->error = "RSDP signature is not \"RSD PTR \"";
+	else if (!checksum_ok(rsdp, RSDP_V1_LEN))
+		out->error = "RSDP checksum mismatch";
+	else
+		return true;
+	return false;
+}
+
+static void cpu_skip(struct acpi_info *out, uint8_t type, uint32_t id,
+		     uint32_t uid, const char *why)
+{
+	kprintf("acpi: MADT type %u entry APIC ID %#x UID %u skipped: %s\n",
+		type, id, uid, why);
+	out->nskipped++;
+}
+
+static bool cpu_known(const struct acpi_info *out, uint32_t id)
+{
+	uint32_t i;
+
+	for (i = 0; i < out->ncpus; i++)
+		if (out->cpus[i].apic_id == id)
+			return true;
+	return false;
+}
+
+static void madt_cpu(struct madt_walk *w, uint8_t type, uint32_t id,
+		     uint32_t uid, uint32_t flags)
+{
+	struct acpi_info *out = w->out;
+	bool enabled = flags & MADT_ENABLED;
+	bool possible = enabled;
+	struct acpi_cpu *cpu;
+
+	if ((type == MADT_LAPIC && id == 0xff) ||
+	    (type == MADT_X2APIC && id == 0xffffffffu)) {
+		cpu_skip(out, type, id, uid, "broadcast APIC ID");
+		return;
+	}
+	if (!enabled) {
+		/* Bit 1 is reserved before revision 5: disabled = hot-add slot. */
+		possible = out->madt_revision < MADT_REV_ONLINE_CAPABLE ||
+			   (flags & MADT_ONLINE_CAPABLE);
+	}
+	if (!possible) {
+		cpu_skip(out, type, id, uid, "disabled and not online-capable");
+		return;
+	}
+	if (cpu_known(out, id)) {
+		cpu_skip(out, type, id, uid, "duplicate APIC ID, first entry kept");
+		return;
+	}
+	if (out->ncpus == ACPI_MAX_CPUS) {
+		/* Logged once after the walk. */
+		w->overflow++;
+		out->nskipped++;
+		return;
+	}
+	cpu = &out->cpus[out->ncpus++];
+	cpu->apic_id = id;
+	cpu->uid = uid;
+	cpu->entry_type = type;
+	cpu->enabled = enabled;
+	cpu->possible = true;
+	out->npossible++;
+	if (enabled)
+		out->nenabled++;
+}
+
+static void madt_override(struct acpi_info *out, const uint8_t *e)
+{
+	uint64_t addr = rd64(e + 4);
+
+	if (addr == 0) {
+		kprintf("acpi: MADT local APIC override to address 0 ignored\n");
+		return;
+	}
+	out->lapic_phys = addr;
+	out->lapic_override = true;
+}
+
+/* Smallest length each entry type we read needs; others just a header. */
+static uint8_t madt_min_len(uint8_t type)
+{
+	switch (type) {
+	case MADT_LAPIC:
+		return 8;
+	case MADT_IOAPIC:
+	case MADT_LAPIC_OVERRIDE:
+		return 12;
+	case MADT_X2APIC:
+		return 16;
+	default:
+		return 2;
+	}
+}
+
+static void madt_entry(struct madt_walk *w, const uint8_t *e)
+{
+	switch (e[0]) {
+	case MADT_LAPIC:
+		madt_cpu(w, MADT_LAPIC, e[3], e[2], rd32(e + 4));
+		break;
+	case MADT_X2APIC:
+		madt_cpu(w, MADT_X2APIC, rd32(e + 4), rd32(e + 12), rd32(e + 8));
+		break;
+	case MADT_LAPIC_OVERRIDE:
+		madt_override(w->out, e);
+		break;
+	case MADT_IOAPIC:
+		w->out->nioapic++;
+		break;
+	default:
+		break;
+	}
+}
+
+static void madt_walk(const uint8_t *t, uint32_t len, struct acpi_info *out)
+{
+	struct madt_walk w = { .out = out };
+	uint32_t off = MADT_HDR_LEN;
+
+	while (off < len) {
+		uint8_t type = t[off];
+		uint32_t elen = len - off >= 2 ? t[off + 1] : 0;
+
+		if (elen < 2 || elen > len - off || elen < madt_min_len(type)) {
+			kprintf("acpi: MADT truncated entry at offset %u (type %u, length %u), walk stopped\n",
+				off, type, elen);
+			break;
+		}
+		madt_entry(&w, t + off);
+		off += elen;
+	}
+	if (w.overflow)
+		kprintf("acpi: MADT lists %u CPUs beyond the %u supported, ignored\n",
+			w.overflow, ACPI_MAX_CPUS);
+}
+
+static void madt_parse(const struct acpi_root *root, struct acpi_info *out)
+{
+	enum table_err e;
+	const uint8_t *t = find_table(root, "APIC", &e);
+	uint32_t len;
+
+	if (!t) {
+		out->error = madt_err_text[e];
+		return;
+	}
+	len = rd32(t + 4);
+	if (len < MADT_HDR_LEN) {
+		out->error = "MADT shorter than its 44-byte header";
+		return;
+	}
+	out->madt_revision = t[8];
+	out->lapic_phys = rd32(t + 36);
+	out->madt_flags = rd32(t + 40);
+	madt_walk(t, len, out);
+	kprintf("acpi: MADT rev %u: %u CPUs enabled, %u possible, %u skipped, %u I/O APICs, local APIC at %#llx%s\n",
+		out->madt_revision, out->nenabled, out->npossible,
+		out->nskipped, out->nioapic,
+		(unsigned long long)out->lapic_phys,
+		out->lapic_override ? " (override)" : "");
+	if (out->nenabled == 0) {
+		out->error = "MADT lists no enabled CPU";
+		return;
+	}
+	out->madt_ok = true;
+}
+
+/* X_PM_TMR_BLK if it is a usable I/O port, else 0 (logged when set). */
+static uint32_t fadt_x_pm_timer(const uint8_t *t, uint32_t len)
+{
+	const uint8_t *gas = t + FADT_X_PM_TMR_BLK;
+	uint64_t addr;
+
+	if (len < FADT_X_PM_TMR_BLK + GAS_LEN)
+		return 0;
+	addr = rd64(gas + 4);
+	if (addr == 0)
+		return 0;
+	if (gas[0] != GAS_SYSTEM_IO) {
+		kprintf("acpi: FADT X_PM_TMR_BLK in address space %u, not system I/O; trying PM_TMR_BLK\n",
+			gas[0]);
+		return 0;
+	}
+	if (addr > 0xffff) {
+		kprintf("acpi: FADT X_PM_TMR_BLK port %#llx out of range\n",
+			(unsigned long long)addr);
+		return 0;
+	}
+	return (uint32_t)addr;
+}
+
+static uint32_t fadt_pm_timer(const uint8_t *t, uint32_t len)
+{
+	uint32_t port;
+
+	if (len < FADT_PM_TMR_LEN + 1)
+		return 0;
+	port = rd32(t + FADT_PM_TMR_BLK);
+	if (port == 0)
+		return 0;
+	/* ACPI: PM_TMR_LEN must be 4 when the timer is supported. */
+	if (t[FADT_PM_TMR_LEN] != 4 || port > 0xffff) {
+		kprintf("acpi: FADT PM_TMR_BLK %#x (length %u) unusable\n",
+			port, t[FADT_PM_TMR_LEN]);
+		return 0;
+	}
+	return port;
+}
+
+static void fadt_parse(const struct acpi_root *root, struct acpi_info *out)
+{
+	enum table_err e;
+	const uint8_t *t = find_table(root, "FACP", &e);
+	const char *src = "X_PM_TMR_BLK";
+	uint32_t len, port;
+
+	if (!t) {
+		kprintf("acpi: FADT %s, no PM timer\n", table_err_text[e]);
+		return;
+	}
+	out->fadt_ok = true;
+	len = rd32(t + 4);
+	port = fadt_x_pm_timer(t, len);
+	if (!port) {
+		port = fadt_pm_timer(t, len);
+		src = "PM_TMR_BLK";
+	}
+	if (!port) {
+		kprintf("acpi: FADT rev %u: no PM timer\n", t[8]);
+		return;
+	}
+	out->pm_timer_port = port;
+	out->pm_timer_32bit = len >= FADT_FLAGS + 4 &&
+			      (rd32(t + FADT_FLAGS) & FADT_TMR_VAL_EXT);
+	kprintf("acpi: FADT rev %u: PM timer at port %#x (%u-bit, %s)\n", t[8],
+		port, out->pm_timer_32bit ? 32 : 24, src);
+}
+
+void acpi_parse(const void *rsdp, size_t rsdp_len, acpi_map_fn map, void *ctx,
+		struct acpi_info *out)
+{
+	const uint8_t *r = rsdp;
+	struct acpi_root root;
+
+	memset(out, 0, sizeof(*out));
+	out->numa_nodes = 1;
+	if (!map) {
+		out->error = "no map function";
+	} else if (rsdp_ok(r, rsdp_len, out)) {
+		out->rsdp_revision = r[15];
+		if (pick_root(r, rsdp_len, map, ctx, &root, out)) {
+			madt_parse(&root, out);
+			fadt_parse(&root, out);
+		}
+	}
+	if (out->error)
+		kprintf("acpi: %s; booting without the MADT (one CPU)\n",
+			out->error);
+}

@@ -1,0 +1,364 @@
+/*
+ * main: the boot CPU's path from the loader to the report.
+ *
+ *   consoles -> boot information -> command line -> CPU features -> memory
+ *   -> per-CPU state -> ACPI -> local APIC -> TSC and LAPIC timer
+ *   calibration -> AP bring-up -> tick on every CPU -> reports -> exit
+ *
+ * Each step that reads firmware input degrades instead of crashing: no
+ * framebuffer means serial only, no MADT means one CPU, no calibration
+ * source means an assumed TSC rate, each with a console line saying so.
+ * Results go out twice: human lines and tables, and `@report` records.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/idt.h"
+#include "arch/x86_64/paging.h"
+#include "arch/x86_64/percpu.h"
+#include "arch/x86_64/pic.h"
+#include "arch/x86_64/platform.h"
+#include "arch/x86_64/smpboot.h"
+#include "drivers/apic/lapic.h"
+#include "drivers/apic/lapic_timer.h"
+#include "kernel/acpi.h"
+#include "kernel/cmdline.h"
+#include "kernel/console.h"
+#include "kernel/multiboot2.h"
+#include "kernel/page_alloc.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+#include "kernel/report.h"
+#include "kernel/tick.h"
+#include "kernel/time.h"
+#include "lib/json.h"
+#include "lib/string.h"
+
+void kmain(uint32_t magic, uint32_t mbi_phys);
+
+static const struct cmdline_key known_options[] = {
+	{ "hz", "tick rate in Hz (default 1000, 10..10000)" },
+	{ "test", "run a built-in test instead of the default scenario: fault" },
+	{ "init_udelay", "microseconds to wait after INIT (default 10000, SDM)" },
+	{ "sipi_udelay", "microseconds to wait after each SIPI (default 200)" },
+	{ "ap_timeout_ms", "how long to wait for all APs (default 2000)" },
+	{ "apic", "local APIC mode: auto, xapic or x2apic" },
+	{ "lapic_timer", "LAPIC timer mode: auto or periodic (no TSC-deadline)" },
+	{ "tick_window_ms", "window over which ticks are counted (default 200)" },
+	{ "help", "list the command-line options" },
+};
+
+#define NOPTIONS (sizeof(known_options) / sizeof(known_options[0]))
+
+static struct boot_info boot_info;
+static struct cmdline cmdline;
+static struct acpi_info acpi;
+static struct smp_result smp;
+static struct tsc_calibration tsc_cal;
+static bool run_ok = true;
+static char fail_reason[160];
+
+static void fail(const char *why)
+{
+	if (run_ok)
+		strlcpy(fail_reason, why, sizeof(fail_reason));
+	run_ok = false;
+}
+
+static const void *acpi_map(uint64_t phys, uint64_t len, void *ctx)
+{
+	(void)ctx;
+	return paging_map_mmio(phys, len);
+}
+
+static void setup_screen_console(void)
+{
+	const struct mb2_framebuffer *fb = &boot_info.fb;
+
+	if (boot_info.efi)
+		console_disable_vga();
+	if (!fb->present)
+		return;
+	if (fb->type == 2) {
+		console_use_ega_text(fb->addr, fb->width, fb->height);
+	} else if (fb->type == 1) {
+		struct fb_desc d = {
+			.phys = fb->addr, .pitch = fb->pitch,
+			.width = fb->width, .height = fb->height,
+			.bpp = fb->bpp,
+			.red_pos = fb->red_pos, .red_size = fb->red_size,
+			.green_pos = fb->green_pos, .green_size = fb->green_size,
+			.blue_pos = fb->blue_pos, .blue_size = fb->blue_size,
+		};
+
+		if (console_attach_framebuffer(&d))
+			console_disable_vga();
+	} else {
+		kprintf("console: framebuffer type %u (indexed colour) not supported; serial only\n",
+			fb->type);
+	}
+}
+
+static void report_boot(void)
+{
+	struct json_writer w;
+	char buf[1536];
+	char opts[CMDLINE_MAX_LEN];
+	const struct cpu_features *f = &cpu_features;
+
+	cmdline_format(&cmdline, opts, sizeof(opts));
+	kprintf("boot: %s firmware, loader \"%s\", %lu MiB usable, consoles %s\n",
+		boot_info.efi ? "UEFI" : "BIOS", boot_info.loader,
+		(unsigned long)(mb2_usable_bytes(&boot_info) >> 20),
+		console_names());
+	kprintf("cpu:  %s family %#x model %#x%s%s; x2apic %s, tsc-deadline %s, arat %s, invariant tsc %s\n",
+		f->vendor, f->family, f->model,
+		f->hypervisor ? ", hypervisor " : "", f->hypervisor ? f->hv_vendor : "",
+		f->x2apic ? "yes" : "no", f->tsc_deadline ? "yes" : "no",
+		f->arat ? "yes" : "no", f->invariant_tsc ? "yes" : "no");
+	json_begin(&w, buf, sizeof(buf));
+	json_str(&w, "kind", "boot");
+	json_str(&w, "firmware", boot_info.efi ? "uefi" : "bios");
+	json_str(&w, "cmdline", opts);
+	json_u64(&w, "mem_mib", mb2_usable_bytes(&boot_info) >> 20);
+	json_str(&w, "loader", boot_info.loader);
+	json_str(&w, "consoles", console_names());
+	json_str(&w, "cpu_vendor", f->vendor);
+	json_str(&w, "hypervisor", f->hypervisor ? f->hv_vendor : NULL);
+	json_bool(&w, "x2apic", f->x2apic);
+	json_bool(&w, "tsc_deadline", f->tsc_deadline);
+	json_bool(&w, "arat", f->arat);
+	json_bool(&w, "invariant_tsc", f->invariant_tsc);
+	report_emit(json_end(&w));
+}
+
+static void report_tsc(void)
+{
+	struct json_writer w;
+	char buf[320];
+
+	kprintf("tsc:  %lu.%06lu MHz from %s", (unsigned long)(tsc_cal.hz / 1000000),
+		(unsigned long)(tsc_cal.hz % 1000000), tsc_cal.source);
+	if (tsc_cal.check_hz)
+		kprintf(", %s says %lu.%06lu MHz (%ld ppm)", tsc_cal.check_source,
+			(unsigned long)(tsc_cal.check_hz / 1000000),
+			(unsigned long)(tsc_cal.check_hz % 1000000),
+			(long)tsc_cal.ppm);
+	kprintf("\n");
+	json_begin(&w, buf, sizeof(buf));
+	json_str(&w, "kind", "tsc");
+	json_u64(&w, "hz", tsc_cal.hz);
+	json_str(&w, "source", tsc_cal.source);
+	if (tsc_cal.check_hz) {
+		json_u64(&w, "check_hz", tsc_cal.check_hz);
+		json_str(&w, "check_source", tsc_cal.check_source);
+		json_i64(&w, "ppm", tsc_cal.ppm);
+	} else {
+		json_null(&w, "check_source");
+	}
+	report_emit(json_end(&w));
+
+	kprintf("lapic timer: %s (%s), %lu counts/s at divide-by-%u\n",
+		lapic_timer.mode, lapic_timer.why,
+		(unsigned long)lapic_timer.count_hz, lapic_timer.divider);
+	json_begin(&w, buf, sizeof(buf));
+	json_str(&w, "kind", "lapic_timer");
+	json_str(&w, "mode", lapic_timer.mode);
+	json_str(&w, "why", lapic_timer.why);
+	json_u64(&w, "count_hz", lapic_timer.count_hz);
+	json_u64(&w, "divider", lapic_timer.divider);
+	report_emit(json_end(&w));
+}
+
+static void report_smp(void)
+{
+	struct json_writer w;
+	static char buf[4096];
+
+	kprintf("smp:  %u of %u possible CPUs online (%u kicked) in %lu us, APIC %s (%s), trampoline at %#lx\n",
+		smp.online, smp.possible, smp.started,
+		(unsigned long)smp.bringup_us, lapic_mode_name(),
+		smp.apic_mode_reason, (unsigned long)smp.trampoline);
+	json_begin(&w, buf, sizeof(buf));
+	json_str(&w, "kind", "smp");
+	json_u64(&w, "possible", smp.possible);
+	json_u64(&w, "online", smp.online);
+	json_u64(&w, "started", smp.started);
+	json_u64(&w, "bringup_us", smp.bringup_us);
+	json_str(&w, "apic_mode", lapic_mode_name());
+	json_str(&w, "apic_mode_reason", smp.apic_mode_reason);
+	json_str(&w, "single_cpu_reason", smp.single_cpu_reason);
+	json_hex(&w, "trampoline", smp.trampoline);
+	json_u64(&w, "init_udelay", cmdline_get_u64(&cmdline, "init_udelay", 10000, 0, 1000000));
+	json_array_begin(&w, "failed_apic_ids");
+	for (uint32_t i = 0; i < smp.nfailed; i++)
+		json_u64(&w, NULL, smp.failed_apic_ids[i]);
+	json_array_end(&w);
+	json_array_begin(&w, "apic_ids");
+	for (uint32_t cpu = 0; cpu < smp_cpu_count; cpu++)
+		json_u64(&w, NULL, smp_apic_ids[cpu]);
+	json_array_end(&w);
+	report_emit(json_end(&w));
+}
+
+static const char *state_name(enum cpu_state s)
+{
+	switch (s) {
+	case CPU_POSSIBLE: return "possible";
+	case CPU_KICKED: return "kicked";
+	case CPU_ONLINE: return "online";
+	case CPU_FAILED: return "failed";
+	default: return "absent";
+	}
+}
+
+/* Count ticks on every CPU over a window; all online CPUs must tick. */
+static void measure_ticks(void)
+{
+	static uint64_t before[MAX_CPUS], delta[MAX_CPUS];
+	uint64_t window_ms = cmdline_get_u64(&cmdline, "tick_window_ms", 200, 10, 60000);
+	uint64_t expected = tick_hz * window_ms / 1000;
+	uint64_t min = UINT64_MAX, max = 0;
+	uint32_t n = smp_cpu_count, silent = 0;
+	static char buf[8192];
+	struct json_writer w;
+
+	for (uint32_t cpu = 0; cpu < n; cpu++)
+		before[cpu] = tick_count(cpu);
+	udelay(window_ms * 1000);
+	for (uint32_t cpu = 0; cpu < n; cpu++) {
+		delta[cpu] = tick_count(cpu) - before[cpu];
+		if (cpu_state(cpu) != CPU_ONLINE)
+			continue;
+		min = delta[cpu] < min ? delta[cpu] : min;
+		max = delta[cpu] > max ? delta[cpu] : max;
+		silent += delta[cpu] == 0;
+	}
+	kprintf("tick: %u Hz, %lu ms window, expected %lu per CPU, min %lu, max %lu\n",
+		tick_hz, (unsigned long)window_ms, (unsigned long)expected,
+		(unsigned long)min, (unsigned long)max);
+	kprintf("  %-4s %-8s %-8s %7s    %-4s %-8s %-8s %7s\n", "cpu", "apic_id",
+		"state", "ticks", "cpu", "apic_id", "state", "ticks");
+	for (uint32_t cpu = 0; cpu < n; cpu++)
+		kprintf("  %-4u %-8u %-8s %7lu%s", cpu, smp_apic_ids[cpu],
+			state_name(cpu_state(cpu)), (unsigned long)delta[cpu],
+			(cpu % 2 == 1 || cpu == n - 1) ? "\n" : "    ");
+
+	json_begin(&w, buf, sizeof(buf));
+	json_str(&w, "kind", "tick");
+	json_u64(&w, "hz", tick_hz);
+	json_u64(&w, "window_ms", window_ms);
+	json_u64(&w, "cpus", smp.online);
+	json_u64(&w, "expected", expected);
+	json_u64(&w, "min", min);
+	json_u64(&w, "max", max);
+	json_array_begin(&w, "per_cpu");
+	for (uint32_t cpu = 0; cpu < n; cpu++)
+		if (cpu_state(cpu) == CPU_ONLINE)
+			json_u64(&w, NULL, delta[cpu]);
+	json_array_end(&w);
+	report_emit(json_end(&w));
+	if (silent)
+		fail("a CPU took no tick during the window");
+}
+
+static void run_test(const char *name)
+{
+	if (!strcmp(name, "fault")) {
+		/* Canonical, unmapped (above the 4 GiB identity map): #PF, not #GP. */
+		volatile uint64_t *bad = (volatile uint64_t *)0x0000001000000000ull;
+
+		kprintf("test=fault: reading %p on purpose\n", (void *)bad);
+		(void)*bad;
+		fail("test=fault: the read did not fault");
+		return;
+	}
+	kprintf("test: unknown test '%s' (known: fault)\n", name);
+	fail("unknown test name");
+}
+
+static void parse_boot_info(uint32_t magic, uint32_t mbi_phys)
+{
+	mb2_parse(magic, (const void *)(uint64_t)mbi_phys, mbi_phys, &boot_info);
+	if (!boot_info.valid)
+		kprintf("boot: boot information unusable (%s); continuing with defaults\n",
+			boot_info.error ? boot_info.error : "unknown reason");
+	cmdline_parse(&cmdline, boot_info.has_cmdline ? boot_info.cmdline : "",
+		      known_options, NOPTIONS);
+	if (cmdline_has(&cmdline, "help"))
+		cmdline_print_help(known_options, NOPTIONS);
+}
+
+static int apic_force_option(void)
+{
+	const char *v = cmdline_get(&cmdline, "apic");
+
+	if (!v || !strcmp(v, "auto"))
+		return 0;
+	if (!strcmp(v, "xapic"))
+		return -1;
+	if (!strcmp(v, "x2apic"))
+		return 1;
+	kprintf("cmdline: apic='%s' is not auto, xapic or x2apic; using auto\n", v);
+	return 0;
+}
+
+static bool deadline_option(void)
+{
+	const char *v = cmdline_get(&cmdline, "lapic_timer");
+
+	if (!v || !strcmp(v, "auto"))
+		return true;
+	if (!strcmp(v, "periodic"))
+		return false;
+	kprintf("cmdline: lapic_timer='%s' is not auto or periodic; using auto\n", v);
+	return true;
+}
+
+static void bring_up_cpus(void)
+{
+	struct smp_options opt = {
+		.init_udelay = cmdline_get_u64(&cmdline, "init_udelay", 10000, 0, 1000000),
+		.sipi_udelay = cmdline_get_u64(&cmdline, "sipi_udelay", 200, 0, 1000000),
+		.timeout_ms = cmdline_get_u64(&cmdline, "ap_timeout_ms", 2000, 10, 600000),
+		.apic_force = apic_force_option(),
+	};
+
+	if (boot_info.rsdp)
+		acpi_parse(boot_info.rsdp, boot_info.rsdp_len, acpi_map, NULL, &acpi);
+	else
+		acpi.error = "the loader passed no ACPI RSDP";	/* acpi is zeroed .bss */
+	smp_prepare(&acpi, &opt, &smp);
+	tsc_calibrate(&acpi, &tsc_cal);
+	lapic_timer_calibrate(deadline_option());
+	tick_init((uint32_t)cmdline_get_u64(&cmdline, "hz", HZ_DEFAULT, 10, 10000));
+	smp_boot_aps(&opt, &smp);
+	if (smp.nfailed)
+		fail("some APs did not come online");
+	tick_start_cpu();
+	irq_enable();
+}
+
+void kmain(uint32_t magic, uint32_t mbi_phys)
+{
+	console_init_early();
+	idt_init();
+	idt_load();
+	kprintf("pullkern: booting\n");
+	parse_boot_info(magic, mbi_phys);
+	setup_screen_console();
+	platform_detect();
+	pic_disable();
+	page_alloc_init(&boot_info);
+	percpu_init_cpu(0);
+	bring_up_cpus();
+
+	report_boot();
+	report_tsc();
+	report_smp();
+	measure_ticks();
+	if (cmdline_get(&cmdline, "test"))
+		run_test(cmdline_get(&cmdline, "test"));
+	kernel_exit(run_ok, run_ok ? "" : fail_reason);
+}

@@ -1,0 +1,195 @@
+/*
+ * page_alloc: a bitmap allocator for the physical pages the boot page
+ * tables map (the first 4 GiB).
+ *
+ * One bit per page, set = in use.  At boot every page starts in use; the
+ * available (type 1) ranges of the memory map are then freed, and every
+ * other range is reserved again, so where firmware reports overlapping
+ * ranges the reserved one wins.  Then we reserve what lives in "available"
+ * memory but must not be handed out: page 0 (real-mode IVT/BDA), the
+ * kernel image, GRUB's boot information and its modules (GRUB places the
+ * MBI anywhere from 0x1000 up, research-facts E.2).  The AP trampoline
+ * page is taken from what is left (page_alloc_below) and never freed.
+ *
+ * A boot without a memory map falls back to GRUB's basic meminfo (lower
+ * 640 KiB and upper memory from 1 MiB), with a message.
+ *
+ * Allocation scans the bitmap first-fit from a rotating hint; it is boot
+ * and setup work, not a hot path.  One spinlock guards the bitmap.
+ */
+#include "kernel/multiboot2.h"
+#include "kernel/page_alloc.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+#include "kernel/spinlock.h"
+#include "lib/string.h"
+
+#define NPAGES		(PAGE_LIMIT / PAGE_SIZE)
+#define WORD_BITS	64
+
+static uint64_t bitmap[NPAGES / WORD_BITS];	/* under lock */
+static uint64_t free_pages;			/* under lock */
+static uint64_t total_pages;			/* set at init */
+static uint64_t search_hint;			/* under lock */
+static struct spinlock lock = SPINLOCK_INIT;
+
+static bool page_used(uint64_t pfn)
+{
+	return bitmap[pfn / WORD_BITS] & (1ull << (pfn % WORD_BITS));
+}
+
+static void mark(uint64_t pfn, bool used)
+{
+	uint64_t bit = 1ull << (pfn % WORD_BITS);
+
+	if (used && !page_used(pfn)) {
+		bitmap[pfn / WORD_BITS] |= bit;
+		free_pages--;
+	} else if (!used && page_used(pfn)) {
+		bitmap[pfn / WORD_BITS] &= ~bit;
+		free_pages++;
+	}
+}
+
+/* Mark pages fully inside [base, base+len) free, or pages touching it used. */
+static void mark_range(uint64_t base, uint64_t len, bool used)
+{
+	uint64_t start, end;
+
+	if (!len || base >= PAGE_LIMIT)
+		return;
+	if (len > PAGE_LIMIT - base)
+		len = PAGE_LIMIT - base;
+	if (used) {
+		start = base / PAGE_SIZE;
+		end = (base + len + PAGE_SIZE - 1) / PAGE_SIZE;
+	} else {
+		start = (base + PAGE_SIZE - 1) / PAGE_SIZE;
+		end = (base + len) / PAGE_SIZE;
+	}
+	for (uint64_t pfn = start; pfn < end; pfn++)
+		mark(pfn, used);
+}
+
+static void free_from_meminfo(const struct boot_info *bi)
+{
+	if (bi->has_basic_meminfo) {
+		kprintf("mem: no memory map from the loader; using basic meminfo (%u KiB low, %u KiB high)\n",
+			bi->mem_lower_kib, bi->mem_upper_kib);
+		mark_range(0, (uint64_t)bi->mem_lower_kib * 1024, false);
+		mark_range(1ull << 20, (uint64_t)bi->mem_upper_kib * 1024, false);
+		return;
+	}
+	panic("mem: the loader gave neither a memory map nor basic meminfo");
+}
+
+void page_alloc_init(const struct boot_info *bi)
+{
+	extern char _kernel_start[], _kernel_end[];
+
+	memset(bitmap, 0xff, sizeof(bitmap));
+	free_pages = 0;
+	if (bi->mmap_count) {
+		for (uint32_t i = 0; i < bi->mmap_count; i++)
+			if (bi->mmap[i].type == 1)
+				mark_range(bi->mmap[i].base, bi->mmap[i].len, false);
+		for (uint32_t i = 0; i < bi->mmap_count; i++)
+			if (bi->mmap[i].type != 1)
+				mark_range(bi->mmap[i].base, bi->mmap[i].len, true);
+	} else {
+		free_from_meminfo(bi);
+	}
+	total_pages = free_pages;
+
+	page_reserve(0, PAGE_SIZE);
+	page_reserve((uint64_t)_kernel_start,
+		     (uint64_t)_kernel_end - (uint64_t)_kernel_start);
+	page_reserve(bi->mbi_phys, bi->mbi_size);
+	for (uint32_t i = 0; i < bi->nmodules; i++)
+		page_reserve(bi->modules[i].start,
+			     bi->modules[i].end - bi->modules[i].start);
+	/* Keep the EBDA/ROM area and anything the legacy BIOS may touch. */
+	page_reserve(0x9f000, 0x100000 - 0x9f000);
+}
+
+void page_reserve(uint64_t base, uint64_t len)
+{
+	unsigned long flags = spin_lock_irqsave(&lock);
+
+	mark_range(base, len, true);
+	spin_unlock_irqrestore(&lock, flags);
+}
+
+static bool run_free(uint64_t pfn, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (pfn + i >= NPAGES || page_used(pfn + i))
+			return false;
+	return true;
+}
+
+void *page_alloc_pages(size_t n)
+{
+	unsigned long flags;
+	uint64_t found = 0;
+
+	if (!n)
+		return NULL;
+	flags = spin_lock_irqsave(&lock);
+	/* Low memory (< 1 MiB) is kept for trampolines: start above it. */
+	for (uint64_t scanned = 0; scanned < NPAGES; scanned++) {
+		uint64_t pfn = (search_hint + scanned) % NPAGES;
+
+		if (pfn < 256 || pfn + n > NPAGES)
+			continue;
+		if (run_free(pfn, n)) {
+			found = pfn;
+			break;
+		}
+	}
+	if (found) {
+		for (size_t i = 0; i < n; i++)
+			mark(found + i, true);
+		search_hint = found + n;
+	}
+	spin_unlock_irqrestore(&lock, flags);
+	if (!found)
+		return NULL;
+	memset((void *)(found * PAGE_SIZE), 0, n * PAGE_SIZE);
+	return (void *)(found * PAGE_SIZE);
+}
+
+uint64_t page_alloc_below(uint64_t limit)
+{
+	unsigned long flags = spin_lock_irqsave(&lock);
+	uint64_t found = 0;
+
+	for (uint64_t pfn = limit / PAGE_SIZE; pfn-- > 1;) {
+		if (!page_used(pfn)) {
+			mark(pfn, true);
+			found = pfn * PAGE_SIZE;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&lock, flags);
+	return found;
+}
+
+void page_free_pages(void *p, size_t n)
+{
+	unsigned long flags = spin_lock_irqsave(&lock);
+
+	for (size_t i = 0; i < n; i++)
+		mark((uint64_t)p / PAGE_SIZE + i, false);
+	spin_unlock_irqrestore(&lock, flags);
+}
+
+uint64_t page_free_count(void)
+{
+	return __atomic_load_n(&free_pages, __ATOMIC_RELAXED);
+}
+
+uint64_t page_total_count(void)
+{
+	return total_pages;
+}

@@ -1,0 +1,34 @@
+/*
+ * time: the TSC as the kernel's clock, and bounded waits on it.
+ *
+ * tsc_hz is 0 until calibration; until then deadlines assume a 10 GHz TSC,
+ * which makes early waits longer than asked, never shorter.
+ */
+#ifndef PULLKERN_TIME_H
+#define PULLKERN_TIME_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+extern uint64_t tsc_hz;
+
+uint64_t time_deadline_us(uint64_t us);
+bool time_after_deadline(uint64_t deadline);
+void udelay(uint64_t us);
+uint64_t tsc_to_us(uint64_t cycles);
+uint64_t tsc_to_ns(uint64_t cycles);
+
+struct acpi_info;
+
+struct tsc_calibration {
+	uint64_t hz;
+	const char *source;		/* "cpuid15", "hypervisor", "pmtimer", "pit" */
+	uint64_t check_hz;		/* 0 when no second source answered */
+	const char *check_source;
+	int64_t ppm;			/* (check - hz) / hz in parts per million */
+};
+
+/* Calibrate tsc_hz from the best source, cross-check with a second one. */
+void tsc_calibrate(const struct acpi_info *acpi, struct tsc_calibration *out);
+
+#endif

@@ -1,0 +1,349 @@
+#!/usr/bin/env bash
+#
+# run-qemu.sh: boot pullkern in QEMU once and turn the run into an exit status.
+#
+# Theory: QEMU runs in the background with COM1 on its stdout, which goes
+# straight into the log file; `tail -f` copies the log to our stdout live.
+# We poll every 0.2 s for three ends of a run:
+#   - QEMU exits by itself.  The kernel writes 0x10 (pass) or 0x11 (fail) to
+#     the isa-debug-exit port, which QEMU turns into exit status (v << 1) | 1
+#     = 33 or 35.  Any other status (a triple fault under -no-reboot exits 0,
+#     a QEMU error exits 1, a signal) is a crash unless the log holds a
+#     summary record, which then decides.
+#   - The log holds the summary record but QEMU keeps running (no debug-exit
+#     device, e.g. QEMU_EXTRA changed the machine): give it 2 s to exit, then
+#     stop it and use the summary.
+#   - The timeout passes: stop QEMU; exit 2 unless a summary was printed.
+# QEMU is stopped with SIGTERM, then SIGKILL after 2 s; the same happens on
+# Ctrl-C, SIGTERM and any error exit, so no QEMU outlives this script.
+# (Background jobs of a non-interactive shell ignore SIGINT, so QEMU would
+# not see the Ctrl-C by itself.)
+#
+# Command line: the ISO carries no kernel command line, so the file that is
+# written to a USB stick is the one under test.  Options after `--` go into
+# /boot/grub/cmdline.cfg of a per-run copy of the ISO, which boot/grub.cfg
+# sources.  The value is written in GRUB single quotes and may hold only
+# letters, digits, space and _ . , : = + / @ % -, so nothing in it is
+# GRUB script syntax.  The copy is made with xorriso, replaying the
+# original's El Torito, MBR and GPT boot setup; HFS+ (Mac only) is dropped
+# because xorriso cannot replay it.  The volume modification date, which
+# GRUB's EFI image uses as the UUID to find its root, is kept by the replay.
+#
+# Exit status: 0 pass, 1 fail, 2 timeout, crash, or could not run.
+
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+readonly ROOT
+readonly OVMF_DIR="${OVMF_DIR:-/usr/share/OVMF}"
+readonly OVMF_CODE="$OVMF_DIR/OVMF_CODE_4M.fd"
+readonly OVMF_VARS="$OVMF_DIR/OVMF_VARS_4M.fd"
+readonly QEMU="${QEMU:-qemu-system-x86_64}"
+# How long QEMU may live after printing the summary, and after SIGTERM.
+readonly SUMMARY_GRACE_S=2
+readonly TERM_GRACE_TENTHS=20
+# Characters allowed in the kernel command line (see the theory above).
+readonly CMDLINE_OK='^[A-Za-z0-9 _.,:=+/@%-]*$'
+
+smp=64
+mem=512
+firmware=bios
+accel=tcg
+timeout_s=300
+log=
+log_named=
+iso=
+build=1
+cmdline=
+
+nshift=1
+tmp=
+qpid=
+tpid=
+t0=0
+
+usage() {
+	cat <<EOF
+usage: ./run-qemu.sh [options] [-- kernel command line]
+
+Boot build/pullkern.iso in QEMU, console on stdout, and exit
+0 if the kernel reports pass, 1 if it reports fail, 2 on timeout or crash.
+
+  --smp N          CPUs (default 64)
+  --mem MIB        memory in MiB (default 512)
+  --bios           boot with SeaBIOS (default)
+  --uefi           boot with OVMF ($OVMF_CODE, per-run VARS copy)
+  --accel tcg|kvm  accelerator (default tcg); kvm adds -cpu host
+  --timeout S      stop QEMU after S seconds, 0 = never (default 300)
+  --log FILE       also write the console to FILE (default: temporary)
+  --iso FILE       boot FILE instead of build/pullkern.iso; implies --no-build
+  --no-build       do not run 'make all' first
+  -h, --help       this text
+
+Everything after -- is the kernel command line (key=value words; letters,
+digits, space and _ . , : = + / @ % - only).  \$QEMU_EXTRA is appended to
+the QEMU command line, split at white space.  \$QEMU names the binary.
+
+Examples:
+  ./run-qemu.sh --smp 8 --uefi -- hz=250
+  QEMU_EXTRA='-s -S' ./run-qemu.sh --smp 4 --timeout 0
+EOF
+}
+
+die() {
+	echo "run-qemu.sh: $*" >&2
+	exit 2
+}
+
+# Option value of "--opt V" or "--opt=V" into REPLY; nshift = words used.
+optval() {
+	local opt=$1
+	shift
+	if [[ $opt == *=* ]]; then
+		REPLY=${opt#*=}
+		nshift=1
+		return
+	fi
+	[[ $# -ge 1 ]] || die "$opt needs a value (see --help)"
+	REPLY=$1
+	nshift=2
+}
+
+parse_args() {
+	while [[ $# -gt 0 ]]; do
+		nshift=1
+		case $1 in
+		--smp | --smp=*)
+			optval "$@"
+			smp=$REPLY ;;
+		--mem | --mem=*)
+			optval "$@"
+			mem=$REPLY ;;
+		--accel | --accel=*)
+			optval "$@"
+			accel=$REPLY ;;
+		--timeout | --timeout=*)
+			optval "$@"
+			timeout_s=$REPLY ;;
+		--log | --log=*)
+			optval "$@"
+			log=$REPLY ;;
+		--iso | --iso=*)
+			optval "$@"
+			iso=$REPLY
+			build=0 ;;
+		--bios) firmware=bios ;;
+		--uefi) firmware=uefi ;;
+		--no-build) build=0 ;;
+		-h | --help)
+			usage
+			exit 0 ;;
+		--)
+			shift
+			cmdline="$*"
+			return ;;
+		*) die "unknown option '$1' (see --help)" ;;
+		esac
+		shift "$nshift"
+	done
+}
+
+check_args() {
+	[[ $smp =~ ^[0-9]+$ && $smp -ge 1 && $smp -le 1024 ]] ||
+		die "--smp wants a CPU count from 1 to 1024, not '$smp'"
+	[[ $mem =~ ^[0-9]+$ && $mem -ge 32 ]] ||
+		die "--mem wants MiB (at least 32), not '$mem'"
+	[[ $timeout_s =~ ^[0-9]+$ ]] ||
+		die "--timeout wants whole seconds (0 = none), not '$timeout_s'"
+	case $accel in
+	tcg) ;;
+	kvm)
+		[[ -e /dev/kvm ]] ||
+			die "--accel kvm: /dev/kvm does not exist (no KVM on this machine or in this container); use --accel tcg"
+		[[ -r /dev/kvm && -w /dev/kvm ]] ||
+			die "--accel kvm: no read/write access to /dev/kvm (add yourself to group 'kvm'); use --accel tcg"
+		;;
+	*) die "--accel wants tcg or kvm, not '$accel'" ;;
+	esac
+	if [[ ! $cmdline =~ $CMDLINE_OK ]]; then
+		die "kernel command line '$cmdline' has characters GRUB would interpret; allowed: letters, digits, space and _ . , : = + / @ % -"
+	fi
+	if [[ $firmware == uefi ]]; then
+		[[ -r $OVMF_CODE && -r $OVMF_VARS ]] ||
+			die "--uefi needs $OVMF_CODE and $OVMF_VARS (Debian package ovmf)"
+	fi
+	command -v "$QEMU" >/dev/null || die "$QEMU not found (Debian package qemu-system-x86; make deps)"
+}
+
+# Stop QEMU politely, then firmly.  Safe to call when it is already gone.
+stop_qemu() {
+	local i
+	[[ -n $qpid ]] || return 0
+	if kill -0 "$qpid" 2>/dev/null; then
+		kill -TERM "$qpid" 2>/dev/null || true
+		for ((i = 0; i < TERM_GRACE_TENTHS; i++)); do
+			kill -0 "$qpid" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -KILL "$qpid" 2>/dev/null || true
+	fi
+}
+
+cleanup() {
+	stop_qemu
+	if [[ -n $tpid ]]; then
+		kill "$tpid" 2>/dev/null || true
+		wait "$tpid" 2>/dev/null || true
+	fi
+	[[ -z $tmp ]] || rm -rf "$tmp"
+}
+
+on_signal() {
+	trap - INT TERM HUP
+	echo "run-qemu.sh: interrupted, stopping QEMU" >&2
+	cleanup
+	exit 130
+}
+
+build_iso() {
+	if ((build)); then
+		if ! make -s -C "$ROOT" all >"$tmp/build.log" 2>&1; then
+			cat "$tmp/build.log" >&2
+			die "build failed"
+		fi
+	fi
+	[[ -n $iso ]] || iso="$ROOT/build/pullkern.iso"
+	[[ -r $iso ]] || die "no ISO at $iso"
+}
+
+# A copy of the ISO with /boot/grub/cmdline.cfg added; sets boot_iso.
+add_cmdline() {
+	boot_iso=$iso
+	[[ -n $cmdline ]] || return 0
+	printf '# written by run-qemu.sh for one run\nset pk_cmdline='\''%s'\''\n' \
+		"$cmdline" >"$tmp/cmdline.cfg"
+	boot_iso="$tmp/run.iso"
+	if ! xorriso -indev "$iso" -outdev "$boot_iso" \
+		-map "$tmp/cmdline.cfg" /boot/grub/cmdline.cfg \
+		-boot_image any replay -hfsplus off >"$tmp/xorriso.log" 2>&1; then
+		cat "$tmp/xorriso.log" >&2
+		die "could not add the command line to a copy of $iso"
+	fi
+}
+
+qemu_command() {
+	local extra=()
+
+	qemu=("$QEMU" -display none -monitor none -serial stdio -no-reboot
+		-device "isa-debug-exit,iobase=0xf4,iosize=0x04"
+		-m "$mem" -smp "$smp" -cdrom "$boot_iso" -boot order=d)
+	if [[ $accel == kvm ]]; then
+		qemu+=(-accel kvm -cpu host)
+	else
+		qemu+=(-accel tcg)
+	fi
+	if [[ $firmware == uefi ]]; then
+		cp "$OVMF_VARS" "$tmp/OVMF_VARS.fd"
+		qemu+=(-drive "if=pflash,format=raw,unit=0,readonly=on,file=$OVMF_CODE"
+			-drive "if=pflash,format=raw,unit=1,file=$tmp/OVMF_VARS.fd")
+	fi
+	read -r -a extra <<<"${QEMU_EXTRA:-}"
+	qemu+=("${extra[@]}")
+}
+
+# Has the kernel printed its summary record?
+summary_seen() {
+	grep -a -q -E '@report .*"kind" *: *"summary"' "$log"
+}
+
+# Runs QEMU until one of the three ends; sets qemu_status and end_reason.
+run_qemu() {
+	local start=$SECONDS summary_at=-1
+
+	"${qemu[@]}" </dev/null >>"$log" 2>&1 &
+	qpid=$!
+	tail -n +1 -s 0.2 -f --pid="$qpid" "$log" &
+	tpid=$!
+	end_reason=exited
+	while kill -0 "$qpid" 2>/dev/null; do
+		if ((summary_at < 0)) && summary_seen; then
+			summary_at=$SECONDS
+		fi
+		if ((summary_at >= 0 && SECONDS - summary_at >= SUMMARY_GRACE_S)); then
+			end_reason=summary
+			stop_qemu
+			break
+		fi
+		if ((timeout_s > 0 && SECONDS - start >= timeout_s)); then
+			end_reason=timeout
+			stop_qemu
+			break
+		fi
+		sleep 0.2
+	done
+	qemu_status=0
+	wait "$qpid" || qemu_status=$?
+	qpid=
+	# tail notices QEMU is gone within 0.2 s and prints the rest.
+	wait "$tpid" || true
+	tpid=
+}
+
+# Maps the end of the run to our exit status and says why on stderr.
+verdict() {
+	local summary why rc
+
+	summary=$(python3 "$ROOT/tools/report.py" summary "$log") || summary=none
+	case $end_reason:$qemu_status in
+	exited:33) rc=0 why="kernel reported pass via debug exit" ;;
+	exited:35) rc=1 why="kernel reported fail via debug exit" ;;
+	*)
+		case $end_reason in
+		timeout) why="timed out after ${timeout_s} s" ;;
+		summary) why="summary printed but QEMU did not exit; stopped it" ;;
+		*) why="QEMU exited with status $qemu_status" ;;
+		esac
+		case $summary in
+		pass) rc=0 why="$why; summary says pass" ;;
+		none) rc=2 why="$why; no summary record (crash or hang)" ;;
+		*) rc=1 why="$why; summary says $summary" ;;
+		esac
+		;;
+	esac
+	if [[ $rc -eq 0 && $summary != pass ]] || [[ $rc -eq 1 && $summary == pass ]]; then
+		why="$why (but the summary record says '$summary')"
+	fi
+	echo "run-qemu.sh: $why; ${firmware} -smp $smp; $(elapsed) s${log_named:+; log $log}" >&2
+	return "$rc"
+}
+
+elapsed() {
+	local now=${EPOCHREALTIME/[.,]/}
+	local us=$((now - t0))
+	printf '%d.%d' $((us / 1000000)) $((us % 1000000 / 100000))
+}
+
+main() {
+	parse_args "$@"
+	check_args
+	trap on_signal INT TERM HUP
+	trap cleanup EXIT
+	tmp=$(mktemp -d "${TMPDIR:-/tmp}/pullkern-run.XXXXXX")
+	build_iso
+	add_cmdline
+	if [[ -z $log ]]; then
+		log="$tmp/console.log"
+	else
+		log_named=1
+		mkdir -p "$(dirname "$log")"
+	fi
+	: >"$log"
+	qemu_command
+	printf 'run-qemu.sh: %s\n' "${qemu[*]}" >>"$log"
+	[[ -z $cmdline ]] || printf 'run-qemu.sh: kernel command line: %s\n' "$cmdline" >>"$log"
+	t0=${EPOCHREALTIME/[.,]/}
+	run_qemu
+	verdict
+}
+
+main "$@"

@@ -1,0 +1,79 @@
+/*
+ * host_support: kprintf() for host test programs, captured for assertions.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernel/printk.h"
+#include "host_support.h"
+
+#define HOST_LOG_SIZE (256 * 1024)
+
+static char log_buf[HOST_LOG_SIZE];
+static size_t log_len;
+
+int kvprintf(const char *fmt, va_list ap)
+{
+	va_list copy;
+	int n;
+
+	va_copy(copy, ap);
+	if (getenv("PULLKERN_VERBOSE"))
+		vfprintf(stderr, fmt, copy);
+	va_end(copy);
+	n = vsnprintf(log_buf + log_len, sizeof(log_buf) - log_len, fmt, ap);
+	if (n > 0) {
+		log_len += (size_t)n;
+		if (log_len >= sizeof(log_buf))
+			log_len = sizeof(log_buf) - 1;
+	}
+	return n;
+}
+
+int kprintf(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = kvprintf(fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+const char *host_log(void)
+{
+	return log_buf;
+}
+
+void host_log_reset(void)
+{
+	log_len = 0;
+	log_buf[0] = '\0';
+}
+
+int host_log_count(const char *needle)
+{
+	const char *p = log_buf;
+	int count = 0;
+
+	while (*p) {
+		const char *eol = strchr(p, '\n');
+		size_t adv = eol ? (size_t)(eol - p) : strlen(p);
+		size_t len = adv;
+		char line[1024];
+
+		if (len >= sizeof(line))
+			len = sizeof(line) - 1;
+		memcpy(line, p, len);
+		line[len] = '\0';
+		if (strstr(line, needle))
+			count++;
+		p += adv;
+		if (*p == '\n')
+			p++;
+	}
+	return count;
+}

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+#
+# deps.sh: make sure the Debian packages pullkern needs are installed.
+#
+# Theory: `make deps`, `make run` and `make test` call this first, so the
+# common case (everything present) must be silent and fast: one dpkg-query
+# for the whole list, no network.  When something is missing, root gets it
+# installed with apt-get (no recommends, no prompts); anyone else gets the
+# exact command to run and a non-zero exit, because installing is not ours
+# to decide.  On a system without dpkg we cannot name packages, so we look
+# for the programs instead and say what is missing.
+#
+# PACKAGES is the one list of what the project needs; add to it here.
+
+set -euo pipefail
+
+# Debian package: why we need it.
+readonly PACKAGES=(
+	gcc                  # kernel and host test compiler
+	make
+	binutils             # ld, objdump
+	grub-common          # grub-mkrescue, grub-file
+	grub-pc-bin          # BIOS GRUB image for the ISO
+	grub-efi-amd64-bin   # UEFI GRUB image for the ISO
+	xorriso              # ISO writer for grub-mkrescue and run-qemu.sh
+	mtools               # FAT EFI image inside the ISO
+	qemu-system-x86
+	ovmf                 # UEFI firmware for QEMU
+	libcmocka-dev        # host unit tests
+)
+
+# Fallback for systems without dpkg: one program or file per need.
+readonly PROGRAMS=(gcc make ld grub-mkrescue grub-file xorriso mformat
+	qemu-system-x86_64)
+
+missing_packages() {
+	local -A installed=()
+	local pkg status p
+
+	# One query for all; unknown packages only produce stderr noise.
+	while read -r pkg status; do
+		[[ $status == ii* ]] && installed[${pkg%%:*}]=1
+	done < <(dpkg-query -W -f='${Package} ${db:Status-Abbrev}\n' \
+		"${PACKAGES[@]}" 2>/dev/null || true)
+	for p in "${PACKAGES[@]}"; do
+		[[ -n ${installed[$p]:-} ]] || missing+=("$p")
+	done
+	# Any python3 will do (the tools use only the standard library).
+	command -v python3 >/dev/null || missing+=(python3)
+}
+
+without_dpkg() {
+	local absent=() p
+
+	for p in "${PROGRAMS[@]}" python3; do
+		command -v "$p" >/dev/null || absent+=("$p")
+	done
+	[[ ${#absent[@]} -eq 0 ]] && return 0
+	echo "tools/deps.sh: no dpkg here, and these programs are missing: ${absent[*]}" >&2
+	echo "tools/deps.sh: the Debian packages are: ${PACKAGES[*]}" >&2
+	return 1
+}
+
+main() {
+	local missing=()
+
+	if ! command -v dpkg-query >/dev/null; then
+		without_dpkg
+		return
+	fi
+	missing_packages
+	[[ ${#missing[@]} -eq 0 ]] && return 0
+
+	if [[ $(id -u) -ne 0 ]]; then
+		echo "tools/deps.sh: missing packages: ${missing[*]}" >&2
+		echo "Install them with:" >&2
+		echo "  sudo apt-get install --no-install-recommends ${missing[*]}" >&2
+		return 1
+	fi
+	echo "tools/deps.sh: installing ${missing[*]}" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get -qq update
+	apt-get -qq install -y --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+main "$@"
