@@ -113,7 +113,7 @@ run: deps $(ISO)
 	./run-qemu.sh
 
 test: deps
-	@$(MAKE) --no-print-directory $(ISO) $(HOST_TESTS)
+	@$(MAKE) --no-print-directory -s $(ISO) $(HOST_TESTS)
 	@tests/run-all.sh $(HOST_TESTS)
 
 debug: deps $(ISO)

@@ -198,10 +198,15 @@ cleanup() {
 	[[ -z $tmp ]] || rm -rf "$tmp"
 }
 
+# Dies of the same signal after cleaning up, so a caller (make, a test
+# runner) sees that we were interrupted and stops too.
 on_signal() {
-	trap - INT TERM HUP
-	echo "run-qemu.sh: interrupted, stopping QEMU" >&2
+	local sig=$1
+
+	trap - INT TERM HUP EXIT
+	echo "run-qemu.sh: interrupted (SIG$sig), stopping QEMU" >&2
 	cleanup
+	kill -s "$sig" "$$"
 	exit 130
 }
 
@@ -305,7 +310,7 @@ verdict() {
 		esac
 		case $summary in
 		pass) rc=0 why="$why; summary says pass" ;;
-		none) rc=2 why="$why; no summary record (crash or hang)" ;;
+		none) rc=2 why="$why; no summary record (crash, reset, hang or boot failure)" ;;
 		*) rc=1 why="$why; summary says $summary" ;;
 		esac
 		;;
@@ -326,7 +331,9 @@ elapsed() {
 main() {
 	parse_args "$@"
 	check_args
-	trap on_signal INT TERM HUP
+	trap 'on_signal INT' INT
+	trap 'on_signal TERM' TERM
+	trap 'on_signal HUP' HUP
 	trap cleanup EXIT
 	tmp=$(mktemp -d "${TMPDIR:-/tmp}/pullkern-run.XXXXXX")
 	build_iso

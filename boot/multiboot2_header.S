@@ -5,10 +5,16 @@
  * each 8-byte aligned.  We ask GRUB for the command line, memory map, both
  * ACPI RSDP copies and the framebuffer.  The information request is flagged
  * optional so an older GRUB that lacks a tag still boots us (we cope with a
- * missing tag).  The framebuffer tag is optional too, with no preferred
- * mode: under UEFI it makes GRUB hand over the GOP framebuffer, under BIOS
- * grub.cfg asks for text mode.  No EFI boot-services tag (7): with it GRUB
- * keeps boot services alive and omits the memory map.
+ * missing tag).
+ *
+ * No framebuffer header tag (5), on purpose: with it, GRUB 2.06 picks a
+ * graphics mode itself and overrides grub.cfg's gfxpayload, so a BIOS boot
+ * gets a VBE framebuffer instead of VGA text.  Without it, GRUB keeps VGA
+ * text under BIOS, and under UEFI (no text mode exists) it still sets the
+ * GOP mode and hands us the framebuffer in the boot information.
+ *
+ * No EFI boot-services tag (7): with it GRUB keeps boot services alive and
+ * omits the memory map.
  */
 #define MB2_MAGIC		0xe85250d6
 #define MB2_ARCH_I386		0
@@ -35,16 +41,6 @@ info_req_start:
 	.long	15
 info_req_end:
 
-	/* Framebuffer: any width, height and depth. */
-	.balign 8
-fb_start:
-	.short	5
-	.short	MB2_TAG_OPTIONAL
-	.long	fb_end - fb_start
-	.long	0
-	.long	0
-	.long	0
-fb_end:
 
 	/* End tag. */
 	.balign 8

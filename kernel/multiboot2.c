@@ -3,8 +3,9 @@
  *
  * Theory
  *
- * The MBI (Multiboot2 specification 3.6, GRUB include/multiboot2.h) is a
- * header followed by 8-byte aligned tags and an end tag:
+ * The MBI (Multiboot2 specification, "Boot information format"; GRUB
+ * include/multiboot2.h) is a header followed by 8-byte aligned tags and
+ * an end tag:
  *
  *   +0  total_size u32 | reserved u32
  *   +8  type u32 | size u32 | payload (size - 8 bytes) | pad to 8
@@ -324,10 +325,18 @@ static const char *walk_tags(struct mb2_walk *w, const uint8_t *p,
 
 static void log_summary(const struct boot_info *bi)
 {
-	kprintf("mb2: loader \"%s\"%s, %u mmap entries (%llu KiB usable), %u modules, RSDP tag %u, framebuffer %s\n",
+	static const char *const fb_kinds[] = { "indexed", "RGB", "EGA text" };
+
+	kprintf("mb2: loader \"%s\"%s, %u mmap entries (%llu KiB usable), %u modules, RSDP tag %u",
 		bi->loader, bi->efi ? " (UEFI)" : "", bi->mmap_count,
 		(unsigned long long)(mb2_usable_bytes(bi) >> 10), bi->nmodules,
-		bi->rsdp_tag, bi->fb.present ? "yes" : "no");
+		bi->rsdp_tag);
+	if (bi->fb.present)
+		kprintf(", framebuffer %s %ux%u %u bpp\n",
+			bi->fb.type < 3 ? fb_kinds[bi->fb.type] : "unknown",
+			bi->fb.width, bi->fb.height, bi->fb.bpp);
+	else
+		kprintf(", no framebuffer\n");
 }
 
 void mb2_parse(uint32_t magic, const void *mbi, uint64_t mbi_phys,

@@ -14,7 +14,10 @@
  * does not advance or a PIT whose output never rises (a gated PIT on some
  * boards) is reported and skipped, never trusted, never waited on forever.
  *
- * Measurements run on the BSP, interrupts off, before any AP starts.
+ * Measurements run on the BSP, interrupts off, before any AP starts.  Each
+ * measured source runs three times and the median counts: under a
+ * hypervisor (or an SMI on hardware) one run can be stretched by a
+ * preemption we cannot see, and a single sample would carry it.
  */
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/io.h"
@@ -26,6 +29,7 @@
 #define PM_TIMER_HZ		3579545ull
 #define PIT_HZ			1193182ull
 #define CALIBRATE_MS		20
+#define CALIBRATE_RUNS		3	/* median of three: one preempted run cannot skew it */
 #define EARLY_TSC_HZ		10000000000ull	/* assumed before calibration */
 #define POLL_LIMIT		50000000u	/* I/O polls before a source is declared dead */
 
@@ -153,6 +157,35 @@ static uint64_t from_pit(void)
 	return (t1 - t0) * PIT_HZ / count;
 }
 
+static uint64_t median3(uint64_t a, uint64_t b, uint64_t c)
+{
+	if ((a <= b && b <= c) || (c <= b && b <= a))
+		return b;
+	if ((b <= a && a <= c) || (c <= a && a <= b))
+		return a;
+	return c;
+}
+
+/* Median of CALIBRATE_RUNS; 0 as soon as one run says the source is dead. */
+static uint64_t measure(uint64_t (*fn)(const struct acpi_info *),
+			const struct acpi_info *acpi)
+{
+	uint64_t v[CALIBRATE_RUNS];
+
+	for (int i = 0; i < CALIBRATE_RUNS; i++) {
+		v[i] = fn(acpi);
+		if (!v[i])
+			return 0;
+	}
+	return median3(v[0], v[1], v[2]);
+}
+
+static uint64_t pit_source(const struct acpi_info *acpi)
+{
+	(void)acpi;
+	return from_pit();
+}
+
 static int64_t ppm_between(uint64_t ref, uint64_t other)
 {
 	return ((int64_t)other - (int64_t)ref) * 1000000 / (int64_t)ref;
@@ -162,8 +195,8 @@ void tsc_calibrate(const struct acpi_info *acpi, struct tsc_calibration *out)
 {
 	uint64_t c15 = from_cpuid15();
 	uint64_t hv = from_hypervisor();
-	uint64_t pm = from_pmtimer(acpi);
-	uint64_t pit = from_pit();
+	uint64_t pm = measure(from_pmtimer, acpi);
+	uint64_t pit = measure(pit_source, acpi);
 
 	*out = (struct tsc_calibration){ 0 };
 	if (c15) {

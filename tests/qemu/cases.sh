@@ -1,0 +1,62 @@
+# shellcheck shell=bash
+# QEMU integration cases, sourced by tests/qemu/run.sh, run in this order.
+#
+# qemu_case NAME EXIT TIMEOUT "RUN-QEMU OPTIONS [-- KERNEL CMDLINE]" CHECK...
+#   EXIT     the exit status run-qemu.sh must give (0 pass, 1 fail)
+#   TIMEOUT  seconds before run-qemu.sh stops QEMU; generous, because the
+#            machine has 2 cores and TCG runs every vCPU on them (a UEFI
+#            boot alone is ~10 s at -smp 64, before the kernel starts)
+#   CHECK    arguments for `tools/report.py check` (--expect EXPR,
+#            --text REGEX, --no-text REGEX), run against the case's log
+# The options word is split at spaces, so it must not need quoting.
+
+# Every CPU QEMU was given comes online and takes timer ticks, and the
+# kernel names the firmware it was booted by.
+all_cpus_case() {
+	local name=$1 fw=$2 n=$3 timeout=$4
+
+	qemu_case "$name" 0 "$timeout" "--$fw --smp $n" \
+		--expect "boot.firmware == \"$fw\"" \
+		--expect "smp.possible == $n and smp.online == $n" \
+		--expect "smp.failed_apic_ids == []" \
+		--expect "tick.cpus == $n and len(tick.per_cpu) == $n" \
+		--expect "min(tick.per_cpu) > 0" \
+		--expect 'count("exception") == 0' \
+		--expect 'summary.result == "pass"'
+}
+
+all_cpus_case bios_smp1_boots_and_ticks bios 1 60
+all_cpus_case bios_smp2_all_cpus_online_and_ticking bios 2 60
+all_cpus_case bios_smp8_all_cpus_online_and_ticking bios 8 60
+all_cpus_case bios_smp64_all_cpus_online_and_ticking bios 64 120
+all_cpus_case uefi_smp8_all_cpus_online_and_ticking uefi 8 120
+all_cpus_case uefi_smp64_all_cpus_online_and_ticking uefi 64 240
+
+# test=fault makes the kernel touch an unmapped page: the exception path
+# must name the fault on the console, emit the record and fail the run.
+qemu_case page_fault_is_reported_and_fails_the_run 1 60 "--bios --smp 2 -- test=fault" \
+	--expect 'exception.vector == 14' \
+	--expect '"cr2" in exception and exception.cr2 != ""' \
+	--expect 'summary.result == "fail"' \
+	--text '[Pp]age fault'
+
+# An option the kernel does not know is named in a warning and ignored
+# (which also shows the command line reached the kernel).
+qemu_case unknown_option_warns_and_still_passes 0 60 "--bios --smp 2 -- pk_no_such_option=1" \
+	--text "cmdline: unknown option 'pk_no_such_option' ignored" \
+	--expect 'summary.result == "pass"'
+
+# hz=250 changes the tick rate the kernel programs and reports.
+qemu_case hz_option_sets_tick_rate 0 60 "--bios --smp 2 -- hz=250" \
+	--expect 'tick.hz == 250' \
+	--expect 'min(tick.per_cpu) > 0' \
+	--expect 'summary.result == "pass"'
+
+# The per-run ISO copy that carries the command line boots under UEFI as
+# well: xorriso replayed the EFI boot image, and kept the volume date that
+# GRUB's EFI image searches for as the UUID of its root.
+qemu_case uefi_command_line_reaches_kernel 0 120 "--uefi --smp 2 -- hz=250 pk_no_such_option=1" \
+	--expect 'boot.firmware == "uefi"' \
+	--text "cmdline: unknown option 'pk_no_such_option' ignored" \
+	--expect 'tick.hz == 250' \
+	--expect 'summary.result == "pass"'

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+#
+# run-all.sh: every test, host unit tests first, then QEMU integration.
+#
+# Usage: tests/run-all.sh HOST_TEST_BIN...   (`make test` passes them)
+#
+# Theory: each runner prints a line per case and ends with its own
+# "N passed, N failed".  We pass the case lines through as they come, keep
+# each runner's count line (shown as "host tests: ..." / "qemu tests: ..."),
+# and finish with exactly "N passed, N failed" over all test cases as the
+# last line.  A runner that ends without a count line, or whose exit
+# status says failure while its count says none, counts as one more
+# failure.  A runner that dies of a signal (Ctrl-C) stops the whole run.
+# Exit status 1 if anything failed.
+
+set -euo pipefail
+# The reading end of each runner's pipe runs in this shell, so the count
+# it finds is ours (scripts run without job control, as lastpipe needs).
+shopt -s lastpipe
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+readonly ROOT
+readonly COUNT_RE='^([0-9]+) passed, ([0-9]+) failed$'
+
+total_pass=0
+total_fail=0
+
+# run_suite LABEL COMMAND...
+run_suite() {
+	local label=$1 line count='' rc=0 pass=0 fail=0
+	shift
+
+	if ! "$@" 2>&1 | while IFS= read -r line; do
+		if [[ $line =~ $COUNT_RE ]]; then
+			count=$line
+		else
+			printf '%s\n' "$line"
+		fi
+	done; then
+		rc=${PIPESTATUS[0]}
+	fi
+	if ((rc > 128)); then
+		echo "$label tests: interrupted (signal $((rc - 128)))"
+		exit "$rc"
+	fi
+	if [[ $count =~ $COUNT_RE ]]; then
+		pass=${BASH_REMATCH[1]}
+		fail=${BASH_REMATCH[2]}
+	else
+		echo "$label tests: the runner printed no count (exit status $rc)"
+		fail=1
+	fi
+	if [[ $rc -ne 0 && $fail -eq 0 ]]; then
+		echo "$label tests: the runner failed (exit status $rc) but counted no failure"
+		fail=1
+	fi
+	echo "$label tests: $pass passed, $fail failed"
+	total_pass=$((total_pass + pass))
+	total_fail=$((total_fail + fail))
+}
+
+main() {
+	run_suite host "$ROOT/tests/run-host-tests.sh" "$@"
+	run_suite qemu "$ROOT/tests/qemu/run.sh"
+	echo "$total_pass passed, $total_fail failed"
+	[[ $total_fail -eq 0 ]]
+}
+
+main "$@"

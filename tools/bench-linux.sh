@@ -1,0 +1,448 @@
+#!/usr/bin/env bash
+#
+# bench-linux.sh: time Linux's SMP bring-up on the QEMU machine pullkern uses.
+#
+# Theory: pullkern's bring-up time means something only beside a reference,
+# so we boot a stock Debian kernel on the same machine (qemu-system-x86_64
+# -accel tcg, default `pc` machine, default qemu64 CPU: no -cpu flag) with a
+# tiny busybox initramfs whose /init prints a marker line and powers off.
+# One run measures, between the first console line that announces the APs
+# ("smp: Bringing up secondary CPUs" or "x86: Booting SMP configuration",
+# whichever comes first) and "smp: Brought up N nodes, M CPUs":
+#
+#   host_ms   host wall time between the two lines, each line stamped with
+#             time.monotonic() when it arrives on QEMU's stdout (COM1);
+#   guest_ms  the same interval from the guest's own printk timestamps;
+#   total_s   host time from starting QEMU to the init marker line.
+#
+# host_ms is the number to compare.  Under TCG with 64 vCPUs on a few host
+# cores the guest's clock loses time (a vCPU's TSC does not advance while
+# the vCPU thread waits for a host core), so printk once said 6.7 s where
+# the host measured 77.5 s.  guest_ms is printed only to show that gap.
+#
+# Linux calibrates a delay loop on every AP; under TCG that is most of its
+# bring-up time.  lpj=VALUE (default 8000000) presets loops_per_jiffy and
+# skips it, as real firmware-aware setups do; --no-lpj measures the slow path.
+#
+# The guest runs with panic=-1 oops=panic: any Oops becomes a panic, the
+# panic a reset, and -no-reboot turns the reset into QEMU exiting, so a
+# crashed boot ends at once instead of hanging until the timeout.  Crashed
+# runs are retried (Linux 6.12 sometimes crashes with -smp 64 under
+# multi-threaded TCG) up to --retries times in all, and counted.  A run
+# that passes --timeout is stopped and reported, and not retried.
+#
+# Output: a line of progress per run, an aligned table, then one machine
+# line per run (crashed attempts included):
+#   @bench {"kind":"linux_bringup","kernel":"6.1.0-56-amd64","smp":64,
+#           "lpj":8000000,"attempt":1,"status":"ok","host_ms":...,
+#           "guest_ms":...,"cpus_up":64,"total_s":...,"nproc":64,"log":...}
+# status is ok, crash (Oops or panic, or QEMU ended before the marker),
+# timeout, or no-smp-lines (marker seen but not both bring-up lines); a
+# "crash" or "warning" field quotes the first such console line.
+# Each run's console, every line prefixed by its host time in seconds, is
+# kept in build/bench-linux/logs/.  The initramfs is rebuilt on every call
+# (milliseconds) in build/bench-linux/.
+#
+# Packages: the kernel (Debian linux-image-amd64 for 6.1, linux-image-6.12-
+# amd64 for 6.12), busybox-static and cpio.  Root gets them installed with
+# apt-get; anyone else gets the exact command and exit status 2, as in
+# tools/deps.sh.  QEMU and python3 come from tools/deps.sh (make deps).
+#
+# Exit status: 0 every run measured, 1 some run crashed or timed out
+# (after retries), 2 bad usage or could not run.
+
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+readonly ROOT
+readonly OUT="$ROOT/build/bench-linux"
+readonly QEMU="${QEMU:-qemu-system-x86_64}"
+readonly BUSYBOX=/bin/busybox
+
+smp=64
+runs=3
+lpj=8000000
+series=6.1
+timeout_s=600
+retries=3
+extra=
+nshift=1
+
+usage() {
+	cat <<EOF
+usage: tools/bench-linux.sh [options]
+
+Boot a Debian Linux kernel in QEMU (TCG, default pc machine and CPU) with a
+busybox initramfs and time its AP bring-up on the host.
+
+  --smp N          CPUs (default $smp)
+  --runs K         measured runs wanted (default $runs)
+  --lpj VALUE      pass lpj=VALUE to skip per-CPU delay calibration
+                   (default $lpj)
+  --no-lpj         let Linux calibrate on every CPU (slow under TCG)
+  --kernel 6.1|6.12  Debian kernel series (default $series)
+  --timeout S      stop a run after S seconds (default $timeout_s)
+  --retries R      extra attempts allowed for crashed runs (default $retries)
+  --append ARGS    more kernel command line words (e.g. nowatchdog)
+  -h, --help       this text
+
+Logs and the initramfs go to build/bench-linux/.  \$QEMU names the binary.
+EOF
+}
+
+die() {
+	echo "bench-linux.sh: $*" >&2
+	exit 2
+}
+
+# Option value of "--opt V" or "--opt=V" into REPLY; nshift = words used.
+optval() {
+	local opt=$1
+	shift
+	if [[ $opt == *=* ]]; then
+		REPLY=${opt#*=}
+		nshift=1
+		return
+	fi
+	[[ $# -ge 1 ]] || die "$opt needs a value (see --help)"
+	REPLY=$1
+	nshift=2
+}
+
+# $1 must be a whole number from $2 to $3; $4 names it in the message.
+check_range() {
+	if ! [[ $1 =~ ^[0-9]+$ ]] || (($1 < $2 || $1 > $3)); then
+		die "$4 wants a number from $2 to $3, not '$1'"
+	fi
+}
+
+parse_args() {
+	while [[ $# -gt 0 ]]; do
+		nshift=1
+		case $1 in
+		--smp | --smp=*)
+			optval "$@"
+			smp=$REPLY ;;
+		--runs | --runs=*)
+			optval "$@"
+			runs=$REPLY ;;
+		--lpj | --lpj=*)
+			optval "$@"
+			lpj=$REPLY ;;
+		--no-lpj)
+			lpj= ;;
+		--kernel | --kernel=*)
+			optval "$@"
+			series=$REPLY ;;
+		--timeout | --timeout=*)
+			optval "$@"
+			timeout_s=$REPLY ;;
+		--retries | --retries=*)
+			optval "$@"
+			retries=$REPLY ;;
+		--append | --append=*)
+			optval "$@"
+			extra=$REPLY ;;
+		-h | --help)
+			usage
+			exit 0 ;;
+		*)
+			die "unknown option '$1' (see --help)" ;;
+		esac
+		shift "$nshift"
+	done
+	# The pc machine type stops at 255 CPUs.
+	check_range "$smp" 1 255 --smp
+	check_range "$runs" 1 100 --runs
+	check_range "$timeout_s" 1 86400 --timeout
+	check_range "$retries" 0 100 --retries
+	[[ -z $lpj ]] || check_range "$lpj" 1 4000000000 --lpj
+	[[ $series == 6.1 || $series == 6.12 ]] ||
+		die "--kernel wants 6.1 or 6.12, not '$series'"
+	# Word characters only: the value goes into QEMU's -append as is.
+	[[ $extra =~ ^[A-Za-z0-9\ _.,:=+/-]*$ ]] ||
+		die "--append allows letters, digits, space and _ . , : = + / - only"
+}
+
+# Newest installed kernel image of the chosen series, or nothing.
+find_kernel() {
+	local pattern="/boot/vmlinuz-$series.[0-9]*-amd64"
+
+	# "6.1." must not match 6.12, hence the digit after the dot.
+	compgen -G "$pattern" | sort -V | tail -n 1 || true
+}
+
+# Install (root) or name (anyone else) what is missing.
+ensure_packages() {
+	local missing=() pkg status meta
+	local -A installed=()
+
+	command -v "$QEMU" >/dev/null || die "$QEMU not found (Debian package qemu-system-x86; make deps)"
+	command -v python3 >/dev/null || die "python3 not found (make deps)"
+	if ! command -v dpkg-query >/dev/null; then
+		if [[ ! -x $BUSYBOX ]] || ! command -v cpio >/dev/null ||
+			[[ -z $(find_kernel) ]]; then
+			die "need a static $BUSYBOX, cpio and /boot/vmlinuz-$series.*-amd64 (no dpkg here to install them)"
+		fi
+		return 0
+	fi
+	while read -r pkg status; do
+		[[ $status == ii* ]] && installed[${pkg%%:*}]=1
+	done < <(dpkg-query -W -f='${Package} ${db:Status-Abbrev}\n' \
+		busybox-static cpio 2>/dev/null || true)
+	for pkg in busybox-static cpio; do
+		[[ -n ${installed[$pkg]:-} ]] || missing+=("$pkg")
+	done
+	if [[ $series == 6.1 ]]; then
+		meta=linux-image-amd64
+	else
+		meta=linux-image-6.12-amd64
+	fi
+	[[ -n $(find_kernel) ]] || missing+=("$meta")
+	[[ ${#missing[@]} -eq 0 ]] && return 0
+
+	if [[ $(id -u) -ne 0 ]]; then
+		echo "bench-linux.sh: missing packages: ${missing[*]}" >&2
+		echo "Install them with:" >&2
+		echo "  sudo apt-get update && sudo apt-get install --no-install-recommends ${missing[*]}" >&2
+		exit 2
+	fi
+	echo "bench-linux.sh: installing ${missing[*]}" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get -qq update
+	apt-get -qq install -y --no-install-recommends "${missing[@]}" >/dev/null
+	[[ -n $(find_kernel) ]] || die "$meta installed but no /boot/vmlinuz-$series.*-amd64 appeared"
+}
+
+# PID 1 of the guest.  The archive holds no device node (so building it
+# needs no root); the kernel's built-in initramfs normally provides
+# /dev/console, and devtmpfs is the fallback when it does not.  nproc (online
+# CPUs by affinity) cross-checks the kernel's own count.
+write_init() {
+	cat >"$1" <<'EOF'
+#!/bin/busybox sh
+/bin/busybox mkdir -p /dev
+/bin/busybox mount -t devtmpfs devtmpfs /dev 2>/dev/null
+exec </dev/console >/dev/console 2>&1
+/bin/busybox echo "@bench-linux init reached nproc=$(/bin/busybox nproc)"
+/bin/busybox poweroff -f
+EOF
+	chmod 755 "$1"
+}
+
+build_initramfs() {
+	local dir="$OUT/initramfs"
+
+	# A dynamic busybox would find no libc in the guest.
+	if LC_ALL=C readelf -l "$BUSYBOX" 2>/dev/null | grep -q 'INTERP'; then
+		die "$BUSYBOX is dynamically linked; install busybox-static"
+	fi
+	rm -rf "$dir"
+	mkdir -p "$dir/bin"
+	cp "$BUSYBOX" "$dir/bin/busybox"
+	write_init "$dir/init"
+	# newc is the only cpio format the kernel unpacks; owner root, sorted
+	# names, so the archive depends only on its inputs.
+	(cd "$dir" && find . -mindepth 1 -print0 | LC_ALL=C sort -z |
+		cpio --quiet --null -o -H newc -R 0:0) >"$OUT/initramfs.cpio"
+}
+
+# The per-run driver: starts QEMU, stamps lines, writes logs and the report.
+write_reader() {
+	cat >"$1" <<'PY'
+"""Run QEMU K times, stamp each console line with host time, report."""
+import json
+import os
+import re
+import select
+import signal
+import statistics
+import subprocess
+import sys
+import time
+
+START_RE = re.compile(r"smp: Bringing up secondary CPUs|x86: Booting SMP configuration")
+DONE_RE = re.compile(r"smp: Brought up (\d+) nodes?, (\d+) CPUs?")
+STAMP_RE = re.compile(r"^\[\s*(\d+\.\d+)\]")
+# A crash ends the boot (oops=panic); a warning is noted and the run kept.
+CRASH_RE = re.compile(r"Kernel panic|Oops|general protection fault")
+WARN_RE = re.compile(r"BUG: |WARNING: |rcu: INFO:|self-detected stall")
+MARKER_RE = re.compile(r"@bench-linux init reached nproc=(\d+)")
+# After the marker, poweroff -f should end QEMU at once.
+EXIT_GRACE_S = 10.0
+
+
+def stop(proc):
+    """SIGTERM, then SIGKILL after 2 s."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(2)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    proc.wait()
+
+
+def guest_stamp(line):
+    m = STAMP_RE.match(line)
+    return float(m.group(1)) if m else None
+
+
+def one_run(cfg, attempt):
+    """Boot once; return the run's record."""
+    rec = {"kind": "linux_bringup", "kernel": cfg["kver"], "smp": cfg["smp"],
+           "lpj": cfg["lpj"], "attempt": attempt, "status": "incomplete",
+           "host_ms": None, "guest_ms": None, "cpus_up": None,
+           "total_s": None, "nproc": None}
+    tag = "lpj%d" % cfg["lpj"] if cfg["lpj"] else "nolpj"
+    log = os.path.join(cfg["logdir"], "%s_smp%d_%s_%d.log"
+                       % (cfg["kver"], cfg["smp"], tag, attempt))
+    rec["log"] = os.path.relpath(log, cfg["root"])
+    start = done = None          # (host s, guest s) of the two lines
+    with open(log, "w") as out, open(log + ".stderr", "w") as err:
+        t0 = time.monotonic()
+        proc = subprocess.Popen(cfg["qemu"], stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=err)
+        try:
+            fd = proc.stdout.fileno()
+            deadline = t0 + cfg["timeout"]
+            buf = b""
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    if rec["status"] == "incomplete":
+                        rec["status"] = "timeout"
+                    break
+                ready, _, _ = select.select([fd], [], [], min(left, 1.0))
+                if not ready:
+                    continue
+                chunk = os.read(fd, 65536)
+                now = time.monotonic() - t0
+                if not chunk:
+                    break            # QEMU exited
+                buf += chunk
+                *lines, buf = buf.split(b"\n")
+                for raw in lines:
+                    line = raw.decode("utf-8", "replace").rstrip("\r")
+                    out.write("%11.6f %s\n" % (now, line))
+                    if start is None and START_RE.search(line):
+                        start = (now, guest_stamp(line))
+                    m = DONE_RE.search(line)
+                    if m and done is None:
+                        done = (now, guest_stamp(line))
+                        rec["cpus_up"] = int(m.group(2))
+                    if CRASH_RE.search(line) and "crash" not in rec:
+                        rec["crash"] = line.strip()[:160]
+                    if WARN_RE.search(line) and "warning" not in rec:
+                        rec["warning"] = line.strip()[:160]
+                    m = MARKER_RE.search(line)
+                    if m and rec["total_s"] is None:
+                        rec["total_s"] = round(now, 3)
+                        rec["nproc"] = int(m.group(1))
+                        deadline = min(deadline, time.monotonic() + EXIT_GRACE_S)
+        finally:
+            stop(proc)
+        if buf:
+            out.write("%11.6f %s\n" % (time.monotonic() - t0,
+                                       buf.decode("utf-8", "replace")))
+    if start and done:
+        rec["host_ms"] = round((done[0] - start[0]) * 1000, 1)
+        if start[1] is not None and done[1] is not None:
+            rec["guest_ms"] = round((done[1] - start[1]) * 1000, 1)
+    if "crash" in rec:
+        rec["status"] = "crash"
+    elif rec["status"] == "incomplete" and rec["total_s"] is not None:
+        rec["status"] = "ok" if rec["host_ms"] is not None else "no-smp-lines"
+    elif rec["status"] == "incomplete":
+        rec["status"] = "crash"      # QEMU ended before the marker
+    return rec
+
+
+def fmt(v, spec):
+    return "-" if v is None else format(v, spec)
+
+
+def table(recs):
+    head = ("run", "status", "host_ms", "guest_ms", "cpus", "total_s")
+    rows = [(str(r["attempt"]), r["status"], fmt(r["host_ms"], ".1f"),
+             fmt(r["guest_ms"], ".1f"), fmt(r["cpus_up"], "d"),
+             fmt(r["total_s"], ".1f")) for r in recs]
+    widths = [max(len(x) for x in col) for col in zip(head, *rows)]
+    for row in (head, *rows):
+        print("  ".join(x.rjust(w) for x, w in zip(row, widths)))
+
+
+def main():
+    cfg = json.loads(sys.argv[1])
+    # SIGTERM unwinds through the finally above, so QEMU never outlives us.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    os.makedirs(cfg["logdir"], exist_ok=True)
+    print("bench-linux: %s, -smp %d, %s, %d run(s), timeout %d s"
+          % (cfg["kver"], cfg["smp"],
+             "lpj=%d" % cfg["lpj"] if cfg["lpj"] else "no lpj (calibrating)",
+             cfg["runs"], cfg["timeout"]), flush=True)
+    recs = []
+    good = crashes = attempt = 0
+    while good < cfg["runs"]:
+        attempt += 1
+        rec = one_run(cfg, attempt)
+        recs.append(rec)
+        print("  run %d: %s host_ms=%s guest_ms=%s cpus=%s total_s=%s%s"
+              % (attempt, rec["status"], fmt(rec["host_ms"], ".1f"),
+                 fmt(rec["guest_ms"], ".1f"), fmt(rec["cpus_up"], "d"),
+                 fmt(rec["total_s"], ".1f"),
+                 "".join("  [%s]" % rec[k] for k in ("crash", "warning")
+                         if k in rec)),
+              flush=True)
+        if rec["status"] == "ok":
+            good += 1
+        elif rec["status"] == "crash" and crashes < cfg["retries"]:
+            crashes += 1             # retry: does not use up a run
+        else:
+            break                    # timeout, or out of retries
+    print()
+    table(recs)
+    ok = [r["host_ms"] for r in recs if r["status"] == "ok"]
+    if ok:
+        print("median host_ms %.1f over %d run(s); %d crashed attempt(s)"
+              % (statistics.median(ok), len(ok),
+                 sum(r["status"] == "crash" for r in recs)))
+    for r in recs:
+        print("@bench " + json.dumps(r, separators=(",", ":")))
+    sys.exit(0 if good == cfg["runs"] else 1)
+
+
+main()
+PY
+}
+
+main() {
+	local kernel kver append cfg
+
+	parse_args "$@"
+	ensure_packages
+	kernel=$(find_kernel)
+	[[ -r $kernel ]] ||
+		die "cannot read $kernel (Debian installs kernels mode 0600): run as root"
+	kver=${kernel#/boot/vmlinuz-}
+	mkdir -p "$OUT/logs"
+	build_initramfs
+	write_reader "$OUT/reader.py"
+
+	append="console=ttyS0 panic=-1 oops=panic"
+	[[ -z $lpj ]] || append+=" lpj=$lpj"
+	[[ -z $extra ]] || append+=" $extra"
+	# No -cpu: the default qemu64 model, as pullkern's run-qemu.sh uses.
+	cfg=$(python3 -c 'import json, sys; a = sys.argv
+print(json.dumps({"root": a[1], "logdir": a[2], "kver": a[3],
+	"smp": int(a[4]), "runs": int(a[5]), "lpj": int(a[6]) if a[6] else None,
+	"timeout": int(a[7]), "retries": int(a[8]), "qemu": a[9:]}))' \
+		"$ROOT" "$OUT/logs" "$kver" "$smp" "$runs" "$lpj" "$timeout_s" \
+		"$retries" \
+		"$QEMU" -accel tcg -smp "$smp" -m 1024 -display none -monitor none \
+		-serial stdio -no-reboot -kernel "$kernel" \
+		-initrd "$OUT/initramfs.cpio" -append "$append")
+	exec python3 "$OUT/reader.py" "$cfg"
+}
+
+main "$@"
