@@ -15,6 +15,11 @@
 #   guest_ms  the same interval from the guest's own printk timestamps;
 #   total_s   host time from starting QEMU to the init marker line.
 #
+# Linux prints the AP list ("#1 #2 ...") as one line built piece by piece,
+# and replays what it printed before the serial console was enabled in one
+# burst; neither matters here, as both bring-up lines are printed whole
+# and long after the console is up.
+#
 # host_ms is the number to compare.  Under TCG with 64 vCPUs on a few host
 # cores the guest's clock loses time (a vCPU's TSC does not advance while
 # the vCPU thread waits for a host core), so printk once said 6.7 s where
@@ -299,7 +304,9 @@ def one_run(cfg, attempt):
                        % (cfg["kver"], cfg["smp"], tag, attempt))
     rec["log"] = os.path.relpath(log, cfg["root"])
     start = done = None          # (host s, guest s) of the two lines
-    with open(log, "w") as out, open(log + ".stderr", "w") as err:
+    # Line-buffered, so a run can be watched with tail -f.
+    with open(log, "w", buffering=1) as out, \
+            open(log + ".stderr", "w") as err:
         t0 = time.monotonic()
         proc = subprocess.Popen(cfg["qemu"], stdin=subprocess.DEVNULL,
                                 stdout=subprocess.PIPE, stderr=err)

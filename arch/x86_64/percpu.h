@@ -53,7 +53,6 @@ struct percpu {
 
 	uint64_t ticks;			/* tick interrupts taken; relaxed */
 	uint64_t irqs;			/* all interrupts taken; relaxed */
-	uint64_t online_tsc;		/* TSC when this CPU marked itself online */
 };
 
 extern struct percpu percpu_area[MAX_CPUS];

@@ -54,6 +54,9 @@ uint64_t smp_ap_stack_top[MAX_CPUS];
 
 static uint32_t slot_state[MAX_CPUS];	/* enum cpu_state, CAS only */
 static uint32_t bsp_apic_id;
+static uint32_t held_cpu;		/* test=late_ap: 0 = none; set before kicking */
+static uint32_t late_arrivals;		/* APs that found a poisoned slot; relaxed */
+static uint64_t page_trampoline;	/* kept for every later start of an AP */
 
 extern const char _trampoline_start[], _trampoline_end[];
 void ap_main(uint32_t cpu);
@@ -180,6 +183,7 @@ static bool setup_trampoline(struct smp_result *res)
 	}
 	memcpy((void *)page, _trampoline_start, size);
 	res->trampoline = page;
+	page_trampoline = page;
 	return true;
 }
 
@@ -206,21 +210,28 @@ static uint32_t prepare_stacks(void)
 	return kicked;
 }
 
+static void kick_one(uint32_t cpu, bool init, uint8_t sipi_page)
+{
+	uint32_t id = smp_apic_ids[cpu];
+	bool ok;
+
+	if (id == bsp_apic_id || !id_addressable(id))
+		return;		/* never INIT ourselves or a broadcast ID */
+	ok = init ? lapic_send_init(id) : lapic_send_sipi(id, sipi_page);
+	if (!ok)
+		kprintf("smp: %s to APIC ID %u not delivered\n",
+			init ? "INIT" : "SIPI", id);
+}
+
 /* Send one IPI kind to every slot still KICKED. */
 static void kick_all(bool init, uint8_t sipi_page)
 {
 	for (uint32_t cpu = 1; cpu < smp_cpu_count; cpu++) {
-		uint32_t id = smp_apic_ids[cpu];
-		bool ok;
-
 		if (cpu_state(cpu) != CPU_KICKED)
 			continue;
-		if (id == bsp_apic_id || !id_addressable(id))
-			continue;	/* never INIT ourselves or a broadcast ID */
-		ok = init ? lapic_send_init(id) : lapic_send_sipi(id, sipi_page);
-		if (!ok)
-			kprintf("smp: %s to APIC ID %u not delivered\n",
-				init ? "INIT" : "SIPI", id);
+		if (!init && cpu == held_cpu)
+			continue;	/* test=late_ap: stays in wait-for-SIPI */
+		kick_one(cpu, init, sipi_page);
 	}
 }
 
@@ -233,25 +244,34 @@ static uint32_t count_kicked(void)
 	return n;
 }
 
+/*
+ * Bring-up time is measured on the BSP's TSC alone: from the first INIT to
+ * the poll that saw the last AP go online.  An AP's own TSC cannot be
+ * compared with the BSP's (TSCs are not synchronised across CPUs here:
+ * QEMU TCG gives each vCPU its own offset, and real firmware may too).
+ */
 static void wait_all(uint64_t start, const struct smp_options *opt,
 		     struct smp_result *res)
 {
 	uint64_t deadline = time_deadline_us(opt->timeout_ms * 1000);
+	uint32_t left = count_kicked();
 	uint64_t last = start;
 
-	while (count_kicked() && !time_after_deadline(deadline))
-		cpu_pause();
-	for (uint32_t cpu = 1; cpu < smp_cpu_count; cpu++) {
-		if (slot_move(cpu, CPU_KICKED, CPU_FAILED)) {
-			kprintf("smp: CPU %u (APIC ID %u) did not answer within %lu ms; skipped\n",
-				cpu, smp_apic_ids[cpu],
-				(unsigned long)opt->timeout_ms);
-			res->failed_apic_ids[res->nfailed++] = smp_apic_ids[cpu];
-			continue;
+	while (left && !time_after_deadline(deadline)) {
+		uint32_t now_left = count_kicked();
+
+		if (now_left != left) {
+			last = rdtsc();
+			left = now_left;
 		}
-		if (cpu_state(cpu) == CPU_ONLINE &&
-		    cpu_percpu(cpu)->online_tsc > last)
-			last = cpu_percpu(cpu)->online_tsc;
+		cpu_pause();
+	}
+	for (uint32_t cpu = 1; cpu < smp_cpu_count; cpu++) {
+		if (!slot_move(cpu, CPU_KICKED, CPU_FAILED))
+			continue;
+		kprintf("smp: CPU %u (APIC ID %u) did not answer within %lu ms; skipped\n",
+			cpu, smp_apic_ids[cpu], (unsigned long)opt->timeout_ms);
+		res->failed_apic_ids[res->nfailed++] = smp_apic_ids[cpu];
 	}
 	res->bringup_us = tsc_to_us(last - start);
 }
@@ -275,6 +295,8 @@ void smp_boot_aps(const struct smp_options *opt, struct smp_result *res)
 	}
 	res->started = prepare_stacks();
 	page = (uint8_t)(res->trampoline >> 12);
+	if (opt->hold_last_ap && cpu_state(smp_cpu_count - 1) == CPU_KICKED)
+		held_cpu = smp_cpu_count - 1;
 	/* release: pairs with the AP starting to run after the IPIs (see top) */
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 
@@ -288,16 +310,36 @@ void smp_boot_aps(const struct smp_options *opt, struct smp_result *res)
 	res->online = cpu_online_count();
 }
 
+uint32_t smp_held_cpu(void)
+{
+	return held_cpu;
+}
+
+uint32_t smp_start_held_ap(uint32_t wait_ms)
+{
+	uint64_t deadline = time_deadline_us((uint64_t)wait_ms * 1000);
+	uint8_t page = (uint8_t)(page_trampoline >> 12);
+
+	if (!held_cpu)
+		return 0;
+	kick_one(held_cpu, false, page);
+	udelay(200);
+	kick_one(held_cpu, false, page);
+	while (!__atomic_load_n(&late_arrivals, __ATOMIC_RELAXED) &&
+	       !time_after_deadline(deadline))
+		cpu_pause();
+	return __atomic_load_n(&late_arrivals, __ATOMIC_RELAXED);
+}
+
 void ap_main(uint32_t cpu)
 {
-	struct percpu *pc = cpu_percpu(cpu);
-
-	/* Poisoned slot: the BSP gave up on us.  Touch nothing. */
-	if (cpu_state(cpu) != CPU_KICKED)
+	/* Poisoned slot: the BSP gave up on us.  Touch nothing but a counter. */
+	if (cpu_state(cpu) != CPU_KICKED) {
+		__atomic_fetch_add(&late_arrivals, 1, __ATOMIC_RELAXED);
 		cpu_halt_forever();
+	}
 	percpu_init_cpu(cpu);
 	lapic_init_cpu();
-	pc->online_tsc = rdtsc();
 	if (!slot_move(cpu, CPU_KICKED, CPU_ONLINE))
 		cpu_halt_forever();
 	tick_start_cpu();

@@ -25,6 +25,7 @@ struct smp_options {
 	uint64_t sipi_udelay;	/* wait after each SIPI (SDM: 200) */
 	uint64_t timeout_ms;	/* wait for all APs */
 	int apic_force;		/* -1 xapic, 0 auto, 1 x2apic */
+	bool hold_last_ap;	/* test hook: no SIPI for the last AP (test=late_ap) */
 };
 
 struct smp_result {
@@ -49,6 +50,14 @@ void smp_prepare(const struct acpi_info *acpi, const struct smp_options *opt,
 
 /* BSP: kick every AP at once, then wait for all of them, bounded. */
 void smp_boot_aps(const struct smp_options *opt, struct smp_result *res);
+
+/*
+ * Test hook for test=late_ap: start the AP that hold_last_ap kept back,
+ * after the BSP has given up on it.  Returns the number of APs that
+ * arrived on a poisoned slot (and halted) within `wait_ms`.
+ */
+uint32_t smp_start_held_ap(uint32_t wait_ms);
+uint32_t smp_held_cpu(void);
 
 enum cpu_state cpu_state(uint32_t cpu);
 uint32_t cpu_online_count(void);

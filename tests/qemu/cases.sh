@@ -60,3 +60,13 @@ qemu_case uefi_command_line_reaches_kernel 0 120 "--uefi --smp 2 -- hz=250 pk_no
 	--text "cmdline: unknown option 'pk_no_such_option' ignored" \
 	--expect 'tick.hz == 250' \
 	--expect 'summary.result == "pass"'
+
+# The last AP gets INIT but no SIPI, so the BSP gives up on it after
+# ap_timeout_ms and reports its APIC ID; the others come up.  Then it gets
+# its SIPIs late: it must find its slot poisoned and halt, not go online.
+qemu_case late_ap_is_reported_then_parked 0 60 "--bios --smp 4 -- test=late_ap ap_timeout_ms=100" \
+	--expect 'smp.possible == 4 and smp.online == 3' \
+	--expect 'smp.failed_apic_ids == [3]' \
+	--expect 'late_ap.arrived == true and late_ap.state == "failed"' \
+	--expect 'late_ap.online_before == 3 and late_ap.online_after == 3' \
+	--expect 'summary.result == "pass"'
