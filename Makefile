@@ -5,6 +5,8 @@
 #   make test       every test (host unit tests, then QEMU integration)
 #   make debug      QEMU waiting for gdb, and the gdb command line to use
 #   make deps       install missing Debian packages (as root) or print the line
+#   make bench-boot AP bring-up time and run wall time, -smp 64, 5 runs
+#   make bench-linux the same machine booting Debian's Linux, for comparison
 #   make clean
 #
 # Everything built goes to build/.  Portable sources (lib/ and the parsers
@@ -65,7 +67,8 @@ HLIB := $(BUILD)/host/libportable.a
 HOST_TESTS_SRC := $(wildcard tests/host/test_*.c)
 HOST_TESTS := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(HOST_TESTS_SRC))
 
-.PHONY: all kernel iso run test host-tests qemu-tests debug deps clean
+.PHONY: all kernel iso run test host-tests qemu-tests debug deps clean \
+	bench-boot bench-linux
 
 all: $(ISO)
 
@@ -115,6 +118,13 @@ run: deps $(ISO)
 test: deps
 	@$(MAKE) --no-print-directory -s $(ISO) $(HOST_TESTS)
 	@tests/run-all.sh $(HOST_TESTS)
+
+# Benchmarks print figures; they are not tests and never fail on speed.
+bench-boot: deps $(ISO)
+	tools/bench-boot.py --runs 5 --smp 64
+
+bench-linux: deps
+	tools/bench-linux.sh --smp 64
 
 debug: deps $(ISO)
 	@echo "gdb: gdb $(KERNEL) -ex 'target remote :1234'"

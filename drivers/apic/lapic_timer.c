@@ -15,8 +15,9 @@
  * MSR needs a fence between them in xAPIC mode (MMIO write vs WRMSR):
  * wrmsr_fenced() provides it.
  *
- * The per-CPU next deadline lives in this CPU's percpu area (written only
- * by the owner, from the timer interrupt or with interrupts off).
+ * period_tsc[] and next_deadline[] are indexed by CPU number and touched
+ * only by their owner CPU, from its timer interrupt or with interrupts
+ * off: no lock, no atomics.
  */
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/percpu.h"
