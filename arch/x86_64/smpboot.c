@@ -65,6 +65,7 @@ enum cpu_state cpu_state(uint32_t cpu)
 {
 	if (cpu >= MAX_CPUS)
 		return CPU_ABSENT;
+	/* acquire: pairs with the release half of slot_move() (AP: -> ONLINE) */
 	return __atomic_load_n(&slot_state[cpu], __ATOMIC_ACQUIRE);
 }
 
@@ -246,7 +247,9 @@ static uint32_t count_kicked(void)
 
 /*
  * Bring-up time is measured on the BSP's TSC alone: from the first INIT to
- * the poll that saw the last AP go online.  An AP's own TSC cannot be
+ * the poll that saw the last AP go online (an AP that answered during the
+ * SIPI waits is seen at the first poll, so the figure is an upper bound
+ * within one SIPI wait).  An AP's own TSC cannot be
  * compared with the BSP's (TSCs are not synchronised across CPUs here:
  * QEMU TCG gives each vCPU its own offset, and real firmware may too).
  */
@@ -254,7 +257,7 @@ static void wait_all(uint64_t start, const struct smp_options *opt,
 		     struct smp_result *res)
 {
 	uint64_t deadline = time_deadline_us(opt->timeout_ms * 1000);
-	uint32_t left = count_kicked();
+	uint32_t left = res->started;	/* APs that answered during the SIPI waits count at the first poll */
 	uint64_t last = start;
 
 	while (left && !time_after_deadline(deadline)) {

@@ -7,6 +7,10 @@
  * is read-only, so lapic_read/write need no locking: each CPU only ever
  * touches its own APIC.
  *
+ * Which mode is lapic_mode_choose()'s decision (lapic_mode.c) and every
+ * register number and ICR word comes from apic_encode.h: both are pure,
+ * so host tests cover the x2APIC paths QEMU TCG cannot run.
+ *
  * Per-CPU setup (lapic_init_cpu) follows SDM Vol. 3A §11.4.7 / §11.9:
  * software-enable through the spurious-interrupt vector register, mask
  * every LVT entry we do not use (LINT0/1 stay masked: the 8259 is masked
@@ -23,6 +27,7 @@
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/platform.h"
 #include "drivers/apic/lapic.h"
+#include "drivers/apic/lapic_mode.h"
 #include "kernel/printk.h"
 
 #define XAPIC_DEFAULT_BASE	0xfee00000ull
@@ -58,9 +63,7 @@ void lapic_write(uint32_t reg, uint32_t val)
 
 uint32_t lapic_id(void)
 {
-	uint32_t id = lapic_read(LAPIC_ID);
-
-	return lapic_x2apic_mode ? id : id >> 24;
+	return apic_id_from_reg(lapic_x2apic_mode, lapic_read(LAPIC_ID));
 }
 
 void lapic_eoi(void)
@@ -82,13 +85,12 @@ static bool send(uint32_t dest, uint32_t icr_lo)
 
 bool lapic_send_ipi(uint32_t apic_id, uint8_t vector)
 {
-	return send(apic_id, ICR_DM_FIXED | vector);
+	return send(apic_id, apic_icr_fixed(vector));
 }
 
 bool lapic_send_init(uint32_t apic_id)
 {
-	bool ok = send(apic_id, ICR_DM_INIT | ICR_TRIGGER_LEVEL |
-			       ICR_LEVEL_ASSERT);
+	bool ok = send(apic_id, apic_icr_init_assert());
 
 	/*
 	 * Level de-assert: required by the MP spec's sequence, ignored by
@@ -96,18 +98,18 @@ bool lapic_send_init(uint32_t apic_id)
 	 * x2APIC mode, where the SDM lists it as unsupported.
 	 */
 	if (!lapic_x2apic_mode)
-		ok = send(apic_id, ICR_DM_INIT | ICR_TRIGGER_LEVEL) && ok;
+		ok = send(apic_id, apic_icr_init_deassert()) && ok;
 	return ok;
 }
 
 bool lapic_send_sipi(uint32_t apic_id, uint8_t page)
 {
-	return send(apic_id, ICR_DM_STARTUP | page);
+	return send(apic_id, apic_icr_sipi(page));
 }
 
 void lapic_send_nmi_all_but_self(void)
 {
-	send(0, ICR_DM_NMI | ICR_DEST_ALL_BUT_SELF);
+	send(0, apic_icr_nmi_all_but_self());
 }
 
 uint64_t lapic_error_count(void)
@@ -135,32 +137,17 @@ static void error_handler(struct trap_frame *f)
 	lapic_eoi();
 }
 
+/* The decision is lapic_mode_choose()'s; this only reads its inputs. */
 static const char *choose_mode(uint64_t apic_base, uint32_t max_apic_id,
 			       int force)
 {
-	bool has = cpu_features.x2apic;
+	const char *why;
+	enum lapic_mode mode = lapic_mode_choose(cpu_features.x2apic,
+						 apic_base & APIC_BASE_X2APIC,
+						 max_apic_id, force, &why);
 
-	if (apic_base & APIC_BASE_X2APIC) {
-		/* Leaving x2APIC means disabling the APIC: keep it. */
-		backend = &x2apic_backend;
-		return "firmware enabled x2APIC";
-	}
-	if (force > 0 && has) {
-		backend = &x2apic_backend;
-		return "apic=x2apic on the command line";
-	}
-	if (force > 0)
-		kprintf("lapic: apic=x2apic asked, but the CPU has no x2APIC\n");
-	if (force == 0 && has && max_apic_id > 254) {
-		backend = &x2apic_backend;
-		return "an APIC ID above 254 needs x2APIC";
-	}
-	backend = &xapic_backend;
-	if (force < 0)
-		return "apic=xapic on the command line";
-	if (max_apic_id > 254)
-		return "APIC IDs above 254 but no x2APIC: those CPUs stay off";
-	return has ? "all APIC IDs fit xAPIC" : "the CPU has no x2APIC";
+	backend = mode == LAPIC_MODE_X2APIC ? &x2apic_backend : &xapic_backend;
+	return why;
 }
 
 const char *lapic_init_bsp(uint64_t madt_base, uint32_t max_apic_id,

@@ -2,12 +2,16 @@
  * lapic: the local APIC, in xAPIC (MMIO) or x2APIC (MSR) mode behind one
  * interface.  Register names are xAPIC MMIO offsets (Intel SDM Vol. 3A
  * Table 11-1); the x2APIC backend turns offset X into MSR 0x800 + X/16.
+ * Every encoding (MSR numbers, ICR words, ID extraction, destination and
+ * SIPI checks) lives in apic_encode.h; the mode decision in lapic_mode.c.
  */
 #ifndef PULLKERN_DRIVERS_LAPIC_H
 #define PULLKERN_DRIVERS_LAPIC_H
 
 #include <stdbool.h>
 #include <stdint.h>
+
+#include "drivers/apic/apic_encode.h"
 
 #define LAPIC_ID		0x020
 #define LAPIC_VERSION		0x030
@@ -31,17 +35,6 @@
 
 #define LAPIC_SVR_ENABLE	(1u << 8)
 #define LAPIC_LVT_MASKED	(1u << 16)
-
-/* ICR low word (SDM Vol. 3A §11.6.1). */
-#define ICR_DM_FIXED		(0u << 8)
-#define ICR_DM_NMI		(4u << 8)
-#define ICR_DM_INIT		(5u << 8)
-#define ICR_DM_STARTUP		(6u << 8)
-#define ICR_DELIVERY_PENDING	(1u << 12)
-#define ICR_LEVEL_ASSERT	(1u << 14)
-#define ICR_TRIGGER_LEVEL	(1u << 15)
-#define ICR_DEST_SELF		(1u << 18)
-#define ICR_DEST_ALL_BUT_SELF	(3u << 18)
 
 /* One backend per mode; chosen once at boot by lapic_init_bsp(). */
 struct lapic_backend {

@@ -1,8 +1,9 @@
 /*
  * x2apic: the local APIC through MSRs 0x800-0x8ff (SDM Vol. 3A §11.12).
  *
- * MMIO offset X is MSR 0x800 + X/16.  The ICR is one 64-bit MSR (0x830)
- * with the 32-bit destination in the high half; it has no delivery-status
+ * MMIO offset X is MSR 0x800 + X/16 (§11.12.1.2).  The ICR is one 64-bit
+ * MSR (0x830) with the 32-bit destination in the high half (both encodings
+ * in apic_encode.h, host-tested there); it has no delivery-status
  * bit (§11.12.9), so a send cannot report a stuck IPI.  WRMSR to x2APIC
  * registers is not serializing: wrmsr_fenced() orders earlier stores
  * before the IPI they may announce.  DFR does not exist in x2APIC mode.
@@ -10,12 +11,9 @@
 #include "arch/x86_64/cpu.h"
 #include "drivers/apic/lapic.h"
 
-#define X2APIC_MSR(reg)	(0x800 + ((reg) >> 4))
-#define X2APIC_ICR	0x830
-
 static uint32_t x2apic_read(uint32_t reg)
 {
-	return (uint32_t)rdmsr(X2APIC_MSR(reg));
+	return (uint32_t)rdmsr(apic_x2apic_msr(reg));
 }
 
 static void x2apic_write(uint32_t reg, uint32_t val)
@@ -23,14 +21,15 @@ static void x2apic_write(uint32_t reg, uint32_t val)
 	if (reg == LAPIC_DFR)
 		return;
 	if (reg == LAPIC_EOI)	/* EOI orders nothing we wrote: no fence */
-		wrmsr(X2APIC_MSR(reg), val);
+		wrmsr(apic_x2apic_msr(reg), val);
 	else
-		wrmsr_fenced(X2APIC_MSR(reg), val);
+		wrmsr_fenced(apic_x2apic_msr(reg), val);
 }
 
 static bool x2apic_send_icr(uint32_t dest, uint32_t icr_lo)
 {
-	wrmsr_fenced(X2APIC_ICR, ((uint64_t)dest << 32) | icr_lo);
+	wrmsr_fenced(apic_x2apic_msr(LAPIC_ICR_LO),
+		     apic_x2apic_icr(dest, icr_lo));
 	return true;
 }
 

@@ -45,7 +45,7 @@ static bool xapic_send_icr(uint32_t dest, uint32_t icr_lo)
 {
 	bool idle = icr_wait_idle();
 
-	xapic_write(LAPIC_ICR_HI, dest << 24);
+	xapic_write(LAPIC_ICR_HI, apic_xapic_icr_hi(dest));
 	xapic_write(LAPIC_ICR_LO, icr_lo);
 	return idle && icr_wait_idle();
 }
