@@ -40,8 +40,11 @@
 # line per run (crashed attempts included):
 #   @bench {"kind":"linux_bringup","kernel":"6.1.0-56-amd64","smp":64,
 #           "lpj":8000000,"attempt":1,"status":"ok","host_ms":...,
-#           "guest_ms":...,"cpus_up":64,"total_s":...,"nproc":64,"log":...}
-# status is ok, crash (Oops or panic, or QEMU ended before the marker),
+#           "guest_ms":...,"cpus_up":64,"total_s":...,"nproc":64,
+#           "load1":...,"log":...}
+# load1 is the host's 1-minute load average as the run starts: QEMU's vCPU
+# threads share the host cores with whatever else runs, so compare runs
+# made on a quiet host.  status is ok, crash (Oops or panic, or QEMU ended before the marker),
 # timeout, or no-smp-lines (marker seen but not both bring-up lines); a
 # "crash" or "warning" field quotes the first such console line.
 # Each run's console, every line prefixed by its host time in seconds, is
@@ -298,7 +301,9 @@ def one_run(cfg, attempt):
     rec = {"kind": "linux_bringup", "kernel": cfg["kver"], "smp": cfg["smp"],
            "lpj": cfg["lpj"], "attempt": attempt, "status": "incomplete",
            "host_ms": None, "guest_ms": None, "cpus_up": None,
-           "total_s": None, "nproc": None}
+           "total_s": None, "nproc": None,
+           # Other work on the host inflates host_ms: keep the evidence.
+           "load1": round(os.getloadavg()[0], 2)}
     tag = "lpj%d" % cfg["lpj"] if cfg["lpj"] else "nolpj"
     log = os.path.join(cfg["logdir"], "%s_smp%d_%s_%d.log"
                        % (cfg["kver"], cfg["smp"], tag, attempt))

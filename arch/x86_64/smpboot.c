@@ -95,7 +95,7 @@ static bool slot_move(uint32_t cpu, enum cpu_state from, enum cpu_state to)
 
 static bool id_addressable(uint32_t apic_id)
 {
-	return lapic_x2apic_mode ? apic_id != 0xffffffff : apic_id < 0xff;
+	return apic_dest_ok(lapic_x2apic_mode, apic_id);
 }
 
 static void add_slot(uint32_t apic_id, enum cpu_state state)
@@ -178,7 +178,7 @@ static bool setup_trampoline(struct smp_result *res)
 	size_t size = (size_t)(_trampoline_end - _trampoline_start);
 	uint64_t page = page_alloc_below(LOW_MEMORY_LIMIT);
 
-	if (!page || size > PAGE_SIZE) {
+	if (!page || size > PAGE_SIZE || !apic_sipi_addr_ok(page)) {
 		res->single_cpu_reason = "no free page below 0x9f000 for the AP trampoline";
 		return false;
 	}

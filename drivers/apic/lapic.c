@@ -73,9 +73,17 @@ void lapic_eoi(void)
 
 static bool send(uint32_t dest, uint32_t icr_lo)
 {
-	unsigned long flags = read_rflags();
+	unsigned long flags;
 	bool ok;
 
+	/* An xAPIC would truncate a wide ID to some other CPU's, or broadcast. */
+	if (!(icr_lo & ICR_DEST_ALL_BUT_SELF) &&
+	    !apic_dest_ok(lapic_x2apic_mode, dest)) {
+		kprintf("lapic: IPI to APIC ID %u refused: not addressable in %s mode\n",
+			dest, lapic_mode_name());
+		return false;
+	}
+	flags = read_rflags();
 	irq_disable();
 	ok = backend->send_icr(dest, icr_lo);
 	if (flags & RFLAGS_IF)
