@@ -6,7 +6,7 @@
 #   make debug      QEMU waiting for gdb, and the gdb command line to use
 #   make deps       install missing Debian packages (as root) or print the line
 #   make bench-boot AP bring-up time and run wall time, -smp 64, 5 runs
-#   make bench-linux the same machine booting Debian's Linux, for comparison
+#   make bench-linux the same, beside Debian's Linux on the same QEMU machine
 #   make clean
 #
 # Everything built goes to build/.  Portable sources (lib/ and the parsers
@@ -124,8 +124,8 @@ test: deps
 bench-boot: deps $(ISO)
 	tools/bench-boot.py --runs 5 --smp 64
 
-bench-linux: deps
-	tools/bench-linux.sh --smp 64
+bench-linux: deps $(ISO)
+	tools/bench-boot.py --runs 3 --smp 64 --linux
 
 debug: deps $(ISO)
 	@echo "gdb: gdb $(KERNEL) -ex 'target remote :1234'"

@@ -35,6 +35,9 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 readonly ROOT
+readonly PROG=run-qemu.sh
+# shellcheck source=tools/lib.sh
+. "$ROOT/tools/lib.sh"
 readonly OVMF_DIR="${OVMF_DIR:-/usr/share/OVMF}"
 readonly OVMF_CODE="$OVMF_DIR/OVMF_CODE_4M.fd"
 readonly OVMF_VARS="$OVMF_DIR/OVMF_VARS_4M.fd"
@@ -88,25 +91,6 @@ Examples:
   ./run-qemu.sh --smp 8 --uefi -- hz=250
   QEMU_EXTRA='-s -S' ./run-qemu.sh --smp 4 --timeout 0
 EOF
-}
-
-die() {
-	echo "run-qemu.sh: $*" >&2
-	exit 2
-}
-
-# Option value of "--opt V" or "--opt=V" into REPLY; nshift = words used.
-optval() {
-	local opt=$1
-	shift
-	if [[ $opt == *=* ]]; then
-		REPLY=${opt#*=}
-		nshift=1
-		return
-	fi
-	[[ $# -ge 1 ]] || die "$opt needs a value (see --help)"
-	REPLY=$1
-	nshift=2
 }
 
 parse_args() {

@@ -39,9 +39,10 @@ void kmain(uint32_t magic, uint32_t mbi_phys);
 
 static const struct cmdline_key known_options[] = {
 	{ "hz", "tick rate in Hz (default 1000, 10..10000)" },
-	{ "test", "run a built-in test: fault (page fault), late_ap (an AP answers after the timeout)" },
+	{ "test", "run a built-in test: fault (page fault), late_ap (an AP answers after the timeout), lost_sipi (an AP misses its first SIPIs)" },
 	{ "init_udelay", "microseconds to wait after INIT (default 10000, SDM)" },
 	{ "sipi_udelay", "microseconds to wait after each SIPI (default 200)" },
+	{ "sipi_retry_ms", "re-send SIPI to APs still silent this often (default 10)" },
 	{ "ap_timeout_ms", "how long to wait for all APs (default 2000)" },
 	{ "apic", "local APIC mode: auto, xapic or x2apic" },
 	{ "lapic_timer", "LAPIC timer mode: auto or periodic (no TSC-deadline)" },
@@ -176,9 +177,9 @@ static void report_smp(void)
 	struct json_writer w;
 	static char buf[4096];
 
-	kprintf("smp:  %u of %u possible CPUs online (%u kicked) in %lu us, APIC %s (%s), trampoline at %#lx\n",
+	kprintf("smp:  %u of %u possible CPUs online (%u kicked) in %lu us, %u SIPI re-sends, APIC %s (%s), trampoline at %#lx\n",
 		smp.online, smp.possible, smp.started,
-		(unsigned long)smp.bringup_us, lapic_mode_name(),
+		(unsigned long)smp.bringup_us, smp.sipi_resends, lapic_mode_name(),
 		smp.apic_mode_reason, (unsigned long)smp.trampoline);
 	json_begin(&w, buf, sizeof(buf));
 	json_str(&w, "kind", "smp");
@@ -186,6 +187,7 @@ static void report_smp(void)
 	json_u64(&w, "online", smp.online);
 	json_u64(&w, "started", smp.started);
 	json_u64(&w, "bringup_us", smp.bringup_us);
+	json_u64(&w, "sipi_resends", smp.sipi_resends);
 	json_str(&w, "apic_mode", lapic_mode_name());
 	json_str(&w, "apic_mode_reason", smp.apic_mode_reason);
 	json_str(&w, "single_cpu_reason", smp.single_cpu_reason);
@@ -311,6 +313,12 @@ static void run_test(const char *name)
 		test_late_ap();
 		return;
 	}
+	if (!strcmp(name, "lost_sipi")) {
+		/* The SIPI re-send must have brought the AP up: checked by the harness. */
+		if (!smp.sipi_resends || smp.online != smp.possible)
+			fail("test=lost_sipi: the AP that missed its SIPIs did not come up");
+		return;
+	}
 	if (!strcmp(name, "fault")) {
 		/* Canonical, unmapped (above the 4 GiB identity map): #PF, not #GP. */
 		volatile uint64_t *bad = (volatile uint64_t *)0x0000001000000000ull;
@@ -320,7 +328,7 @@ static void run_test(const char *name)
 		fail("test=fault: the read did not fault");
 		return;
 	}
-	kprintf("test: unknown test '%s' (known: fault, late_ap)\n", name);
+	kprintf("test: unknown test '%s' (known: fault, late_ap, lost_sipi)\n", name);
 	fail("unknown test name");
 }
 
@@ -367,9 +375,11 @@ static void bring_up_cpus(void)
 	struct smp_options opt = {
 		.init_udelay = cmdline_get_u64(&cmdline, "init_udelay", 10000, 0, 1000000),
 		.sipi_udelay = cmdline_get_u64(&cmdline, "sipi_udelay", 200, 0, 1000000),
+		.sipi_retry_ms = cmdline_get_u64(&cmdline, "sipi_retry_ms", 10, 1, 600000),
 		.timeout_ms = cmdline_get_u64(&cmdline, "ap_timeout_ms", 2000, 10, 600000),
 		.apic_force = apic_force_option(),
 		.hold_last_ap = test_is("late_ap"),
+		.drop_first_sipis = test_is("lost_sipi"),
 	};
 
 	if (boot_info.rsdp)

@@ -14,7 +14,14 @@ ISO, no rebuild) and reported as min / median / max, as an aligned table
 and as one `@bench {json}` line per configuration.  A run that does not
 pass counts as an error and is reported, never averaged in.
 
-Usage: tools/bench-boot.py [--runs N] [--smp N] [--uefi]
+With --linux it also boots Debian's Linux on the same QEMU machine
+(tools/bench-linux.sh, lpj given so Linux skips its per-AP delay-loop
+calibration: its best case) in the same invocation, and prints the ratio
+of the medians.  Linux's figure is host time between its own "bringing up
+secondary CPUs" and "brought up" lines; ours is guest TSC time, which under
+TCG runs at the host's rate, so the two are in the same unit.
+
+Usage: tools/bench-boot.py [--runs N] [--smp N] [--uefi] [--linux]
 """
 
 import argparse
@@ -47,6 +54,23 @@ def one_run(smp, firmware, cmdline):
     return ok, wall, (smp_rec or {}).get("bringup_us")
 
 
+def linux_median_ms(smp, runs):
+    """Median host-time bring-up of Linux over `runs` boots, or None."""
+    proc = subprocess.run([os.path.join(ROOT, "tools", "bench-linux.sh"),
+                           "--smp", str(smp), "--runs", str(runs)],
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          cwd=ROOT, check=False)
+    text = proc.stdout.decode("utf-8", "replace")
+    ok = []
+    for line in text.splitlines():
+        if line.startswith("@bench "):
+            rec = json.loads(line[len("@bench "):])
+            if rec.get("status") == "ok" and rec.get("cpus_up") == smp:
+                ok.append(rec["host_ms"])
+        print(line)
+    return statistics.median(ok) if ok else None
+
+
 def stats(values):
     return min(values), statistics.median(values), max(values)
 
@@ -56,6 +80,8 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--smp", type=int, default=64)
     ap.add_argument("--uefi", action="store_true")
+    ap.add_argument("--linux", action="store_true",
+                    help="also boot Linux on the same machine and print the ratio")
     opts = ap.parse_args()
     firmware = "uefi" if opts.uefi else "bios"
     configs = [("init_udelay=10000 (SDM)", ""),
@@ -89,6 +115,19 @@ def main():
                         "wall_s": dict(zip(("min", "median", "max"),
                                            (round(x, 3) for x in stats(walls))))})
         print("@bench " + json.dumps(rec, separators=(",", ":")))
+    if opts.linux:
+        linux_ms = linux_median_ms(opts.smp, opts.runs)
+        ours = rows[0][3]
+        if linux_ms is None or not ours:
+            print("ratio: not available (a side did not produce a measurement)")
+            return 1
+        ours_ms = statistics.median(ours) / 1000
+        print(f"bring-up, -smp {opts.smp}: Linux {linux_ms:.1f} ms, pullkern {ours_ms:.1f} ms "
+              f"(SDM delays): pullkern is {linux_ms / ours_ms:.1f}x faster")
+        print("@bench " + json.dumps({"kind": "bringup_ratio", "smp": opts.smp,
+                                      "linux_ms": linux_ms, "pullkern_ms": ours_ms,
+                                      "ratio": round(linux_ms / ours_ms, 2)},
+                                     separators=(",", ":")))
     return 0 if all(r[4] == 0 for r in rows) else 1
 
 

@@ -21,13 +21,15 @@
 # and long after the console is up.
 #
 # host_ms is the number to compare.  Under TCG with 64 vCPUs on a few host
-# cores the guest's clock loses time (a vCPU's TSC does not advance while
-# the vCPU thread waits for a host core), so printk once said 6.7 s where
-# the host measured 77.5 s.  guest_ms is printed only to show that gap.
+# cores the guest's clock loses time: Linux marks the qemu64 TSC unstable
+# ("TSCs unsynchronized"), so until the hpet clocksource takes over, late
+# in boot, its clock follows jiffies, and timer ticks go missing while the
+# vCPU threads wait for host cores.  6.1 without lpj printed 11.0 s for a
+# bring-up the host timed at 103 s.  guest_ms is printed to show that gap.
 #
 # Linux calibrates a delay loop on every AP; under TCG that is most of its
 # bring-up time.  lpj=VALUE (default 8000000) presets loops_per_jiffy and
-# skips it, as real firmware-aware setups do; --no-lpj measures the slow path.
+# skips it; --no-lpj measures the slow path.
 #
 # The guest runs with panic=-1 oops=panic: any Oops becomes a panic, the
 # panic a reset, and -no-reboot turns the reset into QEMU exiting, so a
@@ -42,11 +44,12 @@
 #           "lpj":8000000,"attempt":1,"status":"ok","host_ms":...,
 #           "guest_ms":...,"cpus_up":64,"total_s":...,"nproc":64,
 #           "load1":...,"log":...}
-# load1 is the host's 1-minute load average as the run starts: QEMU's vCPU
-# threads share the host cores with whatever else runs, so compare runs
-# made on a quiet host.  status is ok, crash (Oops or panic, or QEMU ended before the marker),
+# status is ok, crash (Oops or panic, or QEMU ended before the marker),
 # timeout, or no-smp-lines (marker seen but not both bring-up lines); a
-# "crash" or "warning" field quotes the first such console line.
+# "crash" or "warning" field quotes the first such console line.  load1 is
+# the host's 1-minute load average as the run starts: the vCPU threads
+# share the host cores with whatever else runs, so compare runs made on a
+# quiet host.
 # Each run's console, every line prefixed by its host time in seconds, is
 # kept in build/bench-linux/logs/.  The initramfs is rebuilt on every call
 # (milliseconds) in build/bench-linux/.
@@ -63,6 +66,9 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 readonly ROOT
+readonly PROG=bench-linux.sh
+# shellcheck source=tools/lib.sh
+. "$ROOT/tools/lib.sh"
 readonly OUT="$ROOT/build/bench-linux"
 readonly QEMU="${QEMU:-qemu-system-x86_64}"
 readonly BUSYBOX=/bin/busybox
@@ -96,32 +102,6 @@ busybox initramfs and time its AP bring-up on the host.
 
 Logs and the initramfs go to build/bench-linux/.  \$QEMU names the binary.
 EOF
-}
-
-die() {
-	echo "bench-linux.sh: $*" >&2
-	exit 2
-}
-
-# Option value of "--opt V" or "--opt=V" into REPLY; nshift = words used.
-optval() {
-	local opt=$1
-	shift
-	if [[ $opt == *=* ]]; then
-		REPLY=${opt#*=}
-		nshift=1
-		return
-	fi
-	[[ $# -ge 1 ]] || die "$opt needs a value (see --help)"
-	REPLY=$1
-	nshift=2
-}
-
-# $1 must be a whole number from $2 to $3; $4 names it in the message.
-check_range() {
-	if ! [[ $1 =~ ^[0-9]+$ ]] || (($1 < $2 || $1 > $3)); then
-		die "$4 wants a number from $2 to $3, not '$1'"
-	fi
 }
 
 parse_args() {
@@ -182,8 +162,7 @@ find_kernel() {
 
 # Install (root) or name (anyone else) what is missing.
 ensure_packages() {
-	local missing=() pkg status meta
-	local -A installed=()
+	local missing=() meta
 
 	command -v "$QEMU" >/dev/null || die "$QEMU not found (Debian package qemu-system-x86; make deps)"
 	command -v python3 >/dev/null || die "python3 not found (make deps)"
@@ -194,13 +173,7 @@ ensure_packages() {
 		fi
 		return 0
 	fi
-	while read -r pkg status; do
-		[[ $status == ii* ]] && installed[${pkg%%:*}]=1
-	done < <(dpkg-query -W -f='${Package} ${db:Status-Abbrev}\n' \
-		busybox-static cpio 2>/dev/null || true)
-	for pkg in busybox-static cpio; do
-		[[ -n ${installed[$pkg]:-} ]] || missing+=("$pkg")
-	done
+	pkg_missing busybox-static cpio
 	if [[ $series == 6.1 ]]; then
 		meta=linux-image-amd64
 	else
@@ -208,17 +181,7 @@ ensure_packages() {
 	fi
 	[[ -n $(find_kernel) ]] || missing+=("$meta")
 	[[ ${#missing[@]} -eq 0 ]] && return 0
-
-	if [[ $(id -u) -ne 0 ]]; then
-		echo "bench-linux.sh: missing packages: ${missing[*]}" >&2
-		echo "Install them with:" >&2
-		echo "  sudo apt-get update && sudo apt-get install --no-install-recommends ${missing[*]}" >&2
-		exit 2
-	fi
-	echo "bench-linux.sh: installing ${missing[*]}" >&2
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get -qq update
-	apt-get -qq install -y --no-install-recommends "${missing[@]}" >/dev/null
+	pkg_install_or_explain "${missing[@]}" || exit 2
 	[[ -n $(find_kernel) ]] || die "$meta installed but no /boot/vmlinuz-$series.*-amd64 appeared"
 }
 
@@ -245,7 +208,7 @@ build_initramfs() {
 	if LC_ALL=C readelf -l "$BUSYBOX" 2>/dev/null | grep -q 'INTERP'; then
 		die "$BUSYBOX is dynamically linked; install busybox-static"
 	fi
-	rm -rf "$dir"
+	rm -rf "$dir" 2>/dev/null || die "cannot replace $dir (made by another user?)"
 	mkdir -p "$dir/bin"
 	cp "$BUSYBOX" "$dir/bin/busybox"
 	write_init "$dir/init"
@@ -429,15 +392,16 @@ PY
 }
 
 main() {
-	local kernel kver append cfg
+	local kernel kver append cfg py
 
 	parse_args "$@"
 	ensure_packages
 	kernel=$(find_kernel)
-	[[ -r $kernel ]] ||
-		die "cannot read $kernel (Debian installs kernels mode 0600): run as root"
+	[[ -r $kernel ]] || die "cannot read $kernel (run as root?)"
 	kver=${kernel#/boot/vmlinuz-}
-	mkdir -p "$OUT/logs"
+	if ! mkdir -p "$OUT/logs" 2>/dev/null || [[ ! -w $OUT || ! -w $OUT/logs ]]; then
+		die "cannot write to $OUT"
+	fi
 	build_initramfs
 	write_reader "$OUT/reader.py"
 
@@ -454,7 +418,11 @@ print(json.dumps({"root": a[1], "logdir": a[2], "kver": a[3],
 		"$QEMU" -accel tcg -smp "$smp" -m 1024 -display none -monitor none \
 		-serial stdio -no-reboot -kernel "$kernel" \
 		-initrd "$OUT/initramfs.cpio" -append "$append")
-	exec python3 "$OUT/reader.py" "$cfg"
+	# A pyenv-style shim runs python3 as our child instead of replacing us;
+	# exec the real interpreter, so a signal sent to us reaches it and it
+	# can stop QEMU.
+	py=$(python3 -c 'import sys; print(sys.executable)')
+	exec "$py" "$OUT/reader.py" "$cfg"
 }
 
 main "$@"

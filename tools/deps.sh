@@ -14,6 +14,10 @@
 
 set -euo pipefail
 
+PROG=tools/deps.sh
+# shellcheck source=tools/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
 # Debian package: why we need it.
 readonly PACKAGES=(
 	gcc                  # kernel and host test compiler
@@ -34,17 +38,7 @@ readonly PROGRAMS=(gcc make ld grub-mkrescue grub-file xorriso mformat
 	qemu-system-x86_64)
 
 missing_packages() {
-	local -A installed=()
-	local pkg status p
-
-	# One query for all; unknown packages only produce stderr noise.
-	while read -r pkg status; do
-		[[ $status == ii* ]] && installed[${pkg%%:*}]=1
-	done < <(dpkg-query -W -f='${Package} ${db:Status-Abbrev}\n' \
-		"${PACKAGES[@]}" 2>/dev/null || true)
-	for p in "${PACKAGES[@]}"; do
-		[[ -n ${installed[$p]:-} ]] || missing+=("$p")
-	done
+	pkg_missing "${PACKAGES[@]}"
 	# Any python3 will do (the tools use only the standard library).
 	command -v python3 >/dev/null || missing+=(python3)
 }
@@ -69,18 +63,7 @@ main() {
 		return
 	fi
 	missing_packages
-	[[ ${#missing[@]} -eq 0 ]] && return 0
-
-	if [[ $(id -u) -ne 0 ]]; then
-		echo "tools/deps.sh: missing packages: ${missing[*]}" >&2
-		echo "Install them with:" >&2
-		echo "  sudo apt-get install --no-install-recommends ${missing[*]}" >&2
-		return 1
-	fi
-	echo "tools/deps.sh: installing ${missing[*]}" >&2
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get -qq update
-	apt-get -qq install -y --no-install-recommends "${missing[@]}" >/dev/null
+	pkg_install_or_explain "${missing[@]}"
 }
 
 main "$@"

@@ -14,7 +14,16 @@
  *   INIT to every AP, one shared wait         (init_udelay, SDM 10 ms)
  *   SIPI to every AP, one shared wait         (sipi_udelay, SDM 200 us)
  *   SIPI to every AP still KICKED, same wait
- *   wait until all are ONLINE or the deadline passes
+ *   wait until all are ONLINE or the deadline passes, re-sending SIPI
+ *   (never INIT) to the ones still KICKED every sipi_retry_ms
+ *
+ * Why re-send: an AP handles INIT on its own time (under QEMU on its own
+ * host thread, which a busy host may not run for many milliseconds); a
+ * SIPI that arrives before the AP has entered wait-for-SIPI is dropped.
+ * Seen here: with init_udelay=0, 55 of 63 APs lost both SIPIs in one run.
+ * A SIPI to a CPU that is not in wait-for-SIPI is ignored (SDM Vol. 3A
+ * §9.4.4.1 / §11.6.1), so re-sending cannot disturb an AP that is already
+ * running the trampoline, while INIT would reset it.
  *
  * INIT comes first even if firmware left an AP in its own HLT/MWAIT loop
  * (UEFI does): INIT puts it in wait-for-SIPI.  INIT never goes to the BSP
@@ -54,7 +63,8 @@ uint64_t smp_ap_stack_top[MAX_CPUS];
 
 static uint32_t slot_state[MAX_CPUS];	/* enum cpu_state, CAS only */
 static uint32_t bsp_apic_id;
-static uint32_t held_cpu;		/* test=late_ap: 0 = none; set before kicking */
+static uint32_t held_cpu;		/* test hooks: 0 = none; set before kicking */
+static bool held_gets_resends;		/* test=lost_sipi: only the first SIPIs are withheld */
 static uint32_t late_arrivals;		/* APs that found a poisoned slot; relaxed */
 static uint64_t page_trampoline;	/* kept for every later start of an AP */
 
@@ -224,14 +234,15 @@ static void kick_one(uint32_t cpu, bool init, uint8_t sipi_page)
 			init ? "INIT" : "SIPI", id);
 }
 
-/* Send one IPI kind to every slot still KICKED. */
-static void kick_all(bool init, uint8_t sipi_page)
+/* Send one IPI kind to every slot still KICKED; `resend` marks a retry round. */
+static void kick_all(bool init, bool resend, uint8_t sipi_page)
 {
 	for (uint32_t cpu = 1; cpu < smp_cpu_count; cpu++) {
 		if (cpu_state(cpu) != CPU_KICKED)
 			continue;
-		if (!init && cpu == held_cpu)
-			continue;	/* test=late_ap: stays in wait-for-SIPI */
+		/* test hooks: the held AP stays in wait-for-SIPI */
+		if (!init && cpu == held_cpu && !(resend && held_gets_resends))
+			continue;
 		kick_one(cpu, init, sipi_page);
 	}
 }
@@ -253,10 +264,11 @@ static uint32_t count_kicked(void)
  * compared with the BSP's (TSCs are not synchronised across CPUs here:
  * QEMU TCG gives each vCPU its own offset, and real firmware may too).
  */
-static void wait_all(uint64_t start, const struct smp_options *opt,
-		     struct smp_result *res)
+static void wait_all(uint64_t start, uint8_t page,
+		     const struct smp_options *opt, struct smp_result *res)
 {
 	uint64_t deadline = time_deadline_us(opt->timeout_ms * 1000);
+	uint64_t resend = time_deadline_us(opt->sipi_retry_ms * 1000);
 	uint32_t left = res->started;	/* APs that answered during the SIPI waits count at the first poll */
 	uint64_t last = start;
 
@@ -266,6 +278,11 @@ static void wait_all(uint64_t start, const struct smp_options *opt,
 		if (now_left != left) {
 			last = rdtsc();
 			left = now_left;
+		}
+		if (left && time_after_deadline(resend)) {
+			kick_all(false, true, page);
+			res->sipi_resends++;
+			resend = time_deadline_us(opt->sipi_retry_ms * 1000);
 		}
 		cpu_pause();
 	}
@@ -298,18 +315,21 @@ void smp_boot_aps(const struct smp_options *opt, struct smp_result *res)
 	}
 	res->started = prepare_stacks();
 	page = (uint8_t)(res->trampoline >> 12);
-	if (opt->hold_last_ap && cpu_state(smp_cpu_count - 1) == CPU_KICKED)
+	if ((opt->hold_last_ap || opt->drop_first_sipis) &&
+	    cpu_state(smp_cpu_count - 1) == CPU_KICKED) {
 		held_cpu = smp_cpu_count - 1;
+		held_gets_resends = opt->drop_first_sipis;
+	}
 	/* release: pairs with the AP starting to run after the IPIs (see top) */
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 
 	start = rdtsc_ordered();
-	kick_all(true, 0);
+	kick_all(true, false, 0);
 	udelay(opt->init_udelay);
-	kick_all(false, page);
+	kick_all(false, false, page);
 	udelay(opt->sipi_udelay);
-	kick_all(false, page);
-	wait_all(start, opt, res);
+	kick_all(false, false, page);
+	wait_all(start, page, opt, res);
 	res->online = cpu_online_count();
 }
 

@@ -23,9 +23,11 @@ struct acpi_info;
 struct smp_options {
 	uint64_t init_udelay;	/* wait after INIT, microseconds (SDM: 10000) */
 	uint64_t sipi_udelay;	/* wait after each SIPI (SDM: 200) */
+	uint64_t sipi_retry_ms;	/* re-send SIPI to silent APs this often */
 	uint64_t timeout_ms;	/* wait for all APs */
 	int apic_force;		/* -1 xapic, 0 auto, 1 x2apic */
 	bool hold_last_ap;	/* test hook: no SIPI for the last AP (test=late_ap) */
+	bool drop_first_sipis;	/* test hook: last AP misses the first two SIPIs (test=lost_sipi) */
 };
 
 struct smp_result {
@@ -33,6 +35,7 @@ struct smp_result {
 	uint32_t started;	/* APs kicked */
 	uint32_t online;	/* CPUs online, BSP included */
 	uint64_t bringup_us;	/* first INIT to last AP online */
+	uint32_t sipi_resends;	/* rounds of SIPI re-sent while waiting */
 	uint64_t trampoline;	/* physical page, 0 if none */
 	uint32_t nfailed;
 	uint32_t failed_apic_ids[MAX_CPUS];

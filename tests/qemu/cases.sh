@@ -71,3 +71,11 @@ qemu_case late_ap_is_reported_then_parked 0 60 "--bios --smp 4 -- test=late_ap a
 	--expect 'late_ap.arrived == true and late_ap.state == "failed"' \
 	--expect 'late_ap.online_before == 3 and late_ap.online_after == 3' \
 	--expect 'summary.result == "pass"'
+
+# The last AP gets INIT but its first two SIPIs are withheld, as when an AP
+# has not finished handling INIT before they arrive (seen under TCG with
+# init_udelay=0).  The BSP's SIPI re-send must bring it up.
+qemu_case lost_sipi_is_recovered_by_resend 0 60 "--bios --smp 4 -- test=lost_sipi" \
+	--expect 'smp.possible == 4 and smp.online == 4' \
+	--expect 'smp.failed_apic_ids == [] and smp.sipi_resends >= 1' \
+	--expect 'summary.result == "pass"'
