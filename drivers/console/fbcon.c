@@ -38,13 +38,13 @@
 #include <stdint.h>
 
 #include "drivers/console/fbcon.h"
+#include "drivers/console/text_grid.h"
 #include "drivers/console/font8x16.h"
 #include "kernel/console.h"
 #include "kernel/printk.h"
 
 #define FONT_W		FONT8X16_WIDTH
 #define FONT_H		FONT8X16_HEIGHT
-#define TAB_WIDTH	8
 #define GREY		0xAA	/* VGA light grey, per 8-bit channel */
 /* no real mode is this big (8K at 32 bpp is 127 MiB): treat as corrupt */
 #define FB_MAX_BYTES	(512ULL << 20)
@@ -228,37 +228,9 @@ void fbcon_disable(void)
 
 void fbcon_write(const char *s, size_t n)
 {
-	uint32_t row = fbc.row, col = fbc.col;
-	size_t i;
-
 	if (!fbc.base)
 		return;
-	/* see "Locking": never trust a cursor another CPU may have moved */
-	if (row >= fbc.rows || col > fbc.cols)
-		row = col = 0;
-	for (i = 0; i < n; i++) {
-		uint8_t ch = (uint8_t)s[i];
-
-		if (ch == '\r') {
-			col = 0;
-			continue;
-		}
-		if (ch == '\n' || col >= fbc.cols) {
-			col = 0;
-			if (++row >= fbc.rows)
-				row = scroll();
-			if (ch == '\n')
-				continue;
-		}
-		if (ch == '\t') {
-			/* move only, as terminals do: nothing is erased */
-			col = (col / TAB_WIDTH + 1) * TAB_WIDTH;
-			if (col > fbc.cols)
-				col = fbc.cols;
-			continue;
-		}
-		draw_cell(row, col++, ch);
-	}
-	fbc.row = row;
-	fbc.col = col;
+	/* see "Locking": text_grid_write re-checks a cursor another CPU moved */
+	text_grid_write(&fbc.row, &fbc.col, fbc.rows, fbc.cols, s, n,
+			draw_cell, scroll);
 }

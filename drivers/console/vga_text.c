@@ -31,6 +31,7 @@
 #include <stdint.h>
 
 #include "arch/x86_64/io.h"
+#include "drivers/console/text_grid.h"
 #include "drivers/console/vga_text.h"
 
 #define CRTC_INDEX	0x3D4
@@ -40,7 +41,6 @@
 
 #define ATTR_GREY	0x07		/* light grey on black */
 #define CP437_SQUARE	0xFE
-#define TAB_WIDTH	8
 
 /* All fields under the console lock. */
 static struct {
@@ -112,43 +112,20 @@ void vga_text_disable(void)
 	vga.cells = NULL;
 }
 
+static void put_cell(uint32_t row, uint32_t col, uint8_t ch)
+{
+	if (ch < 0x20 || ch > 0x7E)
+		ch = CP437_SQUARE;
+	vga.cells[row * vga.cols + col] = cell(ch);
+}
+
 void vga_text_write(const char *s, size_t n)
 {
-	uint32_t row = vga.row, col = vga.col;
-	size_t i;
-
 	if (!vga.cells)
 		return;
-	/* see "Locking": never trust a cursor another CPU may have moved */
-	if (row >= vga.rows || col > vga.cols)
-		row = col = 0;
-	for (i = 0; i < n; i++) {
-		uint8_t ch = (uint8_t)s[i];
-
-		if (ch == '\r') {
-			col = 0;
-			continue;
-		}
-		if (ch == '\n' || col >= vga.cols) {
-			col = 0;
-			if (++row >= vga.rows)
-				row = scroll();
-			if (ch == '\n')
-				continue;
-		}
-		if (ch == '\t') {
-			/* move only, as terminals do: nothing is erased */
-			col = (col / TAB_WIDTH + 1) * TAB_WIDTH;
-			if (col > vga.cols)
-				col = vga.cols;
-			continue;
-		}
-		if (ch < 0x20 || ch > 0x7E)
-			ch = CP437_SQUARE;
-		vga.cells[row * vga.cols + col++] = cell(ch);
-	}
-	vga.row = row;
-	vga.col = col;
+	/* see "Locking": text_grid_write re-checks a cursor another CPU moved */
+	text_grid_write(&vga.row, &vga.col, vga.rows, vga.cols, s, n,
+			put_cell, scroll);
 	if (vga.hw_cursor)
-		move_hw_cursor(row, col < vga.cols ? col : vga.cols - 1);
+		move_hw_cursor(vga.row, vga.col < vga.cols ? vga.col : vga.cols - 1);
 }
