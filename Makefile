@@ -5,6 +5,7 @@
 #   make test       every test (host unit tests, then QEMU integration)
 #   make debug      QEMU waiting for gdb, and the gdb command line to use
 #   make deps       install missing Debian packages (as root) or print the line
+#   make bench      timer wheel against a binary-heap timer queue, on the host
 #   make bench-boot AP bring-up time and run wall time, -smp 64, 5 runs
 #   make bench-linux the same, beside Debian's Linux on the same QEMU machine
 #   make clean
@@ -53,23 +54,23 @@ HCFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -I. -Itests/host
 HCFLAGS += -DPULLKERN_HOST -MMD -MP
 
 # Kernel sources: every .c and .S below these directories.
-KDIRS := boot arch/x86_64 drivers/apic drivers/console kernel lib
+KDIRS := boot arch/x86_64 drivers/apic drivers/console kernel kernel/scenarios lib
 KSRCS := $(foreach d,$(KDIRS),$(wildcard $(d)/*.c $(d)/*.S))
 KOBJS := $(patsubst %,$(BUILD)/k/%.o,$(KSRCS))
 
 # Portable sources, also linked into host tests.  Files that exist only.
 PORTABLE := lib/format.c lib/json.c kernel/cmdline.c kernel/acpi.c \
 	kernel/multiboot2.c drivers/console/fbcon.c drivers/console/font8x16.c \
-	drivers/console/text_grid.c drivers/apic/lapic_mode.c
+	drivers/console/text_grid.c drivers/apic/lapic_mode.c kernel/timer.c
 PORTABLE := $(wildcard $(PORTABLE))
-HOBJS := $(patsubst %,$(BUILD)/host/%.o,$(PORTABLE) tests/host/host_support.c)
+HOBJS := $(patsubst %,$(BUILD)/host/%.o,$(PORTABLE) tests/host/host_support.c tests/host/host_arch.c)
 HLIB := $(BUILD)/host/libportable.a
 
 HOST_TESTS_SRC := $(wildcard tests/host/test_*.c)
 HOST_TESTS := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(HOST_TESTS_SRC))
 
 .PHONY: all kernel iso run test host-tests qemu-tests debug deps clean \
-	bench-boot bench-linux
+	bench bench-boot bench-linux
 
 all: $(ISO)
 
@@ -121,6 +122,14 @@ test: deps
 	@tests/run-all.sh $(HOST_TESTS)
 
 # Benchmarks print figures; they are not tests and never fail on speed.
+# bench_timers is built whole at -O2 (the kernel's level; libportable.a is -O1).
+bench: $(BUILD)/host/bench_timers
+	$(BUILD)/host/bench_timers
+
+$(BUILD)/host/bench_timers: $(wildcard tests/bench/*.[ch]) $(HLIB)
+	$(HOST_CC) $(HCFLAGS) -O2 -o $@ $(wildcard tests/bench/*.c) \
+		$(patsubst $(BUILD)/host/%.o,%,$(HOBJS))
+
 bench-boot: deps $(ISO)
 	tools/bench-boot.py --runs 5 --smp 64
 

@@ -76,7 +76,7 @@ Boot build/pullkern.iso in QEMU, console on stdout, and exit
   --mem MIB        memory in MiB (default 512)
   --bios           boot with SeaBIOS (default)
   --uefi           boot with OVMF ($OVMF_CODE, per-run VARS copy)
-  --accel tcg|kvm  accelerator (default tcg); kvm adds -cpu host
+  --accel tcg|kvm  accelerator (default tcg, multi-threaded); kvm adds -cpu host
   --timeout S      stop QEMU after S seconds, 0 = never (default 300)
   --log FILE       also write the console to FILE (default: temporary)
   --iso FILE       boot FILE instead of build/pullkern.iso; implies --no-build
@@ -229,7 +229,11 @@ qemu_command() {
 	if [[ $accel == kvm ]]; then
 		qemu+=(-accel kvm -cpu host)
 	else
-		qemu+=(-accel tcg)
+		# Multi-threaded TCG: one host thread per vCPU.  QEMU 7.2 otherwise
+		# runs every vCPU on one thread in turn, ~10 ms slices: a busy CPU
+		# then starves the others (measured: 25 of 200 ticks, and 8 ms for
+		# one AP to see a value the BSP wrote).
+		qemu+=(-accel tcg,thread=multi)
 	fi
 	if [[ $firmware == uefi ]]; then
 		cp "$OVMF_VARS" "$tmp/OVMF_VARS.fd"

@@ -8,11 +8,20 @@
  *   kernel build   arch/x86_64/arch_impl.h   (real CPU: cli/sti, pause)
  *   host build     tests/host/host_arch.h    (pthreads play CPUs)
  *
- * Each implementation provides, as static inline functions or macros:
+ * Each implementation provides (static inline functions, macros, or
+ * functions defined in its own .c file):
  *
  *   void arch_cpu_relax(void)                 spin-wait hint
  *   unsigned long arch_irq_save(void)         disable interrupts, return old state
  *   void arch_irq_restore(unsigned long)      restore what arch_irq_save returned
+ *   uint64_t arch_now_ns(void)                monotonic ns, the same clock on every
+ *                                             CPU (to within a small, reported skew)
+ *   uint32_t arch_cpu_id(void)                this CPU's dense number
+ *   void arch_kick_cpu(uint32_t cpu)          make `cpu` leave HLT and re-evaluate
+ *                                             its next event (an IPI)
+ *   void arch_bug(const char *fmt, ...)       a kernel bug found by a debug check:
+ *                                             the kernel panics; host tests record
+ *                                             it and may continue
  */
 #ifndef PULLKERN_ARCH_SERVICES_H
 #define PULLKERN_ARCH_SERVICES_H

@@ -1,9 +1,10 @@
 /*
- * tick: the periodic per-CPU tick at HZ.
+ * tick: the per-CPU tick at HZ, stopped while a CPU idles.
  */
 #ifndef PULLKERN_TICK_H
 #define PULLKERN_TICK_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define HZ_DEFAULT	1000
@@ -11,7 +12,9 @@
 extern uint32_t tick_hz;
 
 void tick_init(uint32_t hz);		/* BSP, before APs start */
-void tick_start_cpu(void);		/* each CPU, on itself */
+void tick_start_cpu(void);		/* this CPU: tick at every jiffy boundary */
+void tick_stop_cpu(void);		/* this CPU: no more ticks (caller arms its one-shot) */
+bool tick_running(void);		/* on this CPU */
 uint64_t tick_count(uint32_t cpu);	/* ticks taken by `cpu` so far */
 
 #endif

@@ -4,7 +4,7 @@
 #
 # Theory: pullkern's bring-up time means something only beside a reference,
 # so we boot a stock Debian kernel on the same machine (qemu-system-x86_64
-# -accel tcg, default `pc` machine, default qemu64 CPU: no -cpu flag) with a
+# -accel tcg,thread=multi (as run-qemu.sh), default `pc` machine, default qemu64 CPU: no -cpu flag) with a
 # tiny busybox initramfs whose /init prints a marker line and powers off.
 # One run measures, between the first console line that announces the APs
 # ("smp: Bringing up secondary CPUs" or "x86: Booting SMP configuration",
@@ -415,7 +415,7 @@ print(json.dumps({"root": a[1], "logdir": a[2], "kver": a[3],
 	"timeout": int(a[7]), "retries": int(a[8]), "qemu": a[9:]}))' \
 		"$ROOT" "$OUT/logs" "$kver" "$smp" "$runs" "$lpj" "$timeout_s" \
 		"$retries" \
-		"$QEMU" -accel tcg -smp "$smp" -m 1024 -display none -monitor none \
+		"$QEMU" -accel tcg,thread=multi -smp "$smp" -m 1024 -display none -monitor none \
 		-serial stdio -no-reboot -kernel "$kernel" \
 		-initrd "$OUT/initramfs.cpio" -append "$append")
 	# A pyenv-style shim runs python3 as our child instead of replacing us;

@@ -5,7 +5,10 @@
 #ifndef PULLKERN_ARCH_IMPL_H
 #define PULLKERN_ARCH_IMPL_H
 
+#include <stdint.h>
+
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/percpu.h"
 
 static inline void arch_cpu_relax(void)
 {
@@ -25,5 +28,19 @@ static inline void arch_irq_restore(unsigned long flags)
 	if (flags & RFLAGS_IF)
 		irq_enable();
 }
+
+static inline uint32_t arch_cpu_id(void)
+{
+	return this_cpu_id();
+}
+
+/* arch/x86_64/clock.c: TSC scaled to ns, corrected by this CPU's measured skew. */
+uint64_t arch_now_ns(void);
+
+/* arch/x86_64/clock.c: IPI VEC_IPI_WAKE to `cpu`. */
+void arch_kick_cpu(uint32_t cpu);
+
+__attribute__((noreturn, format(printf, 1, 2)))
+void arch_bug(const char *fmt, ...);
 
 #endif

@@ -6,10 +6,12 @@
  * TSS holds the IST stacks for double fault, NMI and machine check, which
  * must run on a known-good stack even when the interrupted stack is not.
  *
- * percpu_init_cpu() runs on the CPU it initialises, early, with interrupts
- * off.  The BSP calls it from kmain on the boot stack; an AP calls it first
- * thing in ap_main.  The IST stacks come from the page allocator; a failure
- * there is fatal (we cannot take an NMI safely without them).
+ * percpu_prepare() runs on the BSP for every CPU before that CPU starts: it
+ * allocates the IST stacks, so an AP coming up takes no lock at all (63
+ * APs contending for the allocator's lock, with lock holders preempted by
+ * the host, was what made bring-up slow under QEMU).  percpu_init_cpu()
+ * then runs on the CPU it initialises, early, with interrupts off: the BSP
+ * from kmain on the boot stack, an AP first thing in ap_main.
  */
 #include <stddef.h>
 
@@ -17,7 +19,6 @@
 #include "arch/x86_64/idt.h"
 #include "arch/x86_64/percpu.h"
 #include "kernel/page_alloc.h"
-#include "kernel/panic.h"
 #include "lib/string.h"
 
 struct percpu percpu_area[MAX_CPUS];
@@ -61,16 +62,20 @@ static void gdt_load(struct percpu *pc)
 	__asm__ volatile("ltr %w0" : : "r"(GDT_TSS));
 }
 
-static void tss_alloc_ist(struct tss *tss, uint32_t cpu)
+bool percpu_prepare(uint32_t cpu)
 {
+	struct tss *tss = &percpu_area[cpu].tss;
+
+	memset(tss, 0, sizeof(*tss));
 	for (int i = 1; i <= IST_COUNT; i++) {
 		void *stack = page_alloc_pages(IST_STACK_SIZE / PAGE_SIZE);
 
 		if (!stack)
-			panic("cpu %u: no memory for IST stack %d", cpu, i);
+			return false;
 		tss->ist[i - 1] = (uint64_t)stack + IST_STACK_SIZE;
 	}
 	tss->iomap_base = sizeof(*tss);	/* no I/O permission bitmap */
+	return true;
 }
 
 void percpu_init_cpu(uint32_t cpu)
@@ -82,8 +87,6 @@ void percpu_init_cpu(uint32_t cpu)
 	pc->gdt[0] = 0;
 	pc->gdt[GDT_KERNEL_CODE / 8] = 0x00af9a000000ffffull;
 	pc->gdt[GDT_KERNEL_DATA / 8] = 0x00cf92000000ffffull;
-	memset(&pc->tss, 0, sizeof(pc->tss));
-	tss_alloc_ist(&pc->tss, cpu);
 	gdt_set_tss(pc->gdt, &pc->tss);
 	gdt_load(pc);
 	wrmsr(MSR_GS_BASE, (uint64_t)pc);

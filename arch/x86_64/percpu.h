@@ -14,6 +14,7 @@
 #ifndef PULLKERN_ARCH_PERCPU_H
 #define PULLKERN_ARCH_PERCPU_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define MAX_CPUS		256
@@ -51,8 +52,13 @@ struct percpu {
 	uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(16)));
 	struct tss tss __attribute__((aligned(16)));
 
-	uint64_t ticks;			/* tick interrupts taken; relaxed */
+	uint64_t ticks;			/* periodic tick interrupts taken; relaxed */
+	uint64_t timer_irqs;		/* all LAPIC timer interrupts (tick or one-shot); relaxed */
 	uint64_t irqs;			/* all interrupts taken; relaxed */
+	uint64_t wake_ipis;		/* VEC_IPI_WAKE taken; relaxed */
+	uint64_t call_ipis;		/* VEC_IPI_CALL taken; relaxed */
+	uint64_t idle_wakeups;		/* HLTs that ended; relaxed */
+	uint64_t idle_tsc;		/* TSC cycles spent in HLT; relaxed */
 };
 
 extern struct percpu percpu_area[MAX_CPUS];
@@ -86,9 +92,12 @@ static inline struct percpu *cpu_percpu(uint32_t cpu)
 	return &percpu_area[cpu];
 }
 
+/* BSP, before `cpu` starts: allocate its IST stacks.  false: out of memory. */
+bool percpu_prepare(uint32_t cpu);
+
 /*
  * Bring this CPU's segmentation and interrupt state up: per-CPU GDT with its
- * TSS (IST stacks allocated here), IDT, GS base.  Called by each CPU on itself.
+ * TSS (IST stacks from percpu_prepare), IDT, GS base.  Called by each CPU on itself.
  */
 void percpu_init_cpu(uint32_t cpu);
 

@@ -51,7 +51,7 @@
 #include "kernel/acpi.h"
 #include "kernel/page_alloc.h"
 #include "kernel/printk.h"
-#include "kernel/tick.h"
+#include "kernel/idle.h"
 #include "kernel/time.h"
 #include "lib/string.h"
 
@@ -208,7 +208,7 @@ static uint32_t prepare_stacks(void)
 		if (cpu_state(cpu) != CPU_KICKED)
 			continue;
 		stack = page_alloc_pages(KERNEL_STACK_SIZE / PAGE_SIZE);
-		if (!stack) {
+		if (!stack || !percpu_prepare(cpu)) {
 			kprintf("smp: no memory for the stack of CPU %u; not started\n",
 				cpu);
 			slot_state[cpu] = CPU_POSSIBLE;
@@ -365,7 +365,5 @@ void ap_main(uint32_t cpu)
 	lapic_init_cpu();
 	if (!slot_move(cpu, CPU_KICKED, CPU_ONLINE))
 		cpu_halt_forever();
-	tick_start_cpu();
-	for (;;)
-		cpu_safe_halt();
+	idle_loop();
 }

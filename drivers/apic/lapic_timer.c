@@ -1,41 +1,44 @@
 /*
- * lapic_timer: the local APIC timer in periodic or TSC-deadline mode.
+ * lapic_timer: the local APIC timer as a one-shot event device.
  *
  * Two backends behind one interface, chosen once on the BSP and reported:
  *
  *   tsc-deadline  CPUID.1:ECX[24]; the LVT timer in mode 10b fires when the
- *                 TSC reaches IA32_TSC_DEADLINE (SDM Vol. 3A §11.5.4.1).  A
- *                 periodic tick re-arms from the handler at last + period,
- *                 so the period does not drift with interrupt latency.
- *   periodic      the count-down timer (mode 01b), divide by 16, its rate
- *                 measured against the calibrated TSC over 10 ms.
+ *                 TSC reaches IA32_TSC_DEADLINE (SDM Vol. 3A §11.5.4.1).
+ *                 The deadline is this CPU's own TSC value for the instant
+ *                 (clock_ns_to_local_tsc adds the CPU's measured skew).
+ *   oneshot       the count-down timer (mode 00b), divide by 16, its rate
+ *                 measured against the calibrated TSC over 10 ms; a delay
+ *                 longer than 2^32 counts (68 s at 62.5 MHz) is cut short
+ *                 and the caller re-arms when it fires.
  *
- * QEMU TCG offers no TSC-deadline (research-facts C.3): periodic there;
- * KVM exercises the deadline path.  Writing the LVT and then the deadline
- * MSR needs a fence between them in xAPIC mode (MMIO write vs WRMSR):
- * wrmsr_fenced() provides it.
+ * There is no periodic mode: the periodic tick is a one-shot re-armed at
+ * every jiffy boundary (kernel/tick.c), so the tick and tickless idle use
+ * one mechanism and ticks line up with jiffies on every CPU.
  *
- * period_tsc[] and next_deadline[] are indexed by CPU number and touched
- * only by their owner CPU, from its timer interrupt or with interrupts
- * off: no lock, no atomics.
+ * QEMU TCG offers no TSC-deadline (research-facts C.3): one-shot there.
+ * Writing the LVT and then the deadline MSR needs a fence between them in
+ * xAPIC mode (MMIO write vs WRMSR): wrmsr_fenced() provides it.  Every
+ * function acts on the calling CPU's own APIC, with interrupts off.
  */
+#include "arch/x86_64/clock.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/platform.h"
 #include "drivers/apic/lapic.h"
 #include "drivers/apic/lapic_timer.h"
+#include "kernel/arch_services.h"
 #include "kernel/time.h"
 
-#define LVT_TIMER_PERIODIC	(1u << 17)
+#define LVT_TIMER_ONESHOT	(0u << 17)
 #define LVT_TIMER_TSC_DEADLINE	(2u << 17)
 #define DIVIDE_BY_16		0x3
 #define CALIBRATE_US		10000
+#define MAX_DELAY_NS		(60ull * 1000000000ull)	/* keeps delay * count_hz in 64 bits */
 
 struct lapic_timer_info lapic_timer;
 
 static bool deadline_mode;
-static uint64_t period_tsc[MAX_CPUS];		/* owner CPU only */
-static uint64_t next_deadline[MAX_CPUS];	/* owner CPU only */
 
 static uint64_t measure_count_hz(void)
 {
@@ -62,49 +65,46 @@ void lapic_timer_calibrate(bool want_deadline)
 		lapic_timer.mode = "tsc-deadline";
 		lapic_timer.why = "CPUID offers TSC-deadline";
 	} else {
-		lapic_timer.mode = "periodic";
+		lapic_timer.mode = "oneshot";
 		lapic_timer.why = cpu_features.tsc_deadline ?
 			"lapic_timer=oneshot on the command line" :
 			"no TSC-deadline in CPUID";
 	}
 }
 
-void lapic_timer_start_periodic(uint8_t vector, uint32_t hz)
+static void arm_countdown(uint8_t vector, uint64_t deadline_ns)
 {
-	uint32_t cpu = this_cpu_id();
+	uint64_t now = arch_now_ns();
+	uint64_t delay = deadline_ns > now ? deadline_ns - now : 0;
+	uint64_t counts;
 
-	if (deadline_mode) {
-		period_tsc[cpu] = tsc_hz / hz;
-		next_deadline[cpu] = rdtsc() + period_tsc[cpu];
-		lapic_write(LAPIC_LVT_TIMER, LVT_TIMER_TSC_DEADLINE | vector);
-		wrmsr_fenced(MSR_TSC_DEADLINE, next_deadline[cpu]);
+	if (delay > MAX_DELAY_NS)
+		delay = MAX_DELAY_NS;
+	counts = delay * lapic_timer.count_hz / 1000000000ull;
+	if (counts > 0xffffffffull)
+		counts = 0xffffffffull;
+	if (!counts)
+		counts = 1;	/* 0 would disarm: fire at once instead */
+	lapic_write(LAPIC_TIMER_DIVIDE, DIVIDE_BY_16);
+	lapic_write(LAPIC_LVT_TIMER, LVT_TIMER_ONESHOT | vector);
+	lapic_write(LAPIC_TIMER_INIT, (uint32_t)counts);
+}
+
+void lapic_timer_arm_at(uint8_t vector, uint64_t deadline_ns)
+{
+	if (deadline_ns == UINT64_MAX) {
+		lapic_write(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED);
+		if (deadline_mode)
+			wrmsr_fenced(MSR_TSC_DEADLINE, 0);
+		else
+			lapic_write(LAPIC_TIMER_INIT, 0);
 		return;
 	}
-	lapic_write(LAPIC_TIMER_DIVIDE, DIVIDE_BY_16);
-	lapic_write(LAPIC_LVT_TIMER, LVT_TIMER_PERIODIC | vector);
-	lapic_write(LAPIC_TIMER_INIT, (uint32_t)(lapic_timer.count_hz / hz));
-}
-
-void lapic_timer_periodic_rearm(void)
-{
-	uint32_t cpu = this_cpu_id();
-	uint64_t now;
-
-	if (!deadline_mode)
+	if (!deadline_mode) {
+		arm_countdown(vector, deadline_ns);
 		return;
-	now = rdtsc();
-	next_deadline[cpu] += period_tsc[cpu];
-	/* Fell behind (a long stall): skip missed periods, do not storm. */
-	if ((int64_t)(next_deadline[cpu] - now) <= 0)
-		next_deadline[cpu] = now + period_tsc[cpu];
-	wrmsr_fenced(MSR_TSC_DEADLINE, next_deadline[cpu]);
-}
-
-void lapic_timer_stop(void)
-{
-	lapic_write(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED);
-	if (deadline_mode)
-		wrmsr_fenced(MSR_TSC_DEADLINE, 0);
-	else
-		lapic_write(LAPIC_TIMER_INIT, 0);
+	}
+	lapic_write(LAPIC_LVT_TIMER, LVT_TIMER_TSC_DEADLINE | vector);
+	/* a deadline already past fires at once, which is what we want */
+	wrmsr_fenced(MSR_TSC_DEADLINE, clock_ns_to_local_tsc(deadline_ns));
 }

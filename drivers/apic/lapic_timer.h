@@ -8,9 +8,9 @@
 #include <stdint.h>
 
 struct lapic_timer_info {
-	const char *mode;	/* "periodic" or "tsc-deadline" */
+	const char *mode;	/* "oneshot" or "tsc-deadline" */
 	const char *why;	/* why that mode */
-	uint64_t count_hz;	/* timer counts per second at our divider */
+	uint64_t count_hz;	/* count-down rate at our divider */
 	uint32_t divider;
 };
 
@@ -19,12 +19,12 @@ extern struct lapic_timer_info lapic_timer;
 /* BSP, once, after the TSC is calibrated.  want_deadline: not "lapic_timer=oneshot". */
 void lapic_timer_calibrate(bool want_deadline);
 
-/* This CPU: interrupt at vector `vector` every 1/hz seconds. */
-void lapic_timer_start_periodic(uint8_t vector, uint32_t hz);
-
-/* From the timer interrupt: arm the next period (TSC-deadline mode only). */
-void lapic_timer_periodic_rearm(void);
-
-void lapic_timer_stop(void);
+/*
+ * This CPU: one interrupt at `vector` once arch_now_ns() reaches
+ * deadline_ns (at once if it has passed); UINT64_MAX disarms.  A deadline
+ * beyond the count-down range fires early, at the end of the range: the
+ * caller re-evaluates and re-arms.
+ */
+void lapic_timer_arm_at(uint8_t vector, uint64_t deadline_ns);
 
 #endif

@@ -79,3 +79,25 @@ qemu_case lost_sipi_is_recovered_by_resend 0 60 "--bios --smp 4 -- test=lost_sip
 	--expect 'smp.possible == 4 and smp.online == 4' \
 	--expect 'smp.failed_apic_ids == [] and smp.sipi_resends >= 1' \
 	--expect 'summary.result == "pass"'
+
+# Issue 3: the timer wheel under load on every CPU, tickless idle.
+timers_case() {
+	local name=$1 fw=$2 n=$3 timeout=$4
+
+	qemu_case "$name" 0 "$timeout" "--$fw --smp $n -- scenario=timers seconds=2 seed=7" \
+		--expect "timers.cpus == $n" \
+		--expect 'timers.lost == 0 and timers.early == 0 and timers.spurious == 0' \
+		--expect 'timers.fired > 0 and timers.armed >= timers.fired' \
+		--expect "len(timers.wakeups) == $n" \
+		--expect 'count("exception") == 0' \
+		--expect 'summary.result == "pass"'
+}
+
+timers_case timers_scenario_bios_smp64_none_lost_none_early bios 64 180
+timers_case timers_scenario_uefi_smp8_none_lost_none_early uefi 8 180
+
+# An idle CPU with no timer and no work takes no timer interrupt at all.
+qemu_case quiet_idle_aps_take_no_timer_interrupts 0 90 "--bios --smp 8 -- scenario=quiet seconds_ms=500" \
+	--expect 'quiet.cpus == 8 and len(quiet.timer_irqs) == 8' \
+	--expect 'quiet.aps_with_timer_irqs == 0 and quiet.max_ap_timer_irqs == 0' \
+	--expect 'summary.result == "pass"'

@@ -1,0 +1,213 @@
+/*
+ * clock: the kernel's one time base, arch_now_ns(), the same on every CPU.
+ *
+ * Theory.  now_ns = ((TSC - skew[cpu]) - tsc_base) * mult >> 32, with
+ * mult = 2^32 * 1e9 / tsc_hz, so nanoseconds count from clock_init() on
+ * the BSP.  The product is taken in 128 bits: no overflow for centuries.
+ *
+ * TSCs are not synchronised across CPUs here: QEMU TCG gives each vCPU its
+ * own offset (we measured APs ~100 ms apart from the BSP), and firmware on
+ * real machines can leave them apart too.  So after bring-up the BSP
+ * measures each AP's skew in turn (clock_sync_all) with a ping-pong: the
+ * BSP reads t1 and posts a request, the AP answers with its TSC t2, the BSP
+ * reads t3 when the answer lands.  t2 was read at a BSP instant between t1
+ * and t3, so skew lies in [t2 - t3, t2 - t1].  We keep the sample with the
+ * shortest round trip and take its upper bound, t2 - t1: an AP's clock may
+ * then lag true time by up to that round trip, never lead it, so a timer
+ * can fire late on an AP, never early.  The largest round trip is reported
+ * as the error bound.
+ *
+ * One AP at a time, on purpose: under QEMU TCG every vCPU is a host thread,
+ * and 63 APs spinning on a shared beacon starved the BSP on a 2-core host
+ * (2 of 64 CPUs came up).  Here only the BSP and one AP are ever running;
+ * the others sit in HLT.  The AP side runs as a work item on that AP.
+ *
+ * Ordering.  The mailbox: the BSP posts `req` with release after nothing
+ * else it needs to publish, the AP acquires it, reads its TSC, stores `t2`
+ * and then `resp` with release; the BSP acquires `resp`, then reads `t2`.
+ * The result goes back the same way (`skew_out`, then `done` with
+ * release), and the AP writes its own skew[] entry: skew[cpu] is written
+ * only by its CPU, and read only by it (arch_now_ns) or for reports.
+ */
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arch/x86_64/clock.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/idt.h"
+#include "arch/x86_64/percpu.h"
+#include "arch/x86_64/smpboot.h"
+#include "drivers/apic/lapic.h"
+#include "kernel/arch_services.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+#include "kernel/time.h"
+#include "kernel/workqueue.h"
+#include "lib/format.h"
+
+#define SYNC_ROUNDS	32	/* ping-pongs per AP: the first includes its wake-up, and host preemption can spoil any */
+#define SYNC_WAIT_US	100000	/* bound on each wait for the other side */
+
+struct sync_mailbox {
+	uint32_t req;		/* BSP -> AP: round number; release/acquire */
+	uint32_t resp;		/* AP -> BSP: round answered; release/acquire */
+	uint64_t t2;		/* AP's TSC for round `resp` */
+	int64_t skew_out;	/* BSP -> AP: the estimate, valid once done */
+	uint32_t done;		/* BSP -> AP: 1 = use skew_out, 2 = give up; release/acquire */
+	uint32_t finished;	/* AP -> BSP: done with the mailbox; release/acquire */
+};
+
+static uint64_t llabs64(int64_t v)
+{
+	return v < 0 ? (uint64_t)-v : (uint64_t)v;
+}
+
+static uint64_t tsc_base;		/* BSP TSC at clock_init(); set once */
+static uint64_t ns_mult;		/* ns per TSC cycle, 32.32 fixed point */
+static uint64_t tsc_mult;		/* TSC cycles per ns, 32.32 fixed point */
+static int64_t skew[MAX_CPUS];		/* own TSC minus the BSP's; written by its CPU */
+static struct sync_mailbox mbox;
+static struct work sync_work;
+
+void clock_init(void)
+{
+	tsc_base = rdtsc();
+	ns_mult = (1000000000ull << 32) / tsc_hz;
+	tsc_mult = (tsc_hz << 32) / 1000000000ull;
+	idt_set_handler(VEC_IPI_WAKE, clock_wake_ipi);
+}
+
+uint64_t arch_now_ns(void)
+{
+	uint64_t t = rdtsc() - (uint64_t)skew[this_cpu_id()] - tsc_base;
+
+	return (uint64_t)(((unsigned __int128)t * ns_mult) >> 32);
+}
+
+uint64_t clock_ns_to_local_tsc(uint64_t ns)
+{
+	uint64_t t = (uint64_t)(((unsigned __int128)ns * tsc_mult) >> 32);
+
+	return t + tsc_base + (uint64_t)skew[this_cpu_id()];
+}
+
+static bool wait_u32(const uint32_t *p, uint32_t want)
+{
+	uint64_t deadline = time_deadline_us(SYNC_WAIT_US);
+
+	/* acquire: pairs with the release store of the other side */
+	while (__atomic_load_n(p, __ATOMIC_ACQUIRE) != want) {
+		if (time_after_deadline(deadline))
+			return false;
+		cpu_pause();
+	}
+	return true;
+}
+
+/* The AP's side, run as a work item on the AP being measured. */
+static void sync_ap_side(struct work *w)
+{
+	uint32_t round;
+
+	(void)w;
+	for (round = 1; round <= SYNC_ROUNDS; round++) {
+		if (!wait_u32(&mbox.req, round))
+			break;
+		__atomic_store_n(&mbox.t2, rdtsc_ordered(), __ATOMIC_RELAXED);
+		/* release: pairs with the BSP's acquire of resp, publishing t2 */
+		__atomic_store_n(&mbox.resp, round, __ATOMIC_RELEASE);
+	}
+	if (round > SYNC_ROUNDS && wait_u32(&mbox.done, 1))
+		__atomic_store_n(&skew[this_cpu_id()],
+				 __atomic_load_n(&mbox.skew_out, __ATOMIC_RELAXED),
+				 __ATOMIC_RELAXED);
+	/* release: pairs with the BSP's acquire; we no longer read the mailbox */
+	__atomic_store_n(&mbox.finished, 1, __ATOMIC_RELEASE);
+}
+
+/* BSP: measure one AP; returns the best round trip in cycles, 0 if it never answered. */
+static uint64_t sync_one(uint32_t cpu)
+{
+	uint64_t best_rtt = UINT64_MAX;
+	int64_t best_skew = 0;
+
+	__atomic_store_n(&mbox.req, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&mbox.resp, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&mbox.done, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&mbox.finished, 0, __ATOMIC_RELAXED);
+	sync_work.fn = sync_ap_side;
+	work_queue_on(cpu, &sync_work);
+	for (uint32_t round = 1; round <= SYNC_ROUNDS; round++) {
+		uint64_t t1 = rdtsc_ordered(), t3;
+
+		/* release: pairs with the AP's acquire of req */
+		__atomic_store_n(&mbox.req, round, __ATOMIC_RELEASE);
+		if (!wait_u32(&mbox.resp, round))
+			break;
+		t3 = rdtsc_ordered();
+		if (t3 - t1 < best_rtt) {
+			best_rtt = t3 - t1;
+			best_skew = (int64_t)(__atomic_load_n(&mbox.t2, __ATOMIC_RELAXED) - t1);
+		}
+	}
+	if (best_rtt != UINT64_MAX)
+		__atomic_store_n(&mbox.skew_out, best_skew, __ATOMIC_RELAXED);
+	/* release: pairs with the AP's acquire of done, publishing skew_out */
+	__atomic_store_n(&mbox.done, best_rtt != UINT64_MAX ? 1 : 2, __ATOMIC_RELEASE);
+	/* the mailbox is reused for the next AP: wait until this one let go */
+	if (!wait_u32(&mbox.finished, 1))
+		kprintf("clock: CPU %u did not finish the clock sync\n", cpu);
+	return best_rtt == UINT64_MAX ? 0 : best_rtt;
+}
+
+void clock_sync_all(struct clock_sync_result *res)
+{
+	*res = (struct clock_sync_result){ 0 };
+	for (uint32_t cpu = 1; cpu < smp_cpu_count; cpu++) {
+		uint64_t rtt;
+
+		if (cpu_state(cpu) != CPU_ONLINE)
+			continue;
+		rtt = sync_one(cpu);
+		if (!rtt) {
+			res->unsynced++;
+			kprintf("clock: CPU %u did not answer the clock sync; its clock may be off\n", cpu);
+			continue;
+		}
+		res->synced++;
+		if (rtt > res->max_rtt_cycles)
+			res->max_rtt_cycles = rtt;
+		/* the AP wrote skew[cpu] before returning from the work item */
+		if (llabs64(clock_skew_cycles(cpu)) > res->max_abs_skew_cycles)
+			res->max_abs_skew_cycles = llabs64(clock_skew_cycles(cpu));
+	}
+}
+
+int64_t clock_skew_cycles(uint32_t cpu)
+{
+	return __atomic_load_n(&skew[cpu], __ATOMIC_RELAXED);
+}
+
+void clock_wake_ipi(struct trap_frame *f)
+{
+	(void)f;
+	__atomic_fetch_add(&this_cpu()->wake_ipis, 1, __ATOMIC_RELAXED);
+	lapic_eoi();
+}
+
+void arch_kick_cpu(uint32_t cpu)
+{
+	lapic_send_ipi(cpu_percpu(cpu)->apic_id, VEC_IPI_WAKE);
+}
+
+void arch_bug(const char *fmt, ...)
+{
+	char msg[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	fmt_vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	panic("BUG: %s", msg);
+}

@@ -1,0 +1,27 @@
+/*
+ * scenario: the table of scenarios.  Each lives in kernel/scenarios/.
+ */
+#include <stddef.h>
+
+#include "kernel/printk.h"
+#include "kernel/scenario.h"
+#include "lib/string.h"
+
+static const struct scenario scenarios[] = {
+	{ "timers", "random pinned and global timers on every CPU, checked against their deadlines",
+	  scenario_timers },
+	{ "quiet", "every CPU idle with no timers: idle CPUs must take no timer interrupt",
+	  scenario_quiet },
+};
+
+const struct scenario *scenario_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++)
+		if (!strcmp(scenarios[i].name, name))
+			return &scenarios[i];
+	kprintf("scenario: unknown scenario '%s'; known:", name);
+	for (size_t i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++)
+		kprintf(" %s", scenarios[i].name);
+	kprintf("\n");
+	return NULL;
+}

@@ -1,0 +1,31 @@
+/*
+ * scenario: named workloads run after boot, chosen with scenario=NAME.
+ */
+#ifndef PULLKERN_SCENARIO_H
+#define PULLKERN_SCENARIO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct cmdline;
+
+struct scenario_args {
+	uint64_t seconds_ms;		/* seconds=N (milliseconds, for short test windows: seconds_ms=) */
+	uint64_t seed;			/* seed=S */
+	const struct cmdline *cmdline;	/* for scenario-specific options */
+};
+
+struct scenario {
+	const char *name;
+	const char *help;
+	/* Runs on the BSP; returns pass or fail and sets *reason on fail. */
+	bool (*run)(const struct scenario_args *args, const char **reason);
+};
+
+bool scenario_timers(const struct scenario_args *args, const char **reason);
+bool scenario_quiet(const struct scenario_args *args, const char **reason);
+
+/* The scenario called `name`, or NULL (with a message listing the known ones). */
+const struct scenario *scenario_find(const char *name);
+
+#endif

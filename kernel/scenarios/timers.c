@@ -1,0 +1,407 @@
+/*
+ * scenario timers: random timers on every CPU, each expiry checked.
+ *
+ * Every online CPU gets a driver: a pinned timer whose callback, every 1-20
+ * jiffies, does one random thing to that CPU's slots (a slot is one timer
+ * under test):
+ *
+ *   arm       a free slot (each slot is pinned or global for the whole
+ *             run), one-shot or self-re-arming periodic, 1-300 ms
+ *             ahead; sometimes on another CPU (add_on, which pins it)
+ *   modify    an armed slot to a new expiry (timer_mod)
+ *   cancel    an armed slot (timer_del)
+ *   busy      queue 1-10 ms of busy work on this CPU (its tick runs), in
+ *             busy_pct % of the actions (default 5: under QEMU every busy
+ *             vCPU is a host thread, and a small host oversubscribed by
+ *             busy vCPUs makes every timer late)
+ *
+ * and otherwise the CPU idles tickless.  Each expiry is checked: `early`
+ * if arch_now_ns() is before the start of the slot's expiry jiffy, else
+ * its lateness goes into a histogram.  At the end the drivers stop, the
+ * BSP sleeps past the longest delay plus its wheel granularity, and every
+ * slot still armed whose expiry is past that bound counts as `lost`.
+ * `spurious` counts callbacks for a slot with no arming outstanding.
+ * A periodic slot that fell a whole period behind (its CPU did not run:
+ * under QEMU a vCPU can wait for a host core for hundreds of ms) skips the
+ * missed periods and counts an overrun.  Any early, lost or spurious
+ * fails the run; lateness is a measurement, not a verdict.
+ *
+ * Locking: slot fields under slot->lock (irqsave).  The callback takes the
+ * slot lock, then may call timer_add (base lock inside): slot lock before
+ * base lock everywhere, and no one waits for a callback while holding a
+ * slot lock (timer_del, never timer_del_sync, under it).
+ *
+ * A modify or cancel acts only on a slot whose timer is pending, under the
+ * slot lock; if timer_del/timer_mod says it was not pending after all, the
+ * expiry won the race and its callback, waiting on the slot lock, will
+ * account for that arming.  Modify of a slot that fires on another CPU is
+ * done as del + add for that reason: timer_mod would re-arm a timer whose
+ * old arming is still being reported.
+ */
+#include <stddef.h>
+
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/percpu.h"
+#include "arch/x86_64/smpboot.h"
+#include "kernel/arch_services.h"
+#include "kernel/cmdline.h"
+#include "kernel/idle.h"
+#include "kernel/printk.h"
+#include "kernel/report.h"
+#include "kernel/scenario.h"
+#include "kernel/spinlock.h"
+#include "kernel/timer.h"
+#include "kernel/workqueue.h"
+#include "lib/json.h"
+#include "lib/rand.h"
+
+#define SLOTS_PER_CPU	12
+#define MAX_DELAY_MS	300
+#define MAX_PERIOD_MS	100
+#define HIST_STEP_US	10
+#define HIST_BUCKETS	2000	/* 0 .. 20 ms in 10 us steps, then overflow */
+
+#define container_of(p, type, member) \
+	((type *)((char *)(p) - offsetof(type, member)))
+
+struct slot {
+	struct timer t;
+	struct spinlock lock;
+	bool armed;		/* an arming is outstanding; under lock */
+	bool periodic;		/* under lock */
+	uint32_t fires_on;	/* CPU whose base holds it; under lock */
+	uint64_t expires;	/* jiffies of the outstanding arming; under lock */
+	uint64_t period_j;	/* under lock */
+};
+
+struct cpu_run {
+	struct timer driver;	/* pinned to this CPU */
+	struct work start;	/* queued by the BSP to begin */
+	struct work busy;	/* busy periods */
+	uint64_t busy_until_ns;	/* owner only */
+	bool busy_queued;	/* owner only: `busy` is in the work queue */
+	struct rand_state rng;	/* owner only (driver callback) */
+	uint32_t cpu;
+	struct slot slots[SLOTS_PER_CPU];
+	uint64_t wakeups0, irqs0;	/* snapshot at start; BSP only */
+};
+
+struct totals {
+	uint64_t armed, fired, cancelled, modified, early, spurious, lost, overruns;
+	uint64_t max_late_ns;
+	uint64_t hist[HIST_BUCKETS + 1];
+};
+
+static struct cpu_run runs[MAX_CPUS];
+static struct totals tot;		/* relaxed atomic adds from any CPU */
+static bool running;			/* relaxed: drivers stop arming once clear */
+static unsigned busy_pct = 5;		/* set before the drivers start */
+static uint32_t ncpus_online;
+
+static void count(uint64_t *c)
+{
+	__atomic_fetch_add(c, 1, __ATOMIC_RELAXED);
+}
+
+static uint64_t ms_to_jiffies(uint64_t ms)
+{
+	uint64_t j = ms * 1000000ull / timer_tick_ns();
+
+	return j ? j : 1;
+}
+
+static void record_lateness(uint64_t late_ns)
+{
+	uint64_t b = late_ns / 1000 / HIST_STEP_US;
+	uint64_t max = __atomic_load_n(&tot.max_late_ns, __ATOMIC_RELAXED);
+
+	count(&tot.hist[b < HIST_BUCKETS ? b : HIST_BUCKETS]);
+	while (late_ns > max &&
+	       !__atomic_compare_exchange_n(&tot.max_late_ns, &max, late_ns, true,
+					    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
+}
+
+static void slot_fired(struct timer *t)
+{
+	struct slot *s = container_of(t, struct slot, t);
+	uint64_t now = arch_now_ns();
+	unsigned long flags = spin_lock_irqsave(&s->lock);
+	uint64_t deadline;
+
+	if (!s->armed || timer_pending(t)) {
+		count(&tot.spurious);
+		spin_unlock_irqrestore(&s->lock, flags);
+		return;
+	}
+	deadline = timer_jiffies_to_ns(s->expires);
+	count(&tot.fired);
+	if (now < deadline)
+		count(&tot.early);
+	else
+		record_lateness(now - deadline);
+	if (s->periodic && __atomic_load_n(&running, __ATOMIC_RELAXED)) {
+		uint64_t now_j = timer_jiffies();
+
+		/* skip missed periods, as a periodic user would: no catch-up burst */
+		s->expires += s->period_j;
+		if ((int64_t)(s->expires - now_j) <= 0) {
+			s->expires = now_j + s->period_j;
+			count(&tot.overruns);
+		}
+		s->fires_on = arch_cpu_id();	/* re-armed here: placement rule */
+		timer_add(t, s->expires);
+		count(&tot.armed);
+	} else {
+		s->armed = false;
+	}
+	spin_unlock_irqrestore(&s->lock, flags);
+}
+
+static void arm_slot(struct cpu_run *r, struct slot *s)
+{
+	uint64_t delay = ms_to_jiffies(rand_range(&r->rng, 1, MAX_DELAY_MS));
+	uint32_t target = r->cpu;
+
+	s->periodic = rand_pct(&r->rng, 25);
+	s->period_j = ms_to_jiffies(rand_range(&r->rng, 1, MAX_PERIOD_MS));
+	s->expires = timer_jiffies() + delay;
+	s->armed = true;
+	if (ncpus_online > 1 && rand_pct(&r->rng, 10)) {
+		/* pinned to another online CPU */
+		do
+			target = (uint32_t)rand_range(&r->rng, 0, smp_cpu_count - 1);
+		while (cpu_state(target) != CPU_ONLINE || target == r->cpu);
+		s->fires_on = target;
+		timer_add_on(&s->t, s->expires, target);
+	} else {
+		s->fires_on = r->cpu;
+		timer_add(&s->t, s->expires);
+	}
+	count(&tot.armed);
+}
+
+static void modify_slot(struct cpu_run *r, struct slot *s)
+{
+	uint64_t expires = timer_jiffies() +
+			   ms_to_jiffies(rand_range(&r->rng, 1, MAX_DELAY_MS));
+
+	if (s->fires_on == r->cpu) {
+		/* same CPU as the callback, interrupts off: no race with it */
+		if (timer_mod(&s->t, expires)) {
+			s->expires = expires;
+			count(&tot.modified);
+		}
+		return;
+	}
+	if (timer_del(&s->t)) {
+		s->expires = expires;
+		timer_add_on(&s->t, expires, s->fires_on);
+		count(&tot.modified);
+	}
+}
+
+static void cancel_slot(struct slot *s)
+{
+	if (timer_del(&s->t)) {
+		s->armed = false;
+		count(&tot.cancelled);
+	}
+}
+
+static void busy_work(struct work *w)
+{
+	struct cpu_run *r = container_of(w, struct cpu_run, busy);
+
+	r->busy_queued = false;
+	while (arch_now_ns() < r->busy_until_ns)
+		cpu_pause();
+}
+
+static void act(struct cpu_run *r)
+{
+	struct slot *s = &r->slots[rand_range(&r->rng, 0, SLOTS_PER_CPU - 1)];
+	unsigned roll = (unsigned)rand_range(&r->rng, 0, 99);
+	unsigned long flags;
+
+	if (roll >= 100 - busy_pct) {
+		if (!r->busy_queued && r->busy_until_ns < arch_now_ns()) {
+			r->busy_until_ns = arch_now_ns() +
+				rand_range(&r->rng, 1, 10) * 1000000ull;
+			r->busy_queued = true;
+			work_queue_on(r->cpu, &r->busy);
+		}
+		return;
+	}
+	flags = spin_lock_irqsave(&s->lock);
+	if (!s->armed)
+		arm_slot(r, s);
+	else if (timer_pending(&s->t) && roll < 55)
+		modify_slot(r, s);
+	else if (timer_pending(&s->t) && roll < 75)
+		cancel_slot(s);
+	spin_unlock_irqrestore(&s->lock, flags);
+}
+
+static void driver_fired(struct timer *t)
+{
+	struct cpu_run *r = container_of(t, struct cpu_run, driver);
+
+	if (!__atomic_load_n(&running, __ATOMIC_RELAXED))
+		return;
+	act(r);
+	timer_add(t, timer_jiffies() + rand_range(&r->rng, 1, 20));
+}
+
+static void start_cpu(struct work *w)
+{
+	struct cpu_run *r = container_of(w, struct cpu_run, start);
+
+	timer_setup(&r->driver, driver_fired, TIMER_PINNED);
+	timer_add(&r->driver, timer_jiffies() + 1);
+}
+
+static uint64_t level_bound_jiffies(uint64_t delay_j)
+{
+	/* generous: the granularity of the level holding the longest delay, times two */
+	uint64_t g = 1;
+
+	while (g * 63 <= delay_j)
+		g *= 8;
+	return 2 * g + 2;
+}
+
+static void collect_lost(void)
+{
+	uint64_t now_j = timer_jiffies();
+	uint64_t bound = level_bound_jiffies(ms_to_jiffies(MAX_DELAY_MS));
+
+	for (uint32_t cpu = 0; cpu < smp_cpu_count; cpu++) {
+		struct cpu_run *r = &runs[cpu];
+
+		if (cpu_state(cpu) != CPU_ONLINE)
+			continue;
+		timer_del_sync(&r->driver);
+		for (int i = 0; i < SLOTS_PER_CPU; i++) {
+			struct slot *s = &r->slots[i];
+			unsigned long flags = spin_lock_irqsave(&s->lock);
+
+			if (s->armed && (int64_t)(now_j - (s->expires + bound)) > 0) {
+				count(&tot.lost);
+				kprintf("timers: LOST slot %d of cpu %u: expires %lu, now %lu, on cpu %u, %s\n",
+					i, cpu, (unsigned long)s->expires,
+					(unsigned long)now_j, s->fires_on,
+					timer_pending(&s->t) ? "still pending" : "not pending");
+			}
+			if (s->armed && timer_del(&s->t))
+				count(&tot.cancelled);
+			s->armed = false;
+			spin_unlock_irqrestore(&s->lock, flags);
+			timer_del_sync(&s->t);
+		}
+	}
+}
+
+static uint64_t percentile_us(uint64_t pct)
+{
+	uint64_t total = 0, seen = 0;
+
+	for (int b = 0; b <= HIST_BUCKETS; b++)
+		total += tot.hist[b];
+	for (int b = 0; b <= HIST_BUCKETS; b++) {
+		seen += tot.hist[b];
+		if (total && seen * 100 >= total * pct)
+			return (uint64_t)(b + 1) * HIST_STEP_US;
+	}
+	return 0;
+}
+
+static void report(const struct scenario_args *args)
+{
+	static char buf[16384];
+	struct json_writer w;
+	uint64_t p99 = percentile_us(99);
+
+	kprintf("timers: %lu armed, %lu fired, %lu modified, %lu cancelled, %lu lost, %lu early, %lu spurious\n",
+		(unsigned long)tot.armed, (unsigned long)tot.fired,
+		(unsigned long)tot.modified, (unsigned long)tot.cancelled,
+		(unsigned long)tot.lost, (unsigned long)tot.early,
+		(unsigned long)tot.spurious);
+	kprintf("timers: lateness p50 <= %lu us, p99 <= %lu us, max %lu us (bucket %u us)\n",
+		(unsigned long)percentile_us(50), (unsigned long)p99,
+		(unsigned long)(tot.max_late_ns / 1000), HIST_STEP_US);
+	json_begin(&w, buf, sizeof(buf));
+	json_str(&w, "kind", "timers");
+	json_u64(&w, "cpus", ncpus_online);
+	json_u64(&w, "window_ms", args->seconds_ms);
+	json_u64(&w, "seed", args->seed);
+	json_u64(&w, "hz", 1000000000ull / timer_tick_ns());
+	json_u64(&w, "armed", tot.armed);
+	json_u64(&w, "fired", tot.fired);
+	json_u64(&w, "modified", tot.modified);
+	json_u64(&w, "cancelled", tot.cancelled);
+	json_u64(&w, "lost", tot.lost);
+	json_u64(&w, "early", tot.early);
+	json_u64(&w, "spurious", tot.spurious);
+	json_u64(&w, "periodic_overruns", tot.overruns);
+	json_u64(&w, "max_late_us", tot.max_late_ns / 1000);
+	json_u64(&w, "p50_late_us", percentile_us(50));
+	json_u64(&w, "p99_late_us", p99);
+	json_array_begin(&w, "wakeups");
+	for (uint32_t cpu = 0; cpu < smp_cpu_count; cpu++)
+		if (cpu_state(cpu) == CPU_ONLINE)
+			json_u64(&w, NULL, cpu_percpu(cpu)->idle_wakeups - runs[cpu].wakeups0);
+	json_array_end(&w);
+	json_array_begin(&w, "timer_irqs");
+	for (uint32_t cpu = 0; cpu < smp_cpu_count; cpu++)
+		if (cpu_state(cpu) == CPU_ONLINE)
+			json_u64(&w, NULL, cpu_percpu(cpu)->timer_irqs - runs[cpu].irqs0);
+	json_array_end(&w);
+	report_emit(json_end(&w));
+}
+
+bool scenario_timers(const struct scenario_args *args, const char **reason)
+{
+	uint64_t end;
+
+	ncpus_online = cpu_online_count();
+	busy_pct = (unsigned)cmdline_get_u64(args->cmdline, "busy_pct", 5, 0, 100);
+	kprintf("timers: %u CPUs, %lu ms, seed %lu\n", ncpus_online,
+		(unsigned long)args->seconds_ms, (unsigned long)args->seed);
+	__atomic_store_n(&running, true, __ATOMIC_RELAXED);
+	for (uint32_t cpu = 0; cpu < smp_cpu_count; cpu++) {
+		struct cpu_run *r = &runs[cpu];
+
+		if (cpu_state(cpu) != CPU_ONLINE)
+			continue;
+		r->cpu = cpu;
+		rand_seed(&r->rng, args->seed * 1000003ull + cpu);
+		/* each slot keeps one kind for the run: pinned or global, at random */
+		for (int i = 0; i < SLOTS_PER_CPU; i++)
+			timer_setup(&r->slots[i].t, slot_fired,
+				    rand_pct(&r->rng, 50) ? TIMER_PINNED : 0);
+		r->busy.fn = busy_work;
+		r->start.fn = start_cpu;
+		r->wakeups0 = cpu_percpu(cpu)->idle_wakeups;
+		r->irqs0 = cpu_percpu(cpu)->timer_irqs;
+		work_queue_on(cpu, &r->start);
+	}
+	end = arch_now_ns() + args->seconds_ms * 1000000ull;
+	idle_sleep_until_ns(end);
+	__atomic_store_n(&running, false, __ATOMIC_RELAXED);
+	/* let every arming still out run: longest delay and period plus its granularity */
+	idle_sleep_until_ns(arch_now_ns() +
+		       (MAX_DELAY_MS + MAX_PERIOD_MS) * 1000000ull +
+		       level_bound_jiffies(ms_to_jiffies(MAX_DELAY_MS)) * timer_tick_ns());
+	collect_lost();
+	report(args);
+	if (tot.lost || tot.early || tot.spurious) {
+		*reason = "timers: a timer was lost, early or spurious";
+		return false;
+	}
+	if (!tot.fired) {
+		*reason = "timers: no timer fired";
+		return false;
+	}
+	return true;
+}

@@ -1,0 +1,1066 @@
+/*
+ * timer: per-CPU hierarchical timer wheels (design timer-pull-model.md §1).
+ *
+ * Purpose.  Timeouts are armed far more often than they fire, so arming and
+ * cancelling are O(1) and the price is paid in precision instead: a timer
+ * runs in a bucket whose granularity grows with its distance, never early
+ * and at most one granule late.  Nothing in this file knows the machine: it
+ * reaches "now", "this CPU", "kick CPU", interrupts and locks through
+ * kernel/arch_services.h, so the same file is linked into the host tests.
+ *
+ * Time.  jiffies = arch_now_ns() / tick_ns + bias, computed by whoever asks,
+ * so every CPU sees the same jiffies and no CPU has to advance them (design
+ * §1.1).  The kernel passes a bias a few minutes short of 2^64, so every
+ * comparison must be the wrap-safe signed difference of time_before().
+ *
+ * Geometry (§1.2).  A wheel is DEPTH levels of 64 buckets (LVL_BITS 6), each
+ * level 8 times coarser than the one below (CLK_SHIFT 3), in one flat array.
+ * A timer goes to the lowest level whose range holds d = expires - clk:
+ *
+ *   level  bucket  granularity    d placed here (jiffies)      granularity
+ *          offset  (jiffies)                                   at HZ=1000
+ *     0       0             1            0 ..            62   1 ms
+ *     1      64             8           63 ..           503   8 ms
+ *     2     128            64          504 ..         4 031   64 ms
+ *     3     192           512        4 032 ..        32 255   0.5 s
+ *     4     256         4 096       32 256 ..       258 047   4.1 s
+ *     5     320        32 768      258 048 ..     2 064 383   33 s
+ *     6     384       262 144    2 064 384 ..    16 515 071   4.4 min
+ *     7     448     2 097 152   16 515 072 ..   132 120 575   35 min
+ *     8     512    16 777 216  132 120 576 .. 1 056 964 607   4.7 h
+ *
+ * LVL_START(n) = 63 * 8^(n-1) is the first d of level n.  DEPTH is 9 when
+ * HZ > 100 (576 buckets; cutoff LVL_START(9) = 1 056 964 608 jiffies, 12.2
+ * days at HZ=1000) and 8 otherwise (512 buckets; cutoff 132 120 576, 15.3
+ * days at HZ=100).  d >= cutoff is clamped to the maximum timeout, cutoff -
+ * 8^(DEPTH-1): such a timer fires at the clamp, the one case where a timer
+ * runs before its expires.  Expired timers (d < 0) go to level 0 at clk.
+ *
+ * Mapping (§1.3).  At level n with shift s = 3n the timer's bucket expiry is
+ * ((expires >> s) + 1) << s, the next granule boundary strictly after
+ * expires: the +1 makes a timer run 1 .. 8^n jiffies after its expires,
+ * never at it (armed at the very end of jiffy j for j + 1, it still gets a
+ * whole jiffy).  Bucket index = 64n + ((expires >> s) + 1) % 64.  Because
+ * LVL_START is one granule below the top of the level, a bucket expiry is
+ * less than 64 granules past clk: a bucket holds exactly one expiry at a
+ * time and timers never cascade between levels.  All of this is modulo 2^64
+ * (64 * 8^8 divides 2^64), which is why jiffies may wrap.
+ *
+ *   struct timer_base  (bases[cpu][LOCAL | GLOBAL])
+ *   +--------------------------------------------------------------+
+ *   | lock                                                         |
+ *   | clk          next jiffy to process (one ahead while expiring) |
+ *   | next_expiry  earliest bucket expiry (lower bound if recalc)  |
+ *   | pending_map  [level] 64-bit word, bit set <=> bucket non-empty|
+ *   | bucket[576]  --> timer --> timer --> NULL  (next / pprev)    |
+ *   | running_timer, running_cpu   callback in progress            |
+ *   +--------------------------------------------------------------+
+ *
+ * A base is 576 list heads plus a little (4.6 KiB); bases for all
+ * TIMER_MAX_CPUS CPUs are static (2.3 MiB of bss for 256 CPUs).
+ *
+ * Two bases per CPU (§1.9): LOCAL holds pinned timers (TIMER_PINNED, and
+ * every timer_add_on), expired only by the owner; GLOBAL holds the others,
+ * expired by the owner (timer_run_cpu) or by another CPU for it
+ * (timer_run_remote, the migration hierarchy's hook).  Arming always places
+ * a timer on the arming CPU's base (§1.5), except while its callback runs:
+ * then it stays on the base that runs it, so a callback never runs twice at
+ * once and timer_del_sync() knows where to wait.
+ *
+ * Expiry (§1.6).  The base clock jumps to next_expiry, the due bucket of
+ * every level aligned with that jiffy is moved to a list on the stack, clk
+ * becomes that jiffy + 1 and next_expiry is recomputed from the bitmaps
+ * (§1.7, no timer is touched).  Callbacks then run with the lock dropped,
+ * interrupts off and running_timer set.  Running one ahead means a callback
+ * that re-arms for "now" lands in the next jiffy's bucket and cannot loop.
+ * Collected timers still count as pending (timer_del() finds them on the
+ * stack list, under the lock) and are marked BUCKET_COLLECTED so that
+ * timer_mod() never mistakes their old bucket index for a live one.
+ * Before any enqueue the base clock is forwarded to now, or to next_expiry
+ * if that is earlier (§1.8), so a base that slept keeps fine granularity.
+ *
+ * Idle (§1.10, §1.11).  timer_next_event() reads both bases under both
+ * locks (LOCAL, then GLOBAL: the only nesting of base locks in this file).
+ * The global event is offered to the migration hierarchy only when it is
+ * earlier than the local one; until that hierarchy exists (the seam is
+ * hierarchy_wakeup()), a CPU is its own migrator and wakes for its global
+ * timers itself, which is why both bases are marked idle, not only LOCAL.
+ * An enqueue from another CPU that makes a new first timer on an idle
+ * marked base kicks the owner so it re-programs its wake-up.
+ *
+ * Locking.  Everything in a base, and the next/pprev/expires/bucket fields
+ * of every timer linked in it, is under base->lock, taken with interrupts
+ * off (callbacks and enqueues happen in interrupt context).  A timer's base
+ * is named by t->cpu and its TIMER_PINNED flag; both change only while the
+ * old base is locked and TIMER_MIGRATING is set, and lock_timer_base()
+ * waits while that flag is set and re-checks both fields under the lock.
+ * Two base locks are never held at once except LOCAL then GLOBAL of one CPU
+ * in timer_next_event().  No lock is held while a callback runs, so a
+ * callback may arm, modify or delete any timer, its own included.
+ *
+ * Memory ordering.  t->flags and t->cpu are relaxed atomics (lock_timer_base
+ * reads them unlocked), except one pair: migrate() stores the new cpu and
+ * then the new flags with release, and lock_timer_base() loads flags with
+ * acquire before cpu, so whoever sees the cleared MIGRATING bit also sees
+ * the new cpu.  t->pprev is stored relaxed under the lock and loaded relaxed
+ * by timer_pending(), which is a racy snapshot by nature.  next_expiry is
+ * stored relaxed under the lock and loaded relaxed, unlocked, by the fast
+ * path of run_base(); a stale value only sends that path into the lock one
+ * tick early or late (design §3, O7), and every decision that lets a CPU
+ * sleep is taken under the lock.  is_idle is stored under the lock, cleared
+ * by its owner without it and loaded under the lock by enqueuers: the worst
+ * stale read is one needless kick.  Statistics are charged to the CPU that
+ * acts and written only by it, with interrupts off: relaxed load + store,
+ * one cache line per CPU, read by reports with relaxed loads.
+ *
+ * Known races and the rule that excludes each:
+ *  1. Two CPUs expire the same GLOBAL base (its owner and a migrator): the
+ *     second finds running_timer set and leaves; the first handles the due
+ *     timers, so one base never runs two callbacks at once.
+ *  2. timer_mod() of a collected timer to an index equal to its old bucket
+ *     would leave it on the expiry list and run it early: collected timers
+ *     carry BUCKET_COLLECTED and are always unlinked and re-queued.
+ *  3. timer_add_on() moves a timer whose callback is still running on
+ *     another base: the flags remember that base (the run hint) and
+ *     timer_del_sync() waits on it too.  Self-serialisation is given up for
+ *     that one run, as the caller asked for a specific CPU.
+ *  4. A remote enqueue races with the owner entering idle: either the
+ *     enqueue takes the lock first and the owner's next-event computation
+ *     sees the timer, or it comes second, sees is_idle and kicks.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernel/arch_services.h"
+#include "kernel/printk.h"
+#include "kernel/spinlock.h"
+#include "kernel/timer.h"
+#include "lib/bitops.h"
+#include "lib/string.h"
+
+#define LVL_BITS		6
+#define LVL_SIZE		(1u << LVL_BITS)		/* 64 buckets per level */
+#define LVL_MASK		(LVL_SIZE - 1)
+#define CLK_SHIFT		3
+#define CLK_DIV			(1u << CLK_SHIFT)		/* 8x coarser per level */
+#define CLK_MASK		(CLK_DIV - 1)
+#define DEPTH_MAX		9				/* HZ > 100 */
+#define DEPTH_LOW_HZ		8				/* HZ <= 100 */
+#define BUCKETS_MAX		(LVL_SIZE * DEPTH_MAX)		/* 576 */
+#define LVL_SHIFT(n)		((n) * CLK_SHIFT)
+#define LVL_GRAN(n)		(1ull << LVL_SHIFT(n))
+#define LVL_START(n)		((uint64_t)(LVL_SIZE - 1) << LVL_SHIFT((n) - 1))
+#define NO_TIMER_DELTA		((1ull << 30) - 1)	/* empty base: next_expiry = clk + this */
+
+#define TIMER_MAGIC		0x74696d72u	/* "timr": set up */
+#define TIMER_MAGIC_FREED	0x66726565u	/* "free": passed timer_check_free() */
+
+/* timer->flags beside TIMER_PINNED: private. */
+#define TIMER_MIGRATING		0x2u		/* between two bases, no lock held */
+#define TIMER_HINT_SHIFT	16		/* base number + 1 it last ran on while moved */
+#define TIMER_HINT_MASK		0xffff0000u
+#define TIMER_PUBLIC_FLAGS	TIMER_PINNED
+
+#define BUCKET_COLLECTED	UINT32_MAX	/* on an expiry list, not in a bucket */
+#define NO_CPU			UINT32_MAX
+
+#define DEL_SYNC_WARN_NS	1000000000ull	/* a callback running this long is a bug */
+#define MIGRATING_SPINS		(1u << 26)	/* the window is one lock acquisition */
+
+enum { BASE_LOCAL, BASE_GLOBAL, NR_BASES };
+
+_Static_assert(LVL_START(DEPTH_MAX) == 1056964608ull, "cutoff of depth 9 (design §1.2)");
+_Static_assert(LVL_START(DEPTH_LOW_HZ) == 132120576ull, "cutoff of depth 8 (design §1.2)");
+/*
+ * A bucket expiry is at most clk - 1 + 64 granules of the top level, which
+ * is clk + NO_TIMER_DELTA itself when clk = 1 (mod 8^8): the marker value
+ * can be a real expiry, so "empty" is the timers_pending flag, never a
+ * comparison with the marker.
+ */
+_Static_assert(LVL_START(DEPTH_MAX) - 1 + LVL_GRAN(DEPTH_MAX - 1) == NO_TIMER_DELTA,
+	       "latest bucket expiry of depth 9 is exactly the empty-base marker");
+_Static_assert(2 * TIMER_MAX_CPUS < 0xffff, "run hint fits in the top half of flags");
+
+struct timer_base {
+	struct spinlock lock;
+	uint32_t cpu;			/* owner; set by timer_init() */
+	uint32_t kind;			/* BASE_LOCAL or BASE_GLOBAL; set by timer_init() */
+	uint32_t running_cpu;		/* CPU running running_timer; under lock */
+	struct timer *running_timer;	/* callback in progress; under lock */
+	uint64_t clk;			/* next jiffy to process; under lock */
+	uint64_t next_expiry;		/* stored under lock (relaxed); loaded unlocked by run_base() */
+	bool recalc;			/* next_expiry is only a lower bound; under lock */
+	bool timers_pending;		/* some bucket non-empty (valid unless recalc); under lock */
+	bool is_idle;			/* set under lock, cleared by the owner unlocked; relaxed */
+	uint64_t pending_map[DEPTH_MAX];	/* bit per bucket; under lock */
+	struct timer *bucket[BUCKETS_MAX];	/* heads; under lock */
+} __attribute__((aligned(64)));
+
+/* Counters of one CPU: written only by that CPU with interrupts off, read by anyone. */
+struct cpu_stats {
+	struct timer_stats s;
+} __attribute__((aligned(64)));
+
+static struct timer_base bases[TIMER_MAX_CPUS][NR_BASES];
+static struct cpu_stats stats[TIMER_MAX_CPUS];	/* relaxed atomics */
+
+/* Wheel-wide parameters: written by timer_init() before any CPU uses timers. */
+static uint64_t tick_ns = 1000000;
+static uint64_t jiffies_bias;
+static unsigned wheel_depth = DEPTH_MAX;
+static uint64_t wheel_cutoff = LVL_START(DEPTH_MAX);
+static uint64_t wheel_max_timeout = LVL_START(DEPTH_MAX) - LVL_GRAN(DEPTH_MAX - 1);
+
+/* ---- small helpers ---- */
+
+static inline bool time_before(uint64_t a, uint64_t b)
+{
+	return (int64_t)(a - b) < 0;
+}
+
+static inline bool time_after(uint64_t a, uint64_t b)
+{
+	return time_before(b, a);
+}
+
+static inline uint32_t tflags(const struct timer *t)
+{
+	return __atomic_load_n(&t->flags, __ATOMIC_RELAXED);
+}
+
+static inline void set_tflags(struct timer *t, uint32_t f)
+{
+	__atomic_store_n(&t->flags, f, __ATOMIC_RELAXED);
+}
+
+static inline uint32_t tcpu(const struct timer *t)
+{
+	return __atomic_load_n(&t->cpu, __ATOMIC_RELAXED);
+}
+
+static inline void set_pprev(struct timer *t, struct timer **pprev)
+{
+	__atomic_store_n(&t->pprev, pprev, __ATOMIC_RELAXED);
+}
+
+static inline void set_next_expiry(struct timer_base *base, uint64_t v)
+{
+	/* relaxed: under the lock; the unlocked reader tolerates a stale value */
+	__atomic_store_n(&base->next_expiry, v, __ATOMIC_RELAXED);
+}
+
+static inline bool base_idle(const struct timer_base *base)
+{
+	return __atomic_load_n(&base->is_idle, __ATOMIC_RELAXED);
+}
+
+static inline void set_base_idle(struct timer_base *base, bool idle)
+{
+	__atomic_store_n(&base->is_idle, idle, __ATOMIC_RELAXED);
+}
+
+/*
+ * Single writer (this CPU, interrupts off), so a relaxed load and store is
+ * enough: no locked RMW, and no cache line shared with another CPU's.
+ */
+static inline void count(uint64_t *counter)
+{
+	__atomic_store_n(counter, __atomic_load_n(counter, __ATOMIC_RELAXED) + 1,
+			 __ATOMIC_RELAXED);
+}
+
+static uint32_t cur_cpu(void)
+{
+	uint32_t cpu = arch_cpu_id();
+
+	if (cpu >= TIMER_MAX_CPUS) {
+		arch_bug("timer: CPU %u is beyond TIMER_MAX_CPUS (%u)", cpu,
+			 (unsigned)TIMER_MAX_CPUS);
+		return 0;
+	}
+	return cpu;
+}
+
+static inline struct timer_base *base_of(uint32_t cpu, uint32_t flags)
+{
+	return &bases[cpu][(flags & TIMER_PINNED) ? BASE_LOCAL : BASE_GLOBAL];
+}
+
+static inline uint32_t base_number(const struct timer_base *base)
+{
+	return base->cpu * NR_BASES + base->kind;
+}
+
+/* The base a moved timer's callback may still be running on, or NULL. */
+static struct timer_base *hint_base(uint32_t flags)
+{
+	uint32_t n = flags >> TIMER_HINT_SHIFT;
+
+	if (n == 0 || n > TIMER_MAX_CPUS * NR_BASES)
+		return NULL;
+	n--;
+	return &bases[n / NR_BASES][n % NR_BASES];
+}
+
+/* CPU running t's callback on `base`, if it is not `me`; else NO_CPU. */
+static uint32_t running_elsewhere(const struct timer_base *base,
+				  const struct timer *t, uint32_t me)
+{
+	if (base->running_timer == t && base->running_cpu != me)
+		return base->running_cpu;
+	return NO_CPU;
+}
+
+/*
+ * Debug check at every entry point.  A timer that was never set up has no
+ * trustworthy name, so its message gives the addresses instead.
+ */
+static bool timer_valid(const struct timer *t, const char *op, bool need_fn)
+{
+	if (!t) {
+		arch_bug("timer: %s of a NULL timer", op);
+		return false;
+	}
+	if (t->magic == TIMER_MAGIC_FREED) {
+		arch_bug("timer: %s of a timer after timer_check_free() (callback %s)",
+			 op, t->fn_name);
+		return false;
+	}
+	if (t->magic != TIMER_MAGIC) {
+		arch_bug("timer: %s of a timer never set up with timer_setup() (timer %p, callback %p)",
+			 op, (const void *)t, (void *)(uintptr_t)t->fn);
+		return false;
+	}
+	if (need_fn && !t->fn) {
+		arch_bug("timer: %s of a timer with a NULL callback (callback %s)",
+			 op, t->fn_name);
+		return false;
+	}
+	return true;
+}
+
+/* ---- wheel arithmetic (§1.3, §1.7) ---- */
+
+/* Bucket index for `expires` against base clock `clk`; its expiry jiffy in *bexp. */
+static uint32_t calc_bucket(uint64_t expires, uint64_t clk, uint64_t *bexp)
+{
+	uint64_t d = expires - clk;
+	unsigned lvl = 0;
+	uint64_t e;
+
+	if ((int64_t)d < 0) {
+		*bexp = clk;
+		return (uint32_t)(clk & LVL_MASK);
+	}
+	if (d >= wheel_cutoff) {
+		expires = clk + wheel_max_timeout;
+		d = wheel_max_timeout;
+	}
+	while (lvl + 1 < wheel_depth && d >= LVL_START(lvl + 1))
+		lvl++;
+	e = (expires >> LVL_SHIFT(lvl)) + 1;
+	*bexp = e << LVL_SHIFT(lvl);
+	return lvl * LVL_SIZE + (uint32_t)(e & LVL_MASK);
+}
+
+/* Distance from bucket `from` upward (wrapping) to the next pending one of `lvl`, or -1. */
+static int next_pending(const struct timer_base *base, unsigned lvl, unsigned from)
+{
+	uint64_t map = base->pending_map[lvl];
+
+	if (from)
+		map = (map >> from) | (map << (LVL_SIZE - from));
+	return bit_ffs64(map);
+}
+
+/*
+ * next_expiry from the bitmaps alone.  At level n, c is clk rounded up to
+ * that level's granule (in granules), so the first pending bucket at
+ * distance pos expires at (c + pos) << 3n.  A hit no farther than the start
+ * of the next level's first bucket cannot be beaten by a coarser level.
+ */
+static void recompute(struct timer_base *base)
+{
+	uint64_t c = base->clk;
+	uint64_t next = base->clk + NO_TIMER_DELTA;
+	bool found = false;
+
+	for (unsigned lvl = 0; lvl < wheel_depth; lvl++) {
+		int pos = next_pending(base, lvl, (unsigned)(c & LVL_MASK));
+		unsigned low = (unsigned)(c & CLK_MASK);
+
+		if (pos >= 0) {
+			uint64_t e = (c + (uint64_t)pos) << LVL_SHIFT(lvl);
+
+			if (time_before(e, next))
+				next = e;
+			found = true;
+			if ((unsigned)pos <= ((CLK_DIV - low) & CLK_MASK))
+				break;
+		}
+		c = (c >> CLK_SHIFT) + (low != 0);
+	}
+	set_next_expiry(base, next);
+	base->timers_pending = found;
+	base->recalc = false;
+}
+
+/* §1.8: move clk up to now, never past a pending bucket. */
+static void forward_clk(struct timer_base *base, uint64_t now)
+{
+	if (!time_after(now, base->clk))
+		return;
+	if (base->recalc)
+		recompute(base);
+	if (!base->timers_pending) {
+		base->clk = now;
+		set_next_expiry(base, now + NO_TIMER_DELTA);
+	} else {
+		base->clk = time_after(base->next_expiry, now) ? now : base->next_expiry;
+	}
+}
+
+/* ---- bucket lists ---- */
+
+static void unlink_timer(struct timer *t)
+{
+	struct timer **pprev = t->pprev;
+
+	*pprev = t->next;
+	if (t->next)
+		set_pprev(t->next, pprev);
+	t->next = NULL;
+	set_pprev(t, NULL);
+}
+
+/* Queue t in base; true if it became the base's first event. */
+static bool enqueue(struct timer_base *base, struct timer *t, uint64_t expires)
+{
+	uint64_t bexp;
+	uint32_t idx = calc_bucket(expires, base->clk, &bexp);
+	struct timer **head = &base->bucket[idx];
+
+	t->expires = expires;
+	t->bucket = idx;
+	t->next = *head;
+	if (t->next)
+		set_pprev(t->next, &t->next);
+	*head = t;
+	set_pprev(t, head);
+	base->pending_map[idx / LVL_SIZE] |= 1ull << (idx % LVL_SIZE);
+	if (base->timers_pending && !time_before(bexp, base->next_expiry))
+		return false;
+	/* exact even if recalc was set: the stale value was a lower bound */
+	set_next_expiry(base, bexp);
+	base->timers_pending = true;
+	base->recalc = false;
+	return true;
+}
+
+static bool detach_if_pending(struct timer_base *base, struct timer *t)
+{
+	uint32_t idx = t->bucket;
+
+	if (!t->pprev)
+		return false;
+	unlink_timer(t);
+	if (idx != BUCKET_COLLECTED && !base->bucket[idx]) {
+		base->pending_map[idx / LVL_SIZE] &= ~(1ull << (idx % LVL_SIZE));
+		base->recalc = true;
+	}
+	return true;
+}
+
+/* ---- finding and moving a timer's base ---- */
+
+/*
+ * Lock the base t is on (interrupts already off).  NULL only for a timer
+ * whose cpu field is corrupt or that stays MIGRATING far longer than the
+ * mover's single lock acquisition (freed or overwritten), after a bug
+ * report.
+ */
+static struct timer_base *lock_timer_base(struct timer *t)
+{
+	for (uint32_t spins = 0;; spins++) {
+		/* acquire: pairs with the release store in migrate() */
+		uint32_t f = __atomic_load_n(&t->flags, __ATOMIC_ACQUIRE);
+		uint32_t cpu = tcpu(t);
+		struct timer_base *base;
+
+		if (cpu >= TIMER_MAX_CPUS) {
+			arch_bug("timer: timer names CPU %u, beyond TIMER_MAX_CPUS (callback %s)",
+				 cpu, t->fn_name);
+			return NULL;
+		}
+		if (!(f & TIMER_MIGRATING)) {
+			base = base_of(cpu, f);
+			spin_lock(&base->lock);
+			if (tflags(t) == f && tcpu(t) == cpu)
+				return base;
+			spin_unlock(&base->lock);
+		}
+		if (spins == MIGRATING_SPINS) {
+			arch_bug("timer: timer stuck between two bases (callback %s)",
+				 t->fn_name);
+			return NULL;
+		}
+		arch_cpu_relax();
+	}
+}
+
+/*
+ * Move unqueued t from locked `from` to `to`, returning with only `to`
+ * locked.  While MIGRATING is set no lock covers t and lock_timer_base()
+ * waits, so nobody can queue it twice.
+ */
+static void migrate(struct timer *t, struct timer_base *from,
+		    struct timer_base *to, uint32_t newflags)
+{
+	newflags &= ~TIMER_MIGRATING;
+	if (from->running_timer == t) {
+		newflags &= ~TIMER_HINT_MASK;
+		newflags |= (base_number(from) + 1) << TIMER_HINT_SHIFT;
+	}
+	set_tflags(t, tflags(t) | TIMER_MIGRATING);
+	spin_unlock(&from->lock);
+	spin_lock(&to->lock);
+	__atomic_store_n(&t->cpu, to->cpu, __ATOMIC_RELAXED);
+	/* release: pairs with the acquire load in lock_timer_base() */
+	__atomic_store_n(&t->flags, newflags, __ATOMIC_RELEASE);
+}
+
+/* ---- arming ---- */
+
+enum arm_mode { ARM_ADD, ARM_MOD, ARM_ADD_ON };
+
+/* timer_add, timer_mod and timer_add_on; returns whether t was pending. */
+static bool arm(struct timer *t, uint64_t expires, enum arm_mode mode,
+		uint32_t on_cpu, const char *op)
+{
+	struct timer_base *base, *to;
+	unsigned long irq;
+	uint32_t me, f;
+	uint64_t now, bexp;
+	bool pending, kick;
+
+	if (!timer_valid(t, op, true))
+		return false;
+	if (mode == ARM_ADD_ON && on_cpu >= TIMER_MAX_CPUS) {
+		arch_bug("timer: %s to CPU %u, beyond TIMER_MAX_CPUS (callback %s)",
+			 op, on_cpu, t->fn_name);
+		return false;
+	}
+	irq = arch_irq_save();
+	me = cur_cpu();
+	base = lock_timer_base(t);
+	if (!base) {
+		arch_irq_restore(irq);
+		return false;
+	}
+	pending = t->pprev != NULL;
+	if (pending && mode != ARM_MOD) {
+		spin_unlock(&base->lock);
+		arch_irq_restore(irq);
+		arch_bug("timer: %s of a timer that is already pending (callback %s); use timer_mod()",
+			 op, t->fn_name);
+		return true;
+	}
+	if (pending && t->expires == expires) {
+		spin_unlock(&base->lock);
+		arch_irq_restore(irq);
+		return true;
+	}
+
+	f = tflags(t);
+	if (mode == ARM_ADD_ON) {
+		f |= TIMER_PINNED;
+		to = &bases[on_cpu][BASE_LOCAL];
+	} else {
+		to = base_of(me, f);
+		/* §1.5: a timer whose callback runs stays where it runs */
+		if (to != base && base->running_timer == t)
+			to = base;
+	}
+	now = timer_jiffies();
+
+	if (pending) {
+		if (to == base) {
+			forward_clk(base, now);
+			if (calc_bucket(expires, base->clk, &bexp) == t->bucket) {
+				/*
+				 * Same bucket, hence the same bucket expiry.  A
+				 * collected timer (race 2) never gets here: its
+				 * BUCKET_COLLECTED matches no index.
+				 */
+				t->expires = expires;
+				count(&stats[me].s.deleted);
+				count(&stats[me].s.added);
+				spin_unlock(&base->lock);
+				arch_irq_restore(irq);
+				return true;
+			}
+		}
+		detach_if_pending(base, t);
+		count(&stats[me].s.deleted);
+	}
+	if (to != base)
+		migrate(t, base, to, f);
+	forward_clk(to, now);
+	/* §1.11: an idle owner must hear about a new first event from another CPU */
+	kick = enqueue(to, t, expires) && to->cpu != me && base_idle(to);
+	count(&stats[me].s.added);
+	if (kick)
+		count(&stats[me].s.kicks_sent);
+	spin_unlock(&to->lock);
+	arch_irq_restore(irq);
+	if (kick)
+		arch_kick_cpu(to->cpu);
+	return pending;
+}
+
+/* ---- expiry ---- */
+
+/* Move the buckets due at next_expiry to heads[]; returns the level count used. */
+static unsigned collect(struct timer_base *base, struct timer **heads)
+{
+	uint64_t c = base->next_expiry;
+	unsigned levels = 0;
+
+	base->clk = c;
+	for (unsigned lvl = 0; lvl < wheel_depth; lvl++) {
+		uint32_t slot = (uint32_t)(c & LVL_MASK);
+		uint64_t bit = 1ull << slot;
+
+		heads[lvl] = NULL;
+		if (base->pending_map[lvl] & bit) {
+			struct timer **b = &base->bucket[lvl * LVL_SIZE + slot];
+
+			base->pending_map[lvl] &= ~bit;
+			heads[lvl] = *b;
+			*b = NULL;
+			set_pprev(heads[lvl], &heads[lvl]);
+			for (struct timer *t = heads[lvl]; t; t = t->next)
+				t->bucket = BUCKET_COLLECTED;
+			levels = lvl + 1;
+		}
+		if (c & CLK_MASK)
+			break;	/* coarser levels are not due at this jiffy */
+		c >>= CLK_SHIFT;
+	}
+	base->clk++;	/* one ahead: a re-arm for "now" goes to the next jiffy */
+	recompute(base);
+	return levels;
+}
+
+/* Run the collected lists, coarsest first; base locked, interrupts off. */
+static uint32_t expire(struct timer_base *base, struct timer **heads,
+		       unsigned levels, uint32_t me)
+{
+	uint32_t ran = 0;
+	struct timer *t;
+
+	while (levels--) {
+		while ((t = heads[levels]) != NULL) {
+			timer_fn fn = t->fn;
+
+			unlink_timer(t);
+			base->running_timer = t;
+			base->running_cpu = me;
+			spin_unlock(&base->lock);
+			fn(t);	/* t may be re-armed or freed from here on */
+			count(&stats[me].s.fired);
+			spin_lock(&base->lock);
+			base->running_timer = NULL;
+			base->running_cpu = NO_CPU;
+			ran++;
+		}
+	}
+	return ran;
+}
+
+/* Expire what is due on `base` from CPU `me`; interrupts off. */
+static uint32_t run_base(struct timer_base *base, uint32_t me)
+{
+	struct timer *heads[DEPTH_MAX];
+	uint64_t now = timer_jiffies();
+	uint32_t ran = 0;
+
+	if (time_before(now, __atomic_load_n(&base->next_expiry, __ATOMIC_RELAXED)))
+		return 0;
+	spin_lock(&base->lock);
+	if (base->running_timer) {
+		/* race 1: another CPU is expiring this base and will see our due timers */
+		spin_unlock(&base->lock);
+		return 0;
+	}
+	for (;;) {
+		unsigned levels;
+
+		if (base->recalc)
+			recompute(base);
+		if (time_before(now, base->clk) || time_before(now, base->next_expiry))
+			break;
+		if (!base->timers_pending) {
+			base->clk = now;
+			set_next_expiry(base, now + NO_TIMER_DELTA);
+			break;
+		}
+		levels = collect(base, heads);
+		ran += expire(base, heads, levels, me);
+	}
+	spin_unlock(&base->lock);
+	return ran;
+}
+
+/*
+ * HIERARCHY SEAM (design §1.10, next issue: kernel/tmigr.c).  Here the CPU
+ * tells the migration hierarchy its first global event (tm_cpu_deactivate()
+ * on the tick-stop path, tm_cpu_new_timer() if already idle) and gets back
+ * the wake-up it owes as a migrator.  Until the hierarchy exists every CPU
+ * is its own migrator: it wakes for its own first global event.  When this
+ * changes, also stop marking the GLOBAL base idle in timer_next_event().
+ */
+static uint64_t hierarchy_wakeup(uint64_t global_ns, bool mark_idle)
+{
+	(void)mark_idle;
+	return global_ns;
+}
+
+/* Base's next event jiffy in *next; false if it has no timer.  Locked. */
+static bool base_next(struct timer_base *base, uint64_t *next)
+{
+	if (base->recalc)
+		recompute(base);
+	*next = base->next_expiry;
+	return base->timers_pending;
+}
+
+/* ---- interface ---- */
+
+void timer_init(uint32_t hz, uint64_t bias)
+{
+	uint64_t now;
+
+	if (hz == 0 || hz > 1000000) {
+		kprintf("timer: HZ %u outside 1..1000000, using 1000\n", hz);
+		hz = 1000;
+	}
+	tick_ns = 1000000000ull / hz;
+	jiffies_bias = bias;
+	wheel_depth = hz > 100 ? DEPTH_MAX : DEPTH_LOW_HZ;
+	wheel_cutoff = LVL_START(wheel_depth);
+	wheel_max_timeout = wheel_cutoff - LVL_GRAN(wheel_depth - 1);
+	memset(bases, 0, sizeof(bases));
+	memset(stats, 0, sizeof(stats));
+	now = timer_jiffies();
+	for (uint32_t cpu = 0; cpu < TIMER_MAX_CPUS; cpu++) {
+		for (uint32_t k = 0; k < NR_BASES; k++) {
+			struct timer_base *b = &bases[cpu][k];
+
+			b->cpu = cpu;
+			b->kind = k;
+			b->running_cpu = NO_CPU;
+			b->clk = now;
+			b->next_expiry = now + NO_TIMER_DELTA;
+		}
+	}
+}
+
+void timer_cpu_init(uint32_t cpu)
+{
+	uint64_t now = timer_jiffies();
+
+	if (cpu >= TIMER_MAX_CPUS) {
+		arch_bug("timer: timer_cpu_init(%u) beyond TIMER_MAX_CPUS (%u)", cpu,
+			 (unsigned)TIMER_MAX_CPUS);
+		return;
+	}
+	for (uint32_t k = 0; k < NR_BASES; k++) {
+		struct timer_base *b = &bases[cpu][k];
+		unsigned long irq = spin_lock_irqsave(&b->lock);
+
+		forward_clk(b, now);
+		set_base_idle(b, false);
+		spin_unlock_irqrestore(&b->lock, irq);
+	}
+}
+
+uint64_t timer_jiffies(void)
+{
+	return arch_now_ns() / tick_ns + jiffies_bias;
+}
+
+uint64_t timer_jiffies_to_ns(uint64_t j)
+{
+	uint64_t d = j - jiffies_bias;
+
+	if ((int64_t)d < 0)
+		return 0;		/* before the clock's origin */
+	if (d > UINT64_MAX / tick_ns)
+		return TIMER_NO_EVENT;	/* beyond what ns can express */
+	return d * tick_ns;
+}
+
+uint64_t timer_tick_ns(void)
+{
+	return tick_ns;
+}
+
+void timer_setup_named(struct timer *t, timer_fn fn, uint32_t flags,
+		       const char *fn_name)
+{
+	if (!fn_name)
+		fn_name = "?";
+	if (!t) {
+		arch_bug("timer: timer_setup of a NULL timer (callback %s)", fn_name);
+		return;
+	}
+	if (t->magic == TIMER_MAGIC && timer_pending(t)) {
+		arch_bug("timer: timer_setup of a pending timer (callback %s)", t->fn_name);
+		return;
+	}
+	if (!fn)
+		arch_bug("timer: timer_setup with a NULL callback (callback %s)", fn_name);
+	if (flags & ~TIMER_PUBLIC_FLAGS) {
+		arch_bug("timer: timer_setup with unknown flags 0x%x (callback %s)",
+			 flags, fn_name);
+		flags &= TIMER_PUBLIC_FLAGS;
+	}
+	t->next = NULL;
+	set_pprev(t, NULL);
+	t->expires = 0;
+	t->fn = fn;
+	t->fn_name = fn_name;
+	set_tflags(t, flags);
+	__atomic_store_n(&t->cpu, cur_cpu(), __ATOMIC_RELAXED);
+	t->bucket = 0;
+	t->magic = TIMER_MAGIC;
+}
+
+void timer_add(struct timer *t, uint64_t expires)
+{
+	arm(t, expires, ARM_ADD, 0, "timer_add");
+}
+
+void timer_add_on(struct timer *t, uint64_t expires, uint32_t cpu)
+{
+	arm(t, expires, ARM_ADD_ON, cpu, "timer_add_on");
+}
+
+bool timer_mod(struct timer *t, uint64_t expires)
+{
+	return arm(t, expires, ARM_MOD, 0, "timer_mod");
+}
+
+bool timer_del(struct timer *t)
+{
+	struct timer_base *base;
+	unsigned long irq;
+	bool was;
+
+	if (!timer_valid(t, "timer_del", false))
+		return false;
+	irq = arch_irq_save();
+	base = lock_timer_base(t);
+	if (!base) {
+		arch_irq_restore(irq);
+		return false;
+	}
+	was = detach_if_pending(base, t);
+	if (was)
+		count(&stats[cur_cpu()].s.deleted);
+	spin_unlock(&base->lock);
+	arch_irq_restore(irq);
+	return was;
+}
+
+/*
+ * Delete, then wait while the callback runs on another CPU (on t's base,
+ * or on the base it was moved away from while running: race 3).  From the
+ * callback itself running_cpu is this CPU, so there is nothing to wait for.
+ * The wait is as long as the callback; past DEL_SYNC_WARN_NS it is
+ * reported once, and continues: returning would let the caller free memory
+ * the callback still uses.
+ */
+bool timer_del_sync(struct timer *t)
+{
+	uint64_t start = 0;
+	bool was = false, timing = false, warned = false;
+	uint32_t me;
+
+	if (!timer_valid(t, "timer_del_sync", false))
+		return false;
+	me = cur_cpu();
+	for (;;) {
+		unsigned long irq = arch_irq_save();
+		struct timer_base *base = lock_timer_base(t);
+		struct timer_base *hint;
+		uint32_t busy;
+
+		if (!base) {
+			arch_irq_restore(irq);
+			return was;
+		}
+		if (detach_if_pending(base, t)) {
+			was = true;
+			count(&stats[me].s.deleted);
+		}
+		busy = running_elsewhere(base, t, me);
+		hint = hint_base(tflags(t));
+		spin_unlock(&base->lock);
+		if (busy == NO_CPU && hint && hint != base) {
+			spin_lock(&hint->lock);
+			busy = running_elsewhere(hint, t, me);
+			spin_unlock(&hint->lock);
+		}
+		arch_irq_restore(irq);
+		if (busy == NO_CPU)
+			return was;
+		if (!timing) {
+			start = arch_now_ns();
+			timing = true;
+		} else if (!warned && arch_now_ns() - start > DEL_SYNC_WARN_NS) {
+			kprintf("timer: timer_del_sync waits > 1 s for callback %s on CPU %u\n",
+				t->fn_name, busy);
+			warned = true;
+		}
+		arch_cpu_relax();
+	}
+}
+
+bool timer_pending(const struct timer *t)
+{
+	return __atomic_load_n(&t->pprev, __ATOMIC_RELAXED) != NULL;
+}
+
+void timer_check_free(struct timer *t)
+{
+	struct timer_base *base;
+	unsigned long irq;
+	uint32_t busy, cpu;
+	bool was;
+
+	if (!t || t->magic != TIMER_MAGIC)
+		return;		/* never set up, or already checked: nothing queued */
+	irq = arch_irq_save();
+	base = lock_timer_base(t);
+	if (!base) {
+		arch_irq_restore(irq);
+		return;
+	}
+	was = detach_if_pending(base, t);	/* the wheel must not keep a pointer to freed memory */
+	if (was)
+		count(&stats[cur_cpu()].s.deleted);
+	busy = running_elsewhere(base, t, cur_cpu());
+	cpu = base->cpu;
+	spin_unlock(&base->lock);
+	arch_irq_restore(irq);
+	if (was)
+		arch_bug("timer: timer freed while pending on CPU %u (callback %s); removed it",
+			 cpu, t->fn_name);
+	if (busy != NO_CPU)
+		arch_bug("timer: timer freed while its callback runs on CPU %u (callback %s); use timer_del_sync()",
+			 busy, t->fn_name);
+	t->magic = TIMER_MAGIC_FREED;
+}
+
+void timer_run_cpu(void)
+{
+	uint32_t me = cur_cpu();
+	unsigned long irq = arch_irq_save();
+
+	run_base(&bases[me][BASE_LOCAL], me);
+	run_base(&bases[me][BASE_GLOBAL], me);
+	arch_irq_restore(irq);
+}
+
+uint32_t timer_run_remote(uint32_t cpu)
+{
+	unsigned long irq;
+	uint32_t ran, me;
+
+	if (cpu >= TIMER_MAX_CPUS) {
+		arch_bug("timer: timer_run_remote(%u) beyond TIMER_MAX_CPUS (%u)", cpu,
+			 (unsigned)TIMER_MAX_CPUS);
+		return 0;
+	}
+	me = cur_cpu();
+	irq = arch_irq_save();
+	ran = run_base(&bases[cpu][BASE_GLOBAL], me);
+	arch_irq_restore(irq);
+	return ran;
+}
+
+uint64_t timer_next_event(bool mark_idle, struct timer_next *out)
+{
+	uint32_t me = cur_cpu();
+	struct timer_base *lb = &bases[me][BASE_LOCAL];
+	struct timer_base *gb = &bases[me][BASE_GLOBAL];
+	struct timer_next tn = { TIMER_NO_EVENT, TIMER_NO_EVENT, false };
+	unsigned long irq;
+	uint64_t basej, nl, ng;
+	bool has_l, has_g;
+
+	irq = spin_lock_irqsave(&lb->lock);
+	spin_lock(&gb->lock);		/* lock order: LOCAL before GLOBAL */
+	basej = timer_jiffies();
+	has_l = base_next(lb, &nl);
+	has_g = base_next(gb, &ng);
+	if (has_l || has_g) {
+		bool local_first = has_l && (!has_g || !time_after(nl, ng));
+		uint64_t next = local_first ? nl : ng;
+
+		if (!time_after(next, basej + 1)) {
+			/* due within a tick: keep the tick, nothing to export */
+			tn.within_tick = true;
+			tn.local_ns = timer_jiffies_to_ns(time_after(next, basej) ? next : basej);
+			if (!local_first)
+				tn.global_ns = tn.local_ns;
+		} else {
+			/* the global event matters to others only if it comes first */
+			if (!local_first)
+				tn.global_ns = timer_jiffies_to_ns(ng);
+			if (has_l)
+				tn.local_ns = timer_jiffies_to_ns(nl);
+		}
+	}
+	if (!tn.within_tick) {
+		uint64_t w = hierarchy_wakeup(tn.global_ns, mark_idle);
+
+		if (w < tn.local_ns)
+			tn.local_ns = w;
+		if (mark_idle) {
+			set_base_idle(lb, true);
+			set_base_idle(gb, true);	/* see hierarchy_wakeup() */
+		}
+	}
+	forward_clk(lb, basej);
+	forward_clk(gb, basej);
+	spin_unlock(&gb->lock);
+	spin_unlock_irqrestore(&lb->lock, irq);
+	if (out)
+		*out = tn;
+	return tn.local_ns < tn.global_ns ? tn.local_ns : tn.global_ns;
+}
+
+void timer_idle_exit(void)
+{
+	uint32_t me = cur_cpu();
+
+	/* unlocked: a stale "idle" seen by an enqueuer costs one needless kick */
+	set_base_idle(&bases[me][BASE_LOCAL], false);
+	set_base_idle(&bases[me][BASE_GLOBAL], false);
+}
+
+void timer_get_stats(uint32_t cpu, struct timer_stats *out)
+{
+	if (cpu >= TIMER_MAX_CPUS) {
+		memset(out, 0, sizeof(*out));
+		return;
+	}
+	out->added = __atomic_load_n(&stats[cpu].s.added, __ATOMIC_RELAXED);
+	out->fired = __atomic_load_n(&stats[cpu].s.fired, __ATOMIC_RELAXED);
+	out->deleted = __atomic_load_n(&stats[cpu].s.deleted, __ATOMIC_RELAXED);
+	out->kicks_sent = __atomic_load_n(&stats[cpu].s.kicks_sent, __ATOMIC_RELAXED);
+}

@@ -1,0 +1,106 @@
+/*
+ * timer: per-CPU hierarchical timer wheels (interface).
+ *
+ * Every CPU owns two bases: LOCAL for pinned timers, which only the owner
+ * expires, and GLOBAL for the others, which the owner expires while it
+ * runs and which the migration hierarchy (kernel/tmigr.c, next issue) lets
+ * another CPU expire while the owner sleeps.  Time is in jiffies derived
+ * from arch_now_ns(), so every CPU computes the same jiffies and no CPU
+ * has a duty to advance them.  Design: ../shared/design/timer-pull-model.md §1.
+ *
+ * Callbacks run in interrupt context on the CPU that expires the base,
+ * with no base lock held: a callback may add, modify or delete timers,
+ * including its own.
+ */
+#ifndef PULLKERN_TIMER_H
+#define PULLKERN_TIMER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#ifndef TIMER_MAX_CPUS
+#define TIMER_MAX_CPUS		256
+#endif
+
+#define TIMER_PINNED		0x1u	/* LOCAL base: only its CPU expires it */
+
+#define TIMER_NO_EVENT		UINT64_MAX	/* "no event", in ns */
+
+struct timer;
+typedef void (*timer_fn)(struct timer *t);
+
+struct timer {
+	struct timer *next;		/* bucket list; under the base lock */
+	struct timer **pprev;		/* NULL when not pending; under the base lock */
+	uint64_t expires;		/* absolute jiffies */
+	timer_fn fn;
+	const char *fn_name;		/* for debug messages: set by timer_setup() */
+	uint32_t flags;			/* TIMER_PINNED, plus private state */
+	uint32_t cpu;			/* base owner while pending or running */
+	uint32_t bucket;		/* index while pending; private */
+	uint32_t magic;			/* debug: set by timer_setup, checked on use */
+};
+
+/* Wheel-wide setup, once, before any CPU uses timers. */
+void timer_init(uint32_t hz, uint64_t jiffies_bias);
+void timer_cpu_init(uint32_t cpu);
+
+uint64_t timer_jiffies(void);			/* now, in jiffies */
+uint64_t timer_jiffies_to_ns(uint64_t j);	/* start of jiffy j, arch_now_ns() scale */
+uint64_t timer_tick_ns(void);
+
+/* timer_setup() records the callback's name for misuse messages. */
+#define timer_setup(t, fn, flags) timer_setup_named((t), (fn), (flags), #fn)
+void timer_setup_named(struct timer *t, timer_fn fn, uint32_t flags,
+		       const char *fn_name);
+
+void timer_add(struct timer *t, uint64_t expires);
+void timer_add_on(struct timer *t, uint64_t expires, uint32_t cpu);
+bool timer_mod(struct timer *t, uint64_t expires);	/* true if it was pending */
+bool timer_del(struct timer *t);			/* true if it was pending */
+bool timer_del_sync(struct timer *t);			/* also waits out a running callback */
+bool timer_pending(const struct timer *t);
+
+/* Debug: call before freeing a timer's memory; a pending timer is a bug. */
+void timer_check_free(struct timer *t);
+
+/* Expire this CPU's due LOCAL and GLOBAL timers (tick or wake-up interrupt). */
+void timer_run_cpu(void);
+
+/*
+ * Expire the due GLOBAL timers of `cpu` from the calling CPU (the
+ * hierarchy's migrator does this for idle CPUs).  Returns timers run.
+ */
+uint32_t timer_run_remote(uint32_t cpu);
+
+/* Next events of this CPU at idle entry (design §1.10), in arch_now_ns() scale. */
+struct timer_next {
+	uint64_t local_ns;	/* earliest event this CPU must wake for itself */
+	uint64_t global_ns;	/* first GLOBAL event, when earlier than local; else TIMER_NO_EVENT */
+	bool within_tick;	/* an event is due within one jiffy: do not stop the tick */
+};
+
+/*
+ * Compute this CPU's next events.  With mark_idle, also mark its bases
+ * idle (§1.11) when the next event is more than a jiffy away, so remote
+ * enqueues of a new first timer kick it.  Returns min(local, global).
+ */
+uint64_t timer_next_event(bool mark_idle, struct timer_next *out);
+
+/* This CPU left idle: clear the idle marks (§1.11). */
+void timer_idle_exit(void);
+
+/*
+ * Counters for reports, per CPU, charged to the CPU that acted (whatever
+ * base the timer is on).  added: armings made (add, add_on, and a mod that
+ * changed the expiry); deleted: armings cancelled (del, del_sync, such a
+ * mod, check_free); fired: callbacks run, remote expiry included;
+ * kicks_sent: IPIs sent.  Summed over CPUs, added = fired + deleted +
+ * pending.
+ */
+struct timer_stats {
+	uint64_t added, fired, deleted, kicks_sent;
+};
+void timer_get_stats(uint32_t cpu, struct timer_stats *out);
+
+#endif

@@ -1,0 +1,560 @@
+/*
+ * bench_timers: the timer wheel (kernel/timer.c) against a binary-heap
+ * timer queue (tests/bench/timer_heap.c), measured side by side.
+ *
+ * For each N in {1 000, 100 000, 1 000 000} both queues get N pending
+ * timers with expiries drawn uniformly from 1 ms .. 10 s (1 .. 10 000
+ * jiffies at HZ=1000), and two workloads are timed:
+ *
+ *   add_del     add a timer with a random expiry, then delete it (the
+ *               common life of a timeout): ns per pair.
+ *   add_expire  steady state with N pending: advance one jiffy, run what is
+ *               due, re-add each expired timer with a new random delay:
+ *               ns per timer, the per-jiffy expiry work amortised over the
+ *               timers it ran.  Timed after 2 x 10 s of simulated warm-up,
+ *               so the pending expiries have reached their steady spread.
+ *
+ * Fairness: the same expiries come from the same splitmix64 sequence
+ * (lib/rand.h, fixed seed, restarted for every measurement) on both sides;
+ * both take a spinlock with irqsave per operation and drop it around
+ * callbacks; the harness reads "now" for both through timer_jiffies().
+ * Each queue has its own simulated clock, swapped in before it runs, so
+ * neither sees the other's time pass.  Whatever else the wheel does per
+ * call (debug checks, per-CPU statistics, finding a timer's base, reading
+ * the clock to forward its base) is its own cost and stays in its column.
+ * The wheel runs a timer up to one granule late (at most about 1/8 of its
+ * delay) and the heap exactly at its jiffy: that slack is what the wheel
+ * trades for O(1) expiry.
+ *
+ * Timing: each run lasts at least --min-ms of CLOCK_MONOTONIC time, cut
+ * into 1 ms windows; a run's figure is its median window (see run_once()),
+ * and a row's is the best of --reps runs, wheel and heap runs alternating.
+ * The loop and random-number cost is in both columns and printed once on
+ * its own.  Nothing here fails on speed; the program exits 1 only when a
+ * correctness check breaks (a delete that found nothing, a timer run
+ * early, callbacks not matching the wheel's counters, a pending count
+ * other than N, a broken heap).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "host_arch.h"
+#include "kernel/timer.h"
+#include "lib/json.h"
+#include "lib/rand.h"
+#include "tests/bench/timer_heap.h"
+
+#define BENCH_HZ	1000
+#define DELAY_MIN	1		/* jiffies: 1 ms at HZ=1000 */
+#define DELAY_MAX	10000		/* jiffies: 10 s at HZ=1000 */
+#define BENCH_SEED	0x5eed0f7133e7ull
+#define SPARE		256		/* add_del cycles through these timers */
+#define PAIR_BATCH	1024		/* add_del pairs between clock reads */
+#define TICK_BATCH	64		/* add_expire jiffies between clock reads */
+#define WARM_JIFFIES	(2 * DELAY_MAX)
+#define START_NS	1000000000ull	/* both simulated clocks start at 1 s */
+#define WINDOW_NS	1000000ull	/* a run's figure: the median 1 ms window */
+#define MAX_WINDOWS	65536
+
+/*
+ * Expiry work on the wheel comes in bursts: delays below 32 256 jiffies
+ * use levels 0..3, and a level-3 bucket (512 jiffies wide) empties every
+ * 512 jiffies.  An add_expire window therefore spans whole periods of 512
+ * jiffies, so every window holds the same share of bursts and the median
+ * window is not a window that missed them.
+ */
+#define WHEEL_PERIOD	512
+#define TICK_PERIOD_BATCHES	(WHEEL_PERIOD / TICK_BATCH)
+_Static_assert(DELAY_MAX < 32256, "delays stay in wheel levels 0..3");
+_Static_assert(WHEEL_PERIOD % TICK_BATCH == 0, "a period is whole batches");
+
+static const uint32_t default_sizes[] = { 1000, 100000, 1000000 };
+
+struct run {
+	double ns_op;		/* median of the run's windows */
+	double mean_ns;		/* the whole run's time / operations */
+	unsigned cpu_pct;	/* this thread's CPU time / wall time */
+};
+
+struct result {
+	struct run wheel, heap;
+};
+
+/* Timers of the current size: [0, n) pending, [n, n + SPARE) for add_del. */
+static struct timer *wt;
+static struct heap_timer *ht;
+static struct timer_heap heap;
+static uint32_t n_pending;
+
+/* Expired timers waiting to be re-added, filled by the callbacks. */
+static struct timer **wfree;
+static struct heap_timer **hfree;
+static uint32_t nfree;
+
+static struct rand_state rng;
+static uint64_t now_j;			/* jiffy being expired, for the early check */
+static uint64_t wheel_clock_ns, heap_clock_ns;
+static uint64_t wheel_fired, heap_fired;
+static double windows[MAX_WINDOWS];	/* ns per op of each window of a run */
+static uint64_t failures;
+static uint64_t sink;
+
+static uint64_t min_ns = 300000000ull;
+static unsigned reps = 3;
+
+/* A broken check: the first few are printed, all are counted. */
+static void fail(const char *what, uint64_t got, uint64_t want)
+{
+	if (failures++ < 10)
+		fprintf(stderr, "bench_timers: FAIL: %s: %" PRIu64 ", expected %" PRIu64 "\n",
+			what, got, want);
+}
+
+/* Uniform in [DELAY_MIN, DELAY_MAX] by multiply-shift: no division. */
+static inline uint64_t rand_delay(void)
+{
+	uint64_t r = rand_next(&rng) >> 32;
+
+	return DELAY_MIN + ((r * (DELAY_MAX - DELAY_MIN + 1)) >> 32);
+}
+
+static uint64_t read_clock(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* The 1-minute load average, or -1: a busy host skews the figures. */
+static double load1(void)
+{
+	FILE *f = fopen("/proc/loadavg", "r");
+	double v = -1;
+
+	if (f) {
+		if (fscanf(f, "%lf", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+static void wheel_cb(struct timer *t)
+{
+	if (t->expires > now_j)
+		fail("wheel ran a timer early, jiffies", now_j, t->expires);
+	wfree[nfree++] = t;
+	wheel_fired++;
+}
+
+static void heap_cb(struct heap_timer *t)
+{
+	if (t->expires > now_j)
+		fail("heap ran a timer early, jiffies", now_j, t->expires);
+	hfree[nfree++] = t;
+	heap_fired++;
+}
+
+/* Batches: each returns the operations it did. */
+
+static uint64_t overhead_pairs(void)
+{
+	uint64_t now = timer_jiffies();
+	uint32_t i;
+
+	for (i = 0; i < PAIR_BATCH; i++)
+		sink += now + rand_delay();
+	return PAIR_BATCH;
+}
+
+static uint64_t wheel_pairs(void)
+{
+	uint64_t now = timer_jiffies();
+	uint32_t i, found = 0;
+
+	for (i = 0; i < PAIR_BATCH; i++) {
+		struct timer *t = &wt[n_pending + i % SPARE];
+
+		timer_add(t, now + rand_delay());
+		found += timer_del(t);
+	}
+	if (found != PAIR_BATCH)
+		fail("wheel deletes that found their timer", found, PAIR_BATCH);
+	return PAIR_BATCH;
+}
+
+static uint64_t heap_pairs(void)
+{
+	uint64_t now = timer_jiffies();
+	uint32_t i, found = 0;
+
+	for (i = 0; i < PAIR_BATCH; i++) {
+		struct heap_timer *t = &ht[n_pending + i % SPARE];
+
+		timer_heap_add(&heap, t, now + rand_delay());
+		found += timer_heap_del(&heap, t);
+	}
+	if (found != PAIR_BATCH)
+		fail("heap deletes that found their timer", found, PAIR_BATCH);
+	return PAIR_BATCH;
+}
+
+static uint64_t wheel_ticks(void)
+{
+	uint64_t before = wheel_fired, tick_ns = timer_tick_ns();
+	uint32_t i;
+
+	for (i = 0; i < TICK_BATCH; i++) {
+		host_clock_advance_ns(tick_ns);
+		now_j = timer_jiffies();
+		timer_run_cpu();
+		while (nfree)
+			timer_add(wfree[--nfree], now_j + rand_delay());
+	}
+	return wheel_fired - before;
+}
+
+static uint64_t heap_ticks(void)
+{
+	uint64_t before = heap_fired, tick_ns = timer_tick_ns();
+	uint32_t i;
+
+	for (i = 0; i < TICK_BATCH; i++) {
+		host_clock_advance_ns(tick_ns);
+		now_j = timer_jiffies();
+		timer_heap_run(&heap, now_j);
+		while (nfree)
+			timer_heap_add(&heap, hfree[--nfree], now_j + rand_delay());
+	}
+	return heap_fired - before;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * One run of at least min_ns on the queue whose simulated clock is
+ * *clock_ns, with the random sequence restarted.  The run is cut into
+ * windows of at least WINDOW_NS of CLOCK_MONOTONIC time and a multiple of
+ * `period` batches, and its figure is the median window's ns per
+ * operation: a window in which another process took the CPU, or flushed
+ * the caches, is an outlier, and a median ignores outliers where a mean
+ * of the whole run does not.  The mean is kept too, with the thread's
+ * share of a CPU.
+ */
+static struct run run_once(uint64_t (*batch)(void), unsigned period,
+			   uint64_t *clock_ns)
+{
+	struct run res = { 1e9, 1e9, 0 };
+	uint64_t ops = 0, wops = 0, t0, w0, c0, now, dc;
+	uint32_t nwin = 0, nbatch = 0;
+
+	host_clock_set_ns(*clock_ns);
+	rand_seed(&rng, BENCH_SEED);
+	c0 = read_clock(CLOCK_THREAD_CPUTIME_ID);
+	t0 = w0 = read_clock(CLOCK_MONOTONIC);
+	do {
+		wops += batch();
+		nbatch++;
+		now = read_clock(CLOCK_MONOTONIC);
+		if (now - w0 >= WINDOW_NS && nbatch % period == 0 && wops) {
+			if (nwin < MAX_WINDOWS)
+				windows[nwin++] = (double)(now - w0) / (double)wops;
+			ops += wops;
+			wops = 0;
+			w0 = now;
+		}
+	} while (now - t0 < min_ns || !nwin);
+	dc = read_clock(CLOCK_THREAD_CPUTIME_ID) - c0;
+	*clock_ns = arch_now_ns();
+	ops += wops;
+	if (!ops) {
+		fail("operations in a timed run", 0, 1);
+		return res;
+	}
+	qsort(windows, nwin, sizeof(windows[0]), cmp_double);
+	res.ns_op = windows[nwin / 2];
+	res.mean_ns = (double)(now - t0) / (double)ops;
+	res.cpu_pct = dc >= now - t0 ? 100 : (unsigned)(dc * 100 / (now - t0));
+	return res;
+}
+
+static void keep_best(struct run *best, struct run r, unsigned rep)
+{
+	if (rep == 0 || r.ns_op < best->ns_op)
+		*best = r;
+}
+
+static double best_of(uint64_t (*batch)(void), uint64_t *clock_ns)
+{
+	struct run best = { 0, 0, 0 };
+	unsigned r;
+
+	for (r = 0; r < reps; r++)
+		keep_best(&best, run_once(batch, 1, clock_ns), r);
+	return best.ns_op;
+}
+
+/* Best of `reps` for each queue, wheel and heap runs alternating. */
+static struct result measure_pair(uint64_t (*wheel)(void),
+				  uint64_t (*heapb)(void), unsigned period)
+{
+	struct result res;
+	unsigned r;
+
+	memset(&res, 0, sizeof(res));
+	for (r = 0; r < reps; r++) {
+		keep_best(&res.wheel, run_once(wheel, period, &wheel_clock_ns), r);
+		keep_best(&res.heap, run_once(heapb, period, &heap_clock_ns), r);
+	}
+	return res;
+}
+
+/* Untimed: run each queue's simulated clock forward by `jiffies`. */
+static void warm_up(uint64_t jiffies)
+{
+	uint64_t done;
+
+	host_clock_set_ns(wheel_clock_ns);
+	rand_seed(&rng, BENCH_SEED ^ 1);
+	for (done = 0; done < jiffies; done += TICK_BATCH)
+		wheel_ticks();
+	wheel_clock_ns = arch_now_ns();
+
+	host_clock_set_ns(heap_clock_ns);
+	rand_seed(&rng, BENCH_SEED ^ 1);
+	for (done = 0; done < jiffies; done += TICK_BATCH)
+		heap_ticks();
+	heap_clock_ns = arch_now_ns();
+}
+
+static void *alloc_or_die(size_t n, size_t size)
+{
+	void *p = calloc(n, size);
+
+	if (!p) {
+		fprintf(stderr, "bench_timers: out of memory (%zu x %zu bytes)\n",
+			n, size);
+		exit(2);
+	}
+	return p;
+}
+
+static void setup_size(uint32_t n)
+{
+	uint32_t i;
+	uint64_t now;
+
+	n_pending = n;
+	wt = alloc_or_die(n + SPARE, sizeof(*wt));
+	ht = alloc_or_die(n + SPARE, sizeof(*ht));
+	wfree = alloc_or_die(n + SPARE, sizeof(*wfree));
+	hfree = alloc_or_die(n + SPARE, sizeof(*hfree));
+	if (!timer_heap_init(&heap, n + SPARE)) {
+		fprintf(stderr, "bench_timers: out of memory for the heap\n");
+		exit(2);
+	}
+	for (i = 0; i < n + SPARE; i++) {
+		timer_setup(&wt[i], wheel_cb, 0);
+		heap_timer_setup(&ht[i], heap_cb);
+	}
+
+	host_clock_set_ns(wheel_clock_ns);
+	now = timer_jiffies();
+	rand_seed(&rng, BENCH_SEED);
+	for (i = 0; i < n; i++)
+		timer_add(&wt[i], now + rand_delay());
+
+	host_clock_set_ns(heap_clock_ns);
+	now = timer_jiffies();
+	rand_seed(&rng, BENCH_SEED);
+	for (i = 0; i < n; i++)
+		if (!timer_heap_add(&heap, &ht[i], now + rand_delay()))
+			fail("heap adds that fit", i, n);
+}
+
+/* Check both queues hold exactly the N pending timers, then empty them. */
+static void check_and_teardown(uint32_t n)
+{
+	struct timer_stats st;
+	uint32_t i, wp = 0, hp = 0;
+
+	if (nfree)
+		fail("expired timers not re-added", nfree, 0);
+	for (i = 0; i < n + SPARE; i++) {
+		wp += timer_pending(&wt[i]);
+		hp += heap_timer_pending(&ht[i]);
+	}
+	if (wp != n)
+		fail("wheel timers pending", wp, n);
+	if (hp != n || timer_heap_count(&heap) != n)
+		fail("heap timers pending", hp, n);
+	if (!timer_heap_check(&heap))
+		fail("heap invariants hold", 0, 1);
+	timer_get_stats(0, &st);
+	if (st.fired != wheel_fired)
+		fail("wheel fired counter against callbacks", st.fired,
+		     wheel_fired);
+
+	for (i = 0; i < n + SPARE; i++) {
+		timer_del(&wt[i]);
+		timer_check_free(&wt[i]);
+		timer_heap_del(&heap, &ht[i]);
+	}
+	timer_heap_destroy(&heap);
+	free(wt);
+	free(ht);
+	free(wfree);
+	free(hfree);
+}
+
+static unsigned min_cpu_pct(struct result r)
+{
+	return r.wheel.cpu_pct < r.heap.cpu_pct ? r.wheel.cpu_pct : r.heap.cpu_pct;
+}
+
+static int64_t centi(double v)
+{
+	return (int64_t)(v * 100.0 + 0.5);
+}
+
+static void print_row(uint32_t n, const char *op, struct result r)
+{
+	double ratio = r.heap.ns_op / r.wheel.ns_op;
+	double mops = 1000.0 / r.wheel.ns_op;
+
+	printf("%9" PRIu32 "  %-10s  %11.1f  %10.1f  %10.2f  %12.1f%s\n",
+	       n, op, r.wheel.ns_op, r.heap.ns_op, ratio, mops,
+	       min_cpu_pct(r) < 95 ? "  *" : "");
+}
+
+static void print_machine(uint32_t n, const char *op, struct result r,
+			  double load)
+{
+	struct json_writer w;
+	char line[512];
+
+	json_begin(&w, line, sizeof(line));
+	json_str(&w, "kind", "timer_bench");
+	json_u64(&w, "n", n);
+	json_str(&w, "op", op);
+	json_fixed(&w, "wheel_ns", centi(r.wheel.ns_op), 2);
+	json_fixed(&w, "heap_ns", centi(r.heap.ns_op), 2);
+	json_fixed(&w, "ratio", centi(r.heap.ns_op / r.wheel.ns_op), 2);
+	json_fixed(&w, "wheel_mops", centi(1000.0 / r.wheel.ns_op), 2);
+	json_fixed(&w, "wheel_mean_ns", centi(r.wheel.mean_ns), 2);
+	json_fixed(&w, "heap_mean_ns", centi(r.heap.mean_ns), 2);
+	json_u64(&w, "hz", BENCH_HZ);
+	json_str(&w, "dist", "uniform");
+	json_u64(&w, "delay_min_j", DELAY_MIN);
+	json_u64(&w, "delay_max_j", DELAY_MAX);
+	json_u64(&w, "reps", reps);
+	json_u64(&w, "min_ms", min_ns / 1000000);
+	json_u64(&w, "cpu_pct", min_cpu_pct(r));
+	if (load >= 0)
+		json_fixed(&w, "load1", centi(load), 2);
+	if (json_end(&w))
+		printf("@bench %s\n", line);
+}
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: bench_timers [--min-ms MS] [--reps R] [N ...]\n"
+		"  N pending timers per size (default 1000 100000 1000000)\n");
+	exit(2);
+}
+
+static uint64_t parse_u64(const char *s, uint64_t lo, uint64_t hi)
+{
+	char *end;
+	unsigned long long v = strtoull(s, &end, 10);
+
+	if (!*s || *end || v < lo || v > hi)
+		usage();
+	return v;
+}
+
+int main(int argc, char **argv)
+{
+	uint32_t sizes[16], nsizes = 0, i;
+	struct result rows[16][2];
+	double overhead, load;
+	bool busy = false;
+	int a;
+
+	for (a = 1; a < argc; a++) {
+		if (!strcmp(argv[a], "--min-ms") && a + 1 < argc)
+			min_ns = parse_u64(argv[++a], 1, 60000) * 1000000ull;
+		else if (!strcmp(argv[a], "--reps") && a + 1 < argc)
+			reps = (unsigned)parse_u64(argv[++a], 1, 100);
+		else if (nsizes < 16 && argv[a][0] != '-')
+			sizes[nsizes++] = (uint32_t)parse_u64(argv[a], 1, 10000000);
+		else
+			usage();
+	}
+	if (!nsizes) {
+		memcpy(sizes, default_sizes, sizeof(default_sizes));
+		nsizes = sizeof(default_sizes) / sizeof(default_sizes[0]);
+	}
+
+	host_set_cpu(0);
+	host_clock_set_ns(START_NS);
+	timer_init(BENCH_HZ, 0);
+	timer_cpu_init(0);
+	wheel_clock_ns = heap_clock_ns = START_NS;
+
+	printf("timer bench: HZ=%u, expiries uniform in [%u, %u] jiffies (1 ms .. 10 s), seed %#llx,\n"
+	       "median 1 ms window of a run of >= %" PRIu64 " ms, best of %u runs, one CPU;\n"
+	       "wheel = kernel/timer.c, heap = tests/bench/timer_heap.c (binary min-heap, same lock)\n"
+	       "add_del: add a timer, then delete it (ns per pair); add_expire: steady state, each jiffy\n"
+	       "runs what is due and re-adds as many (ns per timer, expiry amortised)\n",
+	       BENCH_HZ, DELAY_MIN, DELAY_MAX, BENCH_SEED, min_ns / 1000000, reps);
+	load = load1();
+	if (load >= 0)
+		printf("load average (1 min) at start: %.2f\n", load);
+	fflush(stdout);
+
+	overhead = best_of(overhead_pairs, &wheel_clock_ns);
+	for (i = 0; i < nsizes; i++) {
+		setup_size(sizes[i]);
+		rows[i][0] = measure_pair(wheel_pairs, heap_pairs, 1);
+		warm_up(WARM_JIFFIES);
+		rows[i][1] = measure_pair(wheel_ticks, heap_ticks,
+					  TICK_PERIOD_BATCHES);
+		check_and_teardown(sizes[i]);
+		fprintf(stderr, "bench_timers: N=%" PRIu32 " done\n", sizes[i]);
+	}
+
+	printf("\n%9s  %-10s  %11s  %10s  %10s  %12s\n", "N", "op",
+	       "wheel ns/op", "heap ns/op", "heap/wheel", "wheel Mops/s");
+	for (i = 0; i < nsizes; i++) {
+		print_row(sizes[i], "add_del", rows[i][0]);
+		print_row(sizes[i], "add_expire", rows[i][1]);
+	}
+	printf("(loop and random-number cost, in both columns: %.1f ns/op)\n",
+	       overhead);
+	for (i = 0; i < nsizes; i++)
+		busy |= min_cpu_pct(rows[i][0]) < 95 || min_cpu_pct(rows[i][1]) < 95;
+	if (busy)
+		printf("* under 95%% of a CPU in a best run: other processes ran; the median\n"
+		       "  window discounts most of that, but compare rows from a quiet host\n");
+	for (i = 0; i < nsizes; i++) {
+		print_machine(sizes[i], "add_del", rows[i][0], load);
+		print_machine(sizes[i], "add_expire", rows[i][1], load);
+	}
+	if (failures) {
+		fprintf(stderr, "bench_timers: %" PRIu64 " correctness check(s) failed\n",
+			failures);
+		return 1;
+	}
+	return 0;
+}
