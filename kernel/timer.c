@@ -10,8 +10,9 @@
  *
  * Time.  jiffies = arch_now_ns() / tick_ns + bias, computed by whoever asks,
  * so every CPU sees the same jiffies and no CPU has to advance them (design
- * §1.1).  The kernel passes a bias a few minutes short of 2^64, so every
- * comparison must be the wrap-safe signed difference of time_before().
+ * §1.1).  The kernel passes a bias that makes jiffies wrap past 2^64 about
+ * a second after boot (jiffies_wrap_ms), so every run crosses the wrap and
+ * every comparison must be the wrap-safe signed difference of time_before().
  *
  * Geometry (§1.2).  A wheel is DEPTH levels of 64 buckets (LVL_BITS 6), each
  * level 8 times coarser than the one below (CLK_SHIFT 3), in one flat array.
