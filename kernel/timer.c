@@ -208,6 +208,7 @@ static struct cpu_stats stats[TIMER_MAX_CPUS];	/* relaxed atomics */
 
 /* Wheel-wide parameters: written by timer_init() before any CPU uses timers. */
 static uint64_t tick_ns = 1000000;
+static uint64_t tick_recip;	/* floor(2^64 / tick_ns): ns -> jiffies without a division */
 static uint64_t jiffies_bias;
 static unsigned wheel_depth = DEPTH_MAX;
 static uint64_t wheel_cutoff = LVL_START(DEPTH_MAX);
@@ -748,6 +749,7 @@ void timer_init(uint32_t hz, uint64_t bias)
 		hz = 1000;
 	}
 	tick_ns = 1000000000ull / hz;
+	tick_recip = tick_ns > 1 ? UINT64_MAX / tick_ns : 0;
 	jiffies_bias = bias;
 	wheel_depth = hz > 100 ? DEPTH_MAX : DEPTH_LOW_HZ;
 	wheel_cutoff = LVL_START(wheel_depth);
@@ -787,9 +789,29 @@ void timer_cpu_init(uint32_t cpu)
 	}
 }
 
+/*
+ * floor(ns / tick_ns) by multiplying with the reciprocal: every timer_add
+ * asks for jiffies, and a 64-bit division costs more than the rest of the
+ * enqueue.  The high half of ns * floor(2^64 / tick_ns) is the quotient or
+ * one less, so one correction step makes it exact, which matters: jiffies
+ * and timer_jiffies_to_ns() must agree to the nanosecond or a timer could
+ * run before its deadline.
+ */
+static uint64_t ns_to_ticks(uint64_t ns)
+{
+	uint64_t q;
+
+	if (!tick_recip)
+		return ns / tick_ns;
+	q = (uint64_t)(((unsigned __int128)ns * tick_recip) >> 64);
+	if (ns - q * tick_ns >= tick_ns)
+		q++;
+	return q;
+}
+
 uint64_t timer_jiffies(void)
 {
-	return arch_now_ns() / tick_ns + jiffies_bias;
+	return ns_to_ticks(arch_now_ns()) + jiffies_bias;
 }
 
 uint64_t timer_jiffies_to_ns(uint64_t j)
