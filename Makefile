@@ -61,7 +61,8 @@ KOBJS := $(patsubst %,$(BUILD)/k/%.o,$(KSRCS))
 # Portable sources, also linked into host tests.  Files that exist only.
 PORTABLE := lib/format.c lib/json.c kernel/cmdline.c kernel/acpi.c \
 	kernel/multiboot2.c drivers/console/fbcon.c drivers/console/font8x16.c \
-	drivers/console/text_grid.c drivers/apic/lapic_mode.c kernel/timer.c
+	drivers/console/text_grid.c drivers/apic/lapic_mode.c kernel/timer.c \
+	kernel/tmigr.c kernel/report.c
 PORTABLE := $(wildcard $(PORTABLE))
 HOBJS := $(patsubst %,$(BUILD)/host/%.o,$(PORTABLE) tests/host/host_support.c tests/host/host_arch.c)
 HLIB := $(BUILD)/host/libportable.a

@@ -137,6 +137,7 @@
 #include "kernel/printk.h"
 #include "kernel/spinlock.h"
 #include "kernel/timer.h"
+#include "kernel/tmigr.h"
 #include "lib/bitops.h"
 #include "lib/string.h"
 
@@ -716,17 +717,23 @@ static uint32_t run_base(struct timer_base *base, uint32_t me)
 }
 
 /*
- * HIERARCHY SEAM (design §1.10, next issue: kernel/tmigr.c).  Here the CPU
- * tells the migration hierarchy its first global event (tm_cpu_deactivate()
- * on the tick-stop path, tm_cpu_new_timer() if already idle) and gets back
- * the wake-up it owes as a migrator.  Until the hierarchy exists every CPU
- * is its own migrator: it wakes for its own first global event.  When this
- * changes, also stop marking the GLOBAL base idle in timer_next_event().
+ * The migration hierarchy's part of idle entry (§1.10).  On the tick-stop
+ * path the CPU hands its exported global event to the hierarchy
+ * (tmigr_cpu_deactivate); when it is already idle and re-evaluates after an
+ * interrupt, a changed first global event is a new timer while idle
+ * (tmigr_cpu_new_timer).  Either returns the wake-up the CPU owes as a
+ * migrator (TIMER_NO_EVENT mostly); without the hierarchy (tmigr=off, or
+ * the CPU not available in it) the CPU's own global event comes back: it
+ * wakes for its global timers itself.  Called with both base locks held
+ * (lock order: timer bases before the hierarchy's locks).
  */
-static uint64_t hierarchy_wakeup(uint64_t global_ns, bool mark_idle)
+static uint64_t hierarchy_wakeup(uint64_t global_ns, bool mark_idle, bool was_idle)
 {
-	(void)mark_idle;
-	return global_ns;
+	if (!mark_idle)
+		return tmigr_quick_check(global_ns);
+	if (was_idle)
+		return tmigr_cpu_new_timer(global_ns);
+	return tmigr_cpu_deactivate(global_ns);
 }
 
 /* Base's next event jiffy in *next; false if it has no timer.  Locked. */
@@ -1049,14 +1056,24 @@ uint64_t timer_next_event(bool mark_idle, struct timer_next *out)
 		}
 	}
 	if (!tn.within_tick) {
-		uint64_t w = hierarchy_wakeup(tn.global_ns, mark_idle);
+		uint64_t w = hierarchy_wakeup(tn.global_ns, mark_idle, base_idle(lb));
 
 		if (w < tn.local_ns)
 			tn.local_ns = w;
 		if (mark_idle) {
 			set_base_idle(lb, true);
-			set_base_idle(gb, true);	/* see hierarchy_wakeup() */
+			/*
+			 * Only LOCAL takes remote enqueues that must kick us.
+			 * GLOBAL does too when no hierarchy pulls our global
+			 * timers (a callback re-arming on our GLOBAL base
+			 * while a migrator runs it is re-exported by that
+			 * migrator, not kicked).
+			 */
+			set_base_idle(gb, !tmigr_cpu_available(me));
 		}
+		/* with the hierarchy the global event is its business, not ours */
+		if (tmigr_cpu_available(me))
+			tn.global_ns = TIMER_NO_EVENT;
 	}
 	forward_clk(lb, basej);
 	forward_clk(gb, basej);
@@ -1070,10 +1087,38 @@ uint64_t timer_next_event(bool mark_idle, struct timer_next *out)
 void timer_idle_exit(void)
 {
 	uint32_t me = cur_cpu();
+	unsigned long irq = arch_irq_save();
 
 	/* unlocked: a stale "idle" seen by an enqueuer costs one needless kick */
 	set_base_idle(&bases[me][BASE_LOCAL], false);
 	set_base_idle(&bases[me][BASE_GLOBAL], false);
+	tmigr_cpu_activate();		/* right after, so the two never disagree for long */
+	arch_irq_restore(irq);
+}
+
+void timer_with_export(uint32_t cpu,
+		       void (*fn)(uint32_t cpu, uint64_t global_ns, void *arg),
+		       void *arg)
+{
+	struct timer_base *lb, *gb;
+	uint64_t nl, ng, g = TIMER_NO_EVENT;
+	bool has_l, has_g;
+
+	if (cpu >= TIMER_MAX_CPUS) {
+		arch_bug("timer: timer_with_export(%u) beyond TIMER_MAX_CPUS", cpu);
+		return;
+	}
+	lb = &bases[cpu][BASE_LOCAL];
+	gb = &bases[cpu][BASE_GLOBAL];
+	spin_lock(&lb->lock);
+	spin_lock(&gb->lock);		/* lock order: LOCAL before GLOBAL */
+	has_l = base_next(lb, &nl);
+	has_g = base_next(gb, &ng);
+	if (has_g && (!has_l || time_before(ng, nl)))
+		g = timer_jiffies_to_ns(ng);
+	fn(cpu, g, arg);
+	spin_unlock(&gb->lock);
+	spin_unlock(&lb->lock);
 }
 
 void timer_get_stats(uint32_t cpu, struct timer_stats *out)

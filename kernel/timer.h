@@ -73,6 +73,17 @@ void timer_run_cpu(void);
  */
 uint32_t timer_run_remote(uint32_t cpu);
 
+/*
+ * For the migration hierarchy's remote expiry: with `cpu`'s LOCAL and
+ * GLOBAL base locks held, compute the global event it exports (§1.10:
+ * its first GLOBAL expiry when earlier than its first LOCAL one, else
+ * TIMER_NO_EVENT) and call fn(cpu, global_ns, arg) before unlocking, so
+ * the owner cannot add an earlier timer in between.  Interrupts off.
+ */
+void timer_with_export(uint32_t cpu,
+		       void (*fn)(uint32_t cpu, uint64_t global_ns, void *arg),
+		       void *arg);
+
 /* Next events of this CPU at idle entry (design §1.10), in arch_now_ns() scale. */
 struct timer_next {
 	uint64_t local_ns;	/* earliest event this CPU must wake for itself */

@@ -1,0 +1,1782 @@
+/*
+ * tmigr: the pull-model timer migration hierarchy.
+ *
+ * Purpose.  A global (not pinned) timer of an idle CPU should not wake that
+ * CPU: some CPU that is awake anyway can run it.  Timers are always armed
+ * on the arming CPU's own wheel (kernel/timer.c); only at expiry are the
+ * idle CPUs' global timers "pulled" by one active CPU, the migrator.  Which
+ * CPU that is comes from a tree of groups (reference:
+ * ../shared/design/timer-pull-model.md §2-§5, the algorithm Linux merged in
+ * 6.9 plus every fix made since; the code here is ours).
+ *
+ *                           GRP2:0  (root)
+ *                 ____________/ \____________
+ *            GRP1:0                         GRP1:1          level 1
+ *         /   ...   \                    /   ...   \
+ *     GRP0:0  ...  GRP0:7            GRP0:8  ...  GRP0:15   level 0
+ *     /  ..  \                        /  ..  \
+ *   CPU0 .. CPU7                   CPU64 .. CPU71
+ *
+ * Each group has up to TMIGR_FANOUT children (CPUs at level 0, groups
+ * above).  A group is active when one of its children is; it then names
+ * exactly one active child its migrator.  Following migrator bits down
+ * from any active group ends at an active CPU, which at every tick checks
+ * the queues of every group it is migrator of (and of any group above with
+ * no migrator at all) for due events.
+ *
+ * Events.  Every CPU and every group owns one event.  An idle CPU puts its
+ * first global expiry (if earlier than its first pinned one: otherwise it
+ * wakes anyway and runs it itself) into its level-0 group's queue.  A group
+ * that is inactive puts its own first event into its parent's queue, and so
+ * on up to the first active group, whose migrator sees it, or to the root.
+ * When the root becomes inactive the CPU that made it so gets the root's
+ * first event as its `wakeup` and programs it: the idle migrator.  Queues
+ * hold at most one event per child, so a queue is an array of TMIGR_FANOUT
+ * slots (child slot = bit index of the child's groupmask) and the first
+ * event is a linear minimum; next_expiry caches it for lockless readers.
+ *
+ * State word (32 bits, CAS only): active mask (bits 0-7), migrator bit or
+ * TMIGR_NONE (bits 8-15), sequence count (bits 16-31, +1 on every update;
+ * it defeats the ABA of R-01).  Legal: migrator == NONE iff active == 0,
+ * otherwise exactly one bit that is also in active; never 0 (R-15/R-16).
+ *
+ * Walks.  A CPU's own change (activate, deactivate, new timer while idle)
+ * walks from its level-0 group to the root under its per-CPU lock, one step
+ * per level, loading `parent` once per level (R-14).  activate stops at the
+ * first group that was already active; deactivate stops at the first group
+ * that stays active; each deactivation step also fixes the queues
+ * (update_events).  A migrator's remote expiry pops a due event, runs that
+ * CPU's GLOBAL wheel (always, itself included: R-22), then re-walks the
+ * CPU's path so that whatever was queued behind it moves up again.
+ *
+ * Growth (hot-add).  Groups are created when a CPU is prepared for its
+ * first online, by an active control CPU (R-15), from a static pool.  When
+ * the root is full a new root is created above it: the new top is given
+ * its final groupmask (bit 0) at creation and the next root keeps slot 0
+ * for the old root (R-16, R-19); parent pointers are published with a
+ * release store after everything they lead to is initialized (R-17); the
+ * old root is linked under the new one and then probed with a fully
+ * ordered read-modify-write: if it is active, the control CPU propagates
+ * that activity upward, otherwise any CPU activating it later is ordered
+ * after the probe and sees the new parent (R-21).  Groups never go away.
+ *
+ * Locking (order, outermost first): timer base locks (LOCAL, GLOBAL) ->
+ * per-CPU lock -> group locks bottom-up (child before parent).  The setup
+ * lock serializes growth, the available lock changes of availability; both
+ * are taken before any of the above.  State words are never under a lock
+ * but update_events reads them with the child and group locks held (R-08).
+ *
+ *   group field     guard
+ *   lock            -
+ *   parent          written once under setup lock, release; read acquire
+ *   groupmask, slot final before the group is reachable (O10)
+ *   state           CAS only (O1-O4)
+ *   queue[], events queued here: expires, cpu, queued   group lock
+ *   event.ignore    set true locklessly, false only under the queue's lock,
+ *                   read once per update_events (O6, R-18)
+ *   next_expiry     written under lock, read locklessly (O7): never later
+ *                   than the first non-ignored event, may be earlier
+ *
+ *   cpu field       guard
+ *   available, idle, remote   per-CPU lock (O12)
+ *   wakeup          written under per-CPU lock, read locklessly (O8)
+ *   group, groupmask set by prepare before the CPU runs (O14)
+ *
+ * Memory ordering, per site of the design's table: O1 every successful
+ * state CAS is seq_cst; O2 inactive_up reads the group state with acquire
+ * (pairs with the activator's CAS on it, so the child state it then reads
+ * is at least as new as what the activator wrote there first); O3 an
+ * acquire fence after a failed CAS before the child is re-read; O4
+ * active_up's first read is relaxed (the value only seeds the CAS); O9
+ * parent is store-release / load-acquire; O11 the hot-add probe is a
+ * seq_cst fetch_or of 0.  Everything a CPU may sleep on (idle entry, new
+ * timer while idle, remote re-walk, park) goes through locks or those
+ * orderings; only the tick-time checks read locklessly, and they repeat
+ * every tick.
+ *
+ * Known races (design §4), each excluded by construction; the host
+ * harness (tests/host/test_tmigr_races.c) forces each interleaving and a
+ * mutant build (TMIGR_MUTANT_Rnn) puts the bug back to prove the test:
+ *  R-01 ABA on a state word             seq count bumped on every CAS
+ *  R-02 child read before group read    acquire load, fence after failed CAS
+ *  R-03 offline hand-off via a flag     park forces another CPU active
+ *  R-04 idle migrator woken early       firstexp = each level's next_expiry
+ *  R-05 stale firstexp after remote     remote walks never compute firstexp
+ *  R-06/R-10 last idle CPU w/o timer    ignored event still does the root check
+ *  R-07 forecast of unavailable CPU     every entry returns its own event
+ *  R-08 new timer vs last idle CPU      states read under the locks
+ *  R-09 quick check only at the top     minimum over all levels
+ *  R-11 stale idle-migrator wakeup      not on duty: walk anyway, store INF
+ *  R-12 unchanged expiry, stale owner   owner refreshed even when kept
+ *  R-13 unwind out of bounds            free only what this call allocated
+ *  R-14 parent read twice in one step   one snapshot per step
+ *  R-15 growth by the incoming CPU      growth by an active control CPU
+ *  R-16/R-17 stale mask via new parent  mask preset, parent released last
+ *  R-19 old root not linked             slot 0 reserved, one root asserted
+ *  R-20 cross-node under node group     unfold per-node groups
+ *  R-21 new root idle under active old  ordered RMW probe of the old root
+ *  R-22 remote expiry skipping self     run the wheel unconditionally
+ *  R-23 control CPU outside hierarchy   delegate to a member, or link idle
+ */
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernel/arch_services.h"
+#include "kernel/printk.h"
+#include "kernel/report.h"
+#include "kernel/spinlock.h"
+#include "kernel/timer.h"
+#include "kernel/tmigr.h"
+#include "lib/format.h"
+#include "lib/json.h"
+#include "lib/string.h"
+
+#if TMIGR_FANOUT < 2 || TMIGR_FANOUT > 8 || (TMIGR_FANOUT & (TMIGR_FANOUT - 1))
+#error "TMIGR_FANOUT must be a power of two from 2 to 8"
+#endif
+
+void (*tmigr_yield_hook)(const char *where, const void *obj);
+uint32_t tmigr_fail_alloc_at;
+
+#ifdef PULLKERN_HOST
+#define YP(where, obj)							\
+	do {								\
+		if (tmigr_yield_hook)					\
+			tmigr_yield_hook((where), (obj));		\
+	} while (0)
+#else
+#define YP(where, obj)	do { (void)(obj); } while (0)
+#endif
+
+struct tmigr_event {
+	uint64_t expires;		/* key; under the queue's group lock */
+	uint32_t cpu;			/* CPU whose timer is first below; under that lock */
+	uint8_t slot;			/* index in the parent's queue; final before reachable */
+	bool queued;			/* under the queue's group lock */
+	bool ignore;			/* atomic byte, see the theory comment (O6) */
+};
+
+struct tmigr_group {
+	struct spinlock lock;
+	struct tmigr_group *parent;	/* once, release; load acquire */
+	struct tmigr_event groupevt;	/* queued in parent while this group is inactive */
+	uint64_t next_expiry;		/* under lock; lockless relaxed readers */
+	struct tmigr_event *queue[TMIGR_FANOUT];	/* under lock */
+	uint32_t state;			/* CAS only */
+	uint16_t node;			/* setup only */
+	uint16_t id;			/* pool index, for dumps */
+	uint8_t level;			/* setup only */
+	uint8_t num_children;		/* setup lock: slots used, incl. a reserved slot 0 */
+	uint8_t groupmask;		/* final before reachable */
+	bool in_use;			/* setup lock */
+};
+
+struct tmigr_cpu {
+	struct spinlock lock;
+	bool available;			/* per-CPU lock */
+	bool idle;			/* per-CPU lock; written by the owner */
+	bool remote;			/* per-CPU lock: a migrator runs our GLOBAL base */
+	uint8_t groupmask;		/* set by prepare before the CPU runs */
+	uint32_t node;
+	struct tmigr_group *group;	/* set by prepare before the CPU runs */
+	uint64_t wakeup;		/* under lock; lockless relaxed readers */
+	struct tmigr_event cpuevt;
+};
+
+struct tmigr_walk {
+	uint64_t nextexp;		/* in: exported global event of the CPU */
+	uint64_t firstexp;		/* out: first event of the idle root, or per level */
+	uint64_t now;			/* remote walks: one snapshot for the whole walk */
+	struct tmigr_event *evt;	/* the CPU event (re)queued at level 0 */
+	uint8_t childmask;		/* our bit in the current group */
+	bool remote;			/* this walk follows a remote expiry */
+	bool check;			/* out of requires_remote_up */
+};
+
+typedef bool (*tmigr_step)(struct tmigr_group *g, struct tmigr_group *child,
+			   struct tmigr_walk *w);
+
+/* ---- per-CPU transition ring (debug aid: printed when a check fails) ---- */
+
+#define RING_SIZE	64
+
+enum ring_kind {
+	RING_ACTIVE, RING_IDLE, RING_NEW_TIMER, RING_STATE, RING_REMOTE,
+	RING_AVAILABLE, RING_UNAVAILABLE, RING_PREPARE, RING_WAKEUP,
+};
+
+static const char *const ring_names[] = {
+	[RING_ACTIVE] = "active", [RING_IDLE] = "idle",
+	[RING_NEW_TIMER] = "new_timer", [RING_STATE] = "group_state",
+	[RING_REMOTE] = "remote", [RING_AVAILABLE] = "available",
+	[RING_UNAVAILABLE] = "unavailable", [RING_PREPARE] = "prepare",
+	[RING_WAKEUP] = "wakeup",
+};
+
+struct ring_entry {
+	uint64_t ns;
+	uint64_t a, b;
+	uint32_t kind;
+	uint32_t obj;
+};
+
+struct tmigr_ring {
+	uint32_t head;			/* written by the owner only */
+	struct ring_entry e[RING_SIZE];
+};
+
+/* ---- globals ---- */
+
+static struct tmigr_cpu cpus[TMIGR_MAX_CPUS];
+static struct tmigr_ring rings[TMIGR_MAX_CPUS];
+static struct tmigr_stats stats[TMIGR_MAX_CPUS];
+static struct tmigr_group pool[TMIGR_MAX_GROUPS];
+static struct tmigr_group *level_list[TMIGR_MAX_LEVELS][TMIGR_MAX_GROUPS / 2 + 8];
+static uint32_t level_count[TMIGR_MAX_LEVELS];	/* setup lock */
+static struct tmigr_group *root;		/* setup lock; relaxed for readers */
+static struct spinlock setup_lock = SPINLOCK_INIT;
+static struct spinlock available_lock = SPINLOCK_INIT;
+static struct tmigr_platform platform;
+static uint32_t levels, crossnode_level, possible_cpus;
+static bool enabled;				/* set at init, cleared by tmigr=off */
+
+/* ---- small helpers ---- */
+
+static inline uint32_t st_pack(uint8_t active, uint8_t migrator, uint16_t seq)
+{
+	return (uint32_t)active | ((uint32_t)migrator << 8) | ((uint32_t)seq << 16);
+}
+
+static inline uint32_t st_next_seq(uint32_t s)
+{
+#ifdef TMIGR_MUTANT_R01
+	return s;		/* mutant: no sequence count, ABA possible */
+#else
+	return st_pack(TMIGR_ST_ACTIVE(s), TMIGR_ST_MIGRATOR(s),
+		       (uint16_t)(TMIGR_ST_SEQ(s) + 1));
+#endif
+}
+
+static inline uint32_t load_state(const struct tmigr_group *g, int order)
+{
+	return __atomic_load_n(&g->state, order);
+}
+
+static inline struct tmigr_group *load_parent(const struct tmigr_group *g)
+{
+	YP("parent.load", g);
+	/* acquire: pairs with the release store in connect() (O9, R-17) */
+	return __atomic_load_n(&g->parent, __ATOMIC_ACQUIRE);
+}
+
+static inline bool ev_ignored(const struct tmigr_event *e)
+{
+	return __atomic_load_n(&e->ignore, __ATOMIC_RELAXED);
+}
+
+static inline void set_ignore(struct tmigr_event *e, bool v)
+{
+	__atomic_store_n(&e->ignore, v, __ATOMIC_RELAXED);
+}
+
+static inline void set_next_expiry(struct tmigr_group *g, uint64_t v)
+{
+	__atomic_store_n(&g->next_expiry, v, __ATOMIC_RELAXED);
+}
+
+static inline uint64_t next_expiry(const struct tmigr_group *g)
+{
+	return __atomic_load_n(&g->next_expiry, __ATOMIC_RELAXED);
+}
+
+static inline void set_wakeup(struct tmigr_cpu *c, uint64_t v)
+{
+	__atomic_store_n(&c->wakeup, v, __ATOMIC_RELAXED);
+}
+
+static inline unsigned lowest_bit(uint8_t m)
+{
+	return (unsigned)__builtin_ctz(m);
+}
+
+static inline void count(uint64_t *c)
+{
+	__atomic_store_n(c, __atomic_load_n(c, __ATOMIC_RELAXED) + 1,
+			 __ATOMIC_RELAXED);
+}
+
+static uint32_t tmigr_this_cpu(void)
+{
+	uint32_t cpu = arch_cpu_id();
+
+	if (cpu >= TMIGR_MAX_CPUS) {
+		arch_bug("tmigr: CPU %u beyond TMIGR_MAX_CPUS (%u)", cpu,
+			 (unsigned)TMIGR_MAX_CPUS);
+		return 0;
+	}
+	return cpu;
+}
+
+static void ring_add(uint32_t kind, uint32_t obj, uint64_t a, uint64_t b)
+{
+	struct tmigr_ring *r = &rings[tmigr_this_cpu()];
+	uint32_t h = __atomic_load_n(&r->head, __ATOMIC_RELAXED);
+	struct ring_entry *e = &r->e[h % RING_SIZE];
+
+	e->ns = arch_now_ns();
+	e->kind = kind;
+	e->obj = obj;
+	e->a = a;
+	e->b = b;
+	__atomic_store_n(&r->head, h + 1, __ATOMIC_RELAXED);
+}
+
+/* Tick-aligned "now" in ns: the start of the current jiffy (design notation). */
+static uint64_t tick_now(void)
+{
+	return timer_jiffies_to_ns(timer_jiffies());
+}
+
+/* ---- queues (group lock held) ---- */
+
+/* Drop ignored events, refresh next_expiry, return the first one left. */
+static struct tmigr_event *first_event(struct tmigr_group *g)
+{
+	struct tmigr_event *first = NULL;
+
+	for (unsigned i = 0; i < TMIGR_FANOUT; i++) {
+		struct tmigr_event *e = g->queue[i];
+
+		if (!e)
+			continue;
+		if (ev_ignored(e)) {
+			g->queue[i] = NULL;
+			e->queued = false;
+			continue;
+		}
+		if (!first || e->expires < first->expires)
+			first = e;
+	}
+	set_next_expiry(g, first ? first->expires : TMIGR_INF);
+	return first;
+}
+
+static void queue_remove(struct tmigr_group *g, struct tmigr_event *e)
+{
+	g->queue[e->slot] = NULL;
+	e->queued = false;
+}
+
+/* Insert; next_expiry only ever moves earlier here, so it stays a lower bound. */
+static void queue_insert(struct tmigr_group *g, struct tmigr_event *e)
+{
+	if (g->queue[e->slot])
+		arch_bug("tmigr: group %u slot %u already holds an event", g->id, e->slot);
+	g->queue[e->slot] = e;
+	e->queued = true;
+	if (e->expires < next_expiry(g))
+		set_next_expiry(g, e->expires);
+}
+
+/* Remove and return the first non-ignored event if due at `now`. */
+static struct tmigr_event *pop_expired(struct tmigr_group *g, uint64_t now)
+{
+	struct tmigr_event *e = first_event(g);
+
+	if (!e || e->expires > now)
+		return NULL;
+	queue_remove(g, e);
+	first_event(g);
+	return e;
+}
+
+/* ---- the walk framework (design §2.6) ---- */
+
+static void walk_from(tmigr_step step, struct tmigr_walk *w,
+		      struct tmigr_group *child, struct tmigr_group *group)
+{
+	uint32_t depth = 0;
+
+	for (;;) {
+		YP("walk.step", group);
+		if (step(group, child, w))
+			return;
+		child = group;
+#ifdef TMIGR_MUTANT_R16
+		/* mutant: mask read before the parent that makes it meaningful */
+		w->childmask = child->groupmask;
+		YP("walk.mask_read", child);
+		group = load_parent(child);
+#else
+		group = load_parent(child);
+		w->childmask = child->groupmask;	/* final before child was reachable (O10) */
+#endif
+		if (!group)
+			return;
+		if (++depth >= TMIGR_MAX_LEVELS || !w->childmask)
+			arch_bug("tmigr: walk from group %u: depth %u, childmask %#x",
+				 child->id, depth, w->childmask);
+	}
+}
+
+static void walk_cpu(tmigr_step step, struct tmigr_walk *w, struct tmigr_cpu *c)
+{
+	w->childmask = c->groupmask;
+	walk_from(step, w, NULL, c->group);
+}
+
+static bool is_my_duty(const struct tmigr_group *g, uint8_t mask)
+{
+	uint8_t m = TMIGR_ST_MIGRATOR(load_state(g, __ATOMIC_RELAXED));
+
+	return m == mask || m == TMIGR_NONE;
+}
+
+static void trace_state(const struct tmigr_group *g, uint32_t old, uint32_t nxt)
+{
+	ring_add(RING_STATE, g->id, old, nxt);
+}
+
+/* ---- child became active (design §2.8) ---- */
+
+static bool active_up(struct tmigr_group *g, struct tmigr_group *child,
+		      struct tmigr_walk *w)
+{
+	uint8_t m = w->childmask;
+	/* relaxed (O4): the new value does not depend on the child's state */
+	uint32_t cur = load_state(g, __ATOMIC_RELAXED), nxt;
+	bool stop;
+
+	(void)child;
+	YP("active_up.before_cas", g);
+	do {
+		uint8_t active = TMIGR_ST_ACTIVE(cur) | m;
+		uint8_t migr = TMIGR_ST_MIGRATOR(cur);
+
+		stop = true;
+		if (migr == TMIGR_NONE) {
+			migr = m;	/* group was inactive: the parent must learn */
+			stop = false;
+		}
+		nxt = st_next_seq(st_pack(active, migr, TMIGR_ST_SEQ(cur)));
+		/* seq_cst on success (O1): publishes the child's CAS to whoever acquires ours */
+	} while (!__atomic_compare_exchange_n(&g->state, &cur, nxt, false,
+					      __ATOMIC_SEQ_CST, __ATOMIC_RELAXED));
+	trace_state(g, cur, nxt);
+	YP("active_up.after_cas", g);
+	set_ignore(&g->groupevt, true);		/* lockless true is allowed (O6) */
+	return stop;
+}
+
+/* ---- the only place that changes queues on the way up (design §2.10) ---- */
+
+static bool update_events(struct tmigr_group *g, struct tmigr_group *child,
+			  struct tmigr_walk *w)
+{
+	/* one parent snapshot for every decision of this step */
+	struct tmigr_group *p = load_parent(g);
+	struct tmigr_event *ev, *first;
+	uint32_t gs;
+	uint64_t nexp;
+	bool ign, stop = false;
+
+	if (child) {
+		uint32_t cs;
+
+		spin_lock(&child->lock);
+		spin_lock(&g->lock);
+		/* both states under both locks (O5, R-08) */
+		cs = load_state(child, __ATOMIC_RELAXED);
+		gs = load_state(g, __ATOMIC_RELAXED);
+		if (TMIGR_ST_ACTIVE(cs)) {
+			/* an active child's migrator handles its queue */
+			spin_unlock(&g->lock);
+			spin_unlock(&child->lock);
+			return true;
+		}
+		first = first_event(child);
+		nexp = next_expiry(child);
+		ev = &child->groupevt;
+		ign = nexp == TMIGR_INF;
+		set_ignore(ev, ign);	/* under child's lock; may race with a lockless true */
+	} else {
+		ev = w->evt;
+		first = ev;
+		nexp = w->nextexp;
+		ign = ev_ignored(ev);	/* read once */
+#ifdef TMIGR_MUTANT_R10
+		if (ign && !w->remote)
+			return true;	/* mutant: fast return even at the root */
+#else
+		/* the parent-level step purges it; at the root we must check */
+		if (ign && !w->remote && p)
+			return true;
+#endif
+#ifdef TMIGR_MUTANT_R08
+		gs = load_state(g, __ATOMIC_RELAXED);	/* mutant: state read before the lock */
+		YP("update_events.state_read", g);
+		spin_lock(&g->lock);
+#else
+		spin_lock(&g->lock);
+		gs = load_state(g, __ATOMIC_RELAXED);
+#endif
+	}
+	YP("update_events.locked", g);
+
+	if (ev->queued) {
+		if (ev->expires == nexp && !ign) {
+#ifndef TMIGR_MUTANT_R12
+			ev->cpu = first->cpu;	/* refresh the owner even if kept */
+#endif
+			goto top;
+		}
+		queue_remove(g, ev);
+		first_event(g);
+	}
+	if (ign) {
+		/*
+		 * Nothing to propagate from here, except on a remote walk
+		 * through an idle group: its copy above must be refreshed.
+		 */
+		if (!w->remote || TMIGR_ST_ACTIVE(gs))
+			stop = true;
+	} else {
+		ev->expires = nexp;
+		ev->cpu = first->cpu;
+		queue_insert(g, ev);
+	}
+top:
+#ifdef TMIGR_MUTANT_R06
+	if (ign && !p && !w->remote) {
+		spin_unlock(&g->lock);
+		if (child)
+			spin_unlock(&child->lock);
+		return true;	/* mutant: no root check when nothing to export */
+	}
+#endif
+	if (!p && TMIGR_ST_MIGRATOR(gs) == TMIGR_NONE) {
+		/* g is the idle root: whoever touches it owes the first event */
+		stop = true;
+		if (!w->remote) {
+			struct tmigr_event *f = first_event(g);
+
+			w->firstexp = f ? f->expires : TMIGR_INF;
+		}
+	}
+	spin_unlock(&g->lock);
+	if (child)
+		spin_unlock(&child->lock);
+	return stop;
+}
+
+/* ---- child became inactive (design §2.9) ---- */
+
+static bool inactive_up(struct tmigr_group *g, struct tmigr_group *child,
+			struct tmigr_walk *w)
+{
+	uint8_t m = w->childmask;
+	uint32_t cur, nxt;
+	bool stop;
+
+#ifdef TMIGR_MUTANT_R02
+	cur = load_state(g, __ATOMIC_RELAXED);
+#else
+	/* acquire (O2): pairs with the seq_cst CAS of an activator on g */
+	cur = load_state(g, __ATOMIC_ACQUIRE);
+#endif
+	for (;;) {
+		uint32_t cs = child ? load_state(child, __ATOMIC_RELAXED) : 0;
+		uint8_t active = TMIGR_ST_ACTIVE(cur);
+		uint8_t migr = TMIGR_ST_MIGRATOR(cur);
+
+		stop = true;
+		if (!TMIGR_ST_ACTIVE(cs)) {
+			active &= (uint8_t)~m;
+			if (migr == m) {
+				if (active) {
+					migr = (uint8_t)(1u << lowest_bit(active));
+				} else {
+					migr = TMIGR_NONE;
+					stop = false;	/* g is idle now: tell the parent */
+				}
+			}
+		}
+		nxt = st_next_seq(st_pack(active, migr, TMIGR_ST_SEQ(cur)));
+		YP("inactive_up.before_cas", g);
+		/* seq_cst on success (O1) */
+		if (__atomic_compare_exchange_n(&g->state, &cur, nxt, false,
+						__ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
+			break;
+#ifndef TMIGR_MUTANT_R02
+		/* a failed CAS orders nothing: fence before re-reading the child (O3) */
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+#endif
+	}
+	trace_state(g, cur, nxt);
+	YP("inactive_up.after_cas", g);
+	w->remote = false;
+	update_events(g, child, w);
+	return stop;
+}
+
+/* ---- idle entry, idle exit, new timer (design §2.14 a-c, f) ---- */
+
+static struct tmigr_cpu *me_cpu(uint32_t *id)
+{
+	*id = tmigr_this_cpu();
+	return &cpus[*id];
+}
+
+void tmigr_cpu_activate(void)
+{
+	uint32_t id;
+	struct tmigr_cpu *c = me_cpu(&id);
+	struct tmigr_walk w = { .firstexp = TMIGR_INF };
+	unsigned long irq;
+
+	if (!enabled)
+		return;
+	irq = spin_lock_irqsave(&c->lock);
+	if (!c->available || !c->idle) {
+		spin_unlock_irqrestore(&c->lock, irq);
+		return;
+	}
+	c->idle = false;
+	set_ignore(&c->cpuevt, true);
+	set_wakeup(c, TMIGR_INF);
+	walk_cpu(active_up, &w, c);
+	count(&stats[id].activations);
+	ring_add(RING_ACTIVE, id, 0, 0);
+	spin_unlock_irqrestore(&c->lock, irq);
+}
+
+uint64_t tmigr_cpu_deactivate(uint64_t global_ns)
+{
+	uint32_t id;
+	struct tmigr_cpu *c = me_cpu(&id);
+	struct tmigr_walk w = { .nextexp = global_ns, .firstexp = TMIGR_INF,
+				.evt = &c->cpuevt };
+	unsigned long irq;
+
+	if (!enabled)
+		return global_ns;
+	irq = spin_lock_irqsave(&c->lock);
+	if (!c->available || c->idle) {
+		/* unavailable: handles its own timers */
+		spin_unlock_irqrestore(&c->lock, irq);
+		return c->available ? __atomic_load_n(&c->wakeup, __ATOMIC_RELAXED) : global_ns;
+	}
+	if (global_ns != TMIGR_INF)
+		set_ignore(&c->cpuevt, false);	/* under our lock; the walk queues it */
+	walk_cpu(inactive_up, &w, c);
+	c->idle = true;
+	set_wakeup(c, w.firstexp);
+	count(&stats[id].deactivations);
+	ring_add(RING_IDLE, id, global_ns, w.firstexp);
+	spin_unlock_irqrestore(&c->lock, irq);
+	return w.firstexp;
+}
+
+uint64_t tmigr_cpu_new_timer(uint64_t global_ns)
+{
+	uint32_t id;
+	struct tmigr_cpu *c = me_cpu(&id);
+	unsigned long irq;
+	uint64_t r;
+
+	if (!enabled)
+		return global_ns;
+	irq = spin_lock_irqsave(&c->lock);
+	if (!c->available) {
+		spin_unlock_irqrestore(&c->lock, irq);
+		return global_ns;
+	}
+	r = __atomic_load_n(&c->wakeup, __ATOMIC_RELAXED);
+	if (global_ns != TMIGR_INF &&
+	    (global_ns != c->cpuevt.expires || ev_ignored(&c->cpuevt))) {
+		if (c->remote) {
+			r = TMIGR_INF;	/* the migrator re-walks for us after expiring */
+		} else {
+			struct tmigr_walk w = { .nextexp = global_ns,
+						.firstexp = TMIGR_INF,
+						.evt = &c->cpuevt };
+
+			set_ignore(&c->cpuevt, false);
+			walk_cpu(update_events, &w, c);
+			r = w.firstexp;	/* not INF only if the root is idle */
+		}
+		set_wakeup(c, r);
+		count(&stats[id].new_timers);
+		ring_add(RING_NEW_TIMER, id, global_ns, r);
+	}
+	spin_unlock_irqrestore(&c->lock, irq);
+	return r;
+}
+
+uint64_t tmigr_quick_check(uint64_t global_ns)
+{
+	uint32_t id;
+	struct tmigr_cpu *c = me_cpu(&id);
+	struct tmigr_group *g;
+	uint32_t s;
+
+	if (!enabled || !__atomic_load_n(&c->available, __ATOMIC_RELAXED))
+		return global_ns;		/* */
+	g = c->group;
+	s = load_state(g, __ATOMIC_RELAXED);
+	if ((TMIGR_ST_MIGRATOR(s) != c->groupmask && TMIGR_ST_MIGRATOR(s) != TMIGR_NONE) ||
+	    __builtin_popcount(TMIGR_ST_ACTIVE(s)) > 1)
+		return TMIGR_INF;
+#ifdef TMIGR_MUTANT_R09
+	{
+		struct tmigr_group *top = g;
+
+		for (; g; g = load_parent(g)) {
+			if (__builtin_popcount(TMIGR_ST_ACTIVE(load_state(g, __ATOMIC_RELAXED))) > 1)
+				return TMIGR_INF;
+			top = g;
+		}
+		return next_expiry(top) < global_ns ? next_expiry(top) : global_ns;
+	}
+#endif
+	for (; g; g = load_parent(g)) {		/* by parent links (R-08b) */
+		uint64_t e;
+
+		if (__builtin_popcount(TMIGR_ST_ACTIVE(load_state(g, __ATOMIC_RELAXED))) > 1)
+			return TMIGR_INF;	/* someone else stays active */
+		e = next_expiry(g);
+		if (e < global_ns)
+			global_ns = e;		/* minimum over all levels */
+	}
+	return global_ns;
+}
+
+/* ---- tick-time check and remote expiry (design §2.12, §2.13) ---- */
+
+static bool requires_remote_up(struct tmigr_group *g, struct tmigr_group *child,
+			       struct tmigr_walk *w)
+{
+	(void)child;
+	if (!is_my_duty(g, w->childmask))
+		return true;
+	w->firstexp = next_expiry(g);
+	if (w->now >= w->firstexp) {
+		w->check = true;
+		return true;
+	}
+	return false;
+}
+
+bool tmigr_requires_remote(void)
+{
+	uint32_t id;
+	struct tmigr_cpu *c = me_cpu(&id);
+	struct tmigr_walk w = { .firstexp = TMIGR_INF };
+
+	if (!enabled || !__atomic_load_n(&c->available, __ATOMIC_RELAXED))
+		return false;
+	w.now = tick_now();
+	if (__atomic_load_n(&c->idle, __ATOMIC_RELAXED))
+		return w.now >= __atomic_load_n(&c->wakeup, __ATOMIC_RELAXED);
+	/* lockless: repeated every tick, a stale read costs one tick (§3.1) */
+	walk_cpu(requires_remote_up, &w, c);
+	return w.check;
+}
+
+/* Called by the wheel with `t`'s LOCAL and GLOBAL base locks held. */
+struct requeue_ctx {
+	uint64_t now;
+	bool walked;
+};
+
+static void requeue_locked(uint32_t t, uint64_t g, void *arg)
+{
+	struct requeue_ctx *ctx = arg;
+	struct tmigr_cpu *tc = &cpus[t];
+	struct tmigr_walk w = { .nextexp = g, .firstexp = TMIGR_INF,
+				.evt = &tc->cpuevt, .remote = true,
+				.now = ctx->now };
+
+	spin_lock(&tc->lock);
+	if (tc->available && tc->idle) {
+		/* g follows §1.10 under the base locks: a new timer of t waits for us */
+		if (g != TMIGR_INF)
+			set_ignore(&tc->cpuevt, false);
+		else
+			set_ignore(&tc->cpuevt, true);
+		walk_cpu(update_events, &w, tc);
+		ctx->walked = true;
+	}
+	tc->remote = false;
+	spin_unlock(&tc->lock);
+}
+
+static void handle_remote_cpu(uint32_t t, uint64_t now)
+{
+	struct tmigr_cpu *tc = &cpus[t];
+	struct requeue_ctx ctx = { .now = now };
+	uint32_t me = tmigr_this_cpu();
+	unsigned long irq;
+	uint32_t fired;
+
+	irq = spin_lock_irqsave(&tc->lock);
+	if (!tc->available || tc->remote || ev_ignored(&tc->cpuevt) ||
+	    now < tc->cpuevt.expires) {
+		/* parked / another migrator on it / it woke / it re-queued later */
+		spin_unlock_irqrestore(&tc->lock, irq);
+		return;
+	}
+	tc->remote = true;
+	set_wakeup(tc, TMIGR_INF);	/* its duty is ours now */
+	spin_unlock_irqrestore(&tc->lock, irq);
+
+	YP("remote.before_run", tc);
+	/* always, also for ourselves: the wheel's jiffies >= now */
+#ifdef TMIGR_MUTANT_R22
+	fired = t == me ? 0 : timer_run_remote(t);
+#else
+	fired = timer_run_remote(t);
+#endif
+	YP("remote.after_run", tc);
+	count(&stats[me].remote_cpus);
+	__atomic_store_n(&stats[me].remote_fired,
+			 __atomic_load_n(&stats[me].remote_fired, __ATOMIC_RELAXED) + fired,
+			 __ATOMIC_RELAXED);
+	ring_add(RING_REMOTE, t, now, fired);
+
+	irq = arch_irq_save();
+	timer_with_export(t, requeue_locked, &ctx);
+	if (!ctx.walked) {
+		/* requeue_locked() clears remote too; make sure when it did not run */
+		spin_lock(&tc->lock);
+		tc->remote = false;
+		spin_unlock(&tc->lock);
+	}
+	arch_irq_restore(irq);
+}
+
+static bool handle_remote_up(struct tmigr_group *g, struct tmigr_group *child,
+			     struct tmigr_walk *w)
+{
+	uint32_t loops = 0;
+
+	(void)child;
+	for (;;) {
+		struct tmigr_event *e;
+		unsigned long irq;
+		uint32_t target;
+
+		if (!is_my_duty(g, w->childmask))
+			return true;	/* an active migrator owns g */
+		irq = spin_lock_irqsave(&g->lock);
+		e = pop_expired(g, w->now);
+		if (!e) {
+			/* topmost visited level wins */
+			w->firstexp = next_expiry(g);
+#ifdef TMIGR_MUTANT_R04
+			w->firstexp = TMIGR_INF;
+#endif
+			spin_unlock_irqrestore(&g->lock, irq);
+			return false;
+		}
+		target = e->cpu;
+		spin_unlock_irqrestore(&g->lock, irq);
+		handle_remote_cpu(target, w->now);
+		if (++loops > TMIGR_MAX_CPUS + TMIGR_MAX_GROUPS) {
+			arch_bug("tmigr: handle_remote_up livelock at group %u", g->id);
+			return true;
+		}
+	}
+}
+
+void tmigr_handle_remote(void)
+{
+	uint32_t id;
+	struct tmigr_cpu *c = me_cpu(&id);
+	struct tmigr_walk w = { .firstexp = TMIGR_INF };
+	unsigned long irq;
+
+	if (!enabled || !__atomic_load_n(&c->available, __ATOMIC_RELAXED))
+		return;
+	if (!is_my_duty(c->group, c->groupmask) &&
+	    __atomic_load_n(&c->wakeup, __ATOMIC_RELAXED) == TMIGR_INF)
+		return;
+#ifdef TMIGR_MUTANT_R11
+	if (!is_my_duty(c->group, c->groupmask))
+		return;		/* mutant: a stale wakeup is never reset */
+#endif
+	/* not on duty but wakeup set: walk anyway so it gets reset */
+	w.now = tick_now();
+	walk_cpu(handle_remote_up, &w, c);
+	count(&stats[id].remote_walks);
+	irq = spin_lock_irqsave(&c->lock);
+	if (c->idle || w.firstexp == TMIGR_INF)
+		set_wakeup(c, w.firstexp);
+	ring_add(RING_WAKEUP, id, w.now, w.firstexp);
+	spin_unlock_irqrestore(&c->lock, irq);
+}
+
+/* ---- availability: online / unpark, park (design §2.14 g, h) ---- */
+
+void tmigr_set_available(uint32_t cpu)
+{
+	struct tmigr_cpu *c = &cpus[cpu];
+	struct tmigr_walk w = { .firstexp = TMIGR_INF };
+	unsigned long irq;
+
+	if (!enabled || cpu >= TMIGR_MAX_CPUS)
+		return;
+	if (!c->group) {
+		arch_bug("tmigr: CPU %u goes online without tmigr_prepare()", cpu);
+		return;
+	}
+	irq = spin_lock_irqsave(&available_lock);
+	spin_lock(&c->lock);
+	if (!c->available) {
+		c->idle = false;	/* it runs: its base is not idle here */
+		set_ignore(&c->cpuevt, true);
+		set_wakeup(c, TMIGR_INF);
+		walk_cpu(active_up, &w, c);
+		c->available = true;
+		ring_add(RING_AVAILABLE, cpu, 0, 0);
+	}
+	spin_unlock(&c->lock);
+	spin_unlock_irqrestore(&available_lock, irq);
+}
+
+void tmigr_clear_available(uint32_t cpu)
+{
+	struct tmigr_cpu *c = &cpus[cpu];
+	struct tmigr_walk w = { .nextexp = TMIGR_INF, .firstexp = TMIGR_INF,
+				.evt = &c->cpuevt };
+	unsigned long irq;
+	uint32_t other = TMIGR_MAX_CPUS;
+
+	if (!enabled || cpu >= TMIGR_MAX_CPUS)
+		return;
+	irq = spin_lock_irqsave(&available_lock);
+	spin_lock(&c->lock);
+	if (!c->available) {
+		spin_unlock(&c->lock);
+		spin_unlock_irqrestore(&available_lock, irq);
+		return;
+	}
+	c->available = false;
+	set_wakeup(c, TMIGR_INF);
+	set_ignore(&c->cpuevt, true);	/* its timers will be moved, not exported */
+	if (!c->idle)
+		walk_cpu(inactive_up, &w, c);
+	else
+		walk_cpu(update_events, &w, c);
+	c->idle = false;
+	ring_add(RING_UNAVAILABLE, cpu, 0, w.firstexp);
+	spin_unlock(&c->lock);
+	if (w.firstexp != TMIGR_INF) {
+		/* we were the last active CPU and events remain: hand over */
+		for (uint32_t i = 0; i < possible_cpus; i++) {
+			if (i != cpu && __atomic_load_n(&cpus[i].available, __ATOMIC_RELAXED)) {
+				other = i;
+				break;
+			}
+		}
+	}
+#ifndef TMIGR_MUTANT_R03
+	if (other < TMIGR_MAX_CPUS && platform.force_active)
+		platform.force_active(other);
+#endif
+	spin_unlock_irqrestore(&available_lock, irq);
+}
+
+/* ---- growth: prepare a CPU for its first online (design §2.14 i) ---- */
+
+static struct tmigr_group *group_alloc(uint32_t level, uint32_t node)
+{
+	struct tmigr_group *g = NULL;
+
+	if (tmigr_fail_alloc_at && --tmigr_fail_alloc_at == 0)
+		return NULL;		/* fault injection (host harness) */
+	for (uint32_t i = 0; i < TMIGR_MAX_GROUPS; i++) {
+		if (!pool[i].in_use) {
+			g = &pool[i];
+			break;
+		}
+	}
+	if (!g)
+		return NULL;
+	memset(g, 0, sizeof(*g));
+	g->in_use = true;
+	g->id = (uint16_t)(g - pool);
+	g->level = (uint8_t)level;
+	g->node = (uint16_t)(level < crossnode_level ? node : TMIGR_NO_NODE);
+	g->state = st_pack(0, TMIGR_NONE, 0);
+	g->next_expiry = TMIGR_INF;
+	g->groupevt.expires = TMIGR_INF;
+	g->groupevt.ignore = true;
+	g->groupevt.cpu = TMIGR_MAX_CPUS;
+	level_list[level][level_count[level]++] = g;
+	return g;
+}
+
+static void group_free(struct tmigr_group *g)
+{
+	uint32_t l = g->level;
+
+	for (uint32_t i = 0; i < level_count[l]; i++) {
+		if (level_list[l][i] == g) {
+			level_list[l][i] = level_list[l][--level_count[l]];
+			break;
+		}
+	}
+	g->in_use = false;
+}
+
+static struct tmigr_group *group_find(uint32_t level, uint32_t node)
+{
+	for (uint32_t i = 0; i < level_count[level]; i++) {
+		struct tmigr_group *g = level_list[level][i];
+
+		if (g->num_children >= TMIGR_FANOUT)
+			continue;
+		if (level < crossnode_level && g->node != node)
+			continue;
+		return g;
+	}
+	return NULL;
+}
+
+static void set_mask(struct tmigr_group *g, uint8_t mask)
+{
+	g->groupmask = mask;
+	g->groupevt.slot = (uint8_t)lowest_bit(mask);
+}
+
+/* A brand-new top group gets its final mask now, before anyone can reach it. */
+static bool mark_new_root(struct tmigr_group *g)
+{
+	if (g->parent || g == root)
+		return false;
+#ifndef TMIGR_MUTANT_R16
+	set_mask(g, 1);
+#endif
+	return true;
+}
+
+static void connect(struct tmigr_group *child, struct tmigr_group *parent,
+		    bool old_root_branch)
+{
+	if (mark_new_root(parent))
+		parent->num_children = 1;	/* slot 0 stays for the current root */
+	if (!parent->parent && old_root_branch) {
+		/* the old root (or its node's new intermediate) takes slot 0 */
+		if (parent->num_children != 2 && parent->num_children != 1)
+			arch_bug("tmigr: new root %u has %u children when the old root joins",
+				 parent->id, parent->num_children);
+		set_mask(child, 1);
+#ifdef TMIGR_MUTANT_R19
+		if (parent->num_children == 2)
+			return;	/* mutant: off-by-one, the old root is never linked */
+#endif
+	} else {
+		set_mask(child, (uint8_t)(1u << parent->num_children++));
+	}
+	YP("setup.before_publish", child);
+#ifdef TMIGR_MUTANT_R17
+	__atomic_store_n(&child->parent, parent, __ATOMIC_RELAXED);
+#else
+	/* release: everything above is visible to walkers that load it (O9) */
+	__atomic_store_n(&child->parent, parent, __ATOMIC_RELEASE);
+#endif
+}
+
+static void connect_cpu(uint32_t cpu, struct tmigr_group *g)
+{
+	struct tmigr_cpu *c = &cpus[cpu];
+
+	mark_new_root(g);
+	c->groupmask = (uint8_t)(1u << g->num_children++);
+	c->cpuevt.slot = (uint8_t)lowest_bit(c->groupmask);
+	/* the CPU runs only after prepare returns (O14): plain stores suffice */
+	c->group = g;
+}
+
+/*
+ * Find or create the groups from `start`'s level + 1 (or level 0) up to an
+ * existing branch or a single top; connect them top-down.  Returns 0 or -1.
+ */
+static int setup_groups(uint32_t cpu, uint32_t node, struct tmigr_group *start,
+			bool activate)
+{
+	struct tmigr_group *stack[TMIGR_MAX_LEVELS] = { 0 };
+	bool fresh[TMIGR_MAX_LEVELS] = { false };
+	uint32_t first_lvl = 0, top = 0, i;
+	bool mismatch = root && root->node != TMIGR_NO_NODE && root->node != node;
+	bool failed = false;
+
+	if (start) {
+		stack[start->level] = start;
+		first_lvl = start->level + 1u;
+	}
+#ifdef TMIGR_MUTANT_R20
+	mismatch = false;
+#endif
+	for (i = first_lvl; i < levels; i++) {
+		struct tmigr_group *g = group_find(i, node);
+
+		if (!g) {
+			g = group_alloc(i, node);
+			if (!g) {
+				failed = true;
+				break;
+			}
+			fresh[i] = true;
+		}
+		top = i;
+		stack[i] = g;
+		if (g->parent)
+			break;		/* joined an existing branch */
+		if ((!mismatch || i >= crossnode_level) && level_count[i] == 1)
+			break;		/* single group at this level: the top */
+	}
+	if (!failed && i >= levels) {
+		kprintf("tmigr: no single top group within %u levels\n", levels);
+		failed = true;
+	}
+	if (failed) {
+		/* free only what this call allocated, bounded by first_lvl */
+		for (uint32_t j = first_lvl; j < levels && j <= i; j++)
+			if (fresh[j] && stack[j])
+				group_free(stack[j]);
+		return -1;
+	}
+	for (i = top; i >= first_lvl && i <= top; i--) {
+		if (i == 0)
+			connect_cpu(cpu, stack[0]);
+		else
+			connect(stack[i - 1], stack[i], start != NULL);
+		if (i == 0)
+			break;
+	}
+	if (activate) {
+		/* ordered RMW probe of the old root (O11, R-21) */
+#ifdef TMIGR_MUTANT_R21
+		uint32_t s = load_state(start, __ATOMIC_RELAXED) | 1u;	/* and always "active" */
+#else
+		uint32_t s = __atomic_fetch_or(&start->state, 0, __ATOMIC_SEQ_CST);
+#endif
+		YP("setup.after_probe", start);
+		if (TMIGR_ST_ACTIVE(s)) {
+			struct tmigr_walk w = { .childmask = start->groupmask,
+						.firstexp = TMIGR_INF };
+
+			walk_from(active_up, &w, start, load_parent(start));
+		}
+		/* else: an activator still on its way is ordered after us and sees the link */
+	}
+	if (level_count[top] == 1) {
+		if (level_list[top][0]->parent)
+			arch_bug("tmigr: the single group at level %u has a parent", top);
+		__atomic_store_n(&root, level_list[top][0], __ATOMIC_RELEASE);
+	}
+	return 0;
+}
+
+struct phase2_arg {
+	struct tmigr_group *old_root;
+	int err;
+};
+
+static void phase2_on_member(void *arg)
+{
+	struct phase2_arg *a = arg;
+
+	a->err = setup_groups(0, a->old_root->node, a->old_root, true);
+}
+
+static bool cpu_active_member(uint32_t cpu)
+{
+	return cpu < TMIGR_MAX_CPUS && __atomic_load_n(&cpus[cpu].available, __ATOMIC_RELAXED) &&
+	       !__atomic_load_n(&cpus[cpu].idle, __ATOMIC_RELAXED);
+}
+
+static int add_cpu(uint32_t cpu, uint32_t node)
+{
+	struct tmigr_group *old_root = root;
+	int err = setup_groups(cpu, node, NULL, false);
+	uint32_t me = arch_cpu_id();
+
+	if (err || !old_root || old_root == root)
+		return err;
+	/* the root grew: link the old root under the new one (phase 2) */
+	if (cpu_active_member(me)) {
+		err = setup_groups(cpu, old_root->node, old_root, true);
+	} else {
+		uint32_t y = TMIGR_MAX_CPUS;
+
+		for (uint32_t i = 0; i < possible_cpus; i++)
+			if (i != cpu && __atomic_load_n(&cpus[i].available, __ATOMIC_RELAXED)) {
+				y = i;
+				break;
+			}
+		if (y < TMIGR_MAX_CPUS && platform.run_on) {
+			struct phase2_arg a = { old_root, 0 };
+
+			platform.run_on(y, phase2_on_member, &a);	/* */
+			err = a.err;
+		} else {
+			/* nobody available: the old root must be idle; just link it */
+			if (TMIGR_ST_ACTIVE(load_state(old_root, __ATOMIC_SEQ_CST)))
+				arch_bug("tmigr: old root %u active with no available CPU",
+					 old_root->id);
+			err = setup_groups(cpu, old_root->node, old_root, false);
+		}
+	}
+	return err;
+}
+
+int tmigr_prepare(uint32_t cpu, uint32_t node)
+{
+	struct tmigr_cpu *c;
+	unsigned long irq;
+	int err;
+
+	if (!enabled)
+		return 0;
+	if (cpu >= possible_cpus || cpu >= TMIGR_MAX_CPUS) {
+		kprintf("tmigr: prepare of CPU %u beyond %u possible CPUs refused\n",
+			cpu, possible_cpus);
+		return -1;
+	}
+	c = &cpus[cpu];
+	if (c->group)
+		return 0;		/* not the first online: groups persist */
+	c->cpuevt.expires = TMIGR_INF;
+	c->cpuevt.ignore = true;
+	c->cpuevt.cpu = cpu;
+	c->remote = false;
+	c->wakeup = TMIGR_INF;
+	c->node = node;
+	irq = spin_lock_irqsave(&setup_lock);
+	err = add_cpu(cpu, node);
+	spin_unlock_irqrestore(&setup_lock, irq);
+	if (err || !c->group || !c->groupmask) {
+		kprintf("tmigr: CPU %u could not join the hierarchy; it will handle its own timers\n",
+			cpu);
+		return -1;
+	}
+	ring_add(RING_PREPARE, cpu, c->group->id, c->groupmask);
+	return 0;
+}
+
+/* ---- init ---- */
+
+static uint32_t ceil_log2(uint32_t n)
+{
+	return n <= 1 ? 0 : 32u - (uint32_t)__builtin_clz(n - 1);
+}
+
+void tmigr_reset(void)
+{
+	memset(cpus, 0, sizeof(cpus));
+	memset(rings, 0, sizeof(rings));
+	memset(stats, 0, sizeof(stats));
+	memset(pool, 0, sizeof(pool));
+	memset(level_count, 0, sizeof(level_count));
+	root = NULL;
+	levels = crossnode_level = possible_cpus = 0;
+	enabled = false;
+	tmigr_fail_alloc_at = 0;
+}
+
+int tmigr_init(const struct tmigr_topology *topo, const struct tmigr_platform *plat)
+{
+	uint32_t nodes = topo->possible_nodes ? topo->possible_nodes : 1;
+	uint32_t per_node, shift = (uint32_t)__builtin_ctz(TMIGR_FANOUT);
+	uint32_t cpu_levels, node_levels;
+
+	tmigr_reset();
+	if (topo->possible_cpus == 0 || topo->possible_cpus > TMIGR_MAX_CPUS ||
+	    nodes > TMIGR_MAX_NODES) {
+		kprintf("tmigr: %u possible CPUs on %u nodes is beyond the limits (%u CPUs, %u nodes); hierarchy off\n",
+			topo->possible_cpus, nodes, (unsigned)TMIGR_MAX_CPUS,
+			(unsigned)TMIGR_MAX_NODES);
+		return -1;
+	}
+	possible_cpus = topo->possible_cpus;
+	per_node = (possible_cpus + nodes - 1) / nodes;
+	cpu_levels = (ceil_log2(per_node) + shift - 1) / shift;
+	node_levels = (ceil_log2(nodes) + shift - 1) / shift;
+	if (cpu_levels == 0)
+		cpu_levels = 1;		/* one CPU still gets a group: it keeps the code uniform */
+	levels = cpu_levels + node_levels;
+	crossnode_level = cpu_levels;
+	if (levels > TMIGR_MAX_LEVELS) {
+		kprintf("tmigr: %u levels needed, %u supported; hierarchy off\n", levels,
+			(unsigned)TMIGR_MAX_LEVELS);
+		return -1;
+	}
+	if (plat)
+		platform = *plat;
+	else
+		memset(&platform, 0, sizeof(platform));
+	enabled = true;
+	return 0;
+}
+
+bool tmigr_enabled(void)
+{
+	return enabled;
+}
+
+void tmigr_disable(void)
+{
+	enabled = false;
+}
+
+uint32_t tmigr_levels(void)
+{
+	return levels;
+}
+
+uint32_t tmigr_crossnode_level(void)
+{
+	return crossnode_level;
+}
+
+/* ---- state for others ---- */
+
+bool tmigr_cpu_available(uint32_t cpu)
+{
+	return cpu < TMIGR_MAX_CPUS && __atomic_load_n(&cpus[cpu].available, __ATOMIC_RELAXED);
+}
+
+bool tmigr_cpu_idle(uint32_t cpu)
+{
+	return cpu < TMIGR_MAX_CPUS && __atomic_load_n(&cpus[cpu].idle, __ATOMIC_RELAXED);
+}
+
+uint64_t tmigr_cpu_wakeup(uint32_t cpu)
+{
+	return cpu < TMIGR_MAX_CPUS ? __atomic_load_n(&cpus[cpu].wakeup, __ATOMIC_RELAXED)
+				    : TMIGR_INF;
+}
+
+void tmigr_get_stats(uint32_t cpu, struct tmigr_stats *out)
+{
+	const uint64_t *src = (const uint64_t *)&stats[cpu < TMIGR_MAX_CPUS ? cpu : 0];
+	uint64_t *dst = (uint64_t *)out;
+
+	for (size_t i = 0; i < sizeof(*out) / sizeof(uint64_t); i++)
+		dst[i] = __atomic_load_n(&src[i], __ATOMIC_RELAXED);
+}
+
+void tmigr_count_duty_wakeup(uint32_t cpu)
+{
+	if (cpu < TMIGR_MAX_CPUS)
+		count(&stats[cpu].duty_wakeups);
+}
+
+struct tmigr_group *tmigr_root(void)
+{
+	return __atomic_load_n(&root, __ATOMIC_ACQUIRE);
+}
+
+struct tmigr_group *tmigr_cpu_group(uint32_t cpu)
+{
+	return cpu < TMIGR_MAX_CPUS ? cpus[cpu].group : NULL;
+}
+
+struct tmigr_group *tmigr_group_parent(const struct tmigr_group *g)
+{
+	return __atomic_load_n(&g->parent, __ATOMIC_ACQUIRE);
+}
+
+uint32_t tmigr_group_state(const struct tmigr_group *g)
+{
+	return load_state(g, __ATOMIC_RELAXED);
+}
+
+uint32_t tmigr_group_level(const struct tmigr_group *g)
+{
+	return g->level;
+}
+
+uint32_t tmigr_group_id(const struct tmigr_group *g)
+{
+	return g->id;
+}
+
+uint8_t tmigr_group_mask(const struct tmigr_group *g)
+{
+	return g->groupmask;
+}
+
+uint64_t tmigr_group_next_expiry(const struct tmigr_group *g)
+{
+	return next_expiry(g);
+}
+
+uint8_t tmigr_cpu_groupmask(uint32_t cpu)
+{
+	return cpu < TMIGR_MAX_CPUS ? cpus[cpu].groupmask : 0;
+}
+
+uint32_t tmigr_group_count(void)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < TMIGR_MAX_GROUPS; i++)
+		n += pool[i].in_use;
+	return n;
+}
+
+struct tmigr_group *tmigr_group_by_id(uint32_t id)
+{
+	return id < TMIGR_MAX_GROUPS && pool[id].in_use ? &pool[id] : NULL;
+}
+
+
+/* ---- debug aids: dump, transition rings, invariant checks (design §5) ---- */
+
+static void print_expiry(const char *label, uint64_t ns)
+{
+	if (ns == TMIGR_INF)
+		kprintf("%s%12s", label, "-");
+	else
+		kprintf("%s%12llu", label, (unsigned long long)ns);
+}
+
+void tmigr_print_ring(uint32_t cpu)
+{
+	struct tmigr_ring *r;
+	uint32_t head, n;
+
+	if (cpu >= TMIGR_MAX_CPUS)
+		return;
+	r = &rings[cpu];
+	head = __atomic_load_n(&r->head, __ATOMIC_RELAXED);
+	n = head < RING_SIZE ? head : RING_SIZE;
+	kprintf("tmigr: CPU %u, last %u transitions (ns, what, object, a, b):\n", cpu, n);
+	for (uint32_t i = head - n; i != head; i++) {
+		const struct ring_entry *e = &r->e[i % RING_SIZE];
+
+		kprintf("  %14llu  %-11s %5u  %#llx  %#llx\n", (unsigned long long)e->ns,
+			e->kind < sizeof(ring_names) / sizeof(ring_names[0]) ?
+			ring_names[e->kind] : "?", e->obj,
+			(unsigned long long)e->a, (unsigned long long)e->b);
+	}
+}
+
+static void dump_record(const struct tmigr_group *g)
+{
+	struct json_writer w;
+	char buf[640];
+	uint32_t s = load_state(g, __ATOMIC_RELAXED);
+	const struct tmigr_group *p = __atomic_load_n(&g->parent, __ATOMIC_ACQUIRE);
+
+	json_begin(&w, buf, sizeof(buf));
+	json_str(&w, "kind", "tmigr_group");
+	json_u64(&w, "id", g->id);
+	json_u64(&w, "level", g->level);
+	if (g->node == TMIGR_NO_NODE)
+		json_null(&w, "node");
+	else
+		json_u64(&w, "node", g->node);
+	if (p)
+		json_u64(&w, "parent", p->id);
+	else
+		json_null(&w, "parent");
+	json_bool(&w, "root", g == root);
+	json_hex(&w, "groupmask", g->groupmask);
+	json_u64(&w, "children", g->num_children);
+	json_hex(&w, "active", TMIGR_ST_ACTIVE(s));
+	json_hex(&w, "migrator", TMIGR_ST_MIGRATOR(s));
+	json_u64(&w, "seq", TMIGR_ST_SEQ(s));
+	if (next_expiry(g) == TMIGR_INF)
+		json_null(&w, "next_expiry_ns");
+	else
+		json_u64(&w, "next_expiry_ns", next_expiry(g));
+	json_array_begin(&w, "events");
+	for (unsigned i = 0; i < TMIGR_FANOUT; i++) {
+		const struct tmigr_event *e = g->queue[i];
+
+		if (!e)
+			continue;
+		json_object_begin(&w, NULL);
+		json_u64(&w, "slot", i);
+		json_u64(&w, "cpu", e->cpu);
+		json_u64(&w, "expires_ns", e->expires);
+		json_bool(&w, "ignore", ev_ignored(e));
+		json_object_end(&w);
+	}
+	json_array_end(&w);
+	report_emit(json_end(&w));
+}
+
+void tmigr_dump(bool records)
+{
+	struct tmigr_group *r = tmigr_root();
+
+	kprintf("tmigr: %u levels (cross-node level %u), %u groups, root %d, fan-out %u\n",
+		levels, crossnode_level, tmigr_group_count(),
+		r ? (int)r->id : -1, (unsigned)TMIGR_FANOUT);
+	kprintf("  group  level  node  parent  mask  active  migr   seq  next_expiry_ns  queued (slot:cpu@ns)\n");
+	for (uint32_t l = 0; l < levels; l++) {
+		for (uint32_t i = 0; i < TMIGR_MAX_GROUPS; i++) {
+			const struct tmigr_group *g = &pool[i];
+			const struct tmigr_group *p;
+			uint32_t s;
+
+			if (!g->in_use || g->level != l)
+				continue;
+			s = load_state(g, __ATOMIC_RELAXED);
+			p = __atomic_load_n(&g->parent, __ATOMIC_ACQUIRE);
+			kprintf("  %5u  %5u  %4d  %6d  0x%02x    0x%02x  0x%02x  %4u", g->id,
+				g->level, g->node == TMIGR_NO_NODE ? -1 : (int)g->node,
+				p ? (int)p->id : -1, g->groupmask, TMIGR_ST_ACTIVE(s),
+				TMIGR_ST_MIGRATOR(s), TMIGR_ST_SEQ(s));
+			print_expiry("  ", next_expiry(g));
+			kprintf("    ");
+			for (unsigned q = 0; q < TMIGR_FANOUT; q++) {
+				const struct tmigr_event *e = g->queue[q];
+
+				if (e)
+					kprintf(" %u:%u@%llu%s", q, e->cpu,
+						(unsigned long long)e->expires,
+						ev_ignored(e) ? "(ign)" : "");
+			}
+			kprintf("\n");
+			if (records)
+				dump_record(g);
+		}
+	}
+}
+
+struct check_ctx {
+	char *why;
+	size_t len;
+	uint32_t bad;
+	bool print;
+	uint32_t bad_cpu;
+};
+
+static void violation(struct check_ctx *x, uint32_t cpu, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void violation(struct check_ctx *x, uint32_t cpu, const char *fmt, ...)
+{
+	char buf[192];
+	va_list ap;
+
+	va_start(ap, fmt);
+	fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (x->bad == 0) {
+		if (x->why && x->len) {
+			strlcpy(x->why, buf, x->len);
+		}
+		x->bad_cpu = cpu;
+	}
+	x->bad++;
+	if (x->print)
+		kprintf("tmigr: invariant violated: %s\n", buf);
+}
+
+static bool cpu_truly_active(const struct tmigr_cpu *c)
+{
+	return c->available && !c->idle;
+}
+
+static void check_structure(struct check_ctx *x)
+{
+	struct tmigr_group *r = tmigr_root();
+	uint32_t tops = 0;
+
+	for (uint32_t i = 0; i < TMIGR_MAX_GROUPS; i++) {
+		struct tmigr_group *g = &pool[i];
+		struct tmigr_group *p;
+		uint8_t seen = 0;
+
+		if (!g->in_use)
+			continue;
+		p = tmigr_group_parent(g);
+		if (!p) {
+			tops++;
+			if (g != r)
+				violation(x, TMIGR_MAX_CPUS, "Q10: group %u has no parent but the root is %d",
+					  g->id, r ? (int)r->id : -1);
+		} else {
+			if (p->level != g->level + 1)
+				violation(x, TMIGR_MAX_CPUS, "A4: group %u (level %u) under group %u (level %u)",
+					  g->id, g->level, p->id, p->level);
+			if (__builtin_popcount(g->groupmask) != 1)
+				violation(x, TMIGR_MAX_CPUS, "A5: group %u has mask %#x", g->id, g->groupmask);
+			if (p->level < crossnode_level && p->node != g->node)
+				violation(x, TMIGR_MAX_CPUS, "A8: group %u (node %u) under group %u (node %u)",
+					  g->id, g->node, p->id, p->node);
+		}
+		/* distinct masks among children */
+		for (uint32_t j = 0; j < TMIGR_MAX_GROUPS; j++) {
+			if (pool[j].in_use && tmigr_group_parent(&pool[j]) == g) {
+				if (seen & pool[j].groupmask)
+					violation(x, TMIGR_MAX_CPUS, "A5: two children of group %u share mask %#x",
+						  g->id, pool[j].groupmask);
+				seen |= pool[j].groupmask;
+			}
+		}
+		for (uint32_t c = 0; c < possible_cpus; c++) {
+			if (cpus[c].group == g) {
+				if (seen & cpus[c].groupmask)
+					violation(x, c, "A5: CPU %u shares mask %#x in group %u",
+						  c, cpus[c].groupmask, g->id);
+				seen |= cpus[c].groupmask;
+			}
+		}
+	}
+	if (r && tops != 1)
+		violation(x, TMIGR_MAX_CPUS, "Q10: %u parentless groups (want 1)", tops);
+	for (uint32_t c = 0; c < possible_cpus; c++) {
+		struct tmigr_group *g = cpus[c].group, *last = NULL;
+		uint32_t n = 0;
+
+		if (!g)
+			continue;
+		for (; g && n <= levels; g = tmigr_group_parent(g), n++)
+			last = g;
+		if (last != r || n > levels)
+			violation(x, c, "Q10: CPU %u's path (%u groups) ends at group %d, root %d",
+				  c, n, last ? (int)last->id : -1, r ? (int)r->id : -1);
+	}
+}
+
+/* Active mask each group should have: bottom-up from the CPUs (Q1, Q2). */
+static void check_states(struct check_ctx *x, uint8_t *truth)
+{
+	for (uint32_t l = 0; l < levels; l++) {
+		for (uint32_t i = 0; i < TMIGR_MAX_GROUPS; i++) {
+			struct tmigr_group *g = &pool[i];
+			uint8_t act = 0;
+			uint32_t s;
+
+			if (!g->in_use || g->level != l)
+				continue;
+			for (uint32_t c = 0; l == 0 && c < possible_cpus; c++)
+				if (cpus[c].group == g && cpu_truly_active(&cpus[c]))
+					act |= cpus[c].groupmask;
+			for (uint32_t j = 0; l > 0 && j < TMIGR_MAX_GROUPS; j++)
+				if (pool[j].in_use && tmigr_group_parent(&pool[j]) == g && truth[j])
+					act |= pool[j].groupmask;
+			truth[i] = act;
+			s = load_state(g, __ATOMIC_RELAXED);
+			if (TMIGR_ST_MIGRATOR(s) == 0 ||
+			    (TMIGR_ST_MIGRATOR(s) == TMIGR_NONE) != (TMIGR_ST_ACTIVE(s) == 0) ||
+			    (TMIGR_ST_MIGRATOR(s) != TMIGR_NONE &&
+			     (__builtin_popcount(TMIGR_ST_MIGRATOR(s)) != 1 ||
+			      !(TMIGR_ST_MIGRATOR(s) & TMIGR_ST_ACTIVE(s)))))
+				violation(x, TMIGR_MAX_CPUS, "A1: group %u state active %#x migrator %#x",
+					  g->id, TMIGR_ST_ACTIVE(s), TMIGR_ST_MIGRATOR(s));
+			if (TMIGR_ST_ACTIVE(s) != act)
+				violation(x, TMIGR_MAX_CPUS, "Q1/Q2: group %u active %#x, its children say %#x",
+					  g->id, TMIGR_ST_ACTIVE(s), act);
+		}
+	}
+}
+
+static void check_queues(struct check_ctx *x)
+{
+	for (uint32_t i = 0; i < TMIGR_MAX_GROUPS; i++) {
+		struct tmigr_group *g = &pool[i];
+		struct tmigr_group *p;
+		uint64_t first = TMIGR_INF;
+
+		if (!g->in_use)
+			continue;
+		for (unsigned q = 0; q < TMIGR_FANOUT; q++) {
+			const struct tmigr_event *e = g->queue[q];
+
+			if (e && !ev_ignored(e) && e->expires < first)
+				first = e->expires;
+		}
+		if (next_expiry(g) > first)
+			violation(x, TMIGR_MAX_CPUS, "A11: group %u next_expiry %llu later than its first event %llu",
+				  g->id, (unsigned long long)next_expiry(g),
+				  (unsigned long long)first);
+		p = tmigr_group_parent(g);
+		if (first == TMIGR_INF || !p || TMIGR_ST_ACTIVE(load_state(g, __ATOMIC_RELAXED)))
+			continue;
+		if (!g->groupevt.queued || ev_ignored(&g->groupevt) || g->groupevt.expires > first)
+			violation(x, TMIGR_MAX_CPUS, "Q7: idle group %u holds an event at %llu its parent %u does not see",
+				  g->id, (unsigned long long)first, p->id);
+	}
+}
+
+static void check_cpus(struct check_ctx *x)
+{
+	struct tmigr_group *r = tmigr_root();
+	uint64_t root_first = TMIGR_INF;
+	bool covered = false;
+
+	for (uint32_t c = 0; c < possible_cpus; c++) {
+		const struct tmigr_cpu *tc = &cpus[c];
+		uint64_t wk = __atomic_load_n(&tc->wakeup, __ATOMIC_RELAXED);
+
+		if (!tc->group)
+			continue;
+		if (cpu_truly_active(tc) && (wk != TMIGR_INF || !ev_ignored(&tc->cpuevt) || tc->remote))
+			violation(x, c, "Q4: active CPU %u has wakeup %llu, ignore %d, remote %d", c,
+				  (unsigned long long)wk, ev_ignored(&tc->cpuevt), tc->remote);
+		if (!tc->available && (wk != TMIGR_INF ||
+				       (tc->cpuevt.queued && !ev_ignored(&tc->cpuevt))))
+			violation(x, c, "Q5: unavailable CPU %u has wakeup %llu or a live event", c,
+				  (unsigned long long)wk);
+	}
+	if (!r || TMIGR_ST_ACTIVE(load_state(r, __ATOMIC_RELAXED)))
+		return;
+	for (unsigned q = 0; q < TMIGR_FANOUT; q++) {
+		const struct tmigr_event *e = r->queue[q];
+
+		if (e && !ev_ignored(e) && e->expires < root_first)
+			root_first = e->expires;
+	}
+	if (root_first == TMIGR_INF)
+		return;
+	for (uint32_t c = 0; c < possible_cpus; c++)
+		if (cpus[c].available && cpus[c].idle &&
+		    __atomic_load_n(&cpus[c].wakeup, __ATOMIC_RELAXED) <= root_first)
+			covered = true;
+	if (!covered)
+		violation(x, TMIGR_MAX_CPUS, "Q9: idle root's first event %llu is nobody's wakeup",
+			  (unsigned long long)root_first);
+}
+
+uint32_t tmigr_check_structure(char *why, size_t why_len)
+{
+	struct check_ctx x = { why, why_len, 0, false, TMIGR_MAX_CPUS };
+
+	if (why && why_len)
+		why[0] = '\0';
+	if (!enabled)
+		return 0;
+	check_structure(&x);
+	return x.bad;
+}
+
+uint32_t tmigr_check_quiescent(char *why, size_t why_len, bool print)
+{
+	static uint8_t truth[TMIGR_MAX_GROUPS];
+	struct check_ctx x = { why, why_len, 0, print, TMIGR_MAX_CPUS };
+
+	if (why && why_len)
+		why[0] = '\0';
+	if (!enabled)
+		return 0;
+	check_structure(&x);
+	memset(truth, 0, sizeof(truth));
+	check_states(&x, truth);
+	check_queues(&x);
+	check_cpus(&x);
+	if (x.bad && print && x.bad_cpu < TMIGR_MAX_CPUS)
+		tmigr_print_ring(x.bad_cpu);
+	return x.bad;
+}

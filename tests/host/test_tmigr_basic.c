@@ -1,0 +1,223 @@
+/*
+ * kernel/tmigr: the basic hand-over of global timers, one CPU switch at a
+ * time (host_set_cpu), with the quiescent invariant checker after every
+ * operation.
+ *
+ * Covered: the tree a 4-CPU and a 20-CPU boot builds (one root, levels as
+ * design §2.2 says); an idle CPU's global timer run by the active migrator
+ * at its tick, not by its owner; the last CPU going idle receives the first
+ * event of everyone as its wake-up and, woken for it, expires it remotely
+ * and takes the next one; a pinned timer earlier than the global one keeps
+ * the global one private; the tmigr=off fallback returns each CPU's own
+ * global event.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "host_arch.h"
+#include "kernel/timer.h"
+#include "kernel/tmigr.h"
+
+#define HZ		1000
+#define TICK		1000000ull
+#define START_J		1000
+
+static uint32_t fired_on[64];
+static uint32_t fired_cpu;
+static uint64_t fired_j;
+
+static void set_j(uint64_t j)
+{
+	host_clock_set_ns(j * TICK);
+}
+
+static void fn_global(struct timer *t)
+{
+	(void)t;
+	fired_cpu = arch_cpu_id();
+	fired_on[fired_cpu]++;
+	fired_j = timer_jiffies();
+}
+
+static void check_ok(void)
+{
+	char why[200];
+
+	if (tmigr_check_quiescent(why, sizeof(why), true))
+		fail_msg("invariant: %s", why);
+}
+
+static void boot(uint32_t ncpus)
+{
+	struct tmigr_topology topo = { ncpus, 1 };
+
+	host_clock_use_real(false);
+	set_j(START_J);
+	host_set_cpu(0);
+	timer_init(HZ, 0);
+	for (uint32_t c = 0; c < ncpus; c++)
+		timer_cpu_init(c);
+	assert_int_equal(tmigr_init(&topo, NULL), 0);
+	assert_int_equal(tmigr_prepare(0, 0), 0);
+	tmigr_set_available(0);
+	for (uint32_t c = 1; c < ncpus; c++)
+		assert_int_equal(tmigr_prepare(c, 0), 0);
+	for (uint32_t c = 1; c < ncpus; c++) {
+		host_set_cpu(c);
+		tmigr_set_available(c);
+	}
+	host_set_cpu(0);
+	memset(fired_on, 0, sizeof(fired_on));
+	host_bug_reset();
+	check_ok();
+}
+
+/* Idle entry as kernel/idle.c does it: returns the deadline to program. */
+static uint64_t go_idle(uint32_t cpu)
+{
+	struct timer_next nx;
+	uint64_t d;
+
+	host_set_cpu(cpu);
+	d = timer_next_event(true, &nx);
+	assert_false(nx.within_tick);
+	return d;
+}
+
+static void interrupt(uint32_t cpu)
+{
+	host_set_cpu(cpu);
+	timer_run_cpu();
+	if (tmigr_requires_remote())
+		tmigr_handle_remote();
+}
+
+static void test_tree_shape(void **state)
+{
+	(void)state;
+	boot(4);
+	assert_int_equal(tmigr_levels(), 1);
+	assert_int_equal(tmigr_group_level(tmigr_root()), 0);
+	boot(20);
+	assert_int_equal(tmigr_levels(), 2);
+	assert_int_equal(tmigr_group_level(tmigr_root()), 1);
+	assert_int_equal(tmigr_group_count(), 4);
+	assert_int_equal(tmigr_group_mask(tmigr_cpu_group(0)), 1);
+	assert_int_equal(tmigr_group_mask(tmigr_cpu_group(19)), 4);
+	assert_int_equal(host_bug_count(), 0);
+}
+
+static void test_migrator_runs_idle_cpus_global_timer(void **state)
+{
+	struct timer t;
+
+	(void)state;
+	boot(20);
+	host_set_cpu(9);
+	timer_setup(&t, fn_global, 0);
+	timer_add(&t, START_J + 10);
+	assert_int_equal(go_idle(9), TIMER_NO_EVENT);	/* others are awake */
+	for (uint32_t c = 1; c < 20; c++)
+		if (c != 9)
+			assert_int_equal(go_idle(c), TIMER_NO_EVENT);
+	check_ok();
+	set_j(START_J + 10);
+	interrupt(0);
+	assert_int_equal(fired_on[0], 0);	/* not due yet: runs a jiffy after */
+	set_j(START_J + 11);
+	interrupt(0);
+	assert_int_equal(fired_on[0], 1);
+	assert_int_equal(fired_j, START_J + 11);
+	assert_false(timer_pending(&t));
+	check_ok();
+	assert_int_equal(host_bug_count(), 0);
+}
+
+static void test_last_idle_cpu_wakes_for_everyone(void **state)
+{
+	struct timer a, b;
+	uint64_t d;
+
+	(void)state;
+	boot(20);
+	host_set_cpu(9);
+	timer_setup(&a, fn_global, 0);
+	timer_setup(&b, fn_global, 0);
+	timer_add(&a, START_J + 10);
+	host_set_cpu(17);
+	timer_add(&b, START_J + 30);
+	for (uint32_t c = 1; c < 20; c++)
+		go_idle(c);
+	d = go_idle(0);			/* CPU0 is the last: the idle migrator */
+	assert_int_equal(d, (START_J + 11) * TICK);
+	check_ok();
+	set_j(START_J + 11);
+	interrupt(0);
+	assert_int_equal(fired_on[0], 1);
+	assert_int_equal(tmigr_cpu_wakeup(0), (START_J + 31) * TICK);
+	d = go_idle(0);			/* idle re-evaluation: new-timer path */
+	assert_int_equal(d, (START_J + 31) * TICK);
+	check_ok();
+	set_j(START_J + 31);
+	interrupt(0);
+	assert_int_equal(fired_on[0], 2);
+	assert_int_equal(tmigr_cpu_wakeup(0), TMIGR_INF);
+	check_ok();
+	assert_int_equal(host_bug_count(), 0);
+}
+
+static void test_wake_then_run_own(void **state)
+{
+	struct timer a;
+
+	(void)state;
+	boot(4);
+	host_set_cpu(2);
+	timer_setup(&a, fn_global, 0);
+	timer_add(&a, START_J + 10);
+	go_idle(2);
+	host_set_cpu(2);
+	timer_idle_exit();		/* CPU2 wakes: it handles its own timer again */
+	check_ok();
+	for (uint32_t c = 0; c < 4; c++)
+		if (c != 2)
+			go_idle(c);
+	check_ok();
+	set_j(START_J + 11);
+	interrupt(2);
+	assert_int_equal(fired_on[2], 1);
+	assert_int_equal(host_bug_count(), 0);
+}
+
+static void test_tmigr_off_returns_own_event(void **state)
+{
+	struct timer a;
+
+	(void)state;
+	boot(4);
+	tmigr_disable();
+	host_set_cpu(1);
+	timer_setup(&a, fn_global, 0);
+	timer_add(&a, START_J + 10);
+	assert_int_equal(go_idle(1), (START_J + 11) * TICK);
+	timer_idle_exit();
+	assert_true(timer_del(&a));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_tree_shape),
+		cmocka_unit_test(test_migrator_runs_idle_cpus_global_timer),
+		cmocka_unit_test(test_last_idle_cpu_wakes_for_everyone),
+		cmocka_unit_test(test_wake_then_run_own),
+		cmocka_unit_test(test_tmigr_off_returns_own_event),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
