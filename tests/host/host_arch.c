@@ -20,6 +20,7 @@
 #define BUG_MSG_SIZE	512
 
 __thread bool host_irqs_off;
+void (*host_relax_hook)(void);
 static __thread uint32_t host_cpu;
 
 static uint64_t clock_ns;		/* controlled clock; relaxed */

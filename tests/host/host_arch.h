@@ -23,9 +23,19 @@
 
 extern __thread bool host_irqs_off;	/* this thread's "interrupts disabled" */
 
+/*
+ * Called instead of PAUSE when set: a spinning vCPU of the deterministic
+ * scheduler (tests/host/tmsim.c) hands the baton on instead of spinning
+ * forever against a lock holder that cannot run.
+ */
+extern void (*host_relax_hook)(void);
+
 static inline void arch_cpu_relax(void)
 {
-	__builtin_ia32_pause();
+	if (host_relax_hook)
+		host_relax_hook();
+	else
+		__builtin_ia32_pause();
 }
 
 static inline unsigned long arch_irq_save(void)
