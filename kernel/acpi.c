@@ -40,6 +40,15 @@
  * The FADT is looked up independently: its failure never changes the
  * MADT result.
  *
+ * SRAT (ACPI 6.5 5.2.16): only the processor affinity structures matter
+ * to us, Local APIC (type 0: domain bits 7:0 at byte 2, 31:8 at bytes
+ * 9-11, APIC ID at byte 3, flags at 4) and Local x2APIC (type 2: domain
+ * at 4, x2APIC ID at 8, flags at 12); flag bit 0 says the entry is in
+ * use.  Proximity domains are renumbered densely in order of first
+ * appearance; a CPU the SRAT does not name stays on node 0.  A bad SRAT
+ * (checksum, truncated entry) leaves every CPU on node 0, logged: NUMA
+ * only shapes the timer hierarchy, it never decides whether we boot.
+ *
  * Locking: none.  acpi_parse() runs once on the boot CPU before any other
  * CPU is started, and writes only to *out.
  */
@@ -539,6 +548,80 @@ static void fadt_parse(const struct acpi_root *root, struct acpi_info *out)
 		port, out->pm_timer_32bit ? 32 : 24, src);
 }
 
+#define SRAT_HDR_LEN		48
+#define SRAT_LAPIC		0
+#define SRAT_X2APIC		2
+#define SRAT_ENABLED		1u
+#define SRAT_MAX_DOMAINS	64
+
+struct srat_walk {
+	struct acpi_info *out;
+	uint32_t domains[SRAT_MAX_DOMAINS];	/* dense node -> proximity domain */
+	uint32_t ndomains;
+	uint32_t unnamed;			/* domains beyond SRAT_MAX_DOMAINS */
+};
+
+static uint32_t srat_node(struct srat_walk *w, uint32_t domain)
+{
+	for (uint32_t i = 0; i < w->ndomains; i++)
+		if (w->domains[i] == domain)
+			return i;
+	if (w->ndomains == SRAT_MAX_DOMAINS) {
+		w->unnamed++;
+		return 0;
+	}
+	w->domains[w->ndomains] = domain;
+	return w->ndomains++;
+}
+
+static void srat_cpu(struct srat_walk *w, uint32_t apic_id, uint32_t domain)
+{
+	struct acpi_info *out = w->out;
+
+	for (uint32_t i = 0; i < out->ncpus; i++) {
+		if (out->cpus[i].apic_id == apic_id) {
+			out->cpus[i].node = srat_node(w, domain);
+			return;
+		}
+	}
+	/* a CPU the MADT does not list: nothing to place */
+}
+
+static void srat_parse(const struct acpi_root *root, struct acpi_info *out)
+{
+	struct srat_walk w = { .out = out };
+	enum table_err e;
+	const uint8_t *t = find_table(root, "SRAT", &e);
+	uint32_t len, off = SRAT_HDR_LEN;
+
+	if (!t)
+		return;		/* no SRAT is the common case: one node */
+	len = rd32(t + 4);
+	while (off + 2 <= len) {
+		uint8_t type = t[off], elen = t[off + 1];
+
+		if (elen < 2 || elen > len - off) {
+			kprintf("acpi: SRAT truncated entry at offset %u (type %u, length %u); all CPUs on node 0\n",
+				off, type, elen);
+			for (uint32_t i = 0; i < out->ncpus; i++)
+				out->cpus[i].node = 0;
+			return;
+		}
+		if (type == SRAT_LAPIC && elen >= 16 && (rd32(t + off + 4) & SRAT_ENABLED))
+			srat_cpu(&w, t[off + 3], t[off + 2] | (rd32(t + off + 8) & 0xffffff00u));
+		else if (type == SRAT_X2APIC && elen >= 24 && (rd32(t + off + 12) & SRAT_ENABLED))
+			srat_cpu(&w, rd32(t + off + 8), rd32(t + off + 4));
+		off += elen;
+	}
+	if (w.unnamed)
+		kprintf("acpi: SRAT names more than %u proximity domains; %u CPU entries put on node 0\n",
+			SRAT_MAX_DOMAINS, w.unnamed);
+	out->numa_nodes = w.ndomains ? w.ndomains : 1;
+	out->srat_ok = true;
+	kprintf("acpi: SRAT rev %u: %u NUMA node%s with CPUs\n", t[8], out->numa_nodes,
+		out->numa_nodes == 1 ? "" : "s");
+}
+
 void acpi_parse(const void *rsdp, size_t rsdp_len, acpi_map_fn map, void *ctx,
 		struct acpi_info *out)
 {
@@ -554,6 +637,8 @@ void acpi_parse(const void *rsdp, size_t rsdp_len, acpi_map_fn map, void *ctx,
 		if (pick_root(r, rsdp_len, map, ctx, &root, out)) {
 			madt_parse(&root, out);
 			fadt_parse(&root, out);
+			if (out->madt_ok)
+				srat_parse(&root, out);
 		}
 	}
 	if (out->error)

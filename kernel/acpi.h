@@ -1,5 +1,5 @@
 /*
- * acpi: the few ACPI tables pullkern needs (RSDP, RSDT/XSDT, MADT, FADT).
+ * acpi: the few ACPI tables pullkern needs (RSDP, RSDT/XSDT, MADT, FADT, SRAT).
  *
  * acpi_parse() reads firmware tables as untrusted bytes through a caller
  * supplied map function and fills a struct acpi_info.  It never fails hard:
@@ -31,6 +31,7 @@ struct acpi_cpu {
 	uint8_t entry_type;	/* MADT entry: 0 (Local APIC) or 9 (Local x2APIC) */
 	bool enabled;		/* start it at boot */
 	bool possible;		/* may be hot-added later (true when enabled) */
+	uint32_t node;		/* dense NUMA node from the SRAT; 0 without one */
 };
 
 struct acpi_info {
@@ -52,7 +53,8 @@ struct acpi_info {
 	bool fadt_ok;		/* a FADT with a valid checksum was found */
 	uint32_t pm_timer_port;	/* ACPI PM timer I/O port, 0 = none */
 	bool pm_timer_32bit;	/* FADT TMR_VAL_EXT: counter is 32 bits, else 24 */
-	uint32_t numa_nodes;	/* 1 until SRAT is parsed */
+	uint32_t numa_nodes;	/* distinct SRAT proximity domains of CPUs; 1 without SRAT */
+	bool srat_ok;		/* a valid SRAT assigned nodes */
 };
 
 /*

@@ -37,6 +37,7 @@
 #include "kernel/tick.h"
 #include "kernel/time.h"
 #include "kernel/timer.h"
+#include "kernel/tmigr.h"
 #include "kernel/workqueue.h"
 #include "lib/json.h"
 #include "lib/string.h"
@@ -53,12 +54,16 @@ static const struct cmdline_key known_options[] = {
 	{ "apic", "local APIC mode: auto, xapic or x2apic" },
 	{ "lapic_timer", "LAPIC timer mode: auto or oneshot (no TSC-deadline)" },
 	{ "tick_window_ms", "window over which ticks are counted, every CPU busy (default 200)" },
-	{ "scenario", "what to run after boot: timers (default), quiet, none" },
+	{ "scenario", "what to run after boot: timers (default), quiet, idle, none" },
 	{ "seconds", "scenario window in seconds (default 1)" },
 	{ "seconds_ms", "scenario window in milliseconds (overrides seconds)" },
 	{ "seed", "scenario random seed (default 1)" },
 	{ "busy_pct", "timers scenario: share of driver actions that start 1-10 ms of busy work (default 5)" },
+	{ "idle_globals", "idle scenario: global timers per CPU (default 4, 0..6)" },
+	{ "idle_pinned", "idle scenario: pinned timers on CPUs that have them (default 1, 0..2)" },
 	{ "jiffies_wrap_ms", "start jiffies so that they wrap this long after boot (default 1000)" },
+	{ "tmigr", "timer migration hierarchy: on (default) or off (every CPU wakes for its own global timers)" },
+	{ "tmigr_dump", "print the hierarchy (table and records) after the scenario: 1 or 0 (default 0; on failure always)" },
 	{ "help", "list the command-line options" },
 };
 
@@ -484,6 +489,98 @@ static void init_timers(void)
 	tick_init(hz);
 }
 
+static uint32_t cpu_node(uint32_t cpu)
+{
+	for (uint32_t i = 0; i < acpi.ncpus; i++)
+		if (acpi.cpus[i].apic_id == smp_apic_ids[cpu])
+			return acpi.cpus[i].node;
+	return 0;
+}
+
+static bool cpu_enabled(uint32_t cpu)
+{
+	for (uint32_t i = 0; i < acpi.ncpus; i++)
+		if (acpi.cpus[i].apic_id == smp_apic_ids[cpu])
+			return acpi.cpus[i].enabled;
+	return cpu == 0;
+}
+
+/* Topology order: node, then APIC ID, so SMT siblings and cores of a package sit together. */
+static bool topo_before(uint32_t a, uint32_t b)
+{
+	if (cpu_node(a) != cpu_node(b))
+		return cpu_node(a) < cpu_node(b);
+	return smp_apic_ids[a] < smp_apic_ids[b];
+}
+
+static void report_tmigr(bool on, const char *why)
+{
+	struct json_writer w;
+	char buf[256];
+
+	json_begin(&w, buf, sizeof(buf));
+	json_str(&w, "kind", "tmigr");
+	json_bool(&w, "enabled", on);
+	json_str(&w, "why", why);
+	json_u64(&w, "levels", on ? tmigr_levels() : 0);
+	json_u64(&w, "crossnode_level", on ? tmigr_crossnode_level() : 0);
+	json_u64(&w, "groups", on ? tmigr_group_count() : 0);
+	json_u64(&w, "nodes", acpi.numa_nodes ? acpi.numa_nodes : 1);
+	json_u64(&w, "fanout", TMIGR_FANOUT);
+	report_emit(json_end(&w));
+	if (on)
+		kprintf("tmigr: on, %u levels, %u groups, %u node%s\n", tmigr_levels(),
+			tmigr_group_count(), acpi.numa_nodes, acpi.numa_nodes == 1 ? "" : "s");
+	else
+		kprintf("tmigr: off (%s): every CPU wakes for its own global timers\n", why);
+}
+
+/*
+ * The migration hierarchy, before any AP runs: the BSP prepares itself,
+ * joins, then prepares every CPU that will be started, in topology order
+ * (the tree groups CPUs in the order they are prepared).  Disabled-but-
+ * possible CPUs are prepared at their first online, which may grow the tree.
+ */
+static void init_tmigr(void)
+{
+	const char *v = cmdline_get(&cmdline, "tmigr");
+	static uint32_t order[MAX_CPUS];
+	struct tmigr_platform plat;
+	struct tmigr_topology topo = {
+		.possible_cpus = smp_cpu_count,
+		.possible_nodes = acpi.numa_nodes ? acpi.numa_nodes : 1,
+	};
+	uint32_t n = 0;
+
+	if (v && !strcmp(v, "off")) {
+		report_tmigr(false, "tmigr=off");
+		return;
+	}
+	if (v && strcmp(v, "on"))
+		kprintf("cmdline: tmigr='%s' is not on or off; using on\n", v);
+	idle_tmigr_platform(&plat);
+	if (tmigr_init(&topo, &plat) || tmigr_prepare(0, cpu_node(0))) {
+		tmigr_disable();
+		report_tmigr(false, "setup failed");
+		return;
+	}
+	tmigr_set_available(0);
+	for (uint32_t cpu = 1; cpu < smp_cpu_count; cpu++) {
+		uint32_t i = n++;
+
+		if (!cpu_enabled(cpu)) {
+			n--;
+			continue;
+		}
+		for (; i > 0 && topo_before(cpu, order[i - 1]); i--)
+			order[i] = order[i - 1];
+		order[i] = cpu;
+	}
+	for (uint32_t i = 0; i < n; i++)
+		tmigr_prepare(order[i], cpu_node(order[i]));	/* a failure is logged; that CPU runs alone */
+	report_tmigr(true, "default");
+}
+
 static void bring_up_cpus(void)
 {
 	struct smp_options opt = {
@@ -506,6 +603,7 @@ static void bring_up_cpus(void)
 	lapic_timer_calibrate(deadline_option());
 	init_timers();
 	workqueue_init();
+	init_tmigr();
 	smp_boot_aps(&opt, &smp);
 	clock_sync_all(&clock_sync);
 	/* test=late_ap holds one AP back on purpose: that one may fail. */

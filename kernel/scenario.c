@@ -12,6 +12,8 @@ static const struct scenario scenarios[] = {
 	  scenario_timers },
 	{ "quiet", "every CPU idle with no timers: idle CPUs must take no timer interrupt",
 	  scenario_quiet },
+	{ "idle", "housekeeping global timers and a few pinned ones, every CPU idle: wake-ups and residency",
+	  scenario_idle },
 };
 
 const struct scenario *scenario_find(const char *name)

@@ -9,7 +9,11 @@
  *
  * The interrupt then runs this CPU's due timers (timer_run_cpu), tick or
  * not: in idle it is the wake-up for the one-shot, and the idle loop
- * re-evaluates afterwards.  EOI comes before the callbacks: interrupts stay
+ * re-evaluates afterwards.  Then the migration hierarchy's duty
+ * (kernel/tmigr.c): an active migrator, or an idle CPU whose hierarchy
+ * wake-up is due, expires the global timers of idle CPUs below it.  The
+ * wake-up is classified for the idle report: own timer, migrator duty, or
+ * nothing (IPIs classify themselves).  EOI comes before the callbacks: interrupts stay
  * off until the handler returns, and a callback that arms a timer for
  * "now" re-arms the LAPIC, which must not be masked by an unfinished EOI.
  *
@@ -22,6 +26,7 @@
 #include "drivers/apic/lapic_timer.h"
 #include "kernel/tick.h"
 #include "kernel/timer.h"
+#include "kernel/tmigr.h"
 
 uint32_t tick_hz = HZ_DEFAULT;
 
@@ -36,6 +41,8 @@ static void arm_next_tick(void)
 static void timer_interrupt(struct trap_frame *f)
 {
 	struct percpu *pc = this_cpu();
+	struct timer_stats before, after;
+	bool own, duty = false;
 
 	(void)f;
 	__atomic_store_n(&pc->timer_irqs, pc->timer_irqs + 1, __ATOMIC_RELAXED);
@@ -44,7 +51,17 @@ static void timer_interrupt(struct trap_frame *f)
 		arm_next_tick();
 	}
 	lapic_eoi();
+	timer_get_stats(pc->cpu, &before);
 	timer_run_cpu();
+	timer_get_stats(pc->cpu, &after);
+	own = after.fired != before.fired;
+	if (tmigr_requires_remote()) {
+		duty = true;
+		if (!own && tmigr_cpu_idle(pc->cpu))
+			tmigr_count_duty_wakeup(pc->cpu);
+		tmigr_handle_remote();
+	}
+	percpu_note_wake(pc, own ? WAKE_OWN_TIMER : duty ? WAKE_MIGRATOR : WAKE_OTHER);
 }
 
 void tick_init(uint32_t hz)

@@ -129,6 +129,7 @@
 #include "kernel/spinlock.h"
 #include "kernel/timer.h"
 #include "kernel/tmigr.h"
+#include "lib/bitops.h"
 #include "lib/format.h"
 #include "lib/json.h"
 #include "lib/string.h"
@@ -398,10 +399,13 @@ static void walk_from(tmigr_step step, struct tmigr_walk *w,
 		      struct tmigr_group *child, struct tmigr_group *group)
 {
 	uint32_t depth = 0;
+	bool stop;
 
 	for (;;) {
 		YP("walk.step", group);
-		if (step(group, child, w))
+		stop = step(group, child, w);
+		YP("walk.step_end", group);	/* a step's own parent loads end here */
+		if (stop)
 			return;
 		child = group;
 #ifdef TMIGR_MUTANT_R16
@@ -548,6 +552,9 @@ static bool update_events(struct tmigr_group *g, struct tmigr_group *child,
 		queue_insert(g, ev);
 	}
 top:
+#ifdef TMIGR_MUTANT_R14
+	p = load_parent(g);	/* mutant: a second read for the root decision */
+#endif
 #ifdef TMIGR_MUTANT_R06
 	if (ign && !p && !w->remote) {
 		spin_unlock(&g->lock);
@@ -727,14 +734,14 @@ uint64_t tmigr_quick_check(uint64_t global_ns)
 	g = c->group;
 	s = load_state(g, __ATOMIC_RELAXED);
 	if ((TMIGR_ST_MIGRATOR(s) != c->groupmask && TMIGR_ST_MIGRATOR(s) != TMIGR_NONE) ||
-	    __builtin_popcount(TMIGR_ST_ACTIVE(s)) > 1)
+	    bit_popcount64(TMIGR_ST_ACTIVE(s)) > 1)
 		return TMIGR_INF;
 #ifdef TMIGR_MUTANT_R09
 	{
 		struct tmigr_group *top = g;
 
 		for (; g; g = load_parent(g)) {
-			if (__builtin_popcount(TMIGR_ST_ACTIVE(load_state(g, __ATOMIC_RELAXED))) > 1)
+			if (bit_popcount64(TMIGR_ST_ACTIVE(load_state(g, __ATOMIC_RELAXED))) > 1)
 				return TMIGR_INF;
 			top = g;
 		}
@@ -744,7 +751,7 @@ uint64_t tmigr_quick_check(uint64_t global_ns)
 	for (; g; g = load_parent(g)) {		/* by parent links (R-08b) */
 		uint64_t e;
 
-		if (__builtin_popcount(TMIGR_ST_ACTIVE(load_state(g, __ATOMIC_RELAXED))) > 1)
+		if (bit_popcount64(TMIGR_ST_ACTIVE(load_state(g, __ATOMIC_RELAXED))) > 1)
 			return TMIGR_INF;	/* someone else stays active */
 		e = next_expiry(g);
 		if (e < global_ns)
@@ -1145,7 +1152,12 @@ static int setup_groups(uint32_t cpu, uint32_t node, struct tmigr_group *start,
 	}
 	if (failed) {
 		/* free only what this call allocated, bounded by first_lvl */
+#ifdef TMIGR_MUTANT_R13
+		/* mutant: unwind bound off by one, the lowest fresh group leaks */
+		for (uint32_t j = first_lvl + 1; j < levels && j <= i; j++)
+#else
 		for (uint32_t j = first_lvl; j < levels && j <= i; j++)
+#endif
 			if (fresh[j] && stack[j])
 				group_free(stack[j]);
 		return -1;
@@ -1209,7 +1221,11 @@ static int add_cpu(uint32_t cpu, uint32_t node)
 	if (err || !old_root || old_root == root)
 		return err;
 	/* the root grew: link the old root under the new one (phase 2) */
+#ifdef TMIGR_MUTANT_R23
+	if (cpu_active_member(me) || true) {	/* mutant: on the control CPU, member or not */
+#else
 	if (cpu_active_member(me)) {
+#endif
 		err = setup_groups(cpu, old_root->node, old_root, true);
 	} else {
 		uint32_t y = TMIGR_MAX_CPUS;
@@ -1238,7 +1254,6 @@ static int add_cpu(uint32_t cpu, uint32_t node)
 int tmigr_prepare(uint32_t cpu, uint32_t node)
 {
 	struct tmigr_cpu *c;
-	unsigned long irq;
 	int err;
 
 	if (!enabled)
@@ -1257,9 +1272,14 @@ int tmigr_prepare(uint32_t cpu, uint32_t node)
 	c->remote = false;
 	c->wakeup = TMIGR_INF;
 	c->node = node;
-	irq = spin_lock_irqsave(&setup_lock);
+	/*
+	 * Interrupts stay on: a delegated phase 2 (R-23) makes us wait for
+	 * another CPU, which must be able to wake us.  Setup never runs in
+	 * interrupt context, so the plain lock cannot deadlock against it.
+	 */
+	spin_lock(&setup_lock);
 	err = add_cpu(cpu, node);
-	spin_unlock_irqrestore(&setup_lock, irq);
+	spin_unlock(&setup_lock);
 	if (err || !c->group || !c->groupmask) {
 		kprintf("tmigr: CPU %u could not join the hierarchy; it will handle its own timers\n",
 			cpu);
@@ -1610,7 +1630,7 @@ static void check_structure(struct check_ctx *x)
 			if (p->level != g->level + 1)
 				violation(x, TMIGR_MAX_CPUS, "A4: group %u (level %u) under group %u (level %u)",
 					  g->id, g->level, p->id, p->level);
-			if (__builtin_popcount(g->groupmask) != 1)
+			if (bit_popcount64(g->groupmask) != 1)
 				violation(x, TMIGR_MAX_CPUS, "A5: group %u has mask %#x", g->id, g->groupmask);
 			if (p->level < crossnode_level && p->node != g->node)
 				violation(x, TMIGR_MAX_CPUS, "A8: group %u (node %u) under group %u (node %u)",
@@ -1672,7 +1692,7 @@ static void check_states(struct check_ctx *x, uint8_t *truth)
 			if (TMIGR_ST_MIGRATOR(s) == 0 ||
 			    (TMIGR_ST_MIGRATOR(s) == TMIGR_NONE) != (TMIGR_ST_ACTIVE(s) == 0) ||
 			    (TMIGR_ST_MIGRATOR(s) != TMIGR_NONE &&
-			     (__builtin_popcount(TMIGR_ST_MIGRATOR(s)) != 1 ||
+			     (bit_popcount64(TMIGR_ST_MIGRATOR(s)) != 1 ||
 			      !(TMIGR_ST_MIGRATOR(s) & TMIGR_ST_ACTIVE(s)))))
 				violation(x, TMIGR_MAX_CPUS, "A1: group %u state active %#x migrator %#x",
 					  g->id, TMIGR_ST_ACTIVE(s), TMIGR_ST_MIGRATOR(s));

@@ -33,6 +33,7 @@ static void call_ipi(struct trap_frame *f)
 {
 	(void)f;
 	__atomic_fetch_add(&this_cpu()->call_ipis, 1, __ATOMIC_RELAXED);
+	percpu_note_wake(this_cpu(), WAKE_IPI);
 	lapic_eoi();
 }
 

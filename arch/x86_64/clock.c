@@ -193,6 +193,7 @@ void clock_wake_ipi(struct trap_frame *f)
 {
 	(void)f;
 	__atomic_fetch_add(&this_cpu()->wake_ipis, 1, __ATOMIC_RELAXED);
+	percpu_note_wake(this_cpu(), WAKE_IPI);
 	lapic_eoi();
 }
 

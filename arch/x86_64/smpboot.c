@@ -52,6 +52,7 @@
 #include "kernel/page_alloc.h"
 #include "kernel/printk.h"
 #include "kernel/idle.h"
+#include "kernel/tmigr.h"
 #include "kernel/time.h"
 #include "lib/string.h"
 
@@ -365,5 +366,6 @@ void ap_main(uint32_t cpu)
 	lapic_init_cpu();
 	if (!slot_move(cpu, CPU_KICKED, CPU_ONLINE))
 		cpu_halt_forever();
+	tmigr_set_available(cpu);	/* our timer works: join the hierarchy */
 	idle_loop();
 }

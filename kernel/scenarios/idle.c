@@ -1,0 +1,545 @@
+/*
+ * scenario idle: a machine with housekeeping timers and nothing else to do.
+ *
+ * Every online CPU arms a few global timers and maybe a pinned one, then
+ * idles for the window.  This is the case the timer migration hierarchy
+ * exists for: with it (tmigr=on) the global timers of idle CPUs are run
+ * by one CPU, the idle migrator, so the others stay in HLT; without it
+ * (tmigr=off) every CPU wakes for each of its own timers.
+ *
+ * Timers, per CPU, from a seeded generator (seed=S, so tmigr=on and off
+ * see the same timers):
+ *   idle_globals (default 4) global timers: half periodic "housekeeping"
+ *     with a period of 100, 250, 500 or 1000 ms whose expiries are rounded
+ *     to whole 100 ms (as housekeeping code rounds its timeouts so that
+ *     they coincide), half one-shots at a random time in the window;
+ *   on half of the CPUs (never the BSP), idle_pinned (default 1) pinned
+ *     periodic timers of 500 or 1000 ms, also rounded: a CPU must wake for
+ *     those itself whatever the hierarchy does.
+ *
+ * Each expiry is checked: early if it runs before the start of its expiry
+ * jiffy; at the end periodic timers stop re-arming, the BSP waits
+ * LOST_AFTER_MS, and a timer still pending that long past its expiry is
+ * lost.
+ * The jiffy at which each timer ran is recorded: the number of distinct
+ * jiffies at which global timers ran, plus the distinct (CPU, jiffy) pairs
+ * of pinned ones, is the fewest wake-ups any design could need (the
+ * physical limit we compare total wake-ups with).
+ *
+ * Measuring.  Each CPU snapshots its own counters (wake-ups by cause,
+ * cycles in HLT, its TSC) in a work item at the start and at the end, so
+ * residency = HLT cycles / window cycles needs no cross-CPU clock.  The
+ * snapshot at the end is itself a wake-up (an IPI) and the BSP's end of
+ * window is its own pinned timer: those two are not counted.  Cause of a
+ * wake-up (arch/x86_64/percpu.h): own timer, migrator duty (the
+ * hierarchy's wake-up or remote expiry), IPI, other.
+ *
+ * After the run all timers are deleted, the APs settle, and the hierarchy
+ * is checked (one root, the invariants of the design's §5) and dumped.
+ *
+ * Locking: each struct idle_timer is touched by its callback (on whatever
+ * CPU runs it) and by the BSP only after timer_del_sync(); counters are
+ * relaxed atomics; the distinct-jiffy bitmaps are atomic ORs.
+ */
+#include <stddef.h>
+
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/percpu.h"
+#include "arch/x86_64/smpboot.h"
+#include "kernel/arch_services.h"
+#include "kernel/cmdline.h"
+#include "kernel/idle.h"
+#include "kernel/printk.h"
+#include "kernel/report.h"
+#include "kernel/scenario.h"
+#include "kernel/timer.h"
+#include "kernel/tmigr.h"
+#include "kernel/workqueue.h"
+#include "lib/json.h"
+#include "lib/rand.h"
+#include "lib/string.h"
+
+#define MAX_TIMERS_PER_CPU	8
+#define ROUND_MS		100	/* housekeeping expiries are whole 100 ms */
+#define LOST_AFTER_MS		1000	/* a starved vCPU can be hundreds of ms late */
+#define MAX_WINDOW_J		(1u << 17)	/* bitmap size: 131 s at HZ=1000 */
+#define SETTLE_MS		30
+
+#define container_of(p, type, member) \
+	((type *)((char *)(p) - offsetof(type, member)))
+
+struct idle_timer {
+	struct timer t;
+	uint64_t expires;	/* jiffies of the outstanding arming */
+	uint64_t period_j;	/* 0: one-shot */
+	uint32_t owner;		/* CPU that armed it */
+	bool pinned;
+	bool used;
+};
+
+struct cpu_snap {
+	uint64_t wakes[WAKE_NR];
+	uint64_t idle_tsc, tsc;
+	uint64_t entries, entry_tsc, exits, exit_tsc;
+	uint64_t duty;
+};
+
+struct cpu_idle {
+	struct work work;		/* snapshot or arming, queued by the BSP */
+	bool done;			/* release by the CPU, acquire by the BSP */
+	bool arm;			/* this work also arms the timers */
+	struct cpu_snap s0, s1;		/* written by the CPU in its work */
+	struct rand_state rng;
+	uint32_t cpu, npinned;
+	struct idle_timer timers[MAX_TIMERS_PER_CPU];
+};
+
+static struct cpu_idle cpus[MAX_CPUS];
+static uint64_t global_jiffies[MAX_WINDOW_J / 64];	/* jiffies at which global timers ran */
+static uint64_t pinned_jiffies[MAX_CPUS][MAX_WINDOW_J / 64 / 8];	/* 8-jiffy granules suffice: pinned periods are >= 500 ms */
+static uint64_t start_j;				/* window start; set before arming */
+static uint64_t early, fired, spurious;			/* relaxed atomics */
+static uint32_t nglobals = 4, npinned_max = 1;
+static bool stopping;					/* relaxed: periodic timers stop re-arming */
+
+static uint64_t ms_to_j(uint64_t ms)
+{
+	uint64_t j = ms * 1000000ull / timer_tick_ns();
+
+	return j ? j : 1;
+}
+
+/* The next jiffy that is a whole ROUND_MS after start_j, at or after j. */
+static uint64_t round_up_j(uint64_t j)
+{
+	uint64_t r = ms_to_j(ROUND_MS), d = j - start_j;
+
+	return start_j + (d + r - 1) / r * r;
+}
+
+static void mark(uint64_t *map, uint64_t bit, uint64_t nbits)
+{
+	if (bit < nbits)
+		__atomic_fetch_or(&map[bit / 64], 1ull << (bit % 64), __ATOMIC_RELAXED);
+}
+
+static uint64_t count_bits(const uint64_t *map, size_t words)
+{
+	uint64_t n = 0;
+
+	for (size_t i = 0; i < words; i++)
+		for (uint64_t w = map[i]; w; w &= w - 1)
+			n++;
+	return n;
+}
+
+static void idle_timer_fn(struct timer *t)
+{
+	struct idle_timer *it = container_of(t, struct idle_timer, t);
+	uint64_t now_j = timer_jiffies();
+
+	if (arch_now_ns() < timer_jiffies_to_ns(it->expires))
+		__atomic_fetch_add(&early, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&fired, 1, __ATOMIC_RELAXED);
+	if (it->pinned)
+		mark(pinned_jiffies[it->owner], (now_j - start_j) / 8, MAX_WINDOW_J / 8);
+	else
+		mark(global_jiffies, now_j - start_j, MAX_WINDOW_J);
+	if (!it->period_j)
+		return;
+	if (__atomic_load_n(&stopping, __ATOMIC_RELAXED))
+		return;
+	/* skip periods a starved vCPU missed; stays on this base (running here) */
+	do
+		it->expires += it->period_j;
+	while ((int64_t)(it->expires - now_j) <= 0);
+	timer_add(t, it->expires);
+}
+
+static void snapshot(struct cpu_snap *s)
+{
+	struct percpu *pc = this_cpu();
+	struct tmigr_stats ts;
+
+	for (int i = 0; i < WAKE_NR; i++)
+		s->wakes[i] = __atomic_load_n(&pc->wakes_by[i], __ATOMIC_RELAXED);
+	s->idle_tsc = pc->idle_tsc;
+	s->entries = pc->idle_entries;
+	s->entry_tsc = pc->idle_entry_tsc;
+	s->exits = pc->idle_exits;
+	s->exit_tsc = pc->idle_exit_tsc;
+	tmigr_get_stats(pc->cpu, &ts);
+	s->duty = ts.duty_wakeups;
+	s->tsc = rdtsc();
+}
+
+static void arm_timers(struct cpu_idle *ci, uint64_t window_ms)
+{
+	static const uint32_t periods_ms[] = { 100, 250, 500, 1000 };
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < nglobals && n < MAX_TIMERS_PER_CPU; i++, n++) {
+		struct idle_timer *it = &ci->timers[n];
+
+		memset(it, 0, sizeof(*it));
+		it->used = true;
+		it->owner = ci->cpu;
+		timer_setup(&it->t, idle_timer_fn, 0);
+		if (rand_range(&ci->rng, 0, 2 - 1)) {
+			it->period_j = ms_to_j(periods_ms[rand_range(&ci->rng, 0, 4 - 1)]);
+			it->expires = round_up_j(start_j + 1 + rand_range(&ci->rng, 0, it->period_j - 1));
+		} else {
+			it->expires = start_j + ms_to_j(10 + rand_range(&ci->rng, 0, window_ms - 1));
+		}
+		timer_add(&it->t, it->expires);
+	}
+	for (uint32_t i = 0; i < ci->npinned && n < MAX_TIMERS_PER_CPU; i++, n++) {
+		struct idle_timer *it = &ci->timers[n];
+
+		memset(it, 0, sizeof(*it));
+		it->used = true;
+		it->pinned = true;
+		it->owner = ci->cpu;
+		timer_setup(&it->t, idle_timer_fn, TIMER_PINNED);
+		it->period_j = ms_to_j(rand_range(&ci->rng, 0, 2 - 1) ? 500 : 1000);
+		it->expires = round_up_j(start_j + 1 + rand_range(&ci->rng, 0, it->period_j - 1));
+		timer_add(&it->t, it->expires);
+	}
+}
+
+static uint64_t window_ms_arg;
+
+static void cpu_work(struct work *w)
+{
+	struct cpu_idle *ci = container_of(w, struct cpu_idle, work);
+
+	if (ci->arm) {
+		arm_timers(ci, window_ms_arg);
+		snapshot(&ci->s0);
+	} else {
+		snapshot(&ci->s1);
+	}
+	/* release: pairs with the acquire in all_done(); s0/s1 are published */
+	__atomic_store_n(&ci->done, true, __ATOMIC_RELEASE);
+}
+
+static void cpu_work_self(bool arm)
+{
+	cpus[0].arm = arm;
+	cpu_work(&cpus[0].work);
+}
+
+static bool all_done(void *arg)
+{
+	(void)arg;
+	for (uint32_t cpu = 1; cpu < smp_cpu_count; cpu++)
+		if (cpu_state(cpu) == CPU_ONLINE &&
+		    !__atomic_load_n(&cpus[cpu].done, __ATOMIC_ACQUIRE))
+			return false;
+	return true;
+}
+
+/*
+ * Run cpu_work on every AP and wait, sleeping in 1 ms steps (nothing else
+ * would wake the BSP); the BSP's own work runs last when arming (its
+ * window starts after its waiting) and first at the end (its window ends
+ * before it).
+ */
+static void on_all_cpus(bool arm)
+{
+	if (!arm)
+		cpu_work_self(false);
+	for (uint32_t cpu = 1; cpu < smp_cpu_count; cpu++) {
+		if (cpu_state(cpu) != CPU_ONLINE)
+			continue;
+		cpus[cpu].done = false;
+		cpus[cpu].arm = arm;
+		cpus[cpu].work.fn = cpu_work;
+		work_queue_on(cpu, &cpus[cpu].work);
+	}
+	while (!all_done(NULL))
+		idle_sleep_until_ns(arch_now_ns() + 1000000ull);
+	if (arm)
+		cpu_work_self(true);
+}
+
+struct idle_totals {
+	uint64_t wakes[WAKE_NR], total, max_cpu, lost, pending;
+	uint64_t entries, entry_tsc, exits, exit_tsc;
+	uint64_t global_only_cpus, global_only_own;
+	uint32_t res_min_x100, res_median_x100, res_999_cpus, ncpus;
+};
+
+static uint64_t cpu_wakes(const struct cpu_idle *ci, int cause)
+{
+	uint64_t d = ci->s1.wakes[cause] - ci->s0.wakes[cause];
+
+	/* not counted: the end snapshot's IPI (APs), the end-of-window timer (BSP) */
+	if (ci->cpu && cause == WAKE_IPI && d)
+		d--;
+	if (!ci->cpu && cause == WAKE_OWN_TIMER && d)
+		d--;
+	return d;
+}
+
+/* Residency in 1/100 %, from the CPU's own TSC. */
+static uint32_t residency_x100(const struct cpu_idle *ci)
+{
+	uint64_t win = ci->s1.tsc - ci->s0.tsc, hlt = ci->s1.idle_tsc - ci->s0.idle_tsc;
+
+	if (!win)
+		return 0;
+	if (hlt > win)
+		hlt = win;
+	return (uint32_t)(hlt * 10000 / win);
+}
+
+static void delete_and_check(struct idle_totals *t)
+{
+	uint64_t now = arch_now_ns();
+
+	for (uint32_t cpu = 0; cpu < smp_cpu_count; cpu++) {
+		for (uint32_t i = 0; i < MAX_TIMERS_PER_CPU; i++) {
+			struct idle_timer *it = &cpus[cpu].timers[i];
+
+			if (!it->used)
+				continue;
+			if (timer_del_sync(&it->t)) {
+				t->pending++;
+				if (now > timer_jiffies_to_ns(it->expires) + LOST_AFTER_MS * 1000000ull) {
+					t->lost++;
+					kprintf("idle: CPU %u's %s timer due at jiffy %llu never ran\n",
+						cpu, it->pinned ? "pinned" : "global",
+						(unsigned long long)it->expires);
+				}
+			}
+			timer_check_free(&it->t);
+			it->used = false;
+		}
+	}
+}
+
+static void sort_u32(uint32_t *v, uint32_t n)
+{
+	for (uint32_t i = 1; i < n; i++)
+		for (uint32_t j = i; j > 0 && v[j - 1] > v[j]; j--) {
+			uint32_t x = v[j];
+
+			v[j] = v[j - 1];
+			v[j - 1] = x;
+		}
+}
+
+static void sum_up(struct idle_totals *t)
+{
+	static uint32_t res[MAX_CPUS];
+
+	for (uint32_t cpu = 0; cpu < smp_cpu_count; cpu++) {
+		const struct cpu_idle *ci = &cpus[cpu];
+		uint64_t all = 0;
+
+		if (cpu_state(cpu) != CPU_ONLINE)
+			continue;
+		for (int c = 0; c < WAKE_NR; c++) {
+			t->wakes[c] += cpu_wakes(ci, c);
+			all += cpu_wakes(ci, c);
+		}
+		t->total += all;
+		if (all > t->max_cpu)
+			t->max_cpu = all;
+		t->entries += ci->s1.entries - ci->s0.entries;
+		t->entry_tsc += ci->s1.entry_tsc - ci->s0.entry_tsc;
+		t->exits += ci->s1.exits - ci->s0.exits;
+		t->exit_tsc += ci->s1.exit_tsc - ci->s0.exit_tsc;
+		if (cpu && !ci->npinned) {
+			t->global_only_cpus++;
+			t->global_only_own += cpu_wakes(ci, WAKE_OWN_TIMER);
+		}
+		res[t->ncpus] = residency_x100(ci);
+		t->res_999_cpus += res[t->ncpus] >= 9990;
+		t->ncpus++;
+	}
+	sort_u32(res, t->ncpus);
+	t->res_min_x100 = t->ncpus ? res[0] : 0;
+	t->res_median_x100 = t->ncpus ? res[t->ncpus / 2] : 0;
+}
+
+static void print_table(void)
+{
+	kprintf("  %-4s %6s %6s %6s %6s %6s %9s %7s\n", "cpu", "wakes", "own", "migr",
+		"ipi", "other", "residency", "pinned");
+	for (uint32_t cpu = 0; cpu < smp_cpu_count; cpu++) {
+		const struct cpu_idle *ci = &cpus[cpu];
+		uint32_t r = residency_x100(ci);
+		uint64_t all = 0;
+
+		if (cpu_state(cpu) != CPU_ONLINE)
+			continue;
+		for (int c = 0; c < WAKE_NR; c++)
+			all += cpu_wakes(ci, c);
+		kprintf("  %-4u %6lu %6lu %6lu %6lu %6lu %5u.%02u%% %7u\n", cpu,
+			(unsigned long)all, (unsigned long)cpu_wakes(ci, WAKE_OWN_TIMER),
+			(unsigned long)cpu_wakes(ci, WAKE_MIGRATOR),
+			(unsigned long)cpu_wakes(ci, WAKE_IPI),
+			(unsigned long)cpu_wakes(ci, WAKE_OTHER), r / 100, r % 100, ci->npinned);
+	}
+}
+
+static void report_cpus(void)
+{
+	static char buf[16384];
+	struct json_writer w;
+
+	json_begin(&w, buf, sizeof(buf));
+	json_str(&w, "kind", "idle_cpus");
+	json_bool(&w, "tmigr", tmigr_enabled());
+	json_array_begin(&w, "wakeups");
+	for (uint32_t cpu = 0; cpu < smp_cpu_count; cpu++) {
+		uint64_t all = 0;
+
+		if (cpu_state(cpu) != CPU_ONLINE)
+			continue;
+		for (int c = 0; c < WAKE_NR; c++)
+			all += cpu_wakes(&cpus[cpu], c);
+		json_u64(&w, NULL, all);
+	}
+	json_array_end(&w);
+	json_array_begin(&w, "migrator_wakeups");
+	for (uint32_t cpu = 0; cpu < smp_cpu_count; cpu++)
+		if (cpu_state(cpu) == CPU_ONLINE)
+			json_u64(&w, NULL, cpu_wakes(&cpus[cpu], WAKE_MIGRATOR));
+	json_array_end(&w);
+	json_array_begin(&w, "residency_pct");
+	for (uint32_t cpu = 0; cpu < smp_cpu_count; cpu++)
+		if (cpu_state(cpu) == CPU_ONLINE)
+			json_fixed(&w, NULL, residency_x100(&cpus[cpu]), 2);
+	json_array_end(&w);
+	json_array_begin(&w, "pinned_timers");
+	for (uint32_t cpu = 0; cpu < smp_cpu_count; cpu++)
+		if (cpu_state(cpu) == CPU_ONLINE)
+			json_u64(&w, NULL, cpus[cpu].npinned);
+	json_array_end(&w);
+	report_emit(json_end(&w));
+}
+
+static void report_totals(const struct idle_totals *t, uint64_t window_ms,
+			  uint64_t seed, uint64_t limit, bool ok)
+{
+	struct json_writer w;
+	char buf[1024];
+
+	json_begin(&w, buf, sizeof(buf));
+	json_str(&w, "kind", "idle");
+	json_bool(&w, "tmigr", tmigr_enabled());
+	json_u64(&w, "cpus", t->ncpus);
+	json_u64(&w, "window_ms", window_ms);
+	json_u64(&w, "seed", seed);
+	json_u64(&w, "timers_fired", fired);
+	json_u64(&w, "distinct_instants", limit);
+	json_u64(&w, "wakeups_total", t->total);
+	json_u64(&w, "wakeups_max_cpu", t->max_cpu);
+	json_u64(&w, "wakeups_own_timer", t->wakes[WAKE_OWN_TIMER]);
+	json_u64(&w, "wakeups_migrator", t->wakes[WAKE_MIGRATOR]);
+	json_u64(&w, "wakeups_ipi", t->wakes[WAKE_IPI]);
+	json_u64(&w, "wakeups_other", t->wakes[WAKE_OTHER]);
+	json_u64(&w, "global_only_cpus", t->global_only_cpus);
+	json_u64(&w, "global_only_own_wakeups", t->global_only_own);
+	json_fixed(&w, "residency_min_pct", t->res_min_x100, 2);
+	json_fixed(&w, "residency_median_pct", t->res_median_x100, 2);
+	json_u64(&w, "cpus_at_99_9_pct", t->res_999_cpus);
+	json_u64(&w, "idle_entry_cycles", t->entries ? t->entry_tsc / t->entries : 0);
+	json_u64(&w, "idle_exit_cycles", t->exits ? t->exit_tsc / t->exits : 0);
+	json_u64(&w, "lost", t->lost);
+	json_u64(&w, "early", early);
+	json_str(&w, "result", ok ? "pass" : "fail");
+	report_emit(json_end(&w));
+}
+
+/* After the run, with the APs settled idle: one root, consistent states. */
+static bool check_hierarchy(bool dump)
+{
+	char why[160];
+	struct json_writer w;
+	char buf[256];
+	uint32_t bad;
+
+	if (!tmigr_enabled())
+		return true;
+	bad = tmigr_check_quiescent(why, sizeof(why), true);
+	json_begin(&w, buf, sizeof(buf));
+	json_str(&w, "kind", "tmigr_check");
+	json_u64(&w, "violations", bad);
+	json_str(&w, "first", why);
+	json_u64(&w, "root", tmigr_root() ? tmigr_group_id(tmigr_root()) : 0);
+	report_emit(json_end(&w));
+	if (dump || bad)
+		tmigr_dump(true);
+	return bad == 0;
+}
+
+bool scenario_idle(const struct scenario_args *args, const char **reason)
+{
+	struct idle_totals t;
+	uint64_t end, limit;
+	bool ok = true, dump;
+
+	memset(&t, 0, sizeof(t));
+	memset(global_jiffies, 0, sizeof(global_jiffies));
+	memset(pinned_jiffies, 0, sizeof(pinned_jiffies));
+	early = fired = spurious = 0;
+	stopping = false;
+	nglobals = (uint32_t)cmdline_get_u64(args->cmdline, "idle_globals", 4, 0, 6);
+	npinned_max = (uint32_t)cmdline_get_u64(args->cmdline, "idle_pinned", 1, 0, 2);
+	dump = cmdline_get_u64(args->cmdline, "tmigr_dump", 0, 0, 1);
+	window_ms_arg = args->seconds_ms;
+	for (uint32_t cpu = 0; cpu < smp_cpu_count; cpu++) {
+		struct cpu_idle *ci = &cpus[cpu];
+
+		ci->cpu = cpu;
+		rand_seed(&ci->rng, args->seed * 1000003ull + cpu);
+		ci->npinned = cpu && rand_range(&ci->rng, 0, 2 - 1) ? npinned_max : 0;
+	}
+	idle_sleep_until_ns(arch_now_ns() + SETTLE_MS * 1000000ull);
+	start_j = timer_jiffies() + 2;
+	end = timer_jiffies_to_ns(start_j) + args->seconds_ms * 1000000ull;
+	kprintf("idle: %u CPUs, %lu ms, seed %lu, %u global timers per CPU, pinned on about half, tmigr %s\n",
+		cpu_online_count(), (unsigned long)args->seconds_ms, (unsigned long)args->seed,
+		nglobals, tmigr_enabled() ? "on" : "off");
+	on_all_cpus(true);
+	idle_sleep_until_ns(end);
+	on_all_cpus(false);
+	__atomic_store_n(&stopping, true, __ATOMIC_RELAXED);
+	idle_sleep_until_ns(arch_now_ns() + LOST_AFTER_MS * 1000000ull);
+	delete_and_check(&t);
+	sum_up(&t);
+	limit = count_bits(global_jiffies, MAX_WINDOW_J / 64);
+	for (uint32_t cpu = 0; cpu < smp_cpu_count; cpu++)
+		limit += count_bits(pinned_jiffies[cpu], MAX_WINDOW_J / 64 / 8);
+	if (t.lost || early) {
+		ok = false;
+		*reason = "idle: a timer was lost or ran early";
+	}
+	if (tmigr_enabled() && t.global_only_own > t.global_only_cpus) {
+		ok = false;
+		*reason = "idle: CPUs with only global timers woke for them themselves";
+	}
+	print_table();
+	kprintf("idle: %lu timers ran at %lu distinct instants; %lu wake-ups (own %lu, migrator %lu, ipi %lu, other %lu), most on one CPU %lu\n",
+		(unsigned long)fired, (unsigned long)limit, (unsigned long)t.total,
+		(unsigned long)t.wakes[WAKE_OWN_TIMER], (unsigned long)t.wakes[WAKE_MIGRATOR],
+		(unsigned long)t.wakes[WAKE_IPI], (unsigned long)t.wakes[WAKE_OTHER],
+		(unsigned long)t.max_cpu);
+	kprintf("idle: residency min %u.%02u%%, median %u.%02u%%, %u of %u CPUs at >= 99.9%%; idle entry %lu cycles, exit %lu cycles (averages)\n",
+		t.res_min_x100 / 100, t.res_min_x100 % 100, t.res_median_x100 / 100,
+		t.res_median_x100 % 100, t.res_999_cpus, t.ncpus,
+		(unsigned long)(t.entries ? t.entry_tsc / t.entries : 0),
+		(unsigned long)(t.exits ? t.exit_tsc / t.exits : 0));
+	idle_sleep_until_ns(arch_now_ns() + SETTLE_MS * 1000000ull);
+	if (!check_hierarchy(dump)) {
+		ok = false;
+		*reason = "idle: the hierarchy is inconsistent after the run";
+	}
+	report_cpus();
+	report_totals(&t, args->seconds_ms, args->seed, limit, ok);
+	return ok;
+}
