@@ -70,8 +70,17 @@ HLIB := $(BUILD)/host/libportable.a
 HOST_TESTS_SRC := $(wildcard tests/host/test_*.c)
 HOST_TESTS := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(HOST_TESTS_SRC))
 
+# The hierarchy's tests link the deterministic vCPU scheduler tests/host/tmsim.c.
+# Those listed in HOST_TESTS_F2 are built a second time, as NAME_f2, with
+# fan-out 2 (deep trees from few CPUs): the hierarchy and the wheel are then
+# compiled into the program, not taken from libportable.a.
+TMSIM := tests/host/tmsim.c
+TMSIM_OBJ := $(BUILD)/host/$(TMSIM).o
+HOST_TESTS_F2 := test_tmigr_races
+HOST_TESTS += $(patsubst %,$(BUILD)/host/%_f2,$(HOST_TESTS_F2))
+
 .PHONY: all kernel iso run test host-tests qemu-tests debug deps clean \
-	bench bench-boot bench-linux
+	bench bench-boot bench-linux mutant-bin
 
 all: $(ISO)
 
@@ -108,6 +117,21 @@ $(HLIB): $(HOBJS)
 $(BUILD)/host/test_%: tests/host/test_%.c $(HLIB)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HCFLAGS) -o $@ $< $(HLIB) -lcmocka -lpthread
+
+$(BUILD)/host/test_tmigr_%: tests/host/test_tmigr_%.c $(TMSIM_OBJ) $(HLIB)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HCFLAGS) -o $@ $< $(TMSIM_OBJ) $(HLIB) -lcmocka -lpthread
+
+$(BUILD)/host/%_f2: tests/host/%.c $(TMSIM) kernel/tmigr.c kernel/timer.c $(HLIB)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HCFLAGS) -DTMIGR_FANOUT=2 -o $@ $(filter %.c,$^) $(HLIB) -lcmocka -lpthread
+
+# One test program built with extra switches, for tests/host/run-mutants.sh:
+#   make mutant-bin MUT_SRC=test_tmigr_races MUT_FLAGS=-DTMIGR_MUTANT_R07 MUT_OUT=PATH
+mutant-bin: $(HLIB)
+	@mkdir -p $(dir $(MUT_OUT))
+	$(HOST_CC) $(HCFLAGS) $(MUT_FLAGS) -o $(MUT_OUT) tests/host/$(MUT_SRC).c $(TMSIM) \
+		kernel/tmigr.c kernel/timer.c $(HLIB) -lcmocka -lpthread
 
 host-tests: deps $(HOST_TESTS)
 	@tests/run-host-tests.sh $(HOST_TESTS)

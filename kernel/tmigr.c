@@ -489,11 +489,17 @@ static bool update_events(struct tmigr_group *g, struct tmigr_group *child,
 	if (child) {
 		uint32_t cs;
 
+#ifdef TMIGR_MUTANT_R08
+		gs = load_state(g, __ATOMIC_RELAXED);	/* mutant: state read before the locks */
+#endif
+		YP("update_events.before_lock", g);
 		spin_lock(&child->lock);
 		spin_lock(&g->lock);
 		/* both states under both locks (O5, R-08) */
 		cs = load_state(child, __ATOMIC_RELAXED);
+#ifndef TMIGR_MUTANT_R08
 		gs = load_state(g, __ATOMIC_RELAXED);
+#endif
 		if (TMIGR_ST_ACTIVE(cs)) {
 			/* an active child's migrator handles its queue */
 			spin_unlock(&g->lock);
@@ -521,9 +527,10 @@ static bool update_events(struct tmigr_group *g, struct tmigr_group *child,
 #ifdef TMIGR_MUTANT_R08
 		gs = load_state(g, __ATOMIC_RELAXED);	/* mutant: state read before the lock */
 		YP("update_events.state_read", g);
+#endif
+		YP("update_events.before_lock", g);
 		spin_lock(&g->lock);
-#else
-		spin_lock(&g->lock);
+#ifndef TMIGR_MUTANT_R08
 		gs = load_state(g, __ATOMIC_RELAXED);
 #endif
 	}
@@ -588,13 +595,25 @@ static bool inactive_up(struct tmigr_group *g, struct tmigr_group *child,
 	bool stop;
 
 #ifdef TMIGR_MUTANT_R02
+	/*
+	 * mutant: relaxed group read, no fence after a failed CAS.  Nothing
+	 * then orders the child read after either, so a weak machine may
+	 * return an old child state on every attempt: the sequentially
+	 * consistent host harness gets that outcome from one early read.
+	 */
+	uint32_t cs_stale = child ? load_state(child, __ATOMIC_RELAXED) : 0;
+
 	cur = load_state(g, __ATOMIC_RELAXED);
 #else
 	/* acquire (O2): pairs with the seq_cst CAS of an activator on g */
 	cur = load_state(g, __ATOMIC_ACQUIRE);
 #endif
 	for (;;) {
+#ifdef TMIGR_MUTANT_R02
+		uint32_t cs = cs_stale;
+#else
 		uint32_t cs = child ? load_state(child, __ATOMIC_RELAXED) : 0;
+#endif
 		uint8_t active = TMIGR_ST_ACTIVE(cur);
 		uint8_t migr = TMIGR_ST_MIGRATOR(cur);
 
@@ -730,7 +749,11 @@ uint64_t tmigr_quick_check(uint64_t global_ns)
 	uint32_t s;
 
 	if (!enabled || !__atomic_load_n(&c->available, __ATOMIC_RELAXED))
+#ifdef TMIGR_MUTANT_R07
+		return enabled ? TMIGR_INF : global_ns;	/* mutant: forecast forgets its own timer */
+#else
 		return global_ns;		/* */
+#endif
 	g = c->group;
 	s = load_state(g, __ATOMIC_RELAXED);
 	if ((TMIGR_ST_MIGRATOR(s) != c->groupmask && TMIGR_ST_MIGRATOR(s) != TMIGR_NONE) ||
@@ -881,6 +904,9 @@ static bool handle_remote_up(struct tmigr_group *g, struct tmigr_group *child,
 		e = pop_expired(g, w->now);
 		if (!e) {
 			/* topmost visited level wins */
+#ifdef TMIGR_MUTANT_R05
+			if (!loops)	/* mutant: after an expiry the level's head is not re-read */
+#endif
 			w->firstexp = next_expiry(g);
 #ifdef TMIGR_MUTANT_R04
 			w->firstexp = TMIGR_INF;

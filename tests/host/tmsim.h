@@ -60,8 +60,8 @@
 
 #define TMSIM_MAX_CPUS		64
 #define TMSIM_HZ		1000
-#define TMSIM_TICK_NS		1000000ull
-#define TMSIM_START_J		1000ull	/* jiffies at tmsim_start() */
+#define TMSIM_TICK_NS		UINT64_C(1000000)
+#define TMSIM_START_J		UINT64_C(1000)	/* jiffies at tmsim_start() */
 
 /* Why control came back to the driver. */
 enum tmsim_stop {
