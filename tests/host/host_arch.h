@@ -19,7 +19,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#ifndef HOST_MAX_CPUS
 #define HOST_MAX_CPUS		256	/* CPUs whose kicks are counted */
+#endif
 
 extern __thread bool host_irqs_off;	/* this thread's "interrupts disabled" */
 

@@ -1,0 +1,806 @@
+/*
+ * kernel/tmigr + kernel/timer under stress: free-running pthreads play 8,
+ * 64 and 512 CPUs that go idle and wake at random, arm, modify and cancel
+ * global, pinned and remote timers, expire each other's global timers
+ * through the hierarchy, and are stopped every so often at a barrier so
+ * that the invariants of design §5.2 can be checked on a still tree.
+ *
+ * Clock: a shared virtual clock paced by the CPUs, not the real one.  The
+ * clock moves one jiffy when every CPU has done that jiffy's work: an
+ * active CPU its tick and then its actions, an idle one the check of its
+ * programmed deadline and of kicks (and the interrupt if either is due).
+ * On a real machine a CPU takes its tick or its one-shot interrupt within
+ * the jiffy it is due; a pthread on a 2-core host with 512 runnable
+ * threads can be off the CPU for tens of milliseconds, so against
+ * CLOCK_MONOTONIC the only lateness bound we could state would be
+ * "eventually".  The pacing gives back the kernel's promise and with it a
+ * tight oracle, and costs no concurrency inside a jiffy: every thread runs
+ * its tick, walks and timer calls at the same time as the others, with no
+ * turns.  The pacing counters are relaxed atomics, so ThreadSanitizer gets
+ * no happens-before edge from them and judges the kernel code on its own
+ * synchronisation.  (Relaxed is enough for counting on x86-64, the only
+ * host this runs on; a thread also waits until the clock it reads has
+ * reached its epoch.)  Actions come before the check-in, never after: a
+ * CPU that acted after the clock moved would be a CPU that ignores its
+ * tick interrupt, which the kernel never is for longer than a walk.
+ *
+ *   per CPU thread, per epoch (= jiffy J, clock = J * tick):
+ *
+ *     active:  tick: timer_run_cpu(); tmigr_requires_remote()? handle_remote
+ *              then 0..2 random actions: go idle, or arm / modify / cancel
+ *              one of its timers (global one-shot, global periodic,
+ *              pinned, pinned on a random other CPU with timer_add_on)
+ *     idle:    while ticking, or deadline <= now, or a kick arrived:
+ *                  interrupt (as above), then idle re-evaluation
+ *                  (timer_next_event(true), as kernel/idle.c does)
+ *              sometimes work arrives: leave idle (timer_idle_exit()),
+ *                  then the tick, as an active CPU
+ *     check in (the last one to check in moves the clock and wakes all)
+ *     wait (futex) for the next epoch
+ *
+ * How active the machine is cycles through four phases of 200 jiffies
+ * (nearly all idle, mostly idle, half, busy), so the root goes idle and the
+ * last CPU's wake-up for everyone is exercised as much as hand-overs
+ * between many active migrators.
+ *
+ * Oracle, per timer: a FIFO of the expiries whose callback is owed, kept
+ * under the timer's mutex together with the wheel call that changes it
+ * (add pushes; a mod that found the timer pending replaces the last entry,
+ * otherwise pushes; a del that found it pending drops the last entry;
+ * an entry left while the timer is not pending is a callback in flight).
+ * The callback pops the oldest entry:
+ *   - none to pop: a spurious or double expiry;
+ *   - now <= expires: early (the wheel runs a timer one jiffy after its
+ *     expiry at the earliest: level 0, delays <= 50 jiffies);
+ *   - now > expires + 1 + SLACK: late.  The bucket of a level-0 timer is
+ *     due at expires + 1, jiffy B.  Whoever holds the duty when B starts
+ *     (the active owner; the idle owner, whose deadline is B; the migrator
+ *     of the first active group above an idle owner; the idle root's
+ *     wake-up holder, whose deadline is <= B) handles it in B.  The duty
+ *     moves during B only when the holder goes idle, which it does after
+ *     its tick, or when a CPU leaving idle activates the group that holds
+ *     the event, and such a CPU ticks right after it leaves idle (work
+ *     came with the jiffy's interrupt).  An export is never due within a
+ *     jiffy (those keep the tick), and a timer armed remotely in J is due
+ *     at J + 2 at the earliest while the kick is seen at J + 1.  So the
+ *     model allows 0 jiffies, which is what the runs show; we assert the
+ *     design's bound (§4.0: bucket expiry + 1, SLACK 1), which leaves room
+ *     for a lockless tick-time read that is one jiffy stale (§3.1).
+ * At each quiescent point: tmigr_check_quiescent() must find nothing, every
+ * idle CPU's programmed deadline must be no later than its hierarchy
+ * wake-up (design Q9), the hierarchy's idle flag must match the model's,
+ * no entry may be overdue (lost), and no arch_bug() may have fired.  At
+ * the end the armings stop, the run drains, and every FIFO must be empty:
+ * armed = fired + cancelled, each callback exactly once.
+ *
+ * The oracle is known to bite: built with TMIGR_MUTANT_R04, R06, R10, R11
+ * or R12 (kernel/tmigr.c) a one-second run fails (Q9, late timers, the
+ * livelock check).  Races with a window of a few instructions (R-01, R-08)
+ * are the deterministic tests' business, not this one's.
+ *
+ * Jiffies start 300 jiffies before the 64-bit wrap (as the kernel's
+ * jiffies_wrap_ms does), so every run crosses it; the oracle compares
+ * jiffies with signed differences.
+ *
+ * TMIGR_STRESS_SECONDS (default 1, the TSan build 2) is the wall time of
+ * each thread count; TMIGR_STRESS_SEED the seed (runs are not
+ * reproducible anyway: the threads are free).
+ */
+#define _GNU_SOURCE
+#include <limits.h>
+#include <linux/futex.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "host_arch.h"
+#include "host_support.h"
+#include "kernel/timer.h"
+#include "kernel/tmigr.h"
+#include "lib/rand.h"
+
+#define HZ			1000
+#define TICK_NS			1000000ull
+#define START_J			1000ull
+#define WRAP_AFTER_J		300ull		/* jiffies wrap this long into the run */
+#define MAX_DELAY		50		/* jiffies: level 0 of the wheel */
+#define MAX_PERIOD		20
+#define SLACK			1		/* jiffies, see the theory comment */
+#define QUIESCE_EVERY		64		/* jiffies between checks */
+#define DRAIN_J			(2 * QUIESCE_EVERY)	/* > MAX_DELAY + MAX_PERIOD + SLACK */
+#define PHASE_J			200
+#define TIMERS_PER_CPU		6
+#define FIFO_CAP		4
+#define MAX_WAKE_LOOPS		8		/* interrupts of one idle CPU in one jiffy */
+#define WATCHDOG_S		60		/* no epoch for this long: dump and abort */
+#define LATE_HIST		(SLACK + 3)
+
+#ifdef __SANITIZE_THREAD__
+#define DEFAULT_SECONDS		2.0
+/* A report must fail the run: the runner sees exit status 66. */
+const char *__tsan_default_options(void);
+const char *__tsan_default_options(void)
+{
+	return "halt_on_error=1 exitcode=66";
+}
+#else
+#define DEFAULT_SECONDS		1.0
+#endif
+
+#define container_of(p, type, member) \
+	((type *)((char *)(p) - offsetof(type, member)))
+
+enum kind { K_GLOBAL, K_PERIODIC, K_PINNED, K_REMOTE };
+
+static const enum kind kinds[TIMERS_PER_CPU] = {
+	K_GLOBAL, K_GLOBAL, K_PERIODIC, K_PINNED, K_PINNED, K_REMOTE,
+};
+
+static const char *const kind_names[] = {
+	[K_GLOBAL] = "global", [K_PERIODIC] = "global periodic",
+	[K_PINNED] = "pinned", [K_REMOTE] = "pinned remote",
+};
+
+struct stress_timer {
+	struct timer t;
+	pthread_mutex_t lock;
+	uint32_t owner, slot;		/* set before the threads start */
+	enum kind kind;
+	uint32_t period;		/* jiffies, K_PERIODIC */
+	bool periodic_on;		/* under lock */
+	uint32_t n;			/* under lock: entries in expect[] */
+	uint64_t expect[FIFO_CAP];	/* under lock: owed expiries, oldest first */
+};
+
+/* One simulated CPU; everything but `epoch` is touched by its thread only. */
+struct vcpu {
+	uint32_t id;
+	struct rand_state rng;
+	bool active;			/* running work: ticks every jiffy */
+	bool nohz;			/* went idle with the tick stopped (idle.c) */
+	bool ticking;			/* idle, but an event is due within a jiffy */
+	uint64_t deadline;		/* programmed one-shot, ns; UINT64_MAX none */
+	uint32_t kicks_seen;
+	uint32_t epoch;			/* relaxed: read by the watchdog */
+	uint64_t idle_entries, wakeups;
+	struct stress_timer timers[TIMERS_PER_CPU];
+	pthread_t thread;
+} __attribute__((aligned(64)));
+
+struct totals {
+	uint64_t armed, fired, cancelled;	/* relaxed atomics */
+	uint64_t late_hist[LATE_HIST];		/* relaxed: fired at expires + 1 + i */
+	uint64_t quiescent_checks;
+};
+
+static struct {
+	uint32_t ncpus;
+	struct vcpu *cpus;
+	uint32_t epoch;			/* futex word; relaxed */
+	uint64_t checkins;		/* relaxed */
+	pthread_barrier_t barrier;
+	bool drain_req;			/* relaxed: set by the main thread */
+	uint32_t drain_from;		/* serial thread at a barrier; 0 none */
+	bool draining;			/* relaxed: read by callbacks */
+	bool stop;			/* written between the two barriers */
+	uint32_t exited;		/* relaxed: threads out of their loop */
+	struct totals tot;
+	uint64_t seed;
+} run;
+
+static pthread_mutex_t fail_lock = PTHREAD_MUTEX_INITIALIZER;
+static bool failed;			/* under fail_lock; relaxed reads */
+static char fail_why[512];		/* under fail_lock */
+static uint32_t fail_cpus[2];		/* under fail_lock: rings to print */
+
+static void fail_note(uint32_t cpu_a, uint32_t cpu_b, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void fail_note(uint32_t cpu_a, uint32_t cpu_b, const char *fmt, ...)
+{
+	va_list ap;
+
+	pthread_mutex_lock(&fail_lock);
+	if (!failed) {
+		va_start(ap, fmt);
+		vsnprintf(fail_why, sizeof(fail_why), fmt, ap);
+		va_end(ap);
+		fail_cpus[0] = cpu_a;
+		fail_cpus[1] = cpu_b;
+		__atomic_store_n(&failed, true, __ATOMIC_RELAXED);
+	}
+	pthread_mutex_unlock(&fail_lock);
+}
+
+static bool has_failed(void)
+{
+	return __atomic_load_n(&failed, __ATOMIC_RELAXED);
+}
+
+static inline void bump(uint64_t *c)
+{
+	__atomic_fetch_add(c, 1, __ATOMIC_RELAXED);
+}
+
+static inline int64_t jdiff(uint64_t a, uint64_t b)
+{
+	return (int64_t)(a - b);
+}
+
+/* ---- the pacing ---- */
+
+static void futex_wait(uint32_t *word, uint32_t val)
+{
+	syscall(SYS_futex, word, FUTEX_WAIT_PRIVATE, val, NULL, NULL, 0);
+}
+
+static void futex_wake_all(uint32_t *word)
+{
+	syscall(SYS_futex, word, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
+}
+
+static uint64_t epoch_ns(uint32_t e)
+{
+	return (START_J + e) * TICK_NS;
+}
+
+/* This CPU did the duty of its epoch; the last one moves the clock. */
+static void check_in(void)
+{
+	uint64_t n = __atomic_add_fetch(&run.checkins, 1, __ATOMIC_RELAXED);
+
+	if (n % run.ncpus)
+		return;
+	host_clock_advance_ns(TICK_NS);
+	__atomic_store_n(&run.epoch, (uint32_t)(n / run.ncpus), __ATOMIC_RELAXED);
+	futex_wake_all(&run.epoch);
+}
+
+/* ---- timers and the oracle ---- */
+
+static void fifo_push(struct stress_timer *st, uint64_t expires)
+{
+	if (st->n == FIFO_CAP) {
+		fail_note(st->owner, st->owner, "oracle: %u armings of CPU %u's timer %u owed at once",
+			  st->n + 1, st->owner, st->slot);
+		return;
+	}
+	st->expect[st->n++] = expires;
+	bump(&run.tot.armed);
+}
+
+static void stress_fn(struct timer *t)
+{
+	struct stress_timer *st = container_of(t, struct stress_timer, t);
+	uint64_t now = timer_jiffies();
+	uint32_t me = arch_cpu_id();
+
+	pthread_mutex_lock(&st->lock);
+	if (st->n == 0) {
+		fail_note(st->owner, me, "timer %u of CPU %u (%s) ran on CPU %u at jiffy %llu with no arming owed",
+			  st->slot, st->owner, kind_names[st->kind], me,
+			  (unsigned long long)now);
+	} else {
+		uint64_t exp = st->expect[0];
+		int64_t late = jdiff(now, exp + 1);
+
+		memmove(st->expect, st->expect + 1, --st->n * sizeof(st->expect[0]));
+		bump(&run.tot.fired);
+		if (jdiff(now, exp) <= 0)
+			fail_note(st->owner, me, "timer %u of CPU %u (%s) armed for jiffy %llu ran early at %llu on CPU %u",
+				  st->slot, st->owner, kind_names[st->kind],
+				  (unsigned long long)exp, (unsigned long long)now, me);
+		else if (late > SLACK)
+			fail_note(st->owner, me, "timer %u of CPU %u (%s) armed for jiffy %llu ran %lld jiffies late (bound %d) on CPU %u",
+				  st->slot, st->owner, kind_names[st->kind],
+				  (unsigned long long)exp, (long long)late, SLACK, me);
+		bump(&run.tot.late_hist[late < 0 ? 0 : late >= LATE_HIST ? LATE_HIST - 1 : late]);
+	}
+	if (st->kind == K_PERIODIC && st->periodic_on &&
+	    !__atomic_load_n(&run.draining, __ATOMIC_RELAXED)) {
+		/* re-armed from its callback: stays on the base that runs it */
+		fifo_push(st, now + st->period);
+		timer_add(t, now + st->period);
+	} else if (st->kind == K_PERIODIC) {
+		st->periodic_on = false;
+	}
+	pthread_mutex_unlock(&st->lock);
+}
+
+/* Arm or re-arm st for `expires`; the wheel call and the FIFO change under st->lock. */
+static void st_arm(struct stress_timer *st, uint64_t expires)
+{
+	pthread_mutex_lock(&st->lock);
+	/* nobody else arms it, so "not pending" cannot change under us */
+	if (!timer_pending(&st->t)) {
+		if (st->n < FIFO_CAP) {
+			fifo_push(st, expires);
+			timer_add(&st->t, expires);
+		}
+	} else if (timer_mod(&st->t, expires)) {
+		st->expect[st->n - 1] = expires;	/* the pending arming moved */
+		bump(&run.tot.armed);
+		bump(&run.tot.cancelled);
+	} else {
+		fifo_push(st, expires);		/* it fired meanwhile: a new arming */
+	}
+	pthread_mutex_unlock(&st->lock);
+}
+
+static void st_cancel(struct stress_timer *st)
+{
+	pthread_mutex_lock(&st->lock);
+	st->periodic_on = false;
+	if (timer_del(&st->t)) {
+		st->n--;
+		bump(&run.tot.cancelled);
+	}
+	pthread_mutex_unlock(&st->lock);
+}
+
+static void st_arm_on(struct stress_timer *st, uint64_t expires, uint32_t cpu)
+{
+	pthread_mutex_lock(&st->lock);
+	if (st->n == 0 && !timer_pending(&st->t)) {
+		fifo_push(st, expires);
+		timer_add_on(&st->t, expires, cpu);
+	}
+	pthread_mutex_unlock(&st->lock);
+}
+
+static void st_start_periodic(struct stress_timer *st)
+{
+	uint64_t e = timer_jiffies() + st->period;
+
+	pthread_mutex_lock(&st->lock);
+	if (!st->periodic_on && st->n == 0 && !timer_pending(&st->t)) {
+		st->periodic_on = true;
+		fifo_push(st, e);
+		timer_add(&st->t, e);
+	}
+	pthread_mutex_unlock(&st->lock);
+}
+
+/* ---- what a CPU does ---- */
+
+/* The timer interrupt, as kernel/tick.c handles it. */
+static void interrupt(void)
+{
+	unsigned long irq = arch_irq_save();
+
+	timer_run_cpu();
+	if (tmigr_requires_remote())
+		tmigr_handle_remote();
+	arch_irq_restore(irq);
+}
+
+/* One idle decision, as kernel/idle.c's idle_step() makes it. */
+static void idle_enter(struct vcpu *v)
+{
+	struct timer_next nx;
+	uint64_t next;
+
+	v->kicks_seen = host_kicks(v->id);	/* a kick from now on wakes us */
+	next = timer_next_event(true, &nx);
+	if (nx.within_tick) {
+		v->ticking = true;
+	} else {
+		v->ticking = false;
+		v->nohz = true;
+		v->deadline = next;
+	}
+	if (v->active)
+		v->idle_entries++;
+	v->active = false;
+}
+
+static void leave_idle(struct vcpu *v)
+{
+	if (v->nohz) {
+		v->nohz = false;
+		timer_idle_exit();
+	}
+	v->ticking = false;
+	v->deadline = UINT64_MAX;
+	v->active = true;
+}
+
+static uint32_t phase(uint32_t e)
+{
+	return (e / PHASE_J) % 4;
+}
+
+/* Per phase: % of actions that are "go idle"; per mille of idle jiffies that bring work. */
+static const unsigned idle_pct[4] = { 60, 30, 10, 3 };
+static const unsigned work_permille[4] = { 1, 20, 100, 400 };
+
+static void epoch_duty(struct vcpu *v, uint32_t e)
+{
+	uint64_t now = arch_now_ns();
+
+	if (v->active) {
+		interrupt();
+		return;
+	}
+	for (uint32_t loops = 0;; loops++) {
+		uint32_t kicks = host_kicks(v->id);
+
+		if (!v->ticking && v->deadline > now && kicks == v->kicks_seen)
+			break;
+		if (loops == MAX_WAKE_LOOPS) {
+			fail_note(v->id, v->id, "livelock: idle CPU %u woke %u times in jiffy %u (deadline %llu, now %llu)",
+				  v->id, loops, e, (unsigned long long)v->deadline,
+				  (unsigned long long)now);
+			break;
+		}
+		v->wakeups++;
+		interrupt();
+		idle_enter(v);
+		if (v->ticking)
+			break;		/* the tick wakes it again next jiffy */
+	}
+	if (rand_next(&v->rng) % 1000 < work_permille[phase(e)]) {
+		/* work came with this jiffy's interrupt: the tick runs first */
+		leave_idle(v);
+		interrupt();
+	}
+}
+
+static void random_action(struct vcpu *v, uint32_t e)
+{
+	struct stress_timer *st;
+	uint64_t now;
+
+	if (rand_pct(&v->rng, idle_pct[phase(e)])) {
+		idle_enter(v);
+		return;
+	}
+	st = &v->timers[rand_range(&v->rng, 0, TIMERS_PER_CPU - 1)];
+	now = timer_jiffies();
+	switch (st->kind) {
+	case K_GLOBAL:
+	case K_PINNED:
+		if (rand_pct(&v->rng, 25))
+			st_cancel(st);
+		else
+			st_arm(st, now + rand_range(&v->rng, 1, MAX_DELAY));
+		break;
+	case K_PERIODIC:
+		if (rand_pct(&v->rng, 30))
+			st_cancel(st);
+		else
+			st_start_periodic(st);
+		break;
+	case K_REMOTE:
+		if (rand_pct(&v->rng, 25))
+			st_cancel(st);
+		else
+			st_arm_on(st, now + rand_range(&v->rng, 1, MAX_DELAY),
+				  (uint32_t)rand_range(&v->rng, 0, run.ncpus - 1));
+		break;
+	}
+}
+
+/* ---- quiescent points ---- */
+
+static void print_failure_context(void)
+{
+	uint32_t a, b;
+
+	pthread_mutex_lock(&fail_lock);
+	a = fail_cpus[0];
+	b = fail_cpus[1];
+	pthread_mutex_unlock(&fail_lock);
+	host_log_reset();
+	if (a < run.ncpus)
+		tmigr_print_ring(a);
+	if (b < run.ncpus && b != a)
+		tmigr_print_ring(b);
+	tmigr_dump(false);
+	printf("%s", host_log());
+}
+
+/* Serial thread, all others parked at the barrier. */
+static void quiescent_check(uint32_t e)
+{
+	uint64_t now_j = timer_jiffies();
+	char why[256];
+
+	run.tot.quiescent_checks++;
+	host_log_reset();
+	if (tmigr_check_quiescent(why, sizeof(why), true)) {
+		fail_note(run.ncpus, run.ncpus, "quiescent check at jiffy %u: %s", e, why);
+		printf("%s", host_log());
+	}
+	for (uint32_t c = 0; c < run.ncpus && !has_failed(); c++) {
+		struct vcpu *v = &run.cpus[c];
+		uint64_t wk = tmigr_cpu_wakeup(c);
+		uint64_t dl = v->ticking ? epoch_ns(e) : v->deadline;
+
+		if (tmigr_cpu_idle(c) != v->nohz)
+			fail_note(c, c, "CPU %u: hierarchy idle %d, but the CPU %s", c,
+				  tmigr_cpu_idle(c), v->nohz ? "stopped its tick" : "did not stop its tick");
+		else if (v->nohz && dl > wk)
+			fail_note(c, c, "Q9: idle CPU %u sleeps until %llu, past its hierarchy wake-up %llu",
+				  c, (unsigned long long)dl, (unsigned long long)wk);
+		for (uint32_t i = 0; i < TIMERS_PER_CPU; i++) {
+			struct stress_timer *st = &v->timers[i];
+
+			pthread_mutex_lock(&st->lock);
+			if (st->n && jdiff(now_j, st->expect[0] + 1 + SLACK) > 0)
+				fail_note(c, c, "lost: timer %u of CPU %u (%s) armed for jiffy %llu has not run at %llu (pending %d)",
+					  i, c, kind_names[st->kind],
+					  (unsigned long long)st->expect[0],
+					  (unsigned long long)now_j, timer_pending(&st->t));
+			pthread_mutex_unlock(&st->lock);
+		}
+	}
+	if (host_bug_count())
+		fail_note(run.ncpus, run.ncpus, "arch_bug: %s", host_last_bug());
+	if (has_failed()) {
+		print_failure_context();
+		run.stop = true;
+		return;
+	}
+	if (!run.drain_from && __atomic_load_n(&run.drain_req, __ATOMIC_RELAXED)) {
+		run.drain_from = e;
+		__atomic_store_n(&run.draining, true, __ATOMIC_RELAXED);
+	}
+	if (run.drain_from && e - run.drain_from >= DRAIN_J)
+		run.stop = true;
+}
+
+/* Park at the barrier; the serial thread checks.  True: the run is over. */
+static bool quiesce(uint32_t e)
+{
+	if (pthread_barrier_wait(&run.barrier) == PTHREAD_BARRIER_SERIAL_THREAD)
+		quiescent_check(e);
+	pthread_barrier_wait(&run.barrier);
+	return run.stop;
+}
+
+static void *vcpu_main(void *arg)
+{
+	struct vcpu *v = arg;
+
+	host_set_cpu(v->id);
+	for (;;) {
+		uint32_t e = __atomic_load_n(&run.epoch, __ATOMIC_RELAXED);
+
+		if (e == v->epoch) {
+			futex_wait(&run.epoch, e);
+			continue;
+		}
+		__atomic_store_n(&v->epoch, e, __ATOMIC_RELAXED);
+		while (arch_now_ns() < epoch_ns(e))
+			arch_cpu_relax();	/* relaxed pacing: the clock store may lag */
+		if (e % QUIESCE_EVERY == 0 && quiesce(e)) {
+			__atomic_fetch_add(&run.exited, 1, __ATOMIC_RELAXED);
+			break;
+		}
+		epoch_duty(v, e);
+		if (v->active && !__atomic_load_n(&run.draining, __ATOMIC_RELAXED)) {
+			for (uint32_t n = (uint32_t)rand_range(&v->rng, 0, 2); n && v->active; n--)
+				random_action(v, e);
+		}
+		check_in();
+	}
+	return NULL;
+}
+
+/* ---- one run ---- */
+
+static double wall_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static double stress_seconds(void)
+{
+	const char *s = getenv("TMIGR_STRESS_SECONDS");
+	double v = s ? strtod(s, NULL) : DEFAULT_SECONDS;
+
+	return v > 0 ? v : DEFAULT_SECONDS;
+}
+
+static void boot(uint32_t ncpus)
+{
+	struct tmigr_topology topo = { ncpus, 1 };
+	/* jiffies wrap WRAP_AFTER_J into the run */
+	uint64_t bias = 0 - (START_J + WRAP_AFTER_J);
+
+	host_clock_use_real(false);
+	host_clock_set_ns(epoch_ns(0));
+	host_set_cpu(0);
+	host_kicks_reset();
+	host_bug_reset();
+	timer_init(HZ, bias);
+	for (uint32_t c = 0; c < ncpus; c++)
+		timer_cpu_init(c);
+	assert_int_equal(tmigr_init(&topo, NULL), 0);
+	assert_int_equal(tmigr_prepare(0, 0), 0);
+	tmigr_set_available(0);
+	for (uint32_t c = 1; c < ncpus; c++)
+		assert_int_equal(tmigr_prepare(c, 0), 0);
+	for (uint32_t c = 1; c < ncpus; c++) {
+		host_set_cpu(c);
+		tmigr_set_available(c);
+	}
+	host_set_cpu(0);
+}
+
+static void setup_cpus(uint32_t ncpus)
+{
+	memset(&run, 0, sizeof(run));
+	run.ncpus = ncpus;
+	run.seed = getenv("TMIGR_STRESS_SEED") ?
+		strtoull(getenv("TMIGR_STRESS_SEED"), NULL, 0) : 1;
+	run.cpus = aligned_alloc(64, sizeof(struct vcpu) * ncpus);
+	assert_non_null(run.cpus);
+	memset(run.cpus, 0, sizeof(struct vcpu) * ncpus);
+	for (uint32_t c = 0; c < ncpus; c++) {
+		struct vcpu *v = &run.cpus[c];
+
+		v->id = c;
+		v->active = true;
+		v->deadline = UINT64_MAX;
+		v->epoch = UINT32_MAX;	/* so epoch 0 is new */
+		rand_seed(&v->rng, run.seed * 0x9e3779b97f4a7c15ull + c);
+		host_set_cpu(c);
+		for (uint32_t i = 0; i < TIMERS_PER_CPU; i++) {
+			struct stress_timer *st = &v->timers[i];
+
+			st->owner = c;
+			st->slot = i;
+			st->kind = kinds[i];
+			st->period = (uint32_t)rand_range(&v->rng, 2, MAX_PERIOD);
+			pthread_mutex_init(&st->lock, NULL);
+			timer_setup(&st->t, stress_fn,
+				    st->kind == K_PINNED ? TIMER_PINNED : 0);
+		}
+	}
+	host_set_cpu(0);
+	pthread_barrier_init(&run.barrier, NULL, ncpus);
+	pthread_mutex_lock(&fail_lock);
+	failed = false;
+	fail_why[0] = '\0';
+	pthread_mutex_unlock(&fail_lock);
+}
+
+/* Main thread: let it run for `secs`, then ask for the drain; dump if stuck. */
+static void supervise(double secs)
+{
+	double start = wall_s(), last_move = start;
+	uint32_t last = 0;
+
+	for (;;) {
+		uint32_t e = __atomic_load_n(&run.epoch, __ATOMIC_RELAXED);
+		double now = wall_s();
+
+		if (__atomic_load_n(&run.exited, __ATOMIC_RELAXED) == run.ncpus)
+			break;
+		if (now - start >= secs || has_failed())
+			__atomic_store_n(&run.drain_req, true, __ATOMIC_RELAXED);
+		if (e != last) {
+			last = e;
+			last_move = now;
+		} else if (now - last_move > WATCHDOG_S) {
+			fprintf(stderr, "stress: no jiffy for %d s at epoch %u; CPUs not through it:",
+				WATCHDOG_S, e);
+			for (uint32_t c = 0; c < run.ncpus; c++)
+				if (__atomic_load_n(&run.cpus[c].epoch, __ATOMIC_RELAXED) != e)
+					fprintf(stderr, " %u", c);
+			fprintf(stderr, "\n");
+			abort();
+		}
+		usleep(20000);
+	}
+	for (uint32_t c = 0; c < run.ncpus; c++)
+		pthread_join(run.cpus[c].thread, NULL);
+}
+
+static void stress(uint32_t ncpus)
+{
+	struct tmigr_stats ts, sum = { 0 };
+	pthread_attr_t attr;
+	double t0, secs = stress_seconds();
+	uint64_t idles = 0, wakes = 0, kicks = 0, owed = 0;
+	char why[256];
+
+	boot(ncpus);
+	setup_cpus(ncpus);
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 256 * 1024);
+	t0 = wall_s();
+	for (uint32_t c = 0; c < ncpus; c++)
+		assert_int_equal(pthread_create(&run.cpus[c].thread, &attr, vcpu_main,
+						&run.cpus[c]), 0);
+	pthread_attr_destroy(&attr);
+	supervise(secs);
+
+	host_set_cpu(0);
+	for (uint32_t c = 0; c < ncpus; c++) {
+		struct vcpu *v = &run.cpus[c];
+
+		tmigr_get_stats(c, &ts);
+		sum.remote_cpus += ts.remote_cpus;
+		sum.remote_fired += ts.remote_fired;
+		sum.remote_walks += ts.remote_walks;
+		idles += v->idle_entries;
+		wakes += v->wakeups;
+		kicks += host_kicks(c);
+		for (uint32_t i = 0; i < TIMERS_PER_CPU; i++) {
+			owed += v->timers[i].n;
+			timer_del(&v->timers[i].t);
+			pthread_mutex_destroy(&v->timers[i].lock);
+		}
+	}
+	printf("stress: %u CPUs, %.2f s, %u jiffies (%.0f/s), %u quiescent checks; seed %llu\n",
+	       ncpus, wall_s() - t0, run.epoch, run.epoch / (wall_s() - t0),
+	       (unsigned)run.tot.quiescent_checks, (unsigned long long)run.seed);
+	printf("stress:   timers armed %llu, fired %llu, cancelled %llu, owed at the end %llu;"
+	       " fired remotely %llu (for %llu idle CPUs, %llu walks)\n",
+	       (unsigned long long)run.tot.armed, (unsigned long long)run.tot.fired,
+	       (unsigned long long)run.tot.cancelled, (unsigned long long)owed,
+	       (unsigned long long)sum.remote_fired, (unsigned long long)sum.remote_cpus,
+	       (unsigned long long)sum.remote_walks);
+	printf("stress:   idle entries %llu, idle wake-ups %llu, kicks %llu; jiffies after the bucket expiry:",
+	       (unsigned long long)idles, (unsigned long long)wakes, (unsigned long long)kicks);
+	for (uint32_t i = 0; i < LATE_HIST; i++)
+		printf(" %s%u:%llu", i == LATE_HIST - 1 ? ">=" : "", i,
+		       (unsigned long long)run.tot.late_hist[i]);
+	printf("\n");
+	pthread_barrier_destroy(&run.barrier);
+	free(run.cpus);
+
+	if (has_failed())
+		fail_msg("%s", fail_why);
+	assert_int_equal(owed, 0);
+	assert_int_equal(run.tot.armed, run.tot.fired + run.tot.cancelled);
+	assert_int_equal(tmigr_check_quiescent(why, sizeof(why), false), 0);
+	assert_int_equal(host_bug_count(), 0);
+	assert_true(sum.remote_fired > 0);	/* the hierarchy did pull timers */
+}
+
+static void test_stress_8_cpus_every_timer_fires_once_in_bound(void **state)
+{
+	(void)state;
+	stress(8);
+}
+
+static void test_stress_64_cpus_every_timer_fires_once_in_bound(void **state)
+{
+	(void)state;
+	stress(64);
+}
+
+static void test_stress_512_cpus_every_timer_fires_once_in_bound(void **state)
+{
+	(void)state;
+	stress(512);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_stress_8_cpus_every_timer_fires_once_in_bound),
+		cmocka_unit_test(test_stress_64_cpus_every_timer_fires_once_in_bound),
+		cmocka_unit_test(test_stress_512_cpus_every_timer_fires_once_in_bound),
+	};
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
