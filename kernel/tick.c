@@ -61,7 +61,11 @@ static void timer_interrupt(struct trap_frame *f)
 			tmigr_count_duty_wakeup(pc->cpu);
 		tmigr_handle_remote();
 	}
-	percpu_note_wake(pc, own ? WAKE_OWN_TIMER : duty ? WAKE_MIGRATOR : WAKE_OTHER);
+	/*
+	 * Duty first: an idle migrator whose own global timer is due with the
+	 * others would have been woken by the hierarchy anyway.
+	 */
+	percpu_note_wake(pc, duty ? WAKE_MIGRATOR : own ? WAKE_OWN_TIMER : WAKE_OTHER);
 }
 
 void tick_init(uint32_t hz)

@@ -94,6 +94,19 @@
  * orderings; only the tick-time checks read locklessly, and they repeat
  * every tick.
  *
+ * Duplicate idle migrators (our addition to the design).  Several idle
+ * CPUs can hold a wake-up for the idle root's first event: the last CPU
+ * that went idle and every idle CPU whose new-timer walk reached the idle
+ * root (design Q9: "at least one").  Left alone, each of them re-derives
+ * the root's next event every time it wakes, so they all keep waking at
+ * every instant.  Rule: an idle CPU whose wake-up was due and that found no
+ * due event on its whole way up retires (wake-up INF).  Whoever removed
+ * those events still covers what follows: a CPU that popped one walks on
+ * to the top and takes the next event as its wake-up, or stops below an
+ * active group whose migrator checks every tick; an event that vanished
+ * because its owner woke made the owner's path active.  A CPU woken early
+ * (by its own timer, R-04) is not retired: its wake-up was not due.
+ *
  * Known races (design §4), each excluded by construction; the host
  * harness (tests/host/test_tmigr_races.c) forces each interleaving and a
  * mutant build (TMIGR_MUTANT_Rnn) puts the bug back to prove the test:
@@ -194,6 +207,7 @@ struct tmigr_walk {
 	uint8_t childmask;		/* our bit in the current group */
 	bool remote;			/* this walk follows a remote expiry */
 	bool check;			/* out of requires_remote_up */
+	bool popped;			/* out of handle_remote_up: an event was due */
 };
 
 typedef bool (*tmigr_step)(struct tmigr_group *g, struct tmigr_group *child,
@@ -915,6 +929,7 @@ static bool handle_remote_up(struct tmigr_group *g, struct tmigr_group *child,
 			return false;
 		}
 		target = e->cpu;
+		w->popped = true;
 		spin_unlock_irqrestore(&g->lock, irq);
 		handle_remote_cpu(target, w->now);
 		if (++loops > TMIGR_MAX_CPUS + TMIGR_MAX_GROUPS) {
@@ -930,11 +945,12 @@ void tmigr_handle_remote(void)
 	struct tmigr_cpu *c = me_cpu(&id);
 	struct tmigr_walk w = { .firstexp = TMIGR_INF };
 	unsigned long irq;
+	uint64_t wakeup;
 
 	if (!enabled || !__atomic_load_n(&c->available, __ATOMIC_RELAXED))
 		return;
-	if (!is_my_duty(c->group, c->groupmask) &&
-	    __atomic_load_n(&c->wakeup, __ATOMIC_RELAXED) == TMIGR_INF)
+	wakeup = __atomic_load_n(&c->wakeup, __ATOMIC_RELAXED);
+	if (!is_my_duty(c->group, c->groupmask) && wakeup == TMIGR_INF)
 		return;
 #ifdef TMIGR_MUTANT_R11
 	if (!is_my_duty(c->group, c->groupmask))
@@ -944,6 +960,10 @@ void tmigr_handle_remote(void)
 	w.now = tick_now();
 	walk_cpu(handle_remote_up, &w, c);
 	count(&stats[id].remote_walks);
+#ifndef TMIGR_MUTANT_DUP_MIGRATORS
+	if (w.now >= wakeup && !w.popped)
+		w.firstexp = TMIGR_INF;	/* a duplicate idle migrator retires (see theory) */
+#endif
 	irq = spin_lock_irqsave(&c->lock);
 	if (c->idle || w.firstexp == TMIGR_INF)
 		set_wakeup(c, w.firstexp);
@@ -1015,7 +1035,9 @@ void tmigr_clear_available(uint32_t cpu)
 			}
 		}
 	}
-#ifndef TMIGR_MUTANT_R03
+#ifdef TMIGR_MUTANT_R03
+	(void)other;	/* mutant: nobody takes over; the events wait for a chance wake-up */
+#else
 	if (other < TMIGR_MAX_CPUS && platform.force_active)
 		platform.force_active(other);
 #endif
@@ -1135,6 +1157,23 @@ static void connect_cpu(uint32_t cpu, struct tmigr_group *g)
 }
 
 /*
+ * An idle old root just linked under the new root: whatever is queued in
+ * it must be queued above too (Q7), or the new root's idle migrator would
+ * not see it.  The old root's first event already is some idle CPU's
+ * wakeup, so the firstexp this walk finds is nobody's new duty.  A
+ * concurrent activation is ordered by the group locks (update_events).
+ */
+static void export_old_root(struct tmigr_group *start)
+{
+	struct tmigr_walk w = { .childmask = start->groupmask, .firstexp = TMIGR_INF };
+	/* group locks are also taken from the tick: never with interrupts on */
+	unsigned long irq = arch_irq_save();
+
+	walk_from(update_events, &w, start, load_parent(start));
+	arch_irq_restore(irq);
+}
+
+/*
  * Find or create the groups from `start`'s level + 1 (or level 0) up to an
  * existing branch or a single top; connect them top-down.  Returns 0 or -1.
  */
@@ -1155,8 +1194,16 @@ static int setup_groups(uint32_t cpu, uint32_t node, struct tmigr_group *start,
 	mismatch = false;
 #endif
 	for (i = first_lvl; i < levels; i++) {
-		struct tmigr_group *g = group_find(i, node);
+		struct tmigr_group *g;
 
+		/*
+		 * Linking the old root: the new root kept slot 0 for it (R-19),
+		 * whatever room it has left (none with fan-out 2).
+		 */
+		if (start && root && i == root->level)
+			g = root;
+		else
+			g = group_find(i, node);
 		if (!g) {
 			g = group_alloc(i, node);
 			if (!g) {
@@ -1209,8 +1256,12 @@ static int setup_groups(uint32_t cpu, uint32_t node, struct tmigr_group *start,
 						.firstexp = TMIGR_INF };
 
 			walk_from(active_up, &w, start, load_parent(start));
+		} else {
+			/* an activator still on its way is ordered after us and sees the link */
+			export_old_root(start);
 		}
-		/* else: an activator still on its way is ordered after us and sees the link */
+	} else if (start) {
+		export_old_root(start);		/* nobody available: idle, normally empty */
 	}
 	if (level_count[top] == 1) {
 		if (level_list[top][0]->parent)
@@ -1236,6 +1287,25 @@ static bool cpu_active_member(uint32_t cpu)
 {
 	return cpu < TMIGR_MAX_CPUS && __atomic_load_n(&cpus[cpu].available, __ATOMIC_RELAXED) &&
 	       !__atomic_load_n(&cpus[cpu].idle, __ATOMIC_RELAXED);
+}
+
+/*
+ * Phase 2 failed (R-13): undo phase 1.  The root grew, so phase 1 built
+ * `cpu` a fresh branch up to the new root; nothing can reach it yet (the
+ * CPU has not run, the old root is not linked), so it can simply go.
+ */
+static void unprepare_new_branch(uint32_t cpu, struct tmigr_group *old_root)
+{
+	struct tmigr_cpu *c = &cpus[cpu];
+	struct tmigr_group *g = c->group, *p;
+
+	for (; g && g != old_root; g = p) {
+		p = g->parent;
+		group_free(g);
+	}
+	c->group = NULL;
+	c->groupmask = 0;
+	__atomic_store_n(&root, old_root, __ATOMIC_RELEASE);
 }
 
 static int add_cpu(uint32_t cpu, uint32_t node)
@@ -1274,6 +1344,8 @@ static int add_cpu(uint32_t cpu, uint32_t node)
 			err = setup_groups(cpu, old_root->node, old_root, false);
 		}
 	}
+	if (err)
+		unprepare_new_branch(cpu, old_root);
 	return err;
 }
 

@@ -126,6 +126,8 @@ _CMP = {
 _FUNCS = {
     "len": len, "min": min, "max": max, "sum": sum, "all": all, "any": any,
     "sorted": sorted,
+    # how many elements of a list are non-zero (e.g. CPUs that woke at all)
+    "nonzero": lambda xs: sum(1 for x in xs if x),
 }
 
 

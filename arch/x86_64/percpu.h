@@ -52,8 +52,8 @@ struct tss {
 enum wake_cause {
 	WAKE_OTHER,		/* an interrupt with nothing for us (tick, early one-shot) */
 	WAKE_IPI,		/* wake or call IPI: work or a re-programming request */
-	WAKE_MIGRATOR,		/* the hierarchy's wakeup: other CPUs' global timers */
 	WAKE_OWN_TIMER,		/* one of our own timers ran */
+	WAKE_MIGRATOR,		/* the hierarchy's wakeup: idle CPUs' global timers (ours too) */
 	WAKE_NR
 };
 

@@ -366,8 +366,8 @@ static void sum_up(struct idle_totals *t)
 
 static void print_table(void)
 {
-	kprintf("  %-4s %6s %6s %6s %6s %6s %9s %7s\n", "cpu", "wakes", "own", "migr",
-		"ipi", "other", "residency", "pinned");
+	kprintf("  %-4s %6s %6s %6s %6s %6s %9s %7s %8s %8s\n", "cpu", "wakes", "own", "migr",
+		"ipi", "other", "residency", "pinned", "entry_cy", "exit_cy");
 	for (uint32_t cpu = 0; cpu < smp_cpu_count; cpu++) {
 		const struct cpu_idle *ci = &cpus[cpu];
 		uint32_t r = residency_x100(ci);
@@ -377,11 +377,15 @@ static void print_table(void)
 			continue;
 		for (int c = 0; c < WAKE_NR; c++)
 			all += cpu_wakes(ci, c);
-		kprintf("  %-4u %6lu %6lu %6lu %6lu %6lu %5u.%02u%% %7u\n", cpu,
+		uint64_t en = ci->s1.entries - ci->s0.entries, ex = ci->s1.exits - ci->s0.exits;
+
+		kprintf("  %-4u %6lu %6lu %6lu %6lu %6lu %5u.%02u%% %7u %8lu %8lu\n", cpu,
 			(unsigned long)all, (unsigned long)cpu_wakes(ci, WAKE_OWN_TIMER),
 			(unsigned long)cpu_wakes(ci, WAKE_MIGRATOR),
 			(unsigned long)cpu_wakes(ci, WAKE_IPI),
-			(unsigned long)cpu_wakes(ci, WAKE_OTHER), r / 100, r % 100, ci->npinned);
+			(unsigned long)cpu_wakes(ci, WAKE_OTHER), r / 100, r % 100, ci->npinned,
+			(unsigned long)(en ? (ci->s1.entry_tsc - ci->s0.entry_tsc) / en : 0),
+			(unsigned long)(ex ? (ci->s1.exit_tsc - ci->s0.exit_tsc) / ex : 0));
 	}
 }
 
