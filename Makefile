@@ -8,6 +8,7 @@
 #   make bench      timer wheel against a binary-heap timer queue, on the host
 #   make bench-boot AP bring-up time and run wall time, -smp 64, 5 runs
 #   make bench-linux the same, beside Debian's Linux on the same QEMU machine
+#   make bench-idle idle wake-ups and residency, tmigr=on vs off, -smp 64
 #   make clean
 #
 # Everything built goes to build/.  Portable sources (lib/ and the parsers
@@ -76,7 +77,7 @@ HOST_TESTS := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(HOST_TESTS_SRC))
 # compiled into the program, not taken from libportable.a.
 TMSIM := tests/host/tmsim.c
 TMSIM_OBJ := $(BUILD)/host/$(TMSIM).o
-HOST_TESTS_F2 := test_tmigr_races
+HOST_TESTS_F2 := test_tmigr_races test_tmigr_growth
 HOST_TESTS += $(patsubst %,$(BUILD)/host/%_f2,$(HOST_TESTS_F2))
 
 # The stress test plays up to 512 CPUs, more than libportable.a's
@@ -95,7 +96,7 @@ STRESS_CFLAGS := $(filter-out -MMD -MP,$(HCFLAGS)) \
 HOST_TESTS += $(BUILD)/host/test_tmigr_stress_tsan
 
 .PHONY: all kernel iso run test host-tests qemu-tests debug deps clean \
-	bench bench-boot bench-linux mutant-bin
+	bench bench-boot bench-linux bench-idle mutant-bin
 
 all: $(ISO)
 
@@ -184,6 +185,9 @@ bench-boot: deps $(ISO)
 
 bench-linux: deps $(ISO)
 	tools/bench-boot.py --runs 3 --smp 64 --linux
+
+bench-idle: deps $(ISO)
+	tools/bench-idle.py --smp 64 --seconds 10 --seed 1
 
 debug: deps $(ISO)
 	@echo "gdb: gdb $(KERNEL) -ex 'target remote :1234'"
