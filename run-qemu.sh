@@ -50,6 +50,7 @@ readonly CMDLINE_OK='^[A-Za-z0-9 _.,:=+/@%-]*$'
 
 smp=64
 mem=512
+numa=1
 firmware=bios
 accel=tcg
 timeout_s=300
@@ -74,6 +75,7 @@ Boot build/pullkern.iso in QEMU, console on stdout, and exit
 
   --smp N          CPUs (default 64)
   --mem MIB        memory in MiB (default 512)
+  --numa N         N NUMA nodes (ACPI SRAT), CPUs and memory split evenly
   --bios           boot with SeaBIOS (default)
   --uefi           boot with OVMF ($OVMF_CODE, per-run VARS copy)
   --accel tcg|kvm  accelerator (default tcg, multi-threaded); kvm adds -cpu host
@@ -103,6 +105,9 @@ parse_args() {
 		--mem | --mem=*)
 			optval "$@"
 			mem=$REPLY ;;
+		--numa | --numa=*)
+			optval "$@"
+			numa=$REPLY ;;
 		--accel | --accel=*)
 			optval "$@"
 			accel=$REPLY ;;
@@ -220,12 +225,30 @@ add_cmdline() {
 	fi
 }
 
+# --numa N: N nodes, CPUs and memory split evenly in order (QEMU then
+# describes them in an ACPI SRAT).  N must divide both --smp and --mem.
+numa_args() {
+	local n per mem_per first
+
+	((numa > 1)) || return 0
+	((smp % numa == 0 && mem % numa == 0)) ||
+		die "--numa $numa must divide --smp $smp and --mem $mem"
+	per=$((smp / numa))
+	mem_per=$((mem / numa))
+	for ((n = 0; n < numa; n++)); do
+		first=$((n * per))
+		qemu+=(-object "memory-backend-ram,id=numa$n,size=${mem_per}M"
+			-numa "node,nodeid=$n,cpus=$first-$((first + per - 1)),memdev=numa$n")
+	done
+}
+
 qemu_command() {
 	local extra=()
 
 	qemu=("$QEMU" -display none -monitor none -serial stdio -no-reboot
 		-device "isa-debug-exit,iobase=0xf4,iosize=0x04"
 		-m "$mem" -smp "$smp" -cdrom "$boot_iso" -boot order=d)
+	numa_args
 	if [[ $accel == kvm ]]; then
 		qemu+=(-accel kvm -cpu host)
 	else

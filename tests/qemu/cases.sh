@@ -133,3 +133,14 @@ qemu_case idle_scenario_tmigr_off_every_cpu_wakes_itself 0 180 "--uefi --smp 8 -
 	--expect 'idle.tmigr == false and idle.lost == 0 and idle.early == 0' \
 	--expect 'nonzero(idle_cpus.wakeups) >= 6' \
 	--expect 'summary.result == "pass"'
+
+# Two NUMA nodes (QEMU's SRAT): level-0 groups hold the CPUs of one node
+# only and the root above them is cross-node (design §2.2, A8), and the
+# hierarchy still runs every timer.
+qemu_case idle_scenario_numa2_groups_per_node 0 120 "--bios --smp 8 --numa 2 -- scenario=idle seconds=1 seed=3 tmigr_dump=1" \
+	--text 'acpi: SRAT rev [0-9]+: 2 NUMA nodes with CPUs' \
+	--expect 'tmigr.nodes == 2 and tmigr.levels == 2 and tmigr.crossnode_level == 1' \
+	--expect 'tmigr.groups == 3 and count("tmigr_group") == 3' \
+	--expect 'idle.lost == 0 and idle.early == 0' \
+	--expect 'tmigr_check.violations == 0' \
+	--expect 'summary.result == "pass"'
