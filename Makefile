@@ -6,6 +6,8 @@
 #   make debug      QEMU waiting for gdb, and the gdb command line to use
 #   make deps       install missing Debian packages (as root) or print the line
 #   make bench      timer wheel against a binary-heap timer queue, on the host
+#                   (and bench-tmigr)
+#   make bench-tmigr idle entry/exit cost of the hierarchy, 8 .. 4096 CPUs, host
 #   make bench-boot AP bring-up time and run wall time, -smp 64, 5 runs
 #   make bench-linux the same, beside Debian's Linux on the same QEMU machine
 #   make bench-idle idle wake-ups and residency, tmigr=on vs off, -smp 64
@@ -96,7 +98,7 @@ STRESS_CFLAGS := $(filter-out -MMD -MP,$(HCFLAGS)) \
 HOST_TESTS += $(BUILD)/host/test_tmigr_stress_tsan
 
 .PHONY: all kernel iso run test host-tests qemu-tests debug deps clean \
-	bench bench-boot bench-linux bench-idle mutant-bin
+	bench bench-tmigr bench-boot bench-linux bench-idle mutant-bin
 
 all: $(ISO)
 
@@ -173,12 +175,27 @@ test: deps
 
 # Benchmarks print figures; they are not tests and never fail on speed.
 # bench_timers is built whole at -O2 (the kernel's level; libportable.a is -O1).
-bench: $(BUILD)/host/bench_timers
+bench: $(BUILD)/host/bench_timers $(BUILD)/host/tmigr_scale
 	$(BUILD)/host/bench_timers
+	$(BUILD)/host/tmigr_scale
 
+BENCH_TIMERS_SRCS := $(filter-out tests/bench/tmigr_scale.c,$(wildcard tests/bench/*.c))
 $(BUILD)/host/bench_timers: $(wildcard tests/bench/*.[ch]) $(HLIB)
-	$(HOST_CC) $(HCFLAGS) -O2 -o $@ $(wildcard tests/bench/*.c) \
+	$(HOST_CC) $(HCFLAGS) -O2 -o $@ $(BENCH_TIMERS_SRCS) \
 		$(patsubst $(BUILD)/host/%.o,%,$(HOBJS))
+
+# tmigr_scale: idle entry and exit cost of the hierarchy at 8 .. 4096 CPUs,
+# built at -O2 with room for 4096 CPUs (the wheel and the hierarchy compiled in).
+SCALE_SRCS := tests/bench/tmigr_scale.c kernel/timer.c kernel/tmigr.c \
+	kernel/report.c lib/format.c lib/json.c tests/host/host_arch.c \
+	tests/host/host_support.c
+bench-tmigr: $(BUILD)/host/tmigr_scale
+	$(BUILD)/host/tmigr_scale
+
+$(BUILD)/host/tmigr_scale: $(SCALE_SRCS) $(wildcard kernel/*.h lib/*.h tests/host/*.h)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(filter-out -MMD -MP,$(HCFLAGS)) -O2 -DTIMER_MAX_CPUS=4096 \
+		-DHOST_MAX_CPUS=4096 -o $@ $(SCALE_SRCS)
 
 bench-boot: deps $(ISO)
 	tools/bench-boot.py --runs 5 --smp 64
