@@ -4,6 +4,10 @@
 #
 # Usage: tests/run-all.sh HOST_TEST_BIN...   (`make test` passes them)
 #
+# The "mutant" suite (tests/host/run-mutants.sh) follows the host suite:
+# one case per bug switch of kernel/tmigr.c, passing when its regression
+# test fails on the switched-on bug.
+#
 # Theory: each runner prints a line per case and ends with its own
 # "N passed, N failed".  We pass the case lines through as they come, keep
 # each runner's count line (shown as "host tests: ..." / "qemu tests: ..."),
@@ -61,6 +65,7 @@ run_suite() {
 
 main() {
 	run_suite host "$ROOT/tests/run-host-tests.sh" "$@"
+	run_suite mutant "$ROOT/tests/host/run-mutants.sh"
 	run_suite qemu "$ROOT/tests/qemu/run.sh"
 	echo "$total_pass passed, $total_fail failed"
 	[[ $total_fail -eq 0 ]]

@@ -37,7 +37,14 @@
 #define J(n)		(TMSIM_START_J + (n))
 #define NS(j)		tmsim_ns(j)
 
-/* ---- helpers ---- */
+/* ---- helpers: every failed check prints the yield-point trace ---- */
+
+#define EQ(a, b)							\
+	do {								\
+		uint64_t a_ = (uint64_t)(a), b_ = (uint64_t)(b);	\
+		TMSIM_ASSERT(a_ == b_, "%s == %s: %llu != %llu", #a, #b,	\
+			     (unsigned long long)a_, (unsigned long long)b_);	\
+	} while (0)
 
 static void done(enum tmsim_stop st)
 {
@@ -90,11 +97,11 @@ static int teardown(void **state)
 static void start_f2_4(void)
 {
 	tmsim_start_n(4);
-	assert_int_equal(tmigr_levels(), 2);
-	assert_ptr_equal(tmigr_cpu_group(0), tmigr_cpu_group(1));
-	assert_ptr_equal(tmigr_cpu_group(2), tmigr_cpu_group(3));
-	assert_ptr_equal(tmigr_group_parent(tmigr_cpu_group(0)), tmigr_root());
-	assert_ptr_equal(tmigr_group_parent(tmigr_cpu_group(2)), tmigr_root());
+	EQ(tmigr_levels(), 2);
+	EQ(tmigr_cpu_group(0), tmigr_cpu_group(1));
+	EQ(tmigr_cpu_group(2), tmigr_cpu_group(3));
+	EQ(tmigr_group_parent(tmigr_cpu_group(0)), tmigr_root());
+	EQ(tmigr_group_parent(tmigr_cpu_group(2)), tmigr_root());
 	TMSIM_ASSERT_OK();
 }
 
@@ -118,14 +125,14 @@ static void test_r01_seq_count_defeats_aba_on_group_state(void **state)
 	idle(1);
 	idle(3);
 	tmsim_break(0, "inactive_up.before_cas", root, 1);
-	assert_int_equal(tmsim_idle(0), TMSIM_BREAK);
+	EQ(tmsim_idle(0), TMSIM_BREAK);
 	wake(1);
 	done(tmsim_resume(0));
 	quiescent_ok();
-	assert_int_equal(TMIGR_ST_ACTIVE(tmigr_group_state(root)), 3);
+	EQ(TMIGR_ST_ACTIVE(tmigr_group_state(root)), 3);
 	/* GRP0:0 once, GRP1:0 twice: the first CAS there failed */
-	assert_int_equal(tmsim_hits(0, "inactive_up.before_cas"), 3);
-	assert_int_equal(tmsim_hits(0, "inactive_up.after_cas"), 2);
+	EQ(tmsim_hits(0, "inactive_up.before_cas"), 3);
+	EQ(tmsim_hits(0, "inactive_up.after_cas"), 2);
 }
 
 /*
@@ -152,17 +159,17 @@ static void test_r02_failed_cas_rereads_child_state(void **state)
 	idle(3);
 	arm(2, &t2, "T2", J(10));
 	tmsim_break(0, "inactive_up.before_cas", root, 1);
-	assert_int_equal(tmsim_idle(0), TMSIM_BREAK);
+	EQ(tmsim_idle(0), TMSIM_BREAK);
 	wake(1);
 	idle(2);
 	done(tmsim_resume(0));
 	quiescent_ok();
-	assert_int_equal(TMIGR_ST_ACTIVE(tmigr_group_state(root)), 1);
-	assert_int_equal(TMIGR_ST_MIGRATOR(tmigr_group_state(root)), 1);
-	assert_int_equal(tmsim_hits(0, "inactive_up.before_cas"), 3);
+	EQ(TMIGR_ST_ACTIVE(tmigr_group_state(root)), 1);
+	EQ(TMIGR_ST_MIGRATOR(tmigr_group_state(root)), 1);
+	EQ(tmsim_hits(0, "inactive_up.before_cas"), 3);
 	advance_ok(J(12));
 	timer_ok(&t2);
-	assert_int_equal(t2.ran_on, 1);
+	EQ(t2.ran_on, 1);
 	quiescent_ok();
 }
 
@@ -203,16 +210,16 @@ static void test_r03_park_of_last_active_cpu_forces_a_successor(void **state)
 		if (tmsim_interrupt(0) != TMSIM_DONE)
 			tmsim_finish(0);
 		done(tmsim_finish(3));
-		TMSIM_ASSERT(tmsim_mode(0) == TMSIM_ACTIVE,
-			     "yield point %u: nobody took over from the parked CPU", k);
 		quiescent_ok();
 		advance_ok(J(12));
 		timer_ok(&t1);
+		TMSIM_ASSERT(tmsim_mode(0) == TMSIM_ACTIVE,
+			     "yield point %u: CPU0 was not made active by the park", k);
 		idle(0);
 		quiescent_ok();
 		tmsim_stop();
 	}
-	assert_true(points >= 4);
+	TMSIM_ASSERT(points >= 4, "park hit only %u yield points", points);
 }
 
 /*
@@ -239,14 +246,14 @@ static void test_r04_idle_migrator_woken_early_keeps_its_wakeup(void **state)
 	idle(1);
 	idle(2);
 	idle(0);
-	assert_int_equal(tmigr_cpu_wakeup(0), t3_ns);
-	assert_int_equal(tmsim_deadline(0), NS(J(18)));
+	EQ(tmigr_cpu_wakeup(0), t3_ns);
+	EQ(tmsim_deadline(0), NS(J(18)));
 	advance_ok(J(17));
 	tmsim_set_jiffies(J(18));
 	done(tmsim_interrupt_softirq(0));
 	timer_ok(&l0);
-	assert_int_equal(tmigr_cpu_wakeup(0), t3_ns);
-	assert_int_equal(tmsim_deadline(0), t3_ns);
+	EQ(tmigr_cpu_wakeup(0), t3_ns);
+	EQ(tmsim_deadline(0), t3_ns);
 	advance_ok(J(23));
 	timer_ok(&t3);
 	quiescent_ok();
@@ -271,12 +278,12 @@ static void test_r06_last_idle_cpu_without_timer_still_arms_root_event(void **st
 	idle(0);
 	idle(2);
 	idle(3);
-	assert_int_equal(tmigr_cpu_wakeup(3), tmsim_event_ns(&t1));
-	assert_int_equal(tmsim_deadline(3), tmsim_event_ns(&t1));
+	EQ(tmigr_cpu_wakeup(3), tmsim_event_ns(&t1));
+	EQ(tmsim_deadline(3), tmsim_event_ns(&t1));
 	quiescent_ok();
 	advance_ok(J(13));
 	timer_ok(&t1);
-	assert_int_equal(t1.ran_on, 3);
+	EQ(t1.ran_on, 3);
 	quiescent_ok();
 }
 
@@ -304,11 +311,11 @@ static void test_r08_new_timer_reads_root_state_under_lock(void **state)
 	idle(3);
 	idle(0);
 	tmsim_break(0, "update_events.before_lock", root, 1);
-	assert_int_equal(tmsim_arm(0, &t0, "T0", J(10), false), TMSIM_BREAK);
+	EQ(tmsim_arm(0, &t0, "T0", J(10), false), TMSIM_BREAK);
 	idle(2);
-	assert_int_equal(tmsim_deadline(2), TIMER_NO_EVENT);
+	EQ(tmsim_deadline(2), TIMER_NO_EVENT);
 	done(tmsim_resume(0));
-	assert_int_equal(tmsim_deadline(0), tmsim_event_ns(&t0));
+	EQ(tmsim_deadline(0), tmsim_event_ns(&t0));
 	quiescent_ok();
 	advance_ok(J(13));
 	timer_ok(&t0);
@@ -342,8 +349,8 @@ static void test_r09_quick_check_takes_minimum_over_all_levels(void **state)
 	wake(0);
 	advance_ok(J(11));
 	timer_ok(&t0);
-	assert_int_equal(tmigr_group_next_expiry(tmigr_root()), tmsim_event_ns(&t2));
-	assert_int_equal(tmsim_call_u64(0, tmigr_quick_check, TMIGR_INF), tmsim_event_ns(&t1));
+	EQ(tmigr_group_next_expiry(tmigr_root()), tmsim_event_ns(&t2));
+	EQ(tmsim_call_u64(0, tmigr_quick_check, TMIGR_INF), tmsim_event_ns(&t1));
 	advance_ok(J(32));
 	timer_ok(&t1);
 	timer_ok(&t2);
@@ -375,12 +382,12 @@ static void test_r10b_ignored_group_event_replaced_at_root(void **state)
 	idle(2);
 	idle(1);
 	idle(0);
-	assert_int_equal(tmigr_cpu_wakeup(0), tmsim_event_ns(&t0));
+	EQ(tmigr_cpu_wakeup(0), tmsim_event_ns(&t0));
 	advance_ok(J(5));
 	wake(0);
 	done(tmsim_cancel(0, &t0));
 	idle(0);
-	assert_int_equal(tmigr_cpu_wakeup(0), tmsim_event_ns(&t1));
+	EQ(tmigr_cpu_wakeup(0), tmsim_event_ns(&t1));
 	quiescent_ok();
 	advance_ok(J(32));
 	timer_ok(&t0);
@@ -406,7 +413,7 @@ static void test_r12_requeue_with_same_expiry_refreshes_owner_cpu(void **state)
 
 	(void)state;
 	tmsim_start_n(8);
-	assert_int_equal(tmigr_levels(), 3);
+	EQ(tmigr_levels(), 3);
 	arm(0, &t0, "T0", J(10));
 	arm(1, &t1, "T1", J(10));
 	idle(0);
@@ -418,8 +425,8 @@ static void test_r12_requeue_with_same_expiry_refreshes_owner_cpu(void **state)
 	advance_ok(J(13));
 	timer_ok(&t0);
 	timer_ok(&t1);
-	assert_int_equal(t0.ran_on, 4);
-	assert_int_equal(t1.ran_on, 4);
+	EQ(t0.ran_on, 4);
+	EQ(t1.ran_on, 4);
 	quiescent_ok();
 }
 
@@ -446,12 +453,12 @@ static void test_r05_remote_expiry_rereads_root_first_expiry(void **state)
 	idle(3);
 	idle(2);
 	idle(0);
-	assert_int_equal(tmsim_deadline(0), NS(J(10)));
+	EQ(tmsim_deadline(0), NS(J(10)));
 	advance_ok(J(10));
 	timer_ok(&t1);
-	assert_int_equal(t1.ran_on, 0);
-	assert_int_equal(tmigr_cpu_wakeup(0), tmsim_event_ns(&t3));
-	assert_int_equal(tmsim_deadline(0), tmsim_event_ns(&t3));
+	EQ(t1.ran_on, 0);
+	EQ(tmigr_cpu_wakeup(0), tmsim_event_ns(&t3));
+	EQ(tmsim_deadline(0), tmsim_event_ns(&t3));
 	advance_ok(J(21));
 	timer_ok(&t3);
 	quiescent_ok();
@@ -473,14 +480,14 @@ static void test_r07_unavailable_cpu_forecast_returns_own_global_event(void **st
 	(void)state;
 	tmsim_start_n(4);
 	done(tmsim_park(1));
-	assert_false(tmigr_cpu_available(1));
+	TMSIM_ASSERT(!tmigr_cpu_available(1), "CPU1 still available after park");
 	arm(1, &tg, "Tg", J(10));
 	done(tmsim_arm(1, &tl, "Tl", J(30), true));
 	g = tmsim_event_ns(&tg);
-	assert_int_equal(tmsim_call_u64(1, tmigr_quick_check, g), g);
-	assert_int_equal(tmsim_call_u64(1, tmigr_cpu_deactivate, g), g);
+	EQ(tmsim_call_u64(1, tmigr_quick_check, g), g);
+	EQ(tmsim_call_u64(1, tmigr_cpu_deactivate, g), g);
 	idle(1);
-	assert_int_equal(tmsim_deadline(1), g);
+	EQ(tmsim_deadline(1), g);
 	quiescent_ok();
 }
 
@@ -498,11 +505,11 @@ static void test_r10a_ignored_cpu_event_at_root_still_checks_root(void **state)
 
 	(void)state;
 	tmsim_start_n(2);
-	assert_int_equal(tmigr_levels(), 1);
+	EQ(tmigr_levels(), 1);
 	arm(1, &t1, "T1", J(10));
 	idle(1);
 	idle(0);
-	assert_int_equal(tmsim_deadline(0), tmsim_event_ns(&t1));
+	EQ(tmsim_deadline(0), tmsim_event_ns(&t1));
 	quiescent_ok();
 	advance_ok(J(13));
 	timer_ok(&t1);
@@ -528,15 +535,15 @@ static void test_r11_stale_idle_migrator_wakeup_is_reset(void **state)
 	arm(1, &t1, "T1", J(10));
 	idle(1);
 	idle(0);
-	assert_int_equal(tmsim_deadline(0), tmsim_event_ns(&t1));
+	EQ(tmsim_deadline(0), tmsim_event_ns(&t1));
 	advance_ok(J(5));
 	wake(1);
 	advance_ok(J(13));
 	timer_ok(&t1);
-	assert_int_equal(t1.ran_on, 1);
-	assert_int_equal(tmigr_cpu_wakeup(0), TMIGR_INF);
-	assert_int_equal(tmsim_deadline(0), TIMER_NO_EVENT);
-	assert_int_equal(tmsim_hits(0, "softirq.after_global_base"), 1);
+	EQ(t1.ran_on, 1);
+	EQ(tmigr_cpu_wakeup(0), TMIGR_INF);
+	EQ(tmsim_deadline(0), TIMER_NO_EVENT);
+	EQ(tmsim_hits(0, "softirq.after_global_base"), 1);
 	quiescent_ok();
 }
 
@@ -562,14 +569,14 @@ static void test_r22_remote_expiry_runs_own_wheel_too(void **state)
 	j = tmsim_bucket_expiry(&t);
 	idle(1);
 	idle(0);
-	assert_int_equal(tmsim_deadline(0), NS(j));
+	EQ(tmsim_deadline(0), NS(j));
 	advance_ok(j - 1);
 	tmsim_break(0, "softirq.after_global_base", NULL, 1);
-	assert_int_equal(tmsim_interrupt(0), TMSIM_BREAK);
+	EQ(tmsim_interrupt(0), TMSIM_BREAK);
 	tmsim_set_jiffies(j);
 	done(tmsim_resume(0));
 	timer_ok(&t);
-	assert_int_equal(t.ran_on, 0);
+	EQ(t.ran_on, 0);
 	advance_ok(j + 2);
 	timer_ok(&t);
 	quiescent_ok();
@@ -598,10 +605,6 @@ int main(void)
 		cmocka_unit_test_teardown(test_r22_remote_expiry_runs_own_wheel_too, teardown),
 #endif
 	};
-	const char *filter = getenv("TMSIM_TEST");
-
-	/* run-mutants.sh runs one test: TMSIM_TEST=<name> */
-	if (filter && *filter)
-		cmocka_set_test_filter(filter);
+	tmsim_test_filter();	/* TMSIM_TEST=<name>: that test only (run-mutants.sh) */
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

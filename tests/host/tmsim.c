@@ -870,6 +870,8 @@ enum tmsim_stop tmsim_arm(uint32_t cpu, struct tmsim_timer *tt, const char *name
 	for (p = armed; p && p != tt; p = p->next_armed)
 		;
 	if (!p) {
+		/* first arming in this run: whatever the memory held is not a timer */
+		memset(&tt->t, 0, sizeof(tt->t));
 		tt->next_armed = armed;
 		armed = tt;
 	}

@@ -54,6 +54,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "kernel/timer.h"
 #include "kernel/tmigr.h"
@@ -246,7 +247,20 @@ bool tmsim_run_random(const struct tmsim_task *tasks, uint32_t n, uint64_t seed,
 		      uint32_t depth);
 
 #ifdef fail_msg
-/* cmocka glue: fail the test with the recorded failure (trace already printed). */
+/*
+ * cmocka glue.  tmsim_test_filter(): call in main() before running the
+ * tests, so that TMSIM_TEST=<test name> runs that test only (what
+ * tests/host/run-mutants.sh does).  TMSIM_ASSERT*: fail the test with the
+ * recorded failure (the trace is already printed).
+ */
+static inline void tmsim_test_filter(void)
+{
+	const char *f = getenv("TMSIM_TEST");
+
+	if (f && *f)
+		cmocka_set_test_filter(f);
+}
+
 #define TMSIM_ASSERT(cond, ...)						\
 	do {								\
 		if (!(cond)) {						\
