@@ -430,6 +430,43 @@ static void test_r12_requeue_with_same_expiry_refreshes_owner_cpu(void **state)
 	quiescent_ok();
 }
 
+/*
+ * Not one race but all of the small ones at once: CPU1 (T1) and CPU3 (T3)
+ * idle; then CPU0 and CPU2 go idle while CPU1 wakes, their walks
+ * interleaved at every yield point by seeded PCT-style priorities (200
+ * seeds).  Oracle after each: the quiescent invariants; then CPU1 idles
+ * again and T1, T3 run on time, invariants again.  A failure prints the
+ * seed and the trace.
+ */
+static void test_random_interleavings_of_idle_entry_and_exit(void **state)
+{
+	(void)state;
+	for (uint64_t seed = 1; seed <= 200; seed++) {
+		struct tmsim_timer t1, t3;
+		const struct tmsim_task tasks[] = {
+			{ 0, tmsim_op_idle, NULL },
+			{ 1, tmsim_op_wake, NULL },
+			{ 2, tmsim_op_idle, NULL },
+		};
+
+		start_f2_4();
+		arm(1, &t1, "T1", J(10));
+		arm(3, &t3, "T3", J(12));
+		idle(1);
+		idle(3);
+		tmsim_run_random(tasks, 3, seed, 3);
+		TMSIM_ASSERT_OK();
+		quiescent_ok();
+		idle(1);
+		quiescent_ok();
+		advance_ok(J(15));
+		timer_ok(&t1);
+		timer_ok(&t3);
+		quiescent_ok();
+		tmsim_stop();
+	}
+}
+
 #else /* fan-out 8 */
 
 /*
@@ -597,6 +634,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_r09_quick_check_takes_minimum_over_all_levels, teardown),
 		cmocka_unit_test_teardown(test_r10b_ignored_group_event_replaced_at_root, teardown),
 		cmocka_unit_test_teardown(test_r12_requeue_with_same_expiry_refreshes_owner_cpu, teardown),
+		cmocka_unit_test_teardown(test_random_interleavings_of_idle_entry_and_exit, teardown),
 #else
 		cmocka_unit_test_teardown(test_r05_remote_expiry_rereads_root_first_expiry, teardown),
 		cmocka_unit_test_teardown(test_r07_unavailable_cpu_forecast_returns_own_global_event, teardown),

@@ -625,12 +625,21 @@ void tmsim_op_wake(void *unused)
 static void interrupt(bool always_remote)
 {
 	bool idle = me()->mode == TMSIM_IDLE;
+	uint64_t w;
 
 	tmsim_note(idle ? "op interrupt (idle)" : "op tick");
 	timer_run_cpu();
 	on_yield("softirq.after_global_base", NULL);
+	w = tmigr_cpu_wakeup((uint32_t)self);
 	if (always_remote || tmigr_requires_remote())
 		tmigr_handle_remote();
+	/* Q12: the wake-up this interrupt served is not left behind in the past */
+	if (idle && w != TMIGR_INF && w <= tmsim_ns(now_j())) {
+		w = tmigr_cpu_wakeup((uint32_t)self);
+		if (w != TMIGR_INF && w <= tmsim_ns(now_j()))
+			tmsim_failf("Q12: CPU %d served its wake-up and kept j%" PRIu64 " (now j%" PRIu64 ")",
+				    self, (uint64_t)(w / TMSIM_TICK_NS), now_j());
+	}
 	if (idle) {
 		idle_evaluate();
 		tmsim_note("deadline %" PRId64, me()->deadline == TIMER_NO_EVENT ? -1 :
