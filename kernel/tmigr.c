@@ -58,7 +58,11 @@
  * old root is linked under the new one and then probed with a fully
  * ordered read-modify-write: if it is active, the control CPU propagates
  * that activity upward, otherwise any CPU activating it later is ordered
- * after the probe and sees the new parent (R-21).  Groups never go away.
+ * after the probe and sees the new parent (R-21), and the idle old root's
+ * queued events are exported into the new root (Q7).  Linking the old root
+ * always uses the new root's reserved slot, never a search for room (with
+ * fan-out 2 the new root is full).  If linking fails, the CPU's fresh
+ * branch is undone, so a retry starts over (R-13).  Groups never go away.
  *
  * Locking (order, outermost first): timer base locks (LOCAL, GLOBAL) ->
  * per-CPU lock -> group locks bottom-up (child before parent).  The setup
@@ -108,8 +112,9 @@
  * (by its own timer, R-04) is not retired: its wake-up was not due.
  *
  * Known races (design §4), each excluded by construction; the host
- * harness (tests/host/test_tmigr_races.c) forces each interleaving and a
- * mutant build (TMIGR_MUTANT_Rnn) puts the bug back to prove the test:
+ * harness (tests/host/test_tmigr_races.c; test_tmigr_growth.c for R-13 to
+ * R-23) forces each interleaving and a mutant build (TMIGR_MUTANT_Rnn) puts
+ * the bug back to prove the test:
  *  R-01 ABA on a state word             seq count bumped on every CAS
  *  R-02 child read before group read    acquire load, fence after failed CAS
  *  R-03 offline hand-off via a flag     park forces another CPU active
@@ -121,7 +126,8 @@
  *  R-09 quick check only at the top     minimum over all levels
  *  R-11 stale idle-migrator wakeup      not on duty: walk anyway, store INF
  *  R-12 unchanged expiry, stale owner   owner refreshed even when kept
- *  R-13 unwind out of bounds            free only what this call allocated
+ *  R-13 unwind out of bounds            free only what this call allocated,
+ *                                       undo phase 1 if phase 2 fails
  *  R-14 parent read twice in one step   one snapshot per step
  *  R-15 growth by the incoming CPU      growth by an active control CPU
  *  R-16/R-17 stale mask via new parent  mask preset, parent released last
@@ -415,7 +421,7 @@ static void walk_from(tmigr_step step, struct tmigr_walk *w,
 	uint32_t depth = 0;
 	bool stop;
 
-	for (;;) {
+	while (group) {		/* NULL: nothing above (a top group) */
 		YP("walk.step", group);
 		stop = step(group, child, w);
 		YP("walk.step_end", group);	/* a step's own parent loads end here */

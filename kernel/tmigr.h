@@ -66,7 +66,12 @@ struct tmigr_platform {
 	 * events remain (design §2.14(g)).
 	 */
 	void (*force_active)(uint32_t cpu);
-	/* Run fn(arg) on `cpu` and return once it ran (hot-add delegation, R-23). */
+	/*
+	 * Run fn(arg) on `cpu` and return once it ran (hot-add delegation,
+	 * R-23).  `cpu` must be active in the hierarchy while fn runs (leave
+	 * idle first, as kernel/idle.c's work does): fn's probe may find the
+	 * old root active only through another CPU, which may idle meanwhile.
+	 */
 	void (*run_on)(uint32_t cpu, void (*fn)(void *arg), void *arg);
 };
 
