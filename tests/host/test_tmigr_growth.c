@@ -678,6 +678,106 @@ static void test_prepare_by_active_cpu_with_idle_and_wake_at_every_yield_point(v
 	}
 	print_message("R-15: %u interleavings over %u yield points in prepare\n", runs, n_yp);
 }
+
+static int sim_teardown(void **state)
+{
+	(void)state;
+	tmsim_stop();
+	return 0;
+}
+
+/*
+ * The same race on the threaded scheduler (tests/host/tmsim.h), so that
+ * both operations can stop half-way and resume in either order, which the
+ * stall-and-run-whole scripts above cannot express.  9 CPUs, fan-out 8;
+ * CPU0 and CPU1 active, CPU1 with a global timer, CPUs 2-7 idle, CPU2 with
+ * one too.  CPU0's prepare of CPU8 stops at its k-th yield point; then
+ * CPU1's idle entry (or CPU2's idle exit) runs and stops at its own m-th
+ * yield point; then either the prepare finishes first and the other
+ * operation after it, or the other way round.  Every (k, m, operation,
+ * order) up to the last yield point of each.  Oracle: tmsim's A1 at every
+ * yield point, Q1-Q10 after both finish, after CPU8 comes online and after
+ * everyone idles, and the timer oracle (both timers run once, on time).
+ */
+static uint32_t r15_sim_one(uint32_t k, uint32_t op, uint32_t m, bool prepare_first)
+{
+	static const struct tmsim_config cfg = { .ncpus = 9, .online = 8 };
+	static struct tmsim_timer t1, t2;
+	uint32_t other = op == 0 ? 1 : 2, result = 3;	/* 1: k past end, 2: m past end */
+	enum tmsim_stop st;
+
+	tmsim_start(&cfg);
+	TMSIM_ASSERT(tmsim_arm(1, &t1, "T1", TMSIM_START_J + 20, false) == TMSIM_DONE, "arm T1");
+	TMSIM_ASSERT(tmsim_arm(2, &t2, "T2", TMSIM_START_J + 15, false) == TMSIM_DONE, "arm T2");
+	for (uint32_t c = 2; c < 8; c++)
+		TMSIM_ASSERT(tmsim_idle(c) == TMSIM_DONE, "CPU%u idle", c);
+	tmsim_break(0, NULL, NULL, k);
+	st = tmsim_prepare(0, 8, 0);
+	if (st == TMSIM_DONE) {
+		result = 1;
+	} else {
+		tmsim_note("prepare stopped at %s; CPU%u %s", tmsim_where(0), other,
+			   op == 0 ? "idles" : "wakes");
+		tmsim_break(other, NULL, NULL, m);
+		st = op == 0 ? tmsim_idle(other) : tmsim_wake(other);
+		if (st == TMSIM_DONE)
+			result = 2;
+		if (prepare_first) {
+			tmsim_finish(0);
+			tmsim_finish(other);
+		} else {
+			tmsim_finish(other);
+			tmsim_finish(0);
+		}
+		tmsim_break_clear(other);	/* not hit if its operation was shorter */
+	}
+	tmsim_break_clear(0);
+	TMSIM_ASSERT(tmsim_prepare_result() == 0, "prepare of CPU8 failed");
+	tmsim_check_quiescent();
+	TMSIM_ASSERT_OK();
+	TMSIM_ASSERT(tmsim_online(8) == TMSIM_DONE, "CPU8 online");
+	tmsim_check_quiescent();
+	TMSIM_ASSERT_OK();
+	for (uint32_t c = 0; c < 9; c++)
+		if (tmsim_mode(c) == TMSIM_ACTIVE)
+			TMSIM_ASSERT(tmsim_idle(c) == TMSIM_DONE, "CPU%u idle", c);
+	tmsim_check_quiescent();
+	tmsim_advance_to(TMSIM_START_J + 30);
+	TMSIM_ASSERT(tmsim_check_timers(), "timer oracle");
+	tmsim_check_quiescent();
+	TMSIM_ASSERT_OK();
+	tmsim_stop();
+	return result;
+}
+
+static void test_prepare_and_half_done_idle_or_wake_finish_in_either_order(void **state)
+{
+	uint32_t runs = 0;
+
+	(void)state;
+	for (uint32_t k = 1; k < 64; k++) {
+		bool k_past_end = false;
+
+		for (uint32_t op = 0; op < 2 && !k_past_end; op++) {
+			for (uint32_t m = 1; m < 64; m++) {
+				uint32_t r = r15_sim_one(k, op, m, true);
+
+				runs++;
+				if (r == 1) {
+					k_past_end = true;
+					break;
+				}
+				r15_sim_one(k, op, m, false);
+				runs++;
+				if (r == 2)
+					break;
+			}
+		}
+		if (k_past_end)
+			break;
+	}
+	print_message("R-15 (tmsim): %u runs\n", runs);
+}
 #endif
 
 /* ---- a walker stalled across one or two root growths ---- */
@@ -1068,6 +1168,8 @@ int main(void)
 		cmocka_unit_test(test_hotadd_inside_one_update_events_step_keeps_invariants),
 #if F == 8
 		cmocka_unit_test(test_prepare_by_active_cpu_with_idle_and_wake_at_every_yield_point),
+		cmocka_unit_test_teardown(test_prepare_and_half_done_idle_or_wake_finish_in_either_order,
+					  sim_teardown),
 		cmocka_unit_test(test_stale_zero_groupmask_across_new_root),
 		cmocka_unit_test(test_second_node_unfolds_per_node_groups_below_crossnode),
 #endif
