@@ -20,8 +20,8 @@
  * others run".  Actions may pause in turn (a step whose CPU is the one an
  * action runs), which gives nested stalls resumed innermost first.  That
  * covers every script in the design's text for these races; interleavings
- * where two operations must each resume half-way in FIFO order need the
- * threaded scheduler (tests/host/tmsim).
+ * where two operations must each resume half-way in either order need the
+ * threaded scheduler (tests/host/tmsim.h), which the second R-15 test uses.
  *
  * At every yield point the hook also checks the "always" invariant A1 on
  * every group (state word well formed, migrator never 0); a violation is
