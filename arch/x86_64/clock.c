@@ -48,6 +48,8 @@
 
 #define SYNC_ROUNDS	32	/* ping-pongs per AP: the first includes its wake-up, and host preemption can spoil any */
 #define SYNC_WAIT_US	100000	/* bound on each wait for the other side */
+#define SYNC_RELEASE_US	3000000	/* bound on the wait for an AP to let go of the mailbox */
+#define SYNC_ATTEMPTS	3	/* a vCPU the host starved past SYNC_WAIT_US gets another go */
 
 struct sync_mailbox {
 	uint32_t req;		/* BSP -> AP: round number; release/acquire */
@@ -92,9 +94,9 @@ uint64_t clock_ns_to_local_tsc(uint64_t ns)
 	return t + tsc_base + (uint64_t)skew[this_cpu_id()];
 }
 
-static bool wait_u32(const uint32_t *p, uint32_t want)
+static bool wait_u32_us(const uint32_t *p, uint32_t want, uint64_t us)
 {
-	uint64_t deadline = time_deadline_us(SYNC_WAIT_US);
+	uint64_t deadline = time_deadline_us(us);
 
 	/* acquire: pairs with the release store of the other side */
 	while (__atomic_load_n(p, __ATOMIC_ACQUIRE) != want) {
@@ -103,6 +105,11 @@ static bool wait_u32(const uint32_t *p, uint32_t want)
 		cpu_pause();
 	}
 	return true;
+}
+
+static bool wait_u32(const uint32_t *p, uint32_t want)
+{
+	return wait_u32_us(p, want, SYNC_WAIT_US);
 }
 
 /* The AP's side, run as a work item on the AP being measured. */
@@ -126,8 +133,12 @@ static void sync_ap_side(struct work *w)
 	__atomic_store_n(&mbox.finished, 1, __ATOMIC_RELEASE);
 }
 
-/* BSP: measure one AP; returns the best round trip in cycles, 0 if it never answered. */
-static uint64_t sync_one(uint32_t cpu)
+/*
+ * BSP: measure one AP; returns the best round trip in cycles, 0 if it never
+ * answered.  *stuck is set when the AP did not let go of the mailbox: it
+ * may not be reused then.
+ */
+static uint64_t sync_one(uint32_t cpu, bool *stuck)
 {
 	uint64_t best_rtt = UINT64_MAX;
 	int64_t best_skew = 0;
@@ -156,7 +167,8 @@ static uint64_t sync_one(uint32_t cpu)
 	/* release: pairs with the AP's acquire of done, publishing skew_out */
 	__atomic_store_n(&mbox.done, best_rtt != UINT64_MAX ? 1 : 2, __ATOMIC_RELEASE);
 	/* the mailbox is reused for the next AP: wait until this one let go */
-	if (!wait_u32(&mbox.finished, 1))
+	*stuck = !wait_u32_us(&mbox.finished, 1, SYNC_RELEASE_US);
+	if (*stuck)
 		kprintf("clock: CPU %u did not finish the clock sync\n", cpu);
 	return best_rtt == UINT64_MAX ? 0 : best_rtt;
 }
@@ -164,12 +176,16 @@ static uint64_t sync_one(uint32_t cpu)
 void clock_sync_all(struct clock_sync_result *res)
 {
 	*res = (struct clock_sync_result){ 0 };
+	bool stuck = false;
+
 	for (uint32_t cpu = 1; cpu < smp_cpu_count; cpu++) {
-		uint64_t rtt;
+		uint64_t rtt = 0;
 
 		if (cpu_state(cpu) != CPU_ONLINE)
 			continue;
-		rtt = sync_one(cpu);
+		/* a starved vCPU gets more attempts; a stuck mailbox ends them all */
+		for (uint32_t a = 0; a < SYNC_ATTEMPTS && !rtt && !stuck; a++)
+			rtt = sync_one(cpu, &stuck);
 		if (!rtt) {
 			res->unsynced++;
 			kprintf("clock: CPU %u did not answer the clock sync; its clock may be off\n", cpu);
