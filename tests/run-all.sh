@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 #
-# run-all.sh: every test, host unit tests first, then QEMU integration.
+# run-all.sh: every test: host unit tests first, then the spin model
+# checks, then QEMU integration.
 #
 # Usage: tests/run-all.sh HOST_TEST_BIN...   (`make test` passes them)
 #
@@ -10,7 +11,8 @@
 #
 # Theory: each runner prints a line per case and ends with its own
 # "N passed, N failed".  We pass the case lines through as they come, keep
-# each runner's count line (shown as "host tests: ..." / "qemu tests: ..."),
+# each runner's count line (shown as "host tests: ..." / "model tests: ..."
+# / "qemu tests: ..."),
 # and finish with exactly "N passed, N failed" over all test cases as the
 # last line.  A runner that ends without a count line, or whose exit
 # status says failure while its count says none, counts as one more
@@ -66,6 +68,7 @@ run_suite() {
 main() {
 	run_suite host "$ROOT/tests/run-host-tests.sh" "$@"
 	run_suite mutant "$ROOT/tests/host/run-mutants.sh"
+	run_suite model "$ROOT/tests/model/run.sh"
 	run_suite qemu "$ROOT/tests/qemu/run.sh"
 	echo "$total_pass passed, $total_fail failed"
 	[[ $total_fail -eq 0 ]]

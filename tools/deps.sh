@@ -31,10 +31,11 @@ readonly PACKAGES=(
 	qemu-system-x86
 	ovmf                 # UEFI firmware for QEMU
 	libcmocka-dev        # host unit tests
+	spin                 # model checker for tests/model (timer migration)
 )
 
 # Fallback for systems without dpkg: one program or file per need.
-readonly PROGRAMS=(gcc make ld grub-mkrescue grub-file xorriso mformat
+readonly PROGRAMS=(gcc make ld grub-mkrescue grub-file xorriso mformat spin
 	qemu-system-x86_64)
 
 missing_packages() {

@@ -1,0 +1,1353 @@
+/*
+ * tmigr.pml: Promela model of the timer-migration group-state protocol,
+ * checked by spin (tests/model/run.sh; what it abstracts and why is in
+ * docs/tmigr-model.md).
+ *
+ * Theory.  The model follows the design of kernel/tmigr.c in
+ * /work/shared/design/timer-pull-model.md, sections 2 and 3, with
+ * fan-out 2, four CPUs and two levels:
+ *
+ *                   GR (root, level 1)
+ *                  /  \
+ *       (bit 0) G0      G1 (bit 1)            level 0
+ *              /  \    /  \
+ *           CPU0 CPU1 CPU2 CPU3               bit 0 / bit 1 in their group
+ *
+ * Group: state word (active mask, migrator, sequence count) changed only
+ * by compare-and-exchange; an event queue with one slot per child and
+ * next_expiry, under the group lock; parent pointer; groupmask.  CPU:
+ * per-CPU lock, idle, available, remote, wakeup, programmed deadline,
+ * its event.  One global timer: a CPU arms it (while active, or from an
+ * interrupt while idle), its expiry passes ("due"), and then someone
+ * must run it: its owner while active, a migrator by remote expiry, or
+ * the idle CPU that holds it as its wakeup.
+ *
+ * Granularity.  One atomic step per lockless access to a state word (so
+ * the windows of R-01, R-08 and the hot-add races stay open) and one per
+ * group-lock or per-CPU-lock critical section (update_events, the pop of
+ * remote expiry, the wakeup store at the end of tm_handle_remote, the
+ * idle re-evaluation).  Steps that only add a lock acquisition,
+ * lock-protected work or local work to such a step are merged into it.
+ * A CAS whose new value does not depend on another word (active_up, and
+ * inactive_up at level 0) is one read-modify-write.  In the fixed tree
+ * the climb to the parent and the next state read are folded into the
+ * step that ends a level, and active_up's lockless ignore store into its
+ * CAS; CLIMB_STEP and IGN_STEP make them steps of their own (one-off
+ * runs, docs/tmigr-model.md section 5).
+ *
+ * Abstractions (details in docs/tmigr-model.md): time is one bit; every
+ * expiry is T or INF (one timer); the sequence count is exact (a bitmap
+ * of CPUs whose read is still current); memory is sequentially
+ * consistent except for the one store R-21 is about (HOTADD2: the link
+ * of the old root may wait in the control CPU's store buffer); at most
+ * MAXCONC (default 2) operations are in flight at once; idle CPUs take
+ * interrupts other than their deadline only to arm the timer or, for its
+ * owner, before it is due; a CPU starts nothing new once the timer has
+ * run.
+ *
+ * Variants (cpp -D): HOTADD (the one-level tree G0 grows the root GR,
+ * 2.14 (i)); CPU3 (hot-add CPU3 too); HOTADD2 (the two-level tree grows
+ * a third level for CPU4; with NOTIMER; AFTER=n operations after CPU4's
+ * online, CONTROL(c) which CPUs may prepare); LIVENESS (the never claim;
+ * implies CALM); CALM (from the moment the timer is due CPUs only tick
+ * and take their deadlines, in turn); NOTIMER (state words only);
+ * NOMONITOR; MAXCONC=n; NOHIDDEN (for pan -DBFS shortest traces);
+ * CLIMB_STEP, IGN_STEP (finer steps, above).  The design text as written
+ * where the model found it wrong: DOC_2_9 (see step_end), DOC_R14 (see
+ * update_events).  Races of section 4 put back: BUG_R01, BUG_R06,
+ * BUG_R08, BUG_R10, BUG_R15, BUG_R21 (HOTADD2), BUG_R22.
+ *
+ * Properties: the monitor process asserts the "always" invariant at every
+ * step and the quiescent ones (single migrator, structure, no lost
+ * timer) whenever no operation is in flight; progress labels mark the
+ * end of every operation for the non-progress search (pan -l); LIVENESS:
+ * once calm, the timer runs (no accepting cycle, pan -a).
+ */
+
+#if defined(HOTADD2) || defined(HOTADD)
+#ifndef CLIMB_STEP
+#define CLIMB_STEP		/* parent links change while CPUs walk */
+#endif
+#endif
+
+#ifdef HOTADD2
+/*
+ * The fixed tree plus a third level grown for CPU4:
+ *
+ *                         TOP (new root, level 2)
+ *                 (bit 0) /   \ (bit 1)
+ *                       GR     H1                 level 1
+ *                      /  \     |
+ *                    G0    G1   G2                level 0
+ *                   / \   / \   |
+ *                CPU0 CPU1 CPU2 CPU3 CPU4
+ *
+ * G3 and CPU5 never exist: they only keep the index arithmetic regular
+ * (their queue slots and events stay empty).
+ */
+#define G0	0
+#define G1	1
+#define G2	2
+#define GR	4
+#define H1	5
+#define TOP	6
+#define NOG	7		/* no group / no parent */
+#define NGA	8		/* size of the group arrays (with NOG) */
+#define NCPU	5		/* CPUs with a process */
+#define NCA	6		/* size of the CPU arrays (CPU5: never present) */
+#define NEWCPU	4		/* the hot-added CPU */
+/* Events 0..5: CPU events; 6 + g: event of group g (queued in par[g]). */
+#define EVG(g)		(6 + (g))
+#define NEV		13
+#define CHILDEV(X, s)	((X) < 4 -> 2 * (X) + (s) : \
+			 ((X) < TOP -> EVG(2 * ((X) - GR) + (s)) : EVG(GR + (s))))
+#else
+#define G0	0
+#define G1	1
+#define GR	2
+#define NOG	3		/* no group / no parent */
+#define NGA	4
+#define NCPU	4
+#define NCA	4
+#define NEWCPU	2		/* HOTADD: the hot-added CPU (CPU3 just joins) */
+/* Events 0..3: CPU events; 4 + g: event of group g (queued in par[g]). */
+#define EVG(g)		(4 + (g))
+#define NEV		7
+#define CHILDEV(X, s)	((X) == GR -> EVG(s) : 2 * (X) + (s))
+#endif
+#define NOCPU	NCA
+#define NONE	255		/* migrator of an inactive group */
+#define QEMPTY(X)	(!eq[CHILDEV(X, 0)] && !eq[CHILDEV(X, 1)])
+#define DUTY(X, m)	(mig[X] == (m) || mig[X] == NONE)	/* is_my_duty */
+#define LOWBIT(a)	((a) & 1 -> 1 : ((a) & 2 -> 2 : 0))
+#define FIRE		towner = NOCPU	/* the timer function runs */
+
+#ifndef MAXCONC
+#define MAXCONC		2
+#endif
+
+/* Groups (index NOG is a dummy so that guarded reads stay in bounds). */
+byte act[NGA];			/* state word: active children; CAS only */
+byte mig[NGA];			/* state word: migrator bit or NONE; CAS only */
+byte fresh[NGA];		/* bit c: CPU c's read is current (exact seq) */
+byte par[NGA];			/* parent group; published once (release) */
+byte gm[NGA];			/* bit in the parent; final before reachable */
+bit nexp[NGA];			/* next_expiry: 1 = T, 0 = INF; under lock */
+byte root;			/* setup only */
+
+/* Events: queued in the parent's queue, ignore flag, expiry (under the
+ * queue's group lock; ignore may be set true without it). */
+bit eq[NEV];
+bit eign[NEV];
+bit eexp[NEV];
+
+/* CPUs */
+bit idle[NCA];			/* idle in the hierarchy; under clk */
+bit avail[NCA];			/* available; under clk */
+bit crem[NCA];			/* remote: a migrator is expiring it; under clk */
+bit wakeup[NCA];			/* for the hierarchy; under clk */
+bit dl[NCA];			/* programmed deadline (clock event device) */
+byte clk[NCA];			/* per-CPU lock: 0, or holder + 1 */
+byte cgrp[NCA];			/* level-0 group, NOG until prepared */
+byte cmask[NCA];			/* bit in cgrp */
+
+/* The one global timer. */
+byte towner = NOCPU;		/* CPU whose GLOBAL base holds it (pending) */
+byte tcpu = NOCPU;		/* CPU that armed it; armed at most once */
+bit due;			/* now >= its expiry */
+bit calm;			/* CALM: nothing spontaneous any more */
+byte turn;			/* CALM: round-robin once calm */
+
+byte busy;			/* operations in flight; 0 = quiescent */
+bit started;			/* init done */
+
+/* Hot-add */
+#ifdef HOTADD2
+byte nafter;			/* idle entries/exits since CPU4's online */
+#endif
+bit setup_mx;			/* setup mutex */
+byte nprep;			/* how many of CPU2, CPU3 are prepared */
+bit prepared[NCA];
+
+/* Scratch for use inside one atomic step only (not part of the state). */
+#ifdef NOHIDDEN
+#define SCRATCH
+#else
+#define SCRATCH	hidden
+#endif
+SCRATCH byte t_cs, t_ev, t_e0, t_e1;
+SCRATCH byte t_nx, t_ign, t_skip, t_top, t_notop, t_fe, t_fexp, t_hasT, t_any;
+
+/*
+ * Which CPUs may arm the timer.  In the fixed tree the CPUs are alike
+ * (with fan-out 2 a leaving migrator always hands over to the one other
+ * active child, so the tree's symmetries map any CPU to CPU0); CPU0
+ * stands for any of them.  In the hot-add variant an old-hierarchy CPU
+ * and a hot-added one play different roles.
+ */
+#ifdef NOTIMER
+#define CAN_ARM(c)	false		/* state words only: no timer at all */
+#elif defined(HOTADD2)
+#define CAN_ARM(c)	((c) == 0 || (c) == 4)
+#elif defined(HOTADD)
+#define CAN_ARM(c)	((c) == 0 || (c) == 2)
+#else
+#define CAN_ARM(c)	((c) == 0)
+#endif
+
+#ifdef CPU3
+#define HOTADD_CPU3	true
+#else
+#define HOTADD_CPU3	false	/* CPU3 stays offline in the hot-add variant */
+#endif
+#define CONC		(busy < MAXCONC)
+#ifdef HOTADD2
+/* spontaneous idle entries and exits allowed once CPU4 is online */
+#ifndef AFTER
+#define AFTER		2
+#endif
+#define MORE		(!avail[NEWCPU] || nafter < AFTER)
+#define COUNT_AFTER	if :: avail[NEWCPU] -> nafter++ :: else -> skip fi
+#ifndef CONTROL
+#define CONTROL(c)	((c) == 0)	/* CPUs 0-3 are alike before growth */
+#endif
+#else
+#define MORE		true
+#define COUNT_AFTER	skip
+#endif
+#define LIVE		(tcpu == NOCPU || towner != NOCPU)	/* not yet run */
+/* idle interrupts besides the deadline: the one that arms the timer, and
+ * the owner's own (a local timer) before its global timer is due */
+#define OTHER_IRQ(c)	((tcpu == NOCPU && CAN_ARM(c)) || (tcpu == (c) && !due))
+#if defined(LIVENESS) && !defined(CALM)
+#define CALM
+#endif
+#ifdef CALM
+/* the turn goes round the available CPUs and those being brought online
+ * (so an online walk in flight cannot be starved: the model has no
+ * fairness, and while a CPU holds the turn only operations in flight and
+ * its own may move) */
+#define MYTURN		(!calm || turn == me)
+#define NEXT_TURN	if \
+			:: calm -> \
+				turn = (turn + 1) % NCPU; \
+				do \
+				:: avail[turn] || prepared[turn] -> break \
+				:: else -> turn = (turn + 1) % NCPU \
+				od \
+			:: else -> skip \
+			fi
+#else
+#define MYTURN		true
+#define NEXT_TURN	skip
+#endif
+/* someone can still do something once calm (else all rest: an end state) */
+#define CAN_MOVE1(c)	(avail[c] && (!idle[c] || (dl[c] && due)))
+#ifdef HOTADD2
+#define CAN_MOVE	(CAN_MOVE1(0) || CAN_MOVE1(1) || CAN_MOVE1(2) || \
+			 CAN_MOVE1(3) || CAN_MOVE1(4))
+#else
+#define CAN_MOVE	(CAN_MOVE1(0) || CAN_MOVE1(1) || CAN_MOVE1(2) || CAN_MOVE1(3))
+#endif
+
+/* ------------------------------------------------------------------ */
+/* Invariants (section 5), checked by the monitor process.             */
+
+#define CPU_ON(c)	(avail[c] && !idle[c])
+/* the active mask group g must have: level 0 from its CPUs, above from
+ * the linked children whose own truth is non-zero */
+#define TRUTH_L0(g)	((CPU_ON(2 * (g)) -> 1 : 0) | (CPU_ON(2 * (g) + 1) -> 2 : 0))
+#define TRUTH_CH(ch, t, g) ((((t) != 0) && par[ch] == (g)) -> gm[ch] : 0)
+#define TRUTH_GR	(TRUTH_CH(G0, TRUTH_L0(G0), GR) | \
+			 TRUTH_CH(G1, TRUTH_L0(G1), GR))
+
+/* A1: migrator == NONE <=> active == 0; else one bit, inside active. */
+#define WF(g)		(((mig[g] == NONE) == (act[g] == 0)) && \
+			 (mig[g] == NONE || ((mig[g] == 1 || mig[g] == 2) && \
+			  (act[g] & mig[g]) != 0)))
+/* A2: a child is active only in the group its parent link names. */
+#define A2C(ch, g)	(!(act[g] & gm[ch]) || par[ch] == (g))
+#define A2_2		(A2C(G0, GR) && A2C(G1, GR))
+
+/* Q10 helpers: the top of g's path; every prepared CPU's path ends at
+ * the root; old roots keep groupmask bit 0. */
+#define PAR2(g)		par[par[g]]
+#define TOPOF(g)	(par[g] == NOG -> (g) : \
+			 (PAR2(g) == NOG -> par[g] : PAR2(g)))
+#define PATH_OK(c)	(cgrp[c] == NOG || TOPOF(cgrp[c]) == root)
+/* group g is on CPU x's path */
+#define ONPATH(x, g)	(cgrp[x] == (g) || par[cgrp[x]] == (g) || \
+			 PAR2(cgrp[x]) == (g))
+
+#ifdef HOTADD2
+#define TRUTH_H1	TRUTH_CH(G2, TRUTH_L0(G2), H1)
+#define TRUTH_TOP	(TRUTH_CH(GR, TRUTH_GR, TOP) | TRUTH_CH(H1, TRUTH_H1, TOP))
+#define ALWAYS_OK	(WF(G0) && WF(G1) && WF(GR) && WF(G2) && WF(H1) && \
+			 WF(TOP) && A2_2 && A2C(G2, H1) && A2C(GR, TOP) && \
+			 A2C(H1, TOP))
+/*
+ * Q1 + Q2 (with A1 this gives Q3): every active mask is exactly the set
+ * of children with an available non-idle CPU below, so every group with
+ * an active CPU below has exactly one migrator, whose chain of migrator
+ * bits ends at an active CPU, and an idle group has none.
+ */
+#define SINGLE_MIGRATOR	(act[G0] == TRUTH_L0(G0) && act[G1] == TRUTH_L0(G1) && \
+			 act[GR] == TRUTH_GR && act[G2] == TRUTH_L0(G2) && \
+			 act[H1] == TRUTH_H1 && act[TOP] == TRUTH_TOP)
+#define STRUCT_OK	(par[root] == NOG && PATH_OK(0) && PATH_OK(1) && \
+			 PATH_OK(2) && PATH_OK(3) && PATH_OK(4) && \
+			 gm[G0] == 1 && (par[GR] == NOG || gm[GR] == 1))
+#define ARMED_MORE(g)	|| ARMED1(4, g)
+#else
+#define ALWAYS_OK	(WF(G0) && WF(G1) && WF(GR) && A2_2)
+#define SINGLE_MIGRATOR	(act[G0] == TRUTH_L0(G0) && act[G1] == TRUTH_L0(G1) && \
+			 act[GR] == TRUTH_GR)
+#define STRUCT_OK	(par[root] == NOG && PATH_OK(0) && PATH_OK(1) && \
+			 PATH_OK(2) && PATH_OK(3) && \
+			 (par[G0] == NOG || gm[G0] == 1))
+#define ARMED_MORE(g)
+#endif
+
+/* Idle CPU x holds wakeup T, has it programmed, and group g is on its
+ * path (so its idle-migrator walk, all NONE up to g, reaches g; during
+ * hot-add an idle CPU below the old root may hold the wakeup for it). */
+#define ARMED1(x, g)	(avail[x] && idle[x] && wakeup[x] && dl[x] && \
+			 cgrp[x] != NOG && ONPATH(x, g))
+#define ARMED_IN(g)	(ARMED1(0, g) || ARMED1(1, g) || ARMED1(2, g) || \
+			 ARMED1(3, g) ARMED_MORE(g))
+#define HAS_T(X)	((eq[CHILDEV(X, 0)] && !eign[CHILDEV(X, 0)] && \
+			  eexp[CHILDEV(X, 0)]) || \
+			 (eq[CHILDEV(X, 1)] && !eign[CHILDEV(X, 1)] && \
+			  eexp[CHILDEV(X, 1)]))
+/* Q9: an inactive root with an event is armed by some idle CPU. */
+#define Q9		(act[root] != 0 || !HAS_T(root) || ARMED_IN(root))
+
+/*
+ * Q6 + Q8 for the pending timer: its owner is active (it runs its own
+ * timer at its tick), or the owner's event is queued (not ignored, T) in
+ * its group and the chain of group events (Q7) reaches the first active
+ * group (next_expiry T: its migrator checks it every tick) or the
+ * inactive root (next_expiry T, and an idle CPU holds wakeup T).
+ * HELD1 is a group of the top level, HELD2 one level below it, ...
+ */
+#define GEV_T(g)	(eq[EVG(g)] && !eign[EVG(g)] && eexp[EVG(g)])
+#define ROOT_ARMED(g)	(nexp[g] && ARMED_IN(g))
+#define HELD1(g)	(act[g] != 0 -> nexp[g] : ROOT_ARMED(g))
+#define HELD2(g)	(act[g] != 0 -> nexp[g] : \
+			 (par[g] != NOG -> (GEV_T(g) && HELD1(par[g])) : \
+			  ROOT_ARMED(g)))
+#define HELD3(g)	(act[g] != 0 -> nexp[g] : \
+			 (par[g] != NOG -> (GEV_T(g) && HELD2(par[g])) : \
+			  ROOT_ARMED(g)))
+#define Q6		(eq[towner] && !eign[towner] && eexp[towner])
+#define TIMER_HELD	(towner == NOCPU || !idle[towner] || \
+			 (Q6 && HELD3(cgrp[towner])))
+#define NO_LOST_TIMER	(TIMER_HELD && Q9)
+
+/* ------------------------------------------------------------------ */
+/* What a walk does when it ends (wmode), see walk_end(). */
+#define WM_DEACT	1
+#define WM_NEWT		2
+#define WM_REMOTE	3
+#define WM_ACT		4
+#define WM_ONLINE	5
+#define WM_PROBE	6
+
+#define WALK_RESET	G = 0; C = 0; cm = 0; stop = 0; wstop = 0; \
+			w_next = 0; w_evt = 0; w_rem = 0; wmode = 0; evonly = 0
+
+/* ------------------------------------------------------------------ */
+/* Queues (2.4).  Used only inside one atomic step (group lock held). */
+
+/* first_event(X): drop ignored head events, refresh X's next_expiry. */
+inline first_event(X)
+{
+	t_e0 = CHILDEV(X, 0);
+	t_e1 = CHILDEV(X, 1);
+	t_hasT = (eq[t_e0] && !eign[t_e0] && eexp[t_e0]) ||
+		 (eq[t_e1] && !eign[t_e1] && eexp[t_e1]);
+	t_any = (eq[t_e0] && !eign[t_e0]) || (eq[t_e1] && !eign[t_e1]);
+	/* an ignored event sorts before the first survivor if not later */
+	if
+	:: eq[t_e0] && eign[t_e0] && (!t_hasT || eexp[t_e0]) -> eq[t_e0] = 0
+	:: else -> skip
+	fi;
+	if
+	:: eq[t_e1] && eign[t_e1] && (!t_hasT || eexp[t_e1]) -> eq[t_e1] = 0
+	:: else -> skip
+	fi;
+	nexp[X] = t_hasT;
+	t_fe = t_any;
+	t_fexp = t_hasT
+}
+
+/* pop_expired(X, now): remove the first event if it is due. */
+inline pop_expired(X, NOW)
+{
+	first_event(X);
+	if
+	:: t_fe && t_fexp && NOW ->
+		if
+		:: eq[t_e0] && !eign[t_e0] && eexp[t_e0] -> eq[t_e0] = 0
+		:: else -> eq[t_e1] = 0
+		fi;
+		first_event(X);
+		popped = 1
+	:: else ->
+		popped = 0
+	fi
+}
+
+/* ------------------------------------------------------------------ */
+/* Walks (2.6).  A walk keeps G (group), C (child group or NOG), cm (the
+ * child's bit in G) and the walk record w_*; wmode says which operation
+ * it belongs to.  In the fixed tree parent pointers never change, so the
+ * climb to the next level is folded into the step that ends a level; in
+ * the hot-add variant every parent read is a step of its own. */
+
+inline walk_end()
+{
+	if
+	:: wmode == WM_DEACT ->
+		idle[me] = 1;
+		wakeup[me] = w_first;
+		dl[me] = w_first;	/* program min(local, returned) */
+		clk[me] = 0;
+		busy--;
+		w_first = 0
+	:: wmode == WM_NEWT ->
+		wakeup[me] = w_first;
+		dl[me] = w_first;
+		clk[me] = 0;
+		busy--;
+		w_first = 0
+	:: wmode == WM_REMOTE ->	/* w_first belongs to handle_remote */
+		crem[tcpu] = 0;
+		clk[tcpu] = 0
+	:: wmode == WM_ACT ->
+		clk[me] = 0;
+		busy--
+	:: wmode == WM_ONLINE ->
+		avail[me] = 1;
+		clk[me] = 0;
+		busy--
+	:: wmode == WM_PROBE ->
+		prepared[NEWCPU] = 1;
+		nprep = 1;
+		setup_mx = 0;
+		busy--
+	fi;
+	WALK_RESET
+}
+
+/* inactive_up, first half (2.9): cur = load_acquire(G.state), read the
+ * child's state, compute the new value (nact, nmig) and wstop. */
+inline iu_read()
+{
+#ifndef BUG_R01
+	fresh[G] = fresh[G] | (1 << me);
+#endif
+	nact = act[G];
+	nmig = mig[G];
+#ifdef BUG_R01
+	cact = nact;
+	cmig = nmig;
+#endif
+	wstop = 1;
+	if
+	:: C == NOG || act[C] == 0 ->	/* child really inactive */
+		nact = nact & ~cm;
+		if
+		:: nmig == cm ->
+			if
+			:: nact != 0 -> nmig = LOWBIT(nact)
+			:: else -> nmig = NONE; wstop = 0	/* group now idle */
+			fi
+		:: else -> skip
+		fi
+	:: else -> skip		/* child re-activated: seq bump only */
+	fi;
+	assert((nmig == NONE) == (nact == 0))
+}
+
+/* inactive_up, second half: the CAS.  ok = done, rr = re-read due. */
+inline iu_cas()
+{
+#ifdef BUG_R01
+	/* BUG: no sequence count: the CAS compares active/migrator only */
+	if
+	:: act[G] == cact && mig[G] == cmig ->
+#else
+	if
+	:: fresh[G] & (1 << me) ->
+#endif
+		act[G] = nact;
+		mig[G] = nmig;
+		fresh[G] = 0;		/* seq += 1 */
+		ok = 1
+	:: else ->
+		rr = 1			/* failed: acquire fence, re-read */
+	fi;
+	nact = 0;
+	nmig = 0;
+	cact = 0;
+	cmig = 0
+}
+
+/* climb one level; end the walk at the top, or read the next level */
+inline advance(WS)
+{
+	if
+	:: !WS ->
+		C = G;
+		G = par[C];		/* load_acquire, once per level */
+		cm = gm[C];
+		WS = (G == NOG)
+	:: else -> skip
+	fi;
+	if
+	:: WS -> walk_end()
+	:: else ->
+		if
+		:: wmode == WM_DEACT && !evonly -> iu_read()
+		:: else -> skip
+		fi
+	fi
+}
+
+/* End of a level.  WS: the variable that says whether the walk stops. */
+inline step_end(WS)
+{
+#ifndef DOC_2_9
+	/*
+	 * Deactivation: the state walk stops (WS = wstop) at a group that is
+	 * still active, but when update_events put an event into a group it
+	 * found inactive (stop == 0) that event must travel on up: continue
+	 * as new_timer_up.  DOC_2_9: section 2.9 as written ignores stop,
+	 * and an event exported just after a sibling migrator's walk read the
+	 * group's queue is stranded (see docs/tmigr-model.md).
+	 */
+	if
+	:: wmode == WM_DEACT && !evonly && WS && !stop ->
+		evonly = 1;
+		WS = 0
+	:: else -> skip
+	fi;
+#endif
+#ifdef CLIMB_STEP
+	if
+	:: WS -> walk_end()
+	:: else -> skip
+	fi
+#else
+	advance(WS)
+#endif
+}
+
+/*
+ * active_up (2.8): the new value does not depend on the child state, so
+ * the CAS loop is one read-modify-write; then, lockless, groupevt.ignore
+ * = true.  By default the store is merged into the CAS.  IGN_STEP makes
+ * it a step of its own: then a walker that read the group's state before
+ * the CAS may overwrite it with false under the locks, which 2.4 calls a
+ * useless remote expiry (about 1.6 times the states; see the docs).
+ */
+inline au_cas()
+{
+	if
+	:: mig[G] == NONE -> mig[G] = cm; wstop = 0	/* parent must learn */
+	:: else -> wstop = 1
+	fi;
+	act[G] = act[G] | cm;
+	fresh[G] = 0;			/* seq += 1 */
+#ifndef IGN_STEP
+	eign[EVG(G)] = 1;
+#endif
+	skip
+}
+
+/* the end of an active_up level */
+inline au_ign()
+{
+#ifdef IGN_STEP
+	eign[EVG(G)] = 1;
+#endif
+	step_end(wstop)
+}
+
+#ifdef IGN_STEP
+#define AU_STEP		au_cas()
+#else
+#define AU_STEP		au_cas(); au_ign()
+#endif
+
+/* the rest of an activation walk, after the step with its first CAS */
+inline walk_active_rest()
+{
+	do
+	:: wmode == 0 -> break
+	:: else ->
+#ifdef IGN_STEP
+		d_step { au_ign() };
+		if
+		:: wmode == 0 -> break
+		:: else -> skip
+		fi;
+#endif
+#ifdef CLIMB_STEP
+		d_step { advance(wstop) };
+		if
+		:: wmode == 0 -> break
+		:: else -> skip
+		fi;
+#endif
+		d_step { AU_STEP }
+	od
+}
+
+/* update_events (2.10): the only place that changes queues on the way
+ * up; one step = the critical section under the locks of C and G.  Sets
+ * stop, and w_first when G is the idle root and the walk is not remote. */
+inline update_events(WS)
+{
+#ifdef DOC_R14
+	/* 2.10 as written: the one parent snapshot is taken before G is
+	 * locked; a walker that reads NULL while the old root is being
+	 * linked can strand its event (see docs/tmigr-model.md) */
+	p = par[G];
+#endif
+#ifdef BUG_R08
+	d_step { gsm = mig[G]; gsa = act[G] };	/* BUG: read before the lock */
+#endif
+	d_step {
+#ifndef DOC_R14
+		p = par[G];	/* one parent snapshot (R-14), under G's lock */
+#endif
+		stop = 0;
+		t_skip = 0;
+		t_notop = 0;
+		if
+		:: C != NOG ->
+			/* lock C; lock G; read both states under the locks (R-08) */
+			t_cs = act[C];
+#ifndef BUG_R08
+			gsm = mig[G];
+			gsa = act[G];
+#endif
+			if
+			:: t_cs != 0 ->
+				stop = 1;	/* active child handles its queue */
+				t_skip = 1
+			:: else ->
+				first_event(C);
+				t_nx = t_fexp;
+				t_ev = EVG(C);
+				t_ign = !t_fexp;
+				eign[t_ev] = t_ign
+			fi
+		:: else ->
+			t_nx = w_next;
+			t_ev = w_evt;
+			t_ign = eign[t_ev];	/* read once (R-18) */
+			if
+#ifdef BUG_R10
+			:: t_ign && !w_rem ->	/* BUG: lock-free return at the root too */
+#else
+			:: t_ign && !w_rem && p != NOG ->
+#endif
+				stop = 1;	/* the parent-level step purges it */
+				t_skip = 1
+			:: else ->
+#ifndef BUG_R08
+				gsm = mig[G];
+				gsa = act[G]
+#else
+				skip
+#endif
+			fi
+		fi;
+		if
+		:: !t_skip ->
+			t_top = 0;
+			if
+			:: eq[t_ev] ->
+				if
+				:: eexp[t_ev] == t_nx && !t_ign ->
+					t_top = 1
+				:: else ->
+					eq[t_ev] = 0;
+					if
+					:: QEMPTY(G) -> nexp[G] = 0
+					:: else -> skip
+					fi
+				fi
+			:: else -> skip
+			fi;
+			if
+			:: !t_top && t_ign ->
+				if
+				:: !w_rem || gsa != 0 -> stop = 1
+				:: else -> skip
+				fi;
+#ifdef BUG_R06
+				t_notop = 1	/* BUG: returned before the root check */
+#else
+				skip
+#endif
+			:: !t_top && !t_ign ->
+				eexp[t_ev] = t_nx;
+				eq[t_ev] = 1;
+				/* first in the queue: no other queued event not later */
+				t_e0 = CHILDEV(G, 0);
+				t_e1 = (t_e0 == t_ev -> CHILDEV(G, 1) : t_e0);
+				if
+				:: !(eq[t_e1] && (eexp[t_e1] || !t_nx)) -> nexp[G] = t_nx
+				:: else -> skip
+				fi
+			:: else -> skip
+			fi;
+			/* TOP: G is (as far as we know) the idle root */
+			if
+			:: !t_notop && p == NOG && gsm == NONE ->
+				stop = 1;
+				if
+				:: !w_rem ->
+					first_event(G);
+					w_first = t_fexp
+				:: else -> skip
+				fi
+			:: else -> skip
+			fi
+		:: else -> skip
+		fi;
+		p = 0;
+		gsm = 0;
+		gsa = 0;
+		ok = 0;
+		step_end(WS)
+	}
+}
+
+/*
+ * The deactivation walk.  At level 0 the new value depends only on the
+ * group state (the child is the CPU itself), so read and CAS are one
+ * read-modify-write, done in deactivate()'s first step.  Above, the read
+ * (folded into the climb) and the CAS are separate steps, and
+ * update_events follows the CAS in a step of its own.
+ */
+inline walk_inactive_rest()
+{
+	do
+	:: wmode == 0 -> break
+	:: wmode != 0 && evonly ->
+		update_events(stop);
+#ifdef CLIMB_STEP
+		if
+		:: wmode != 0 -> d_step { advance(stop) }
+		:: else -> skip
+		fi
+#endif
+	:: wmode != 0 && !evonly && ok ->
+		update_events(wstop);	/* always runs after the CAS */
+#ifdef CLIMB_STEP
+		if
+		:: wmode != 0 -> d_step { advance(wstop) }
+		:: else -> skip
+		fi
+#endif
+	:: wmode != 0 && !evonly && !ok && !rr -> d_step { iu_cas() }
+	:: wmode != 0 && !evonly && !ok && rr -> d_step { rr = 0; iu_read() }
+	od
+}
+
+/* new_timer_up = update_events, level by level (also the remote re-walk) */
+inline walk_update_rest()
+{
+	do
+	:: wmode == 0 -> break
+	:: else ->
+		update_events(stop);
+#ifdef CLIMB_STEP
+		if
+		:: wmode != 0 -> d_step { advance(stop) }
+		:: else -> skip
+		fi
+#endif
+	od
+}
+
+/* ------------------------------------------------------------------ */
+/* Operations (2.14) */
+
+/* (a) CPU leaving idle: tm_cpu_activate */
+inline activate()
+{
+	d_step {
+		clk[me] == 0 && CONC -> clk[me] = me + 1;
+		busy++;
+		COUNT_AFTER;
+		idle[me] = 0;
+		eign[me] = 1;
+		wakeup[me] = 0;
+		dl[me] = 0;
+		G = cgrp[me];
+		C = NOG;
+		cm = cmask[me];
+		wmode = WM_ACT;
+		AU_STEP
+	};
+	walk_active_rest()
+}
+
+/* (b) CPU going idle: tm_cpu_deactivate(g), g = its exported event */
+inline deactivate()
+{
+	d_step {
+		clk[me] == 0 && CONC -> clk[me] = me + 1;
+		busy++;
+		COUNT_AFTER;
+		w_next = (towner == me);
+		if
+		:: w_next -> eign[me] = 0	/* export an event */
+		:: else -> skip
+		fi;
+		w_evt = me;
+		w_rem = 0;
+		w_first = 0;
+		G = cgrp[me];
+		C = NOG;
+		cm = cmask[me];
+		wmode = WM_DEACT;
+		iu_read();
+		iu_cas();		/* level 0: one read-modify-write */
+#ifndef CLIMB_STEP
+		/* nothing to export: update_events returns at once without
+		 * a lock (its fast path), so the climb follows directly */
+		if
+		:: !w_next ->
+			ok = 0;
+			stop = 1;
+			step_end(wstop)
+		:: else -> skip
+		fi
+#endif
+	};
+	walk_inactive_rest()
+}
+
+/* (c) tm_cpu_new_timer(g) from the idle loop after an interrupt, g = the
+ * CPU's exported event; before it, as a step of its own, the end of
+ * tm_handle_remote (the wakeup store under the same per-CPU lock).  busy
+ * was counted by the interrupt. */
+inline new_timer()
+{
+	atomic {
+		clk[me] == 0 ->
+		if
+		:: !hdone -> wakeup[me] = w_first
+		:: else -> skip
+		fi;
+		hdone = 0;
+		w_first = 0;
+		wnow = 0;
+		hG = 0;
+		hcm = 0
+	};
+	atomic {
+		clk[me] == 0 -> clk[me] = me + 1;
+		if
+		:: towner == me && (!eexp[me] || eign[me]) && !crem[me] ->
+			eign[me] = 0;
+			w_next = 1;
+			w_evt = me;
+			w_rem = 0;
+			G = cgrp[me];
+			C = NOG;
+			cm = cmask[me];
+			wmode = WM_NEWT
+		:: towner == me && (!eexp[me] || eign[me]) && crem[me] ->
+			wakeup[me] = 0;		/* the migrator re-walks for us */
+			dl[me] = 0;
+			clk[me] = 0;
+			busy--
+		:: else ->
+			dl[me] = wakeup[me];	/* program min(local, wakeup) */
+			clk[me] = 0;
+			busy--
+		fi
+	};
+	walk_update_rest()
+}
+
+/* handle_remote_cpu(tcpu) (2.12): a popped event always leads to tcpu */
+inline handle_remote_cpu()
+{
+	d_step {
+		clk[tcpu] == 0 -> popped = 0;
+		if
+		:: !avail[tcpu] || crem[tcpu] || eign[tcpu] || !(wnow && eexp[tcpu]) ->
+			hskip = 1
+		:: else ->
+			crem[tcpu] = 1;
+			wakeup[tcpu] = 0	/* responsibility moves to us */
+		fi
+	};
+	if
+	:: hskip -> hskip = 0
+	:: else ->
+		d_step {
+			clk[tcpu] == 0 ->
+			/* run_base(T.GLOBAL) with the current jiffies */
+			if
+#ifdef BUG_R22
+			:: tcpu != me && towner == tcpu && due -> FIRE	/* BUG */
+#else
+			:: towner == tcpu && due -> FIRE
+#endif
+			:: else -> skip
+			fi;
+			/* lock T's bases and T, re-fetch T's exported event */
+			if
+			:: !avail[tcpu] || !idle[tcpu] ->
+				crem[tcpu] = 0
+			:: else ->
+				clk[tcpu] = me + 1;
+				w_next = (towner == tcpu);
+				w_evt = tcpu;
+				w_rem = 1;
+				G = cgrp[tcpu];
+				C = NOG;
+				cm = cmask[tcpu];
+				wmode = WM_REMOTE
+			fi
+		};
+		walk_update_rest()	/* re-queue T, refresh the path */
+	fi
+}
+
+/* tm_handle_remote (2.12) up to the final wakeup store.  One level of
+ * handle_remote_up: is_my_duty, then lock, pop_expired, unlock. */
+inline hr_level()
+{
+	if
+	:: !DUTY(hG, hcm) -> hG = NOG		/* an active migrator owns it */
+	:: else ->
+		pop_expired(hG, wnow);
+		if
+		:: !popped ->
+			w_first = nexp[hG];	/* overwritten at each level */
+			hcm = gm[hG];
+			hG = par[hG]
+		:: else -> skip
+		fi
+	fi
+}
+
+/* the fast exit (hdone), the now snapshot and the first level */
+inline hr_begin()
+{
+	if
+	:: !DUTY(cgrp[me], cmask[me]) && !wakeup[me] ->
+		hdone = 1;
+		hG = NOG
+	:: else ->
+		wnow = due;		/* one snapshot for the walk */
+		w_first = 0;
+		hG = cgrp[me];
+		hcm = cmask[me];
+		hr_level()
+	fi
+}
+
+inline hr_rest()
+{
+	do
+	:: hG == NOG && !popped -> break
+	:: popped -> handle_remote_cpu()	/* then the same level again */
+	:: hG != NOG && !popped -> d_step { hr_level() }
+	od
+}
+
+/* tm_requires_remote (2.13) for an active CPU: lockless, every tick */
+inline requires_remote()
+{
+	hG = cgrp[me];
+	hcm = cmask[me];
+	check = 0;
+	do
+	:: hG == NOG -> break
+	:: hG != NOG && !DUTY(hG, hcm) -> break
+	:: hG != NOG && DUTY(hG, hcm) ->
+		if
+		:: due && nexp[hG] -> check = 1; break
+		:: else -> hcm = gm[hG]; hG = par[hG]
+		fi
+	od;
+	hG = 0;
+	hcm = 0
+}
+
+/* ------------------------------------------------------------------ */
+/* Hot-add (2.14 (h), (i)).  CPU2 grows G1 and the new root GR, CPU3
+ * joins G1.  Phase 2 connects the old root G0 into GR's reserved slot 0. */
+
+#ifdef HOTADD
+inline prepare_cpu2(GUARD)
+{
+	d_step {
+		GUARD && !setup_mx && nprep == 0 && CONC -> setup_mx = 1;
+		busy++;
+		/* phase 1: GR is a new top: groupmask preset bit 0, slot 0
+		 * reserved for the old root; G1 takes bit 1 and is published
+		 * (store-release of G1.parent); CPU2 is G1's bit 0; root := GR */
+		gm[GR] = 1;
+		gm[G1] = 2;
+		par[G1] = GR;
+		cgrp[2] = G1;
+		cmask[2] = 1;
+		root = GR
+	};
+	/* phase 2: connect(G0, GR, activate): G0.groupmask is already bit 0
+	 * (preset when G0 became the root); store-release G0.parent */
+	par[G0] = GR;
+	/* probe: fully ordered fetch_or(G0.state, 0), changes nothing (A3) */
+	d_step { ok = (act[G0] != 0) };
+	if
+	:: ok ->
+		d_step {
+			ok = 0;
+			G = GR;
+			C = G0;
+			cm = gm[G0];
+			wmode = WM_PROBE;
+			AU_STEP
+		};
+		walk_active_rest()
+	:: else ->
+		d_step { prepared[2] = 1; nprep = 1; setup_mx = 0; busy-- }
+	fi
+}
+
+inline prepare_cpu3(GUARD)
+{
+	d_step {
+		GUARD && !setup_mx && nprep == 1 && HOTADD_CPU3 ->
+		cgrp[3] = G1;
+		cmask[3] = 2;
+		prepared[3] = 1;
+		nprep = 2
+	}
+}
+
+#endif
+
+#ifdef HOTADD2
+/*
+ * Growth above a level-1 root (2.14 (i)): an active CPU of the old tree
+ * prepares CPU4.  Phase 1 builds TOP, H1 and G2 and publishes their links
+ * (unreachable until GR is linked); phase 2 links the old root GR into
+ * TOP's reserved slot 0 and probes GR's state (O11).  x86-64 is TSO: the
+ * store of GR.parent may sit in the control CPU's store buffer until its
+ * next locked instruction.  The probe is a locked read-modify-write
+ * (fetch_or), so it drains the buffer first and the store-then-probe
+ * pair behaves as under sequential consistency: the link is one step,
+ * the probe the next (the other stores of the prepare are unreachable
+ * until the link is visible, and TSO keeps stores in order).
+ */
+inline prepare_cpu4(GUARD)
+{
+	d_step {
+		GUARD && !setup_mx && nprep == 0 && CONC -> setup_mx = 1;
+		busy++;
+		/* phase 1, top-down: TOP is a new top (groupmask preset bit 0,
+		 * slot 0 reserved for the old root); H1 takes bit 1, G2 is
+		 * H1's bit 0, CPU4 is G2's bit 0; root := TOP */
+		gm[TOP] = 1;
+		gm[H1] = 2;
+		par[H1] = TOP;
+		gm[G2] = 1;
+		par[G2] = H1;
+		cgrp[4] = G2;
+		cmask[4] = 1;
+		root = TOP
+	};
+	/* phase 2: connect(GR, TOP, activate): GR.groupmask is bit 0 since
+	 * GR was created as a new top; store-release GR.parent */
+#ifdef BUG_R21
+	/*
+	 * BUG (R-21): the probe is a plain load.  The store of GR.parent
+	 * either left the store buffer already or is still in it; the load
+	 * may pass it (store buffering), and the store reaches memory at
+	 * the control CPU's next locked instruction at the latest: the CAS
+	 * of active_up, or the release of the setup mutex.
+	 */
+	if
+	:: par[GR] = TOP
+	:: skip
+	fi;
+	d_step { ok = (act[GR] != 0) };
+#else
+	par[GR] = TOP;
+	/* probe: fully ordered fetch_or(GR.state, 0), changes nothing (A3) */
+	d_step { ok = (act[GR] != 0) };
+#endif
+	if
+	:: ok ->
+		d_step {
+			par[GR] = TOP;	/* BUG_R21: the CAS drains the buffer */
+			ok = 0;
+			G = TOP;
+			C = GR;
+			cm = gm[GR];
+			wmode = WM_PROBE;
+			AU_STEP
+		};
+		walk_active_rest()
+	:: else ->
+		d_step {
+			par[GR] = TOP;	/* BUG_R21: the mutex release drains it */
+			prepared[4] = 1;
+			nprep = 1;
+			setup_mx = 0;
+			busy--
+		}
+	fi
+}
+#endif
+
+#if defined(HOTADD) || defined(HOTADD2)
+/* (h) CPU online: activation walk, then available */
+inline online()
+{
+	d_step {
+		prepared[me] && clk[me] == 0 && CONC -> clk[me] = me + 1;
+		busy++;
+		idle[me] = 0;
+		eign[me] = 1;
+		wakeup[me] = 0;
+		G = cgrp[me];
+		C = NOG;
+		cm = cmask[me];
+		wmode = WM_ONLINE;
+		AU_STEP
+	};
+	walk_active_rest()
+}
+#endif
+
+/* ------------------------------------------------------------------ */
+
+proctype cpu(byte me)
+{
+	byte G, C, cm, p, gsm, gsa, nact, nmig, cact, cmig, hG, hcm;
+	byte w_evt, wmode;
+	bit stop, wstop, ok, rr, evonly, w_next, w_rem, w_first, wnow;
+	bit popped, hskip, hdone, check;
+
+#ifdef HOTADD2
+	if
+	:: me == 4 ->
+end_offline4:
+		online()
+	:: else -> skip
+	fi;
+#endif
+#ifdef HOTADD
+	if
+	:: me >= 2 ->
+#ifdef BUG_R15
+		/* BUG: the incoming CPU grows the hierarchy itself, from a
+		 * context that keeps no CPU of the old root active */
+		if
+		:: me == 2 -> prepare_cpu2(true)
+		:: else ->
+end_prepare:		prepare_cpu3(true)
+		fi;
+#endif
+end_offline:
+		online()
+	:: else -> skip
+	fi;
+#endif
+
+end_loop:
+	do
+	:: d_step {	/* tick: own GLOBAL base, then tm_requires_remote */
+		!idle[me] && LIVE && CONC && MYTURN && tcpu != NOCPU -> busy++;
+		if
+		:: towner == me && due -> FIRE
+		:: else -> skip
+		fi;
+		requires_remote();
+		if
+		:: check -> skip	/* raise the softirq */
+		:: else -> busy--; NEXT_TURN
+		fi
+	   };
+	   if
+	   :: check ->
+		d_step { hr_begin() };	/* softirq: tm_handle_remote */
+		hr_rest();
+		atomic {
+			clk[me] == 0 ->
+			if
+			:: !hdone -> wakeup[me] = w_first
+			:: else -> skip
+			fi;
+			hdone = 0;
+			w_first = 0;
+			wnow = 0;
+			hG = 0;
+			hcm = 0;
+			check = 0;
+			busy--;
+			NEXT_TURN
+		}
+	   :: else -> skip
+	   fi;
+progress_tick:
+	   skip
+	:: d_step {	/* arm the timer */
+		!idle[me] && LIVE && !calm && tcpu == NOCPU && CAN_ARM(me) ->
+		towner = me;
+		tcpu = me
+	   }
+	:: !idle[me] && LIVE && CONC && !calm && MORE ->
+		deactivate();
+progress_idle:
+		skip
+#ifdef HOTADD2
+	:: prepare_cpu4(!idle[me] && LIVE && !calm && CONTROL(me))
+#endif
+#if defined(HOTADD) && !defined(BUG_R15)
+	:: prepare_cpu2(!idle[me] && LIVE && !calm && me < 2)
+	:: prepare_cpu3(!idle[me] && LIVE && !calm && me < 2)
+#endif
+	:: d_step {	/* interrupt: the deadline, or another one */
+		idle[me] && LIVE && CONC && MYTURN &&
+		((dl[me] && due) || (!calm && OTHER_IRQ(me))) -> busy++;
+		if
+		:: tcpu == NOCPU -> towner = me; tcpu = me	/* it arms it */
+		:: else -> skip
+		fi;
+		if		/* softirq: own GLOBAL base first */
+		:: towner == me && due -> FIRE
+		:: else -> skip
+		fi
+	   };
+	   d_step { hr_begin() };	/* idle migrator (2.14 (d)) */
+	   hr_rest();
+	   new_timer();			/* idle loop re-evaluation */
+progress_irq:
+	   NEXT_TURN
+	:: idle[me] && LIVE && CONC && !calm && MORE ->
+		activate();
+progress_wake:
+		skip
+#ifdef CALM
+	:: d_step {	/* calm and nothing to do: pass the turn on */
+		calm && turn == me && idle[me] && !(dl[me] && due) && CAN_MOVE ->
+		NEXT_TURN
+	   }
+#endif
+	od
+}
+
+/* Time: the timer's expiry passes some time after it is armed. */
+active proctype clock()
+{
+end_clock:
+#ifdef CALM
+	/* from the moment it is due, CPUs only tick and take deadlines */
+	atomic { tcpu != NOCPU -> due = 1; calm = 1 }
+#else
+	tcpu != NOCPU -> due = 1
+#endif
+}
+
+/* Always 0: their names show in pan's "assertion violated" line. */
+SCRATCH byte well_formed, single_migrator, structure, no_lost_timer;
+
+#ifndef NOMONITOR
+active proctype monitor()
+{
+end_monitor:
+	atomic {
+		started && !(ALWAYS_OK && (busy != 0 ||
+			(SINGLE_MIGRATOR && STRUCT_OK && NO_LOST_TIMER))) ->
+		assert(well_formed || ALWAYS_OK);
+		assert(single_migrator || busy != 0 || SINGLE_MIGRATOR);
+		assert(structure || busy != 0 || STRUCT_OK);
+		assert(no_lost_timer || busy != 0 || NO_LOST_TIMER)
+	}
+}
+#endif
+
+init
+{
+	byte i;
+
+	atomic {
+		for (i : 0 .. NCA - 1) {
+			idle[i] = 1
+		}
+		for (i : 0 .. NGA - 1) {
+			par[i] = NOG;
+			mig[i] = NONE
+		}
+		for (i : 0 .. NEV - 1) {
+			eign[i] = 1
+		}
+		cgrp[0] = G0; cmask[0] = 1; avail[0] = 1;
+		cgrp[1] = G0; cmask[1] = 2; avail[1] = 1;
+		gm[G0] = 1;
+#ifdef HOTADD2
+		cgrp[2] = G1; cmask[2] = 1; avail[2] = 1;
+		cgrp[3] = G1; cmask[3] = 2; avail[3] = 1;
+		cgrp[4] = NOG;
+		cgrp[5] = NOG;
+		gm[G1] = 2;
+		gm[GR] = 1;	/* preset when GR was created as a new top */
+		par[G0] = GR;
+		par[G1] = GR;
+		root = GR;
+#elif defined(HOTADD)
+		/* one level: G0 is the root (created by CPU0 as a new top) */
+		cgrp[2] = NOG;
+		cgrp[3] = NOG;
+		root = G0;
+#else
+		cgrp[2] = G1; cmask[2] = 1; avail[2] = 1;
+		cgrp[3] = G1; cmask[3] = 2; avail[3] = 1;
+		gm[G1] = 2;
+		gm[GR] = 1;
+		par[G0] = GR;
+		par[G1] = GR;
+		root = GR;
+#endif
+		i = 0;
+		started = 1;
+		run cpu(0);
+		run cpu(1);
+		run cpu(2);
+		run cpu(3);
+#ifdef HOTADD2
+		run cpu(4)
+#endif
+	}
+}
+
+#ifdef LIVENESS
+/* Violation: once calm, the timer stays pending forever. */
+never {
+T0_init:
+	do
+	:: (calm && towner != NOCPU) -> goto accept_lost
+	:: true
+	od;
+accept_lost:
+	do
+	:: (calm && towner != NOCPU)
+	od
+}
+#endif
