@@ -2,7 +2,7 @@
 #
 #   make            kernel ELF and the hybrid BIOS/UEFI ISO
 #   make run        build, boot QEMU -smp 64, print the report, exit
-#   make test       every test (host unit tests, then QEMU integration)
+#   make test       every test: host unit tests, mutants, spin model, QEMU integration
 #   make debug      QEMU waiting for gdb, and the gdb command line to use
 #   make deps       install missing Debian packages (as root) or print the line
 #   make bench      timer wheel against a binary-heap timer queue, on the host
