@@ -7,7 +7,7 @@
 # Theory: kernel/tmigr.c carries a `TMIGR_MUTANT_RNN` switch per race that
 # puts the bug back.  For each line of the table (format documented at its
 # top) we build the test program with that switch into
-# build/host/mutant/RNN-TEST/, run only that test (TMSIM_TEST=TEST, cmocka's
+# build/host/mutant/RNN-TEST[-FLAGS]/, run only that test (TMSIM_TEST=TEST, cmocka's
 # test filter) and require it to FAIL: a cmocka failure, a crash, or the
 # time limit (MUTANT_TIMEOUT seconds, default 60; a hang is a detection but
 # is named as such).  A mutant "survives" when its test passes, or when
@@ -32,7 +32,10 @@ check_one() {
 	local id=$1 prog=$2 test=$3 flags=$4 result=$5
 	local num=${id#R-} dir bin log rc=0 extra=
 
+	# the flags are part of the name: one test may be listed per fan-out,
+	# and those lines run in parallel
 	dir="$OUT/R$num-$test"
+	[[ $flags == - ]] || dir+="-${flags//[^A-Za-z0-9_=]/_}"
 	bin="$dir/$prog"
 	log="$dir/log"
 	mkdir -p "$dir"
