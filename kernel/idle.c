@@ -70,12 +70,9 @@ static void halt_accounted(struct percpu *pc)
 	t0 = rdtsc();
 	cpu_safe_halt();
 	irq_disable();
-	__atomic_store_n(&pc->wakes_by[pc->wake_cause],
-			 pc->wakes_by[pc->wake_cause] + 1, __ATOMIC_RELAXED);
-	__atomic_store_n(&pc->idle_tsc, pc->idle_tsc + (rdtsc() - t0),
-			 __ATOMIC_RELAXED);
-	__atomic_store_n(&pc->idle_wakeups, pc->idle_wakeups + 1,
-			 __ATOMIC_RELAXED);
+	add_relaxed(&pc->idle_tsc, rdtsc() - t0);
+	add_relaxed(&pc->wakes_by[pc->wake_cause], 1);
+	add_relaxed(&pc->idle_wakeups, 1);
 }
 
 /* One decision and one sleep; returns with interrupts off. */
@@ -182,6 +179,7 @@ static bool run_on_done(void *arg)
 {
 	struct run_on_wait *x = arg;
 
+	/* acquire: pairs with the release store in run_on_fn() */
 	return __atomic_load_n(&x->r->done, __ATOMIC_ACQUIRE) ||
 	       arch_now_ns() >= x->deadline;
 }

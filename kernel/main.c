@@ -489,27 +489,22 @@ static void init_timers(void)
 	tick_init(hz);
 }
 
-static uint32_t cpu_node(uint32_t cpu)
-{
-	for (uint32_t i = 0; i < acpi.ncpus; i++)
-		if (acpi.cpus[i].apic_id == smp_apic_ids[cpu])
-			return acpi.cpus[i].node;
-	return 0;
-}
+static uint32_t node_of[MAX_CPUS];	/* boot CPU, init_tmigr() only: SRAT node per CPU */
 
-static bool cpu_enabled(uint32_t cpu)
+/* The MADT entry of a CPU, NULL without one (a single-CPU boot). */
+static const struct acpi_cpu *acpi_cpu_of(uint32_t cpu)
 {
 	for (uint32_t i = 0; i < acpi.ncpus; i++)
 		if (acpi.cpus[i].apic_id == smp_apic_ids[cpu])
-			return acpi.cpus[i].enabled;
-	return cpu == 0;
+			return &acpi.cpus[i];
+	return NULL;
 }
 
 /* Topology order: node, then APIC ID, so SMT siblings and cores of a package sit together. */
 static bool topo_before(uint32_t a, uint32_t b)
 {
-	if (cpu_node(a) != cpu_node(b))
-		return cpu_node(a) < cpu_node(b);
+	if (node_of[a] != node_of[b])
+		return node_of[a] < node_of[b];
 	return smp_apic_ids[a] < smp_apic_ids[b];
 }
 
@@ -559,25 +554,29 @@ static void init_tmigr(void)
 	if (v && strcmp(v, "on"))
 		kprintf("cmdline: tmigr='%s' is not on or off; using on\n", v);
 	idle_tmigr_platform(&plat);
-	if (tmigr_init(&topo, &plat) || tmigr_prepare(0, cpu_node(0))) {
+	for (uint32_t cpu = 0; cpu < smp_cpu_count; cpu++) {
+		const struct acpi_cpu *e = acpi_cpu_of(cpu);
+
+		node_of[cpu] = e ? e->node : 0;
+	}
+	if (tmigr_init(&topo, &plat) || tmigr_prepare(0, node_of[0])) {
 		tmigr_disable();
 		report_tmigr(false, "setup failed");
 		return;
 	}
 	tmigr_set_available(0);
 	for (uint32_t cpu = 1; cpu < smp_cpu_count; cpu++) {
-		uint32_t i = n++;
+		const struct acpi_cpu *e = acpi_cpu_of(cpu);
+		uint32_t i;
 
-		if (!cpu_enabled(cpu)) {
-			n--;
-			continue;
-		}
-		for (; i > 0 && topo_before(cpu, order[i - 1]); i--)
+		if (!e || !e->enabled)
+			continue;	/* a hot-add slot: prepared at its first online */
+		for (i = n++; i > 0 && topo_before(cpu, order[i - 1]); i--)
 			order[i] = order[i - 1];
 		order[i] = cpu;
 	}
 	for (uint32_t i = 0; i < n; i++)
-		tmigr_prepare(order[i], cpu_node(order[i]));	/* a failure is logged; that CPU runs alone */
+		tmigr_prepare(order[i], node_of[order[i]]);	/* a failure is logged; that CPU runs alone */
 	report_tmigr(true, "default");
 }
 

@@ -41,8 +41,7 @@ static void arm_next_tick(void)
 static void timer_interrupt(struct trap_frame *f)
 {
 	struct percpu *pc = this_cpu();
-	struct timer_stats before, after;
-	bool own, duty = false;
+	bool own, duty;
 
 	(void)f;
 	__atomic_store_n(&pc->timer_irqs, pc->timer_irqs + 1, __ATOMIC_RELAXED);
@@ -51,16 +50,10 @@ static void timer_interrupt(struct trap_frame *f)
 		arm_next_tick();
 	}
 	lapic_eoi();
-	timer_get_stats(pc->cpu, &before);
-	timer_run_cpu();
-	timer_get_stats(pc->cpu, &after);
-	own = after.fired != before.fired;
-	if (tmigr_requires_remote()) {
-		duty = true;
-		if (!own && tmigr_cpu_idle(pc->cpu))
-			tmigr_count_duty_wakeup(pc->cpu);
+	own = timer_run_cpu() != 0;
+	duty = tmigr_requires_remote();
+	if (duty)
 		tmigr_handle_remote();
-	}
 	/*
 	 * Duty first: an idle migrator whose own global timer is due with the
 	 * others would have been woken by the hierarchy anyway.

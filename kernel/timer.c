@@ -995,14 +995,15 @@ void timer_check_free(struct timer *t)
 	t->magic = TIMER_MAGIC_FREED;
 }
 
-void timer_run_cpu(void)
+uint32_t timer_run_cpu(void)
 {
-	uint32_t me = cur_cpu();
+	uint32_t me = cur_cpu(), ran;
 	unsigned long irq = arch_irq_save();
 
-	run_base(&bases[me][BASE_LOCAL], me);
-	run_base(&bases[me][BASE_GLOBAL], me);
+	ran = run_base(&bases[me][BASE_LOCAL], me);
+	ran += run_base(&bases[me][BASE_GLOBAL], me);
 	arch_irq_restore(irq);
+	return ran;
 }
 
 uint32_t timer_run_remote(uint32_t cpu)
@@ -1056,6 +1057,7 @@ uint64_t timer_next_event(bool mark_idle, struct timer_next *out)
 		}
 	}
 	if (!tn.within_tick) {
+		bool pulled = tmigr_cpu_available(me);	/* a migrator pulls our global timers */
 		uint64_t w = hierarchy_wakeup(tn.global_ns, mark_idle, base_idle(lb));
 
 		if (w < tn.local_ns)
@@ -1069,10 +1071,10 @@ uint64_t timer_next_event(bool mark_idle, struct timer_next *out)
 			 * while a migrator runs it is re-exported by that
 			 * migrator, not kicked).
 			 */
-			set_base_idle(gb, !tmigr_cpu_available(me));
+			set_base_idle(gb, !pulled);
 		}
 		/* with the hierarchy the global event is its business, not ours */
-		if (tmigr_cpu_available(me))
+		if (pulled)
 			tn.global_ns = TIMER_NO_EVENT;
 	}
 	forward_clk(lb, basej);

@@ -64,8 +64,8 @@ bool timer_pending(const struct timer *t);
 /* Debug: call before freeing a timer's memory; a pending timer is a bug. */
 void timer_check_free(struct timer *t);
 
-/* Expire this CPU's due LOCAL and GLOBAL timers (tick or wake-up interrupt). */
-void timer_run_cpu(void);
+/* Expire this CPU's due LOCAL and GLOBAL timers (tick or wake-up interrupt); returns timers run. */
+uint32_t timer_run_cpu(void);
 
 /*
  * Expire the due GLOBAL timers of `cpu` from the calling CPU (the

@@ -322,9 +322,10 @@ static inline unsigned lowest_bit(uint8_t m)
 	return (unsigned)__builtin_ctz(m);
 }
 
-static inline void count(uint64_t *c)
+/* Statistics: written only by the CPU they belong to, read by reports. */
+static inline void count_add(uint64_t *c, uint64_t v)
 {
-	__atomic_store_n(c, __atomic_load_n(c, __ATOMIC_RELAXED) + 1,
+	__atomic_store_n(c, __atomic_load_n(c, __ATOMIC_RELAXED) + v,
 			 __ATOMIC_RELAXED);
 }
 
@@ -693,7 +694,7 @@ void tmigr_cpu_activate(void)
 	set_ignore(&c->cpuevt, true);
 	set_wakeup(c, TMIGR_INF);
 	walk_cpu(active_up, &w, c);
-	count(&stats[id].activations);
+	count_add(&stats[id].activations, 1);
 	ring_add(RING_ACTIVE, id, 0, 0);
 	spin_unlock_irqrestore(&c->lock, irq);
 }
@@ -719,7 +720,7 @@ uint64_t tmigr_cpu_deactivate(uint64_t global_ns)
 	walk_cpu(inactive_up, &w, c);
 	c->idle = true;
 	set_wakeup(c, w.firstexp);
-	count(&stats[id].deactivations);
+	count_add(&stats[id].deactivations, 1);
 	ring_add(RING_IDLE, id, global_ns, w.firstexp);
 	spin_unlock_irqrestore(&c->lock, irq);
 	return w.firstexp;
@@ -754,7 +755,7 @@ uint64_t tmigr_cpu_new_timer(uint64_t global_ns)
 			r = w.firstexp;	/* not INF only if the root is idle */
 		}
 		set_wakeup(c, r);
-		count(&stats[id].new_timers);
+		count_add(&stats[id].new_timers, 1);
 		ring_add(RING_NEW_TIMER, id, global_ns, r);
 	}
 	spin_unlock_irqrestore(&c->lock, irq);
@@ -835,29 +836,22 @@ bool tmigr_requires_remote(void)
 	return w.check;
 }
 
-/* Called by the wheel with `t`'s LOCAL and GLOBAL base locks held. */
-struct requeue_ctx {
-	uint64_t now;
-	bool walked;
-};
-
+/*
+ * Called by the wheel with `t`'s LOCAL and GLOBAL base locks held (arg:
+ * the walk's `now`): re-queue t's event and end our remote expiry of it.
+ */
 static void requeue_locked(uint32_t t, uint64_t g, void *arg)
 {
-	struct requeue_ctx *ctx = arg;
 	struct tmigr_cpu *tc = &cpus[t];
 	struct tmigr_walk w = { .nextexp = g, .firstexp = TMIGR_INF,
 				.evt = &tc->cpuevt, .remote = true,
-				.now = ctx->now };
+				.now = *(const uint64_t *)arg };
 
 	spin_lock(&tc->lock);
 	if (tc->available && tc->idle) {
 		/* g follows §1.10 under the base locks: a new timer of t waits for us */
-		if (g != TMIGR_INF)
-			set_ignore(&tc->cpuevt, false);
-		else
-			set_ignore(&tc->cpuevt, true);
+		set_ignore(&tc->cpuevt, g == TMIGR_INF);
 		walk_cpu(update_events, &w, tc);
-		ctx->walked = true;
 	}
 	tc->remote = false;
 	spin_unlock(&tc->lock);
@@ -866,7 +860,6 @@ static void requeue_locked(uint32_t t, uint64_t g, void *arg)
 static void handle_remote_cpu(uint32_t t, uint64_t now)
 {
 	struct tmigr_cpu *tc = &cpus[t];
-	struct requeue_ctx ctx = { .now = now };
 	uint32_t me = tmigr_this_cpu();
 	unsigned long irq;
 	uint32_t fired;
@@ -890,20 +883,12 @@ static void handle_remote_cpu(uint32_t t, uint64_t now)
 	fired = timer_run_remote(t);
 #endif
 	YP("remote.after_run", tc);
-	count(&stats[me].remote_cpus);
-	__atomic_store_n(&stats[me].remote_fired,
-			 __atomic_load_n(&stats[me].remote_fired, __ATOMIC_RELAXED) + fired,
-			 __ATOMIC_RELAXED);
+	count_add(&stats[me].remote_cpus, 1);
+	count_add(&stats[me].remote_fired, fired);
 	ring_add(RING_REMOTE, t, now, fired);
 
 	irq = arch_irq_save();
-	timer_with_export(t, requeue_locked, &ctx);
-	if (!ctx.walked) {
-		/* requeue_locked() clears remote too; make sure when it did not run */
-		spin_lock(&tc->lock);
-		tc->remote = false;
-		spin_unlock(&tc->lock);
-	}
+	timer_with_export(t, requeue_locked, &now);	/* also clears tc->remote */
 	arch_irq_restore(irq);
 }
 
@@ -965,8 +950,8 @@ void tmigr_handle_remote(void)
 	/* not on duty but wakeup set: walk anyway so it gets reset */
 	w.now = tick_now();
 	walk_cpu(handle_remote_up, &w, c);
-	count(&stats[id].remote_walks);
-#ifndef TMIGR_MUTANT_DUP_MIGRATORS
+	count_add(&stats[id].remote_walks, 1);
+#ifndef TMIGR_MUTANT_R26	/* our number for this rule in tests/host/tmigr_mutants.txt */
 	if (w.now >= wakeup && !w.popped)
 		w.firstexp = TMIGR_INF;	/* a duplicate idle migrator retires (see theory) */
 #endif
@@ -1272,6 +1257,7 @@ static int setup_groups(uint32_t cpu, uint32_t node, struct tmigr_group *start,
 	if (level_count[top] == 1) {
 		if (level_list[top][0]->parent)
 			arch_bug("tmigr: the single group at level %u has a parent", top);
+		/* release: pairs with tmigr_root(), which then sees an initialized group */
 		__atomic_store_n(&root, level_list[top][0], __ATOMIC_RELEASE);
 	}
 	return 0;
@@ -1311,6 +1297,7 @@ static void unprepare_new_branch(uint32_t cpu, struct tmigr_group *old_root)
 	}
 	c->group = NULL;
 	c->groupmask = 0;
+	/* release: pairs with tmigr_root() */
 	__atomic_store_n(&root, old_root, __ATOMIC_RELEASE);
 }
 
@@ -1495,14 +1482,9 @@ void tmigr_get_stats(uint32_t cpu, struct tmigr_stats *out)
 		dst[i] = __atomic_load_n(&src[i], __ATOMIC_RELAXED);
 }
 
-void tmigr_count_duty_wakeup(uint32_t cpu)
-{
-	if (cpu < TMIGR_MAX_CPUS)
-		count(&stats[cpu].duty_wakeups);
-}
-
 struct tmigr_group *tmigr_root(void)
 {
+	/* acquire: pairs with the release stores of root in setup */
 	return __atomic_load_n(&root, __ATOMIC_ACQUIRE);
 }
 
@@ -1513,6 +1495,7 @@ struct tmigr_group *tmigr_cpu_group(uint32_t cpu)
 
 struct tmigr_group *tmigr_group_parent(const struct tmigr_group *g)
 {
+	/* acquire: pairs with the release store in connect() (O9), like load_parent() */
 	return __atomic_load_n(&g->parent, __ATOMIC_ACQUIRE);
 }
 
@@ -1597,7 +1580,7 @@ static void dump_record(const struct tmigr_group *g)
 	struct json_writer w;
 	char buf[640];
 	uint32_t s = load_state(g, __ATOMIC_RELAXED);
-	const struct tmigr_group *p = __atomic_load_n(&g->parent, __ATOMIC_ACQUIRE);
+	const struct tmigr_group *p = tmigr_group_parent(g);
 
 	json_begin(&w, buf, sizeof(buf));
 	json_str(&w, "kind", "tmigr_group");
@@ -1655,7 +1638,7 @@ void tmigr_dump(bool records)
 			if (!g->in_use || g->level != l)
 				continue;
 			s = load_state(g, __ATOMIC_RELAXED);
-			p = __atomic_load_n(&g->parent, __ATOMIC_ACQUIRE);
+			p = tmigr_group_parent(g);
 			kprintf("  %5u  %5u  %4d  %6d  0x%02x    0x%02x  0x%02x  %4u", g->id,
 				g->level, g->node == TMIGR_NO_NODE ? -1 : (int)g->node,
 				p ? (int)p->id : -1, g->groupmask, TMIGR_ST_ACTIVE(s),

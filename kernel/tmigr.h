@@ -109,10 +109,8 @@ struct tmigr_stats {
 	uint64_t remote_walks;		/* tmigr_handle_remote() that walked */
 	uint64_t remote_cpus;		/* idle CPUs whose global base this CPU ran */
 	uint64_t remote_fired;		/* timers those runs fired */
-	uint64_t duty_wakeups;		/* idle wake-ups that were for the hierarchy's wakeup */
 };
 void tmigr_get_stats(uint32_t cpu, struct tmigr_stats *out);
-void tmigr_count_duty_wakeup(uint32_t cpu);
 
 /* ---- debug aids ---- */
 

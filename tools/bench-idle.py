@@ -91,14 +91,15 @@ def main():
         print("@bench " + json.dumps(dict(r[0], kind="bench_idle", smp=a.smp,
                                           per_cpu_wakeups=r[1]["wakeups"])))
     print()
-    print("idle scenario, -smp %d, %d s, seed %d, %d global timers per CPU, idle_pinned=%d" % (
-        a.smp, a.seconds, a.seed, 4, a.pinned))
+    on = res["on"][0]
+    print("idle scenario, -smp %d, %d ms, seed %d, %d global timers per CPU, idle_pinned=%d" % (
+        on["cpus"], on["window_ms"], on["seed"], on["idle_globals"], on["idle_pinned"]))
     print("  %-10s %8s %9s %8s %7s %6s %6s %6s %6s %8s %8s %6s" % (
         "", "wakeups", "instants", "w/inst", "maxcpu", "cpus:0", "1-10",
         "11-100", ">100", "res_min", "res_med", ">=99.9"))
     row("tmigr=on", *res["on"])
     row("tmigr=off", *res["off"])
-    on, off = res["on"][0], res["off"][0]
+    off = res["off"][0]
     print("  ratio off/on wake-ups: %.1fx; on: %.1f%% of the distinct instants" % (
         off["wakeups_total"] / max(1, on["wakeups_total"]),
         100.0 * on["wakeups_total"] / max(1, on["distinct_instants"])))

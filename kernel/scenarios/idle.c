@@ -81,7 +81,6 @@ struct cpu_snap {
 	uint64_t wakes[WAKE_NR];
 	uint64_t idle_tsc, tsc;
 	uint64_t entries, entry_tsc, exits, exit_tsc;
-	uint64_t duty;
 };
 
 struct cpu_idle {
@@ -98,7 +97,7 @@ static struct cpu_idle cpus[MAX_CPUS];
 static uint64_t global_jiffies[MAX_WINDOW_J / 64];	/* jiffies at which global timers ran */
 static uint64_t pinned_jiffies[MAX_CPUS][MAX_WINDOW_J / 64 / 8];	/* 8-jiffy granules suffice: pinned periods are >= 500 ms */
 static uint64_t start_j;				/* window start; set before arming */
-static uint64_t early, fired, spurious;			/* relaxed atomics */
+static uint64_t early, fired;				/* relaxed atomics */
 static uint32_t nglobals = 4, npinned_max = 1;
 static bool stopping;					/* relaxed: periodic timers stop re-arming */
 
@@ -159,7 +158,6 @@ static void idle_timer_fn(struct timer *t)
 static void snapshot(struct cpu_snap *s)
 {
 	struct percpu *pc = this_cpu();
-	struct tmigr_stats ts;
 
 	for (int i = 0; i < WAKE_NR; i++)
 		s->wakes[i] = __atomic_load_n(&pc->wakes_by[i], __ATOMIC_RELAXED);
@@ -168,8 +166,6 @@ static void snapshot(struct cpu_snap *s)
 	s->entry_tsc = pc->idle_entry_tsc;
 	s->exits = pc->idle_exits;
 	s->exit_tsc = pc->idle_exit_tsc;
-	tmigr_get_stats(pc->cpu, &ts);
-	s->duty = ts.duty_wakeups;
 	s->tsc = rdtsc();
 }
 
@@ -233,6 +229,7 @@ static bool all_done(void *arg)
 {
 	(void)arg;
 	for (uint32_t cpu = 1; cpu < smp_cpu_count; cpu++)
+		/* acquire: pairs with the release in cpu_work(); s0/s1 are then visible */
 		if (cpu_state(cpu) == CPU_ONLINE &&
 		    !__atomic_load_n(&cpus[cpu].done, __ATOMIC_ACQUIRE))
 			return false;
@@ -264,7 +261,7 @@ static void on_all_cpus(bool arm)
 }
 
 struct idle_totals {
-	uint64_t wakes[WAKE_NR], total, max_cpu, lost, pending;
+	uint64_t wakes[WAKE_NR], total, max_cpu, lost;
 	uint64_t entries, entry_tsc, exits, exit_tsc;
 	uint64_t global_only_cpus, global_only_own;
 	uint32_t res_min_x100, res_median_x100, res_999_cpus, ncpus;
@@ -277,7 +274,18 @@ static uint64_t cpu_mean(uint64_t n0, uint64_t n1, uint64_t c0, uint64_t c1)
 	return n1 > n0 ? (c1 - c0) / (n1 - n0) : 0;
 }
 
-static uint64_t median_u64(uint64_t *v, uint32_t n)
+static uint64_t entry_mean(const struct cpu_idle *ci)
+{
+	return cpu_mean(ci->s0.entries, ci->s1.entries, ci->s0.entry_tsc, ci->s1.entry_tsc);
+}
+
+static uint64_t exit_mean(const struct cpu_idle *ci)
+{
+	return cpu_mean(ci->s0.exits, ci->s1.exits, ci->s0.exit_tsc, ci->s1.exit_tsc);
+}
+
+/* Insertion sort: at most MAX_CPUS values, once per run. */
+static void sort_u64(uint64_t *v, uint32_t n)
 {
 	for (uint32_t i = 1; i < n; i++)
 		for (uint32_t j = i; j > 0 && v[j - 1] > v[j]; j--) {
@@ -286,6 +294,11 @@ static uint64_t median_u64(uint64_t *v, uint32_t n)
 			v[j] = v[j - 1];
 			v[j - 1] = x;
 		}
+}
+
+static uint64_t median_u64(uint64_t *v, uint32_t n)
+{
+	sort_u64(v, n);
 	return n ? v[n / 2] : 0;
 }
 
@@ -299,6 +312,15 @@ static uint64_t cpu_wakes(const struct cpu_idle *ci, int cause)
 	if (!ci->cpu && cause == WAKE_OWN_TIMER && d)
 		d--;
 	return d;
+}
+
+static uint64_t cpu_wakes_total(const struct cpu_idle *ci)
+{
+	uint64_t all = 0;
+
+	for (int c = 0; c < WAKE_NR; c++)
+		all += cpu_wakes(ci, c);
+	return all;
 }
 
 /* Residency in 1/100 %, from the CPU's own TSC. */
@@ -323,14 +345,12 @@ static void delete_and_check(struct idle_totals *t)
 
 			if (!it->used)
 				continue;
-			if (timer_del_sync(&it->t)) {
-				t->pending++;
-				if (now > timer_jiffies_to_ns(it->expires) + LOST_AFTER_MS * 1000000ull) {
-					t->lost++;
-					kprintf("idle: CPU %u's %s timer due at jiffy %llu never ran\n",
-						cpu, it->pinned ? "pinned" : "global",
-						(unsigned long long)it->expires);
-				}
+			if (timer_del_sync(&it->t) &&
+			    now > timer_jiffies_to_ns(it->expires) + LOST_AFTER_MS * 1000000ull) {
+				t->lost++;
+				kprintf("idle: CPU %u's %s timer due at jiffy %llu never ran\n",
+					cpu, it->pinned ? "pinned" : "global",
+					(unsigned long long)it->expires);
 			}
 			timer_check_free(&it->t);
 			it->used = false;
@@ -338,33 +358,19 @@ static void delete_and_check(struct idle_totals *t)
 	}
 }
 
-static void sort_u32(uint32_t *v, uint32_t n)
-{
-	for (uint32_t i = 1; i < n; i++)
-		for (uint32_t j = i; j > 0 && v[j - 1] > v[j]; j--) {
-			uint32_t x = v[j];
-
-			v[j] = v[j - 1];
-			v[j - 1] = x;
-		}
-}
-
 static void sum_up(struct idle_totals *t)
 {
-	static uint32_t res[MAX_CPUS];
-	static uint64_t en[MAX_CPUS], ex[MAX_CPUS];
+	static uint64_t res[MAX_CPUS], en[MAX_CPUS], ex[MAX_CPUS];
 	uint32_t nen = 0, nex = 0;
 
 	for (uint32_t cpu = 0; cpu < smp_cpu_count; cpu++) {
 		const struct cpu_idle *ci = &cpus[cpu];
-		uint64_t all = 0;
+		uint64_t all = cpu_wakes_total(ci);
 
 		if (cpu_state(cpu) != CPU_ONLINE)
 			continue;
-		for (int c = 0; c < WAKE_NR; c++) {
+		for (int c = 0; c < WAKE_NR; c++)
 			t->wakes[c] += cpu_wakes(ci, c);
-			all += cpu_wakes(ci, c);
-		}
 		t->total += all;
 		if (all > t->max_cpu)
 			t->max_cpu = all;
@@ -376,17 +382,16 @@ static void sum_up(struct idle_totals *t)
 			t->global_only_cpus++;
 			t->global_only_own += cpu_wakes(ci, WAKE_OWN_TIMER);
 		}
-		en[nen] = cpu_mean(ci->s0.entries, ci->s1.entries, ci->s0.entry_tsc, ci->s1.entry_tsc);
+		en[nen] = entry_mean(ci);
 		nen += en[nen] != 0;
-		ex[nex] = cpu_mean(ci->s0.exits, ci->s1.exits, ci->s0.exit_tsc, ci->s1.exit_tsc);
+		ex[nex] = exit_mean(ci);
 		nex += ex[nex] != 0;
 		res[t->ncpus] = residency_x100(ci);
 		t->res_999_cpus += res[t->ncpus] >= 9990;
 		t->ncpus++;
 	}
-	sort_u32(res, t->ncpus);
-	t->res_min_x100 = t->ncpus ? res[0] : 0;
-	t->res_median_x100 = t->ncpus ? res[t->ncpus / 2] : 0;
+	t->res_median_x100 = (uint32_t)median_u64(res, t->ncpus);	/* sorts res */
+	t->res_min_x100 = t->ncpus ? (uint32_t)res[0] : 0;
 	t->entry_median = median_u64(en, nen);
 	t->exit_median = median_u64(ex, nex);
 }
@@ -398,21 +403,16 @@ static void print_table(void)
 	for (uint32_t cpu = 0; cpu < smp_cpu_count; cpu++) {
 		const struct cpu_idle *ci = &cpus[cpu];
 		uint32_t r = residency_x100(ci);
-		uint64_t all = 0;
 
 		if (cpu_state(cpu) != CPU_ONLINE)
 			continue;
-		for (int c = 0; c < WAKE_NR; c++)
-			all += cpu_wakes(ci, c);
-		uint64_t en = ci->s1.entries - ci->s0.entries, ex = ci->s1.exits - ci->s0.exits;
-
 		kprintf("  %-4u %6lu %6lu %6lu %6lu %6lu %5u.%02u%% %7u %8lu %8lu\n", cpu,
-			(unsigned long)all, (unsigned long)cpu_wakes(ci, WAKE_OWN_TIMER),
+			(unsigned long)cpu_wakes_total(ci),
+			(unsigned long)cpu_wakes(ci, WAKE_OWN_TIMER),
 			(unsigned long)cpu_wakes(ci, WAKE_MIGRATOR),
 			(unsigned long)cpu_wakes(ci, WAKE_IPI),
 			(unsigned long)cpu_wakes(ci, WAKE_OTHER), r / 100, r % 100, ci->npinned,
-			(unsigned long)(en ? (ci->s1.entry_tsc - ci->s0.entry_tsc) / en : 0),
-			(unsigned long)(ex ? (ci->s1.exit_tsc - ci->s0.exit_tsc) / ex : 0));
+			(unsigned long)entry_mean(ci), (unsigned long)exit_mean(ci));
 	}
 }
 
@@ -425,15 +425,9 @@ static void report_cpus(void)
 	json_str(&w, "kind", "idle_cpus");
 	json_bool(&w, "tmigr", tmigr_enabled());
 	json_array_begin(&w, "wakeups");
-	for (uint32_t cpu = 0; cpu < smp_cpu_count; cpu++) {
-		uint64_t all = 0;
-
-		if (cpu_state(cpu) != CPU_ONLINE)
-			continue;
-		for (int c = 0; c < WAKE_NR; c++)
-			all += cpu_wakes(&cpus[cpu], c);
-		json_u64(&w, NULL, all);
-	}
+	for (uint32_t cpu = 0; cpu < smp_cpu_count; cpu++)
+		if (cpu_state(cpu) == CPU_ONLINE)
+			json_u64(&w, NULL, cpu_wakes_total(&cpus[cpu]));
 	json_array_end(&w);
 	json_array_begin(&w, "migrator_wakeups");
 	for (uint32_t cpu = 0; cpu < smp_cpu_count; cpu++)
@@ -465,6 +459,8 @@ static void report_totals(const struct idle_totals *t, uint64_t window_ms,
 	json_u64(&w, "cpus", t->ncpus);
 	json_u64(&w, "window_ms", window_ms);
 	json_u64(&w, "seed", seed);
+	json_u64(&w, "idle_globals", nglobals);
+	json_u64(&w, "idle_pinned", npinned_max);
 	json_u64(&w, "timers_fired", fired);
 	json_u64(&w, "distinct_instants", limit);
 	json_u64(&w, "wakeups_total", t->total);
@@ -520,7 +516,7 @@ bool scenario_idle(const struct scenario_args *args, const char **reason)
 	memset(&t, 0, sizeof(t));
 	memset(global_jiffies, 0, sizeof(global_jiffies));
 	memset(pinned_jiffies, 0, sizeof(pinned_jiffies));
-	early = fired = spurious = 0;
+	early = fired = 0;
 	stopping = false;
 	nglobals = (uint32_t)cmdline_get_u64(args->cmdline, "idle_globals", 4, 0, 6);
 	npinned_max = (uint32_t)cmdline_get_u64(args->cmdline, "idle_pinned", 1, 0, 2);

@@ -7,9 +7,10 @@
  * design §2.2 says); an idle CPU's global timer run by the active migrator
  * at its tick, not by its owner; the last CPU going idle receives the first
  * event of everyone as its wake-up and, woken for it, expires it remotely
- * and takes the next one; a pinned timer earlier than the global one keeps
- * the global one private; the tmigr=off fallback returns each CPU's own
- * global event.
+ * and takes the next one; a CPU that wakes handles its own timer again;
+ * of two idle CPUs owing the same event, the one that finds it already
+ * handled retires (tmigr.c "duplicate idle migrators", mutant R-26); the
+ * tmigr=off fallback returns each CPU's own global event.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,6 +23,7 @@
 #include "host_arch.h"
 #include "kernel/timer.h"
 #include "kernel/tmigr.h"
+#include "tmsim.h"
 
 #define HZ		1000
 #define TICK		1000000ull
@@ -194,6 +196,44 @@ static void test_wake_then_run_own(void **state)
 	assert_int_equal(host_bug_count(), 0);
 }
 
+/*
+ * CPU0 goes idle last and owes A; then idle CPU17 arms B, and its new-timer
+ * walk reaches the idle root, so it owes A too.  At A, CPU0 handles it and
+ * takes B; CPU17 wakes, finds nothing due on its way up, and must retire
+ * instead of also waking for B (and every later instant).
+ */
+static void test_duplicate_idle_migrator_retires(void **state)
+{
+	struct timer a, b;
+
+	(void)state;
+	boot(20);
+	host_set_cpu(9);
+	timer_setup(&a, fn_global, 0);
+	timer_add(&a, START_J + 10);
+	for (uint32_t c = 1; c < 20; c++)
+		go_idle(c);
+	assert_int_equal(go_idle(0), (START_J + 11) * TICK);
+	host_set_cpu(17);
+	timer_setup(&b, fn_global, 0);
+	timer_add(&b, START_J + 30);
+	assert_int_equal(go_idle(17), (START_J + 11) * TICK);	/* reached the idle root */
+	check_ok();
+	set_j(START_J + 11);
+	interrupt(0);
+	assert_int_equal(fired_on[0], 1);
+	assert_int_equal(tmigr_cpu_wakeup(0), (START_J + 31) * TICK);
+	interrupt(17);
+	assert_int_equal(tmigr_cpu_wakeup(17), TMIGR_INF);
+	assert_int_equal(go_idle(17), TIMER_NO_EVENT);
+	check_ok();
+	set_j(START_J + 31);
+	interrupt(0);
+	assert_int_equal(fired_on[0], 2);
+	assert_false(timer_pending(&b));
+	assert_int_equal(host_bug_count(), 0);
+}
+
 static void test_tmigr_off_returns_own_event(void **state)
 {
 	struct timer a;
@@ -216,8 +256,10 @@ int main(void)
 		cmocka_unit_test(test_migrator_runs_idle_cpus_global_timer),
 		cmocka_unit_test(test_last_idle_cpu_wakes_for_everyone),
 		cmocka_unit_test(test_wake_then_run_own),
+		cmocka_unit_test(test_duplicate_idle_migrator_retires),
 		cmocka_unit_test(test_tmigr_off_returns_own_event),
 	};
 
+	tmsim_test_filter();	/* TMSIM_TEST=<name>: that test only (run-mutants.sh) */
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
