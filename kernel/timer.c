@@ -1099,7 +1099,7 @@ void timer_idle_exit(void)
 }
 
 void timer_with_export(uint32_t cpu,
-		       void (*fn)(uint32_t cpu, uint64_t global_ns, void *arg),
+		       void (*fn)(uint32_t cpu, uint64_t global_ns, bool expiring, void *arg),
 		       void *arg)
 {
 	struct timer_base *lb, *gb;
@@ -1118,7 +1118,8 @@ void timer_with_export(uint32_t cpu,
 	has_g = base_next(gb, &ng);
 	if (has_g && (!has_l || time_before(ng, nl)))
 		g = timer_jiffies_to_ns(ng);
-	fn(cpu, g, arg);
+	/* running_timer is set only while a callback runs with the lock dropped */
+	fn(cpu, g, gb->running_timer != NULL, arg);
 	spin_unlock(&gb->lock);
 	spin_unlock(&lb->lock);
 }

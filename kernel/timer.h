@@ -77,11 +77,14 @@ uint32_t timer_run_remote(uint32_t cpu);
  * For the migration hierarchy's remote expiry: with `cpu`'s LOCAL and
  * GLOBAL base locks held, compute the global event it exports (§1.10:
  * its first GLOBAL expiry when earlier than its first LOCAL one, else
- * TIMER_NO_EVENT) and call fn(cpu, global_ns, arg) before unlocking, so
- * the owner cannot add an earlier timer in between.  Interrupts off.
+ * TIMER_NO_EVENT) and call fn(cpu, global_ns, expiring, arg) before
+ * unlocking, so the owner cannot add an earlier timer in between.
+ * `expiring`: some CPU is in the middle of running that GLOBAL base's
+ * callbacks (timer_run_remote() then ran nothing); it will run the due
+ * timers itself, so global_ns may still be due.  Interrupts off.
  */
 void timer_with_export(uint32_t cpu,
-		       void (*fn)(uint32_t cpu, uint64_t global_ns, void *arg),
+		       void (*fn)(uint32_t cpu, uint64_t global_ns, bool expiring, void *arg),
 		       void *arg);
 
 /* Next events of this CPU at idle entry (design §1.10), in arch_now_ns() scale. */

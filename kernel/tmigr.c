@@ -136,6 +136,9 @@
  *  R-21 new root idle under active old  ordered RMW probe of the old root
  *  R-22 remote expiry skipping self     run the wheel unconditionally
  *  R-23 control CPU outside hierarchy   delegate to a member, or link idle
+ *  R-27 (ours) remote expiry while the  the wheel runs nothing and the event
+ *       owner runs its own callbacks    comes back due: leave that level, look
+ *                                       again no sooner than the next jiffy
  */
 #include <stdarg.h>
 #include <stdbool.h>
@@ -214,6 +217,7 @@ struct tmigr_walk {
 	bool remote;			/* this walk follows a remote expiry */
 	bool check;			/* out of requires_remote_up */
 	bool popped;			/* out of handle_remote_up: an event was due */
+	bool busy;			/* out of handle_remote_up: a due CPU's wheel was busy */
 };
 
 typedef bool (*tmigr_step)(struct tmigr_group *g, struct tmigr_group *child,
@@ -836,17 +840,24 @@ bool tmigr_requires_remote(void)
 	return w.check;
 }
 
+struct requeue_ctx {
+	uint64_t now;		/* in: the walk's */
+	bool expiring;		/* out: t's GLOBAL callbacks were running elsewhere */
+};
+
 /*
- * Called by the wheel with `t`'s LOCAL and GLOBAL base locks held (arg:
- * the walk's `now`): re-queue t's event and end our remote expiry of it.
+ * Called by the wheel with `t`'s LOCAL and GLOBAL base locks held:
+ * re-queue t's event and end our remote expiry of it.
  */
-static void requeue_locked(uint32_t t, uint64_t g, void *arg)
+static void requeue_locked(uint32_t t, uint64_t g, bool expiring, void *arg)
 {
+	struct requeue_ctx *ctx = arg;
 	struct tmigr_cpu *tc = &cpus[t];
 	struct tmigr_walk w = { .nextexp = g, .firstexp = TMIGR_INF,
 				.evt = &tc->cpuevt, .remote = true,
-				.now = *(const uint64_t *)arg };
+				.now = ctx->now };
 
+	ctx->expiring = expiring;
 	spin_lock(&tc->lock);
 	if (tc->available && tc->idle) {
 		/* g follows §1.10 under the base locks: a new timer of t waits for us */
@@ -857,9 +868,16 @@ static void requeue_locked(uint32_t t, uint64_t g, void *arg)
 	spin_unlock(&tc->lock);
 }
 
-static void handle_remote_cpu(uint32_t t, uint64_t now)
+/*
+ * Expire idle CPU t's due global timers and re-queue its next event.
+ * Returns true when t's GLOBAL callbacks were running on another CPU (t
+ * itself in an interrupt, mostly): the wheel then ran nothing for us and
+ * t's re-queued event may still be due; that runner expires it.
+ */
+static bool handle_remote_cpu(uint32_t t, uint64_t now)
 {
 	struct tmigr_cpu *tc = &cpus[t];
+	struct requeue_ctx ctx = { .now = now };
 	uint32_t me = tmigr_this_cpu();
 	unsigned long irq;
 	uint32_t fired;
@@ -869,7 +887,7 @@ static void handle_remote_cpu(uint32_t t, uint64_t now)
 	    now < tc->cpuevt.expires) {
 		/* parked / another migrator on it / it woke / it re-queued later */
 		spin_unlock_irqrestore(&tc->lock, irq);
-		return;
+		return false;
 	}
 	tc->remote = true;
 	set_wakeup(tc, TMIGR_INF);	/* its duty is ours now */
@@ -888,8 +906,9 @@ static void handle_remote_cpu(uint32_t t, uint64_t now)
 	ring_add(RING_REMOTE, t, now, fired);
 
 	irq = arch_irq_save();
-	timer_with_export(t, requeue_locked, &now);	/* also clears tc->remote */
+	timer_with_export(t, requeue_locked, &ctx);	/* also clears tc->remote */
 	arch_irq_restore(irq);
+	return ctx.expiring;
 }
 
 static bool handle_remote_up(struct tmigr_group *g, struct tmigr_group *child,
@@ -922,7 +941,21 @@ static bool handle_remote_up(struct tmigr_group *g, struct tmigr_group *child,
 		target = e->cpu;
 		w->popped = true;
 		spin_unlock_irqrestore(&g->lock, irq);
-		handle_remote_cpu(target, w->now);
+		if (handle_remote_cpu(target, w->now)) {
+			/*
+			 * Its wheel is being run elsewhere (by itself, in an
+			 * interrupt) and its event came back still due:
+			 * popping it again now would spin until that runner
+			 * is done, seconds for a preempted vCPU.  Leave this
+			 * level as it is and go on up; look again no sooner
+			 * than the next jiffy (w->busy).
+			 */
+			w->busy = true;
+			irq = spin_lock_irqsave(&g->lock);
+			w->firstexp = next_expiry(g);
+			spin_unlock_irqrestore(&g->lock, irq);
+			return false;
+		}
 		if (++loops > TMIGR_MAX_CPUS + TMIGR_MAX_GROUPS) {
 			arch_bug("tmigr: handle_remote_up livelock at group %u", g->id);
 			return true;
@@ -955,6 +988,8 @@ void tmigr_handle_remote(void)
 	if (w.now >= wakeup && !w.popped)
 		w.firstexp = TMIGR_INF;	/* a duplicate idle migrator retires (see theory) */
 #endif
+	if (w.busy && w.firstexp < w.now + timer_tick_ns())
+		w.firstexp = w.now + timer_tick_ns();	/* no wake-up storm while it is busy */
 	irq = spin_lock_irqsave(&c->lock);
 	if (c->idle || w.firstexp == TMIGR_INF)
 		set_wakeup(c, w.firstexp);
