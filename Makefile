@@ -81,6 +81,11 @@ TMSIM := tests/host/tmsim.c
 TMSIM_OBJ := $(BUILD)/host/$(TMSIM).o
 HOST_TESTS_F2 := test_tmigr_races test_tmigr_growth
 HOST_TESTS += $(patsubst %,$(BUILD)/host/%_f2,$(HOST_TESTS_F2))
+# ... and a third time, as NAME_f2w, in weak mode (-DTMSIM_WEAK): the
+# ordering-sensitive words go through the memory model tests/host/tmweak.c,
+# which the ordering races' tests drive (design §4.0, "weak mode").
+TMWEAK := tests/host/tmweak.c
+HOST_TESTS += $(patsubst %,$(BUILD)/host/%_f2w,$(HOST_TESTS_F2))
 
 # The stress test plays up to 512 CPUs, more than libportable.a's
 # TIMER_MAX_CPUS: the wheel, the hierarchy and what they use are compiled
@@ -151,12 +156,17 @@ $(BUILD)/host/%_f2: tests/host/%.c $(TMSIM) kernel/tmigr.c kernel/timer.c $(HLIB
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HCFLAGS) -DTMIGR_FANOUT=2 -o $@ $(filter %.c,$^) $(HLIB) -lcmocka -lpthread
 
+$(BUILD)/host/%_f2w: tests/host/%.c $(TMSIM) $(TMWEAK) kernel/tmigr.c kernel/timer.c $(HLIB)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HCFLAGS) -DTMIGR_FANOUT=2 -DTMSIM_WEAK -o $@ $(filter %.c,$^) $(HLIB) \
+		-lcmocka -lpthread
+
 # One test program built with extra switches, for tests/host/run-mutants.sh:
 #   make mutant-bin MUT_SRC=test_tmigr_races MUT_FLAGS=-DTMIGR_MUTANT_R07 MUT_OUT=PATH
 mutant-bin: $(HLIB)
 	@mkdir -p $(dir $(MUT_OUT))
 	$(HOST_CC) $(HCFLAGS) $(MUT_FLAGS) -o $(MUT_OUT) tests/host/$(MUT_SRC).c $(TMSIM) \
-		kernel/tmigr.c kernel/timer.c $(HLIB) -lcmocka -lpthread
+		$(TMWEAK) kernel/tmigr.c kernel/timer.c $(HLIB) -lcmocka -lpthread
 
 $(BUILD)/host/test_tmigr_stress: $(STRESS_DEPS)
 	@mkdir -p $(dir $@)

@@ -27,6 +27,19 @@
 #include <stdint.h>
 #include "kernel/arch_services.h"
 
+/*
+ * Weak host builds (TMSIM_WEAK) tell the memory model of tests/host/tmweak.h
+ * when a lock changes hands; elsewhere these are nothing.
+ */
+#ifdef TMSIM_WEAK
+#include "tmweak.h"
+#define spin_model_acquired(l)	tmweak_lock_acquired(l)
+#define spin_model_releasing(l)	tmweak_lock_releasing(l)
+#else
+#define spin_model_acquired(l)	do { (void)(l); } while (0)
+#define spin_model_releasing(l)	do { (void)(l); } while (0)
+#endif
+
 struct spinlock {
 	uint32_t locked;	/* 0 free, 1 held; CAS to take, release store to drop */
 };
@@ -38,8 +51,11 @@ static inline bool spin_trylock(struct spinlock *l)
 	uint32_t expect = 0;
 
 	/* acquire on success: pairs with the release store in spin_unlock() */
-	return __atomic_compare_exchange_n(&l->locked, &expect, 1, false,
-					   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+	if (!__atomic_compare_exchange_n(&l->locked, &expect, 1, false,
+					 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+		return false;
+	spin_model_acquired(l);
+	return true;
 }
 
 static inline void spin_lock(struct spinlock *l)
@@ -51,6 +67,7 @@ static inline void spin_lock(struct spinlock *l)
 
 static inline void spin_unlock(struct spinlock *l)
 {
+	spin_model_releasing(l);
 	/* release: pairs with the acquire CAS in spin_trylock() */
 	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
 }

@@ -284,16 +284,55 @@ static inline uint32_t st_next_seq(uint32_t s)
 #endif
 }
 
+/*
+ * The words whose ordering the design's table (O1-O11) is about -- group
+ * state, parent pointer, groupmask -- are accessed through these.  In
+ * the kernel they are the __atomic builtins; in weak host builds
+ * (TMSIM_WEAK) they go through the weak-memory model of
+ * tests/host/tmweak.h, which may return any value the C11 model allows.
+ */
+#ifdef TMSIM_WEAK
+#include "tmweak.h"
+#define TM_LOAD(kind, obj, p, order)					\
+	((__typeof__(*(p)))(uintptr_t)tmweak_load((kind), (obj), (p), sizeof(*(p)), (order)))
+#define TM_STORE(kind, obj, p, v, order)				\
+	tmweak_store((kind), (obj), (p), sizeof(*(p)), (uint64_t)(uintptr_t)(v), (order))
+#define TM_CAS(kind, obj, p, expp, v, succ, fail)			\
+	tmweak_cas((kind), (obj), (p), sizeof(*(p)), (expp), (uint64_t)(v), (succ), (fail))
+#define TM_FETCH_OR(kind, obj, p, v, order)				\
+	((__typeof__(*(p)))tmweak_fetch_or((kind), (obj), (p), sizeof(*(p)), (v), (order)))
+#define TM_FENCE(order)		tmweak_fence(order)
+#else
+#define TM_LOAD(kind, obj, p, order)		__atomic_load_n((p), (order))
+#define TM_STORE(kind, obj, p, v, order)	__atomic_store_n((p), (v), (order))
+#define TM_CAS(kind, obj, p, expp, v, succ, fail)			\
+	__atomic_compare_exchange_n((p), (expp), (v), false, (succ), (fail))
+#define TM_FETCH_OR(kind, obj, p, v, order)	__atomic_fetch_or((p), (v), (order))
+#define TM_FENCE(order)				__atomic_thread_fence(order)
+#endif
+
 static inline uint32_t load_state(const struct tmigr_group *g, int order)
 {
-	return __atomic_load_n(&g->state, order);
+	return TM_LOAD(TMWEAK_STATE, g, &g->state, order);
+}
+
+/* Introspection, dumps and checkers: the current value, outside any model. */
+static inline uint32_t peek_state(const struct tmigr_group *g)
+{
+	return __atomic_load_n(&g->state, __ATOMIC_RELAXED);
 }
 
 static inline struct tmigr_group *load_parent(const struct tmigr_group *g)
 {
 	YP("parent.load", g);
 	/* acquire: pairs with the release store in connect() (O9, R-17) */
-	return __atomic_load_n(&g->parent, __ATOMIC_ACQUIRE);
+	return TM_LOAD(TMWEAK_PARENT, g, &g->parent, __ATOMIC_ACQUIRE);
+}
+
+/* Final before the group is reachable (O10): relaxed, ordered by the parent load. */
+static inline uint8_t load_mask(const struct tmigr_group *g)
+{
+	return TM_LOAD(TMWEAK_MASK, g, &g->groupmask, __ATOMIC_RELAXED);
 }
 
 static inline bool ev_ignored(const struct tmigr_event *e)
@@ -435,12 +474,12 @@ static void walk_from(tmigr_step step, struct tmigr_walk *w,
 		child = group;
 #ifdef TMIGR_MUTANT_R16
 		/* mutant: mask read before the parent that makes it meaningful */
-		w->childmask = child->groupmask;
+		w->childmask = load_mask(child);
 		YP("walk.mask_read", child);
 		group = load_parent(child);
 #else
 		group = load_parent(child);
-		w->childmask = child->groupmask;	/* final before child was reachable (O10) */
+		w->childmask = load_mask(child);	/* final before child was reachable (O10) */
 #endif
 		if (!group)
 			return;
@@ -491,8 +530,8 @@ static bool active_up(struct tmigr_group *g, struct tmigr_group *child,
 		}
 		nxt = st_next_seq(st_pack(active, migr, TMIGR_ST_SEQ(cur)));
 		/* seq_cst on success (O1): publishes the child's CAS to whoever acquires ours */
-	} while (!__atomic_compare_exchange_n(&g->state, &cur, nxt, false,
-					      __ATOMIC_SEQ_CST, __ATOMIC_RELAXED));
+	} while (!TM_CAS(TMWEAK_STATE, g, &g->state, &cur, nxt,
+			 __ATOMIC_SEQ_CST, __ATOMIC_RELAXED));
 	trace_state(g, cur, nxt);
 	YP("active_up.after_cas", g);
 	set_ignore(&g->groupevt, true);		/* lockless true is allowed (O6) */
@@ -620,25 +659,14 @@ static bool inactive_up(struct tmigr_group *g, struct tmigr_group *child,
 	bool stop;
 
 #ifdef TMIGR_MUTANT_R02
-	/*
-	 * mutant: relaxed group read, no fence after a failed CAS.  Nothing
-	 * then orders the child read after either, so a weak machine may
-	 * return an old child state on every attempt: the sequentially
-	 * consistent host harness gets that outcome from one early read.
-	 */
-	uint32_t cs_stale = child ? load_state(child, __ATOMIC_RELAXED) : 0;
-
+	/* mutant: relaxed group read, the child read is not ordered after it */
 	cur = load_state(g, __ATOMIC_RELAXED);
 #else
 	/* acquire (O2): pairs with the seq_cst CAS of an activator on g */
 	cur = load_state(g, __ATOMIC_ACQUIRE);
 #endif
 	for (;;) {
-#ifdef TMIGR_MUTANT_R02
-		uint32_t cs = cs_stale;
-#else
 		uint32_t cs = child ? load_state(child, __ATOMIC_RELAXED) : 0;
-#endif
 		uint8_t active = TMIGR_ST_ACTIVE(cur);
 		uint8_t migr = TMIGR_ST_MIGRATOR(cur);
 
@@ -657,12 +685,12 @@ static bool inactive_up(struct tmigr_group *g, struct tmigr_group *child,
 		nxt = st_next_seq(st_pack(active, migr, TMIGR_ST_SEQ(cur)));
 		YP("inactive_up.before_cas", g);
 		/* seq_cst on success (O1) */
-		if (__atomic_compare_exchange_n(&g->state, &cur, nxt, false,
-						__ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
+		if (TM_CAS(TMWEAK_STATE, g, &g->state, &cur, nxt,
+			   __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
 			break;
-#ifndef TMIGR_MUTANT_R02
+#ifndef TMIGR_MUTANT_R02F	/* mutant: no fence after a failed CAS */
 		/* a failed CAS orders nothing: fence before re-reading the child (O3) */
-		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		TM_FENCE(__ATOMIC_ACQUIRE);
 #endif
 	}
 	trace_state(g, cur, nxt);
@@ -1091,7 +1119,10 @@ static struct tmigr_group *group_alloc(uint32_t level, uint32_t node)
 	g->id = (uint16_t)(g - pool);
 	g->level = (uint8_t)level;
 	g->node = (uint16_t)(level < crossnode_level ? node : TMIGR_NO_NODE);
-	g->state = st_pack(0, TMIGR_NONE, 0);
+	/* the model (weak builds) must see the re-initialization of a reused slot */
+	TM_STORE(TMWEAK_STATE, g, &g->state, st_pack(0, TMIGR_NONE, 0), __ATOMIC_RELAXED);
+	TM_STORE(TMWEAK_PARENT, g, &g->parent, NULL, __ATOMIC_RELAXED);
+	TM_STORE(TMWEAK_MASK, g, &g->groupmask, 0, __ATOMIC_RELAXED);
 	g->next_expiry = TMIGR_INF;
 	g->groupevt.expires = TMIGR_INF;
 	g->groupevt.ignore = true;
@@ -1129,7 +1160,7 @@ static struct tmigr_group *group_find(uint32_t level, uint32_t node)
 
 static void set_mask(struct tmigr_group *g, uint8_t mask)
 {
-	g->groupmask = mask;
+	TM_STORE(TMWEAK_MASK, g, &g->groupmask, mask, __ATOMIC_RELAXED);
 	g->groupevt.slot = (uint8_t)lowest_bit(mask);
 }
 
@@ -1164,10 +1195,10 @@ static void connect(struct tmigr_group *child, struct tmigr_group *parent,
 	}
 	YP("setup.before_publish", child);
 #ifdef TMIGR_MUTANT_R17
-	__atomic_store_n(&child->parent, parent, __ATOMIC_RELAXED);
+	TM_STORE(TMWEAK_PARENT, child, &child->parent, parent, __ATOMIC_RELAXED);
 #else
 	/* release: everything above is visible to walkers that load it (O9) */
-	__atomic_store_n(&child->parent, parent, __ATOMIC_RELEASE);
+	TM_STORE(TMWEAK_PARENT, child, &child->parent, parent, __ATOMIC_RELEASE);
 #endif
 }
 
@@ -1191,7 +1222,7 @@ static void connect_cpu(uint32_t cpu, struct tmigr_group *g)
  */
 static void export_old_root(struct tmigr_group *start)
 {
-	struct tmigr_walk w = { .childmask = start->groupmask, .firstexp = TMIGR_INF };
+	struct tmigr_walk w = { .childmask = load_mask(start), .firstexp = TMIGR_INF };
 	/* group locks are also taken from the tick: never with interrupts on */
 	unsigned long irq = arch_irq_save();
 
@@ -1274,11 +1305,11 @@ static int setup_groups(uint32_t cpu, uint32_t node, struct tmigr_group *start,
 #ifdef TMIGR_MUTANT_R21
 		uint32_t s = load_state(start, __ATOMIC_RELAXED) | 1u;	/* and always "active" */
 #else
-		uint32_t s = __atomic_fetch_or(&start->state, 0, __ATOMIC_SEQ_CST);
+		uint32_t s = TM_FETCH_OR(TMWEAK_STATE, start, &start->state, 0, __ATOMIC_SEQ_CST);
 #endif
 		YP("setup.after_probe", start);
 		if (TMIGR_ST_ACTIVE(s)) {
-			struct tmigr_walk w = { .childmask = start->groupmask,
+			struct tmigr_walk w = { .childmask = load_mask(start),
 						.firstexp = TMIGR_INF };
 
 			walk_from(active_up, &w, start, load_parent(start));
@@ -1536,7 +1567,7 @@ struct tmigr_group *tmigr_group_parent(const struct tmigr_group *g)
 
 uint32_t tmigr_group_state(const struct tmigr_group *g)
 {
-	return load_state(g, __ATOMIC_RELAXED);
+	return peek_state(g);
 }
 
 uint32_t tmigr_group_level(const struct tmigr_group *g)
@@ -1614,7 +1645,7 @@ static void dump_record(const struct tmigr_group *g)
 {
 	struct json_writer w;
 	char buf[640];
-	uint32_t s = load_state(g, __ATOMIC_RELAXED);
+	uint32_t s = peek_state(g);
 	const struct tmigr_group *p = tmigr_group_parent(g);
 
 	json_begin(&w, buf, sizeof(buf));
@@ -1672,7 +1703,7 @@ void tmigr_dump(bool records)
 
 			if (!g->in_use || g->level != l)
 				continue;
-			s = load_state(g, __ATOMIC_RELAXED);
+			s = peek_state(g);
 			p = tmigr_group_parent(g);
 			kprintf("  %5u  %5u  %4d  %6d  0x%02x    0x%02x  0x%02x  %4u", g->id,
 				g->level, g->node == TMIGR_NO_NODE ? -1 : (int)g->node,
@@ -1810,7 +1841,7 @@ static void check_states(struct check_ctx *x, uint8_t *truth)
 				if (pool[j].in_use && tmigr_group_parent(&pool[j]) == g && truth[j])
 					act |= pool[j].groupmask;
 			truth[i] = act;
-			s = load_state(g, __ATOMIC_RELAXED);
+			s = peek_state(g);
 			if (TMIGR_ST_MIGRATOR(s) == 0 ||
 			    (TMIGR_ST_MIGRATOR(s) == TMIGR_NONE) != (TMIGR_ST_ACTIVE(s) == 0) ||
 			    (TMIGR_ST_MIGRATOR(s) != TMIGR_NONE &&
@@ -1845,7 +1876,7 @@ static void check_queues(struct check_ctx *x)
 				  g->id, (unsigned long long)next_expiry(g),
 				  (unsigned long long)first);
 		p = tmigr_group_parent(g);
-		if (first == TMIGR_INF || !p || TMIGR_ST_ACTIVE(load_state(g, __ATOMIC_RELAXED)))
+		if (first == TMIGR_INF || !p || TMIGR_ST_ACTIVE(peek_state(g)))
 			continue;
 		if (!g->groupevt.queued || ev_ignored(&g->groupevt) || g->groupevt.expires > first)
 			violation(x, TMIGR_MAX_CPUS, "Q7: idle group %u holds an event at %llu its parent %u does not see",
@@ -1873,7 +1904,7 @@ static void check_cpus(struct check_ctx *x)
 			violation(x, c, "Q5: unavailable CPU %u has wakeup %llu or a live event", c,
 				  (unsigned long long)wk);
 	}
-	if (!r || TMIGR_ST_ACTIVE(load_state(r, __ATOMIC_RELAXED)))
+	if (!r || TMIGR_ST_ACTIVE(peek_state(r)))
 		return;
 	for (unsigned q = 0; q < TMIGR_FANOUT; q++) {
 		const struct tmigr_event *e = r->queue[q];

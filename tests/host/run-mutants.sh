@@ -78,7 +78,7 @@ main() {
 	fi
 	while read -r id prog test flags rest; do
 		[[ -z $id || $id == \#* ]] && continue
-		if [[ ! $id =~ ^R-[0-9]+$ || -z $test || -n $rest ]]; then
+		if [[ ! $id =~ ^R-[0-9]+[A-Z]?$ || -z $test || -n $rest ]]; then
 			echo "FAIL bad table line: $id $prog $test $flags $rest" >"$tmp/$n"
 			n=$((n + 1))
 			continue

@@ -30,10 +30,11 @@
  * runs (tmigr_check_quiescent), and every arch_bug() (the code's own
  * assertions, e.g. a walker about to use childmask 0) fails the test.
  *
- * Memory model: this harness is sequentially consistent.  R-17 and the
- * "plain read" half of R-21 are store-ordering bugs that SC cannot show;
- * their tests prove the fixed build clean on the design's scripts and say
- * so in their comments.
+ * Memory model: the plain builds are sequentially consistent.  The weak
+ * build (NAME_f2w, -DTMSIM_WEAK) sends the group state, parent and mask
+ * words through the C11 model of tests/host/tmweak.h; tests there ask for
+ * the oldest value a CPU's view allows where the design's scripts say
+ * "stale", which is how the "plain read" half of R-21 is caught.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -49,6 +50,9 @@
 #include "kernel/timer.h"
 #include "kernel/tmigr.h"
 #include "tmsim.h"
+#ifdef TMSIM_WEAK
+#include "tmweak.h"
+#endif
 
 #define HZ		1000
 #define TICK		1000000ull
@@ -245,6 +249,10 @@ static void online(uint32_t cpu)
 static void start(uint32_t possible, uint32_t nodes)
 {
 	struct tmigr_topology topo = { possible, nodes };
+
+#ifdef TMSIM_WEAK
+	tmweak_end();		/* a failed test may have left the model on */
+#endif
 
 	host_clock_use_real(false);
 	host_clock_set_ns(START_J * TICK);
@@ -848,13 +856,20 @@ static void test_stale_zero_groupmask_across_new_root(void **state)
  * preset mask (bit 0).  A second script stalls CPU0 one level lower
  * (before GRP0:0.parent) across the same growth.
  *
- * What SC cannot show: R-17 proper is GRP1:0's initialization not being
- * visible through a parent pointer published with a relaxed store
- * (TMIGR_MUTANT_R17).  Every store here is visible at once, so the mutant
- * passes this test; only a weak-memory model (tmsim's weak mode, GenMC)
- * or the Promela model can tell it apart.  This test proves that the
- * fixed build is clean on the design's script and that the mutant switch
- * still compiles; TMIGR_MUTANT_R16 fails it (the walker uses mask 0).
+ * The weak build (NAME_f2w) runs the script with every groupmask and
+ * state load of CPU0 returning the oldest value its view allows
+ * (tests/host/tmweak.h).  R-17 proper is a group's initialization not
+ * being visible through a parent pointer published with a relaxed store
+ * (TMIGR_MUTANT_R17).  In this design that mutant is not observable on
+ * the words the model tracks, and this test passes on it in both builds:
+ * the masks a walker reads are preset when a group becomes a top group
+ * (R-16), and every walker that can reach a freshly linked group first
+ * CASes the old root, whose latest modification is then either the
+ * control CPU's ordered probe (O11: a release RMW issued after the links,
+ * which the CAS reads from) or the walker's own CAS, which the probe then
+ * sees and answers by propagating itself.  The release/acquire pair (O9)
+ * is kept for the fields under the new group's lock that the model does
+ * not track.  TMIGR_MUTANT_R16 fails this test (the walker uses mask 0).
  */
 static void r17_script(const char *where_obj_level)
 {
@@ -872,7 +887,16 @@ static void r17_script(const char *where_obj_level)
 	grow_cpu = 4;
 	script_add(0, "parent.load", where_obj_level[0] == '1' ? g1 : g0, 1,
 		   wake_control_and_grow);
+#ifdef TMSIM_WEAK
+	tmweak_begin();
+	tmweak_stale(0, TMWEAK_MASK | TMWEAK_STATE, NULL);
+#endif
 	cpu_wake(0);
+#ifdef TMSIM_WEAK
+	/* the adversary did return older values somewhere, and nothing broke */
+	assert_int_not_equal(tmweak_stale_reads(0), 0);
+	tmweak_end();
+#endif
 	script_assert_all_fired();
 	check_ok();
 	assert_single_root();
@@ -1052,6 +1076,60 @@ static void test_hotadd_probe_orders_against_lagging_activator(void **state)
 	assert_int_equal(TMIGR_ST_ACTIVE(tmigr_group_state(tmigr_root())), 0);
 }
 
+#ifdef TMSIM_WEAK
+/*
+ * R-21 in weak mode, the design's order (fan-out 2, 5 CPUs, root GRP1:0).
+ * CPU1 wakes: GRP0:0 becomes active and CPU1 stalls before loading
+ * GRP0:0.parent.  Meanwhile CPU3, the last active CPU, goes idle: GRP0:1
+ * and GRP1:0 become idle and CPU3 stalls before loading GRP1:0.parent;
+ * CPU0 wakes (stops at GRP0:0, active) and prepares CPU4: GRP2:0 is
+ * created, GRP1:0 linked under it and probed (idle).  CPU3 resumes and
+ * propagates "GRP1:0 idle" into GRP2:0.  CPU1 resumes last, activates
+ * GRP1:0 and loads GRP1:0.parent asking for the oldest value its view
+ * allows.  Fixed: the probe is an ordered RMW, so CPU1's CAS on GRP1:0
+ * reads it and CPU1 must see the link: it activates GRP2:0.  Mutant
+ * (relaxed probe, unconditional activation): CPU1's CAS reads CPU3's
+ * value, nothing orders the link before CPU1's load, the model returns
+ * NULL, CPU1 stops at GRP1:0 and an active subtree sits under an idle
+ * root.  Oracle: Q1 at quiescence.  (SC always returns the link: the SC
+ * build cannot tell the mutant's plain read from the fix.)
+ */
+static void r21w_cpu3_idles(void)
+{
+	cpu_idle(3, 0);
+}
+
+static void test_hotadd_probe_publishes_link_to_activator_with_stale_view(void **state)
+{
+	struct tmigr_group *old_root;
+
+	(void)state;
+	boot(5, 1, 4);
+	old_root = tmigr_root();
+	cpu_idle(0, 0);
+	cpu_idle(1, 0);
+	cpu_idle(2, 11);
+	check_ok();
+	tmweak_begin();
+	tmweak_stale(1, TMWEAK_PARENT, NULL);
+	script_add(1, "parent.load", tmigr_cpu_group(1), 1, r21w_cpu3_idles);
+	script_add(3, "parent.load", old_root, 1, r21_cpu0_grows);
+	cpu_wake(1);
+	script_assert_all_fired();
+	tmweak_end();
+	check_ok();
+	assert_single_root();
+	assert_true(cpu_active(1));
+	assert_int_not_equal(TMIGR_ST_ACTIVE(tmigr_group_state(tmigr_root())), 0);
+	online(4);
+	check_ok();
+	cpu_idle(0, 0);
+	cpu_idle(1, 0);
+	cpu_idle(4, 0);
+	check_ok();
+}
+#endif
+
 /*
  * R-21 and R-23: the control CPU (CPU5, never prepared) is outside the
  * hierarchy; every member is idle, and the platform runs the delegated
@@ -1176,6 +1254,9 @@ int main(void)
 #if F == 2
 		cmocka_unit_test(test_walker_stalled_across_two_root_growths_uses_preset_masks),
 		cmocka_unit_test(test_hotadd_probe_orders_against_lagging_activator),
+#ifdef TMSIM_WEAK
+		cmocka_unit_test(test_hotadd_probe_publishes_link_to_activator_with_stale_view),
+#endif
 		cmocka_unit_test(test_hotadd_with_idle_old_root_leaves_new_root_idle),
 #endif
 		cmocka_unit_test(test_every_growth_links_the_old_root_under_the_single_new_root),

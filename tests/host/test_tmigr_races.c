@@ -33,6 +33,9 @@
 #include "kernel/timer.h"
 #include "kernel/tmigr.h"
 #include "tmsim.h"
+#ifdef TMSIM_WEAK
+#include "tmweak.h"
+#endif
 
 #define J(n)		(TMSIM_START_J + (n))
 #define NS(j)		tmsim_ns(j)
@@ -87,11 +90,31 @@ static void timer_ok(const struct tmsim_timer *tt)
 static int teardown(void **state)
 {
 	(void)state;
+#ifdef TMSIM_WEAK
+	tmweak_end();
+#endif
 	tmsim_stop();
 	return 0;
 }
 
 #if TMIGR_FANOUT == 2
+
+/*
+ * Weak builds: track from here on, and let `cpu` read the oldest value
+ * its view allows for the state of `child` (design §4.0, weak mode).  In
+ * the SC builds the same script runs with every load returning the latest
+ * value, which is the interleaving's other half of the proof.
+ */
+static void weak_stale_child_state(uint32_t cpu, const struct tmigr_group *child)
+{
+#ifdef TMSIM_WEAK
+	tmweak_begin();
+	tmweak_stale(cpu, TMWEAK_STATE, child);
+#else
+	(void)cpu;
+	(void)child;
+#endif
+}
 
 /* The 4-CPU fan-out 2 tree of the drawing above, checked. */
 static void start_f2_4(void)
@@ -136,16 +159,48 @@ static void test_r01_seq_count_defeats_aba_on_group_state(void **state)
 }
 
 /*
- * R-02, sequentially consistent variant: the failed-CAS path.  CPU1 and
- * CPU3 idle; CPU0 goes idle and stops before its CAS on GRP1:0, having
- * read GRP0:0 idle.  Two updates then change GRP1:0: CPU1 wakes (GRP0:0
- * active again) and CPU2 goes idle (GRP0:1 leaves GRP1:0).  CPU0's CAS
- * fails; it must re-read GRP0:0 after the failure (acquire fence, O3) and
- * see it active, so GRP1:0 ends {GRP0:0} with GRP0:0 as migrator.  A
- * build whose child read is not ordered after the failed CAS (mutant:
- * the stale value a weak machine may return) clears GRP0:0's bit and
- * leaves the root idle above an active CPU.  Oracle: Q1/Q2, and CPU2's
- * timer is expired by CPU1 on time.
+ * R-02, first half: the group read must be an acquire (O2).  CPU1 and
+ * CPU3 idle; CPU0 goes idle: GRP0:0 becomes idle and CPU0 stops before
+ * its step at GRP1:0.  CPU1 wakes completely (CAS GRP0:0 active, then
+ * CAS GRP1:0).  CPU0 resumes: it reads GRP1:0 (CPU1's value, so its CAS
+ * will succeed) and then GRP0:0, asking the weak model for the oldest
+ * value its view allows.  Fixed: the acquire read of GRP1:0 took CPU1's
+ * view, so the oldest allowed is CPU1's "active" and CPU0 keeps GRP0:0's
+ * bit.  Mutant (relaxed group read): CPU0's own "idle" is still allowed,
+ * CPU0 clears the bit of an active group.  Oracle: Q1/Q2 at quiescence,
+ * GRP1:0 = {GRP0:0, GRP0:1}.
+ */
+static void test_r02_child_state_read_after_acquire_of_group_state(void **state)
+{
+	struct tmigr_group *root, *g00;
+
+	(void)state;
+	start_f2_4();
+	root = tmigr_root();
+	g00 = tmigr_cpu_group(0);
+	idle(1);
+	idle(3);
+	weak_stale_child_state(0, g00);
+	tmsim_break(0, "walk.step", root, 1);
+	EQ(tmsim_idle(0), TMSIM_BREAK);
+	wake(1);
+	done(tmsim_resume(0));
+	quiescent_ok();
+	EQ(TMIGR_ST_ACTIVE(tmigr_group_state(root)), 3);
+	EQ(tmsim_hits(0, "inactive_up.after_cas"), 2);
+}
+
+/*
+ * R-02, second half: the failed-CAS path (O3).  CPU1 and CPU3 idle; CPU0
+ * goes idle and stops before its CAS on GRP1:0, having read GRP0:0 idle.
+ * Two updates then change GRP1:0: CPU1 wakes (GRP0:0 active again) and
+ * CPU2 goes idle (GRP0:1 leaves GRP1:0).  CPU0's CAS fails; it must
+ * re-read GRP0:0 after the failure (acquire fence) and see it active, so
+ * GRP1:0 ends {GRP0:0} with GRP0:0 as migrator.  In weak builds CPU0's
+ * reads of GRP0:0 return the oldest value its view allows: a failed CAS
+ * orders nothing, so without the fence (mutant) that is CPU0's own
+ * "idle", and CPU0 clears GRP0:0's bit and leaves the root idle above an
+ * active CPU.  Oracle: Q1/Q2, and CPU2's timer is expired by CPU1 on time.
  */
 static void test_r02_failed_cas_rereads_child_state(void **state)
 {
@@ -158,6 +213,7 @@ static void test_r02_failed_cas_rereads_child_state(void **state)
 	idle(1);
 	idle(3);
 	arm(2, &t2, "T2", J(10));
+	weak_stale_child_state(0, tmigr_cpu_group(0));
 	tmsim_break(0, "inactive_up.before_cas", root, 1);
 	EQ(tmsim_idle(0), TMSIM_BREAK);
 	wake(1);
@@ -626,6 +682,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 #if TMIGR_FANOUT == 2
 		cmocka_unit_test_teardown(test_r01_seq_count_defeats_aba_on_group_state, teardown),
+		cmocka_unit_test_teardown(test_r02_child_state_read_after_acquire_of_group_state, teardown),
 		cmocka_unit_test_teardown(test_r02_failed_cas_rereads_child_state, teardown),
 		cmocka_unit_test_teardown(test_r03_park_of_last_active_cpu_forces_a_successor, teardown),
 		cmocka_unit_test_teardown(test_r04_idle_migrator_woken_early_keeps_its_wakeup, teardown),

@@ -5,7 +5,8 @@
  * the driver (the cmocka test) or one vCPU.  They pass a baton under one
  * mutex and condition variable, so every run is a single interleaving
  * chosen by the test, and every hand-over is a full barrier (the memory
- * model is sequential consistency; design §4.0, "SC mode").
+ * model is sequential consistency; design §4.0, "SC mode"; programs
+ * built with -DTMSIM_WEAK add the weak mode of tests/host/tmweak.h).
  *
  *   driver (test)                     vCPU threads (CPU 0 .. n-1)
  *   -------------                     ---------------------------
