@@ -79,7 +79,7 @@ HOST_TESTS := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(HOST_TESTS_SRC))
 # compiled into the program, not taken from libportable.a.
 TMSIM := tests/host/tmsim.c
 TMSIM_OBJ := $(BUILD)/host/$(TMSIM).o
-HOST_TESTS_F2 := test_tmigr_races test_tmigr_growth
+HOST_TESTS_F2 := test_tmigr_races test_tmigr_growth test_tmigr_busy_remote_expiry
 HOST_TESTS += $(patsubst %,$(BUILD)/host/%_f2,$(HOST_TESTS_F2))
 
 # The stress test plays up to 512 CPUs, more than libportable.a's

@@ -113,8 +113,9 @@
  *
  * Known races (design §4), each excluded by construction; the host
  * harness (tests/host/test_tmigr_races.c; test_tmigr_growth.c for R-13 to
- * R-23) forces each interleaving and a mutant build (TMIGR_MUTANT_Rnn) puts
- * the bug back to prove the test:
+ * R-23; test_tmigr_busy_remote_expiry.c for R-27) forces each
+ * interleaving and a mutant build (TMIGR_MUTANT_Rnn) puts the bug back to
+ * prove the test:
  *  R-01 ABA on a state word             seq count bumped on every CAS
  *  R-02 child read before group read    acquire load, fence after failed CAS
  *  R-03 offline hand-off via a flag     park forces another CPU active
@@ -921,6 +922,7 @@ static bool handle_remote_up(struct tmigr_group *g, struct tmigr_group *child,
 		struct tmigr_event *e;
 		unsigned long irq;
 		uint32_t target;
+		bool busy;
 
 		if (!is_my_duty(g, w->childmask))
 			return true;	/* an active migrator owns g */
@@ -941,7 +943,11 @@ static bool handle_remote_up(struct tmigr_group *g, struct tmigr_group *child,
 		target = e->cpu;
 		w->popped = true;
 		spin_unlock_irqrestore(&g->lock, irq);
-		if (handle_remote_cpu(target, w->now)) {
+		busy = handle_remote_cpu(target, w->now);
+#if defined(TMIGR_MUTANT_R27) && !defined(TMIGR_MUTANT_R27_CAP_ONLY)
+		busy = false;	/* mutant: a busy CPU's still-due event is popped again */
+#endif
+		if (busy) {
 			/*
 			 * Its wheel is being run elsewhere (by itself, in an
 			 * interrupt) and its event came back still due:
@@ -988,8 +994,10 @@ void tmigr_handle_remote(void)
 	if (w.now >= wakeup && !w.popped)
 		w.firstexp = TMIGR_INF;	/* a duplicate idle migrator retires (see theory) */
 #endif
+#ifndef TMIGR_MUTANT_R27	/* R-27 (ours; with _CAP_ONLY only this cap is gone) */
 	if (w.busy && w.firstexp < w.now + timer_tick_ns())
 		w.firstexp = w.now + timer_tick_ns();	/* no wake-up storm while it is busy */
+#endif
 	irq = spin_lock_irqsave(&c->lock);
 	if (c->idle || w.firstexp == TMIGR_INF)
 		set_wakeup(c, w.firstexp);
