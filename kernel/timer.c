@@ -116,8 +116,10 @@
  *
  * Known races and the rule that excludes each:
  *  1. Two CPUs expire the same GLOBAL base (its owner and a migrator): the
- *     second finds running_timer set and leaves; the first handles the due
- *     timers, so one base never runs two callbacks at once.
+ *     second finds running_timer set and leaves; the first handles the
+ *     timers due when it started, so one base never runs two callbacks at
+ *     once.  A timer that fell due since waits for the owner's next tick
+ *     or the next remote expiry (tmigr.c, R-27).
  *  2. timer_mod() of a collected timer to an index equal to its old bucket
  *     would leave it on the expiry list and run it early: collected timers
  *     carry BUCKET_COLLECTED and are always unlinked and re-queued.
@@ -709,7 +711,7 @@ static uint32_t run_base(struct timer_base *base, uint32_t me)
 		return 0;
 	spin_lock(&base->lock);
 	if (base->running_timer) {
-		/* race 1: another CPU is expiring this base and will see our due timers */
+		/* race 1: another CPU is expiring this base; what it leaves is for later */
 		spin_unlock(&base->lock);
 		return 0;
 	}

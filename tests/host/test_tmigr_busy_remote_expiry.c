@@ -11,8 +11,10 @@
  * stays in the wheel.  The migrator B pops A's event: the wheel run for A
  * finds the base busy and runs nothing, and A's event comes back as due as
  * before.  Popping it again spins until A is done (the livelock hit at
- * -smp 64); B must leave that level and look again no sooner than the
- * next jiffy, and A's timers must still run once A is done.
+ * -smp 64); B must look at A again no sooner than the next jiffy, A's
+ * still-due event must not hide the due events of other CPUs behind it
+ * (in A's group, or below A's group from the levels above), and A's
+ * timers must still run once A is done.
  *
  * Oracles: the livelock detectors of tmsim (more remote expiries in one
  * operation than CPUs plus groups; more than 4 interrupts of a vCPU in one
@@ -27,11 +29,10 @@
  *
  * One source, two programs (as test_tmigr_races): fan-out 8 (one group of
  * 4 CPUs; 12 CPUs for two levels) and fan-out 2 (4 CPUs, two levels).
- * Mutant R-27 (tests/host/tmigr_mutants.txt) puts the re-pop back;
- * R-27 with TMIGR_MUTANT_R27_CAP_ONLY keeps leaving the level but drops
- * the "not before the next jiffy" cap of B's wake-up.  Times are jiffies
- * after TMSIM_START_J; a timer armed for J(n) at J(0) has its bucket at
- * J(n + 1).
+ * Mutant R-27 (tests/host/tmigr_mutants.txt) re-queues the busy CPU's
+ * event as it is, still due, so that it is popped again at once.  Times
+ * are jiffies after TMSIM_START_J; a timer armed for J(n) at J(0) has its
+ * bucket at J(n + 1).
  */
 #include <inttypes.h>
 #include <setjmp.h>
@@ -132,8 +133,8 @@ static void hold_in_callback(uint32_t a, struct tmsim_timer *held)
  * With the busy CPUs held, advance to jiffy `to`, one jiffy at a time.
  * The idle migrator `b` takes exactly one interrupt per jiffy (its
  * deadline each time the next jiffy: no storm), each making from one (it
- * looked at a busy CPU) to `max_remote` (one per busy CPU) remote
- * expiries, and the tree stays well formed.
+ * looked at a busy CPU) to `max_remote` (one per CPU with a due event)
+ * remote expiries, and the tree stays well formed.
  */
 static void advance_held(uint32_t b, uint64_t to, uint32_t max_remote)
 {
@@ -162,10 +163,9 @@ static void advance_held(uint32_t b, uint64_t to, uint32_t max_remote)
  * run took jiffy J(10), so T2 stays in the wheel.  B's interrupt at J(10)
  * pops A's event: busy, nothing run, re-queued at J(11).  A stays held
  * until J(14): at each of J(11)..J(14) B pops A's event, again due and
- * busy, and must leave it, once per jiffy, with its wake-up at the next
- * jiffy.  A returns at J(14); T2 runs by J(15).  Mutant R-27: B pops
- * A's event without end at J(11) (detector).  R-27 with CAP_ONLY: B's
- * wake-up stays at J(11) = now (Q12, then the interrupt storm detector).
+ * busy, and must leave it for the next jiffy: one pop per jiffy, B's
+ * wake-up the next jiffy.  A returns at J(14); T2 runs by J(15).  Mutant R-27: B pops
+ * A's event without end at J(11) (detector).
  */
 static void test_idle_migrator_leaves_busy_cpu_until_next_jiffy(void **state)
 {
@@ -237,16 +237,19 @@ static void test_active_migrator_leaves_busy_cpu_until_next_tick(void **state)
 }
 
 /*
- * Two busy CPUs in one group: A1 = CPU1 (T1 bucket J(10), T2 J(11)) and
- * A2 = CPU2 (U1 J(10), U2 J(11)); B = CPU0 idles last.  At J(10) both are
- * held after their first callback; from J(11) both events are due and
- * busy at every pop.  B takes one interrupt per jiffy and at most one
- * remote expiry per busy CPU in it.  Both return at J(13); T2 and U2 run
- * by J(14).
+ * Two busy CPUs in one group, and a third CPU whose timer falls due
+ * while they are held.  A1 = CPU1 (T1 bucket J(10), T2 J(11)), A2 = CPU2
+ * (U1 J(10), U2 J(11)), C = CPU3 (V, J(12)); B = CPU0 idles last.  At
+ * J(10) A1 and A2 are both held after their first callback.  From J(11)
+ * both their events are due and busy at every look, and earlier than
+ * C's; V must still run on time (by J(13)), though A1 and A2 stay held
+ * to J(14): a busy CPU's event left due at the head of the queue hides
+ * V.  B makes at most one remote expiry per CPU in a jiffy.  Then both
+ * return, and T2 and U2 run by J(15).
  */
-static void test_two_busy_cpus_in_one_group(void **state)
+static void test_busy_cpus_do_not_delay_due_timer_in_their_group(void **state)
 {
-	struct tmsim_timer t1, t2, u1, u2;
+	struct tmsim_timer t1, t2, u1, u2, v;
 
 	(void)state;
 	tmsim_start_n(4);
@@ -254,24 +257,27 @@ static void test_two_busy_cpus_in_one_group(void **state)
 	arm(1, &t2, "T2", J(10));
 	arm(2, &u1, "U1", J(9));
 	arm(2, &u2, "U2", J(10));
-	idle(3);
+	arm(3, &v, "V", J(11));
 	idle(1);
 	idle(2);
+	idle(3);
 	idle(0);
 	advance_ok(J(9));
 	tmsim_set_jiffies(J(10));
 	hold_in_callback(1, &t1);
 	hold_in_callback(2, &u1);
 	done(tmsim_interrupt(0));
-	advance_held(0, J(13), 2);
+	advance_held(0, J(14), 3);
+	timer_ok(&v);
+	EQ(v.ran_on, 0);
 	EQ(t2.runs + u2.runs, 0);
 	done(tmsim_finish(1));
 	done(tmsim_finish(2));
-	advance_ok(J(15));
+	advance_ok(J(16));
 	timer_ok(&t1);
 	timer_ok(&u1);
-	timer_ran_by(&t2, J(13) + 1);
-	timer_ran_by(&u2, J(13) + 1);
+	timer_ran_by(&t2, J(14) + 1);
+	timer_ran_by(&u2, J(14) + 1);
 	quiescent_ok();
 	EQ(host_bug_count(), 0);
 }
@@ -280,8 +286,8 @@ static void test_two_busy_cpus_in_one_group(void **state)
  * Two levels at fan-out 8 (12 CPUs: GRP0:0 = CPU0..7, GRP0:1 = CPU8..11,
  * root GRP1:0).  A = CPU8, B = CPU0, everybody else idle.  B finds A's
  * event in the root, as GRP0:1's event, not in its own group: it must
- * leave the root for the next jiffy too, and its wake-up must be capped
- * although the level it left is not its own group.
+ * leave it for the next jiffy there too, and take the next jiffy as its
+ * wake-up from the root.
  */
 static void test_busy_cpu_event_at_second_level(void **state)
 {
@@ -351,6 +357,43 @@ static void test_busy_cpu_event_at_root_of_binary_tree(void **state)
 	EQ(host_bug_count(), 0);
 }
 
+/*
+ * Fan-out 2, 4 CPUs: the busy CPU and a CPU with a due timer under one
+ * level-0 group, on B's far side.  A = CPU2 (held at J(10)), C = CPU3
+ * (V, J(12)), B = CPU0.  The root sees GRP0:1 only through GRP0:1's
+ * event, named for GRP0:1's first CPU: A's event, left due there, would
+ * hide C from B for as long as A is held.  V must run by J(13) while A
+ * stays held to J(14).
+ */
+static void test_busy_cpu_does_not_hide_due_sibling_from_root(void **state)
+{
+	struct tmsim_timer t1, t2, v;
+
+	(void)state;
+	tmsim_start_n(4);
+	arm(2, &t1, "T1", J(9));
+	arm(2, &t2, "T2", J(10));
+	arm(3, &v, "V", J(11));
+	idle(1);
+	idle(2);
+	idle(3);
+	idle(0);
+	advance_ok(J(9));
+	tmsim_set_jiffies(J(10));
+	hold_in_callback(2, &t1);
+	done(tmsim_interrupt(0));
+	advance_held(0, J(14), 2);
+	timer_ok(&v);
+	EQ(v.ran_on, 0);
+	EQ(t2.runs, 0);
+	done(tmsim_finish(2));
+	advance_ok(J(16));
+	timer_ok(&t1);
+	timer_ran_by(&t2, J(14) + 1);
+	quiescent_ok();
+	EQ(host_bug_count(), 0);
+}
+
 #endif
 
 int main(void)
@@ -359,10 +402,11 @@ int main(void)
 #if TMIGR_FANOUT == 8
 		cmocka_unit_test_teardown(test_idle_migrator_leaves_busy_cpu_until_next_jiffy, teardown),
 		cmocka_unit_test_teardown(test_active_migrator_leaves_busy_cpu_until_next_tick, teardown),
-		cmocka_unit_test_teardown(test_two_busy_cpus_in_one_group, teardown),
+		cmocka_unit_test_teardown(test_busy_cpus_do_not_delay_due_timer_in_their_group, teardown),
 		cmocka_unit_test_teardown(test_busy_cpu_event_at_second_level, teardown),
 #else
 		cmocka_unit_test_teardown(test_busy_cpu_event_at_root_of_binary_tree, teardown),
+		cmocka_unit_test_teardown(test_busy_cpu_does_not_hide_due_sibling_from_root, teardown),
 #endif
 	};
 	tmsim_test_filter();	/* TMSIM_TEST=<name>: that test only (run-mutants.sh) */
