@@ -79,7 +79,7 @@ HOST_TESTS := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(HOST_TESTS_SRC))
 # compiled into the program, not taken from libportable.a.
 TMSIM := tests/host/tmsim.c
 TMSIM_OBJ := $(BUILD)/host/$(TMSIM).o
-HOST_TESTS_F2 := test_tmigr_races test_tmigr_growth
+HOST_TESTS_F2 := test_tmigr_races test_tmigr_growth test_tmigr_busy_remote_expiry
 HOST_TESTS += $(patsubst %,$(BUILD)/host/%_f2,$(HOST_TESTS_F2))
 # ... and a third time, as NAME_f2w, in weak mode (-DTMSIM_WEAK): the
 # ordering-sensitive words go through the memory model tests/host/tmweak.c,

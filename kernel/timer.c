@@ -116,8 +116,10 @@
  *
  * Known races and the rule that excludes each:
  *  1. Two CPUs expire the same GLOBAL base (its owner and a migrator): the
- *     second finds running_timer set and leaves; the first handles the due
- *     timers, so one base never runs two callbacks at once.
+ *     second finds running_timer set and leaves; the first handles the
+ *     timers due when it started, so one base never runs two callbacks at
+ *     once.  A timer that fell due since waits for the owner's next tick
+ *     or the next remote expiry (tmigr.c, R-27).
  *  2. timer_mod() of a collected timer to an index equal to its old bucket
  *     would leave it on the expiry list and run it early: collected timers
  *     carry BUCKET_COLLECTED and are always unlinked and re-queued.
@@ -171,6 +173,20 @@
 #define MIGRATING_SPINS		(1u << 26)	/* the window is one lock acquisition */
 
 enum { BASE_LOCAL, BASE_GLOBAL, NR_BASES };
+
+/*
+ * Host harness only: a yield point (the hierarchy's, kernel/tmigr.h) so a
+ * test can hold a CPU in the middle of its callbacks; empty in the kernel.
+ */
+#ifdef PULLKERN_HOST
+#define YP(where, obj)							\
+	do {								\
+		if (tmigr_yield_hook)					\
+			tmigr_yield_hook((where), (obj));		\
+	} while (0)
+#else
+#define YP(where, obj)	do { (void)(obj); } while (0)
+#endif
 
 _Static_assert(LVL_START(DEPTH_MAX) == 1056964608ull, "cutoff of depth 9 (design §1.2)");
 _Static_assert(LVL_START(DEPTH_LOW_HZ) == 132120576ull, "cutoff of depth 8 (design §1.2)");
@@ -672,6 +688,8 @@ static uint32_t expire(struct timer_base *base, struct timer **heads,
 			base->running_cpu = me;
 			spin_unlock(&base->lock);
 			fn(t);	/* t may be re-armed or freed from here on */
+			/* unlocked, running_timer still set: a remote run finds it busy */
+			YP("timer.callback_returned", t);
 			count(&stats[me].s.fired);
 			spin_lock(&base->lock);
 			base->running_timer = NULL;
@@ -693,7 +711,7 @@ static uint32_t run_base(struct timer_base *base, uint32_t me)
 		return 0;
 	spin_lock(&base->lock);
 	if (base->running_timer) {
-		/* race 1: another CPU is expiring this base and will see our due timers */
+		/* race 1: another CPU is expiring this base; what it leaves is for later */
 		spin_unlock(&base->lock);
 		return 0;
 	}

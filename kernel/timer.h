@@ -80,8 +80,10 @@ uint32_t timer_run_remote(uint32_t cpu);
  * TIMER_NO_EVENT) and call fn(cpu, global_ns, expiring, arg) before
  * unlocking, so the owner cannot add an earlier timer in between.
  * `expiring`: some CPU is in the middle of running that GLOBAL base's
- * callbacks (timer_run_remote() then ran nothing); it will run the due
- * timers itself, so global_ns may still be due.  Interrupts off.
+ * callbacks (timer_run_remote() then ran nothing); it runs what was due
+ * when it started, so global_ns may still be due (a timer that fell due
+ * since waits for the owner's next tick or the next remote expiry).
+ * Interrupts off.
  */
 void timer_with_export(uint32_t cpu,
 		       void (*fn)(uint32_t cpu, uint64_t global_ns, bool expiring, void *arg),

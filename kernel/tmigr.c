@@ -113,8 +113,9 @@
  *
  * Known races (design §4), each excluded by construction; the host
  * harness (tests/host/test_tmigr_races.c; test_tmigr_growth.c for R-13 to
- * R-23) forces each interleaving and a mutant build (TMIGR_MUTANT_Rnn) puts
- * the bug back to prove the test:
+ * R-23; test_tmigr_busy_remote_expiry.c for R-27) forces each
+ * interleaving and a mutant build (TMIGR_MUTANT_Rnn) puts the bug back to
+ * prove the test:
  *  R-01 ABA on a state word             seq count bumped on every CAS
  *  R-02 child read before group read    acquire load, fence after failed CAS
  *  R-03 offline hand-off via a flag     park forces another CPU active
@@ -137,8 +138,8 @@
  *  R-22 remote expiry skipping self     run the wheel unconditionally
  *  R-23 control CPU outside hierarchy   delegate to a member, or link idle
  *  R-27 (ours) remote expiry while the  the wheel runs nothing and the event
- *       owner runs its own callbacks    comes back due: leave that level, look
- *                                       again no sooner than the next jiffy
+ *       owner runs its own callbacks    comes back due: re-queue it at the
+ *                                       next jiffy, not where it was
  */
 #include <stdarg.h>
 #include <stdbool.h>
@@ -217,7 +218,6 @@ struct tmigr_walk {
 	bool remote;			/* this walk follows a remote expiry */
 	bool check;			/* out of requires_remote_up */
 	bool popped;			/* out of handle_remote_up: an event was due */
-	bool busy;			/* out of handle_remote_up: a due CPU's wheel was busy */
 };
 
 typedef bool (*tmigr_step)(struct tmigr_group *g, struct tmigr_group *child,
@@ -868,24 +868,37 @@ bool tmigr_requires_remote(void)
 	return w.check;
 }
 
-struct requeue_ctx {
-	uint64_t now;		/* in: the walk's */
-	bool expiring;		/* out: t's GLOBAL callbacks were running elsewhere */
-};
-
 /*
- * Called by the wheel with `t`'s LOCAL and GLOBAL base locks held:
- * re-queue t's event and end our remote expiry of it.
+ * Called by the wheel with `t`'s LOCAL and GLOBAL base locks held (arg:
+ * the walk's `now`): re-queue t's event and end our remote expiry of it.
  */
 static void requeue_locked(uint32_t t, uint64_t g, bool expiring, void *arg)
 {
-	struct requeue_ctx *ctx = arg;
+	uint64_t now = *(const uint64_t *)arg;
 	struct tmigr_cpu *tc = &cpus[t];
-	struct tmigr_walk w = { .nextexp = g, .firstexp = TMIGR_INF,
-				.evt = &tc->cpuevt, .remote = true,
-				.now = ctx->now };
+	struct tmigr_walk w = { .firstexp = TMIGR_INF, .evt = &tc->cpuevt,
+				.remote = true, .now = now };
 
-	ctx->expiring = expiring;
+#ifndef TMIGR_MUTANT_R27
+	/*
+	 * R-27: t's callbacks are running elsewhere (t itself, in an
+	 * interrupt), so the wheel ran nothing for us, and what fell due
+	 * after that runner took its jiffies is still in it: g may be due.
+	 * Queued as it is, it would be popped again at once until the
+	 * runner is done (seconds for a preempted vCPU), and, first in its
+	 * group, it would hide every other due event below that group from
+	 * the levels above.  Look at t again at the next jiffy: by then the
+	 * runner has returned (and keeps its tick for what it left due, as
+	 * §1.10 keeps it for any event within a tick), or we find it busy
+	 * again.  t's event is then later than its first global timer (Q6
+	 * relaxed) for at most a jiffy after the runner returns.
+	 */
+	if (expiring && g <= now)
+		g = now + timer_tick_ns();
+#else
+	(void)expiring;	/* mutant: the still-due event is popped again and again */
+#endif
+	w.nextexp = g;
 	spin_lock(&tc->lock);
 	if (tc->available && tc->idle) {
 		/* g follows §1.10 under the base locks: a new timer of t waits for us */
@@ -896,16 +909,10 @@ static void requeue_locked(uint32_t t, uint64_t g, bool expiring, void *arg)
 	spin_unlock(&tc->lock);
 }
 
-/*
- * Expire idle CPU t's due global timers and re-queue its next event.
- * Returns true when t's GLOBAL callbacks were running on another CPU (t
- * itself in an interrupt, mostly): the wheel then ran nothing for us and
- * t's re-queued event may still be due; that runner expires it.
- */
-static bool handle_remote_cpu(uint32_t t, uint64_t now)
+/* Expire idle CPU t's due global timers and re-queue its next event. */
+static void handle_remote_cpu(uint32_t t, uint64_t now)
 {
 	struct tmigr_cpu *tc = &cpus[t];
-	struct requeue_ctx ctx = { .now = now };
 	uint32_t me = tmigr_this_cpu();
 	unsigned long irq;
 	uint32_t fired;
@@ -915,7 +922,7 @@ static bool handle_remote_cpu(uint32_t t, uint64_t now)
 	    now < tc->cpuevt.expires) {
 		/* parked / another migrator on it / it woke / it re-queued later */
 		spin_unlock_irqrestore(&tc->lock, irq);
-		return false;
+		return;
 	}
 	tc->remote = true;
 	set_wakeup(tc, TMIGR_INF);	/* its duty is ours now */
@@ -934,9 +941,8 @@ static bool handle_remote_cpu(uint32_t t, uint64_t now)
 	ring_add(RING_REMOTE, t, now, fired);
 
 	irq = arch_irq_save();
-	timer_with_export(t, requeue_locked, &ctx);	/* also clears tc->remote */
+	timer_with_export(t, requeue_locked, &now);	/* also clears tc->remote */
 	arch_irq_restore(irq);
-	return ctx.expiring;
 }
 
 static bool handle_remote_up(struct tmigr_group *g, struct tmigr_group *child,
@@ -969,21 +975,7 @@ static bool handle_remote_up(struct tmigr_group *g, struct tmigr_group *child,
 		target = e->cpu;
 		w->popped = true;
 		spin_unlock_irqrestore(&g->lock, irq);
-		if (handle_remote_cpu(target, w->now)) {
-			/*
-			 * Its wheel is being run elsewhere (by itself, in an
-			 * interrupt) and its event came back still due:
-			 * popping it again now would spin until that runner
-			 * is done, seconds for a preempted vCPU.  Leave this
-			 * level as it is and go on up; look again no sooner
-			 * than the next jiffy (w->busy).
-			 */
-			w->busy = true;
-			irq = spin_lock_irqsave(&g->lock);
-			w->firstexp = next_expiry(g);
-			spin_unlock_irqrestore(&g->lock, irq);
-			return false;
-		}
+		handle_remote_cpu(target, w->now);	/* re-queues only past now */
 		if (++loops > TMIGR_MAX_CPUS + TMIGR_MAX_GROUPS) {
 			arch_bug("tmigr: handle_remote_up livelock at group %u", g->id);
 			return true;
@@ -1016,8 +1008,6 @@ void tmigr_handle_remote(void)
 	if (w.now >= wakeup && !w.popped)
 		w.firstexp = TMIGR_INF;	/* a duplicate idle migrator retires (see theory) */
 #endif
-	if (w.busy && w.firstexp < w.now + timer_tick_ns())
-		w.firstexp = w.now + timer_tick_ns();	/* no wake-up storm while it is busy */
 	irq = spin_lock_irqsave(&c->lock);
 	if (c->idle || w.firstexp == TMIGR_INF)
 		set_wakeup(c, w.firstexp);
