@@ -75,8 +75,10 @@
  * interrupts off and running_timer set.  Running one ahead means a callback
  * that re-arms for "now" lands in the next jiffy's bucket and cannot loop.
  * Collected timers still count as pending (timer_del() finds them on the
- * stack list, under the lock) and are marked BUCKET_COLLECTED so that
- * timer_mod() never mistakes their old bucket index for a live one.
+ * stack list, under the lock) and keep their old bucket index, which is
+ * stale: it is trusted only when no collected timer can exist (race 2).
+ * Collecting a bucket is O(1), a list splice: the expiry loop then touches
+ * each timer once, which matters when a coarse bucket holds thousands.
  * Before any enqueue the base clock is forwarded to now, or to next_expiry
  * if that is earlier (§1.8), so a base that slept keeps fine granularity.
  *
@@ -119,8 +121,11 @@
  *     second finds running_timer set and leaves; the first handles the due
  *     timers, so one base never runs two callbacks at once.
  *  2. timer_mod() of a collected timer to an index equal to its old bucket
- *     would leave it on the expiry list and run it early: collected timers
- *     carry BUCKET_COLLECTED and are always unlinked and re-queued.
+ *     would leave it on the expiry list and run it early.  Collected timers
+ *     exist outside run_base() only while it has dropped the lock to run a
+ *     callback, that is while running_timer is set, so timer_mod() takes
+ *     its same-bucket shortcut only when running_timer is NULL, and
+ *     otherwise unlinks and re-queues.
  *  3. timer_add_on() moves a timer whose callback is still running on
  *     another base: the flags remember that base (the run hint) and
  *     timer_del_sync() waits on it too.  Self-serialisation is given up for
@@ -164,7 +169,6 @@
 #define TIMER_HINT_MASK		0xffff0000u
 #define TIMER_PUBLIC_FLAGS	TIMER_PINNED
 
-#define BUCKET_COLLECTED	UINT32_MAX	/* on an expiry list, not in a bucket */
 #define NO_CPU			UINT32_MAX
 
 #define DEL_SYNC_WARN_NS	1000000000ull	/* a callback running this long is a bug */
@@ -461,6 +465,11 @@ static bool enqueue(struct timer_base *base, struct timer *t, uint64_t expires)
 	return true;
 }
 
+/*
+ * For a collected timer t->bucket is stale; an empty bucket there has its
+ * bit clear already (a bit is set exactly while its bucket is non-empty),
+ * so clearing it again is harmless and recalc only costs a recompute.
+ */
 static bool detach_if_pending(struct timer_base *base, struct timer *t)
 {
 	uint32_t idx = t->bucket;
@@ -468,7 +477,7 @@ static bool detach_if_pending(struct timer_base *base, struct timer *t)
 	if (!t->pprev)
 		return false;
 	unlink_timer(t);
-	if (idx != BUCKET_COLLECTED && !base->bucket[idx]) {
+	if (!base->bucket[idx]) {
 		base->pending_map[idx / LVL_SIZE] &= ~(1ull << (idx % LVL_SIZE));
 		base->recalc = true;
 	}
@@ -590,11 +599,12 @@ static bool arm(struct timer *t, uint64_t expires, enum arm_mode mode,
 	if (pending) {
 		if (to == base) {
 			forward_clk(base, now);
-			if (calc_bucket(expires, base->clk, &bexp) == t->bucket) {
+			if (!base->running_timer &&
+			    calc_bucket(expires, base->clk, &bexp) == t->bucket) {
 				/*
-				 * Same bucket, hence the same bucket expiry.  A
-				 * collected timer (race 2) never gets here: its
-				 * BUCKET_COLLECTED matches no index.
+				 * Same bucket, hence the same bucket expiry.  With
+				 * no callback running no timer is collected, so
+				 * t->bucket is live (race 2).
 				 */
 				t->expires = expires;
 				count(&stats[me].s.deleted);
@@ -643,8 +653,6 @@ static unsigned collect(struct timer_base *base, struct timer **heads)
 			heads[lvl] = *b;
 			*b = NULL;
 			set_pprev(heads[lvl], &heads[lvl]);
-			for (struct timer *t = heads[lvl]; t; t = t->next)
-				t->bucket = BUCKET_COLLECTED;
 			levels = lvl + 1;
 		}
 		if (c & CLK_MASK)
