@@ -268,6 +268,32 @@ static inline void set_base_idle(struct timer_base *base, bool idle)
 }
 
 /*
+ * floor(ns / tick_ns) by multiplying with the reciprocal: every timer_add
+ * asks for jiffies, and a 64-bit division costs more than the rest of the
+ * enqueue.  The high half of ns * floor(2^64 / tick_ns) is the quotient or
+ * one less, so one correction step makes it exact, which matters: jiffies
+ * and timer_jiffies_to_ns() must agree to the nanosecond or a timer could
+ * run before its deadline.
+ */
+static inline uint64_t ns_to_ticks(uint64_t ns)
+{
+	uint64_t q;
+
+	if (!tick_recip)
+		return ns / tick_ns;
+	q = (uint64_t)(((unsigned __int128)ns * tick_recip) >> 64);
+	if (ns - q * tick_ns >= tick_ns)
+		q++;
+	return q;
+}
+
+/* timer_jiffies(), inline for the enqueue and expiry paths. */
+static inline uint64_t jiffies_now(void)
+{
+	return ns_to_ticks(arch_now_ns()) + jiffies_bias;
+}
+
+/*
  * Single writer (this CPU, interrupts off), so a relaxed load and store is
  * enough: no locked RMW, and no cache line shared with another CPU's.
  */
@@ -320,40 +346,65 @@ static uint32_t running_elsewhere(const struct timer_base *base,
 }
 
 /*
- * Debug check at every entry point.  A timer that was never set up has no
- * trustworthy name, so its message gives the addresses instead.
+ * Debug check at every entry point, split in two: the test every call
+ * makes (one load of magic, one of fn, on the line the operation touches
+ * anyway) is inline, the diagnosis of a failure is not.  A timer that was
+ * never set up has no trustworthy name, so its message gives the
+ * addresses instead.
  */
-static bool timer_valid(const struct timer *t, const char *op, bool need_fn)
+static __attribute__((noinline, cold)) void timer_report_invalid(const struct timer *t,
+								  const char *op, bool need_fn)
 {
 	if (!t) {
 		arch_bug("timer: %s of a NULL timer", op);
-		return false;
-	}
-	if (t->magic == TIMER_MAGIC_FREED) {
+	} else if (t->magic == TIMER_MAGIC_FREED) {
 		arch_bug("timer: %s of a timer after timer_check_free() (callback %s)",
 			 op, t->fn_name);
-		return false;
-	}
-	if (t->magic != TIMER_MAGIC) {
+	} else if (t->magic != TIMER_MAGIC) {
 		arch_bug("timer: %s of a timer never set up with timer_setup() (timer %p, callback %p)",
 			 op, (const void *)t, (void *)(uintptr_t)t->fn);
-		return false;
-	}
-	if (need_fn && !t->fn) {
+	} else if (need_fn && !t->fn) {
 		arch_bug("timer: %s of a timer with a NULL callback (callback %s)",
 			 op, t->fn_name);
-		return false;
 	}
-	return true;
+}
+
+static inline bool timer_valid(const struct timer *t, const char *op, bool need_fn)
+{
+	if (__builtin_expect(t && t->magic == TIMER_MAGIC && (!need_fn || t->fn), 1))
+		return true;
+	timer_report_invalid(t, op, need_fn);
+	return false;
 }
 
 /* ---- wheel arithmetic (§1.3, §1.7) ---- */
 
+/*
+ * Level of delay d (0 <= d < wheel_cutoff): the largest n with
+ * d >= LVL_START(n) = 63 << 3(n-1), without a loop.  With b the top bit of
+ * d (b >= 5 from level 1 on), d >> 3(n-1) has b - 3(n-1) + 1 bits, so
+ * n = (b - 2) / 3 gives it 6 to 8 bits: 7 or 8 bits are >= 63, and with 6
+ * bits (32..63) only 63 is, else the level is n - 1.  Level n + 1 would
+ * leave 3 to 5 bits, below 63.  No clamp to the depth is needed: d below
+ * the cutoff LVL_START(depth) stays below level `depth`.
+ */
+static inline unsigned delay_level(uint64_t d)
+{
+	unsigned lvl;
+
+	if (d < LVL_START(1))
+		return 0;
+	lvl = ((unsigned)bit_fls64(d) - 2) / CLK_SHIFT;
+	/* no branch: which way it goes depends on d, and delays are random */
+	lvl -= (unsigned)((d >> LVL_SHIFT(lvl - 1)) < LVL_START(1));
+	return lvl;
+}
+
 /* Bucket index for `expires` against base clock `clk`; its expiry jiffy in *bexp. */
-static uint32_t calc_bucket(uint64_t expires, uint64_t clk, uint64_t *bexp)
+static inline uint32_t calc_bucket(uint64_t expires, uint64_t clk, uint64_t *bexp)
 {
 	uint64_t d = expires - clk;
-	unsigned lvl = 0;
+	unsigned lvl;
 	uint64_t e;
 
 	if ((int64_t)d < 0) {
@@ -364,8 +415,7 @@ static uint32_t calc_bucket(uint64_t expires, uint64_t clk, uint64_t *bexp)
 		expires = clk + wheel_max_timeout;
 		d = wheel_max_timeout;
 	}
-	while (lvl + 1 < wheel_depth && d >= LVL_START(lvl + 1))
-		lvl++;
+	lvl = delay_level(d);
 	e = (expires >> LVL_SHIFT(lvl)) + 1;
 	*bexp = e << LVL_SHIFT(lvl);
 	return lvl * LVL_SIZE + (uint32_t)(e & LVL_MASK);
@@ -413,11 +463,9 @@ static void recompute(struct timer_base *base)
 	base->recalc = false;
 }
 
-/* §1.8: move clk up to now, never past a pending bucket. */
-static void forward_clk(struct timer_base *base, uint64_t now)
+/* §1.8: move clk up to now, never past a pending bucket; now > clk. */
+static void forward_clk_to(struct timer_base *base, uint64_t now)
 {
-	if (!time_after(now, base->clk))
-		return;
 	if (base->recalc)
 		recompute(base);
 	if (!base->timers_pending) {
@@ -426,6 +474,13 @@ static void forward_clk(struct timer_base *base, uint64_t now)
 	} else {
 		base->clk = time_after(base->next_expiry, now) ? now : base->next_expiry;
 	}
+}
+
+/* Inline, as a base whose clk is already at now is the common case of an enqueue. */
+static inline void forward_clk(struct timer_base *base, uint64_t now)
+{
+	if (time_after(now, base->clk))
+		forward_clk_to(base, now);
 }
 
 /* ---- bucket lists ---- */
@@ -490,9 +545,10 @@ static bool detach_if_pending(struct timer_base *base, struct timer *t)
  * Lock the base t is on (interrupts already off).  NULL only for a timer
  * whose cpu field is corrupt or that stays MIGRATING far longer than the
  * mover's single lock acquisition (freed or overwritten), after a bug
- * report.
+ * report.  The waiting and the reports are out of line: lock_timer_base()
+ * below tries once inline, which is all a timer that is not moving needs.
  */
-static struct timer_base *lock_timer_base(struct timer *t)
+static __attribute__((noinline)) struct timer_base *lock_timer_base_wait(struct timer *t)
 {
 	for (uint32_t spins = 0;; spins++) {
 		/* acquire: pairs with the release store in migrate() */
@@ -519,6 +575,23 @@ static struct timer_base *lock_timer_base(struct timer *t)
 		}
 		arch_cpu_relax();
 	}
+}
+
+static inline struct timer_base *lock_timer_base(struct timer *t)
+{
+	/* acquire: pairs with the release store in migrate() */
+	uint32_t f = __atomic_load_n(&t->flags, __ATOMIC_ACQUIRE);
+	uint32_t cpu = tcpu(t);
+
+	if (__builtin_expect(!(f & TIMER_MIGRATING) && cpu < TIMER_MAX_CPUS, 1)) {
+		struct timer_base *base = base_of(cpu, f);
+
+		spin_lock(&base->lock);
+		if (__builtin_expect(tflags(t) == f && tcpu(t) == cpu, 1))
+			return base;
+		spin_unlock(&base->lock);
+	}
+	return lock_timer_base_wait(t);
 }
 
 /*
@@ -594,7 +667,7 @@ static bool arm(struct timer *t, uint64_t expires, enum arm_mode mode,
 		if (to != base && base->running_timer == t)
 			to = base;
 	}
-	now = timer_jiffies();
+	now = jiffies_now();
 
 	if (pending) {
 		if (to == base) {
@@ -694,7 +767,7 @@ static uint32_t expire(struct timer_base *base, struct timer **heads,
 static uint32_t run_base(struct timer_base *base, uint32_t me)
 {
 	struct timer *heads[DEPTH_MAX];
-	uint64_t now = timer_jiffies();
+	uint64_t now = jiffies_now();
 	uint32_t ran = 0;
 
 	if (time_before(now, __atomic_load_n(&base->next_expiry, __ATOMIC_RELAXED)))
@@ -771,7 +844,7 @@ void timer_init(uint32_t hz, uint64_t bias)
 	wheel_max_timeout = wheel_cutoff - LVL_GRAN(wheel_depth - 1);
 	memset(bases, 0, sizeof(bases));
 	memset(stats, 0, sizeof(stats));
-	now = timer_jiffies();
+	now = jiffies_now();
 	for (uint32_t cpu = 0; cpu < TIMER_MAX_CPUS; cpu++) {
 		for (uint32_t k = 0; k < NR_BASES; k++) {
 			struct timer_base *b = &bases[cpu][k];
@@ -787,7 +860,7 @@ void timer_init(uint32_t hz, uint64_t bias)
 
 void timer_cpu_init(uint32_t cpu)
 {
-	uint64_t now = timer_jiffies();
+	uint64_t now = jiffies_now();
 
 	if (cpu >= TIMER_MAX_CPUS) {
 		arch_bug("timer: timer_cpu_init(%u) beyond TIMER_MAX_CPUS (%u)", cpu,
@@ -804,29 +877,9 @@ void timer_cpu_init(uint32_t cpu)
 	}
 }
 
-/*
- * floor(ns / tick_ns) by multiplying with the reciprocal: every timer_add
- * asks for jiffies, and a 64-bit division costs more than the rest of the
- * enqueue.  The high half of ns * floor(2^64 / tick_ns) is the quotient or
- * one less, so one correction step makes it exact, which matters: jiffies
- * and timer_jiffies_to_ns() must agree to the nanosecond or a timer could
- * run before its deadline.
- */
-static uint64_t ns_to_ticks(uint64_t ns)
-{
-	uint64_t q;
-
-	if (!tick_recip)
-		return ns / tick_ns;
-	q = (uint64_t)(((unsigned __int128)ns * tick_recip) >> 64);
-	if (ns - q * tick_ns >= tick_ns)
-		q++;
-	return q;
-}
-
 uint64_t timer_jiffies(void)
 {
-	return ns_to_ticks(arch_now_ns()) + jiffies_bias;
+	return jiffies_now();
 }
 
 uint64_t timer_jiffies_to_ns(uint64_t j)
@@ -1043,7 +1096,7 @@ uint64_t timer_next_event(bool mark_idle, struct timer_next *out)
 
 	irq = spin_lock_irqsave(&lb->lock);
 	spin_lock(&gb->lock);		/* lock order: LOCAL before GLOBAL */
-	basej = timer_jiffies();
+	basej = jiffies_now();
 	has_l = base_next(lb, &nl);
 	has_g = base_next(gb, &ng);
 	if (has_l || has_g) {
