@@ -763,15 +763,12 @@ static uint32_t expire(struct timer_base *base, struct timer **heads,
 	return ran;
 }
 
-/* Expire what is due on `base` from CPU `me`; interrupts off. */
-static uint32_t run_base(struct timer_base *base, uint32_t me)
+/* run_base() past its unlocked test: something may be due at `now`. */
+static uint32_t run_base_locked(struct timer_base *base, uint32_t me, uint64_t now)
 {
 	struct timer *heads[DEPTH_MAX];
-	uint64_t now = jiffies_now();
 	uint32_t ran = 0;
 
-	if (time_before(now, __atomic_load_n(&base->next_expiry, __ATOMIC_RELAXED)))
-		return 0;
 	spin_lock(&base->lock);
 	if (base->running_timer) {
 		/* race 1: another CPU is expiring this base and will see our due timers */
@@ -795,6 +792,17 @@ static uint32_t run_base(struct timer_base *base, uint32_t me)
 	}
 	spin_unlock(&base->lock);
 	return ran;
+}
+
+/*
+ * Expire what is due on `base` at jiffy `now` from CPU `me`; interrupts
+ * off.  Most ticks find nothing due: that test is inline and takes no lock.
+ */
+static inline uint32_t run_base(struct timer_base *base, uint32_t me, uint64_t now)
+{
+	if (time_before(now, __atomic_load_n(&base->next_expiry, __ATOMIC_RELAXED)))
+		return 0;
+	return run_base_locked(base, me, now);
 }
 
 /*
@@ -1060,9 +1068,12 @@ uint32_t timer_run_cpu(void)
 {
 	uint32_t me = cur_cpu(), ran;
 	unsigned long irq = arch_irq_save();
+	uint64_t now = jiffies_now();
 
-	ran = run_base(&bases[me][BASE_LOCAL], me);
-	ran += run_base(&bases[me][BASE_GLOBAL], me);
+	ran = run_base(&bases[me][BASE_LOCAL], me, now);
+	if (ran)
+		now = jiffies_now();	/* LOCAL's callbacks took time: read it again */
+	ran += run_base(&bases[me][BASE_GLOBAL], me, now);
 	arch_irq_restore(irq);
 	return ran;
 }
@@ -1079,7 +1090,7 @@ uint32_t timer_run_remote(uint32_t cpu)
 	}
 	me = cur_cpu();
 	irq = arch_irq_save();
-	ran = run_base(&bases[cpu][BASE_GLOBAL], me);
+	ran = run_base(&bases[cpu][BASE_GLOBAL], me, jiffies_now());
 	arch_irq_restore(irq);
 	return ran;
 }
