@@ -75,8 +75,10 @@
  * interrupts off and running_timer set.  Running one ahead means a callback
  * that re-arms for "now" lands in the next jiffy's bucket and cannot loop.
  * Collected timers still count as pending (timer_del() finds them on the
- * stack list, under the lock) and are marked BUCKET_COLLECTED so that
- * timer_mod() never mistakes their old bucket index for a live one.
+ * stack list, under the lock) and keep their old bucket index, which is
+ * stale: it is trusted only when no collected timer can exist (race 2).
+ * Collecting a bucket is O(1), a list splice: the expiry loop then touches
+ * each timer once, which matters when a coarse bucket holds thousands.
  * Before any enqueue the base clock is forwarded to now, or to next_expiry
  * if that is earlier (§1.8), so a base that slept keeps fine granularity.
  *
@@ -121,8 +123,11 @@
  *     once.  A timer that fell due since waits for the owner's next tick
  *     or the next remote expiry (tmigr.c, R-27).
  *  2. timer_mod() of a collected timer to an index equal to its old bucket
- *     would leave it on the expiry list and run it early: collected timers
- *     carry BUCKET_COLLECTED and are always unlinked and re-queued.
+ *     would leave it on the expiry list and run it early.  Collected timers
+ *     exist outside run_base() only while it has dropped the lock to run a
+ *     callback, that is while running_timer is set, so timer_mod() takes
+ *     its same-bucket shortcut only when running_timer is NULL, and
+ *     otherwise unlinks and re-queues.
  *  3. timer_add_on() moves a timer whose callback is still running on
  *     another base: the flags remember that base (the run hint) and
  *     timer_del_sync() waits on it too.  Self-serialisation is given up for
@@ -166,7 +171,6 @@
 #define TIMER_HINT_MASK		0xffff0000u
 #define TIMER_PUBLIC_FLAGS	TIMER_PINNED
 
-#define BUCKET_COLLECTED	UINT32_MAX	/* on an expiry list, not in a bucket */
 #define NO_CPU			UINT32_MAX
 
 #define DEL_SYNC_WARN_NS	1000000000ull	/* a callback running this long is a bug */
@@ -280,6 +284,32 @@ static inline void set_base_idle(struct timer_base *base, bool idle)
 }
 
 /*
+ * floor(ns / tick_ns) by multiplying with the reciprocal: every timer_add
+ * asks for jiffies, and a 64-bit division costs more than the rest of the
+ * enqueue.  The high half of ns * floor(2^64 / tick_ns) is the quotient or
+ * one less, so one correction step makes it exact, which matters: jiffies
+ * and timer_jiffies_to_ns() must agree to the nanosecond or a timer could
+ * run before its deadline.
+ */
+static inline uint64_t ns_to_ticks(uint64_t ns)
+{
+	uint64_t q;
+
+	if (!tick_recip)
+		return ns / tick_ns;
+	q = (uint64_t)(((unsigned __int128)ns * tick_recip) >> 64);
+	if (ns - q * tick_ns >= tick_ns)
+		q++;
+	return q;
+}
+
+/* timer_jiffies(), inline for the enqueue and expiry paths. */
+static inline uint64_t jiffies_now(void)
+{
+	return ns_to_ticks(arch_now_ns()) + jiffies_bias;
+}
+
+/*
  * Single writer (this CPU, interrupts off), so a relaxed load and store is
  * enough: no locked RMW, and no cache line shared with another CPU's.
  */
@@ -332,40 +362,65 @@ static uint32_t running_elsewhere(const struct timer_base *base,
 }
 
 /*
- * Debug check at every entry point.  A timer that was never set up has no
- * trustworthy name, so its message gives the addresses instead.
+ * Debug check at every entry point, split in two: the test every call
+ * makes (one load of magic, one of fn, on the line the operation touches
+ * anyway) is inline, the diagnosis of a failure is not.  A timer that was
+ * never set up has no trustworthy name, so its message gives the
+ * addresses instead.
  */
-static bool timer_valid(const struct timer *t, const char *op, bool need_fn)
+static __attribute__((noinline, cold)) void timer_report_invalid(const struct timer *t,
+								  const char *op, bool need_fn)
 {
 	if (!t) {
 		arch_bug("timer: %s of a NULL timer", op);
-		return false;
-	}
-	if (t->magic == TIMER_MAGIC_FREED) {
+	} else if (t->magic == TIMER_MAGIC_FREED) {
 		arch_bug("timer: %s of a timer after timer_check_free() (callback %s)",
 			 op, t->fn_name);
-		return false;
-	}
-	if (t->magic != TIMER_MAGIC) {
+	} else if (t->magic != TIMER_MAGIC) {
 		arch_bug("timer: %s of a timer never set up with timer_setup() (timer %p, callback %p)",
 			 op, (const void *)t, (void *)(uintptr_t)t->fn);
-		return false;
-	}
-	if (need_fn && !t->fn) {
+	} else if (need_fn && !t->fn) {
 		arch_bug("timer: %s of a timer with a NULL callback (callback %s)",
 			 op, t->fn_name);
-		return false;
 	}
-	return true;
+}
+
+static inline bool timer_valid(const struct timer *t, const char *op, bool need_fn)
+{
+	if (__builtin_expect(t && t->magic == TIMER_MAGIC && (!need_fn || t->fn), 1))
+		return true;
+	timer_report_invalid(t, op, need_fn);
+	return false;
 }
 
 /* ---- wheel arithmetic (§1.3, §1.7) ---- */
 
+/*
+ * Level of delay d (0 <= d < wheel_cutoff): the largest n with
+ * d >= LVL_START(n) = 63 << 3(n-1), without a loop.  With b the top bit of
+ * d (b >= 5 from level 1 on), d >> 3(n-1) has b - 3(n-1) + 1 bits, so
+ * n = (b - 2) / 3 gives it 6 to 8 bits: 7 or 8 bits are >= 63, and with 6
+ * bits (32..63) only 63 is, else the level is n - 1.  Level n + 1 would
+ * leave 3 to 5 bits, below 63.  No clamp to the depth is needed: d below
+ * the cutoff LVL_START(depth) stays below level `depth`.
+ */
+static inline unsigned delay_level(uint64_t d)
+{
+	unsigned lvl;
+
+	if (d < LVL_START(1))
+		return 0;
+	lvl = ((unsigned)bit_fls64(d) - 2) / CLK_SHIFT;
+	/* no branch: which way it goes depends on d, and delays are random */
+	lvl -= (unsigned)((d >> LVL_SHIFT(lvl - 1)) < LVL_START(1));
+	return lvl;
+}
+
 /* Bucket index for `expires` against base clock `clk`; its expiry jiffy in *bexp. */
-static uint32_t calc_bucket(uint64_t expires, uint64_t clk, uint64_t *bexp)
+static inline uint32_t calc_bucket(uint64_t expires, uint64_t clk, uint64_t *bexp)
 {
 	uint64_t d = expires - clk;
-	unsigned lvl = 0;
+	unsigned lvl;
 	uint64_t e;
 
 	if ((int64_t)d < 0) {
@@ -376,8 +431,7 @@ static uint32_t calc_bucket(uint64_t expires, uint64_t clk, uint64_t *bexp)
 		expires = clk + wheel_max_timeout;
 		d = wheel_max_timeout;
 	}
-	while (lvl + 1 < wheel_depth && d >= LVL_START(lvl + 1))
-		lvl++;
+	lvl = delay_level(d);
 	e = (expires >> LVL_SHIFT(lvl)) + 1;
 	*bexp = e << LVL_SHIFT(lvl);
 	return lvl * LVL_SIZE + (uint32_t)(e & LVL_MASK);
@@ -425,11 +479,9 @@ static void recompute(struct timer_base *base)
 	base->recalc = false;
 }
 
-/* §1.8: move clk up to now, never past a pending bucket. */
-static void forward_clk(struct timer_base *base, uint64_t now)
+/* §1.8: move clk up to now, never past a pending bucket; now > clk. */
+static void forward_clk_to(struct timer_base *base, uint64_t now)
 {
-	if (!time_after(now, base->clk))
-		return;
 	if (base->recalc)
 		recompute(base);
 	if (!base->timers_pending) {
@@ -438,6 +490,13 @@ static void forward_clk(struct timer_base *base, uint64_t now)
 	} else {
 		base->clk = time_after(base->next_expiry, now) ? now : base->next_expiry;
 	}
+}
+
+/* Inline, as a base whose clk is already at now is the common case of an enqueue. */
+static inline void forward_clk(struct timer_base *base, uint64_t now)
+{
+	if (time_after(now, base->clk))
+		forward_clk_to(base, now);
 }
 
 /* ---- bucket lists ---- */
@@ -477,6 +536,11 @@ static bool enqueue(struct timer_base *base, struct timer *t, uint64_t expires)
 	return true;
 }
 
+/*
+ * For a collected timer t->bucket is stale; an empty bucket there has its
+ * bit clear already (a bit is set exactly while its bucket is non-empty),
+ * so clearing it again is harmless and recalc only costs a recompute.
+ */
 static bool detach_if_pending(struct timer_base *base, struct timer *t)
 {
 	uint32_t idx = t->bucket;
@@ -484,7 +548,7 @@ static bool detach_if_pending(struct timer_base *base, struct timer *t)
 	if (!t->pprev)
 		return false;
 	unlink_timer(t);
-	if (idx != BUCKET_COLLECTED && !base->bucket[idx]) {
+	if (!base->bucket[idx]) {
 		base->pending_map[idx / LVL_SIZE] &= ~(1ull << (idx % LVL_SIZE));
 		base->recalc = true;
 	}
@@ -497,9 +561,10 @@ static bool detach_if_pending(struct timer_base *base, struct timer *t)
  * Lock the base t is on (interrupts already off).  NULL only for a timer
  * whose cpu field is corrupt or that stays MIGRATING far longer than the
  * mover's single lock acquisition (freed or overwritten), after a bug
- * report.
+ * report.  The waiting and the reports are out of line: lock_timer_base()
+ * below tries once inline, which is all a timer that is not moving needs.
  */
-static struct timer_base *lock_timer_base(struct timer *t)
+static __attribute__((noinline)) struct timer_base *lock_timer_base_wait(struct timer *t)
 {
 	for (uint32_t spins = 0;; spins++) {
 		/* acquire: pairs with the release store in migrate() */
@@ -526,6 +591,23 @@ static struct timer_base *lock_timer_base(struct timer *t)
 		}
 		arch_cpu_relax();
 	}
+}
+
+static inline struct timer_base *lock_timer_base(struct timer *t)
+{
+	/* acquire: pairs with the release store in migrate() */
+	uint32_t f = __atomic_load_n(&t->flags, __ATOMIC_ACQUIRE);
+	uint32_t cpu = tcpu(t);
+
+	if (__builtin_expect(!(f & TIMER_MIGRATING) && cpu < TIMER_MAX_CPUS, 1)) {
+		struct timer_base *base = base_of(cpu, f);
+
+		spin_lock(&base->lock);
+		if (__builtin_expect(tflags(t) == f && tcpu(t) == cpu, 1))
+			return base;
+		spin_unlock(&base->lock);
+	}
+	return lock_timer_base_wait(t);
 }
 
 /*
@@ -601,16 +683,17 @@ static bool arm(struct timer *t, uint64_t expires, enum arm_mode mode,
 		if (to != base && base->running_timer == t)
 			to = base;
 	}
-	now = timer_jiffies();
+	now = jiffies_now();
 
 	if (pending) {
 		if (to == base) {
 			forward_clk(base, now);
-			if (calc_bucket(expires, base->clk, &bexp) == t->bucket) {
+			if (!base->running_timer &&
+			    calc_bucket(expires, base->clk, &bexp) == t->bucket) {
 				/*
-				 * Same bucket, hence the same bucket expiry.  A
-				 * collected timer (race 2) never gets here: its
-				 * BUCKET_COLLECTED matches no index.
+				 * Same bucket, hence the same bucket expiry.  With
+				 * no callback running no timer is collected, so
+				 * t->bucket is live (race 2).
 				 */
 				t->expires = expires;
 				count(&stats[me].s.deleted);
@@ -659,8 +742,6 @@ static unsigned collect(struct timer_base *base, struct timer **heads)
 			heads[lvl] = *b;
 			*b = NULL;
 			set_pprev(heads[lvl], &heads[lvl]);
-			for (struct timer *t = heads[lvl]; t; t = t->next)
-				t->bucket = BUCKET_COLLECTED;
 			levels = lvl + 1;
 		}
 		if (c & CLK_MASK)
@@ -700,15 +781,12 @@ static uint32_t expire(struct timer_base *base, struct timer **heads,
 	return ran;
 }
 
-/* Expire what is due on `base` from CPU `me`; interrupts off. */
-static uint32_t run_base(struct timer_base *base, uint32_t me)
+/* run_base() past its unlocked test: something may be due at `now`. */
+static uint32_t run_base_locked(struct timer_base *base, uint32_t me, uint64_t now)
 {
 	struct timer *heads[DEPTH_MAX];
-	uint64_t now = timer_jiffies();
 	uint32_t ran = 0;
 
-	if (time_before(now, __atomic_load_n(&base->next_expiry, __ATOMIC_RELAXED)))
-		return 0;
 	spin_lock(&base->lock);
 	if (base->running_timer) {
 		/* race 1: another CPU is expiring this base; what it leaves is for later */
@@ -732,6 +810,17 @@ static uint32_t run_base(struct timer_base *base, uint32_t me)
 	}
 	spin_unlock(&base->lock);
 	return ran;
+}
+
+/*
+ * Expire what is due on `base` at jiffy `now` from CPU `me`; interrupts
+ * off.  Most ticks find nothing due: that test is inline and takes no lock.
+ */
+static inline uint32_t run_base(struct timer_base *base, uint32_t me, uint64_t now)
+{
+	if (time_before(now, __atomic_load_n(&base->next_expiry, __ATOMIC_RELAXED)))
+		return 0;
+	return run_base_locked(base, me, now);
 }
 
 /*
@@ -781,7 +870,7 @@ void timer_init(uint32_t hz, uint64_t bias)
 	wheel_max_timeout = wheel_cutoff - LVL_GRAN(wheel_depth - 1);
 	memset(bases, 0, sizeof(bases));
 	memset(stats, 0, sizeof(stats));
-	now = timer_jiffies();
+	now = jiffies_now();
 	for (uint32_t cpu = 0; cpu < TIMER_MAX_CPUS; cpu++) {
 		for (uint32_t k = 0; k < NR_BASES; k++) {
 			struct timer_base *b = &bases[cpu][k];
@@ -797,7 +886,7 @@ void timer_init(uint32_t hz, uint64_t bias)
 
 void timer_cpu_init(uint32_t cpu)
 {
-	uint64_t now = timer_jiffies();
+	uint64_t now = jiffies_now();
 
 	if (cpu >= TIMER_MAX_CPUS) {
 		arch_bug("timer: timer_cpu_init(%u) beyond TIMER_MAX_CPUS (%u)", cpu,
@@ -814,29 +903,9 @@ void timer_cpu_init(uint32_t cpu)
 	}
 }
 
-/*
- * floor(ns / tick_ns) by multiplying with the reciprocal: every timer_add
- * asks for jiffies, and a 64-bit division costs more than the rest of the
- * enqueue.  The high half of ns * floor(2^64 / tick_ns) is the quotient or
- * one less, so one correction step makes it exact, which matters: jiffies
- * and timer_jiffies_to_ns() must agree to the nanosecond or a timer could
- * run before its deadline.
- */
-static uint64_t ns_to_ticks(uint64_t ns)
-{
-	uint64_t q;
-
-	if (!tick_recip)
-		return ns / tick_ns;
-	q = (uint64_t)(((unsigned __int128)ns * tick_recip) >> 64);
-	if (ns - q * tick_ns >= tick_ns)
-		q++;
-	return q;
-}
-
 uint64_t timer_jiffies(void)
 {
-	return ns_to_ticks(arch_now_ns()) + jiffies_bias;
+	return jiffies_now();
 }
 
 uint64_t timer_jiffies_to_ns(uint64_t j)
@@ -1017,9 +1086,12 @@ uint32_t timer_run_cpu(void)
 {
 	uint32_t me = cur_cpu(), ran;
 	unsigned long irq = arch_irq_save();
+	uint64_t now = jiffies_now();
 
-	ran = run_base(&bases[me][BASE_LOCAL], me);
-	ran += run_base(&bases[me][BASE_GLOBAL], me);
+	ran = run_base(&bases[me][BASE_LOCAL], me, now);
+	if (ran)
+		now = jiffies_now();	/* LOCAL's callbacks took time: read it again */
+	ran += run_base(&bases[me][BASE_GLOBAL], me, now);
 	arch_irq_restore(irq);
 	return ran;
 }
@@ -1036,7 +1108,7 @@ uint32_t timer_run_remote(uint32_t cpu)
 	}
 	me = cur_cpu();
 	irq = arch_irq_save();
-	ran = run_base(&bases[cpu][BASE_GLOBAL], me);
+	ran = run_base(&bases[cpu][BASE_GLOBAL], me, jiffies_now());
 	arch_irq_restore(irq);
 	return ran;
 }
@@ -1053,7 +1125,7 @@ uint64_t timer_next_event(bool mark_idle, struct timer_next *out)
 
 	irq = spin_lock_irqsave(&lb->lock);
 	spin_lock(&gb->lock);		/* lock order: LOCAL before GLOBAL */
-	basej = timer_jiffies();
+	basej = jiffies_now();
 	has_l = base_next(lb, &nl);
 	has_g = base_next(gb, &ng);
 	if (has_l || has_g) {

@@ -4,15 +4,40 @@
  *
  * For each N in {1 000, 100 000, 1 000 000} both queues get N pending
  * timers with expiries drawn uniformly from 1 ms .. 10 s (1 .. 10 000
- * jiffies at HZ=1000), and two workloads are timed:
+ * jiffies at HZ=1000), and three workloads are timed, in this order:
  *
- *   add_del     add a timer with a random expiry, then delete it (the
- *               common life of a timeout): ns per pair.
- *   add_expire  steady state with N pending: advance one jiffy, run what is
- *               due, re-add each expired timer with a new random delay:
- *               ns per timer, the per-jiffy expiry work amortised over the
- *               timers it ran.  Timed after 2 x 10 s of simulated warm-up,
- *               so the pending expiries have reached their steady spread.
+ *   add_del       add a timer with a random expiry, then delete that same
+ *                 timer: ns per pair.  The heap's best case: the new entry
+ *                 sits at the bottom, or a few levels up, and leaves from
+ *                 there, all in cache.
+ *   add_del_fifo  the common life of a timeout: with N pending, arm a new
+ *                 timeout and cancel the OLDEST pending one (the reply to
+ *                 the oldest request arrived), so N stay pending: ns per
+ *                 pair.  The oldest timer's expiry is random, so the heap
+ *                 deletes from a random slot, and for both queues the
+ *                 cancelled timer was last touched N pairs ago.
+ *   add_expire    steady state with N pending: advance one jiffy, run what
+ *                 is due, re-add each expired timer with a new random
+ *                 delay: ns per timer, the per-jiffy expiry work amortised
+ *                 over the timers it ran.  Timed after 2 x 10 s of
+ *                 simulated warm-up, so the pending expiries have reached
+ *                 their steady spread.
+ *
+ * The FIFO of add_del_fifo is the ring of timers [0, N + SPARE) in arming
+ * order: setup arms [0, N) in index order, so the oldest is timer 0; each
+ * pair arms the free timer N places after the oldest and cancels the
+ * oldest, which advances one place.  add_del uses the SPARE timers after
+ * the first N, so it runs first, before the FIFO turns through them.  The
+ * clock does not move during either add+del workload: nothing expires.
+ * The cancelled timers are thus visited in memory order on both sides (a
+ * hardware prefetcher sees a stream); what each queue touches besides the
+ * timer is its own: the wheel's list neighbour of the cancelled timer
+ * (armed into the same bucket just after it), the heap's slot of the
+ * cancelled timer and the entries its replacement sifts past.
+ *
+ * Figures per row: ns per operation (pair or expired timer), the same as
+ * millions of operations per second, and the throughput ratio wheel/heap
+ * (= heap ns / wheel ns; above 1 the wheel is faster).
  *
  * Fairness: the same expiries come from the same splitmix64 sequence
  * (lib/rand.h, fixed seed, restarted for every measurement) on both sides;
@@ -101,6 +126,9 @@ static uint64_t wheel_fired, heap_fired;
 static double windows[MAX_WINDOWS];	/* ns per op of each window of a run */
 static uint64_t failures;
 static uint64_t sink;
+
+/* add_del_fifo: ring index of each queue's oldest pending timer. */
+static uint32_t wheel_oldest, heap_oldest;
 
 static uint64_t min_ns = 300000000ull;
 static unsigned reps = 3;
@@ -203,6 +231,48 @@ static uint64_t heap_pairs(void)
 	return PAIR_BATCH;
 }
 
+/* The timer n_pending places after `i` on the ring [0, n_pending + SPARE). */
+static inline uint32_t ring_after(uint32_t i)
+{
+	uint32_t j = i + n_pending;
+
+	return j >= n_pending + SPARE ? j - (n_pending + SPARE) : j;
+}
+
+static uint64_t wheel_fifo_pairs(void)
+{
+	uint64_t now = timer_jiffies();
+	uint32_t i, found = 0, old = wheel_oldest;
+
+	for (i = 0; i < PAIR_BATCH; i++) {
+		timer_add(&wt[ring_after(old)], now + rand_delay());
+		found += timer_del(&wt[old]);
+		if (++old == n_pending + SPARE)
+			old = 0;
+	}
+	wheel_oldest = old;
+	if (found != PAIR_BATCH)
+		fail("wheel deletes of the oldest that found it", found, PAIR_BATCH);
+	return PAIR_BATCH;
+}
+
+static uint64_t heap_fifo_pairs(void)
+{
+	uint64_t now = timer_jiffies();
+	uint32_t i, found = 0, old = heap_oldest;
+
+	for (i = 0; i < PAIR_BATCH; i++) {
+		timer_heap_add(&heap, &ht[ring_after(old)], now + rand_delay());
+		found += timer_heap_del(&heap, &ht[old]);
+		if (++old == n_pending + SPARE)
+			old = 0;
+	}
+	heap_oldest = old;
+	if (found != PAIR_BATCH)
+		fail("heap deletes of the oldest that found it", found, PAIR_BATCH);
+	return PAIR_BATCH;
+}
+
 static uint64_t wheel_ticks(void)
 {
 	uint64_t before = wheel_fired, tick_ns = timer_tick_ns();
@@ -232,6 +302,24 @@ static uint64_t heap_ticks(void)
 	}
 	return heap_fired - before;
 }
+
+/* A timed workload: one table row and one @bench line per size. */
+struct workload {
+	const char *op;			/* row name; "op" of the @bench line */
+	const char *per;		/* what one operation is: "pair" or "timer" */
+	uint64_t (*wheel)(void);
+	uint64_t (*heap)(void);
+	unsigned period;		/* batches per timing window */
+	bool warm_up;			/* simulated time must run first */
+};
+
+/* In this order: add_del needs the spare timers the FIFO later turns through. */
+static const struct workload workloads[] = {
+	{ "add_del", "pair", wheel_pairs, heap_pairs, 1, false },
+	{ "add_del_fifo", "pair", wheel_fifo_pairs, heap_fifo_pairs, 1, false },
+	{ "add_expire", "timer", wheel_ticks, heap_ticks, TICK_PERIOD_BATCHES, true },
+};
+#define NR_WORKLOADS	(sizeof(workloads) / sizeof(workloads[0]))
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -354,6 +442,7 @@ static void setup_size(uint32_t n)
 	uint64_t now;
 
 	n_pending = n;
+	wheel_oldest = heap_oldest = 0;	/* [0, n) are armed in index order below */
 	wt = alloc_or_die(n + SPARE, sizeof(*wt));
 	ht = alloc_or_die(n + SPARE, sizeof(*ht));
 	wfree = alloc_or_die(n + SPARE, sizeof(*wfree));
@@ -426,30 +515,44 @@ static int64_t centi(double v)
 	return (int64_t)(v * 100.0 + 0.5);
 }
 
-static void print_row(uint32_t n, const char *op, struct result r)
+/* Millions of operations per second from ns per operation. */
+static double mops(double ns_op)
 {
-	double ratio = r.heap.ns_op / r.wheel.ns_op;
-	double mops = 1000.0 / r.wheel.ns_op;
-
-	printf("%9" PRIu32 "  %-10s  %11.1f  %10.1f  %10.2f  %12.1f%s\n",
-	       n, op, r.wheel.ns_op, r.heap.ns_op, ratio, mops,
-	       min_cpu_pct(r) < 95 ? "  *" : "");
+	return 1000.0 / ns_op;
 }
 
-static void print_machine(uint32_t n, const char *op, struct result r,
+static void print_row(uint32_t n, const struct workload *wl, struct result r)
+{
+	printf("%9" PRIu32 "  %-12s  %-5s  %9.1f  %9.1f  %11.2f  %10.2f  %10.2f%s\n",
+	       n, wl->op, wl->per, r.wheel.ns_op, r.heap.ns_op,
+	       mops(r.wheel.ns_op), mops(r.heap.ns_op),
+	       r.heap.ns_op / r.wheel.ns_op, min_cpu_pct(r) < 95 ? "  *" : "");
+}
+
+/*
+ * One @bench line per row.  Fields of the first version keep their names
+ * and meaning (ratio = heap ns / wheel ns = wheel/heap throughput); per,
+ * heap_mops and the two ops_per_s came with add_del_fifo.
+ */
+static void print_machine(uint32_t n, const struct workload *wl, struct result r,
 			  double load)
 {
 	struct json_writer w;
-	char line[512];
+	const char *out;
+	char line[768];
 
 	json_begin(&w, line, sizeof(line));
 	json_str(&w, "kind", "timer_bench");
 	json_u64(&w, "n", n);
-	json_str(&w, "op", op);
+	json_str(&w, "op", wl->op);
+	json_str(&w, "per", wl->per);
 	json_fixed(&w, "wheel_ns", centi(r.wheel.ns_op), 2);
 	json_fixed(&w, "heap_ns", centi(r.heap.ns_op), 2);
 	json_fixed(&w, "ratio", centi(r.heap.ns_op / r.wheel.ns_op), 2);
-	json_fixed(&w, "wheel_mops", centi(1000.0 / r.wheel.ns_op), 2);
+	json_fixed(&w, "wheel_mops", centi(mops(r.wheel.ns_op)), 2);
+	json_fixed(&w, "heap_mops", centi(mops(r.heap.ns_op)), 2);
+	json_u64(&w, "wheel_ops_per_s", (uint64_t)(1e9 / r.wheel.ns_op + 0.5));
+	json_u64(&w, "heap_ops_per_s", (uint64_t)(1e9 / r.heap.ns_op + 0.5));
 	json_fixed(&w, "wheel_mean_ns", centi(r.wheel.mean_ns), 2);
 	json_fixed(&w, "heap_mean_ns", centi(r.heap.mean_ns), 2);
 	json_u64(&w, "hz", BENCH_HZ);
@@ -461,8 +564,11 @@ static void print_machine(uint32_t n, const char *op, struct result r,
 	json_u64(&w, "cpu_pct", min_cpu_pct(r));
 	if (load >= 0)
 		json_fixed(&w, "load1", centi(load), 2);
-	if (json_end(&w))
-		printf("@bench %s\n", line);
+	out = json_end(&w);
+	if (out)
+		printf("@bench %s\n", out);
+	else
+		fail("@bench line fits its buffer, bytes", sizeof(line), 0);
 }
 
 static void usage(void)
@@ -485,8 +591,8 @@ static uint64_t parse_u64(const char *s, uint64_t lo, uint64_t hi)
 
 int main(int argc, char **argv)
 {
-	uint32_t sizes[16], nsizes = 0, i;
-	struct result rows[16][2];
+	uint32_t sizes[16], nsizes = 0, i, k;
+	struct result rows[16][NR_WORKLOADS];
 	double overhead, load;
 	bool busy = false;
 	int a;
@@ -515,8 +621,10 @@ int main(int argc, char **argv)
 	printf("timer bench: HZ=%u, expiries uniform in [%u, %u] jiffies (1 ms .. 10 s), seed %#llx,\n"
 	       "median 1 ms window of a run of >= %" PRIu64 " ms, best of %u runs, one CPU;\n"
 	       "wheel = kernel/timer.c, heap = tests/bench/timer_heap.c (binary min-heap, same lock)\n"
-	       "add_del: add a timer, then delete it (ns per pair); add_expire: steady state, each jiffy\n"
-	       "runs what is due and re-adds as many (ns per timer, expiry amortised)\n",
+	       "add_del: add a timer, then delete it (ns per pair); add_del_fifo: add a timer, delete\n"
+	       "the oldest pending one (ns per pair); add_expire: steady state, each jiffy runs what is\n"
+	       "due and re-adds as many (ns per timer, expiry amortised); Mop/s = 1000 / ns per op;\n"
+	       "wheel/heap = throughput ratio (heap ns / wheel ns): above 1, the wheel is faster\n",
 	       BENCH_HZ, DELAY_MIN, DELAY_MAX, BENCH_SEED, min_ns / 1000000, reps);
 	load = load1();
 	if (load >= 0)
@@ -526,31 +634,33 @@ int main(int argc, char **argv)
 	overhead = best_of(overhead_pairs, &wheel_clock_ns);
 	for (i = 0; i < nsizes; i++) {
 		setup_size(sizes[i]);
-		rows[i][0] = measure_pair(wheel_pairs, heap_pairs, 1);
-		warm_up(WARM_JIFFIES);
-		rows[i][1] = measure_pair(wheel_ticks, heap_ticks,
-					  TICK_PERIOD_BATCHES);
+		for (k = 0; k < NR_WORKLOADS; k++) {
+			const struct workload *wl = &workloads[k];
+
+			if (wl->warm_up)
+				warm_up(WARM_JIFFIES);
+			rows[i][k] = measure_pair(wl->wheel, wl->heap, wl->period);
+		}
 		check_and_teardown(sizes[i]);
 		fprintf(stderr, "bench_timers: N=%" PRIu32 " done\n", sizes[i]);
 	}
 
-	printf("\n%9s  %-10s  %11s  %10s  %10s  %12s\n", "N", "op",
-	       "wheel ns/op", "heap ns/op", "heap/wheel", "wheel Mops/s");
-	for (i = 0; i < nsizes; i++) {
-		print_row(sizes[i], "add_del", rows[i][0]);
-		print_row(sizes[i], "add_expire", rows[i][1]);
-	}
+	printf("\n%9s  %-12s  %-5s  %9s  %9s  %11s  %10s  %10s\n", "N", "op", "per",
+	       "wheel ns", "heap ns", "wheel Mop/s", "heap Mop/s", "wheel/heap");
+	for (i = 0; i < nsizes; i++)
+		for (k = 0; k < NR_WORKLOADS; k++)
+			print_row(sizes[i], &workloads[k], rows[i][k]);
 	printf("(loop and random-number cost, in both columns: %.1f ns/op)\n",
 	       overhead);
 	for (i = 0; i < nsizes; i++)
-		busy |= min_cpu_pct(rows[i][0]) < 95 || min_cpu_pct(rows[i][1]) < 95;
+		for (k = 0; k < NR_WORKLOADS; k++)
+			busy |= min_cpu_pct(rows[i][k]) < 95;
 	if (busy)
 		printf("* under 95%% of a CPU in a best run: other processes ran; the median\n"
 		       "  window discounts most of that, but compare rows from a quiet host\n");
-	for (i = 0; i < nsizes; i++) {
-		print_machine(sizes[i], "add_del", rows[i][0], load);
-		print_machine(sizes[i], "add_expire", rows[i][1], load);
-	}
+	for (i = 0; i < nsizes; i++)
+		for (k = 0; k < NR_WORKLOADS; k++)
+			print_machine(sizes[i], &workloads[k], rows[i][k], load);
 	if (failures) {
 		fprintf(stderr, "bench_timers: %" PRIu64 " correctness check(s) failed\n",
 			failures);
