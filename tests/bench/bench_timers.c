@@ -199,6 +199,32 @@ static uint64_t overhead_pairs(void)
 	return PAIR_BATCH;
 }
 
+/*
+ * The floor under any add+del pair in this harness: the loop, the random
+ * delay and the two lock round trips (irqsave, lock, unlock, irqrestore)
+ * that both queues take, with no queue work at all.  No queue can beat
+ * it, so heap_ns / floor_ns bounds the add_del ratio any wheel could
+ * reach against this heap: printed beside the rows, measured, not assumed.
+ */
+static struct spinlock floor_lock = SPINLOCK_INIT;
+
+static uint64_t lock_floor_pairs(void)
+{
+	uint64_t now = timer_jiffies();
+	unsigned long flags;
+	uint32_t i;
+
+	for (i = 0; i < PAIR_BATCH; i++) {
+		flags = spin_lock_irqsave(&floor_lock);
+		sink += now + rand_delay();
+		spin_unlock_irqrestore(&floor_lock, flags);
+		flags = spin_lock_irqsave(&floor_lock);
+		sink++;
+		spin_unlock_irqrestore(&floor_lock, flags);
+	}
+	return PAIR_BATCH;
+}
+
 static uint64_t wheel_pairs(void)
 {
 	uint64_t now = timer_jiffies();
@@ -534,6 +560,19 @@ static void print_row(uint32_t n, const struct workload *wl, struct result r)
  * and meaning (ratio = heap ns / wheel ns = wheel/heap throughput); per,
  * heap_mops and the two ops_per_s came with add_del_fifo.
  */
+/* Per N: how far a queue with no cost at all could take each pair row. */
+static void print_floor(uint32_t n, double floor_ns, const struct result *rows)
+{
+	for (size_t k = 0; k < NR_WORKLOADS; k++) {
+		if (strcmp(workloads[k].per, "pair"))
+			continue;
+		printf("  N=%-8" PRIu32 " %-12s  best wheel/heap any queue could reach: %.2f\n",
+		       n, workloads[k].op, rows[k].heap.ns_op / floor_ns);
+	}
+}
+
+static double pair_floor_ns;	/* measured in main(), for the @bench lines */
+
 static void print_machine(uint32_t n, const struct workload *wl, struct result r,
 			  double load)
 {
@@ -562,6 +601,10 @@ static void print_machine(uint32_t n, const struct workload *wl, struct result r
 	json_u64(&w, "reps", reps);
 	json_u64(&w, "min_ms", min_ns / 1000000);
 	json_u64(&w, "cpu_pct", min_cpu_pct(r));
+	if (!strcmp(wl->per, "pair") && pair_floor_ns > 0) {
+		json_fixed(&w, "pair_floor_ns", centi(pair_floor_ns), 2);
+		json_fixed(&w, "ratio_ceiling", centi(r.heap.ns_op / pair_floor_ns), 2);
+	}
 	if (load >= 0)
 		json_fixed(&w, "load1", centi(load), 2);
 	out = json_end(&w);
@@ -593,7 +636,7 @@ int main(int argc, char **argv)
 {
 	uint32_t sizes[16], nsizes = 0, i, k;
 	struct result rows[16][NR_WORKLOADS];
-	double overhead, load;
+	double overhead, floor_ns, load;
 	bool busy = false;
 	int a;
 
@@ -632,6 +675,8 @@ int main(int argc, char **argv)
 	fflush(stdout);
 
 	overhead = best_of(overhead_pairs, &wheel_clock_ns);
+	floor_ns = best_of(lock_floor_pairs, &wheel_clock_ns);
+	pair_floor_ns = floor_ns;
 	for (i = 0; i < nsizes; i++) {
 		setup_size(sizes[i]);
 		for (k = 0; k < NR_WORKLOADS; k++) {
@@ -652,6 +697,11 @@ int main(int argc, char **argv)
 			print_row(sizes[i], &workloads[k], rows[i][k]);
 	printf("(loop and random-number cost, in both columns: %.1f ns/op)\n",
 	       overhead);
+	printf("(floor of a pair: loop, random number and the two lock round trips\n"
+	       " both queues take, no queue work: %.1f ns; a zero-cost queue would\n"
+	       " reach add_del wheel/heap = heap ns / %.1f)\n", floor_ns, floor_ns);
+	for (i = 0; i < nsizes; i++)
+		print_floor(sizes[i], floor_ns, rows[i]);
 	for (i = 0; i < nsizes; i++)
 		for (k = 0; k < NR_WORKLOADS; k++)
 			busy |= min_cpu_pct(rows[i][k]) < 95;
