@@ -14,6 +14,8 @@ static const struct scenario scenarios[] = {
 	  scenario_quiet },
 	{ "idle", "housekeeping global timers and a few pinned ones, every CPU idle: wake-ups and residency",
 	  scenario_idle },
+	{ "lateness", "one CPU arms short global and remote timers, the rest idle: lateness bound (lost wake-ups)",
+	  scenario_lateness },
 };
 
 const struct scenario *scenario_find(const char *name)

@@ -25,6 +25,7 @@ struct scenario {
 bool scenario_timers(const struct scenario_args *args, const char **reason);
 bool scenario_quiet(const struct scenario_args *args, const char **reason);
 bool scenario_idle(const struct scenario_args *args, const char **reason);
+bool scenario_lateness(const struct scenario_args *args, const char **reason);
 
 /* The scenario called `name`, or NULL (with a message listing the known ones). */
 const struct scenario *scenario_find(const char *name);
