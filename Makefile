@@ -29,6 +29,9 @@ HOST_CC := gcc
 KCFLAGS := -std=gnu11
 KCFLAGS += -O2 -g
 KCFLAGS += -Wall -Wextra -Werror
+# Kernel stacks are 16 KiB (8 KiB for the IST ones): no frame may take a
+# big share of one.  A 16 KiB local once overwrote the page tables silently.
+KCFLAGS += -Wframe-larger-than=2048
 # No hosted library, no builtin assumptions about memcpy and friends.
 KCFLAGS += -ffreestanding -fno-builtin
 # Stack protector needs a runtime we do not have.

@@ -125,8 +125,9 @@ static void setup_screen_console(void)
 static void report_boot(void)
 {
 	struct json_writer w;
-	char buf[1536];
-	char opts[CMDLINE_MAX_LEN];
+	/* once, on the BSP before any AP runs: static keeps them off its stack */
+	static char buf[1536];
+	static char opts[CMDLINE_MAX_LEN];
 	const struct cpu_features *f = &cpu_features;
 
 	cmdline_format(&cmdline, opts, sizeof(opts));
