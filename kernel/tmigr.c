@@ -140,6 +140,10 @@
  *  R-27 (ours) remote expiry while the  the wheel runs nothing and the event
  *       owner runs its own callbacks    comes back due: re-queue it at the
  *                                       next jiffy, not where it was
+ *  R-28 (ours) the group we leave goes  a deactivation that queued its event
+ *       idle between our CAS and our    into a group it finds idle under the
+ *       queuing (its last CPU exported  lock walks on like a new timer
+ *       its queue without our event)
  */
 #include <stdarg.h>
 #include <stdbool.h>
@@ -218,6 +222,8 @@ struct tmigr_walk {
 	bool remote;			/* this walk follows a remote expiry */
 	bool check;			/* out of requires_remote_up */
 	bool popped;			/* out of handle_remote_up: an event was due */
+	bool into_idle;			/* out of update_events: exported into an idle non-top group */
+	bool events_only;		/* inactive_up: the states are done, carry the event up */
 };
 
 typedef bool (*tmigr_step)(struct tmigr_group *g, struct tmigr_group *child,
@@ -225,11 +231,17 @@ typedef bool (*tmigr_step)(struct tmigr_group *g, struct tmigr_group *child,
 
 /* ---- per-CPU transition ring (debug aid: printed when a check fails) ---- */
 
+#ifdef TMIGR_RING_TRACE
+#define RING_SIZE	4096		/* debug build: keep a whole run's detail */
+static uint64_t ring_seq;		/* relaxed: a global order of entries */
+#else
 #define RING_SIZE	64
+#endif
 
 enum ring_kind {
 	RING_ACTIVE, RING_IDLE, RING_NEW_TIMER, RING_STATE, RING_REMOTE,
 	RING_AVAILABLE, RING_UNAVAILABLE, RING_PREPARE, RING_WAKEUP,
+	RING_POP, RING_SKIP, RING_UPD,
 };
 
 static const char *const ring_names[] = {
@@ -237,11 +249,15 @@ static const char *const ring_names[] = {
 	[RING_NEW_TIMER] = "new_timer", [RING_STATE] = "group_state",
 	[RING_REMOTE] = "remote", [RING_AVAILABLE] = "available",
 	[RING_UNAVAILABLE] = "unavailable", [RING_PREPARE] = "prepare",
-	[RING_WAKEUP] = "wakeup",
+	[RING_WAKEUP] = "wakeup", [RING_POP] = "pop", [RING_SKIP] = "skip",
+	[RING_UPD] = "upd",
 };
 
 struct ring_entry {
 	uint64_t ns;
+#ifdef TMIGR_RING_TRACE
+	uint64_t seq;
+#endif
 	uint64_t a, b;
 	uint32_t kind;
 	uint32_t obj;
@@ -391,6 +407,9 @@ static void ring_add(uint32_t kind, uint32_t obj, uint64_t a, uint64_t b)
 	struct ring_entry *e = &r->e[h % RING_SIZE];
 
 	e->ns = arch_now_ns();
+#ifdef TMIGR_RING_TRACE
+	e->seq = __atomic_fetch_add(&ring_seq, 1, __ATOMIC_RELAXED);
+#endif
 	e->kind = kind;
 	e->obj = obj;
 	e->a = a;
@@ -599,6 +618,15 @@ static bool update_events(struct tmigr_group *g, struct tmigr_group *child,
 #endif
 	}
 	YP("update_events.locked", g);
+	/* read under g's lock: whoever made g idle propagated before us, or will after */
+	w->into_idle = !ign && p && TMIGR_ST_MIGRATOR(gs) == TMIGR_NONE;
+#ifdef TMIGR_RING_TRACE
+	ring_add(RING_UPD, g->id,
+		 (child ? child->id : 0xffffu) | ((uint64_t)ev->queued << 16) |
+		 ((uint64_t)ign << 17) | ((uint64_t)w->remote << 18) |
+		 ((uint64_t)(gs & 0xffff) << 32),
+		 ign ? TMIGR_INF : nexp);
+#endif
 
 	if (ev->queued) {
 		if (ev->expires == nexp && !ign) {
@@ -658,6 +686,8 @@ static bool inactive_up(struct tmigr_group *g, struct tmigr_group *child,
 	uint32_t cur, nxt;
 	bool stop;
 
+	if (w->events_only)
+		return update_events(g, child, w);
 #ifdef TMIGR_MUTANT_R02
 	/* mutant: relaxed group read, the child read is not ordered after it */
 	cur = load_state(g, __ATOMIC_RELAXED);
@@ -696,7 +726,22 @@ static bool inactive_up(struct tmigr_group *g, struct tmigr_group *child,
 	trace_state(g, cur, nxt);
 	YP("inactive_up.after_cas", g);
 	w->remote = false;
+	w->into_idle = false;
 	update_events(g, child, w);
+#ifndef TMIGR_MUTANT_R28
+	if (stop && w->into_idle) {
+		/*
+		 * R-28 (ours): g was still active at our CAS, but its last
+		 * active CPUs went idle before we queued our event, and the
+		 * last of them may already have exported g's queue without
+		 * it.  Carry it up as a new-timer walk does: the next step
+		 * stops at an active group, or reaches the idle root and
+		 * gives us its first event as our wake-up.
+		 */
+		w->events_only = true;
+		return false;
+	}
+#endif
 	return stop;
 }
 
@@ -921,6 +966,10 @@ static void handle_remote_cpu(uint32_t t, uint64_t now)
 	if (!tc->available || tc->remote || ev_ignored(&tc->cpuevt) ||
 	    now < tc->cpuevt.expires) {
 		/* parked / another migrator on it / it woke / it re-queued later */
+#ifdef TMIGR_RING_TRACE
+		ring_add(RING_SKIP, t, (uint64_t)!tc->available | (uint64_t)tc->remote << 1 |
+			 (uint64_t)ev_ignored(&tc->cpuevt) << 2, tc->cpuevt.expires);
+#endif
 		spin_unlock_irqrestore(&tc->lock, irq);
 		return;
 	}
@@ -974,6 +1023,9 @@ static bool handle_remote_up(struct tmigr_group *g, struct tmigr_group *child,
 		}
 		target = e->cpu;
 		w->popped = true;
+#ifdef TMIGR_RING_TRACE
+		ring_add(RING_POP, g->id, e->expires, target);
+#endif
 		spin_unlock_irqrestore(&g->lock, irq);
 		handle_remote_cpu(target, w->now);	/* re-queues only past now */
 		if (++loops > TMIGR_MAX_CPUS + TMIGR_MAX_GROUPS) {
@@ -1609,6 +1661,24 @@ static void print_expiry(const char *label, uint64_t ns)
 	else
 		kprintf("%s%12llu", label, (unsigned long long)ns);
 }
+
+#ifdef TMIGR_RING_TRACE
+void tmigr_ring_foreach(void (*fn)(uint32_t cpu, uint64_t seq, uint64_t ns, const char *what,
+				   uint32_t obj, uint64_t a, uint64_t b))
+{
+	for (uint32_t c = 0; c < TMIGR_MAX_CPUS; c++) {
+		struct tmigr_ring *r = &rings[c];
+		uint32_t head = __atomic_load_n(&r->head, __ATOMIC_RELAXED);
+		uint32_t n = head < RING_SIZE ? head : RING_SIZE;
+
+		for (uint32_t i = head - n; i != head; i++) {
+			const struct ring_entry *e = &r->e[i % RING_SIZE];
+
+			fn(c, e->seq, e->ns, ring_names[e->kind], e->obj, e->a, e->b);
+		}
+	}
+}
+#endif
 
 void tmigr_print_ring(uint32_t cpu)
 {

@@ -1,6 +1,6 @@
 /*
  * kernel/tmigr: regression tests for the races R-01 .. R-12 and R-22 of
- * the design (timer-pull-model.md §4), each forcing its interleaving on
+ * the design (timer-pull-model.md §4), and our R-28, each forcing its interleaving on
  * the deterministic scheduler (tests/host/tmsim.h).
  *
  * One source, two programs: test_tmigr_races (fan-out 8) runs the tests
@@ -379,6 +379,41 @@ static void test_r08_new_timer_reads_root_state_under_lock(void **state)
 }
 
 /*
+ * R-28 (ours; found by the 512-CPU stress run).  CPU3 idle, CPU2 stays
+ * active: the root stays active, CPU2 its migrator.  CPU0, with T armed,
+ * goes idle and stops right after its CAS on GRP0:0, which leaves GRP0:0
+ * active with CPU1 as migrator, so CPU0's walk will end at this level.
+ * CPU1 goes idle completely: GRP0:0 becomes idle, and CPU1 exports
+ * GRP0:0's queue, still empty, to the root.  CPU0 resumes and queues T
+ * into GRP0:0, which it finds idle under the lock: it must carry T up to
+ * the root itself.  A walk that stops where its CAS said leaves T in an
+ * idle group nobody looks at.  Oracle: Q7 at quiescence, T runs on time
+ * (on CPU2, the root's migrator).
+ */
+static void test_r28_idle_entry_queuing_into_a_group_gone_idle_carries_event_up(void **state)
+{
+	struct tmsim_timer t;
+	struct tmigr_group *g0;
+
+	(void)state;
+	start_f2_4();
+	g0 = tmigr_cpu_group(0);
+	idle(3);
+	arm(0, &t, "T", J(10));
+	tmsim_break(0, "inactive_up.after_cas", g0, 1);
+	EQ(tmsim_idle(0), TMSIM_BREAK);
+	idle(1);
+	EQ(TMIGR_ST_ACTIVE(tmigr_group_state(g0)), 0);
+	done(tmsim_resume(0));
+	EQ(tmsim_deadline(0), TIMER_NO_EVENT);
+	quiescent_ok();
+	advance_ok(J(13));
+	timer_ok(&t);
+	EQ(t.ran_on, 2);
+	quiescent_ok();
+}
+
+/*
  * R-09.  T0 < T1 < T2 on CPU0, CPU1 (both GRP0:0) and CPU2 (GRP0:1); all
  * idle, CPU0 last.  CPU0 then leaves idle: its events are ignored up to
  * the root, and T1 was never propagated above GRP0:0 (T0 was in front).
@@ -691,6 +726,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_r09_quick_check_takes_minimum_over_all_levels, teardown),
 		cmocka_unit_test_teardown(test_r10b_ignored_group_event_replaced_at_root, teardown),
 		cmocka_unit_test_teardown(test_r12_requeue_with_same_expiry_refreshes_owner_cpu, teardown),
+		cmocka_unit_test_teardown(test_r28_idle_entry_queuing_into_a_group_gone_idle_carries_event_up, teardown),
 		cmocka_unit_test_teardown(test_random_interleavings_of_idle_entry_and_exit, teardown),
 #else
 		cmocka_unit_test_teardown(test_r05_remote_expiry_rereads_root_first_expiry, teardown),
