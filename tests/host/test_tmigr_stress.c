@@ -84,7 +84,11 @@
  *
  * TMIGR_STRESS_SECONDS (default 1, the TSan build 2) is the wall time of
  * each thread count; TMIGR_STRESS_SEED the seed (runs are not
- * reproducible anyway: the threads are free).
+ * reproducible anyway: the threads are free); TMIGR_STRESS_CPUS=N runs
+ * only the N-CPU case (to loop on it).  Built with -DTMIGR_RING_TRACE,
+ * a failure also writes every CPU's transition ring (with a global
+ * sequence number, remote pops and skips, every queue update) to the
+ * file TMIGR_STRESS_TRACE names: that is how R-28 was found.
  */
 #define _GNU_SOURCE
 #include <limits.h>
@@ -493,6 +497,34 @@ static void random_action(struct vcpu *v, uint32_t e)
 
 /* ---- quiescent points ---- */
 
+#ifdef TMIGR_RING_TRACE
+void tmigr_ring_foreach(void (*fn)(uint32_t cpu, uint64_t seq, uint64_t ns, const char *what,
+				   uint32_t obj, uint64_t a, uint64_t b));
+static FILE *trace_file;
+
+static void trace_line(uint32_t cpu, uint64_t seq, uint64_t ns, const char *what,
+		       uint32_t obj, uint64_t a, uint64_t b)
+{
+	fprintf(trace_file, "%llu %llu cpu %u %s %u %#llx %#llx\n", (unsigned long long)seq,
+		(unsigned long long)ns, cpu, what, obj, (unsigned long long)a,
+		(unsigned long long)b);
+}
+
+static void write_trace(void)
+{
+	const char *path = getenv("TMIGR_STRESS_TRACE");
+
+	if (!path || !(trace_file = fopen(path, "w")))
+		return;
+	tmigr_ring_foreach(trace_line);
+	fclose(trace_file);
+}
+#else
+static void write_trace(void)
+{
+}
+#endif
+
 static void print_failure_context(void)
 {
 	uint32_t a, b;
@@ -501,6 +533,7 @@ static void print_failure_context(void)
 	a = fail_cpus[0];
 	b = fail_cpus[1];
 	pthread_mutex_unlock(&fail_lock);
+	write_trace();
 	host_log_reset();
 	if (a < run.ncpus)
 		tmigr_print_ring(a);
@@ -719,7 +752,10 @@ static void stress(uint32_t ncpus)
 	double t0, secs = stress_seconds();
 	uint64_t idles = 0, wakes = 0, kicks = 0, owed = 0;
 	char why[256];
+	const char *only = getenv("TMIGR_STRESS_CPUS");
 
+	if (only && strtoul(only, NULL, 0) != ncpus)
+		skip();		/* one CPU count only, to loop on it */
 	boot(ncpus);
 	setup_cpus(ncpus);
 	pthread_attr_init(&attr);
