@@ -5,6 +5,7 @@
 
 #include "kernel/printk.h"
 #include "kernel/scenario.h"
+#include "kernel/timer.h"
 #include "lib/string.h"
 
 static const struct scenario scenarios[] = {
@@ -28,4 +29,11 @@ const struct scenario *scenario_find(const char *name)
 		kprintf(" %s", scenarios[i].name);
 	kprintf("\n");
 	return NULL;
+}
+
+uint64_t scenario_ms_to_jiffies(uint64_t ms)
+{
+	uint64_t j = ms * 1000000ull / timer_tick_ns();
+
+	return j ? j : 1;
 }

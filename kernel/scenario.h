@@ -27,6 +27,9 @@ bool scenario_quiet(const struct scenario_args *args, const char **reason);
 bool scenario_idle(const struct scenario_args *args, const char **reason);
 bool scenario_lateness(const struct scenario_args *args, const char **reason);
 
+/* ms as whole jiffies at the running HZ, at least 1 (a timer delay). */
+uint64_t scenario_ms_to_jiffies(uint64_t ms);
+
 /* The scenario called `name`, or NULL (with a message listing the known ones). */
 const struct scenario *scenario_find(const char *name);
 

@@ -178,20 +178,6 @@
 
 enum { BASE_LOCAL, BASE_GLOBAL, NR_BASES };
 
-/*
- * Host harness only: a yield point (the hierarchy's, kernel/tmigr.h) so a
- * test can hold a CPU in the middle of its callbacks; empty in the kernel.
- */
-#ifdef PULLKERN_HOST
-#define YP(where, obj)							\
-	do {								\
-		if (tmigr_yield_hook)					\
-			tmigr_yield_hook((where), (obj));		\
-	} while (0)
-#else
-#define YP(where, obj)	do { (void)(obj); } while (0)
-#endif
-
 _Static_assert(LVL_START(DEPTH_MAX) == 1056964608ull, "cutoff of depth 9 (design §1.2)");
 _Static_assert(LVL_START(DEPTH_LOW_HZ) == 132120576ull, "cutoff of depth 8 (design §1.2)");
 /*

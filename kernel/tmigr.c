@@ -168,16 +168,6 @@
 void (*tmigr_yield_hook)(const char *where, const void *obj);
 uint32_t tmigr_fail_alloc_at;
 
-#ifdef PULLKERN_HOST
-#define YP(where, obj)							\
-	do {								\
-		if (tmigr_yield_hook)					\
-			tmigr_yield_hook((where), (obj));		\
-	} while (0)
-#else
-#define YP(where, obj)	do { (void)(obj); } while (0)
-#endif
-
 struct tmigr_event {
 	uint64_t expires;		/* key; under the queue's group lock */
 	uint32_t cpu;			/* CPU whose timer is first below; under that lock */
@@ -222,8 +212,8 @@ struct tmigr_walk {
 	bool remote;			/* this walk follows a remote expiry */
 	bool check;			/* out of requires_remote_up */
 	bool popped;			/* out of handle_remote_up: an event was due */
-	bool into_idle;			/* out of update_events: exported into an idle non-top group */
-	bool events_only;		/* inactive_up: the states are done, carry the event up */
+	/* out of update_events: g was idle under its lock; its parent, or NULL */
+	struct tmigr_group *idle_parent;
 };
 
 typedef bool (*tmigr_step)(struct tmigr_group *g, struct tmigr_group *child,
@@ -569,6 +559,7 @@ static bool update_events(struct tmigr_group *g, struct tmigr_group *child,
 	uint64_t nexp;
 	bool ign, stop = false;
 
+	w->idle_parent = NULL;
 	if (child) {
 		uint32_t cs;
 
@@ -619,7 +610,7 @@ static bool update_events(struct tmigr_group *g, struct tmigr_group *child,
 	}
 	YP("update_events.locked", g);
 	/* read under g's lock: whoever made g idle propagated before us, or will after */
-	w->into_idle = !ign && p && TMIGR_ST_MIGRATOR(gs) == TMIGR_NONE;
+	w->idle_parent = !ign && TMIGR_ST_MIGRATOR(gs) == TMIGR_NONE ? p : NULL;
 #ifdef TMIGR_RING_TRACE
 	ring_add(RING_UPD, g->id,
 		 (child ? child->id : 0xffffu) | ((uint64_t)ev->queued << 16) |
@@ -686,8 +677,6 @@ static bool inactive_up(struct tmigr_group *g, struct tmigr_group *child,
 	uint32_t cur, nxt;
 	bool stop;
 
-	if (w->events_only)
-		return update_events(g, child, w);
 #ifdef TMIGR_MUTANT_R02
 	/* mutant: relaxed group read, the child read is not ordered after it */
 	cur = load_state(g, __ATOMIC_RELAXED);
@@ -726,20 +715,19 @@ static bool inactive_up(struct tmigr_group *g, struct tmigr_group *child,
 	trace_state(g, cur, nxt);
 	YP("inactive_up.after_cas", g);
 	w->remote = false;
-	w->into_idle = false;
 	update_events(g, child, w);
 #ifndef TMIGR_MUTANT_R28
-	if (stop && w->into_idle) {
+	if (stop && w->idle_parent) {
 		/*
 		 * R-28 (ours): g was still active at our CAS, but its last
 		 * active CPUs went idle before we queued our event, and the
 		 * last of them may already have exported g's queue without
-		 * it.  Carry it up as a new-timer walk does: the next step
-		 * stops at an active group, or reaches the idle root and
-		 * gives us its first event as our wake-up.
+		 * it.  Carry it up as a new-timer walk does (same parent
+		 * snapshot, R-14): it stops at an active group, or reaches
+		 * the idle root and gives us its first event as our wake-up.
 		 */
-		w->events_only = true;
-		return false;
+		w->childmask = load_mask(g);
+		walk_from(update_events, w, g, w->idle_parent);
 	}
 #endif
 	return stop;

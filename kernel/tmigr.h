@@ -153,6 +153,17 @@ struct tmigr_group *tmigr_group_by_id(uint32_t id);
  * the kernel, where the call compiles away.
  */
 extern void (*tmigr_yield_hook)(const char *where, const void *obj);
+
+/* A yield point in portable code (the hierarchy, the wheel): empty in the kernel. */
+#ifdef PULLKERN_HOST
+#define YP(where, obj)							\
+	do {								\
+		if (tmigr_yield_hook)					\
+			tmigr_yield_hook((where), (obj));		\
+	} while (0)
+#else
+#define YP(where, obj)	do { (void)(obj); } while (0)
+#endif
 /* Host harness only: make the n-th group allocation from now fail (0: never). */
 extern uint32_t tmigr_fail_alloc_at;
 

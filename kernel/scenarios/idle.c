@@ -101,17 +101,10 @@ static uint64_t early, fired;				/* relaxed atomics */
 static uint32_t nglobals = 4, npinned_max = 1;
 static bool stopping;					/* relaxed: periodic timers stop re-arming */
 
-static uint64_t ms_to_j(uint64_t ms)
-{
-	uint64_t j = ms * 1000000ull / timer_tick_ns();
-
-	return j ? j : 1;
-}
-
 /* The next jiffy that is a whole ROUND_MS after start_j, at or after j. */
 static uint64_t round_up_j(uint64_t j)
 {
-	uint64_t r = ms_to_j(ROUND_MS), d = j - start_j;
+	uint64_t r = scenario_ms_to_jiffies(ROUND_MS), d = j - start_j;
 
 	return start_j + (d + r - 1) / r * r;
 }
@@ -182,10 +175,10 @@ static void arm_timers(struct cpu_idle *ci, uint64_t window_ms)
 		it->owner = ci->cpu;
 		timer_setup(&it->t, idle_timer_fn, 0);
 		if (rand_range(&ci->rng, 0, 2 - 1)) {
-			it->period_j = ms_to_j(periods_ms[rand_range(&ci->rng, 0, 4 - 1)]);
+			it->period_j = scenario_ms_to_jiffies(periods_ms[rand_range(&ci->rng, 0, 4 - 1)]);
 			it->expires = round_up_j(start_j + 1 + rand_range(&ci->rng, 0, it->period_j - 1));
 		} else {
-			it->expires = start_j + ms_to_j(10 + rand_range(&ci->rng, 0, window_ms - 1));
+			it->expires = start_j + scenario_ms_to_jiffies(10 + rand_range(&ci->rng, 0, window_ms - 1));
 		}
 		timer_add(&it->t, it->expires);
 	}
@@ -197,7 +190,7 @@ static void arm_timers(struct cpu_idle *ci, uint64_t window_ms)
 		it->pinned = true;
 		it->owner = ci->cpu;
 		timer_setup(&it->t, idle_timer_fn, TIMER_PINNED);
-		it->period_j = ms_to_j(rand_range(&ci->rng, 0, 2 - 1) ? 500 : 1000);
+		it->period_j = scenario_ms_to_jiffies(rand_range(&ci->rng, 0, 2 - 1) ? 500 : 1000);
 		it->expires = round_up_j(start_j + 1 + rand_range(&ci->rng, 0, it->period_j - 1));
 		timer_add(&it->t, it->expires);
 	}

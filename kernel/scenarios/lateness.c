@@ -106,6 +106,7 @@
 #include "kernel/printk.h"
 #include "kernel/report.h"
 #include "kernel/scenario.h"
+#include "kernel/scenarios/late_hist.h"
 #include "kernel/timer.h"
 #include "kernel/tmigr.h"
 #include "kernel/workqueue.h"
@@ -131,13 +132,6 @@
 #define SETTLE_MS		50
 #define DRAIN_EXTRA_MS		200	/* after the last expiry plus the bound */
 
-/* Lateness histogram: 10 us steps up to 10 ms, then 1 ms steps up to 1 s, then overflow. */
-#define HIST_FINE_US		10
-#define HIST_FINE		1000
-#define HIST_COARSE_US		1000
-#define HIST_COARSE		990
-#define HIST_BUCKETS		(HIST_FINE + HIST_COARSE)
-
 #define container_of(p, type, member) \
 	((type *)((char *)(p) - offsetof(type, member)))
 
@@ -157,9 +151,8 @@ struct lat_slot {
 /* Per kind; relaxed atomics, added to by whatever CPU runs the callback. */
 struct lat_stats {
 	uint64_t armed, fired, early, over_bound, lost, no_slot;
-	uint64_t max_late_ns;
-	uint32_t max_late_cpu;	/* CPU that ran the latest one; with max_late_ns, racy */
-	uint64_t hist[HIST_BUCKETS + 1];
+	struct late_hist late;
+	uint32_t max_late_cpu;	/* CPU that ran the latest one; with late.max_ns, racy */
 };
 
 /* The first few timers over the bound, printed after the run. */
@@ -192,30 +185,6 @@ static void count(uint64_t *c)
 	__atomic_fetch_add(c, 1, __ATOMIC_RELAXED);
 }
 
-static uint64_t ms_to_j(uint64_t ms)
-{
-	uint64_t j = ms * 1000000ull / timer_tick_ns();
-
-	return j ? j : 1;
-}
-
-static uint64_t hist_bucket(uint64_t late_us)
-{
-	if (late_us < HIST_FINE * HIST_FINE_US)
-		return late_us / HIST_FINE_US;
-	late_us -= HIST_FINE * HIST_FINE_US;
-	late_us = HIST_FINE + late_us / HIST_COARSE_US;
-	return late_us < HIST_BUCKETS ? late_us : HIST_BUCKETS;
-}
-
-/* Upper edge of bucket b, in us. */
-static uint64_t hist_edge_us(uint64_t b)
-{
-	if (b < HIST_FINE)
-		return (b + 1) * HIST_FINE_US;
-	return HIST_FINE * HIST_FINE_US + (b - HIST_FINE + 1) * HIST_COARSE_US;
-}
-
 static void log_late(enum kind kind, uint32_t target, uint64_t expires, uint64_t late_ns)
 {
 	uint32_t i = __atomic_fetch_add(&late_logged, 1, __ATOMIC_RELAXED);
@@ -228,19 +197,12 @@ static void record_lateness(enum kind kind, uint32_t target, uint64_t expires,
 			    uint64_t late_ns)
 {
 	struct lat_stats *s = &st[kind];
-	uint64_t max = __atomic_load_n(&s->max_late_ns, __ATOMIC_RELAXED);
 
-	count(&s->hist[hist_bucket(late_ns / 1000)]);
+	if (late_hist_add(&s->late, late_ns))
+		__atomic_store_n(&s->max_late_cpu, arch_cpu_id(), __ATOMIC_RELAXED);
 	if (late_ns > bound_ns) {
 		count(&s->over_bound);
 		log_late(kind, target, expires, late_ns);
-	}
-	while (late_ns > max) {
-		if (__atomic_compare_exchange_n(&s->max_late_ns, &max, late_ns, true,
-						__ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
-			__atomic_store_n(&s->max_late_cpu, arch_cpu_id(), __ATOMIC_RELAXED);
-			break;
-		}
 	}
 }
 
@@ -385,13 +347,13 @@ static uint64_t next_round_jiffy(void)
 
 	focus = NO_FOCUS;
 	if (rand_pct(&rng, PAUSE_PCT))
-		return exact_expiry(ms_to_j(MIN_PAUSE_MS + rand_range(&rng, 0, PAUSE_SPREAD_MS)));
+		return exact_expiry(scenario_ms_to_jiffies(MIN_PAUSE_MS + rand_range(&rng, 0, PAUSE_SPREAD_MS)));
 	if (rand_pct(&rng, MEET_PCT) && (s = pick_outstanding_remote())) {
 		focus = s->target;
 		rounds_met++;
 		return s->expires;	/* same expiry, same level-0 bucket: same jiffy */
 	}
-	return exact_expiry(ms_to_j(rand_range(&rng, 1, MAX_GAP_MS)));
+	return exact_expiry(scenario_ms_to_jiffies(rand_range(&rng, 1, MAX_GAP_MS)));
 }
 
 static void driver_fired(struct timer *t)
@@ -512,28 +474,10 @@ static void merge_all(struct lat_stats *all)
 		all->over_bound += st[k].over_bound;
 		all->lost += st[k].lost;
 		all->no_slot += st[k].no_slot;
-		if (st[k].max_late_ns > all->max_late_ns) {
-			all->max_late_ns = st[k].max_late_ns;
+		if (st[k].late.max_ns > all->late.max_ns)
 			all->max_late_cpu = st[k].max_late_cpu;
-		}
-		for (int b = 0; b <= HIST_BUCKETS; b++)
-			all->hist[b] += st[k].hist[b];
+		late_hist_merge(&all->late, &st[k].late);
 	}
-}
-
-/* Upper bucket edge at percentile pct (the overflow bucket: the maximum). */
-static uint64_t percentile_us(const struct lat_stats *s, uint64_t pct)
-{
-	uint64_t total = 0, seen = 0;
-
-	for (int b = 0; b <= HIST_BUCKETS; b++)
-		total += s->hist[b];
-	for (int b = 0; b <= HIST_BUCKETS; b++) {
-		seen += s->hist[b];
-		if (total && seen * 100 >= total * pct)
-			return b < HIST_BUCKETS ? hist_edge_us((uint64_t)b) : s->max_late_ns / 1000;
-	}
-	return 0;
 }
 
 /* Coarse distribution for the report: counts at or below each edge, then the rest. */
@@ -544,13 +488,13 @@ static const uint64_t coarse_edges_us[] = { 1000, 1500, 2000, 3000, 5000, 10000,
 static void coarse(const struct lat_stats *s, uint64_t out[NCOARSE + 1])
 {
 	memset(out, 0, (NCOARSE + 1) * sizeof(out[0]));
-	for (int b = 0; b <= HIST_BUCKETS; b++) {
-		uint64_t edge = b < HIST_BUCKETS ? hist_edge_us((uint64_t)b) : UINT64_MAX;
+	for (uint32_t b = 0; b <= LATE_HIST_BUCKETS; b++) {
+		uint64_t edge = late_hist_edge_us(b);
 		size_t c = 0;
 
 		while (c < NCOARSE && edge > coarse_edges_us[c])
 			c++;
-		out[c] += s->hist[b];
+		out[c] += s->late.count[b];
 	}
 }
 
@@ -604,13 +548,13 @@ static void print_table(const struct lat_stats *all)
 			(unsigned long)(late_log[i].late_ns / 1000), late_log[i].ran_on);
 	for (int k = 0; k < NKINDS; k++)
 		kprintf("lateness: %-6s p50 <= %lu us, p99 <= %lu us, max %lu us (run on CPU %u)\n",
-			kind_name[k], (unsigned long)percentile_us(&st[k], 50),
-			(unsigned long)percentile_us(&st[k], 99),
-			(unsigned long)(st[k].max_late_ns / 1000), st[k].max_late_cpu);
+			kind_name[k], (unsigned long)late_hist_percentile_us(&st[k].late, 50),
+			(unsigned long)late_hist_percentile_us(&st[k].late, 99),
+			(unsigned long)(st[k].late.max_ns / 1000), st[k].max_late_cpu);
 	kprintf("lateness: %lu armed, %lu fired, %lu lost, %lu early, %lu over the bound of %lu us; max %lu us\n",
 		(unsigned long)all->armed, (unsigned long)all->fired, (unsigned long)all->lost,
 		(unsigned long)all->early, (unsigned long)all->over_bound,
-		(unsigned long)(bound_ns / 1000), (unsigned long)(all->max_late_ns / 1000));
+		(unsigned long)(bound_ns / 1000), (unsigned long)(all->late.max_ns / 1000));
 }
 
 static void json_kind(struct json_writer *w, enum kind k)
@@ -622,9 +566,9 @@ static void json_kind(struct json_writer *w, enum kind k)
 	fmt_snprintf(key, sizeof(key), "lost_%s", kind_name[k]);
 	json_u64(w, key, st[k].lost);
 	fmt_snprintf(key, sizeof(key), "p99_late_%s_us", kind_name[k]);
-	json_u64(w, key, percentile_us(&st[k], 99));
+	json_u64(w, key, late_hist_percentile_us(&st[k].late, 99));
 	fmt_snprintf(key, sizeof(key), "max_late_%s_us", kind_name[k]);
-	json_u64(w, key, st[k].max_late_ns / 1000);
+	json_u64(w, key, st[k].late.max_ns / 1000);
 }
 
 static void report(const struct scenario_args *args, const struct lat_stats *all,
@@ -653,9 +597,9 @@ static void report(const struct scenario_args *args, const struct lat_stats *all
 	json_u64(&w, "early", all->early);
 	json_u64(&w, "over_bound", all->over_bound);
 	json_u64(&w, "no_slot", all->no_slot);
-	json_u64(&w, "p50_late_us", percentile_us(all, 50));
-	json_u64(&w, "p99_late_us", percentile_us(all, 99));
-	json_u64(&w, "max_late_us", all->max_late_ns / 1000);
+	json_u64(&w, "p50_late_us", late_hist_percentile_us(&all->late, 50));
+	json_u64(&w, "p99_late_us", late_hist_percentile_us(&all->late, 99));
+	json_u64(&w, "max_late_us", all->late.max_ns / 1000);
 	for (int k = 0; k < NKINDS; k++)
 		json_kind(&w, (enum kind)k);
 	json_u64(&w, "bound_us", bound_ns / 1000);

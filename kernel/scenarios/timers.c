@@ -52,18 +52,13 @@
 #include "kernel/spinlock.h"
 #include "kernel/timer.h"
 #include "kernel/workqueue.h"
+#include "kernel/scenarios/late_hist.h"
 #include "lib/json.h"
 #include "lib/rand.h"
 
 #define SLOTS_PER_CPU	12
 #define MAX_DELAY_MS	300
 #define MAX_PERIOD_MS	100
-/* Lateness histogram: 10 us steps up to 10 ms, then 1 ms steps up to 1 s, then overflow. */
-#define HIST_FINE_US	10
-#define HIST_FINE	1000
-#define HIST_COARSE_US	1000
-#define HIST_COARSE	990
-#define HIST_BUCKETS	(HIST_FINE + HIST_COARSE)
 
 #define container_of(p, type, member) \
 	((type *)((char *)(p) - offsetof(type, member)))
@@ -92,8 +87,7 @@ struct cpu_run {
 
 struct totals {
 	uint64_t armed, fired, cancelled, modified, early, spurious, lost, overruns;
-	uint64_t max_late_ns;
-	uint64_t hist[HIST_BUCKETS + 1];
+	struct late_hist late;
 };
 
 static struct cpu_run runs[MAX_CPUS];
@@ -107,40 +101,6 @@ static void count(uint64_t *c)
 	__atomic_fetch_add(c, 1, __ATOMIC_RELAXED);
 }
 
-static uint64_t ms_to_jiffies(uint64_t ms)
-{
-	uint64_t j = ms * 1000000ull / timer_tick_ns();
-
-	return j ? j : 1;
-}
-
-static uint64_t hist_bucket(uint64_t late_us)
-{
-	if (late_us < HIST_FINE * HIST_FINE_US)
-		return late_us / HIST_FINE_US;
-	late_us -= HIST_FINE * HIST_FINE_US;
-	return HIST_FINE + late_us / HIST_COARSE_US;
-}
-
-/* Upper edge of bucket b, in us. */
-static uint64_t hist_edge_us(uint64_t b)
-{
-	if (b < HIST_FINE)
-		return (b + 1) * HIST_FINE_US;
-	return HIST_FINE * HIST_FINE_US + (b - HIST_FINE + 1) * HIST_COARSE_US;
-}
-
-static void record_lateness(uint64_t late_ns)
-{
-	uint64_t b = hist_bucket(late_ns / 1000);
-	uint64_t max = __atomic_load_n(&tot.max_late_ns, __ATOMIC_RELAXED);
-
-	count(&tot.hist[b < HIST_BUCKETS ? b : HIST_BUCKETS]);
-	while (late_ns > max &&
-	       !__atomic_compare_exchange_n(&tot.max_late_ns, &max, late_ns, true,
-					    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
-		;
-}
 
 static void slot_fired(struct timer *t)
 {
@@ -159,7 +119,7 @@ static void slot_fired(struct timer *t)
 	if (now < deadline)
 		count(&tot.early);
 	else
-		record_lateness(now - deadline);
+		late_hist_add(&tot.late, now - deadline);
 	if (s->periodic && __atomic_load_n(&running, __ATOMIC_RELAXED)) {
 		uint64_t now_j = timer_jiffies();
 
@@ -180,11 +140,11 @@ static void slot_fired(struct timer *t)
 
 static void arm_slot(struct cpu_run *r, struct slot *s)
 {
-	uint64_t delay = ms_to_jiffies(rand_range(&r->rng, 1, MAX_DELAY_MS));
+	uint64_t delay = scenario_ms_to_jiffies(rand_range(&r->rng, 1, MAX_DELAY_MS));
 	uint32_t target = r->cpu;
 
 	s->periodic = rand_pct(&r->rng, 25);
-	s->period_j = ms_to_jiffies(rand_range(&r->rng, 1, MAX_PERIOD_MS));
+	s->period_j = scenario_ms_to_jiffies(rand_range(&r->rng, 1, MAX_PERIOD_MS));
 	s->expires = timer_jiffies() + delay;
 	s->armed = true;
 	if (ncpus_online > 1 && rand_pct(&r->rng, 10)) {
@@ -204,7 +164,7 @@ static void arm_slot(struct cpu_run *r, struct slot *s)
 static void modify_slot(struct cpu_run *r, struct slot *s)
 {
 	uint64_t expires = timer_jiffies() +
-			   ms_to_jiffies(rand_range(&r->rng, 1, MAX_DELAY_MS));
+			   scenario_ms_to_jiffies(rand_range(&r->rng, 1, MAX_DELAY_MS));
 
 	if (s->fires_on == r->cpu) {
 		/* same CPU as the callback, interrupts off: no race with it */
@@ -294,7 +254,7 @@ static uint64_t level_bound_jiffies(uint64_t delay_j)
 static void collect_lost(void)
 {
 	uint64_t now_j = timer_jiffies();
-	uint64_t bound = level_bound_jiffies(ms_to_jiffies(MAX_DELAY_MS));
+	uint64_t bound = level_bound_jiffies(scenario_ms_to_jiffies(MAX_DELAY_MS));
 
 	for (uint32_t cpu = 0; cpu < smp_cpu_count; cpu++) {
 		struct cpu_run *r = &runs[cpu];
@@ -322,26 +282,11 @@ static void collect_lost(void)
 	}
 }
 
-static uint64_t percentile_us(uint64_t pct)
-{
-	uint64_t total = 0, seen = 0;
-
-	for (int b = 0; b <= HIST_BUCKETS; b++)
-		total += tot.hist[b];
-	for (int b = 0; b <= HIST_BUCKETS; b++) {
-		seen += tot.hist[b];
-		if (total && seen * 100 >= total * pct)
-			return b < HIST_BUCKETS ? hist_edge_us((uint64_t)b) :
-						  tot.max_late_ns / 1000;
-	}
-	return 0;
-}
-
 static void report(const struct scenario_args *args)
 {
 	static char buf[16384];
 	struct json_writer w;
-	uint64_t p99 = percentile_us(99);
+	uint64_t p99 = late_hist_percentile_us(&tot.late, 99);
 
 	kprintf("timers: %lu armed, %lu fired, %lu modified, %lu cancelled, %lu lost, %lu early, %lu spurious\n",
 		(unsigned long)tot.armed, (unsigned long)tot.fired,
@@ -349,8 +294,8 @@ static void report(const struct scenario_args *args)
 		(unsigned long)tot.lost, (unsigned long)tot.early,
 		(unsigned long)tot.spurious);
 	kprintf("timers: lateness p50 <= %lu us, p99 <= %lu us, max %lu us (buckets of 10 us below 10 ms, 1 ms above)\n",
-		(unsigned long)percentile_us(50), (unsigned long)p99,
-		(unsigned long)(tot.max_late_ns / 1000));
+		(unsigned long)late_hist_percentile_us(&tot.late, 50), (unsigned long)p99,
+		(unsigned long)(tot.late.max_ns / 1000));
 	json_begin(&w, buf, sizeof(buf));
 	json_str(&w, "kind", "timers");
 	json_u64(&w, "cpus", ncpus_online);
@@ -365,8 +310,8 @@ static void report(const struct scenario_args *args)
 	json_u64(&w, "early", tot.early);
 	json_u64(&w, "spurious", tot.spurious);
 	json_u64(&w, "periodic_overruns", tot.overruns);
-	json_u64(&w, "max_late_us", tot.max_late_ns / 1000);
-	json_u64(&w, "p50_late_us", percentile_us(50));
+	json_u64(&w, "max_late_us", tot.late.max_ns / 1000);
+	json_u64(&w, "p50_late_us", late_hist_percentile_us(&tot.late, 50));
 	json_u64(&w, "p99_late_us", p99);
 	json_array_begin(&w, "wakeups");
 	for (uint32_t cpu = 0; cpu < smp_cpu_count; cpu++)
@@ -413,7 +358,7 @@ bool scenario_timers(const struct scenario_args *args, const char **reason)
 	/* let every arming still out run: longest delay and period plus its granularity */
 	idle_sleep_until_ns(arch_now_ns() +
 		       (MAX_DELAY_MS + MAX_PERIOD_MS) * 1000000ull +
-		       level_bound_jiffies(ms_to_jiffies(MAX_DELAY_MS)) * timer_tick_ns());
+		       level_bound_jiffies(scenario_ms_to_jiffies(MAX_DELAY_MS)) * timer_tick_ns());
 	collect_lost();
 	report(args);
 	if (tot.lost || tot.early || tot.spurious) {

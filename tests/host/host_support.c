@@ -6,7 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host_arch.h"
 #include "kernel/printk.h"
+#include "kernel/timer.h"
+#include "kernel/tmigr.h"
 #include "host_support.h"
 
 #define HOST_LOG_SIZE (256 * 1024)
@@ -76,4 +79,30 @@ int host_log_count(const char *needle)
 			p++;
 	}
 	return count;
+}
+
+int host_boot_hierarchy(uint32_t ncpus, uint32_t hz, uint64_t jiffies_bias)
+{
+	struct tmigr_topology topo = { ncpus, 1 };
+	int err;
+
+	host_set_cpu(0);
+	timer_init(hz, jiffies_bias);
+	for (uint32_t c = 0; c < ncpus; c++)
+		timer_cpu_init(c);
+	err = tmigr_init(&topo, NULL);
+	if (!err)
+		err = tmigr_prepare(0, 0);
+	if (err)
+		return err;
+	tmigr_set_available(0);
+	for (uint32_t c = 1; c < ncpus; c++)
+		if ((err = tmigr_prepare(c, 0)))
+			return err;
+	for (uint32_t c = 1; c < ncpus; c++) {
+		host_set_cpu(c);
+		tmigr_set_available(c);
+	}
+	host_set_cpu(0);
+	return 0;
 }

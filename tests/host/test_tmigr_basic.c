@@ -23,6 +23,7 @@
 #include "host_arch.h"
 #include "kernel/timer.h"
 #include "kernel/tmigr.h"
+#include "host_support.h"
 #include "tmsim.h"
 
 #define HZ		1000
@@ -56,24 +57,9 @@ static void check_ok(void)
 
 static void boot(uint32_t ncpus)
 {
-	struct tmigr_topology topo = { ncpus, 1 };
-
 	host_clock_use_real(false);
 	set_j(START_J);
-	host_set_cpu(0);
-	timer_init(HZ, 0);
-	for (uint32_t c = 0; c < ncpus; c++)
-		timer_cpu_init(c);
-	assert_int_equal(tmigr_init(&topo, NULL), 0);
-	assert_int_equal(tmigr_prepare(0, 0), 0);
-	tmigr_set_available(0);
-	for (uint32_t c = 1; c < ncpus; c++)
-		assert_int_equal(tmigr_prepare(c, 0), 0);
-	for (uint32_t c = 1; c < ncpus; c++) {
-		host_set_cpu(c);
-		tmigr_set_available(c);
-	}
-	host_set_cpu(0);
+	assert_int_equal(host_boot_hierarchy(ncpus, HZ, 0), 0);
 	memset(fired_on, 0, sizeof(fired_on));
 	host_bug_reset();
 	check_ok();

@@ -48,57 +48,7 @@
 #include "kernel/timer.h"
 #include "kernel/tmigr.h"
 #include "tmsim.h"
-
-#define J(n)		(TMSIM_START_J + (n))
-#define NS(j)		tmsim_ns(j)
-
-#define EQ(a, b)							\
-	do {								\
-		uint64_t a_ = (uint64_t)(a), b_ = (uint64_t)(b);	\
-		TMSIM_ASSERT(a_ == b_, "%s == %s: %llu != %llu", #a, #b,	\
-			     (unsigned long long)a_, (unsigned long long)b_);	\
-	} while (0)
-
-static void done(enum tmsim_stop st)
-{
-	TMSIM_ASSERT(st == TMSIM_DONE, "operation stopped (state %d) instead of completing", (int)st);
-}
-
-static void idle(uint32_t cpu)
-{
-	done(tmsim_idle(cpu));
-}
-
-static void arm(uint32_t cpu, struct tmsim_timer *tt, const char *name, uint64_t j)
-{
-	done(tmsim_arm(cpu, tt, name, j, false));
-}
-
-static void quiescent_ok(void)
-{
-	tmsim_check_quiescent();
-	TMSIM_ASSERT_OK();
-}
-
-static void structure_ok(void)
-{
-	char why[256];
-
-	TMSIM_ASSERT(tmigr_check_structure(why, sizeof(why)) == 0, "structure: %s", why);
-	TMSIM_ASSERT_OK();
-}
-
-static void advance_ok(uint64_t j)
-{
-	tmsim_advance_to(j);
-	TMSIM_ASSERT_OK();
-}
-
-static void timer_ok(const struct tmsim_timer *tt)
-{
-	tmsim_timer_ok(tt);
-	TMSIM_ASSERT_OK();
-}
+#include "tmsim_steps.h"
 
 /* Ran exactly once, not early, by jiffy `latest` (a bound the test derives). */
 static void timer_ran_by(const struct tmsim_timer *tt, uint64_t latest)
@@ -107,13 +57,6 @@ static void timer_ran_by(const struct tmsim_timer *tt, uint64_t latest)
 		     "timer %s (expires j%" PRIu64 ") ran %u times, last at j%" PRIu64
 		     "; allowed once in j%" PRIu64 "..j%" PRIu64, tt->name, tt->expires,
 		     tt->runs, tt->ran_j, tt->expires + 1, latest);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	tmsim_stop();
-	return 0;
 }
 
 /*

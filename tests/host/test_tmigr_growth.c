@@ -1036,8 +1036,9 @@ static void test_second_node_unfolds_per_node_groups_below_crossnode(void **stat
  * resumes and finds GRP1:0 active again.  Oracle: Q1/Q2 (no active
  * subtree under an idle root, no phantom) at quiescence, A1 throughout.
  * In SC CPU1 always sees the link, so the mutant's plain read cannot be
- * caught here (that needs the weak mode); the mutant's unconditional
- * activation is caught by the next test.
+ * caught here: the weak build's test below catches it, and
+ * test_hotadd_with_idle_old_root_leaves_new_root_idle catches the
+ * mutant's unconditional activation.
  */
 static void r21_cpu0_grows(void)
 {
@@ -1050,29 +1051,41 @@ static void r21_cpu1_wakes(void)
 	cpu_wake(1);
 }
 
-static void test_hotadd_probe_orders_against_lagging_activator(void **state)
+/* Both R-21 scripts: 5 CPUs, 0..3 online, CPU3 the only active one. */
+static struct tmigr_group *r21_boot(void)
 {
-	struct tmigr_group *old_root;
-
-	(void)state;
 	boot(5, 1, 4);
-	old_root = tmigr_root();
 	cpu_idle(0, 0);
 	cpu_idle(1, 0);
 	cpu_idle(2, 11);
 	check_ok();
-	script_add(3, "parent.load", old_root, 1, r21_cpu1_wakes);
-	script_add(1, "parent.load", tmigr_cpu_group(1), 1, r21_cpu0_grows);
-	cpu_idle(3, 0);
-	script_assert_all_fired();
-	check_ok();
-	assert_single_root();
+	return tmigr_root();
+}
+
+/* ... and after the script: CPU4 comes online, everybody idles. */
+static void r21_online_and_idle(void)
+{
 	online(4);
 	check_ok();
 	cpu_idle(0, 0);
 	cpu_idle(1, 0);
 	cpu_idle(4, 0);
 	check_ok();
+}
+
+static void test_hotadd_probe_orders_against_lagging_activator(void **state)
+{
+	struct tmigr_group *old_root;
+
+	(void)state;
+	old_root = r21_boot();
+	script_add(3, "parent.load", old_root, 1, r21_cpu1_wakes);
+	script_add(1, "parent.load", tmigr_cpu_group(1), 1, r21_cpu0_grows);
+	cpu_idle(3, 0);
+	script_assert_all_fired();
+	check_ok();
+	assert_single_root();
+	r21_online_and_idle();
 	assert_int_equal(TMIGR_ST_ACTIVE(tmigr_group_state(tmigr_root())), 0);
 }
 
@@ -1104,12 +1117,7 @@ static void test_hotadd_probe_publishes_link_to_activator_with_stale_view(void *
 	struct tmigr_group *old_root;
 
 	(void)state;
-	boot(5, 1, 4);
-	old_root = tmigr_root();
-	cpu_idle(0, 0);
-	cpu_idle(1, 0);
-	cpu_idle(2, 11);
-	check_ok();
+	old_root = r21_boot();
 	tmweak_begin();
 	tmweak_stale(1, TMWEAK_PARENT, NULL);
 	script_add(1, "parent.load", tmigr_cpu_group(1), 1, r21w_cpu3_idles);
@@ -1121,12 +1129,7 @@ static void test_hotadd_probe_publishes_link_to_activator_with_stale_view(void *
 	assert_single_root();
 	assert_true(cpu_active(1));
 	assert_int_not_equal(TMIGR_ST_ACTIVE(tmigr_group_state(tmigr_root())), 0);
-	online(4);
-	check_ok();
-	cpu_idle(0, 0);
-	cpu_idle(1, 0);
-	cpu_idle(4, 0);
-	check_ok();
+	r21_online_and_idle();
 }
 #endif
 

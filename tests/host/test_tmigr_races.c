@@ -33,69 +33,7 @@
 #include "kernel/timer.h"
 #include "kernel/tmigr.h"
 #include "tmsim.h"
-#ifdef TMSIM_WEAK
-#include "tmweak.h"
-#endif
-
-#define J(n)		(TMSIM_START_J + (n))
-#define NS(j)		tmsim_ns(j)
-
-/* ---- helpers: every failed check prints the yield-point trace ---- */
-
-#define EQ(a, b)							\
-	do {								\
-		uint64_t a_ = (uint64_t)(a), b_ = (uint64_t)(b);	\
-		TMSIM_ASSERT(a_ == b_, "%s == %s: %llu != %llu", #a, #b,	\
-			     (unsigned long long)a_, (unsigned long long)b_);	\
-	} while (0)
-
-static void done(enum tmsim_stop st)
-{
-	TMSIM_ASSERT(st == TMSIM_DONE, "operation stopped (state %d) instead of completing", (int)st);
-}
-
-static void idle(uint32_t cpu)
-{
-	done(tmsim_idle(cpu));
-}
-
-static void wake(uint32_t cpu)
-{
-	done(tmsim_wake(cpu));
-}
-
-static void arm(uint32_t cpu, struct tmsim_timer *tt, const char *name, uint64_t j)
-{
-	done(tmsim_arm(cpu, tt, name, j, false));
-}
-
-static void quiescent_ok(void)
-{
-	tmsim_check_quiescent();
-	TMSIM_ASSERT_OK();
-}
-
-static void advance_ok(uint64_t j)
-{
-	tmsim_advance_to(j);
-	TMSIM_ASSERT_OK();
-}
-
-static void timer_ok(const struct tmsim_timer *tt)
-{
-	tmsim_timer_ok(tt);
-	TMSIM_ASSERT_OK();
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-#ifdef TMSIM_WEAK
-	tmweak_end();
-#endif
-	tmsim_stop();
-	return 0;
-}
+#include "tmsim_steps.h"
 
 #if TMIGR_FANOUT == 2
 

@@ -651,28 +651,14 @@ static double stress_seconds(void)
 
 static void boot(uint32_t ncpus)
 {
-	struct tmigr_topology topo = { ncpus, 1 };
 	/* jiffies wrap WRAP_AFTER_J into the run */
 	uint64_t bias = 0 - (START_J + WRAP_AFTER_J);
 
 	host_clock_use_real(false);
 	host_clock_set_ns(epoch_ns(0));
-	host_set_cpu(0);
 	host_kicks_reset();
 	host_bug_reset();
-	timer_init(HZ, bias);
-	for (uint32_t c = 0; c < ncpus; c++)
-		timer_cpu_init(c);
-	assert_int_equal(tmigr_init(&topo, NULL), 0);
-	assert_int_equal(tmigr_prepare(0, 0), 0);
-	tmigr_set_available(0);
-	for (uint32_t c = 1; c < ncpus; c++)
-		assert_int_equal(tmigr_prepare(c, 0), 0);
-	for (uint32_t c = 1; c < ncpus; c++) {
-		host_set_cpu(c);
-		tmigr_set_available(c);
-	}
-	host_set_cpu(0);
+	assert_int_equal(host_boot_hierarchy(ncpus, HZ, bias), 0);
 }
 
 static void setup_cpus(uint32_t ncpus)

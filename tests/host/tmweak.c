@@ -91,15 +91,20 @@ static struct agent *me(uint32_t *id)
 	return &agents[cpu];
 }
 
-/* ---- memory of the real location ---- */
+/*
+ * ---- memory of the real location ----
+ * Relaxed: every model access runs under model_lock, which orders them;
+ * atomic only because the checkers and introspection (peek_state) read
+ * the same words outside the model, ordered by tmsim's baton hand-over.
+ */
 
 static uint64_t mem_read(const void *p, size_t size)
 {
 	switch (size) {
-	case 1: return __atomic_load_n((const uint8_t *)p, __ATOMIC_SEQ_CST);
-	case 2: return __atomic_load_n((const uint16_t *)p, __ATOMIC_SEQ_CST);
-	case 4: return __atomic_load_n((const uint32_t *)p, __ATOMIC_SEQ_CST);
-	case 8: return __atomic_load_n((const uint64_t *)p, __ATOMIC_SEQ_CST);
+	case 1: return __atomic_load_n((const uint8_t *)p, __ATOMIC_RELAXED);
+	case 2: return __atomic_load_n((const uint16_t *)p, __ATOMIC_RELAXED);
+	case 4: return __atomic_load_n((const uint32_t *)p, __ATOMIC_RELAXED);
+	case 8: return __atomic_load_n((const uint64_t *)p, __ATOMIC_RELAXED);
 	}
 	die("unsupported access size");
 	return 0;
@@ -108,10 +113,10 @@ static uint64_t mem_read(const void *p, size_t size)
 static void mem_write(void *p, size_t size, uint64_t v)
 {
 	switch (size) {
-	case 1: __atomic_store_n((uint8_t *)p, (uint8_t)v, __ATOMIC_SEQ_CST); return;
-	case 2: __atomic_store_n((uint16_t *)p, (uint16_t)v, __ATOMIC_SEQ_CST); return;
-	case 4: __atomic_store_n((uint32_t *)p, (uint32_t)v, __ATOMIC_SEQ_CST); return;
-	case 8: __atomic_store_n((uint64_t *)p, v, __ATOMIC_SEQ_CST); return;
+	case 1: __atomic_store_n((uint8_t *)p, (uint8_t)v, __ATOMIC_RELAXED); return;
+	case 2: __atomic_store_n((uint16_t *)p, (uint16_t)v, __ATOMIC_RELAXED); return;
+	case 4: __atomic_store_n((uint32_t *)p, (uint32_t)v, __ATOMIC_RELAXED); return;
+	case 8: __atomic_store_n((uint64_t *)p, v, __ATOMIC_RELAXED); return;
 	}
 	die("unsupported access size");
 }
@@ -253,8 +258,9 @@ uint64_t tmweak_load(unsigned kind, const void *obj, const void *p, size_t size,
 
 	pthread_mutex_lock(&model_lock);
 	if (!tracking) {
+		v = mem_read(p, size);
 		pthread_mutex_unlock(&model_lock);
-		return mem_read(p, size);
+		return v;
 	}
 	a = me(NULL);
 	loc = loc_of(p, size);
@@ -371,15 +377,15 @@ bool tmweak_cas(unsigned kind, const void *obj, void *p, size_t size, void *expe
 	pthread_mutex_lock(&model_lock);
 	if (!tracking) {
 		pthread_mutex_unlock(&model_lock);
-		switch (size) {
-		case 1: return __atomic_compare_exchange_n((uint8_t *)p, (uint8_t *)expected,
-							   (uint8_t)desired, false, success, failure);
-		case 4: return __atomic_compare_exchange_n((uint32_t *)p, (uint32_t *)expected,
-							   (uint32_t)desired, false, success, failure);
-		case 8: return __atomic_compare_exchange_n((uint64_t *)p, (uint64_t *)expected,
-							   desired, false, success, failure);
-		}
-		die("unsupported CAS size");
+		/* untracked: the model lock makes read-compare-write one step */
+		cur = mem_read(p, size);
+		ok = cur == want;
+		if (ok)
+			mem_write(p, size, desired);
+		else
+			put_expected(expected, size, cur);
+		pthread_mutex_unlock(&model_lock);
+		return ok;
 	}
 	a = me(NULL);
 	loc = loc_of(p, size);
@@ -404,14 +410,11 @@ uint64_t tmweak_fetch_or(unsigned kind, const void *obj, void *p, size_t size, u
 	(void)obj;
 	pthread_mutex_lock(&model_lock);
 	if (!tracking) {
-		pthread_mutex_unlock(&model_lock);
-		switch (size) {
-		case 4: return __atomic_fetch_or((uint32_t *)p, (uint32_t)v, order);
-		case 8: return __atomic_fetch_or((uint64_t *)p, v, order);
-		}
-		die("unsupported RMW size");
+		old = mem_read(p, size);	/* under the model lock: one step */
+		mem_write(p, size, old | v);
+	} else {
+		old = rmw_locked(me(NULL), loc_of(p, size), p, size, op_or, v, order);
 	}
-	old = rmw_locked(me(NULL), loc_of(p, size), p, size, op_or, v, order);
 	pthread_mutex_unlock(&model_lock);
 	return old;
 }
