@@ -144,6 +144,12 @@ $(BUILD)/host/test_%: tests/host/test_%.c $(HLIB)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HCFLAGS) -o $@ $< $(HLIB) -lcmocka -lpthread
 
+# The bench's correctness checks, run tiny: the test runs the bench program.
+$(BUILD)/host/test_timer_bench_correctness: tests/host/test_timer_bench_correctness.c \
+		$(BUILD)/host/bench_timers
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HCFLAGS) -DBENCH_TIMERS_BIN='"$(BUILD)/host/bench_timers"' -o $@ $< -lcmocka
+
 # An explicit rule, not only the %.c.o pattern: make's first pass over
 # pattern rules only takes prerequisites that exist or are named as
 # targets, so in a clean tree test_% would win over test_tmigr_% below.

@@ -162,13 +162,13 @@
 #define LVL_START(n)		((uint64_t)(LVL_SIZE - 1) << LVL_SHIFT((n) - 1))
 #define NO_TIMER_DELTA		((1ull << 30) - 1)	/* empty base: next_expiry = clk + this */
 
-#define TIMER_MAGIC		0x74696d72u	/* "timr": set up */
-#define TIMER_MAGIC_FREED	0x66726565u	/* "free": passed timer_check_free() */
+#define TIMER_MAGIC		0x746du		/* "tm": set up */
+#define TIMER_MAGIC_FREED	0x6672u		/* "fr": passed timer_check_free() */
 
-/* timer->flags beside TIMER_PINNED: private. */
+/* timer->flags (16 bits) beside TIMER_PINNED: private. */
 #define TIMER_MIGRATING		0x2u		/* between two bases, no lock held */
-#define TIMER_HINT_SHIFT	16		/* base number + 1 it last ran on while moved */
-#define TIMER_HINT_MASK		0xffff0000u
+#define TIMER_HINT_SHIFT	2		/* base number + 1 it last ran on while moved */
+#define TIMER_HINT_MASK		0xfffcu
 #define TIMER_PUBLIC_FLAGS	TIMER_PINNED
 
 #define NO_CPU			UINT32_MAX
@@ -188,7 +188,9 @@ _Static_assert(LVL_START(DEPTH_LOW_HZ) == 132120576ull, "cutoff of depth 8 (desi
  */
 _Static_assert(LVL_START(DEPTH_MAX) - 1 + LVL_GRAN(DEPTH_MAX - 1) == NO_TIMER_DELTA,
 	       "latest bucket expiry of depth 9 is exactly the empty-base marker");
-_Static_assert(2 * TIMER_MAX_CPUS < 0xffff, "run hint fits in the top half of flags");
+_Static_assert(TIMER_MAX_CPUS * NR_BASES < (TIMER_HINT_MASK >> TIMER_HINT_SHIFT),
+	       "run hint fits in flags above TIMER_PINNED and TIMER_MIGRATING");
+_Static_assert(BUCKETS_MAX <= UINT16_MAX, "a bucket index fits in timer->bucket");
 
 struct timer_base {
 	struct spinlock lock;
@@ -240,7 +242,7 @@ static inline uint32_t tflags(const struct timer *t)
 
 static inline void set_tflags(struct timer *t, uint32_t f)
 {
-	__atomic_store_n(&t->flags, f, __ATOMIC_RELAXED);
+	__atomic_store_n(&t->flags, (uint16_t)f, __ATOMIC_RELAXED);
 }
 
 static inline uint32_t tcpu(const struct timer *t)
@@ -347,6 +349,12 @@ static uint32_t running_elsewhere(const struct timer_base *base,
 	return NO_CPU;
 }
 
+/* A set-up timer's callback name, for messages. */
+static const char *cb_name(const struct timer *t)
+{
+	return t->cb && t->cb->name ? t->cb->name : "?";
+}
+
 /*
  * Debug check at every entry point, split in two: the test every call
  * makes (one load of magic, one of fn, on the line the operation touches
@@ -361,19 +369,19 @@ static __attribute__((noinline, cold)) void timer_report_invalid(const struct ti
 		arch_bug("timer: %s of a NULL timer", op);
 	} else if (t->magic == TIMER_MAGIC_FREED) {
 		arch_bug("timer: %s of a timer after timer_check_free() (callback %s)",
-			 op, t->fn_name);
+			 op, cb_name(t));
 	} else if (t->magic != TIMER_MAGIC) {
-		arch_bug("timer: %s of a timer never set up with timer_setup() (timer %p, callback %p)",
-			 op, (const void *)t, (void *)(uintptr_t)t->fn);
-	} else if (need_fn && !t->fn) {
+		arch_bug("timer: %s of a timer never set up with timer_setup() (timer %p, callback descriptor %p)",
+			 op, (const void *)t, (const void *)t->cb);
+	} else if (need_fn && !t->cb->fn) {
 		arch_bug("timer: %s of a timer with a NULL callback (callback %s)",
-			 op, t->fn_name);
+			 op, cb_name(t));
 	}
 }
 
 static inline bool timer_valid(const struct timer *t, const char *op, bool need_fn)
 {
-	if (__builtin_expect(t && t->magic == TIMER_MAGIC && (!need_fn || t->fn), 1))
+	if (__builtin_expect(t && t->magic == TIMER_MAGIC && (!need_fn || t->cb->fn), 1))
 		return true;
 	timer_report_invalid(t, op, need_fn);
 	return false;
@@ -506,7 +514,7 @@ static bool enqueue(struct timer_base *base, struct timer *t, uint64_t expires)
 	struct timer **head = &base->bucket[idx];
 
 	t->expires = expires;
-	t->bucket = idx;
+	t->bucket = (uint16_t)idx;
 	t->next = *head;
 	if (t->next)
 		set_pprev(t->next, &t->next);
@@ -560,7 +568,7 @@ static __attribute__((noinline)) struct timer_base *lock_timer_base_wait(struct 
 
 		if (cpu >= TIMER_MAX_CPUS) {
 			arch_bug("timer: timer names CPU %u, beyond TIMER_MAX_CPUS (callback %s)",
-				 cpu, t->fn_name);
+				 cpu, cb_name(t));
 			return NULL;
 		}
 		if (!(f & TIMER_MIGRATING)) {
@@ -572,7 +580,7 @@ static __attribute__((noinline)) struct timer_base *lock_timer_base_wait(struct 
 		}
 		if (spins == MIGRATING_SPINS) {
 			arch_bug("timer: timer stuck between two bases (callback %s)",
-				 t->fn_name);
+				 cb_name(t));
 			return NULL;
 		}
 		arch_cpu_relax();
@@ -612,9 +620,9 @@ static void migrate(struct timer *t, struct timer_base *from,
 	set_tflags(t, tflags(t) | TIMER_MIGRATING);
 	spin_unlock(&from->lock);
 	spin_lock(&to->lock);
-	__atomic_store_n(&t->cpu, to->cpu, __ATOMIC_RELAXED);
+	__atomic_store_n(&t->cpu, (uint16_t)to->cpu, __ATOMIC_RELAXED);
 	/* release: pairs with the acquire load in lock_timer_base() */
-	__atomic_store_n(&t->flags, newflags, __ATOMIC_RELEASE);
+	__atomic_store_n(&t->flags, (uint16_t)newflags, __ATOMIC_RELEASE);
 }
 
 /* ---- arming ---- */
@@ -635,7 +643,7 @@ static bool arm(struct timer *t, uint64_t expires, enum arm_mode mode,
 		return false;
 	if (mode == ARM_ADD_ON && on_cpu >= TIMER_MAX_CPUS) {
 		arch_bug("timer: %s to CPU %u, beyond TIMER_MAX_CPUS (callback %s)",
-			 op, on_cpu, t->fn_name);
+			 op, on_cpu, cb_name(t));
 		return false;
 	}
 	irq = arch_irq_save();
@@ -650,7 +658,7 @@ static bool arm(struct timer *t, uint64_t expires, enum arm_mode mode,
 		spin_unlock(&base->lock);
 		arch_irq_restore(irq);
 		arch_bug("timer: %s of a timer that is already pending (callback %s); use timer_mod()",
-			 op, t->fn_name);
+			 op, cb_name(t));
 		return true;
 	}
 	if (pending && t->expires == expires) {
@@ -748,7 +756,7 @@ static uint32_t expire(struct timer_base *base, struct timer **heads,
 
 	while (levels--) {
 		while ((t = heads[levels]) != NULL) {
-			timer_fn fn = t->fn;
+			timer_fn fn = t->cb->fn;
 
 			unlink_timer(t);
 			base->running_timer = t;
@@ -910,33 +918,36 @@ uint64_t timer_tick_ns(void)
 	return tick_ns;
 }
 
-void timer_setup_named(struct timer *t, timer_fn fn, uint32_t flags,
-		       const char *fn_name)
+void timer_setup_cb(struct timer *t, const struct timer_callback *cb,
+		    uint32_t flags)
 {
-	if (!fn_name)
-		fn_name = "?";
+	static const struct timer_callback no_callback = { NULL, "?" };
+	const char *name;
+
+	if (!cb)
+		cb = &no_callback;
+	name = cb->name ? cb->name : "?";
 	if (!t) {
-		arch_bug("timer: timer_setup of a NULL timer (callback %s)", fn_name);
+		arch_bug("timer: timer_setup of a NULL timer (callback %s)", name);
 		return;
 	}
 	if (t->magic == TIMER_MAGIC && timer_pending(t)) {
-		arch_bug("timer: timer_setup of a pending timer (callback %s)", t->fn_name);
+		arch_bug("timer: timer_setup of a pending timer (callback %s)", cb_name(t));
 		return;
 	}
-	if (!fn)
-		arch_bug("timer: timer_setup with a NULL callback (callback %s)", fn_name);
+	if (!cb->fn)
+		arch_bug("timer: timer_setup with a NULL callback (callback %s)", name);
 	if (flags & ~TIMER_PUBLIC_FLAGS) {
 		arch_bug("timer: timer_setup with unknown flags 0x%x (callback %s)",
-			 flags, fn_name);
+			 flags, name);
 		flags &= TIMER_PUBLIC_FLAGS;
 	}
 	t->next = NULL;
 	set_pprev(t, NULL);
 	t->expires = 0;
-	t->fn = fn;
-	t->fn_name = fn_name;
+	t->cb = cb;
 	set_tflags(t, flags);
-	__atomic_store_n(&t->cpu, cur_cpu(), __ATOMIC_RELAXED);
+	__atomic_store_n(&t->cpu, (uint16_t)cur_cpu(), __ATOMIC_RELAXED);
 	t->bucket = 0;
 	t->magic = TIMER_MAGIC;
 }
@@ -1025,7 +1036,7 @@ bool timer_del_sync(struct timer *t)
 			timing = true;
 		} else if (!warned && arch_now_ns() - start > DEL_SYNC_WARN_NS) {
 			kprintf("timer: timer_del_sync waits > 1 s for callback %s on CPU %u\n",
-				t->fn_name, busy);
+				cb_name(t), busy);
 			warned = true;
 		}
 		arch_cpu_relax();
@@ -1061,10 +1072,10 @@ void timer_check_free(struct timer *t)
 	arch_irq_restore(irq);
 	if (was)
 		arch_bug("timer: timer freed while pending on CPU %u (callback %s); removed it",
-			 cpu, t->fn_name);
+			 cpu, cb_name(t));
 	if (busy != NO_CPU)
 		arch_bug("timer: timer freed while its callback runs on CPU %u (callback %s); use timer_del_sync()",
-			 busy, t->fn_name);
+			 busy, cb_name(t));
 	t->magic = TIMER_MAGIC_FREED;
 }
 

@@ -30,21 +30,33 @@ struct timer;
 typedef void (*timer_fn)(struct timer *t);
 
 /*
- * Every field an add, delete or expiry reads is in the first 48 bytes, so
- * a timer that starts on a cache line costs one line miss; the name, read
- * only by misuse messages, comes last.
+ * What a timer runs, and its name for misuse messages: one static,
+ * read-only descriptor per timer_setup() call site, so a timer carries a
+ * single pointer for both (the descriptors of the callbacks in use stay
+ * in cache; the timers, one per object that times out, need not).
+ */
+struct timer_callback {
+	timer_fn fn;
+	const char *name;
+};
+
+/*
+ * 40 bytes: every field an add, delete or expiry reads or writes.  A
+ * timer that starts on a cache line costs one line miss, and 100 000 of
+ * them take 4 MB.
  */
 struct timer {
 	struct timer *next;		/* bucket list; under the base lock */
 	struct timer **pprev;		/* NULL when not pending; under the base lock */
 	uint64_t expires;		/* absolute jiffies */
-	timer_fn fn;
-	uint32_t flags;			/* TIMER_PINNED, plus private state */
-	uint32_t cpu;			/* base owner while pending or running */
-	uint32_t bucket;		/* index while pending; private */
-	uint32_t magic;			/* debug: set by timer_setup, checked on use */
-	const char *fn_name;		/* for debug messages: set by timer_setup() */
+	const struct timer_callback *cb;	/* set by timer_setup() */
+	uint16_t flags;			/* TIMER_PINNED, plus private state */
+	uint16_t cpu;			/* base owner while pending or running */
+	uint16_t bucket;		/* index while pending; private */
+	uint16_t magic;			/* debug: set by timer_setup, checked on use */
 };
+
+_Static_assert(TIMER_MAX_CPUS <= 8191, "a CPU number and a run hint fit in 16 bits");
 
 /* Wheel-wide setup, once, before any CPU uses timers. */
 void timer_init(uint32_t hz, uint64_t jiffies_bias);
@@ -54,10 +66,17 @@ uint64_t timer_jiffies(void);			/* now, in jiffies */
 uint64_t timer_jiffies_to_ns(uint64_t j);	/* start of jiffy j, arch_now_ns() scale */
 uint64_t timer_tick_ns(void);
 
-/* timer_setup() records the callback's name for misuse messages. */
-#define timer_setup(t, fn, flags) timer_setup_named((t), (fn), (flags), #fn)
-void timer_setup_named(struct timer *t, timer_fn fn, uint32_t flags,
-		       const char *fn_name);
+/*
+ * timer_setup(t, fn, flags): fn must name a function (or be NULL, which
+ * is reported); the call site gets a static descriptor with fn's name.
+ */
+#define timer_setup(t, fn, flags)						\
+	do {									\
+		static const struct timer_callback timer_cb_ = { (fn), #fn };	\
+		timer_setup_cb((t), &timer_cb_, (flags));			\
+	} while (0)
+void timer_setup_cb(struct timer *t, const struct timer_callback *cb,
+		    uint32_t flags);
 
 void timer_add(struct timer *t, uint64_t expires);
 void timer_add_on(struct timer *t, uint64_t expires, uint32_t cpu);

@@ -23,6 +23,21 @@
  *                 simulated warm-up, so the pending expiries have reached
  *                 their steady spread.
  *
+ * Then, on a fresh set of N, the timeout rows: every delay is the same
+ * (--timeout, 200 jiffies: a retransmit or I/O timeout), and the timers
+ * armed one after another are scattered in memory (ring position k is
+ * timer perm[k], a fixed random permutation), as sockets' are:
+ *
+ *   timeout_fifo    arm a timeout, cancel the oldest pending one, with the
+ *                   clock moving one jiffy every 2N / delay pairs, so each
+ *                   timeout is cancelled at about half its delay and none
+ *                   fires (checked): ns per pair.  The heap's honest case
+ *                   for deletes: the oldest timeout is the earliest, at or
+ *                   near the root, and the newest, which replaces it,
+ *                   sinks to the bottom.
+ *   timeout_expire  every timeout fires and is re-armed for now + delay:
+ *                   ns per timer, after 2 delays of warm-up.
+ *
  * The FIFO of add_del_fifo is the ring of timers [0, N + SPARE) in arming
  * order: setup arms [0, N) in index order, so the oldest is timer 0; each
  * pair arms the free timer N places after the oldest and cancels the
@@ -38,6 +53,14 @@
  * Figures per row: ns per operation (pair or expired timer), the same as
  * millions of operations per second, and the throughput ratio wheel/heap
  * (= heap ns / wheel ns; above 1 the wheel is faster).
+ *
+ * Memory: by default each queue's timers are a dense array of its own
+ * struct (the wheel's 40 bytes; the heap's 24 plus a 16-byte slot in its
+ * array), so both working sets are 40 bytes per timer and whichever cache
+ * holds one holds the other.  --stride B puts every timer of both queues
+ * in its own B-byte object instead.  Per N the program prints each
+ * queue's bytes and the cost of one random line read in a working set of
+ * that size, measured in the same run (probe_ns()).
  *
  * Fairness: the same expiries come from the same splitmix64 sequence
  * (lib/rand.h, fixed seed, restarted for every measurement) on both sides;
@@ -57,8 +80,9 @@
  * The loop and random-number cost is in both columns and printed once on
  * its own.  Nothing here fails on speed; the program exits 1 only when a
  * correctness check breaks (a delete that found nothing, a timer run
- * early, callbacks not matching the wheel's counters, a pending count
- * other than N, a broken heap).
+ * early, a timeout run before its cancel, callbacks not matching the
+ * wheel's counters, a pending count other than N, a broken heap);
+ * tests/host/test_timer_bench_correctness runs it tiny in `make test`.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -109,8 +133,16 @@ struct result {
 };
 
 /* Timers of the current size: [0, n) pending, [n, n + SPARE) for add_del. */
-static struct timer *wt;
-static struct heap_timer *ht;
+/*
+ * Timer i of each queue sits `stride` bytes after timer i - 1: by default
+ * each queue's timers are a dense array of its own struct; --stride B puts
+ * every timer of both queues at the start of its own B-byte object, as a
+ * kernel embeds a timer in the socket or request it times out.
+ */
+static char *wt, *ht;
+static size_t wstride = sizeof(struct timer), hstride = sizeof(struct heap_timer);
+#define WT(i)	((struct timer *)(wt + (size_t)(i) * wstride))
+#define HT(i)	((struct heap_timer *)(ht + (size_t)(i) * hstride))
 static struct timer_heap heap;
 static uint32_t n_pending;
 
@@ -130,7 +162,18 @@ static uint64_t sink;
 /* add_del_fifo: ring index of each queue's oldest pending timer. */
 static uint32_t wheel_oldest, heap_oldest;
 
+/*
+ * The timeout population: ring position k is timer perm[k], a random
+ * permutation, so timeouts armed one after another lie scattered in
+ * memory as the timers of sockets or requests do.
+ */
+static uint64_t timeout_j = 200;	/* the one delay of the timeout rows */
+static uint32_t *perm;
+static uint32_t pairs_per_jiffy;	/* timeout_fifo: the clock's pace */
+static uint32_t wheel_pij, heap_pij;	/* pairs done in the current jiffy */
+
 static uint64_t min_ns = 300000000ull;
+static const char *only;		/* --only OP: time that row alone */
 static unsigned reps = 3;
 
 /* A broken check: the first few are printed, all are counted. */
@@ -225,35 +268,73 @@ static uint64_t lock_floor_pairs(void)
 	return PAIR_BATCH;
 }
 
-static uint64_t wheel_pairs(void)
+/*
+ * The two queues behind one set of operations.  Each workload below is
+ * written once, as an always-inline function of `wheel`, and compiled
+ * twice with it constant (the one-line wrappers), so each column runs
+ * straight calls into its own queue: no test of `wheel` and no indirect
+ * call is left in a timed loop.  Timers are named by index: WT(i), HT(i).
+ */
+#define QUEUE_OP	static inline __attribute__((always_inline))
+
+QUEUE_OP bool q_add(bool wheel, uint32_t i, uint64_t expires)
 {
-	uint64_t now = timer_jiffies();
-	uint32_t i, found = 0;
-
-	for (i = 0; i < PAIR_BATCH; i++) {
-		struct timer *t = &wt[n_pending + i % SPARE];
-
-		timer_add(t, now + rand_delay());
-		found += timer_del(t);
+	if (wheel) {
+		timer_add(WT(i), expires);
+		return true;
 	}
-	if (found != PAIR_BATCH)
-		fail("wheel deletes that found their timer", found, PAIR_BATCH);
-	return PAIR_BATCH;
+	return timer_heap_add(&heap, HT(i), expires);
 }
 
-static uint64_t heap_pairs(void)
+QUEUE_OP bool q_del(bool wheel, uint32_t i)
+{
+	return wheel ? timer_del(WT(i)) : timer_heap_del(&heap, HT(i));
+}
+
+QUEUE_OP void q_run(bool wheel, uint64_t now)
+{
+	if (wheel)
+		timer_run_cpu();
+	else
+		timer_heap_run(&heap, now);
+}
+
+/* Re-arm the last timer the callbacks handed back. */
+QUEUE_OP void q_readd(bool wheel, uint64_t expires)
+{
+	if (wheel)
+		timer_add(wfree[--nfree], expires);
+	else
+		timer_heap_add(&heap, hfree[--nfree], expires);
+}
+
+QUEUE_OP uint64_t q_fired(bool wheel)
+{
+	return wheel ? wheel_fired : heap_fired;
+}
+
+static void qfail(bool wheel, const char *what, uint64_t got, uint64_t want)
+{
+	char text[128];
+
+	snprintf(text, sizeof(text), "%s %s", wheel ? "wheel" : "heap", what);
+	fail(text, got, want);
+}
+
+/* add_del: add a spare timer, delete it. */
+QUEUE_OP uint64_t pairs(bool wheel)
 {
 	uint64_t now = timer_jiffies();
 	uint32_t i, found = 0;
 
 	for (i = 0; i < PAIR_BATCH; i++) {
-		struct heap_timer *t = &ht[n_pending + i % SPARE];
+		uint32_t t = n_pending + i % SPARE;
 
-		timer_heap_add(&heap, t, now + rand_delay());
-		found += timer_heap_del(&heap, t);
+		q_add(wheel, t, now + rand_delay());
+		found += q_del(wheel, t);
 	}
 	if (found != PAIR_BATCH)
-		fail("heap deletes that found their timer", found, PAIR_BATCH);
+		qfail(wheel, "deletes that found their timer", found, PAIR_BATCH);
 	return PAIR_BATCH;
 }
 
@@ -265,69 +346,73 @@ static inline uint32_t ring_after(uint32_t i)
 	return j >= n_pending + SPARE ? j - (n_pending + SPARE) : j;
 }
 
-static uint64_t wheel_fifo_pairs(void)
+/*
+ * add_del_fifo, and timeout_fifo when `timeout`: arm the timer N places
+ * after the oldest, cancel the oldest.  For timeouts the ring goes through
+ * perm[], and one jiffy passes every pairs_per_jiffy pairs, running what
+ * is due: nothing, as each timeout is cancelled at about half its delay.
+ */
+QUEUE_OP uint64_t fifo_pairs(bool wheel, bool timeout)
 {
+	uint32_t *oldest = wheel ? &wheel_oldest : &heap_oldest;
+	uint32_t *pij = wheel ? &wheel_pij : &heap_pij;
+	uint32_t i, found = 0, old = *oldest;
 	uint64_t now = timer_jiffies();
-	uint32_t i, found = 0, old = wheel_oldest;
 
 	for (i = 0; i < PAIR_BATCH; i++) {
-		timer_add(&wt[ring_after(old)], now + rand_delay());
-		found += timer_del(&wt[old]);
+		uint32_t next = ring_after(old);
+
+		if (timeout && ++*pij == pairs_per_jiffy) {
+			*pij = 0;
+			host_clock_advance_ns(timer_tick_ns());
+			now_j = now = timer_jiffies();
+			q_run(wheel, now);
+			if (nfree)
+				qfail(wheel, "timeouts that fired before their cancel", nfree, 0);
+		}
+		if (timeout)
+			q_add(wheel, perm[next], now + timeout_j);
+		else
+			q_add(wheel, next, now + rand_delay());
+		found += q_del(wheel, timeout ? perm[old] : old);
 		if (++old == n_pending + SPARE)
 			old = 0;
 	}
-	wheel_oldest = old;
+	*oldest = old;
 	if (found != PAIR_BATCH)
-		fail("wheel deletes of the oldest that found it", found, PAIR_BATCH);
+		qfail(wheel, "deletes of the oldest that found it", found, PAIR_BATCH);
 	return PAIR_BATCH;
 }
 
-static uint64_t heap_fifo_pairs(void)
+/*
+ * add_expire, and timeout_expire when `timeout`: each jiffy, run what is
+ * due and re-arm each timer that ran, for a random delay or the timeout.
+ */
+QUEUE_OP uint64_t ticks(bool wheel, bool timeout)
 {
-	uint64_t now = timer_jiffies();
-	uint32_t i, found = 0, old = heap_oldest;
-
-	for (i = 0; i < PAIR_BATCH; i++) {
-		timer_heap_add(&heap, &ht[ring_after(old)], now + rand_delay());
-		found += timer_heap_del(&heap, &ht[old]);
-		if (++old == n_pending + SPARE)
-			old = 0;
-	}
-	heap_oldest = old;
-	if (found != PAIR_BATCH)
-		fail("heap deletes of the oldest that found it", found, PAIR_BATCH);
-	return PAIR_BATCH;
-}
-
-static uint64_t wheel_ticks(void)
-{
-	uint64_t before = wheel_fired, tick_ns = timer_tick_ns();
+	uint64_t before = q_fired(wheel), tick_ns = timer_tick_ns();
 	uint32_t i;
 
 	for (i = 0; i < TICK_BATCH; i++) {
 		host_clock_advance_ns(tick_ns);
 		now_j = timer_jiffies();
-		timer_run_cpu();
+		q_run(wheel, now_j);
 		while (nfree)
-			timer_add(wfree[--nfree], now_j + rand_delay());
+			q_readd(wheel, now_j + (timeout ? timeout_j : rand_delay()));
 	}
-	return wheel_fired - before;
+	return q_fired(wheel) - before;
 }
 
-static uint64_t heap_ticks(void)
-{
-	uint64_t before = heap_fired, tick_ns = timer_tick_ns();
-	uint32_t i;
-
-	for (i = 0; i < TICK_BATCH; i++) {
-		host_clock_advance_ns(tick_ns);
-		now_j = timer_jiffies();
-		timer_heap_run(&heap, now_j);
-		while (nfree)
-			timer_heap_add(&heap, hfree[--nfree], now_j + rand_delay());
-	}
-	return heap_fired - before;
-}
+static uint64_t wheel_pairs(void) { return pairs(true); }
+static uint64_t heap_pairs(void) { return pairs(false); }
+static uint64_t wheel_fifo_pairs(void) { return fifo_pairs(true, false); }
+static uint64_t heap_fifo_pairs(void) { return fifo_pairs(false, false); }
+static uint64_t wheel_ticks(void) { return ticks(true, false); }
+static uint64_t heap_ticks(void) { return ticks(false, false); }
+static uint64_t wheel_timeout_fifo(void) { return fifo_pairs(true, true); }
+static uint64_t heap_timeout_fifo(void) { return fifo_pairs(false, true); }
+static uint64_t wheel_timeout_ticks(void) { return ticks(true, true); }
+static uint64_t heap_timeout_ticks(void) { return ticks(false, true); }
 
 /* A timed workload: one table row and one @bench line per size. */
 struct workload {
@@ -336,16 +421,38 @@ struct workload {
 	uint64_t (*wheel)(void);
 	uint64_t (*heap)(void);
 	unsigned period;		/* batches per timing window */
-	bool warm_up;			/* simulated time must run first */
+	bool timeout;			/* the timeout population, not the uniform one */
+	uint64_t (*warm_wheel)(void);	/* simulated time to run first, or NULL */
+	uint64_t (*warm_heap)(void);
 };
 
 /* In this order: add_del needs the spare timers the FIFO later turns through. */
 static const struct workload workloads[] = {
-	{ "add_del", "pair", wheel_pairs, heap_pairs, 1, false },
-	{ "add_del_fifo", "pair", wheel_fifo_pairs, heap_fifo_pairs, 1, false },
-	{ "add_expire", "timer", wheel_ticks, heap_ticks, TICK_PERIOD_BATCHES, true },
+	{ "add_del", "pair", wheel_pairs, heap_pairs, 1, false, NULL, NULL },
+	{ "add_del_fifo", "pair", wheel_fifo_pairs, heap_fifo_pairs, 1, false,
+	  NULL, NULL },
+	{ "add_expire", "timer", wheel_ticks, heap_ticks, TICK_PERIOD_BATCHES, false,
+	  wheel_ticks, heap_ticks },
+	{ "timeout_fifo", "pair", wheel_timeout_fifo, heap_timeout_fifo, 1, true,
+	  NULL, NULL },
+	{ "timeout_expire", "timer", wheel_timeout_ticks, heap_timeout_ticks,
+	  TICK_PERIOD_BATCHES, true, wheel_timeout_ticks, heap_timeout_ticks },
 };
 #define NR_WORKLOADS	(sizeof(workloads) / sizeof(workloads[0]))
+
+static const struct workload *find_workload(const char *op)
+{
+	for (size_t k = 0; k < NR_WORKLOADS; k++)
+		if (!strcmp(workloads[k].op, op))
+			return &workloads[k];
+	return NULL;
+}
+
+/* Rows this run times: all, or the --only one. */
+static bool selected(const struct workload *wl)
+{
+	return !only || !strcmp(only, wl->op);
+}
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -433,20 +540,20 @@ static struct result measure_pair(uint64_t (*wheel)(void),
 }
 
 /* Untimed: run each queue's simulated clock forward by `jiffies`. */
-static void warm_up(uint64_t jiffies)
+static void warm_up(const struct workload *wl, uint64_t jiffies)
 {
 	uint64_t done;
 
 	host_clock_set_ns(wheel_clock_ns);
 	rand_seed(&rng, BENCH_SEED ^ 1);
 	for (done = 0; done < jiffies; done += TICK_BATCH)
-		wheel_ticks();
+		wl->warm_wheel();
 	wheel_clock_ns = arch_now_ns();
 
 	host_clock_set_ns(heap_clock_ns);
 	rand_seed(&rng, BENCH_SEED ^ 1);
 	for (done = 0; done < jiffies; done += TICK_BATCH)
-		heap_ticks();
+		wl->warm_heap();
 	heap_clock_ns = arch_now_ns();
 }
 
@@ -462,15 +569,60 @@ static void *alloc_or_die(size_t n, size_t size)
 	return p;
 }
 
-static void setup_size(uint32_t n)
+/*
+ * Arm [0, n) on each queue in index order, on its own clock: random
+ * delays, or (timeout) ring positions as timeouts, the clock moving at
+ * the pairs' pace.  Either way the oldest pending timer is ring index 0.
+ */
+static void arm_pending(uint32_t n, bool timeout)
+{
+	for (int wheel = 1; wheel >= 0; wheel--) {
+		uint64_t *clock_ns = wheel ? &wheel_clock_ns : &heap_clock_ns;
+		uint32_t i, pij = 0;
+
+		host_clock_set_ns(*clock_ns);
+		rand_seed(&rng, BENCH_SEED);
+		for (i = 0; i < n; i++) {
+			bool ok;
+
+			if (timeout && ++pij == pairs_per_jiffy) {
+				pij = 0;
+				host_clock_advance_ns(timer_tick_ns());
+			}
+			if (timeout)
+				ok = q_add(wheel, perm[i], timer_jiffies() + timeout_j);
+			else
+				ok = q_add(wheel, i, timer_jiffies() + rand_delay());
+			if (!ok)
+				qfail(wheel, "adds that fit", i, n);
+		}
+		*clock_ns = arch_now_ns();
+	}
+	wheel_oldest = heap_oldest = 0;
+	wheel_pij = heap_pij = 0;
+}
+
+/* Zeroed, starting on a cache line. */
+static void *alloc_lines_or_die(size_t n, size_t size)
+{
+	size_t bytes = (n * size + 63) & ~(size_t)63;
+	void *p = aligned_alloc(64, bytes);
+
+	if (!p) {
+		fprintf(stderr, "bench_timers: out of memory (%zu x %zu bytes)\n",
+			n, size);
+		exit(2);
+	}
+	return memset(p, 0, bytes);
+}
+
+static void setup_size(uint32_t n, bool timeout)
 {
 	uint32_t i;
-	uint64_t now;
 
 	n_pending = n;
-	wheel_oldest = heap_oldest = 0;	/* [0, n) are armed in index order below */
-	wt = alloc_or_die(n + SPARE, sizeof(*wt));
-	ht = alloc_or_die(n + SPARE, sizeof(*ht));
+	wt = alloc_lines_or_die(n + SPARE, wstride);
+	ht = alloc_lines_or_die(n + SPARE, hstride);
 	wfree = alloc_or_die(n + SPARE, sizeof(*wfree));
 	hfree = alloc_or_die(n + SPARE, sizeof(*hfree));
 	if (!timer_heap_init(&heap, n + SPARE)) {
@@ -478,22 +630,25 @@ static void setup_size(uint32_t n)
 		exit(2);
 	}
 	for (i = 0; i < n + SPARE; i++) {
-		timer_setup(&wt[i], wheel_cb, 0);
-		heap_timer_setup(&ht[i], heap_cb);
+		timer_setup(WT(i), wheel_cb, 0);
+		heap_timer_setup(HT(i), heap_cb);
 	}
+	if (timeout) {
+		/* Fisher-Yates: the ring's order in memory */
+		perm = alloc_or_die(n + SPARE, sizeof(*perm));
+		rand_seed(&rng, BENCH_SEED ^ 2);
+		for (i = 0; i < n + SPARE; i++)
+			perm[i] = i;
+		for (i = n + SPARE - 1; i > 0; i--) {
+			uint32_t j = (uint32_t)(rand_next(&rng) % (i + 1)), x = perm[i];
 
-	host_clock_set_ns(wheel_clock_ns);
-	now = timer_jiffies();
-	rand_seed(&rng, BENCH_SEED);
-	for (i = 0; i < n; i++)
-		timer_add(&wt[i], now + rand_delay());
-
-	host_clock_set_ns(heap_clock_ns);
-	now = timer_jiffies();
-	rand_seed(&rng, BENCH_SEED);
-	for (i = 0; i < n; i++)
-		if (!timer_heap_add(&heap, &ht[i], now + rand_delay()))
-			fail("heap adds that fit", i, n);
+			perm[i] = perm[j];
+			perm[j] = x;
+		}
+		/* each timeout is cancelled at about half its delay */
+		pairs_per_jiffy = (uint32_t)((2ull * n + timeout_j - 1) / timeout_j);
+	}
+	arm_pending(n, timeout);
 }
 
 /* Check both queues hold exactly the N pending timers, then empty them. */
@@ -505,8 +660,8 @@ static void check_and_teardown(uint32_t n)
 	if (nfree)
 		fail("expired timers not re-added", nfree, 0);
 	for (i = 0; i < n + SPARE; i++) {
-		wp += timer_pending(&wt[i]);
-		hp += heap_timer_pending(&ht[i]);
+		wp += timer_pending(WT(i));
+		hp += heap_timer_pending(HT(i));
 	}
 	if (wp != n)
 		fail("wheel timers pending", wp, n);
@@ -520,11 +675,13 @@ static void check_and_teardown(uint32_t n)
 		     wheel_fired);
 
 	for (i = 0; i < n + SPARE; i++) {
-		timer_del(&wt[i]);
-		timer_check_free(&wt[i]);
-		timer_heap_del(&heap, &ht[i]);
+		timer_del(WT(i));
+		timer_check_free(WT(i));
+		timer_heap_del(&heap, HT(i));
 	}
 	timer_heap_destroy(&heap);
+	free(perm);
+	perm = NULL;
 	free(wt);
 	free(ht);
 	free(wfree);
@@ -541,6 +698,59 @@ static int64_t centi(double v)
 	return (int64_t)(v * 100.0 + 0.5);
 }
 
+/*
+ * What one random access costs in a working set of each queue's size at
+ * N: a dependent chase through a random cycle over that many bytes of
+ * cache lines.  Both queues' operations touch timers scattered across
+ * their working set, so on a machine whose caches hold one queue's
+ * timers and not the other's, this is most of the difference.
+ */
+struct footprint {
+	size_t wheel_bytes, heap_bytes;		/* timers (and the heap's slots) */
+	double wheel_probe_ns, heap_probe_ns;
+};
+
+#define PROBE_LOADS	(1u << 21)
+
+static double probe_ns(size_t bytes)
+{
+	size_t lines = (bytes + 63) / 64, i;
+	uint64_t *buf = alloc_lines_or_die(lines, 64), t0;
+	size_t at = 0;
+
+	/* Sattolo's shuffle: one cycle through every line */
+	for (i = 0; i < lines; i++)
+		buf[i * 8] = i;
+	rand_seed(&rng, BENCH_SEED ^ 3);
+	for (i = lines - 1; i > 0; i--) {
+		size_t j = (size_t)(rand_next(&rng) % i);
+		uint64_t x = buf[i * 8];
+
+		buf[i * 8] = buf[j * 8];
+		buf[j * 8] = x;
+	}
+	for (i = 0; i < lines; i++)	/* warm the caches and the TLB */
+		at = buf[at * 8];
+	t0 = read_clock(CLOCK_MONOTONIC);
+	for (i = 0; i < PROBE_LOADS; i++)
+		at = buf[at * 8];
+	t0 = read_clock(CLOCK_MONOTONIC) - t0;
+	sink += at;
+	free(buf);
+	return (double)t0 / PROBE_LOADS;
+}
+
+static struct footprint measure_footprint(uint32_t n)
+{
+	struct footprint fp;
+
+	fp.wheel_bytes = (size_t)(n + SPARE) * wstride;
+	fp.heap_bytes = (size_t)(n + SPARE) * (hstride + sizeof(struct heap_slot));
+	fp.wheel_probe_ns = probe_ns(fp.wheel_bytes);
+	fp.heap_probe_ns = probe_ns(fp.heap_bytes);
+	return fp;
+}
+
 /* Millions of operations per second from ns per operation. */
 static double mops(double ns_op)
 {
@@ -549,36 +759,37 @@ static double mops(double ns_op)
 
 static void print_row(uint32_t n, const struct workload *wl, struct result r)
 {
-	printf("%9" PRIu32 "  %-12s  %-5s  %9.1f  %9.1f  %11.2f  %10.2f  %10.2f%s\n",
+	printf("%9" PRIu32 "  %-14s  %-5s  %9.1f  %9.1f  %11.2f  %10.2f  %10.2f%s\n",
 	       n, wl->op, wl->per, r.wheel.ns_op, r.heap.ns_op,
 	       mops(r.wheel.ns_op), mops(r.heap.ns_op),
 	       r.heap.ns_op / r.wheel.ns_op, min_cpu_pct(r) < 95 ? "  *" : "");
 }
 
-/*
- * One @bench line per row.  Fields of the first version keep their names
- * and meaning (ratio = heap ns / wheel ns = wheel/heap throughput); per,
- * heap_mops and the two ops_per_s came with add_del_fifo.
- */
 /* Per N: how far a queue with no cost at all could take each pair row. */
 static void print_floor(uint32_t n, double floor_ns, const struct result *rows)
 {
 	for (size_t k = 0; k < NR_WORKLOADS; k++) {
-		if (strcmp(workloads[k].per, "pair"))
+		if (strcmp(workloads[k].per, "pair") || !selected(&workloads[k]))
 			continue;
-		printf("  N=%-8" PRIu32 " %-12s  best wheel/heap any queue could reach: %.2f\n",
+		printf("  N=%-8" PRIu32 " %-14s  best wheel/heap any queue could reach: %.2f\n",
 		       n, workloads[k].op, rows[k].heap.ns_op / floor_ns);
 	}
 }
 
 static double pair_floor_ns;	/* measured in main(), for the @bench lines */
 
+/*
+ * One @bench line per row.  Fields of the first version keep their names
+ * and meaning (ratio = heap ns / wheel ns = wheel/heap throughput); per,
+ * heap_mops and the two ops_per_s came with add_del_fifo; dist "fixed"
+ * with delay_j, the bytes per timer and the probes with the timeout rows.
+ */
 static void print_machine(uint32_t n, const struct workload *wl, struct result r,
-			  double load)
+			  const struct footprint *fp, double load)
 {
 	struct json_writer w;
 	const char *out;
-	char line[768];
+	char line[1024];
 
 	json_begin(&w, line, sizeof(line));
 	json_str(&w, "kind", "timer_bench");
@@ -595,9 +806,18 @@ static void print_machine(uint32_t n, const struct workload *wl, struct result r
 	json_fixed(&w, "wheel_mean_ns", centi(r.wheel.mean_ns), 2);
 	json_fixed(&w, "heap_mean_ns", centi(r.heap.mean_ns), 2);
 	json_u64(&w, "hz", BENCH_HZ);
-	json_str(&w, "dist", "uniform");
-	json_u64(&w, "delay_min_j", DELAY_MIN);
-	json_u64(&w, "delay_max_j", DELAY_MAX);
+	if (wl->timeout) {
+		json_str(&w, "dist", "fixed");
+		json_u64(&w, "delay_j", timeout_j);
+	} else {
+		json_str(&w, "dist", "uniform");
+		json_u64(&w, "delay_min_j", DELAY_MIN);
+		json_u64(&w, "delay_max_j", DELAY_MAX);
+	}
+	json_u64(&w, "wheel_bytes_per_timer", fp->wheel_bytes / (n + SPARE));
+	json_u64(&w, "heap_bytes_per_timer", fp->heap_bytes / (n + SPARE));
+	json_fixed(&w, "wheel_probe_ns", centi(fp->wheel_probe_ns), 2);
+	json_fixed(&w, "heap_probe_ns", centi(fp->heap_probe_ns), 2);
 	json_u64(&w, "reps", reps);
 	json_u64(&w, "min_ms", min_ns / 1000000);
 	json_u64(&w, "cpu_pct", min_cpu_pct(r));
@@ -617,8 +837,14 @@ static void print_machine(uint32_t n, const struct workload *wl, struct result r
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: bench_timers [--min-ms MS] [--reps R] [N ...]\n"
-		"  N pending timers per size (default 1000 100000 1000000)\n");
+		"usage: bench_timers [--min-ms MS] [--reps R] [--only ROW] [--timeout J]\n"
+		"                    [--stride B] [N ...]\n"
+		"  N        pending timers per size (default 1000 100000 1000000)\n"
+		"  --only   time one row (add_del, add_del_fifo, add_expire, timeout_fifo,\n"
+		"           timeout_expire)\n"
+		"  --timeout J  the timeout rows' delay, 64..30000 jiffies (default 200)\n"
+		"  --stride B   every timer of both queues in its own B-byte object\n"
+		"           (default: dense arrays, each queue's own struct size)\n");
 	exit(2);
 }
 
@@ -632,10 +858,24 @@ static uint64_t parse_u64(const char *s, uint64_t lo, uint64_t hi)
 	return v;
 }
 
+static const char *stride_text(void)
+{
+	static char text[96];
+
+	if (wstride == sizeof(struct timer) && hstride == sizeof(struct heap_timer))
+		snprintf(text, sizeof(text), "dense arrays (wheel %zu, heap %zu bytes each)",
+			 wstride, hstride);
+	else
+		snprintf(text, sizeof(text), "each in its own %zu-byte object (--stride)",
+			 wstride);
+	return text;
+}
+
 int main(int argc, char **argv)
 {
 	uint32_t sizes[16], nsizes = 0, i, k;
 	struct result rows[16][NR_WORKLOADS];
+	struct footprint fps[16];
 	double overhead, floor_ns, load;
 	bool busy = false;
 	int a;
@@ -643,12 +883,27 @@ int main(int argc, char **argv)
 	for (a = 1; a < argc; a++) {
 		if (!strcmp(argv[a], "--min-ms") && a + 1 < argc)
 			min_ns = parse_u64(argv[++a], 1, 60000) * 1000000ull;
+		else if (!strcmp(argv[a], "--only") && a + 1 < argc)
+			only = argv[++a];
+		else if (!strcmp(argv[a], "--stride") && a + 1 < argc)
+			wstride = hstride = parse_u64(argv[++a], sizeof(struct timer), 4096);
+		else if (!strcmp(argv[a], "--timeout") && a + 1 < argc)
+			timeout_j = parse_u64(argv[++a], 64, 30000);
 		else if (!strcmp(argv[a], "--reps") && a + 1 < argc)
 			reps = (unsigned)parse_u64(argv[++a], 1, 100);
 		else if (nsizes < 16 && argv[a][0] != '-')
 			sizes[nsizes++] = (uint32_t)parse_u64(argv[a], 1, 10000000);
 		else
 			usage();
+	}
+	if (wstride % _Alignof(struct timer) || hstride % _Alignof(struct heap_timer)) {
+		fprintf(stderr, "bench_timers: --stride must be a multiple of %zu\n",
+			_Alignof(struct timer));
+		usage();
+	}
+	if (only && !find_workload(only)) {
+		fprintf(stderr, "bench_timers: no row named %s\n", only);
+		usage();
 	}
 	if (!nsizes) {
 		memcpy(sizes, default_sizes, sizeof(default_sizes));
@@ -666,9 +921,13 @@ int main(int argc, char **argv)
 	       "wheel = kernel/timer.c, heap = tests/bench/timer_heap.c (binary min-heap, same lock)\n"
 	       "add_del: add a timer, then delete it (ns per pair); add_del_fifo: add a timer, delete\n"
 	       "the oldest pending one (ns per pair); add_expire: steady state, each jiffy runs what is\n"
-	       "due and re-adds as many (ns per timer, expiry amortised); Mop/s = 1000 / ns per op;\n"
-	       "wheel/heap = throughput ratio (heap ns / wheel ns): above 1, the wheel is faster\n",
-	       BENCH_HZ, DELAY_MIN, DELAY_MAX, BENCH_SEED, min_ns / 1000000, reps);
+	       "due and re-adds as many (ns per timer, expiry amortised); timeout_fifo and\n"
+	       "timeout_expire: the same with every delay %" PRIu64 " jiffies, the clock moving, and the\n"
+	       "timers armed one after another scattered in memory; Mop/s = 1000 / ns per op;\n"
+	       "wheel/heap = throughput ratio (heap ns / wheel ns): above 1, the wheel is faster\n"
+	       "timers: %s\n",
+	       BENCH_HZ, DELAY_MIN, DELAY_MAX, BENCH_SEED, min_ns / 1000000, reps,
+	       timeout_j, stride_text());
 	load = load1();
 	if (load >= 0)
 		printf("load average (1 min) at start: %.2f\n", load);
@@ -678,23 +937,43 @@ int main(int argc, char **argv)
 	floor_ns = best_of(lock_floor_pairs, &wheel_clock_ns);
 	pair_floor_ns = floor_ns;
 	for (i = 0; i < nsizes; i++) {
-		setup_size(sizes[i]);
-		for (k = 0; k < NR_WORKLOADS; k++) {
-			const struct workload *wl = &workloads[k];
+		for (int pop = 0; pop < 2; pop++) {
+			bool any = false;
 
-			if (wl->warm_up)
-				warm_up(WARM_JIFFIES);
-			rows[i][k] = measure_pair(wl->wheel, wl->heap, wl->period);
+			for (k = 0; k < NR_WORKLOADS; k++)
+				any |= workloads[k].timeout == pop && selected(&workloads[k]);
+			if (!any)
+				continue;
+			setup_size(sizes[i], pop);
+			for (k = 0; k < NR_WORKLOADS; k++) {
+				const struct workload *wl = &workloads[k];
+
+				if (wl->timeout != pop || !selected(wl))
+					continue;
+				if (wl->warm_wheel)
+					warm_up(wl, wl->timeout ? 2 * timeout_j : WARM_JIFFIES);
+				rows[i][k] = measure_pair(wl->wheel, wl->heap, wl->period);
+			}
+			check_and_teardown(sizes[i]);
 		}
-		check_and_teardown(sizes[i]);
+		fps[i] = measure_footprint(sizes[i]);
 		fprintf(stderr, "bench_timers: N=%" PRIu32 " done\n", sizes[i]);
 	}
 
-	printf("\n%9s  %-12s  %-5s  %9s  %9s  %11s  %10s  %10s\n", "N", "op", "per",
+	printf("\n%9s  %-14s  %-5s  %9s  %9s  %11s  %10s  %10s\n", "N", "op", "per",
 	       "wheel ns", "heap ns", "wheel Mop/s", "heap Mop/s", "wheel/heap");
 	for (i = 0; i < nsizes; i++)
 		for (k = 0; k < NR_WORKLOADS; k++)
-			print_row(sizes[i], &workloads[k], rows[i][k]);
+			if (selected(&workloads[k]))
+				print_row(sizes[i], &workloads[k], rows[i][k]);
+	printf("\n%9s  %21s  %21s\n", "", "wheel", "heap");
+	printf("%9s  %10s  %9s  %10s  %9s\n", "N", "bytes", "probe ns", "bytes", "probe ns");
+	for (i = 0; i < nsizes; i++)
+		printf("%9" PRIu32 "  %10zu  %9.1f  %10zu  %9.1f\n", sizes[i],
+		       fps[i].wheel_bytes, fps[i].wheel_probe_ns,
+		       fps[i].heap_bytes, fps[i].heap_probe_ns);
+	printf("(bytes: the timers, and the heap's slot array; probe: one random cache-line\n"
+	       " read in a working set that large, a dependent chain, measured in this run)\n");
 	printf("(loop and random-number cost, in both columns: %.1f ns/op)\n",
 	       overhead);
 	printf("(floor of a pair: loop, random number and the two lock round trips\n"
@@ -704,13 +983,15 @@ int main(int argc, char **argv)
 		print_floor(sizes[i], floor_ns, rows[i]);
 	for (i = 0; i < nsizes; i++)
 		for (k = 0; k < NR_WORKLOADS; k++)
-			busy |= min_cpu_pct(rows[i][k]) < 95;
+			busy |= selected(&workloads[k]) && min_cpu_pct(rows[i][k]) < 95;
 	if (busy)
 		printf("* under 95%% of a CPU in a best run: other processes ran; the median\n"
 		       "  window discounts most of that, but compare rows from a quiet host\n");
 	for (i = 0; i < nsizes; i++)
 		for (k = 0; k < NR_WORKLOADS; k++)
-			print_machine(sizes[i], &workloads[k], rows[i][k], load);
+			if (selected(&workloads[k]))
+				print_machine(sizes[i], &workloads[k], rows[i][k],
+					      &fps[i], load);
 	if (failures) {
 		fprintf(stderr, "bench_timers: %" PRIu64 " correctness check(s) failed\n",
 			failures);
