@@ -357,10 +357,11 @@ static const char *cb_name(const struct timer *t)
 
 /*
  * Debug check at every entry point, split in two: the test every call
- * makes (one load of magic, one of fn, on the line the operation touches
- * anyway) is inline, the diagnosis of a failure is not.  A timer that was
- * never set up has no trustworthy name, so its message gives the
- * addresses instead.
+ * makes (one load of magic, on the line the operation touches anyway, and
+ * for an arming one of fn, in the call site's descriptor, which every
+ * timer of that site shares and so stays in cache) is inline, the
+ * diagnosis of a failure is not.  A timer that was never set up has no
+ * trustworthy descriptor, so its message gives the addresses instead.
  */
 static __attribute__((noinline, cold)) void timer_report_invalid(const struct timer *t,
 								  const char *op, bool need_fn)
