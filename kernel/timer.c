@@ -189,7 +189,7 @@ _Static_assert(LVL_START(DEPTH_LOW_HZ) == 132120576ull, "cutoff of depth 8 (desi
 _Static_assert(LVL_START(DEPTH_MAX) - 1 + LVL_GRAN(DEPTH_MAX - 1) == NO_TIMER_DELTA,
 	       "latest bucket expiry of depth 9 is exactly the empty-base marker");
 _Static_assert(TIMER_MAX_CPUS * NR_BASES < (TIMER_HINT_MASK >> TIMER_HINT_SHIFT),
-	       "run hint fits in flags above TIMER_PINNED and TIMER_MIGRATING");
+	       "run hint fits in flags above TIMER_PINNED and TIMER_MIGRATING (so t->cpu fits 16 bits)");
 _Static_assert(BUCKETS_MAX <= UINT16_MAX, "a bucket index fits in timer->bucket");
 
 struct timer_base {
@@ -349,12 +349,6 @@ static uint32_t running_elsewhere(const struct timer_base *base,
 	return NO_CPU;
 }
 
-/* A set-up timer's callback name, for messages. */
-static const char *cb_name(const struct timer *t)
-{
-	return t->cb && t->cb->name ? t->cb->name : "?";
-}
-
 /*
  * Debug check at every entry point, split in two: the test every call
  * makes (one load of magic, on the line the operation touches anyway, and
@@ -370,13 +364,13 @@ static __attribute__((noinline, cold)) void timer_report_invalid(const struct ti
 		arch_bug("timer: %s of a NULL timer", op);
 	} else if (t->magic == TIMER_MAGIC_FREED) {
 		arch_bug("timer: %s of a timer after timer_check_free() (callback %s)",
-			 op, cb_name(t));
+			 op, t->cb->name);
 	} else if (t->magic != TIMER_MAGIC) {
 		arch_bug("timer: %s of a timer never set up with timer_setup() (timer %p, callback descriptor %p)",
 			 op, (const void *)t, (const void *)t->cb);
 	} else if (need_fn && !t->cb->fn) {
 		arch_bug("timer: %s of a timer with a NULL callback (callback %s)",
-			 op, cb_name(t));
+			 op, t->cb->name);
 	}
 }
 
@@ -569,7 +563,7 @@ static __attribute__((noinline)) struct timer_base *lock_timer_base_wait(struct 
 
 		if (cpu >= TIMER_MAX_CPUS) {
 			arch_bug("timer: timer names CPU %u, beyond TIMER_MAX_CPUS (callback %s)",
-				 cpu, cb_name(t));
+				 cpu, t->cb->name);
 			return NULL;
 		}
 		if (!(f & TIMER_MIGRATING)) {
@@ -581,7 +575,7 @@ static __attribute__((noinline)) struct timer_base *lock_timer_base_wait(struct 
 		}
 		if (spins == MIGRATING_SPINS) {
 			arch_bug("timer: timer stuck between two bases (callback %s)",
-				 cb_name(t));
+				 t->cb->name);
 			return NULL;
 		}
 		arch_cpu_relax();
@@ -644,7 +638,7 @@ static bool arm(struct timer *t, uint64_t expires, enum arm_mode mode,
 		return false;
 	if (mode == ARM_ADD_ON && on_cpu >= TIMER_MAX_CPUS) {
 		arch_bug("timer: %s to CPU %u, beyond TIMER_MAX_CPUS (callback %s)",
-			 op, on_cpu, cb_name(t));
+			 op, on_cpu, t->cb->name);
 		return false;
 	}
 	irq = arch_irq_save();
@@ -659,7 +653,7 @@ static bool arm(struct timer *t, uint64_t expires, enum arm_mode mode,
 		spin_unlock(&base->lock);
 		arch_irq_restore(irq);
 		arch_bug("timer: %s of a timer that is already pending (callback %s); use timer_mod()",
-			 op, cb_name(t));
+			 op, t->cb->name);
 		return true;
 	}
 	if (pending && t->expires == expires) {
@@ -923,24 +917,22 @@ void timer_setup_cb(struct timer *t, const struct timer_callback *cb,
 		    uint32_t flags)
 {
 	static const struct timer_callback no_callback = { NULL, "?" };
-	const char *name;
 
 	if (!cb)
-		cb = &no_callback;
-	name = cb->name ? cb->name : "?";
+		cb = &no_callback;	/* a set-up timer always has a descriptor */
 	if (!t) {
-		arch_bug("timer: timer_setup of a NULL timer (callback %s)", name);
+		arch_bug("timer: timer_setup of a NULL timer (callback %s)", cb->name);
 		return;
 	}
 	if (t->magic == TIMER_MAGIC && timer_pending(t)) {
-		arch_bug("timer: timer_setup of a pending timer (callback %s)", cb_name(t));
+		arch_bug("timer: timer_setup of a pending timer (callback %s)", t->cb->name);
 		return;
 	}
 	if (!cb->fn)
-		arch_bug("timer: timer_setup with a NULL callback (callback %s)", name);
+		arch_bug("timer: timer_setup with a NULL callback (callback %s)", cb->name);
 	if (flags & ~TIMER_PUBLIC_FLAGS) {
 		arch_bug("timer: timer_setup with unknown flags 0x%x (callback %s)",
-			 flags, name);
+			 flags, cb->name);
 		flags &= TIMER_PUBLIC_FLAGS;
 	}
 	t->next = NULL;
@@ -1037,7 +1029,7 @@ bool timer_del_sync(struct timer *t)
 			timing = true;
 		} else if (!warned && arch_now_ns() - start > DEL_SYNC_WARN_NS) {
 			kprintf("timer: timer_del_sync waits > 1 s for callback %s on CPU %u\n",
-				cb_name(t), busy);
+				t->cb->name, busy);
 			warned = true;
 		}
 		arch_cpu_relax();
@@ -1073,10 +1065,10 @@ void timer_check_free(struct timer *t)
 	arch_irq_restore(irq);
 	if (was)
 		arch_bug("timer: timer freed while pending on CPU %u (callback %s); removed it",
-			 cpu, cb_name(t));
+			 cpu, t->cb->name);
 	if (busy != NO_CPU)
 		arch_bug("timer: timer freed while its callback runs on CPU %u (callback %s); use timer_del_sync()",
-			 busy, cb_name(t));
+			 busy, t->cb->name);
 	t->magic = TIMER_MAGIC_FREED;
 }
 

@@ -37,7 +37,7 @@ typedef void (*timer_fn)(struct timer *t);
  */
 struct timer_callback {
 	timer_fn fn;
-	const char *name;
+	const char *name;		/* never NULL */
 };
 
 /*
@@ -55,8 +55,6 @@ struct timer {
 	uint16_t bucket;		/* index while pending; private */
 	uint16_t magic;			/* debug: set by timer_setup, checked on use */
 };
-
-_Static_assert(TIMER_MAX_CPUS <= 8191, "a CPU number and a run hint fit in 16 bits");
 
 /* Wheel-wide setup, once, before any CPU uses timers. */
 void timer_init(uint32_t hz, uint64_t jiffies_bias);

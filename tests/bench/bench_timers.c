@@ -557,16 +557,18 @@ static void warm_up(const struct workload *wl, uint64_t jiffies)
 	heap_clock_ns = arch_now_ns();
 }
 
+/* Zeroed, starting on a cache line (timers are placed from the array's start). */
 static void *alloc_or_die(size_t n, size_t size)
 {
-	void *p = calloc(n, size);
+	size_t bytes = (n * size + 63) & ~(size_t)63;
+	void *p = aligned_alloc(64, bytes);
 
 	if (!p) {
 		fprintf(stderr, "bench_timers: out of memory (%zu x %zu bytes)\n",
 			n, size);
 		exit(2);
 	}
-	return p;
+	return memset(p, 0, bytes);
 }
 
 /*
@@ -602,27 +604,13 @@ static void arm_pending(uint32_t n, bool timeout)
 	wheel_pij = heap_pij = 0;
 }
 
-/* Zeroed, starting on a cache line. */
-static void *alloc_lines_or_die(size_t n, size_t size)
-{
-	size_t bytes = (n * size + 63) & ~(size_t)63;
-	void *p = aligned_alloc(64, bytes);
-
-	if (!p) {
-		fprintf(stderr, "bench_timers: out of memory (%zu x %zu bytes)\n",
-			n, size);
-		exit(2);
-	}
-	return memset(p, 0, bytes);
-}
-
 static void setup_size(uint32_t n, bool timeout)
 {
 	uint32_t i;
 
 	n_pending = n;
-	wt = alloc_lines_or_die(n + SPARE, wstride);
-	ht = alloc_lines_or_die(n + SPARE, hstride);
+	wt = alloc_or_die(n + SPARE, wstride);
+	ht = alloc_or_die(n + SPARE, hstride);
 	wfree = alloc_or_die(n + SPARE, sizeof(*wfree));
 	hfree = alloc_or_die(n + SPARE, sizeof(*hfree));
 	if (!timer_heap_init(&heap, n + SPARE)) {
@@ -715,7 +703,7 @@ struct footprint {
 static double probe_ns(size_t bytes)
 {
 	size_t lines = (bytes + 63) / 64, i;
-	uint64_t *buf = alloc_lines_or_die(lines, 64), t0;
+	uint64_t *buf = alloc_or_die(lines, 64), t0;
 	size_t at = 0;
 
 	/* Sattolo's shuffle: one cycle through every line */

@@ -72,6 +72,37 @@ static void hold_in_callback(uint32_t a, struct tmsim_timer *held)
 	EQ(held->runs, 1);
 }
 
+/* Busy CPU `a`'s timers: T1 in bucket J(10), whose callback holds `a`, and T2 in bucket J(11). */
+static void arm_busy(uint32_t a, struct tmsim_timer *t1, const char *n1,
+		     struct tmsim_timer *t2, const char *n2)
+{
+	arm(a, t1, n1, J(9));
+	arm(a, t2, n2, J(10));
+}
+
+/* To J(9), then jiffy J(10) without the tick: interrupts hold the busy CPUs. */
+static void run_to_j10(void)
+{
+	advance_ok(J(9));
+	tmsim_set_jiffies(J(10));
+}
+
+/*
+ * `a` returns from T1's callback; at jiffy `to` T1 has run once and T2
+ * by `latest`, and nothing is left behind.
+ */
+static void busy_returns(uint32_t a, struct tmsim_timer *t1, struct tmsim_timer *t2,
+			 uint64_t to, uint64_t latest)
+{
+	tmsim_note("CPU%u returns from its callbacks", a);
+	done(tmsim_finish(a));
+	advance_ok(to);
+	timer_ok(t1);
+	timer_ran_by(t2, latest);
+	quiescent_ok();
+	EQ(host_bug_count(), 0);
+}
+
 /*
  * With the busy CPUs held, advance to jiffy `to`, one jiffy at a time.
  * The idle migrator `b` takes exactly one interrupt per jiffy (its
@@ -107,8 +138,8 @@ static void advance_held(uint32_t b, uint64_t to, uint32_t max_remote)
  * pops A's event: busy, nothing run, re-queued at J(11).  A stays held
  * until J(14): at each of J(11)..J(14) B pops A's event, again due and
  * busy, and must leave it for the next jiffy: one pop per jiffy, B's
- * wake-up the next jiffy.  A returns at J(14); T2 runs by J(15).  Mutant R-27: B pops
- * A's event without end at J(11) (detector).
+ * wake-up the next jiffy.  A returns at J(14); T2 runs by J(15).
+ * Mutant R-27: B pops A's event without end at J(11) (detector).
  */
 static void test_idle_migrator_leaves_busy_cpu_until_next_jiffy(void **state)
 {
@@ -117,16 +148,14 @@ static void test_idle_migrator_leaves_busy_cpu_until_next_jiffy(void **state)
 	(void)state;
 	tmsim_start_n(4);
 	EQ(tmigr_levels(), 1);
-	arm(1, &t1, "T1", J(9));
-	arm(1, &t2, "T2", J(10));
+	arm_busy(1, &t1, "T1", &t2, "T2");
 	idle(2);
 	idle(3);
 	idle(1);
 	idle(0);
 	EQ(tmsim_deadline(0), NS(J(10)));
 	EQ(tmsim_deadline(1), TIMER_NO_EVENT);	/* its global timers are pulled */
-	advance_ok(J(9));
-	tmsim_set_jiffies(J(10));
+	run_to_j10();
 	hold_in_callback(1, &t1);
 	done(tmsim_interrupt(0));
 	EQ(tmigr_cpu_wakeup(0), NS(J(11)));
@@ -134,13 +163,7 @@ static void test_idle_migrator_leaves_busy_cpu_until_next_jiffy(void **state)
 	structure_ok();
 	advance_held(0, J(14), 1);
 	EQ(t2.runs, 0);
-	tmsim_note("CPU1 returns from its callbacks");
-	done(tmsim_finish(1));
-	advance_ok(J(16));
-	timer_ok(&t1);
-	timer_ran_by(&t2, J(14) + 1);
-	quiescent_ok();
-	EQ(host_bug_count(), 0);
+	busy_returns(1, &t1, &t2, J(16), J(14) + 1);
 }
 
 /*
@@ -154,13 +177,11 @@ static void test_active_migrator_leaves_busy_cpu_until_next_tick(void **state)
 
 	(void)state;
 	tmsim_start_n(4);
-	arm(1, &t1, "T1", J(9));
-	arm(1, &t2, "T2", J(10));
+	arm_busy(1, &t1, "T1", &t2, "T2");
 	idle(2);
 	idle(3);
 	idle(1);
-	advance_ok(J(9));
-	tmsim_set_jiffies(J(10));
+	run_to_j10();
 	hold_in_callback(1, &t1);
 	done(tmsim_interrupt(0));	/* the tick of J(10) */
 	for (uint64_t j = J(11); j <= J(12); j++) {
@@ -171,12 +192,7 @@ static void test_active_migrator_leaves_busy_cpu_until_next_tick(void **state)
 		structure_ok();
 	}
 	EQ(t2.runs, 0);
-	done(tmsim_finish(1));
-	advance_ok(J(14));
-	timer_ok(&t1);
-	timer_ran_by(&t2, J(12) + 1);
-	quiescent_ok();
-	EQ(host_bug_count(), 0);
+	busy_returns(1, &t1, &t2, J(14), J(12) + 1);
 }
 
 /*
@@ -196,17 +212,14 @@ static void test_busy_cpus_do_not_delay_due_timer_in_their_group(void **state)
 
 	(void)state;
 	tmsim_start_n(4);
-	arm(1, &t1, "T1", J(9));
-	arm(1, &t2, "T2", J(10));
-	arm(2, &u1, "U1", J(9));
-	arm(2, &u2, "U2", J(10));
+	arm_busy(1, &t1, "T1", &t2, "T2");
+	arm_busy(2, &u1, "U1", &u2, "U2");
 	arm(3, &v, "V", J(11));
 	idle(1);
 	idle(2);
 	idle(3);
 	idle(0);
-	advance_ok(J(9));
-	tmsim_set_jiffies(J(10));
+	run_to_j10();
 	hold_in_callback(1, &t1);
 	hold_in_callback(2, &u1);
 	done(tmsim_interrupt(0));
@@ -240,25 +253,18 @@ static void test_busy_cpu_event_at_second_level(void **state)
 	tmsim_start_n(12);
 	EQ(tmigr_levels(), 2);
 	TMSIM_ASSERT(tmigr_cpu_group(0) != tmigr_cpu_group(8), "CPU0 and CPU8 share a group");
-	arm(8, &t1, "T1", J(9));
-	arm(8, &t2, "T2", J(10));
+	arm_busy(8, &t1, "T1", &t2, "T2");
 	for (uint32_t c = 1; c < 12; c++)
 		idle(c);
 	idle(0);
 	EQ(tmsim_deadline(0), NS(J(10)));
-	advance_ok(J(9));
-	tmsim_set_jiffies(J(10));
+	run_to_j10();
 	hold_in_callback(8, &t1);
 	done(tmsim_interrupt(0));
 	advance_held(0, J(13), 1);
 	EQ(t2.runs, 0);
-	done(tmsim_finish(8));
-	advance_ok(J(15));
-	timer_ok(&t1);
-	timer_ran_by(&t2, J(13) + 1);
+	busy_returns(8, &t1, &t2, J(15), J(13) + 1);
 	EQ(t2.ran_on, 0);
-	quiescent_ok();
-	EQ(host_bug_count(), 0);
 }
 
 #else /* fan-out 2 */
@@ -277,27 +283,20 @@ static void test_busy_cpu_event_at_root_of_binary_tree(void **state)
 	(void)state;
 	tmsim_start_n(4);
 	EQ(tmigr_levels(), 2);
-	arm(2, &t1, "T1", J(9));
-	arm(2, &t2, "T2", J(10));
+	arm_busy(2, &t1, "T1", &t2, "T2");
 	arm(1, &w, "W", J(11));
 	idle(1);
 	idle(2);
 	idle(3);
 	idle(0);
 	EQ(tmsim_deadline(0), NS(J(10)));
-	advance_ok(J(9));
-	tmsim_set_jiffies(J(10));
+	run_to_j10();
 	hold_in_callback(2, &t1);
 	done(tmsim_interrupt(0));
 	advance_held(0, J(14), 2);
 	timer_ok(&w);
 	EQ(t2.runs, 0);
-	done(tmsim_finish(2));
-	advance_ok(J(16));
-	timer_ok(&t1);
-	timer_ran_by(&t2, J(14) + 1);
-	quiescent_ok();
-	EQ(host_bug_count(), 0);
+	busy_returns(2, &t1, &t2, J(16), J(14) + 1);
 }
 
 /*
@@ -314,27 +313,20 @@ static void test_busy_cpu_does_not_hide_due_sibling_from_root(void **state)
 
 	(void)state;
 	tmsim_start_n(4);
-	arm(2, &t1, "T1", J(9));
-	arm(2, &t2, "T2", J(10));
+	arm_busy(2, &t1, "T1", &t2, "T2");
 	arm(3, &v, "V", J(11));
 	idle(1);
 	idle(2);
 	idle(3);
 	idle(0);
-	advance_ok(J(9));
-	tmsim_set_jiffies(J(10));
+	run_to_j10();
 	hold_in_callback(2, &t1);
 	done(tmsim_interrupt(0));
 	advance_held(0, J(14), 2);
 	timer_ok(&v);
 	EQ(v.ran_on, 0);
 	EQ(t2.runs, 0);
-	done(tmsim_finish(2));
-	advance_ok(J(16));
-	timer_ok(&t1);
-	timer_ran_by(&t2, J(14) + 1);
-	quiescent_ok();
-	EQ(host_bug_count(), 0);
+	busy_returns(2, &t1, &t2, J(16), J(14) + 1);
 }
 
 #endif

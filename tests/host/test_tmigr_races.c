@@ -352,6 +352,22 @@ static void test_r28_idle_entry_queuing_into_a_group_gone_idle_carries_event_up(
 }
 
 /*
+ * R-09 and R-10 B: T0 < T1 < T2 (J(10), J(20), J(30)) on CPU0, CPU1 (both
+ * GRP0:0) and CPU2 (GRP0:1); CPU3, CPU2, CPU1, then CPU0 go idle.
+ */
+static void three_timers_all_idle(struct tmsim_timer *t0, struct tmsim_timer *t1,
+				  struct tmsim_timer *t2)
+{
+	arm(0, t0, "T0", J(10));
+	arm(1, t1, "T1", J(20));
+	arm(2, t2, "T2", J(30));
+	idle(3);
+	idle(2);
+	idle(1);
+	idle(0);
+}
+
+/*
  * R-09.  T0 < T1 < T2 on CPU0, CPU1 (both GRP0:0) and CPU2 (GRP0:1); all
  * idle, CPU0 last.  CPU0 then leaves idle: its events are ignored up to
  * the root, and T1 was never propagated above GRP0:0 (T0 was in front).
@@ -367,13 +383,7 @@ static void test_r09_quick_check_takes_minimum_over_all_levels(void **state)
 
 	(void)state;
 	start_f2_4();
-	arm(0, &t0, "T0", J(10));
-	arm(1, &t1, "T1", J(20));
-	arm(2, &t2, "T2", J(30));
-	idle(3);
-	idle(2);
-	idle(1);
-	idle(0);
+	three_timers_all_idle(&t0, &t1, &t2);
 	advance_ok(J(5));
 	wake(0);
 	advance_ok(J(11));
@@ -404,13 +414,7 @@ static void test_r10b_ignored_group_event_replaced_at_root(void **state)
 
 	(void)state;
 	start_f2_4();
-	arm(0, &t0, "T0", J(10));
-	arm(1, &t1, "T1", J(20));
-	arm(2, &t2, "T2", J(30));
-	idle(3);
-	idle(2);
-	idle(1);
-	idle(0);
+	three_timers_all_idle(&t0, &t1, &t2);
 	EQ(tmigr_cpu_wakeup(0), tmsim_event_ns(&t0));
 	advance_ok(J(5));
 	wake(0);
