@@ -172,10 +172,13 @@ $(BUILD)/host/%_f2w: tests/host/%.c $(TMSIM) $(TMWEAK) kernel/tmigr.c kernel/tim
 
 # One test program built with extra switches, for tests/host/run-mutants.sh:
 #   make mutant-bin MUT_SRC=test_tmigr_races MUT_FLAGS=-DTMIGR_MUTANT_R07 MUT_OUT=PATH
+# MUT_FLAGS carries -DMUTANT_ID=ID (kernel/mutant.h).  MUT_SRCS: the code
+# compiled into every mutant program (the switches live there).
+MUT_SRCS := $(TMSIM) $(TMWEAK) kernel/tmigr.c kernel/timer.c
 mutant-bin: $(HLIB)
 	@mkdir -p $(dir $(MUT_OUT))
-	$(HOST_CC) $(HCFLAGS) $(MUT_FLAGS) -o $(MUT_OUT) tests/host/$(MUT_SRC).c $(TMSIM) \
-		$(TMWEAK) kernel/tmigr.c kernel/timer.c $(HLIB) -lcmocka -lpthread
+	$(HOST_CC) $(HCFLAGS) $(MUT_FLAGS) -o $(MUT_OUT) tests/host/$(MUT_SRC).c $(MUT_SRCS) \
+		$(HLIB) -lcmocka -lpthread
 
 $(BUILD)/host/test_tmigr_stress: $(STRESS_DEPS)
 	@mkdir -p $(dir $@)

@@ -30,18 +30,18 @@ tmp=
 # check_one ID PROGRAM TEST FLAGS RESULTFILE: build, run, write one result line.
 check_one() {
 	local id=$1 prog=$2 test=$3 flags=$4 result=$5
-	local num=${id#R-} dir bin log rc=0 extra=
+	local num=${id//-/} dir bin log rc=0 extra=
 
 	# the flags are part of the name: one test may be listed per fan-out,
 	# and those lines run in parallel
-	dir="$OUT/R$num-$test"
+	dir="$OUT/$num-$test"
 	[[ $flags == - ]] || dir+="-${flags//[^A-Za-z0-9_=]/_}"
 	bin="$dir/$prog"
 	log="$dir/log"
 	mkdir -p "$dir"
 	[[ $flags == - ]] || extra=${flags//,/ }
 	if ! make -s --no-print-directory -C "$ROOT" mutant-bin MUT_SRC="$prog" \
-		MUT_FLAGS="-DTMIGR_MUTANT_R$num $extra -O0" MUT_OUT="$bin" >"$log" 2>&1; then
+		MUT_FLAGS="-DMUTANT_ID=$num -DTMIGR_MUTANT_$num $extra -O0" MUT_OUT="$bin" >"$log" 2>&1; then
 		echo "FAIL mutant $id $prog $test: the mutant does not build (see $log)" >"$result"
 		return
 	fi
@@ -78,7 +78,7 @@ main() {
 	fi
 	while read -r id prog test flags rest; do
 		[[ -z $id || $id == \#* ]] && continue
-		if [[ ! $id =~ ^R-[0-9]+[A-Z]?$ || -z $test || -n $rest ]]; then
+		if [[ ! $id =~ ^[A-Z]+-[0-9]+[A-Z]?$ || -z $test || -n $rest ]]; then
 			echo "FAIL bad table line: $id $prog $test $flags $rest" >"$tmp/$n"
 			n=$((n + 1))
 			continue
