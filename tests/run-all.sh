@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 #
-# run-all.sh: every test: host unit tests first, then the spin model
-# checks, then QEMU integration.
+# run-all.sh: every test: host unit tests first, then the repository's
+# static checks (tests/checks/), the spin model checks, then QEMU
+# integration.
 #
 # Usage: tests/run-all.sh HOST_TEST_BIN...   (`make test` passes them)
 #
@@ -67,6 +68,7 @@ run_suite() {
 
 main() {
 	run_suite host "$ROOT/tests/run-host-tests.sh" "$@"
+	run_suite check "$ROOT/tests/checks/run.sh"
 	run_suite mutant "$ROOT/tests/host/run-mutants.sh"
 	run_suite model "$ROOT/tests/model/run.sh"
 	run_suite qemu "$ROOT/tests/qemu/run.sh"
