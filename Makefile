@@ -171,7 +171,7 @@ $(BUILD)/host/%_f2w: tests/host/%.c $(TMSIM) $(TMWEAK) kernel/tmigr.c kernel/tim
 		-lcmocka -lpthread
 
 # One test program built with extra switches, for tests/host/run-mutants.sh:
-#   make mutant-bin MUT_SRC=test_tmigr_races MUT_FLAGS=-DTMIGR_MUTANT_R07 MUT_OUT=PATH
+#   make mutant-bin MUT_SRC=test_tmigr_races MUT_FLAGS=-DMUTANT_ID=R07 MUT_OUT=PATH
 # MUT_FLAGS carries -DMUTANT_ID=ID (kernel/mutant.h).  MUT_SRCS: the code
 # compiled into every mutant program (the switches live there).
 MUT_SRCS := $(TMSIM) $(TMWEAK) kernel/tmigr.c kernel/timer.c

@@ -114,8 +114,8 @@
  * Known races (design §4), each excluded by construction; the host
  * harness (tests/host/test_tmigr_races.c; test_tmigr_growth.c for R-13 to
  * R-23; test_tmigr_busy_remote_expiry.c for R-27) forces each
- * interleaving and a mutant build (TMIGR_MUTANT_Rnn) puts the bug back to
- * prove the test:
+ * interleaving and a mutant build (MUTANT(Rnn), kernel/mutant.h) puts the
+ * bug back to prove the test:
  *  R-01 ABA on a state word             seq count bumped on every CAS
  *  R-02 child read before group read    acquire load, fence after failed CAS
  *  R-03 offline hand-off via a flag     park forces another CPU active
@@ -151,6 +151,7 @@
 #include <stdint.h>
 
 #include "kernel/arch_services.h"
+#include "kernel/mutant.h"
 #include "kernel/printk.h"
 #include "kernel/report.h"
 #include "kernel/spinlock.h"
@@ -282,12 +283,10 @@ static inline uint32_t st_pack(uint8_t active, uint8_t migrator, uint16_t seq)
 
 static inline uint32_t st_next_seq(uint32_t s)
 {
-#ifdef TMIGR_MUTANT_R01
-	return s;		/* mutant: no sequence count, ABA possible */
-#else
+	if (MUTANT(R01))
+		return s;	/* mutant: no sequence count, ABA possible */
 	return st_pack(TMIGR_ST_ACTIVE(s), TMIGR_ST_MIGRATOR(s),
 		       (uint16_t)(TMIGR_ST_SEQ(s) + 1));
-#endif
 }
 
 /*
@@ -481,15 +480,15 @@ static void walk_from(tmigr_step step, struct tmigr_walk *w,
 		if (stop)
 			return;
 		child = group;
-#ifdef TMIGR_MUTANT_R16
-		/* mutant: mask read before the parent that makes it meaningful */
-		w->childmask = load_mask(child);
-		YP("walk.mask_read", child);
-		group = load_parent(child);
-#else
-		group = load_parent(child);
-		w->childmask = load_mask(child);	/* final before child was reachable (O10) */
-#endif
+		if (MUTANT(R16)) {
+			/* mutant: mask read before the parent that makes it meaningful */
+			w->childmask = load_mask(child);
+			YP("walk.mask_read", child);
+			group = load_parent(child);
+		} else {
+			group = load_parent(child);
+			w->childmask = load_mask(child);	/* final before child was reachable (O10) */
+		}
 		if (!group)
 			return;
 		if (++depth >= TMIGR_MAX_LEVELS || !w->childmask)
@@ -563,17 +562,15 @@ static bool update_events(struct tmigr_group *g, struct tmigr_group *child,
 	if (child) {
 		uint32_t cs;
 
-#ifdef TMIGR_MUTANT_R08
-		gs = load_state(g, __ATOMIC_RELAXED);	/* mutant: state read before the locks */
-#endif
+		if (MUTANT(R08))
+			gs = load_state(g, __ATOMIC_RELAXED);	/* mutant: state read before the locks */
 		YP("update_events.before_lock", g);
 		spin_lock(&child->lock);
 		spin_lock(&g->lock);
 		/* both states under both locks (O5, R-08) */
 		cs = load_state(child, __ATOMIC_RELAXED);
-#ifndef TMIGR_MUTANT_R08
-		gs = load_state(g, __ATOMIC_RELAXED);
-#endif
+		if (!MUTANT(R08))
+			gs = load_state(g, __ATOMIC_RELAXED);
 		if (TMIGR_ST_ACTIVE(cs)) {
 			/* an active child's migrator handles its queue */
 			spin_unlock(&g->lock);
@@ -590,23 +587,20 @@ static bool update_events(struct tmigr_group *g, struct tmigr_group *child,
 		first = ev;
 		nexp = w->nextexp;
 		ign = ev_ignored(ev);	/* read once */
-#ifdef TMIGR_MUTANT_R10
-		if (ign && !w->remote)
-			return true;	/* mutant: fast return even at the root */
-#else
-		/* the parent-level step purges it; at the root we must check */
-		if (ign && !w->remote && p)
+		/*
+		 * The parent-level step purges it; at the root we must check
+		 * (R-10; the mutant takes the fast return even at the root).
+		 */
+		if (ign && !w->remote && (p || MUTANT(R10)))
 			return true;
-#endif
-#ifdef TMIGR_MUTANT_R08
-		gs = load_state(g, __ATOMIC_RELAXED);	/* mutant: state read before the lock */
-		YP("update_events.state_read", g);
-#endif
+		if (MUTANT(R08)) {
+			gs = load_state(g, __ATOMIC_RELAXED);	/* mutant: state read before the lock */
+			YP("update_events.state_read", g);
+		}
 		YP("update_events.before_lock", g);
 		spin_lock(&g->lock);
-#ifndef TMIGR_MUTANT_R08
-		gs = load_state(g, __ATOMIC_RELAXED);
-#endif
+		if (!MUTANT(R08))
+			gs = load_state(g, __ATOMIC_RELAXED);
 	}
 	YP("update_events.locked", g);
 	/* read under g's lock: whoever made g idle propagated before us, or will after */
@@ -621,9 +615,8 @@ static bool update_events(struct tmigr_group *g, struct tmigr_group *child,
 
 	if (ev->queued) {
 		if (ev->expires == nexp && !ign) {
-#ifndef TMIGR_MUTANT_R12
-			ev->cpu = first->cpu;	/* refresh the owner even if kept */
-#endif
+			if (!MUTANT(R12))
+				ev->cpu = first->cpu;	/* refresh the owner even if kept */
 			goto top;
 		}
 		queue_remove(g, ev);
@@ -642,17 +635,14 @@ static bool update_events(struct tmigr_group *g, struct tmigr_group *child,
 		queue_insert(g, ev);
 	}
 top:
-#ifdef TMIGR_MUTANT_R14
-	p = load_parent(g);	/* mutant: a second read for the root decision */
-#endif
-#ifdef TMIGR_MUTANT_R06
-	if (ign && !p && !w->remote) {
+	if (MUTANT(R14))
+		p = load_parent(g);	/* mutant: a second read for the root decision */
+	if (MUTANT(R06) && ign && !p && !w->remote) {
 		spin_unlock(&g->lock);
 		if (child)
 			spin_unlock(&child->lock);
 		return true;	/* mutant: no root check when nothing to export */
 	}
-#endif
 	if (!p && TMIGR_ST_MIGRATOR(gs) == TMIGR_NONE) {
 		/* g is the idle root: whoever touches it owes the first event */
 		stop = true;
@@ -677,13 +667,11 @@ static bool inactive_up(struct tmigr_group *g, struct tmigr_group *child,
 	uint32_t cur, nxt;
 	bool stop;
 
-#ifdef TMIGR_MUTANT_R02
-	/* mutant: relaxed group read, the child read is not ordered after it */
-	cur = load_state(g, __ATOMIC_RELAXED);
-#else
-	/* acquire (O2): pairs with the seq_cst CAS of an activator on g */
-	cur = load_state(g, __ATOMIC_ACQUIRE);
-#endif
+	/*
+	 * acquire (O2): pairs with the seq_cst CAS of an activator on g.
+	 * The mutant reads relaxed: the child read is not ordered after it.
+	 */
+	cur = load_state(g, MUTANT(R02) ? __ATOMIC_RELAXED : __ATOMIC_ACQUIRE);
 	for (;;) {
 		uint32_t cs = child ? load_state(child, __ATOMIC_RELAXED) : 0;
 		uint8_t active = TMIGR_ST_ACTIVE(cur);
@@ -707,17 +695,15 @@ static bool inactive_up(struct tmigr_group *g, struct tmigr_group *child,
 		if (TM_CAS(TMWEAK_STATE, g, &g->state, &cur, nxt,
 			   __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
 			break;
-#ifndef TMIGR_MUTANT_R02F	/* mutant: no fence after a failed CAS */
 		/* a failed CAS orders nothing: fence before re-reading the child (O3) */
-		TM_FENCE(__ATOMIC_ACQUIRE);
-#endif
+		if (!MUTANT(R02F))	/* mutant: no fence after a failed CAS */
+			TM_FENCE(__ATOMIC_ACQUIRE);
 	}
 	trace_state(g, cur, nxt);
 	YP("inactive_up.after_cas", g);
 	w->remote = false;
 	update_events(g, child, w);
-#ifndef TMIGR_MUTANT_R28
-	if (stop && w->idle_parent) {
+	if (!MUTANT(R28) && stop && w->idle_parent) {
 		/*
 		 * R-28 (ours): g was still active at our CAS, but its last
 		 * active CPUs went idle before we queued our event, and the
@@ -729,7 +715,6 @@ static bool inactive_up(struct tmigr_group *g, struct tmigr_group *child,
 		w->childmask = load_mask(g);
 		walk_from(update_events, w, g, w->idle_parent);
 	}
-#endif
 	return stop;
 }
 
@@ -834,19 +819,18 @@ uint64_t tmigr_quick_check(uint64_t global_ns)
 	struct tmigr_group *g;
 	uint32_t s;
 
-	if (!enabled || !__atomic_load_n(&c->available, __ATOMIC_RELAXED))
-#ifdef TMIGR_MUTANT_R07
-		return enabled ? TMIGR_INF : global_ns;	/* mutant: forecast forgets its own timer */
-#else
+	if (!enabled || !__atomic_load_n(&c->available, __ATOMIC_RELAXED)) {
+		if (MUTANT(R07) && enabled)
+			return TMIGR_INF;	/* mutant: forecast forgets its own timer */
 		return global_ns;		/* */
-#endif
+	}
 	g = c->group;
 	s = load_state(g, __ATOMIC_RELAXED);
 	if ((TMIGR_ST_MIGRATOR(s) != c->groupmask && TMIGR_ST_MIGRATOR(s) != TMIGR_NONE) ||
 	    bit_popcount64(TMIGR_ST_ACTIVE(s)) > 1)
 		return TMIGR_INF;
-#ifdef TMIGR_MUTANT_R09
-	{
+	if (MUTANT(R09)) {
+		/* mutant: only the top level's next_expiry counts */
 		struct tmigr_group *top = g;
 
 		for (; g; g = load_parent(g)) {
@@ -856,7 +840,6 @@ uint64_t tmigr_quick_check(uint64_t global_ns)
 		}
 		return next_expiry(top) < global_ns ? next_expiry(top) : global_ns;
 	}
-#endif
 	for (; g; g = load_parent(g)) {		/* by parent links (R-08b) */
 		uint64_t e;
 
@@ -912,7 +895,6 @@ static void requeue_locked(uint32_t t, uint64_t g, bool expiring, void *arg)
 	struct tmigr_walk w = { .firstexp = TMIGR_INF, .evt = &tc->cpuevt,
 				.remote = true, .now = now };
 
-#ifndef TMIGR_MUTANT_R27
 	/*
 	 * R-27: t's callbacks are running elsewhere (t itself, in an
 	 * interrupt), so the wheel ran nothing for us, and what fell due
@@ -924,13 +906,11 @@ static void requeue_locked(uint32_t t, uint64_t g, bool expiring, void *arg)
 	 * runner has returned (and keeps its tick for what it left due, as
 	 * §1.10 keeps it for any event within a tick), or we find it busy
 	 * again.  t's event is then later than its first global timer (Q6
-	 * relaxed) for at most a jiffy after the runner returns.
+	 * relaxed) for at most a jiffy after the runner returns.  (The
+	 * mutant re-queues it as it is: popped again and again.)
 	 */
-	if (expiring && g <= now)
+	if (!MUTANT(R27) && expiring && g <= now)
 		g = now + timer_tick_ns();
-#else
-	(void)expiring;	/* mutant: the still-due event is popped again and again */
-#endif
 	w.nextexp = g;
 	spin_lock(&tc->lock);
 	if (tc->available && tc->idle) {
@@ -967,11 +947,10 @@ static void handle_remote_cpu(uint32_t t, uint64_t now)
 
 	YP("remote.before_run", tc);
 	/* always, also for ourselves: the wheel's jiffies >= now */
-#ifdef TMIGR_MUTANT_R22
-	fired = t == me ? 0 : timer_run_remote(t);
-#else
-	fired = timer_run_remote(t);
-#endif
+	if (MUTANT(R22) && t == me)
+		fired = 0;	/* mutant: our own wheel is skipped */
+	else
+		fired = timer_run_remote(t);
 	YP("remote.after_run", tc);
 	count_add(&stats[me].remote_cpus, 1);
 	count_add(&stats[me].remote_fired, fired);
@@ -999,13 +978,11 @@ static bool handle_remote_up(struct tmigr_group *g, struct tmigr_group *child,
 		e = pop_expired(g, w->now);
 		if (!e) {
 			/* topmost visited level wins */
-#ifdef TMIGR_MUTANT_R05
-			if (!loops)	/* mutant: after an expiry the level's head is not re-read */
-#endif
-			w->firstexp = next_expiry(g);
-#ifdef TMIGR_MUTANT_R04
-			w->firstexp = TMIGR_INF;
-#endif
+			/* mutant R05: after an expiry the level's head is not re-read */
+			if (!MUTANT(R05) || !loops)
+				w->firstexp = next_expiry(g);
+			if (MUTANT(R04))
+				w->firstexp = TMIGR_INF;	/* mutant: the level's head is dropped */
 			spin_unlock_irqrestore(&g->lock, irq);
 			return false;
 		}
@@ -1036,18 +1013,15 @@ void tmigr_handle_remote(void)
 	wakeup = __atomic_load_n(&c->wakeup, __ATOMIC_RELAXED);
 	if (!is_my_duty(c->group, c->groupmask) && wakeup == TMIGR_INF)
 		return;
-#ifdef TMIGR_MUTANT_R11
-	if (!is_my_duty(c->group, c->groupmask))
+	if (MUTANT(R11) && !is_my_duty(c->group, c->groupmask))
 		return;		/* mutant: a stale wakeup is never reset */
-#endif
 	/* not on duty but wakeup set: walk anyway so it gets reset */
 	w.now = tick_now();
 	walk_cpu(handle_remote_up, &w, c);
 	count_add(&stats[id].remote_walks, 1);
-#ifndef TMIGR_MUTANT_R26	/* our number for this rule in tests/host/tmigr_mutants.txt */
-	if (w.now >= wakeup && !w.popped)
+	/* our number for this rule in tests/host/tmigr_mutants.txt */
+	if (!MUTANT(R26) && w.now >= wakeup && !w.popped)
 		w.firstexp = TMIGR_INF;	/* a duplicate idle migrator retires (see theory) */
-#endif
 	irq = spin_lock_irqsave(&c->lock);
 	if (c->idle || w.firstexp == TMIGR_INF)
 		set_wakeup(c, w.firstexp);
@@ -1119,12 +1093,9 @@ void tmigr_clear_available(uint32_t cpu)
 			}
 		}
 	}
-#ifdef TMIGR_MUTANT_R03
-	(void)other;	/* mutant: nobody takes over; the events wait for a chance wake-up */
-#else
-	if (other < TMIGR_MAX_CPUS && platform.force_active)
+	/* the mutant lets nobody take over: the events wait for a chance wake-up */
+	if (!MUTANT(R03) && other < TMIGR_MAX_CPUS && platform.force_active)
 		platform.force_active(other);
-#endif
 	spin_unlock_irqrestore(&available_lock, irq);
 }
 
@@ -1199,9 +1170,8 @@ static bool mark_new_root(struct tmigr_group *g)
 {
 	if (g->parent || g == root)
 		return false;
-#ifndef TMIGR_MUTANT_R16
-	set_mask(g, 1);
-#endif
+	if (!MUTANT(R16))	/* mutant: the mask is set only when linked */
+		set_mask(g, 1);
 	return true;
 }
 
@@ -1216,20 +1186,18 @@ static void connect(struct tmigr_group *child, struct tmigr_group *parent,
 			arch_bug("tmigr: new root %u has %u children when the old root joins",
 				 parent->id, parent->num_children);
 		set_mask(child, 1);
-#ifdef TMIGR_MUTANT_R19
-		if (parent->num_children == 2)
+		if (MUTANT(R19) && parent->num_children == 2)
 			return;	/* mutant: off-by-one, the old root is never linked */
-#endif
 	} else {
 		set_mask(child, (uint8_t)(1u << parent->num_children++));
 	}
 	YP("setup.before_publish", child);
-#ifdef TMIGR_MUTANT_R17
-	TM_STORE(TMWEAK_PARENT, child, &child->parent, parent, __ATOMIC_RELAXED);
-#else
-	/* release: everything above is visible to walkers that load it (O9) */
-	TM_STORE(TMWEAK_PARENT, child, &child->parent, parent, __ATOMIC_RELEASE);
-#endif
+	/*
+	 * release: everything above is visible to walkers that load it (O9);
+	 * the mutant stores relaxed.
+	 */
+	TM_STORE(TMWEAK_PARENT, child, &child->parent, parent,
+		 MUTANT(R17) ? __ATOMIC_RELAXED : __ATOMIC_RELEASE);
 }
 
 static void connect_cpu(uint32_t cpu, struct tmigr_group *g)
@@ -1277,9 +1245,8 @@ static int setup_groups(uint32_t cpu, uint32_t node, struct tmigr_group *start,
 		stack[start->level] = start;
 		first_lvl = start->level + 1u;
 	}
-#ifdef TMIGR_MUTANT_R20
-	mismatch = false;
-#endif
+	if (MUTANT(R20))
+		mismatch = false;	/* mutant: cross-node groups never unfold */
 	for (i = first_lvl; i < levels; i++) {
 		struct tmigr_group *g;
 
@@ -1312,12 +1279,8 @@ static int setup_groups(uint32_t cpu, uint32_t node, struct tmigr_group *start,
 	}
 	if (failed) {
 		/* free only what this call allocated, bounded by first_lvl */
-#ifdef TMIGR_MUTANT_R13
-		/* mutant: unwind bound off by one, the lowest fresh group leaks */
-		for (uint32_t j = first_lvl + 1; j < levels && j <= i; j++)
-#else
-		for (uint32_t j = first_lvl; j < levels && j <= i; j++)
-#endif
+		/* the mutant's bound is off by one: the lowest fresh group leaks */
+		for (uint32_t j = first_lvl + MUTANT(R13); j < levels && j <= i; j++)
 			if (fresh[j] && stack[j])
 				group_free(stack[j]);
 		return -1;
@@ -1332,11 +1295,12 @@ static int setup_groups(uint32_t cpu, uint32_t node, struct tmigr_group *start,
 	}
 	if (activate) {
 		/* ordered RMW probe of the old root (O11, R-21) */
-#ifdef TMIGR_MUTANT_R21
-		uint32_t s = load_state(start, __ATOMIC_RELAXED) | 1u;	/* and always "active" */
-#else
-		uint32_t s = TM_FETCH_OR(TMWEAK_STATE, start, &start->state, 0, __ATOMIC_SEQ_CST);
-#endif
+		uint32_t s;
+
+		if (MUTANT(R21))	/* mutant: plain probe, and always "active" */
+			s = load_state(start, __ATOMIC_RELAXED) | 1u;
+		else
+			s = TM_FETCH_OR(TMWEAK_STATE, start, &start->state, 0, __ATOMIC_SEQ_CST);
 		YP("setup.after_probe", start);
 		if (TMIGR_ST_ACTIVE(s)) {
 			struct tmigr_walk w = { .childmask = load_mask(start),
@@ -1406,11 +1370,8 @@ static int add_cpu(uint32_t cpu, uint32_t node)
 	if (err || !old_root || old_root == root)
 		return err;
 	/* the root grew: link the old root under the new one (phase 2) */
-#ifdef TMIGR_MUTANT_R23
-	if (cpu_active_member(me) || true) {	/* mutant: on the control CPU, member or not */
-#else
-	if (cpu_active_member(me)) {
-#endif
+	/* the mutant runs phase 2 on the control CPU, member or not */
+	if (MUTANT(R23) || cpu_active_member(me)) {
 		err = setup_groups(cpu, old_root->node, old_root, true);
 	} else {
 		uint32_t y = TMIGR_MAX_CPUS;

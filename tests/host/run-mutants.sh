@@ -4,8 +4,8 @@
 #
 # Usage: tests/host/run-mutants.sh [TABLE]   (default tests/host/tmigr_mutants.txt)
 #
-# Theory: kernel/tmigr.c carries a `TMIGR_MUTANT_RNN` switch per race that
-# puts the bug back.  For each line of the table (format documented at its
+# Theory: kernel/tmigr.c carries a `MUTANT(RNN)` switch (kernel/mutant.h)
+# per race that puts the bug back.  For each line of the table (format documented at its
 # top) we build the test program with that switch into
 # build/host/mutant/RNN-TEST[-FLAGS]/, run only that test (TMSIM_TEST=TEST, cmocka's
 # test filter) and require it to FAIL: a cmocka failure, a crash, or the
@@ -41,7 +41,7 @@ check_one() {
 	mkdir -p "$dir"
 	[[ $flags == - ]] || extra=${flags//,/ }
 	if ! make -s --no-print-directory -C "$ROOT" mutant-bin MUT_SRC="$prog" \
-		MUT_FLAGS="-DMUTANT_ID=$num -DTMIGR_MUTANT_$num $extra -O0" MUT_OUT="$bin" >"$log" 2>&1; then
+		MUT_FLAGS="-DMUTANT_ID=$num $extra -O0" MUT_OUT="$bin" >"$log" 2>&1; then
 		echo "FAIL mutant $id $prog $test: the mutant does not build (see $log)" >"$result"
 		return
 	fi

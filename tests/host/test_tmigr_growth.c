@@ -860,7 +860,7 @@ static void test_stale_zero_groupmask_across_new_root(void **state)
  * state load of CPU0 returning the oldest value its view allows
  * (tests/host/tmweak.h).  R-17 proper is a group's initialization not
  * being visible through a parent pointer published with a relaxed store
- * (TMIGR_MUTANT_R17).  In this design that mutant is not observable on
+ * (MUTANT(R17)).  In this design that mutant is not observable on
  * the words the model tracks, and this test passes on it in both builds:
  * the masks a walker reads are preset when a group becomes a top group
  * (R-16), and every walker that can reach a freshly linked group first
@@ -869,7 +869,7 @@ static void test_stale_zero_groupmask_across_new_root(void **state)
  * which the CAS reads from) or the walker's own CAS, which the probe then
  * sees and answers by propagating itself.  The release/acquire pair (O9)
  * is kept for the fields under the new group's lock that the model does
- * not track.  TMIGR_MUTANT_R16 fails this test (the walker uses mask 0).
+ * not track.  MUTANT(R16) fails this test (the walker uses mask 0).
  */
 static void r17_script(const char *where_obj_level)
 {

@@ -16,7 +16,7 @@
  *
  * Each test's comment says which interleaving it forces and which oracle
  * decides; tests/host/tmigr_mutants.txt names the mutant build
- * (TMIGR_MUTANT_Rnn in kernel/tmigr.c) each test must fail on.  Times are
+ * (MUTANT(Rnn) in kernel/tmigr.c) each test must fail on.  Times are
  * jiffies after TMSIM_START_J; a timer armed for J(n) runs in the bucket
  * of J(n + 1) (level 0), which is the value its CPU exports.
  */

@@ -73,7 +73,7 @@
  * the end the armings stop, the run drains, and every FIFO must be empty:
  * armed = fired + cancelled, each callback exactly once.
  *
- * The oracle is known to bite: built with TMIGR_MUTANT_R04, R06, R10, R11
+ * The oracle is known to bite: built with -DMUTANT_ID=R04, R06, R10, R11
  * or R12 (kernel/tmigr.c) a one-second run fails (Q9, late timers, the
  * livelock check).  Races with a window of a few instructions (R-01, R-08)
  * are the deterministic tests' business, not this one's.
