@@ -68,7 +68,7 @@ KOBJS := $(patsubst %,$(BUILD)/k/%.o,$(KSRCS))
 PORTABLE := lib/format.c lib/json.c kernel/cmdline.c kernel/acpi.c \
 	kernel/multiboot2.c drivers/console/fbcon.c drivers/console/font8x16.c \
 	drivers/console/text_grid.c drivers/apic/lapic_mode.c kernel/timer.c \
-	kernel/tmigr.c kernel/report.c
+	kernel/tmigr.c kernel/tmigr_debug.c kernel/report.c
 PORTABLE := $(wildcard $(PORTABLE))
 HOBJS := $(patsubst %,$(BUILD)/host/%.o,$(PORTABLE) tests/host/host_support.c tests/host/host_arch.c)
 HLIB := $(BUILD)/host/libportable.a
@@ -79,7 +79,8 @@ HOST_TESTS := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(HOST_TESTS_SRC))
 # The hierarchy's tests link the deterministic vCPU scheduler tests/host/tmsim.c.
 # Those listed in HOST_TESTS_F2 are built a second time, as NAME_f2, with
 # fan-out 2 (deep trees from few CPUs): the hierarchy and the wheel are then
-# compiled into the program, not taken from libportable.a.
+# compiled into the program (tmigr_debug.c too: it shares their layout),
+# not taken from libportable.a.
 TMSIM := tests/host/tmsim.c
 TMSIM_OBJ := $(BUILD)/host/$(TMSIM).o
 HOST_TESTS_F2 := test_tmigr_races test_tmigr_growth test_tmigr_busy_remote_expiry
@@ -98,7 +99,7 @@ HOST_TESTS += $(patsubst %,$(BUILD)/host/%_f2w,$(HOST_TESTS_F2))
 # only atomic loads, which TSan never reports, so the warning is off there.
 STRESS_CPUS := 512
 STRESS_SRCS := tests/host/test_tmigr_stress.c kernel/timer.c kernel/tmigr.c \
-	kernel/report.c lib/format.c lib/json.c tests/host/host_arch.c \
+	kernel/tmigr_debug.c kernel/report.c lib/format.c lib/json.c tests/host/host_arch.c \
 	tests/host/host_support.c
 STRESS_DEPS := $(STRESS_SRCS) $(wildcard kernel/*.h lib/*.h tests/host/*.h)
 STRESS_CFLAGS := $(filter-out -MMD -MP,$(HCFLAGS)) \
@@ -161,11 +162,13 @@ $(BUILD)/host/test_tmigr_%: tests/host/test_tmigr_%.c $(TMSIM_OBJ) $(HLIB)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HCFLAGS) -o $@ $< $(TMSIM_OBJ) $(HLIB) -lcmocka -lpthread
 
-$(BUILD)/host/%_f2: tests/host/%.c $(TMSIM) kernel/tmigr.c kernel/timer.c $(HLIB)
+$(BUILD)/host/%_f2: tests/host/%.c $(TMSIM) kernel/tmigr.c kernel/tmigr_debug.c kernel/timer.c \
+		$(HLIB)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HCFLAGS) -DTMIGR_FANOUT=2 -o $@ $(filter %.c,$^) $(HLIB) -lcmocka -lpthread
 
-$(BUILD)/host/%_f2w: tests/host/%.c $(TMSIM) $(TMWEAK) kernel/tmigr.c kernel/timer.c $(HLIB)
+$(BUILD)/host/%_f2w: tests/host/%.c $(TMSIM) $(TMWEAK) kernel/tmigr.c kernel/tmigr_debug.c \
+		kernel/timer.c $(HLIB)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HCFLAGS) -DTMIGR_FANOUT=2 -DTMSIM_WEAK -o $@ $(filter %.c,$^) $(HLIB) \
 		-lcmocka -lpthread
@@ -174,7 +177,7 @@ $(BUILD)/host/%_f2w: tests/host/%.c $(TMSIM) $(TMWEAK) kernel/tmigr.c kernel/tim
 #   make mutant-bin MUT_SRC=test_tmigr_races MUT_FLAGS=-DMUTANT_ID=R07 MUT_OUT=PATH
 # MUT_FLAGS carries -DMUTANT_ID=ID (kernel/mutant.h).  MUT_SRCS: the code
 # compiled into every mutant program (the switches live there).
-MUT_SRCS := $(TMSIM) $(TMWEAK) kernel/tmigr.c kernel/timer.c
+MUT_SRCS := $(TMSIM) $(TMWEAK) kernel/tmigr.c kernel/tmigr_debug.c kernel/timer.c
 mutant-bin: $(HLIB)
 	@mkdir -p $(dir $(MUT_OUT))
 	$(HOST_CC) $(HCFLAGS) $(MUT_FLAGS) -o $(MUT_OUT) tests/host/$(MUT_SRC).c $(MUT_SRCS) \
@@ -216,7 +219,7 @@ $(BUILD)/host/bench_timers: $(wildcard tests/bench/*.[ch]) $(HLIB)
 # tmigr_scale: idle entry and exit cost of the hierarchy at 8 .. 4096 CPUs,
 # built at -O2 with room for 4096 CPUs (the wheel and the hierarchy compiled in).
 SCALE_SRCS := tests/bench/tmigr_scale.c kernel/timer.c kernel/tmigr.c \
-	kernel/report.c lib/format.c lib/json.c tests/host/host_arch.c \
+	kernel/tmigr_debug.c kernel/report.c lib/format.c lib/json.c tests/host/host_arch.c \
 	tests/host/host_support.c
 bench-tmigr: $(BUILD)/host/tmigr_scale
 	$(BUILD)/host/tmigr_scale

@@ -5,9 +5,10 @@
  * CPU: some CPU that is awake anyway can run it.  Timers are always armed
  * on the arming CPU's own wheel (kernel/timer.c); only at expiry are the
  * idle CPUs' global timers "pulled" by one active CPU, the migrator.  Which
- * CPU that is comes from a tree of groups (reference:
- * ../shared/design/timer-pull-model.md §2-§5, the algorithm Linux merged in
- * 6.9 plus every fix made since; the code here is ours).
+ * CPU that is comes from a tree of groups (the design: docs/tmigr.md
+ * §2-§5, the algorithm Linux merged in 6.9 plus every fix made since; the
+ * races R-nn: docs/races.md; the code here is ours).  "design §n" below
+ * is a section of docs/tmigr.md.
  *
  *                           GRP2:0  (root)
  *                 ____________/ \____________
@@ -111,11 +112,12 @@
  * because its owner woke made the owner's path active.  A CPU woken early
  * (by its own timer, R-04) is not retired: its wake-up was not due.
  *
- * Known races (design §4), each excluded by construction; the host
- * harness (tests/host/test_tmigr_races.c; test_tmigr_growth.c for R-13 to
- * R-23; test_tmigr_busy_remote_expiry.c for R-27) forces each
+ * Known races (design §4, docs/races.md), each excluded by construction;
+ * the host harness (tests/host/test_tmigr_races.c; test_tmigr_growth.c for
+ * R-13 to R-23; test_tmigr_busy_remote_expiry.c for R-27) forces each
  * interleaving and a mutant build (MUTANT(Rnn), kernel/mutant.h) puts the
- * bug back to prove the test:
+ * bug back to prove the test (the invariant checkers those tests and the
+ * stress test use, and the dumps, are in kernel/tmigr_debug.c):
  *  R-01 ABA on a state word             seq count bumped on every CAS
  *  R-02 child read before group read    acquire load, fence after failed CAS
  *  R-03 offline hand-off via a flag     park forces another CPU active
@@ -145,7 +147,6 @@
  *       queuing (its last CPU exported  lock walks on like a new timer
  *       its queue without our event)
  */
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -153,13 +154,11 @@
 #include "kernel/arch_services.h"
 #include "kernel/mutant.h"
 #include "kernel/printk.h"
-#include "kernel/report.h"
 #include "kernel/spinlock.h"
 #include "kernel/timer.h"
 #include "kernel/tmigr.h"
+#include "kernel/tmigr_internal.h"
 #include "lib/bitops.h"
-#include "lib/format.h"
-#include "lib/json.h"
 #include "lib/string.h"
 
 #if TMIGR_FANOUT < 2 || TMIGR_FANOUT > 8 || (TMIGR_FANOUT & (TMIGR_FANOUT - 1))
@@ -168,41 +167,6 @@
 
 void (*tmigr_yield_hook)(const char *where, const void *obj);
 uint32_t tmigr_fail_alloc_at;
-
-struct tmigr_event {
-	uint64_t expires;		/* key; under the queue's group lock */
-	uint32_t cpu;			/* CPU whose timer is first below; under that lock */
-	uint8_t slot;			/* index in the parent's queue; final before reachable */
-	bool queued;			/* under the queue's group lock */
-	bool ignore;			/* atomic byte, see the theory comment (O6) */
-};
-
-struct tmigr_group {
-	struct spinlock lock;
-	struct tmigr_group *parent;	/* once, release; load acquire */
-	struct tmigr_event groupevt;	/* queued in parent while this group is inactive */
-	uint64_t next_expiry;		/* under lock; lockless relaxed readers */
-	struct tmigr_event *queue[TMIGR_FANOUT];	/* under lock */
-	uint32_t state;			/* CAS only */
-	uint16_t node;			/* setup only */
-	uint16_t id;			/* pool index, for dumps */
-	uint8_t level;			/* setup only */
-	uint8_t num_children;		/* setup lock: slots used, incl. a reserved slot 0 */
-	uint8_t groupmask;		/* final before reachable */
-	bool in_use;			/* setup lock */
-};
-
-struct tmigr_cpu {
-	struct spinlock lock;
-	bool available;			/* per-CPU lock */
-	bool idle;			/* per-CPU lock; written by the owner */
-	bool remote;			/* per-CPU lock: a migrator runs our GLOBAL base */
-	uint8_t groupmask;		/* set by prepare before the CPU runs */
-	uint32_t node;
-	struct tmigr_group *group;	/* set by prepare before the CPU runs */
-	uint64_t wakeup;		/* under lock; lockless relaxed readers */
-	struct tmigr_event cpuevt;
-};
 
 struct tmigr_walk {
 	uint64_t nextexp;		/* in: exported global event of the CPU */
@@ -220,58 +184,25 @@ struct tmigr_walk {
 typedef bool (*tmigr_step)(struct tmigr_group *g, struct tmigr_group *child,
 			   struct tmigr_walk *w);
 
-/* ---- per-CPU transition ring (debug aid: printed when a check fails) ---- */
-
-#ifdef TMIGR_RING_TRACE
-#define RING_SIZE	4096		/* debug build: keep a whole run's detail */
-static uint64_t ring_seq;		/* relaxed: a global order of entries */
-#else
-#define RING_SIZE	64
-#endif
-
-enum ring_kind {
-	RING_ACTIVE, RING_IDLE, RING_NEW_TIMER, RING_STATE, RING_REMOTE,
-	RING_AVAILABLE, RING_UNAVAILABLE, RING_PREPARE, RING_WAKEUP,
-	RING_POP, RING_SKIP, RING_UPD,
-};
-
-static const char *const ring_names[] = {
-	[RING_ACTIVE] = "active", [RING_IDLE] = "idle",
-	[RING_NEW_TIMER] = "new_timer", [RING_STATE] = "group_state",
-	[RING_REMOTE] = "remote", [RING_AVAILABLE] = "available",
-	[RING_UNAVAILABLE] = "unavailable", [RING_PREPARE] = "prepare",
-	[RING_WAKEUP] = "wakeup", [RING_POP] = "pop", [RING_SKIP] = "skip",
-	[RING_UPD] = "upd",
-};
-
-struct ring_entry {
-	uint64_t ns;
-#ifdef TMIGR_RING_TRACE
-	uint64_t seq;
-#endif
-	uint64_t a, b;
-	uint32_t kind;
-	uint32_t obj;
-};
-
-struct tmigr_ring {
-	uint32_t head;			/* written by the owner only */
-	struct ring_entry e[RING_SIZE];
-};
-
 /* ---- globals ---- */
 
-static struct tmigr_cpu cpus[TMIGR_MAX_CPUS];
-static struct tmigr_ring rings[TMIGR_MAX_CPUS];
+/* shared with kernel/tmigr_debug.c through kernel/tmigr_internal.h */
+struct tmigr_cpu tmigr_cpus[TMIGR_MAX_CPUS];
+struct tmigr_ring tmigr_rings[TMIGR_MAX_CPUS];
+struct tmigr_group tmigr_pool[TMIGR_MAX_GROUPS];
+uint32_t tmigr_possible_cpus;
+
+#ifdef TMIGR_RING_TRACE
+static uint64_t ring_seq;		/* relaxed: a global order of entries */
+#endif
 static struct tmigr_stats stats[TMIGR_MAX_CPUS];
-static struct tmigr_group pool[TMIGR_MAX_GROUPS];
 static struct tmigr_group *level_list[TMIGR_MAX_LEVELS][TMIGR_MAX_GROUPS / 2 + 8];
 static uint32_t level_count[TMIGR_MAX_LEVELS];	/* setup lock */
 static struct tmigr_group *root;		/* setup lock; relaxed for readers */
 static struct spinlock setup_lock = SPINLOCK_INIT;
 static struct spinlock available_lock = SPINLOCK_INIT;
 static struct tmigr_platform platform;
-static uint32_t levels, crossnode_level, possible_cpus;
+static uint32_t levels, crossnode_level;
 static bool enabled;				/* set at init, cleared by tmigr=off */
 
 /* ---- small helpers ---- */
@@ -321,12 +252,6 @@ static inline uint32_t load_state(const struct tmigr_group *g, int order)
 	return TM_LOAD(TMWEAK_STATE, g, &g->state, order);
 }
 
-/* Introspection, dumps and checkers: the current value, outside any model. */
-static inline uint32_t peek_state(const struct tmigr_group *g)
-{
-	return __atomic_load_n(&g->state, __ATOMIC_RELAXED);
-}
-
 static inline struct tmigr_group *load_parent(const struct tmigr_group *g)
 {
 	YP("parent.load", g);
@@ -340,11 +265,6 @@ static inline uint8_t load_mask(const struct tmigr_group *g)
 	return TM_LOAD(TMWEAK_MASK, g, &g->groupmask, __ATOMIC_RELAXED);
 }
 
-static inline bool ev_ignored(const struct tmigr_event *e)
-{
-	return __atomic_load_n(&e->ignore, __ATOMIC_RELAXED);
-}
-
 static inline void set_ignore(struct tmigr_event *e, bool v)
 {
 	__atomic_store_n(&e->ignore, v, __ATOMIC_RELAXED);
@@ -353,11 +273,6 @@ static inline void set_ignore(struct tmigr_event *e, bool v)
 static inline void set_next_expiry(struct tmigr_group *g, uint64_t v)
 {
 	__atomic_store_n(&g->next_expiry, v, __ATOMIC_RELAXED);
-}
-
-static inline uint64_t next_expiry(const struct tmigr_group *g)
-{
-	return __atomic_load_n(&g->next_expiry, __ATOMIC_RELAXED);
 }
 
 static inline void set_wakeup(struct tmigr_cpu *c, uint64_t v)
@@ -391,7 +306,7 @@ static uint32_t tmigr_this_cpu(void)
 
 static void ring_add(uint32_t kind, uint32_t obj, uint64_t a, uint64_t b)
 {
-	struct tmigr_ring *r = &rings[tmigr_this_cpu()];
+	struct tmigr_ring *r = &tmigr_rings[tmigr_this_cpu()];
 	uint32_t h = __atomic_load_n(&r->head, __ATOMIC_RELAXED);
 	struct ring_entry *e = &r->e[h % RING_SIZE];
 
@@ -723,7 +638,7 @@ static bool inactive_up(struct tmigr_group *g, struct tmigr_group *child,
 static struct tmigr_cpu *me_cpu(uint32_t *id)
 {
 	*id = tmigr_this_cpu();
-	return &cpus[*id];
+	return &tmigr_cpus[*id];
 }
 
 void tmigr_cpu_activate(void)
@@ -891,7 +806,7 @@ bool tmigr_requires_remote(void)
 static void requeue_locked(uint32_t t, uint64_t g, bool expiring, void *arg)
 {
 	uint64_t now = *(const uint64_t *)arg;
-	struct tmigr_cpu *tc = &cpus[t];
+	struct tmigr_cpu *tc = &tmigr_cpus[t];
 	struct tmigr_walk w = { .firstexp = TMIGR_INF, .evt = &tc->cpuevt,
 				.remote = true, .now = now };
 
@@ -925,7 +840,7 @@ static void requeue_locked(uint32_t t, uint64_t g, bool expiring, void *arg)
 /* Expire idle CPU t's due global timers and re-queue its next event. */
 static void handle_remote_cpu(uint32_t t, uint64_t now)
 {
-	struct tmigr_cpu *tc = &cpus[t];
+	struct tmigr_cpu *tc = &tmigr_cpus[t];
 	uint32_t me = tmigr_this_cpu();
 	unsigned long irq;
 	uint32_t fired;
@@ -1033,7 +948,7 @@ void tmigr_handle_remote(void)
 
 void tmigr_set_available(uint32_t cpu)
 {
-	struct tmigr_cpu *c = &cpus[cpu];
+	struct tmigr_cpu *c = &tmigr_cpus[cpu];
 	struct tmigr_walk w = { .firstexp = TMIGR_INF };
 	unsigned long irq;
 
@@ -1059,7 +974,7 @@ void tmigr_set_available(uint32_t cpu)
 
 void tmigr_clear_available(uint32_t cpu)
 {
-	struct tmigr_cpu *c = &cpus[cpu];
+	struct tmigr_cpu *c = &tmigr_cpus[cpu];
 	struct tmigr_walk w = { .nextexp = TMIGR_INF, .firstexp = TMIGR_INF,
 				.evt = &c->cpuevt };
 	unsigned long irq;
@@ -1086,8 +1001,8 @@ void tmigr_clear_available(uint32_t cpu)
 	spin_unlock(&c->lock);
 	if (w.firstexp != TMIGR_INF) {
 		/* we were the last active CPU and events remain: hand over */
-		for (uint32_t i = 0; i < possible_cpus; i++) {
-			if (i != cpu && __atomic_load_n(&cpus[i].available, __ATOMIC_RELAXED)) {
+		for (uint32_t i = 0; i < tmigr_possible_cpus; i++) {
+			if (i != cpu && __atomic_load_n(&tmigr_cpus[i].available, __ATOMIC_RELAXED)) {
 				other = i;
 				break;
 			}
@@ -1108,8 +1023,8 @@ static struct tmigr_group *group_alloc(uint32_t level, uint32_t node)
 	if (tmigr_fail_alloc_at && --tmigr_fail_alloc_at == 0)
 		return NULL;		/* fault injection (host harness) */
 	for (uint32_t i = 0; i < TMIGR_MAX_GROUPS; i++) {
-		if (!pool[i].in_use) {
-			g = &pool[i];
+		if (!tmigr_pool[i].in_use) {
+			g = &tmigr_pool[i];
 			break;
 		}
 	}
@@ -1117,7 +1032,7 @@ static struct tmigr_group *group_alloc(uint32_t level, uint32_t node)
 		return NULL;
 	memset(g, 0, sizeof(*g));
 	g->in_use = true;
-	g->id = (uint16_t)(g - pool);
+	g->id = (uint16_t)(g - tmigr_pool);
 	g->level = (uint8_t)level;
 	g->node = (uint16_t)(level < crossnode_level ? node : TMIGR_NO_NODE);
 	/* the model (weak builds) must see the re-initialization of a reused slot */
@@ -1202,7 +1117,7 @@ static void connect(struct tmigr_group *child, struct tmigr_group *parent,
 
 static void connect_cpu(uint32_t cpu, struct tmigr_group *g)
 {
-	struct tmigr_cpu *c = &cpus[cpu];
+	struct tmigr_cpu *c = &tmigr_cpus[cpu];
 
 	mark_new_root(g);
 	c->groupmask = (uint8_t)(1u << g->num_children++);
@@ -1337,8 +1252,8 @@ static void phase2_on_member(void *arg)
 
 static bool cpu_active_member(uint32_t cpu)
 {
-	return cpu < TMIGR_MAX_CPUS && __atomic_load_n(&cpus[cpu].available, __ATOMIC_RELAXED) &&
-	       !__atomic_load_n(&cpus[cpu].idle, __ATOMIC_RELAXED);
+	return cpu < TMIGR_MAX_CPUS && __atomic_load_n(&tmigr_cpus[cpu].available, __ATOMIC_RELAXED) &&
+	       !__atomic_load_n(&tmigr_cpus[cpu].idle, __ATOMIC_RELAXED);
 }
 
 /*
@@ -1348,7 +1263,7 @@ static bool cpu_active_member(uint32_t cpu)
  */
 static void unprepare_new_branch(uint32_t cpu, struct tmigr_group *old_root)
 {
-	struct tmigr_cpu *c = &cpus[cpu];
+	struct tmigr_cpu *c = &tmigr_cpus[cpu];
 	struct tmigr_group *g = c->group, *p;
 
 	for (; g && g != old_root; g = p) {
@@ -1376,8 +1291,8 @@ static int add_cpu(uint32_t cpu, uint32_t node)
 	} else {
 		uint32_t y = TMIGR_MAX_CPUS;
 
-		for (uint32_t i = 0; i < possible_cpus; i++)
-			if (i != cpu && __atomic_load_n(&cpus[i].available, __ATOMIC_RELAXED)) {
+		for (uint32_t i = 0; i < tmigr_possible_cpus; i++)
+			if (i != cpu && __atomic_load_n(&tmigr_cpus[i].available, __ATOMIC_RELAXED)) {
 				y = i;
 				break;
 			}
@@ -1406,12 +1321,12 @@ int tmigr_prepare(uint32_t cpu, uint32_t node)
 
 	if (!enabled)
 		return 0;
-	if (cpu >= possible_cpus || cpu >= TMIGR_MAX_CPUS) {
+	if (cpu >= tmigr_possible_cpus || cpu >= TMIGR_MAX_CPUS) {
 		kprintf("tmigr: prepare of CPU %u beyond %u possible CPUs refused\n",
-			cpu, possible_cpus);
+			cpu, tmigr_possible_cpus);
 		return -1;
 	}
-	c = &cpus[cpu];
+	c = &tmigr_cpus[cpu];
 	if (c->group)
 		return 0;		/* not the first online: groups persist */
 	c->cpuevt.expires = TMIGR_INF;
@@ -1446,13 +1361,14 @@ static uint32_t ceil_log2(uint32_t n)
 
 void tmigr_reset(void)
 {
-	memset(cpus, 0, sizeof(cpus));
-	memset(rings, 0, sizeof(rings));
+	memset(tmigr_cpus, 0, sizeof(tmigr_cpus));
+	memset(tmigr_rings, 0, sizeof(tmigr_rings));
 	memset(stats, 0, sizeof(stats));
-	memset(pool, 0, sizeof(pool));
+	memset(tmigr_pool, 0, sizeof(tmigr_pool));
 	memset(level_count, 0, sizeof(level_count));
 	root = NULL;
-	levels = crossnode_level = possible_cpus = 0;
+	levels = crossnode_level = 0;
+	tmigr_possible_cpus = 0;
 	enabled = false;
 	tmigr_fail_alloc_at = 0;
 }
@@ -1471,8 +1387,8 @@ int tmigr_init(const struct tmigr_topology *topo, const struct tmigr_platform *p
 			(unsigned)TMIGR_MAX_NODES);
 		return -1;
 	}
-	possible_cpus = topo->possible_cpus;
-	per_node = (possible_cpus + nodes - 1) / nodes;
+	tmigr_possible_cpus = topo->possible_cpus;
+	per_node = (tmigr_possible_cpus + nodes - 1) / nodes;
 	cpu_levels = (ceil_log2(per_node) + shift - 1) / shift;
 	node_levels = (ceil_log2(nodes) + shift - 1) / shift;
 	if (cpu_levels == 0)
@@ -1516,17 +1432,17 @@ uint32_t tmigr_crossnode_level(void)
 
 bool tmigr_cpu_available(uint32_t cpu)
 {
-	return cpu < TMIGR_MAX_CPUS && __atomic_load_n(&cpus[cpu].available, __ATOMIC_RELAXED);
+	return cpu < TMIGR_MAX_CPUS && __atomic_load_n(&tmigr_cpus[cpu].available, __ATOMIC_RELAXED);
 }
 
 bool tmigr_cpu_idle(uint32_t cpu)
 {
-	return cpu < TMIGR_MAX_CPUS && __atomic_load_n(&cpus[cpu].idle, __ATOMIC_RELAXED);
+	return cpu < TMIGR_MAX_CPUS && __atomic_load_n(&tmigr_cpus[cpu].idle, __ATOMIC_RELAXED);
 }
 
 uint64_t tmigr_cpu_wakeup(uint32_t cpu)
 {
-	return cpu < TMIGR_MAX_CPUS ? __atomic_load_n(&cpus[cpu].wakeup, __ATOMIC_RELAXED)
+	return cpu < TMIGR_MAX_CPUS ? __atomic_load_n(&tmigr_cpus[cpu].wakeup, __ATOMIC_RELAXED)
 				    : TMIGR_INF;
 }
 
@@ -1547,7 +1463,7 @@ struct tmigr_group *tmigr_root(void)
 
 struct tmigr_group *tmigr_cpu_group(uint32_t cpu)
 {
-	return cpu < TMIGR_MAX_CPUS ? cpus[cpu].group : NULL;
+	return cpu < TMIGR_MAX_CPUS ? tmigr_cpus[cpu].group : NULL;
 }
 
 struct tmigr_group *tmigr_group_parent(const struct tmigr_group *g)
@@ -1583,7 +1499,7 @@ uint64_t tmigr_group_next_expiry(const struct tmigr_group *g)
 
 uint8_t tmigr_cpu_groupmask(uint32_t cpu)
 {
-	return cpu < TMIGR_MAX_CPUS ? cpus[cpu].groupmask : 0;
+	return cpu < TMIGR_MAX_CPUS ? tmigr_cpus[cpu].groupmask : 0;
 }
 
 uint32_t tmigr_group_count(void)
@@ -1591,374 +1507,11 @@ uint32_t tmigr_group_count(void)
 	uint32_t n = 0;
 
 	for (uint32_t i = 0; i < TMIGR_MAX_GROUPS; i++)
-		n += pool[i].in_use;
+		n += tmigr_pool[i].in_use;
 	return n;
 }
 
 struct tmigr_group *tmigr_group_by_id(uint32_t id)
 {
-	return id < TMIGR_MAX_GROUPS && pool[id].in_use ? &pool[id] : NULL;
-}
-
-
-/* ---- debug aids: dump, transition rings, invariant checks (design §5) ---- */
-
-static void print_expiry(const char *label, uint64_t ns)
-{
-	if (ns == TMIGR_INF)
-		kprintf("%s%12s", label, "-");
-	else
-		kprintf("%s%12llu", label, (unsigned long long)ns);
-}
-
-#ifdef TMIGR_RING_TRACE
-void tmigr_ring_foreach(void (*fn)(uint32_t cpu, uint64_t seq, uint64_t ns, const char *what,
-				   uint32_t obj, uint64_t a, uint64_t b))
-{
-	for (uint32_t c = 0; c < TMIGR_MAX_CPUS; c++) {
-		struct tmigr_ring *r = &rings[c];
-		uint32_t head = __atomic_load_n(&r->head, __ATOMIC_RELAXED);
-		uint32_t n = head < RING_SIZE ? head : RING_SIZE;
-
-		for (uint32_t i = head - n; i != head; i++) {
-			const struct ring_entry *e = &r->e[i % RING_SIZE];
-
-			fn(c, e->seq, e->ns, ring_names[e->kind], e->obj, e->a, e->b);
-		}
-	}
-}
-#endif
-
-void tmigr_print_ring(uint32_t cpu)
-{
-	struct tmigr_ring *r;
-	uint32_t head, n;
-
-	if (cpu >= TMIGR_MAX_CPUS)
-		return;
-	r = &rings[cpu];
-	head = __atomic_load_n(&r->head, __ATOMIC_RELAXED);
-	n = head < RING_SIZE ? head : RING_SIZE;
-	kprintf("tmigr: CPU %u, last %u transitions (ns, what, object, a, b):\n", cpu, n);
-	for (uint32_t i = head - n; i != head; i++) {
-		const struct ring_entry *e = &r->e[i % RING_SIZE];
-
-		kprintf("  %14llu  %-11s %5u  %#llx  %#llx\n", (unsigned long long)e->ns,
-			e->kind < sizeof(ring_names) / sizeof(ring_names[0]) ?
-			ring_names[e->kind] : "?", e->obj,
-			(unsigned long long)e->a, (unsigned long long)e->b);
-	}
-}
-
-static void dump_record(const struct tmigr_group *g)
-{
-	struct json_writer w;
-	char buf[640];
-	uint32_t s = peek_state(g);
-	const struct tmigr_group *p = tmigr_group_parent(g);
-
-	json_begin(&w, buf, sizeof(buf));
-	json_str(&w, "kind", "tmigr_group");
-	json_u64(&w, "id", g->id);
-	json_u64(&w, "level", g->level);
-	if (g->node == TMIGR_NO_NODE)
-		json_null(&w, "node");
-	else
-		json_u64(&w, "node", g->node);
-	if (p)
-		json_u64(&w, "parent", p->id);
-	else
-		json_null(&w, "parent");
-	json_bool(&w, "root", g == root);
-	json_hex(&w, "groupmask", g->groupmask);
-	json_u64(&w, "children", g->num_children);
-	json_hex(&w, "active", TMIGR_ST_ACTIVE(s));
-	json_hex(&w, "migrator", TMIGR_ST_MIGRATOR(s));
-	json_u64(&w, "seq", TMIGR_ST_SEQ(s));
-	if (next_expiry(g) == TMIGR_INF)
-		json_null(&w, "next_expiry_ns");
-	else
-		json_u64(&w, "next_expiry_ns", next_expiry(g));
-	json_array_begin(&w, "events");
-	for (unsigned i = 0; i < TMIGR_FANOUT; i++) {
-		const struct tmigr_event *e = g->queue[i];
-
-		if (!e)
-			continue;
-		json_object_begin(&w, NULL);
-		json_u64(&w, "slot", i);
-		json_u64(&w, "cpu", e->cpu);
-		json_u64(&w, "expires_ns", e->expires);
-		json_bool(&w, "ignore", ev_ignored(e));
-		json_object_end(&w);
-	}
-	json_array_end(&w);
-	report_emit(json_end(&w));
-}
-
-void tmigr_dump(bool records)
-{
-	struct tmigr_group *r = tmigr_root();
-
-	kprintf("tmigr: %u levels (cross-node level %u), %u groups, root %d, fan-out %u\n",
-		levels, crossnode_level, tmigr_group_count(),
-		r ? (int)r->id : -1, (unsigned)TMIGR_FANOUT);
-	kprintf("  group  level  node  parent  mask  active  migr   seq  next_expiry_ns  queued (slot:cpu@ns)\n");
-	for (uint32_t l = 0; l < levels; l++) {
-		for (uint32_t i = 0; i < TMIGR_MAX_GROUPS; i++) {
-			const struct tmigr_group *g = &pool[i];
-			const struct tmigr_group *p;
-			uint32_t s;
-
-			if (!g->in_use || g->level != l)
-				continue;
-			s = peek_state(g);
-			p = tmigr_group_parent(g);
-			kprintf("  %5u  %5u  %4d  %6d  0x%02x    0x%02x  0x%02x  %4u", g->id,
-				g->level, g->node == TMIGR_NO_NODE ? -1 : (int)g->node,
-				p ? (int)p->id : -1, g->groupmask, TMIGR_ST_ACTIVE(s),
-				TMIGR_ST_MIGRATOR(s), TMIGR_ST_SEQ(s));
-			print_expiry("  ", next_expiry(g));
-			kprintf("    ");
-			for (unsigned q = 0; q < TMIGR_FANOUT; q++) {
-				const struct tmigr_event *e = g->queue[q];
-
-				if (e)
-					kprintf(" %u:%u@%llu%s", q, e->cpu,
-						(unsigned long long)e->expires,
-						ev_ignored(e) ? "(ign)" : "");
-			}
-			kprintf("\n");
-			if (records)
-				dump_record(g);
-		}
-	}
-}
-
-struct check_ctx {
-	char *why;
-	size_t len;
-	uint32_t bad;
-	bool print;
-	uint32_t bad_cpu;
-};
-
-static void violation(struct check_ctx *x, uint32_t cpu, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void violation(struct check_ctx *x, uint32_t cpu, const char *fmt, ...)
-{
-	char buf[192];
-	va_list ap;
-
-	va_start(ap, fmt);
-	fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (x->bad == 0) {
-		if (x->why && x->len) {
-			strlcpy(x->why, buf, x->len);
-		}
-		x->bad_cpu = cpu;
-	}
-	x->bad++;
-	if (x->print)
-		kprintf("tmigr: invariant violated: %s\n", buf);
-}
-
-static bool cpu_truly_active(const struct tmigr_cpu *c)
-{
-	return c->available && !c->idle;
-}
-
-static void check_structure(struct check_ctx *x)
-{
-	struct tmigr_group *r = tmigr_root();
-	uint32_t tops = 0;
-
-	for (uint32_t i = 0; i < TMIGR_MAX_GROUPS; i++) {
-		struct tmigr_group *g = &pool[i];
-		struct tmigr_group *p;
-		uint8_t seen = 0;
-
-		if (!g->in_use)
-			continue;
-		p = tmigr_group_parent(g);
-		if (!p) {
-			tops++;
-			if (g != r)
-				violation(x, TMIGR_MAX_CPUS, "Q10: group %u has no parent but the root is %d",
-					  g->id, r ? (int)r->id : -1);
-		} else {
-			if (p->level != g->level + 1)
-				violation(x, TMIGR_MAX_CPUS, "A4: group %u (level %u) under group %u (level %u)",
-					  g->id, g->level, p->id, p->level);
-			if (bit_popcount64(g->groupmask) != 1)
-				violation(x, TMIGR_MAX_CPUS, "A5: group %u has mask %#x", g->id, g->groupmask);
-			if (p->level < crossnode_level && p->node != g->node)
-				violation(x, TMIGR_MAX_CPUS, "A8: group %u (node %u) under group %u (node %u)",
-					  g->id, g->node, p->id, p->node);
-		}
-		/* distinct masks among children */
-		for (uint32_t j = 0; j < TMIGR_MAX_GROUPS; j++) {
-			if (pool[j].in_use && tmigr_group_parent(&pool[j]) == g) {
-				if (seen & pool[j].groupmask)
-					violation(x, TMIGR_MAX_CPUS, "A5: two children of group %u share mask %#x",
-						  g->id, pool[j].groupmask);
-				seen |= pool[j].groupmask;
-			}
-		}
-		for (uint32_t c = 0; c < possible_cpus; c++) {
-			if (cpus[c].group == g) {
-				if (seen & cpus[c].groupmask)
-					violation(x, c, "A5: CPU %u shares mask %#x in group %u",
-						  c, cpus[c].groupmask, g->id);
-				seen |= cpus[c].groupmask;
-			}
-		}
-	}
-	if (r && tops != 1)
-		violation(x, TMIGR_MAX_CPUS, "Q10: %u parentless groups (want 1)", tops);
-	for (uint32_t c = 0; c < possible_cpus; c++) {
-		struct tmigr_group *g = cpus[c].group, *last = NULL;
-		uint32_t n = 0;
-
-		if (!g)
-			continue;
-		for (; g && n <= levels; g = tmigr_group_parent(g), n++)
-			last = g;
-		if (last != r || n > levels)
-			violation(x, c, "Q10: CPU %u's path (%u groups) ends at group %d, root %d",
-				  c, n, last ? (int)last->id : -1, r ? (int)r->id : -1);
-	}
-}
-
-/* Active mask each group should have: bottom-up from the CPUs (Q1, Q2). */
-static void check_states(struct check_ctx *x, uint8_t *truth)
-{
-	for (uint32_t l = 0; l < levels; l++) {
-		for (uint32_t i = 0; i < TMIGR_MAX_GROUPS; i++) {
-			struct tmigr_group *g = &pool[i];
-			uint8_t act = 0;
-			uint32_t s;
-
-			if (!g->in_use || g->level != l)
-				continue;
-			for (uint32_t c = 0; l == 0 && c < possible_cpus; c++)
-				if (cpus[c].group == g && cpu_truly_active(&cpus[c]))
-					act |= cpus[c].groupmask;
-			for (uint32_t j = 0; l > 0 && j < TMIGR_MAX_GROUPS; j++)
-				if (pool[j].in_use && tmigr_group_parent(&pool[j]) == g && truth[j])
-					act |= pool[j].groupmask;
-			truth[i] = act;
-			s = peek_state(g);
-			if (TMIGR_ST_MIGRATOR(s) == 0 ||
-			    (TMIGR_ST_MIGRATOR(s) == TMIGR_NONE) != (TMIGR_ST_ACTIVE(s) == 0) ||
-			    (TMIGR_ST_MIGRATOR(s) != TMIGR_NONE &&
-			     (bit_popcount64(TMIGR_ST_MIGRATOR(s)) != 1 ||
-			      !(TMIGR_ST_MIGRATOR(s) & TMIGR_ST_ACTIVE(s)))))
-				violation(x, TMIGR_MAX_CPUS, "A1: group %u state active %#x migrator %#x",
-					  g->id, TMIGR_ST_ACTIVE(s), TMIGR_ST_MIGRATOR(s));
-			if (TMIGR_ST_ACTIVE(s) != act)
-				violation(x, TMIGR_MAX_CPUS, "Q1/Q2: group %u active %#x, its children say %#x",
-					  g->id, TMIGR_ST_ACTIVE(s), act);
-		}
-	}
-}
-
-static void check_queues(struct check_ctx *x)
-{
-	for (uint32_t i = 0; i < TMIGR_MAX_GROUPS; i++) {
-		struct tmigr_group *g = &pool[i];
-		struct tmigr_group *p;
-		uint64_t first = TMIGR_INF;
-
-		if (!g->in_use)
-			continue;
-		for (unsigned q = 0; q < TMIGR_FANOUT; q++) {
-			const struct tmigr_event *e = g->queue[q];
-
-			if (e && !ev_ignored(e) && e->expires < first)
-				first = e->expires;
-		}
-		if (next_expiry(g) > first)
-			violation(x, TMIGR_MAX_CPUS, "A11: group %u next_expiry %llu later than its first event %llu",
-				  g->id, (unsigned long long)next_expiry(g),
-				  (unsigned long long)first);
-		p = tmigr_group_parent(g);
-		if (first == TMIGR_INF || !p || TMIGR_ST_ACTIVE(peek_state(g)))
-			continue;
-		if (!g->groupevt.queued || ev_ignored(&g->groupevt) || g->groupevt.expires > first)
-			violation(x, TMIGR_MAX_CPUS, "Q7: idle group %u holds an event at %llu its parent %u does not see",
-				  g->id, (unsigned long long)first, p->id);
-	}
-}
-
-static void check_cpus(struct check_ctx *x)
-{
-	struct tmigr_group *r = tmigr_root();
-	uint64_t root_first = TMIGR_INF;
-	bool covered = false;
-
-	for (uint32_t c = 0; c < possible_cpus; c++) {
-		const struct tmigr_cpu *tc = &cpus[c];
-		uint64_t wk = __atomic_load_n(&tc->wakeup, __ATOMIC_RELAXED);
-
-		if (!tc->group)
-			continue;
-		if (cpu_truly_active(tc) && (wk != TMIGR_INF || !ev_ignored(&tc->cpuevt) || tc->remote))
-			violation(x, c, "Q4: active CPU %u has wakeup %llu, ignore %d, remote %d", c,
-				  (unsigned long long)wk, ev_ignored(&tc->cpuevt), tc->remote);
-		if (!tc->available && (wk != TMIGR_INF ||
-				       (tc->cpuevt.queued && !ev_ignored(&tc->cpuevt))))
-			violation(x, c, "Q5: unavailable CPU %u has wakeup %llu or a live event", c,
-				  (unsigned long long)wk);
-	}
-	if (!r || TMIGR_ST_ACTIVE(peek_state(r)))
-		return;
-	for (unsigned q = 0; q < TMIGR_FANOUT; q++) {
-		const struct tmigr_event *e = r->queue[q];
-
-		if (e && !ev_ignored(e) && e->expires < root_first)
-			root_first = e->expires;
-	}
-	if (root_first == TMIGR_INF)
-		return;
-	for (uint32_t c = 0; c < possible_cpus; c++)
-		if (cpus[c].available && cpus[c].idle &&
-		    __atomic_load_n(&cpus[c].wakeup, __ATOMIC_RELAXED) <= root_first)
-			covered = true;
-	if (!covered)
-		violation(x, TMIGR_MAX_CPUS, "Q9: idle root's first event %llu is nobody's wakeup",
-			  (unsigned long long)root_first);
-}
-
-uint32_t tmigr_check_structure(char *why, size_t why_len)
-{
-	struct check_ctx x = { why, why_len, 0, false, TMIGR_MAX_CPUS };
-
-	if (why && why_len)
-		why[0] = '\0';
-	if (!enabled)
-		return 0;
-	check_structure(&x);
-	return x.bad;
-}
-
-uint32_t tmigr_check_quiescent(char *why, size_t why_len, bool print)
-{
-	static uint8_t truth[TMIGR_MAX_GROUPS];
-	struct check_ctx x = { why, why_len, 0, print, TMIGR_MAX_CPUS };
-
-	if (why && why_len)
-		why[0] = '\0';
-	if (!enabled)
-		return 0;
-	check_structure(&x);
-	memset(truth, 0, sizeof(truth));
-	check_states(&x, truth);
-	check_queues(&x);
-	check_cpus(&x);
-	if (x.bad && print && x.bad_cpu < TMIGR_MAX_CPUS)
-		tmigr_print_ring(x.bad_cpu);
-	return x.bad;
+	return id < TMIGR_MAX_GROUPS && tmigr_pool[id].in_use ? &tmigr_pool[id] : NULL;
 }
