@@ -49,6 +49,11 @@ KCFLAGS += -ffunction-sections -fdata-sections
 # One include root: "arch/x86_64/cpu.h", "kernel/printk.h", "lib/format.h".
 KCFLAGS += -I.
 KCFLAGS += -MMD -MP
+# make LOCK_DEBUG=1: locks record their holder and spin_assert_held() checks
+# it (kernel/spinlock.h).  Host tests always build that way.
+ifneq ($(LOCK_DEBUG),)
+KCFLAGS += -DLOCK_DEBUG
+endif
 
 KASFLAGS := -I. -MMD -MP -g -Wa,--noexecstack
 
@@ -58,6 +63,8 @@ KLDFLAGS := -nostdlib -static -T linker.ld -z max-page-size=0x1000 --gc-sections
 # Host flags for portable code and host tests.
 HCFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -I. -Itests/host
 HCFLAGS += -DPULLKERN_HOST -MMD -MP
+# Lock debugging (kernel/spinlock.h) in every host test; not in the benches.
+HCFLAGS += -DLOCK_DEBUG
 
 # Kernel sources: every .c and .S below these directories.
 KDIRS := boot arch/x86_64 drivers/apic drivers/console kernel kernel/scenarios lib
@@ -206,14 +213,15 @@ test: deps
 	@tests/run-all.sh $(HOST_TESTS)
 
 # Benchmarks print figures; they are not tests and never fail on speed.
-# bench_timers is built whole at -O2 (the kernel's level; libportable.a is -O1).
+# bench_timers is built whole at -O2 (the kernel's level; libportable.a is -O1),
+# without lock debugging, as the kernel runs.
 bench: $(BUILD)/host/bench_timers $(BUILD)/host/tmigr_scale
 	$(BUILD)/host/bench_timers
 	$(BUILD)/host/tmigr_scale
 
 BENCH_TIMERS_SRCS := $(filter-out tests/bench/tmigr_scale.c,$(wildcard tests/bench/*.c))
 $(BUILD)/host/bench_timers: $(wildcard tests/bench/*.[ch]) $(HLIB)
-	$(HOST_CC) $(HCFLAGS) -O2 -o $@ $(BENCH_TIMERS_SRCS) \
+	$(HOST_CC) $(filter-out -DLOCK_DEBUG,$(HCFLAGS)) -O2 -o $@ $(BENCH_TIMERS_SRCS) \
 		$(patsubst $(BUILD)/host/%.o,%,$(HOBJS))
 
 # tmigr_scale: idle entry and exit cost of the hierarchy at 8 .. 4096 CPUs,
@@ -226,7 +234,7 @@ bench-tmigr: $(BUILD)/host/tmigr_scale
 
 $(BUILD)/host/tmigr_scale: $(SCALE_SRCS) $(wildcard kernel/*.h lib/*.h tests/host/*.h)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(filter-out -MMD -MP,$(HCFLAGS)) -O2 -DTIMER_MAX_CPUS=4096 \
+	$(HOST_CC) $(filter-out -MMD -MP -DLOCK_DEBUG,$(HCFLAGS)) -O2 -DTIMER_MAX_CPUS=4096 \
 		-DHOST_MAX_CPUS=4096 -o $@ $(SCALE_SRCS)
 
 bench-boot: deps $(ISO)

@@ -19,6 +19,16 @@
  * lost; with this lock, the latest timer 117-169 ms late over four runs,
  * as with tmigr=off.  Here whoever runs when the lock is free takes it.  The price is fairness, which the short,
  * bounded critical sections of this kernel do not need.
+ *
+ * Lock debugging (LOCK_DEBUG: host builds always, the kernel with
+ * `make LOCK_DEBUG=1`): a lock also records its holder, this CPU's number
+ * plus one (0 when free), written by the holder only, relaxed, right after
+ * taking the lock and right before dropping it.  A function whose caller
+ * must hold a lock says so with spin_assert_held(), which reports an
+ * arch_bug() when this CPU does not hold it.  A CPU reads back either its
+ * own store or another CPU's number, never a stale copy of its own, so the
+ * relaxed load cannot mislead.  In other builds the field and the checks
+ * do not exist.
  */
 #ifndef PULLKERN_SPINLOCK_H
 #define PULLKERN_SPINLOCK_H
@@ -42,7 +52,32 @@
 
 struct spinlock {
 	uint32_t locked;	/* 0 free, 1 held; CAS to take, release store to drop */
+#ifdef LOCK_DEBUG
+	uint32_t holder;	/* arch_cpu_id() + 1 of the holder, 0 free; relaxed */
+#endif
 };
+
+#ifdef LOCK_DEBUG
+static inline void spin_debug_set_holder(struct spinlock *l, uint32_t h)
+{
+	__atomic_store_n(&l->holder, h, __ATOMIC_RELAXED);
+}
+
+static inline bool spin_held_by_me(const struct spinlock *l)
+{
+	return __atomic_load_n(&l->holder, __ATOMIC_RELAXED) == arch_cpu_id() + 1;
+}
+
+#define spin_assert_held(l)						\
+	do {								\
+		if (!spin_held_by_me(l))				\
+			arch_bug("%s: lock %p not held by CPU %u",	\
+				 __func__, (const void *)(l), arch_cpu_id()); \
+	} while (0)
+#else
+#define spin_debug_set_holder(l, h)	do { (void)(l); } while (0)
+#define spin_assert_held(l)		do { (void)(l); } while (0)
+#endif
 
 #define SPINLOCK_INIT { 0 }
 
@@ -55,6 +90,7 @@ static inline bool spin_trylock(struct spinlock *l)
 					 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
 		return false;
 	spin_model_acquired(l);
+	spin_debug_set_holder(l, arch_cpu_id() + 1);
 	return true;
 }
 
@@ -67,6 +103,7 @@ static inline void spin_lock(struct spinlock *l)
 
 static inline void spin_unlock(struct spinlock *l)
 {
+	spin_debug_set_holder(l, 0);
 	spin_model_releasing(l);
 	/* release: pairs with the acquire CAS in spin_trylock() */
 	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);

@@ -448,6 +448,7 @@ static void recompute(struct timer_base *base)
 	uint64_t next = base->clk + NO_TIMER_DELTA;
 	bool found = false;
 
+	spin_assert_held(&base->lock);
 	for (unsigned lvl = 0; lvl < wheel_depth; lvl++) {
 		int pos = next_pending(base, lvl, (unsigned)(c & LVL_MASK));
 		unsigned low = (unsigned)(c & CLK_MASK);
@@ -508,6 +509,7 @@ static bool enqueue(struct timer_base *base, struct timer *t, uint64_t expires)
 	uint32_t idx = calc_bucket(expires, base->clk, &bexp);
 	struct timer **head = &base->bucket[idx];
 
+	spin_assert_held(&base->lock);
 	t->expires = expires;
 	t->bucket = (uint16_t)idx;
 	t->next = *head;
@@ -534,6 +536,7 @@ static bool detach_if_pending(struct timer_base *base, struct timer *t)
 {
 	uint32_t idx = t->bucket;
 
+	spin_assert_held(&base->lock);
 	if (!t->pprev)
 		return false;
 	unlink_timer(t);
@@ -607,6 +610,7 @@ static inline struct timer_base *lock_timer_base(struct timer *t)
 static void migrate(struct timer *t, struct timer_base *from,
 		    struct timer_base *to, uint32_t newflags)
 {
+	spin_assert_held(&from->lock);
 	newflags &= ~TIMER_MIGRATING;
 	if (from->running_timer == t) {
 		newflags &= ~TIMER_HINT_MASK;
@@ -718,6 +722,7 @@ static unsigned collect(struct timer_base *base, struct timer **heads)
 	uint64_t c = base->next_expiry;
 	unsigned levels = 0;
 
+	spin_assert_held(&base->lock);
 	base->clk = c;
 	for (unsigned lvl = 0; lvl < wheel_depth; lvl++) {
 		uint32_t slot = (uint32_t)(c & LVL_MASK);
@@ -835,6 +840,7 @@ static uint64_t hierarchy_wakeup(uint64_t global_ns, bool mark_idle, bool was_id
 /* Base's next event jiffy in *next; false if it has no timer.  Locked. */
 static bool base_next(struct timer_base *base, uint64_t *next)
 {
+	spin_assert_held(&base->lock);
 	if (base->recalc)
 		recompute(base);
 	*next = base->next_expiry;

@@ -334,6 +334,7 @@ static struct tmigr_event *first_event(struct tmigr_group *g)
 {
 	struct tmigr_event *first = NULL;
 
+	spin_assert_held(&g->lock);
 	for (unsigned i = 0; i < TMIGR_FANOUT; i++) {
 		struct tmigr_event *e = g->queue[i];
 
@@ -353,6 +354,7 @@ static struct tmigr_event *first_event(struct tmigr_group *g)
 
 static void queue_remove(struct tmigr_group *g, struct tmigr_event *e)
 {
+	spin_assert_held(&g->lock);
 	g->queue[e->slot] = NULL;
 	e->queued = false;
 }
@@ -360,6 +362,7 @@ static void queue_remove(struct tmigr_group *g, struct tmigr_event *e)
 /* Insert; next_expiry only ever moves earlier here, so it stays a lower bound. */
 static void queue_insert(struct tmigr_group *g, struct tmigr_event *e)
 {
+	spin_assert_held(&g->lock);
 	if (g->queue[e->slot])
 		arch_bug("tmigr: group %u slot %u already holds an event", g->id, e->slot);
 	g->queue[e->slot] = e;
