@@ -1215,8 +1215,8 @@ static int setup_groups(uint32_t cpu, uint32_t node, struct tmigr_group *start,
 		/* ordered RMW probe of the old root (O11, R-21) */
 		uint32_t s;
 
-		if (MUTANT(R21))	/* mutant: plain probe, and always "active" */
-			s = load_state(start, __ATOMIC_RELAXED) | 1u;
+		if (MUTANT(R21))	/* mutant: a plain, unordered load */
+			s = load_state(start, __ATOMIC_RELAXED);
 		else
 			s = TM_FETCH_OR(TMWEAK_STATE, start, &start->state, 0, __ATOMIC_SEQ_CST);
 		YP("setup.after_probe", start);

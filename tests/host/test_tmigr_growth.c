@@ -1035,10 +1035,8 @@ static void test_second_node_unfolds_per_node_groups_below_crossnode(void **stat
  * probe, sees the new parent: it activates GRP1:0 and GRP2:0.  CPU3
  * resumes and finds GRP1:0 active again.  Oracle: Q1/Q2 (no active
  * subtree under an idle root, no phantom) at quiescence, A1 throughout.
- * In SC CPU1 always sees the link, so the mutant's plain read cannot be
- * caught here: the weak build's test below catches it, and
- * test_hotadd_with_idle_old_root_leaves_new_root_idle catches the
- * mutant's unconditional activation.
+ * In SC CPU1 always sees the link, so the mutant (a plain, unordered
+ * probe) cannot be caught here: the weak build's test below catches it.
  */
 static void r21_cpu0_grows(void)
 {
@@ -1100,11 +1098,10 @@ static void test_hotadd_probe_orders_against_lagging_activator(void **state)
  * propagates "GRP1:0 idle" into GRP2:0.  CPU1 resumes last, activates
  * GRP1:0 and loads GRP1:0.parent asking for the oldest value its view
  * allows.  Fixed: the probe is an ordered RMW, so CPU1's CAS on GRP1:0
- * reads it and CPU1 must see the link: it activates GRP2:0.  Mutant
- * (relaxed probe, unconditional activation): CPU1's CAS reads CPU3's
- * value, nothing orders the link before CPU1's load, the model returns
- * NULL, CPU1 stops at GRP1:0 and an active subtree sits under an idle
- * root.  Oracle: Q1 at quiescence.  (SC always returns the link: the SC
+ * reads it and CPU1 must see the link: it activates GRP2:0.  Mutant (a
+ * plain, unordered probe): CPU1's CAS reads CPU3's value, nothing orders
+ * the link before CPU1's load, the model returns NULL, CPU1 stops at
+ * GRP1:0 and an active subtree sits under an idle root.  Oracle: Q1 at quiescence.  (SC always returns the link: the SC
  * build cannot tell the mutant's plain read from the fix.)
  */
 static void r21w_cpu3_idles(void)
@@ -1138,8 +1135,9 @@ static void test_hotadd_probe_publishes_link_to_activator_with_stale_view(void *
  * hierarchy; every member is idle, and the platform runs the delegated
  * phase 2 on CPU0 like an IPI (CPU0 stays idle).  The probe reads the old
  * root idle: the new root must stay idle (the only legal outcome: no CPU
- * is active).  Mutant R-21 activates the new root regardless: a phantom
- * active root over an idle tree, which Q2 reports.
+ * is active); a phantom active root over an idle tree is what Q2 reports.
+ * R-21's mutant (a plain probe) reads the same idle state here, so this
+ * test is not in the mutant table: only the weak build can observe it.
  */
 static void test_hotadd_with_idle_old_root_leaves_new_root_idle(void **state)
 {
