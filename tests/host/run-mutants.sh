@@ -5,14 +5,18 @@
 # Usage: tests/host/run-mutants.sh [TABLE]   (default tests/host/tmigr_mutants.txt)
 #
 # Theory: kernel/tmigr.c carries a `MUTANT(RNN)` switch (kernel/mutant.h)
-# per race that puts the bug back.  For each line of the table (format documented at its
-# top) we build the test program with that switch into
-# build/host/mutant/RNN-TEST[-FLAGS]/, run only that test (TMSIM_TEST=TEST, cmocka's
-# test filter) and require it to FAIL: a cmocka failure, a crash, or the
-# time limit (MUTANT_TIMEOUT seconds, default 60; a hang is a detection but
-# is named as such).  A mutant "survives" when its test passes, or when
-# the test did not run at all (misspelt name): both are failures of this
-# suite, as is a build that breaks.  Mutants build at -O0 (same
+# per race that puts the bug back.  For each line of the table (format
+# documented at its top) we build the test program with that switch into
+# build/host/mutant/RNN-TEST[-FLAGS]/ (build output in build.log there),
+# run only that test (TMSIM_TEST=TEST: the program's other tests report
+# themselves skipped, tmsim.h) with its output in log, and require that it
+# FAILS ON ITS CHECK: a non-zero exit status and the line's EXPECT string
+# (the oracle's message or the failed assertion) in the output.  A mutant
+# "survives" when its test passes, or when the test did not run at all
+# (misspelt name); a failure without the EXPECT string -- another check, a
+# crash, the time limit (MUTANT_TIMEOUT seconds, default 60) -- proves
+# nothing about the race: all are failures of this suite, as is a build
+# that breaks or a line without EXPECT.  Mutants build at -O0 (same
 # semantics, a third of the compile time).  Builds run in parallel (MUTANT_JOBS,
 # default the number of CPUs); results print in table order, one line per
 # mutant, then "N passed, N failed".  Exit status 1 if any failed.
@@ -27,10 +31,10 @@ readonly JOBS="${MUTANT_JOBS:-$(nproc 2>/dev/null || echo 4)}"
 readonly OUT="$ROOT/build/host/mutant"
 tmp=
 
-# check_one ID PROGRAM TEST FLAGS RESULTFILE: build, run, write one result line.
+# check_one ID PROGRAM TEST FLAGS EXPECT RESULTFILE: build, run, write one result line.
 check_one() {
-	local id=$1 prog=$2 test=$3 flags=$4 result=$5
-	local num=${id//-/} dir bin log rc=0 extra=
+	local id=$1 prog=$2 test=$3 flags=$4 expect=$5 result=$6
+	local num=${id//-/} dir bin log rc=0 extra= how
 
 	# the flags are part of the name: one test may be listed per fan-out,
 	# and those lines run in parallel
@@ -39,27 +43,37 @@ check_one() {
 	bin="$dir/$prog"
 	log="$dir/log"
 	mkdir -p "$dir"
+	rm -f "$log"
 	[[ $flags == - ]] || extra=${flags//,/ }
 	if ! make -s --no-print-directory -C "$ROOT" mutant-bin MUT_SRC="$prog" \
-		MUT_FLAGS="-DMUTANT_ID=$num $extra -O0" MUT_OUT="$bin" >"$log" 2>&1; then
-		echo "FAIL mutant $id $prog $test: the mutant does not build (see $log)" >"$result"
+		MUT_FLAGS="-DMUTANT_ID=$num $extra -O0" MUT_OUT="$bin" >"$dir/build.log" 2>&1; then
+		echo "FAIL mutant $id $prog $test: the mutant does not build (see $dir/build.log)" >"$result"
 		return
 	fi
 	TMSIM_TEST="$test" CMOCKA_MESSAGE_OUTPUT=STDOUT \
-		timeout --kill-after=5 "$TIME_LIMIT" "$bin" </dev/null >>"$log" 2>&1 || rc=$?
+		timeout --kill-after=5 "$TIME_LIMIT" "$bin" </dev/null >"$log" 2>&1 || rc=$?
+	if [[ $rc -eq 124 || $rc -eq 137 ]]; then
+		how="killed after ${TIME_LIMIT} s"
+	elif ((rc > 128)); then
+		how="died of signal $((rc - 128))"
+	else
+		how="exit status $rc"
+	fi
 	if ! grep -q "^\[ RUN      \] $test\$" "$log"; then
 		echo "FAIL mutant $id $prog $test: the test did not run (name? see $log)" >"$result"
-	elif [[ $rc -eq 124 || $rc -eq 137 ]]; then
-		echo "PASS mutant $id $prog $test failed as it must (killed after ${TIME_LIMIT} s)" >"$result"
-	elif [[ $rc -ne 0 ]]; then
-		echo "PASS mutant $id $prog $test failed as it must" >"$result"
-	else
+	elif [[ $rc -eq 0 ]]; then
 		echo "FAIL mutant $id $prog $test: the test passes with the bug back in (see $log)" >"$result"
+	elif ! grep -qF -- "$expect" "$log"; then
+		echo "FAIL mutant $id $prog $test: it failed ($how) but not on its check: no \"$expect\" in $log" >"$result"
+	elif ((rc > 128)); then
+		echo "PASS mutant $id $prog $test failed on \"$expect\" ($how)" >"$result"
+	else
+		echo "PASS mutant $id $prog $test failed on \"$expect\"" >"$result"
 	fi
 }
 
 main() {
-	local id prog test flags rest n=0 running=0 pass=0 fail=0 line
+	local id prog test flags expect n=0 running=0 pass=0 fail=0 line
 
 	if [[ ! -r $TABLE ]]; then
 		echo "run-mutants: no table $TABLE"
@@ -76,14 +90,20 @@ main() {
 		echo "0 passed, 1 failed"
 		exit 1
 	fi
-	while read -r id prog test flags rest; do
+	# EXPECT is the rest of the line after FLAGS, blanks included
+	while read -r id prog test flags expect; do
 		[[ -z $id || $id == \#* ]] && continue
-		if [[ ! $id =~ ^[A-Z]+-[0-9]+[A-Z]?$ || -z $test || -n $rest ]]; then
-			echo "FAIL bad table line: $id $prog $test $flags $rest" >"$tmp/$n"
+		if [[ ! $id =~ ^[A-Z]+-[0-9]+[A-Z]?$ || -z $test || -z $flags ]]; then
+			echo "FAIL bad table line: $id $prog $test $flags $expect" >"$tmp/$n"
 			n=$((n + 1))
 			continue
 		fi
-		check_one "$id" "$prog" "$test" "${flags:--}" "$tmp/$n" &
+		if [[ -z $expect ]]; then
+			echo "FAIL mutant $id $prog $test: no EXPECT column (the string its failure must print)" >"$tmp/$n"
+			n=$((n + 1))
+			continue
+		fi
+		check_one "$id" "$prog" "$test" "$flags" "$expect" "$tmp/$n" &
 		n=$((n + 1))
 		running=$((running + 1))
 		if ((running >= JOBS)); then

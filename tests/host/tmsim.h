@@ -56,6 +56,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "kernel/timer.h"
 #include "kernel/tmigr.h"
@@ -251,16 +252,63 @@ bool tmsim_run_random(const struct tmsim_task *tasks, uint32_t n, uint64_t seed,
 /*
  * cmocka glue.  tmsim_test_filter(): call in main() before running the
  * tests, so that TMSIM_TEST=<test name> runs that test only (what
- * tests/host/run-mutants.sh does).  TMSIM_ASSERT*: fail the test with the
- * recorded failure (the trace is already printed).
+ * tests/host/run-mutants.sh does).  The program's other tests are not
+ * dropped silently: cmocka_run_group_tests() is redefined here to replace
+ * each of them by a call of skip(), so cmocka reports them skipped and the
+ * runners count them (tests/run-host-tests.sh).  TMSIM_ASSERT*: fail the
+ * test with the recorded failure (the trace is already printed).
  */
+static inline const char **tmsim_only_test(void)
+{
+	static const char *name;	/* NULL: every test runs */
+
+	return &name;
+}
+
 static inline void tmsim_test_filter(void)
 {
 	const char *f = getenv("TMSIM_TEST");
 
-	if (f && *f)
-		cmocka_set_test_filter(f);
+	*tmsim_only_test() = f && *f ? f : NULL;
 }
+
+static inline void tmsim_skipped_test(void **state)
+{
+	(void)state;
+	skip();		/* filtered out by TMSIM_TEST */
+}
+
+static inline int tmsim_run_group_tests(const char *group, const struct CMUnitTest *tests,
+					size_t n, CMFixtureFunction setup,
+					CMFixtureFunction teardown)
+{
+	const char *only = *tmsim_only_test();
+	struct CMUnitTest *run;
+	int rc;
+
+	if (!only)
+		return _cmocka_run_group_tests(group, tests, n, setup, teardown);
+	run = calloc(n, sizeof(*run));
+	if (!run)
+		return 1;
+	for (size_t i = 0; i < n; i++) {
+		run[i] = tests[i];
+		if (strcmp(tests[i].name, only) != 0) {
+			run[i].test_func = tmsim_skipped_test;
+			run[i].setup_func = NULL;
+			run[i].teardown_func = NULL;
+		}
+	}
+	rc = _cmocka_run_group_tests(group, run, n, setup, teardown);
+	free(run);
+	return rc;
+}
+
+#undef cmocka_run_group_tests
+#define cmocka_run_group_tests(group_tests, group_setup, group_teardown)	\
+	tmsim_run_group_tests(#group_tests, (group_tests),			\
+			      sizeof(group_tests) / sizeof((group_tests)[0]),	\
+			      (group_setup), (group_teardown))
 
 #define TMSIM_ASSERT(cond, ...)						\
 	do {								\
