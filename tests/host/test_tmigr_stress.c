@@ -29,7 +29,9 @@
  *     active:  tick: timer_run_cpu(); tmigr_requires_remote()? handle_remote
  *              then 0..2 random actions: go idle, or arm / modify / cancel
  *              one of its timers (global one-shot, global periodic,
- *              pinned, pinned on a random other CPU with timer_add_on)
+ *              pinned, pinned on a random other CPU with timer_add_on),
+ *              with a delay on the wheel's level 0 (1..50 jiffies), 1
+ *              (80..480) or 2 (530..1000): see random_delay()
  *     idle:    while ticking, or deadline <= now, or a kick arrived:
  *                  interrupt (as above), then idle re-evaluation
  *                  (timer_next_event(true), as kernel/idle.c does)
@@ -48,12 +50,16 @@
  * (add pushes; a mod that found the timer pending replaces the last entry,
  * otherwise pushes; a del that found it pending drops the last entry;
  * an entry left while the timer is not pending is a callback in flight).
- * The callback pops the oldest entry:
+ * An entry is the jiffy B the wheel's rule makes the timer due at: its
+ * bucket expiry, the next granule boundary strictly after expires at the
+ * level its delay selects (kernel/timer.c §1.3; expires + 1 on level 0).
+ * Each delay range lies well inside its level's range, so the level does
+ * not depend on how far the base's clk lags behind the jiffy of arming
+ * (a lag means a late timer, which the oracle reports anyway).  The
+ * callback pops the oldest entry:
  *   - none to pop: a spurious or double expiry;
- *   - now <= expires: early (the wheel runs a timer one jiffy after its
- *     expiry at the earliest: level 0, delays <= 50 jiffies);
- *   - now > expires + 1 + SLACK: late.  The bucket of a level-0 timer is
- *     due at expires + 1, jiffy B.  Whoever holds the duty when B starts
+ *   - now < B: early (the wheel never runs a timer before its bucket);
+ *   - now > B + SLACK: late.  Whoever holds the duty when B starts
  *     (the active owner; the idle owner, whose deadline is B; the migrator
  *     of the first active group above an idle owner; the idle root's
  *     wake-up holder, whose deadline is <= B) handles it in B.  The duty
@@ -70,8 +76,18 @@
  * idle CPU's programmed deadline must be no later than its hierarchy
  * wake-up (design Q9), the hierarchy's idle flag must match the model's,
  * no entry may be overdue (lost), and no arch_bug() may have fired.  At
- * the end the armings stop, the run drains, and every FIFO must be empty:
- * armed = fired + cancelled, each callback exactly once.
+ * the end the armings stop, the timers due later than half the drain are
+ * cancelled (at the quiescent point that starts it), the run drains, and
+ * every FIFO must be empty: armed = fired + cancelled, each callback
+ * exactly once.
+ *
+ * Bounded by work, not by the clock.  Each CPU count runs until it has
+ * done a minimum of work -- MIN_JIFFIES (the four activity phases once,
+ * and the jiffies wrap), MIN_ARMED armings, MIN_FIRED expiries and
+ * MIN_CHECKS quiescent checks -- and for at least TMIGR_STRESS_SECONDS;
+ * a loaded machine makes it run longer, never do less.  If the minimum is
+ * not reached within WALL_CAP_S seconds the case FAILS and says which
+ * minimum was missed.
  *
  * The oracle is known to bite: built with -DMUTANT_ID=R04, R06, R10, R11
  * or R12 (kernel/tmigr.c) a one-second run fails (Q9, late timers, the
@@ -82,10 +98,11 @@
  * jiffies_wrap_ms does), so every run crosses it; the oracle compares
  * jiffies with signed differences.
  *
- * TMIGR_STRESS_SECONDS (default 1, the TSan build 2) is the wall time of
- * each thread count; TMIGR_STRESS_SEED the seed (runs are not
- * reproducible anyway: the threads are free); TMIGR_STRESS_CPUS=N runs
- * only the N-CPU case (to loop on it).  Built with -DTMIGR_RING_TRACE,
+ * TMIGR_STRESS_SECONDS (default 1) is the least wall time of each thread
+ * count (the minimum of work comes first); TMIGR_STRESS_SEED the seed
+ * (runs are not reproducible anyway: the threads are free);
+ * TMIGR_STRESS_CPUS=N runs only the N-CPU case (to loop on it): the others
+ * report themselves skipped, and the runners count them.  Built with -DTMIGR_RING_TRACE,
  * a failure also writes every CPU's transition ring (with a global
  * sequence number, remote pops and skips, every queue update) to the
  * file TMIGR_STRESS_TRACE names: that is how R-28 was found.
@@ -117,28 +134,31 @@
 #define TICK_NS			1000000ull
 #define START_J			1000ull
 #define WRAP_AFTER_J		300ull		/* jiffies wrap this long into the run */
-#define MAX_DELAY		50		/* jiffies: level 0 of the wheel */
 #define MAX_PERIOD		20
 #define SLACK			1		/* jiffies, see the theory comment */
 #define QUIESCE_EVERY		64		/* jiffies between checks */
-#define DRAIN_J			(2 * QUIESCE_EVERY)	/* > MAX_DELAY + MAX_PERIOD + SLACK */
+#define DRAIN_J			(2 * QUIESCE_EVERY)	/* > DRAIN_J / 2 + MAX_PERIOD + SLACK */
 #define PHASE_J			200
+#define MIN_JIFFIES		(4 * PHASE_J)	/* every phase once; > WRAP_AFTER_J */
+#define MIN_CHECKS		(MIN_JIFFIES / QUIESCE_EVERY)
+#define MIN_ARMED		4000
+#define MIN_FIRED		2000
+#define WALL_CAP_S		60		/* minimum of work not reached by then: fail */
 #define TIMERS_PER_CPU		6
 #define FIFO_CAP		4
 #define MAX_WAKE_LOOPS		8		/* interrupts of one idle CPU in one jiffy */
 #define WATCHDOG_S		60		/* no epoch for this long: dump and abort */
 #define LATE_HIST		(SLACK + 3)
 
+#define DEFAULT_SECONDS		1.0
+
 #ifdef __SANITIZE_THREAD__
-#define DEFAULT_SECONDS		2.0
 /* A report must fail the run: the runner sees exit status 66. */
 const char *__tsan_default_options(void);
 const char *__tsan_default_options(void)
 {
 	return "halt_on_error=1 exitcode=66";
 }
-#else
-#define DEFAULT_SECONDS		1.0
 #endif
 
 #define container_of(p, type, member) \
@@ -163,7 +183,7 @@ struct stress_timer {
 	uint32_t period;		/* jiffies, K_PERIODIC */
 	bool periodic_on;		/* under lock */
 	uint32_t n;			/* under lock: entries in expect[] */
-	uint64_t expect[FIFO_CAP];	/* under lock: owed expiries, oldest first */
+	uint64_t expect[FIFO_CAP];	/* under lock: owed bucket expiries B, oldest first */
 };
 
 /* One simulated CPU; everything but `epoch` is touched by its thread only. */
@@ -183,8 +203,10 @@ struct vcpu {
 
 struct totals {
 	uint64_t armed, fired, cancelled;	/* relaxed atomics */
-	uint64_t late_hist[LATE_HIST];		/* relaxed: fired at expires + 1 + i */
-	uint64_t quiescent_checks;
+	uint64_t late_hist[LATE_HIST];		/* relaxed: fired at B + i */
+	uint64_t far_cancelled;			/* at the drain: due after half of it */
+	uint64_t delays[3];			/* relaxed: random delays per wheel level */
+	uint64_t quiescent_checks;		/* relaxed: read by the main thread */
 };
 
 static struct {
@@ -272,6 +294,21 @@ static void check_in(void)
 
 /* ---- timers and the oracle ---- */
 
+/*
+ * The wheel's rule (kernel/timer.c §1.2, §1.3): a timer armed at jiffy
+ * `now` for `expires` goes to the level whose range holds the delay
+ * (LVL_START(1) = 63, LVL_START(2) = 504) and is due at that level's next
+ * granule boundary strictly after expires.  Wrap-safe: 64 * 8^8 divides
+ * 2^64.
+ */
+static uint64_t bucket_expiry(uint64_t expires, uint64_t now)
+{
+	uint64_t d = expires - now;
+	unsigned shift = d < 63 ? 0 : d < 504 ? 3 : 6;
+
+	return ((expires >> shift) + 1) << shift;
+}
+
 static void fifo_push(struct stress_timer *st, uint64_t expires)
 {
 	if (st->n == FIFO_CAP) {
@@ -295,25 +332,25 @@ static void stress_fn(struct timer *t)
 			  st->slot, st->owner, kind_names[st->kind], me,
 			  (unsigned long long)now);
 	} else {
-		uint64_t exp = st->expect[0];
-		int64_t late = jdiff(now, exp + 1);
+		uint64_t due = st->expect[0];
+		int64_t late = jdiff(now, due);
 
 		memmove(st->expect, st->expect + 1, --st->n * sizeof(st->expect[0]));
 		bump(&run.tot.fired);
-		if (jdiff(now, exp) <= 0)
-			fail_note(st->owner, me, "timer %u of CPU %u (%s) armed for jiffy %llu ran early at %llu on CPU %u",
+		if (late < 0)
+			fail_note(st->owner, me, "timer %u of CPU %u (%s) due in the bucket of jiffy %llu ran early at %llu on CPU %u",
 				  st->slot, st->owner, kind_names[st->kind],
-				  (unsigned long long)exp, (unsigned long long)now, me);
+				  (unsigned long long)due, (unsigned long long)now, me);
 		else if (late > SLACK)
-			fail_note(st->owner, me, "timer %u of CPU %u (%s) armed for jiffy %llu ran %lld jiffies late (bound %d) on CPU %u",
+			fail_note(st->owner, me, "timer %u of CPU %u (%s) due in the bucket of jiffy %llu ran %lld jiffies late (bound %d) on CPU %u",
 				  st->slot, st->owner, kind_names[st->kind],
-				  (unsigned long long)exp, (long long)late, SLACK, me);
+				  (unsigned long long)due, (long long)late, SLACK, me);
 		bump(&run.tot.late_hist[late < 0 ? 0 : late >= LATE_HIST ? LATE_HIST - 1 : late]);
 	}
 	if (st->kind == K_PERIODIC && st->periodic_on &&
 	    !__atomic_load_n(&run.draining, __ATOMIC_RELAXED)) {
 		/* re-armed from its callback: stays on the base that runs it */
-		fifo_push(st, now + st->period);
+		fifo_push(st, bucket_expiry(now + st->period, now));
 		timer_add(t, now + st->period);
 	} else if (st->kind == K_PERIODIC) {
 		st->periodic_on = false;
@@ -321,22 +358,24 @@ static void stress_fn(struct timer *t)
 	pthread_mutex_unlock(&st->lock);
 }
 
-/* Arm or re-arm st for `expires`; the wheel call and the FIFO change under st->lock. */
-static void st_arm(struct stress_timer *st, uint64_t expires)
+/* Arm or re-arm st at jiffy `now` for `expires`; the wheel call and the FIFO change under st->lock. */
+static void st_arm(struct stress_timer *st, uint64_t expires, uint64_t now)
 {
+	uint64_t due = bucket_expiry(expires, now);
+
 	pthread_mutex_lock(&st->lock);
 	/* nobody else arms it, so "not pending" cannot change under us */
 	if (!timer_pending(&st->t)) {
 		if (st->n < FIFO_CAP) {
-			fifo_push(st, expires);
+			fifo_push(st, due);
 			timer_add(&st->t, expires);
 		}
 	} else if (timer_mod(&st->t, expires)) {
-		st->expect[st->n - 1] = expires;	/* the pending arming moved */
+		st->expect[st->n - 1] = due;	/* the pending arming moved */
 		bump(&run.tot.armed);
 		bump(&run.tot.cancelled);
 	} else {
-		fifo_push(st, expires);		/* it fired meanwhile: a new arming */
+		fifo_push(st, due);		/* it fired meanwhile: a new arming */
 	}
 	pthread_mutex_unlock(&st->lock);
 }
@@ -352,11 +391,11 @@ static void st_cancel(struct stress_timer *st)
 	pthread_mutex_unlock(&st->lock);
 }
 
-static void st_arm_on(struct stress_timer *st, uint64_t expires, uint32_t cpu)
+static void st_arm_on(struct stress_timer *st, uint64_t expires, uint64_t now, uint32_t cpu)
 {
 	pthread_mutex_lock(&st->lock);
 	if (st->n == 0 && !timer_pending(&st->t)) {
-		fifo_push(st, expires);
+		fifo_push(st, bucket_expiry(expires, now));
 		timer_add_on(&st->t, expires, cpu);
 	}
 	pthread_mutex_unlock(&st->lock);
@@ -369,7 +408,7 @@ static void st_start_periodic(struct stress_timer *st)
 	pthread_mutex_lock(&st->lock);
 	if (!st->periodic_on && st->n == 0 && !timer_pending(&st->t)) {
 		st->periodic_on = true;
-		fifo_push(st, e);
+		fifo_push(st, bucket_expiry(e, e - st->period));
 		timer_add(&st->t, e);
 	}
 	pthread_mutex_unlock(&st->lock);
@@ -460,6 +499,24 @@ static void epoch_duty(struct vcpu *v, uint32_t e)
 	}
 }
 
+/*
+ * A delay on one of the wheel's first three levels (kernel/timer.c §1.2:
+ * level 0 holds 0..62 jiffies, 1 holds 63..503, 2 holds 504..4031), each
+ * range at least 13 jiffies inside its level's (see bucket_expiry()).
+ */
+static uint64_t random_delay(struct vcpu *v)
+{
+	unsigned r = (unsigned)rand_range(&v->rng, 0, 99);
+	unsigned lvl = r < 65 ? 0 : r < 93 ? 1 : 2;
+
+	bump(&run.tot.delays[lvl]);
+	if (lvl == 0)
+		return rand_range(&v->rng, 1, 50);
+	if (lvl == 1)
+		return rand_range(&v->rng, 80, 480);
+	return rand_range(&v->rng, 530, 1000);
+}
+
 static void random_action(struct vcpu *v, uint32_t e)
 {
 	struct stress_timer *st;
@@ -477,7 +534,7 @@ static void random_action(struct vcpu *v, uint32_t e)
 		if (rand_pct(&v->rng, 25))
 			st_cancel(st);
 		else
-			st_arm(st, now + rand_range(&v->rng, 1, MAX_DELAY));
+			st_arm(st, now + random_delay(v), now);
 		break;
 	case K_PERIODIC:
 		if (rand_pct(&v->rng, 30))
@@ -489,7 +546,7 @@ static void random_action(struct vcpu *v, uint32_t e)
 		if (rand_pct(&v->rng, 25))
 			st_cancel(st);
 		else
-			st_arm_on(st, now + rand_range(&v->rng, 1, MAX_DELAY),
+			st_arm_on(st, now + random_delay(v), now,
 				  (uint32_t)rand_range(&v->rng, 0, run.ncpus - 1));
 		break;
 	}
@@ -543,13 +600,37 @@ static void print_failure_context(void)
 	printf("%s", host_log());
 }
 
+/*
+ * Serial thread, all others parked at the barrier, so no callback is in
+ * flight: a timer owes an arming exactly when it is pending.  Those due
+ * after half the drain are cancelled, so the drain stays short although
+ * delays reach level 2.
+ */
+static void cancel_far_timers(uint64_t now_j)
+{
+	for (uint32_t c = 0; c < run.ncpus; c++) {
+		for (uint32_t i = 0; i < TIMERS_PER_CPU; i++) {
+			struct stress_timer *st = &run.cpus[c].timers[i];
+
+			pthread_mutex_lock(&st->lock);
+			if (st->n && jdiff(st->expect[st->n - 1], now_j + DRAIN_J / 2) > 0 &&
+			    timer_del(&st->t)) {
+				st->n--;
+				bump(&run.tot.cancelled);
+				bump(&run.tot.far_cancelled);
+			}
+			pthread_mutex_unlock(&st->lock);
+		}
+	}
+}
+
 /* Serial thread, all others parked at the barrier. */
 static void quiescent_check(uint32_t e)
 {
 	uint64_t now_j = timer_jiffies();
 	char why[256];
 
-	run.tot.quiescent_checks++;
+	bump(&run.tot.quiescent_checks);
 	host_log_reset();
 	if (tmigr_check_quiescent(why, sizeof(why), true)) {
 		fail_note(run.ncpus, run.ncpus, "quiescent check at jiffy %u: %s", e, why);
@@ -570,8 +651,8 @@ static void quiescent_check(uint32_t e)
 			struct stress_timer *st = &v->timers[i];
 
 			pthread_mutex_lock(&st->lock);
-			if (st->n && jdiff(now_j, st->expect[0] + 1 + SLACK) > 0)
-				fail_note(c, c, "lost: timer %u of CPU %u (%s) armed for jiffy %llu has not run at %llu (pending %d)",
+			if (st->n && jdiff(now_j, st->expect[0] + SLACK) > 0)
+				fail_note(c, c, "lost: timer %u of CPU %u (%s) due in the bucket of jiffy %llu has not run at %llu (pending %d)",
 					  i, c, kind_names[st->kind],
 					  (unsigned long long)st->expect[0],
 					  (unsigned long long)now_j, timer_pending(&st->t));
@@ -588,6 +669,7 @@ static void quiescent_check(uint32_t e)
 	if (!run.drain_from && __atomic_load_n(&run.drain_req, __ATOMIC_RELAXED)) {
 		run.drain_from = e;
 		__atomic_store_n(&run.draining, true, __ATOMIC_RELAXED);
+		cancel_far_timers(now_j);
 	}
 	if (run.drain_from && e - run.drain_from >= DRAIN_J)
 		run.stop = true;
@@ -699,11 +781,24 @@ static void setup_cpus(uint32_t ncpus)
 	pthread_mutex_unlock(&fail_lock);
 }
 
-/* Main thread: let it run for `secs`, then ask for the drain; dump if stuck. */
-static void supervise(double secs)
+static bool minimum_reached(void)
+{
+	return __atomic_load_n(&run.epoch, __ATOMIC_RELAXED) >= MIN_JIFFIES &&
+	       __atomic_load_n(&run.tot.armed, __ATOMIC_RELAXED) >= MIN_ARMED &&
+	       __atomic_load_n(&run.tot.fired, __ATOMIC_RELAXED) >= MIN_FIRED &&
+	       __atomic_load_n(&run.tot.quiescent_checks, __ATOMIC_RELAXED) >= MIN_CHECKS;
+}
+
+/*
+ * Main thread: once the minimum of work is done and `secs` have passed
+ * (or at a failure, or at the wall-clock cap) ask for the drain; dump if
+ * stuck.  Returns whether the minimum was reached when the drain was asked.
+ */
+static bool supervise(double secs)
 {
 	double start = wall_s(), last_move = start;
 	uint32_t last = 0;
+	bool asked = false, reached = false;
 
 	for (;;) {
 		uint32_t e = __atomic_load_n(&run.epoch, __ATOMIC_RELAXED);
@@ -711,8 +806,12 @@ static void supervise(double secs)
 
 		if (__atomic_load_n(&run.exited, __ATOMIC_RELAXED) == run.ncpus)
 			break;
-		if (now - start >= secs || has_failed())
+		if (!asked && (has_failed() || now - start >= WALL_CAP_S ||
+			       (now - start >= secs && minimum_reached()))) {
+			reached = minimum_reached();
+			asked = true;
 			__atomic_store_n(&run.drain_req, true, __ATOMIC_RELAXED);
+		}
 		if (e != last) {
 			last = e;
 			last_move = now;
@@ -729,6 +828,7 @@ static void supervise(double secs)
 	}
 	for (uint32_t c = 0; c < run.ncpus; c++)
 		pthread_join(run.cpus[c].thread, NULL);
+	return reached;
 }
 
 static void stress(uint32_t ncpus)
@@ -736,6 +836,7 @@ static void stress(uint32_t ncpus)
 	struct tmigr_stats ts, sum = { 0 };
 	pthread_attr_t attr;
 	double t0, secs = stress_seconds();
+	bool enough;
 	uint64_t idles = 0, wakes = 0, kicks = 0, owed = 0;
 	char why[256];
 	const char *only = getenv("TMIGR_STRESS_CPUS");
@@ -751,7 +852,7 @@ static void stress(uint32_t ncpus)
 		assert_int_equal(pthread_create(&run.cpus[c].thread, &attr, vcpu_main,
 						&run.cpus[c]), 0);
 	pthread_attr_destroy(&attr);
-	supervise(secs);
+	enough = supervise(secs);
 
 	host_set_cpu(0);
 	for (uint32_t c = 0; c < ncpus; c++) {
@@ -779,6 +880,9 @@ static void stress(uint32_t ncpus)
 	       (unsigned long long)run.tot.cancelled, (unsigned long long)owed,
 	       (unsigned long long)sum.remote_fired, (unsigned long long)sum.remote_cpus,
 	       (unsigned long long)sum.remote_walks);
+	printf("stress:   delays on wheel levels 0/1/2: %llu/%llu/%llu; cancelled at the drain (due after half of it) %llu\n",
+	       (unsigned long long)run.tot.delays[0], (unsigned long long)run.tot.delays[1],
+	       (unsigned long long)run.tot.delays[2], (unsigned long long)run.tot.far_cancelled);
 	printf("stress:   idle entries %llu, idle wake-ups %llu, kicks %llu; jiffies after the bucket expiry:",
 	       (unsigned long long)idles, (unsigned long long)wakes, (unsigned long long)kicks);
 	for (uint32_t i = 0; i < LATE_HIST; i++)
@@ -790,6 +894,12 @@ static void stress(uint32_t ncpus)
 
 	if (has_failed())
 		fail_msg("%s", fail_why);
+	if (!enough)
+		fail_msg("stress: %u CPUs did not reach the minimum of work within %d s (machine too loaded?): %u of %u jiffies, %llu of %u armings, %llu of %u expiries, %llu of %u quiescent checks",
+			 ncpus, WALL_CAP_S, run.epoch, MIN_JIFFIES,
+			 (unsigned long long)run.tot.armed, MIN_ARMED,
+			 (unsigned long long)run.tot.fired, MIN_FIRED,
+			 (unsigned long long)run.tot.quiescent_checks, MIN_CHECKS);
 	assert_int_equal(owed, 0);
 	assert_int_equal(run.tot.armed, run.tot.fired + run.tot.cancelled);
 	assert_int_equal(tmigr_check_quiescent(why, sizeof(why), false), 0);
