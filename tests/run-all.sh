@@ -11,11 +11,13 @@
 # test fails on the switched-on bug.
 #
 # Theory: each runner prints a line per case and ends with its own
-# "N passed, N failed".  We pass the case lines through as they come, keep
-# each runner's count line (shown as "host tests: ..." / "model tests: ..."
-# / "qemu tests: ..."),
-# and finish with exactly "N passed, N failed" over all test cases as the
-# last line.  A runner that ends without a count line, or whose exit
+# "N passed, N failed" (", N skipped" added when it skipped cases: an
+# environment variable such as TMSIM_TEST or TMIGR_STRESS_CPUS shrank it).
+# We pass the case lines through as they come, keep each runner's count
+# line (shown as "host tests: ..." / "model tests: ..." / "qemu tests:
+# ..."), and finish with exactly "N passed, N failed" over all test cases
+# as the last line, or "N passed, N failed, N skipped" when any case was
+# skipped.  A runner that ends without a count line, or whose exit
 # status says failure while its count says none, counts as one more
 # failure.  A runner that dies of a signal (Ctrl-C) stops the whole run.
 # Exit status 1 if anything failed.
@@ -27,14 +29,24 @@ shopt -s lastpipe
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 readonly ROOT
-readonly COUNT_RE='^([0-9]+) passed, ([0-9]+) failed$'
+readonly COUNT_RE='^([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?$'
 
 total_pass=0
 total_fail=0
+total_skip=0
+
+# count_line PASS FAIL SKIP: the count line, ", N skipped" only when N > 0.
+count_line() {
+	if (($3 > 0)); then
+		echo "$1 passed, $2 failed, $3 skipped"
+	else
+		echo "$1 passed, $2 failed"
+	fi
+}
 
 # run_suite LABEL COMMAND...
 run_suite() {
-	local label=$1 line count='' rc=0 pass=0 fail=0
+	local label=$1 line count='' rc=0 pass=0 fail=0 skip=0
 	shift
 
 	if ! "$@" 2>&1 | while IFS= read -r line; do
@@ -53,6 +65,7 @@ run_suite() {
 	if [[ $count =~ $COUNT_RE ]]; then
 		pass=${BASH_REMATCH[1]}
 		fail=${BASH_REMATCH[2]}
+		skip=${BASH_REMATCH[4]:-0}
 	else
 		echo "$label tests: the runner printed no count (exit status $rc)"
 		fail=1
@@ -61,9 +74,10 @@ run_suite() {
 		echo "$label tests: the runner failed (exit status $rc) but counted no failure"
 		fail=1
 	fi
-	echo "$label tests: $pass passed, $fail failed"
+	echo "$label tests: $(count_line "$pass" "$fail" "$skip")"
 	total_pass=$((total_pass + pass))
 	total_fail=$((total_fail + fail))
+	total_skip=$((total_skip + skip))
 }
 
 main() {
@@ -72,7 +86,7 @@ main() {
 	run_suite mutant "$ROOT/tests/host/run-mutants.sh"
 	run_suite model "$ROOT/tests/model/run.sh"
 	run_suite qemu "$ROOT/tests/qemu/run.sh"
-	echo "$total_pass passed, $total_fail failed"
+	count_line "$total_pass" "$total_fail" "$total_skip"
 	[[ $total_fail -eq 0 ]]
 }
 

@@ -7,12 +7,16 @@
 # Theory: each program runs alone, under a time limit (HOST_TEST_TIMEOUT
 # seconds, default 120, for a test that deadlocks), with cmocka's plain text
 # output forced.  cmocka ends with "[  PASSED  ] N test(s)." and, when any
-# failed, "[  FAILED  ] N test(s), listed below:"; those give the counts.  A
-# program that dies (signal, time limit) or whose exit status disagrees with
-# its own counts has at least one failure: the cases it started and did not
-# finish with "[       OK ]", or 1 if that is none.  A passing program gets
-# one line; a failing one gets its whole output.  The last line is
-# "N passed, N failed" over all programs; exit status 1 if any failed.
+# failed, "[  FAILED  ] N test(s), listed below:", when any were skipped
+# (skip(): a case an environment variable such as TMSIM_TEST or
+# TMIGR_STRESS_CPUS filtered out), "[  SKIPPED ] N test(s), listed below:";
+# those give the counts.  A program that dies (signal, time limit) or whose
+# exit status disagrees with its own counts has at least one failure: the
+# cases it started and neither finished with "[       OK ]" nor skipped,
+# or 1 if that is none.  A passing program gets one line; a failing one
+# gets its whole output.  The last line is "N passed, N failed" over all
+# programs, or "N passed, N failed, N skipped" when a case was skipped (a
+# shrunk suite is never silent); exit status 1 if any failed.
 
 set -euo pipefail
 
@@ -20,20 +24,26 @@ readonly TIME_LIMIT="${HOST_TEST_TIMEOUT:-120}"
 
 total_pass=0
 total_fail=0
+total_skip=0
 out=
 
-# Sets pass/fail for one program from its output file and exit status.
+# Sets pass/fail/skip for one program from its output file and exit status.
 count_cases() {
-	local out=$1 rc=$2 started ok
+	local out=$1 rc=$2 started ok skipped
 
 	pass=$(sed -n 's/^\[  PASSED  \] \([0-9]\+\) test.*/\1/p' "$out" | tail -n 1)
 	fail=$(sed -n 's/^\[  FAILED  \] \([0-9]\+\) test.*/\1/p' "$out" | tail -n 1)
+	skip=$(sed -n 's/^\[  SKIPPED \] \([0-9]\+\) test.*/\1/p' "$out" | tail -n 1)
 	pass=${pass:-0}
 	fail=${fail:-0}
+	skip=${skip:-0}
 	if [[ $rc -ne 0 && $fail -eq 0 ]]; then
 		started=$(grep -c '^\[ RUN      \]' "$out" || true)
 		ok=$(grep -c '^\[       OK \]' "$out" || true)
-		fail=$((started - ok))
+		# per-case lines (a name, not a count); the summary repeats them
+		skipped=$(grep '^\[  SKIPPED \] [^0-9]' "$out" | sort -u | wc -l)
+		((skip >= skipped)) || skip=$skipped
+		fail=$((started - ok - skipped))
 		((fail > 0)) || fail=1
 		((pass >= ok)) || pass=$ok
 	fi
@@ -54,13 +64,19 @@ run_one() {
 		why=" (exit status $rc)"
 	fi
 	if [[ $fail -eq 0 && $rc -eq 0 ]]; then
-		printf 'PASS %s: %d cases\n' "$bin" "$pass"
+		if ((skip > 0)); then
+			printf 'PASS %s: %d cases, %d skipped\n' "$bin" "$pass" "$skip"
+		else
+			printf 'PASS %s: %d cases\n' "$bin" "$pass"
+		fi
 	else
 		cat "$out"
-		printf 'FAIL %s: %d passed, %d failed%s\n' "$bin" "$pass" "$fail" "$why"
+		printf 'FAIL %s: %d passed, %d failed, %d skipped%s\n' "$bin" "$pass" "$fail" \
+			"$skip" "$why"
 	fi
 	total_pass=$((total_pass + pass))
 	total_fail=$((total_fail + fail))
+	total_skip=$((total_skip + skip))
 }
 
 main() {
@@ -76,7 +92,11 @@ main() {
 		fi
 		run_one "$bin"
 	done
-	echo "$total_pass passed, $total_fail failed"
+	if ((total_skip > 0)); then
+		echo "$total_pass passed, $total_fail failed, $total_skip skipped"
+	else
+		echo "$total_pass passed, $total_fail failed"
+	fi
 	[[ $total_fail -eq 0 ]]
 }
 
