@@ -49,8 +49,10 @@ KCFLAGS += -ffunction-sections -fdata-sections
 # One include root: "arch/x86_64/cpu.h", "kernel/printk.h", "lib/format.h".
 KCFLAGS += -I.
 KCFLAGS += -MMD -MP
-# make LOCK_DEBUG=1: locks record their holder and spin_assert_held() checks
-# it (kernel/spinlock.h).  Host tests always build that way.
+# make LOCK_DEBUG=1: spin_assert_held() checks that the functions needing a
+# lock run with it held (kernel/spinlock.h).  Host tests always build that
+# way, and there a lock also records its holder CPU.  A separate BUILD=dir
+# keeps the two kernels apart (flags are not a dependency of the objects).
 ifneq ($(LOCK_DEBUG),)
 KCFLAGS += -DLOCK_DEBUG
 endif

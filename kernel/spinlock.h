@@ -21,14 +21,16 @@
  * bounded critical sections of this kernel do not need.
  *
  * Lock debugging (LOCK_DEBUG: host builds always, the kernel with
- * `make LOCK_DEBUG=1`): a lock also records its holder, this CPU's number
- * plus one (0 when free), written by the holder only, relaxed, right after
- * taking the lock and right before dropping it.  A function whose caller
- * must hold a lock says so with spin_assert_held(), which reports an
- * arch_bug() when this CPU does not hold it.  A CPU reads back either its
- * own store or another CPU's number, never a stale copy of its own, so the
- * relaxed load cannot mislead.  In other builds the field and the checks
- * do not exist.
+ * `make LOCK_DEBUG=1`).  A function whose caller must hold a lock says so
+ * with spin_assert_held(), which reports an arch_bug() when the lock is
+ * not held.  On the host a lock also records its holder, the thread's CPU
+ * number plus one (0 when free), written by the holder only, relaxed,
+ * right after taking the lock and right before dropping it, and the check
+ * is "held by this CPU": a CPU reads back either its own store or another
+ * CPU's number, never a stale copy of its own, so the relaxed load cannot
+ * mislead.  The kernel takes locks before arch_cpu_id() works (the boot
+ * CPU's per-CPU area comes later), so there the check is "held by some
+ * CPU".  In other builds the field and the checks do not exist.
  */
 #ifndef PULLKERN_SPINLOCK_H
 #define PULLKERN_SPINLOCK_H
@@ -50,32 +52,35 @@
 #define spin_model_releasing(l)	do { (void)(l); } while (0)
 #endif
 
+#if defined(LOCK_DEBUG) && defined(PULLKERN_HOST)
+#define SPIN_DEBUG_HOLDER	1
+#endif
+
 struct spinlock {
 	uint32_t locked;	/* 0 free, 1 held; CAS to take, release store to drop */
-#ifdef LOCK_DEBUG
+#ifdef SPIN_DEBUG_HOLDER
 	uint32_t holder;	/* arch_cpu_id() + 1 of the holder, 0 free; relaxed */
 #endif
 };
 
-#ifdef LOCK_DEBUG
-static inline void spin_debug_set_holder(struct spinlock *l, uint32_t h)
-{
-	__atomic_store_n(&l->holder, h, __ATOMIC_RELAXED);
-}
-
-static inline bool spin_held_by_me(const struct spinlock *l)
-{
-	return __atomic_load_n(&l->holder, __ATOMIC_RELAXED) == arch_cpu_id() + 1;
-}
-
-#define spin_assert_held(l)						\
-	do {								\
-		if (!spin_held_by_me(l))				\
-			arch_bug("%s: lock %p not held by CPU %u",	\
-				 __func__, (const void *)(l), arch_cpu_id()); \
-	} while (0)
+#ifdef SPIN_DEBUG_HOLDER
+#define spin_debug_set_holder(l, h)	__atomic_store_n(&(l)->holder, (h), __ATOMIC_RELAXED)
+#define spin_debug_me()			(arch_cpu_id() + 1)
+#define spin_held(l)	(__atomic_load_n(&(l)->holder, __ATOMIC_RELAXED) == arch_cpu_id() + 1)
 #else
 #define spin_debug_set_holder(l, h)	do { (void)(l); } while (0)
+#define spin_debug_me()			0
+#define spin_held(l)	(__atomic_load_n(&(l)->locked, __ATOMIC_RELAXED) != 0)
+#endif
+
+#ifdef LOCK_DEBUG
+#define spin_assert_held(l)						\
+	do {								\
+		if (!spin_held(l))					\
+			arch_bug("%s: the caller does not hold lock %p", \
+				 __func__, (const void *)(l));		\
+	} while (0)
+#else
 #define spin_assert_held(l)		do { (void)(l); } while (0)
 #endif
 
@@ -90,7 +95,7 @@ static inline bool spin_trylock(struct spinlock *l)
 					 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
 		return false;
 	spin_model_acquired(l);
-	spin_debug_set_holder(l, arch_cpu_id() + 1);
+	spin_debug_set_holder(l, spin_debug_me());
 	return true;
 }
 

@@ -472,6 +472,7 @@ static void recompute(struct timer_base *base)
 /* §1.8: move clk up to now, never past a pending bucket; now > clk. */
 static void forward_clk_to(struct timer_base *base, uint64_t now)
 {
+	spin_assert_held(&base->lock);
 	if (base->recalc)
 		recompute(base);
 	if (!base->timers_pending) {
@@ -754,6 +755,7 @@ static uint32_t expire(struct timer_base *base, struct timer **heads,
 	uint32_t ran = 0;
 	struct timer *t;
 
+	spin_assert_held(&base->lock);
 	while (levels--) {
 		while ((t = heads[levels]) != NULL) {
 			timer_fn fn = t->cb->fn;
