@@ -8,7 +8,8 @@
  * ranges the reserved one wins.  Then we reserve what lives in "available"
  * memory but must not be handed out: page 0 (real-mode IVT/BDA), the
  * kernel image, GRUB's boot information and its modules (GRUB places the
- * MBI anywhere from 0x1000 up, research-facts E.2).  The AP trampoline
+ * MBI anywhere from 0x1000 up: the multiboot2 specification leaves its
+ * placement to the boot loader).  The AP trampoline
  * page is taken from what is left (page_alloc_below) and never freed.
  *
  * A boot without a memory map falls back to GRUB's basic meminfo (lower

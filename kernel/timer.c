@@ -1,5 +1,5 @@
 /*
- * timer: per-CPU hierarchical timer wheels (design timer-pull-model.md §1).
+ * timer: per-CPU hierarchical timer wheels (docs/timer-wheel.md, §1).
  *
  * Purpose.  Timeouts are armed far more often than they fire, so arming and
  * cancelling are O(1) and the price is paid in precision instead: a timer
