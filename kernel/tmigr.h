@@ -13,7 +13,7 @@
  * pthreads play CPUs) compile the same code.  It reaches the machine only
  * through kernel/arch_services.h and the wheel only through kernel/timer.h.
  *
- * Contexts (design appendix B):
+ * Contexts (docs/tmigr.md §2.14):
  *
  *   tmigr_init            boot CPU, once, before any prepare
  *   tmigr_prepare         a control CPU that is available and active (or the
