@@ -29,8 +29,6 @@
 #define WORD_BITS	64
 
 static uint64_t bitmap[NPAGES / WORD_BITS];	/* under lock */
-static uint64_t free_pages;			/* under lock */
-static uint64_t total_pages;			/* set at init */
 static uint64_t search_hint;			/* under lock */
 static struct spinlock lock = SPINLOCK_INIT;
 
@@ -43,13 +41,10 @@ static void mark(uint64_t pfn, bool used)
 {
 	uint64_t bit = 1ull << (pfn % WORD_BITS);
 
-	if (used && !page_used(pfn)) {
+	if (used)
 		bitmap[pfn / WORD_BITS] |= bit;
-		free_pages--;
-	} else if (!used && page_used(pfn)) {
+	else
 		bitmap[pfn / WORD_BITS] &= ~bit;
-		free_pages++;
-	}
 }
 
 /* Mark pages fully inside [base, base+len) free, or pages touching it used. */
@@ -89,7 +84,6 @@ void page_alloc_init(const struct boot_info *bi)
 	extern char _kernel_start[], _kernel_end[];
 
 	memset(bitmap, 0xff, sizeof(bitmap));
-	free_pages = 0;
 	if (bi->mmap_count) {
 		for (uint32_t i = 0; i < bi->mmap_count; i++)
 			if (bi->mmap[i].type == 1)
@@ -100,7 +94,6 @@ void page_alloc_init(const struct boot_info *bi)
 	} else {
 		free_from_meminfo(bi);
 	}
-	total_pages = free_pages;
 
 	page_reserve(0, PAGE_SIZE);
 	page_reserve((uint64_t)_kernel_start,
@@ -183,14 +176,4 @@ void page_free_pages(void *p, size_t n)
 	for (size_t i = 0; i < n; i++)
 		mark((uint64_t)p / PAGE_SIZE + i, false);
 	spin_unlock_irqrestore(&lock, flags);
-}
-
-uint64_t page_free_count(void)
-{
-	return __atomic_load_n(&free_pages, __ATOMIC_RELAXED);
-}
-
-uint64_t page_total_count(void)
-{
-	return total_pages;
 }
