@@ -13,9 +13,11 @@
 #   make bench-idle idle wake-ups and residency, tmigr=on vs off, -smp 64
 #   make clean
 #
-# Everything built goes to build/.  Portable sources (lib/ and the parsers
-# and locks in kernel/) are compiled twice: freestanding into the kernel and
-# hosted into build/host/libportable.a for the host tests.
+# Everything built goes to build/.  Portable sources (the PORTABLE list
+# below: code that includes no x86 header and reaches the machine only
+# through kernel/arch_services.h) are compiled twice: freestanding into the
+# kernel and hosted into build/host/libportable.a for the host tests.
+# Design notes: docs/README.md.
 
 BUILD := build
 KERNEL := $(BUILD)/pullkern.elf
@@ -44,7 +46,9 @@ KCFLAGS += -mno-red-zone
 KCFLAGS += -mgeneral-regs-only -mno-mmx -mno-sse -mno-sse2
 # Frame pointers give the exception handler a usable backtrace.
 KCFLAGS += -fno-omit-frame-pointer
-# Separate sections let the linker script place and check them.
+# Separate sections let --gc-sections drop what nothing uses; linker.ld
+# places the rest and its ASSERTs check the result (multiboot2 header,
+# load address, section order, trampoline size).
 KCFLAGS += -ffunction-sections -fdata-sections
 # One include root: "arch/x86_64/cpu.h", "kernel/printk.h", "lib/format.h".
 KCFLAGS += -I.
@@ -96,7 +100,7 @@ HOST_TESTS_F2 := test_tmigr_races test_tmigr_growth test_tmigr_busy_remote_expir
 HOST_TESTS += $(patsubst %,$(BUILD)/host/%_f2,$(HOST_TESTS_F2))
 # ... and a third time, as NAME_f2w, in weak mode (-DTMSIM_WEAK): the
 # ordering-sensitive words go through the memory model tests/host/tmweak.c,
-# which the ordering races' tests drive (design §4.0, "weak mode").
+# which the ordering races' tests drive (docs/races.md §4.0, "weak mode").
 TMWEAK := tests/host/tmweak.c
 HOST_TESTS += $(patsubst %,$(BUILD)/host/%_f2w,$(HOST_TESTS_F2))
 

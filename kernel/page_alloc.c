@@ -8,7 +8,8 @@
  * ranges the reserved one wins.  Then we reserve what lives in "available"
  * memory but must not be handed out: page 0 (real-mode IVT/BDA), the
  * kernel image, GRUB's boot information and its modules (GRUB places the
- * MBI anywhere from 0x1000 up, research-facts E.2).  The AP trampoline
+ * MBI anywhere from 0x1000 up: the multiboot2 specification leaves its
+ * placement to the boot loader).  The AP trampoline
  * page is taken from what is left (page_alloc_below) and never freed.
  *
  * A boot without a memory map falls back to GRUB's basic meminfo (lower
@@ -28,8 +29,6 @@
 #define WORD_BITS	64
 
 static uint64_t bitmap[NPAGES / WORD_BITS];	/* under lock */
-static uint64_t free_pages;			/* under lock */
-static uint64_t total_pages;			/* set at init */
 static uint64_t search_hint;			/* under lock */
 static struct spinlock lock = SPINLOCK_INIT;
 
@@ -42,13 +41,10 @@ static void mark(uint64_t pfn, bool used)
 {
 	uint64_t bit = 1ull << (pfn % WORD_BITS);
 
-	if (used && !page_used(pfn)) {
+	if (used)
 		bitmap[pfn / WORD_BITS] |= bit;
-		free_pages--;
-	} else if (!used && page_used(pfn)) {
+	else
 		bitmap[pfn / WORD_BITS] &= ~bit;
-		free_pages++;
-	}
 }
 
 /* Mark pages fully inside [base, base+len) free, or pages touching it used. */
@@ -88,7 +84,6 @@ void page_alloc_init(const struct boot_info *bi)
 	extern char _kernel_start[], _kernel_end[];
 
 	memset(bitmap, 0xff, sizeof(bitmap));
-	free_pages = 0;
 	if (bi->mmap_count) {
 		for (uint32_t i = 0; i < bi->mmap_count; i++)
 			if (bi->mmap[i].type == 1)
@@ -99,7 +94,6 @@ void page_alloc_init(const struct boot_info *bi)
 	} else {
 		free_from_meminfo(bi);
 	}
-	total_pages = free_pages;
 
 	page_reserve(0, PAGE_SIZE);
 	page_reserve((uint64_t)_kernel_start,
@@ -182,14 +176,4 @@ void page_free_pages(void *p, size_t n)
 	for (size_t i = 0; i < n; i++)
 		mark((uint64_t)p / PAGE_SIZE + i, false);
 	spin_unlock_irqrestore(&lock, flags);
-}
-
-uint64_t page_free_count(void)
-{
-	return __atomic_load_n(&free_pages, __ATOMIC_RELAXED);
-}
-
-uint64_t page_total_count(void)
-{
-	return total_pages;
 }

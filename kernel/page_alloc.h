@@ -24,9 +24,11 @@ void *page_alloc_pages(size_t n);
 /* One page below `limit`, highest address first; 0 when none. */
 uint64_t page_alloc_below(uint64_t limit);
 
+/*
+ * Give back n pages from page_alloc_pages().  Nothing frees at boot; kept
+ * for CPU hotplug, which returns the stacks of a CPU that failed to start
+ * or was removed.
+ */
 void page_free_pages(void *p, size_t n);
-
-uint64_t page_free_count(void);
-uint64_t page_total_count(void);
 
 #endif

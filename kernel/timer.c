@@ -1,5 +1,5 @@
 /*
- * timer: per-CPU hierarchical timer wheels (design timer-pull-model.md §1).
+ * timer: per-CPU hierarchical timer wheels (docs/timer-wheel.md, §1).
  *
  * Purpose.  Timeouts are armed far more often than they fire, so arming and
  * cancelling are O(1) and the price is paid in precision instead: a timer
@@ -83,13 +83,13 @@
  * if that is earlier (§1.8), so a base that slept keeps fine granularity.
  *
  * Idle (§1.10, §1.11).  timer_next_event() reads both bases under both
- * locks (LOCAL, then GLOBAL: the only nesting of base locks in this file).
- * The global event is offered to the migration hierarchy only when it is
- * earlier than the local one; until that hierarchy exists (the seam is
- * hierarchy_wakeup()), a CPU is its own migrator and wakes for its global
- * timers itself, which is why both bases are marked idle, not only LOCAL.
- * An enqueue from another CPU that makes a new first timer on an idle
- * marked base kicks the owner so it re-programs its wake-up.
+ * locks.  The global event is offered to the migration hierarchy
+ * (hierarchy_wakeup(): deactivate, new timer while idle, or a forecast)
+ * only when it is earlier than the local one.  A CPU the hierarchy does
+ * not pull for (tmigr=off, or not available in it) is its own migrator
+ * and wakes for its global timers itself; only then is GLOBAL marked idle
+ * beside LOCAL.  An enqueue from another CPU that makes a new first timer
+ * on an idle marked base kicks the owner so it re-programs its wake-up.
  *
  * Locking.  Everything in a base, and the next/pprev/expires/bucket fields
  * of every timer linked in it, is under base->lock, taken with interrupts
@@ -97,9 +97,15 @@
  * is named by t->cpu and its TIMER_PINNED flag; both change only while the
  * old base is locked and TIMER_MIGRATING is set, and lock_timer_base()
  * waits while that flag is set and re-checks both fields under the lock.
- * Two base locks are never held at once except LOCAL then GLOBAL of one CPU
- * in timer_next_event().  No lock is held while a callback runs, so a
- * callback may arm, modify or delete any timer, its own included.
+ * Two base locks are held at once only as LOCAL then GLOBAL of one CPU,
+ * in timer_next_event() (the caller's own bases) and timer_with_export()
+ * (any CPU's, for the hierarchy's remote expiry); both call into
+ * kernel/tmigr.c with the two held, so the whole order is LOCAL -> GLOBAL
+ * -> tmigr per-CPU lock -> tmigr group locks, child before parent
+ * (docs/timer-wheel.md §1.9).  migrate() drops the old base's lock before
+ * it takes the new one, and timer_del_sync() locks the run hint's base
+ * only after unlocking the timer's.  No lock is held while a callback
+ * runs, so a callback may arm, modify or delete any timer, its own included.
  *
  * Memory ordering.  t->flags and t->cpu are relaxed atomics (lock_timer_base
  * reads them unlocked), except one pair: migrate() stores the new cpu and

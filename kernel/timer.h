@@ -3,10 +3,10 @@
  *
  * Every CPU owns two bases: LOCAL for pinned timers, which only the owner
  * expires, and GLOBAL for the others, which the owner expires while it
- * runs and which the migration hierarchy (kernel/tmigr.c, next issue) lets
- * another CPU expire while the owner sleeps.  Time is in jiffies derived
- * from arch_now_ns(), so every CPU computes the same jiffies and no CPU
- * has a duty to advance them.  Design: ../shared/design/timer-pull-model.md §1.
+ * runs and which the migration hierarchy (kernel/tmigr.c) lets another
+ * CPU expire while the owner sleeps.  Time is in jiffies derived from
+ * arch_now_ns(), so every CPU computes the same jiffies and no CPU has a
+ * duty to advance them.  Design: docs/timer-wheel.md (§1).
  *
  * Callbacks run in interrupt context on the CPU that expires the base,
  * with no base lock held: a callback may add, modify or delete timers,

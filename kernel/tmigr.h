@@ -6,13 +6,14 @@
  * of the idle CPUs below it, so those stay asleep.  When the last CPU goes
  * idle it takes the first event of the whole tree as its wake-up.  The
  * theory, locking and every race with the rule that excludes it are in
- * kernel/tmigr.c; the reference is ../shared/design/timer-pull-model.md §2-§5.
+ * kernel/tmigr.c; the design is docs/tmigr.md (§2, §3), docs/races.md (§4)
+ * and docs/invariants.md (§5).
  *
  * The file is portable: the kernel and the host harness (tests/host, where
  * pthreads play CPUs) compile the same code.  It reaches the machine only
  * through kernel/arch_services.h and the wheel only through kernel/timer.h.
  *
- * Contexts (design appendix B):
+ * Contexts (docs/tmigr.md §2.14):
  *
  *   tmigr_init            boot CPU, once, before any prepare
  *   tmigr_prepare         a control CPU that is available and active (or the

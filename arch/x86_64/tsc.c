@@ -1,7 +1,8 @@
 /*
  * tsc: calibrating the time-stamp counter, and waiting on it.
  *
- * Sources, in order of preference (research-facts C.1):
+ * Sources, in order of preference (CPUID leaf 15H: Intel SDM Vol. 2A,
+ * CPUID; the PM timer: the ACPI specification's FADT, PM_TMR_BLK):
  *
  *   cpuid15     CPUID 0x15: crystal Hz * EBX / EAX, exact when complete
  *   hypervisor  CPUID 0x40000010 EAX: TSC kHz from KVM/QEMU, exact

@@ -1,7 +1,7 @@
 /*
- * kernel/tmigr: regression tests for the races R-01 .. R-12 and R-22 of
- * the design (docs/tmigr.md §4, docs/races.md), and our R-28, each forcing
- * its interleaving on the deterministic scheduler (tests/host/tmsim.h).
+ * kernel/tmigr: regression tests for the races R-01 .. R-12, R-22 and
+ * our R-28 (docs/races.md, §4), each forcing its interleaving on the
+ * deterministic scheduler (tests/host/tmsim.h).
  *
  * One source, two programs: test_tmigr_races (fan-out 8) runs the tests
  * whose topology is a single group, test_tmigr_races_f2 (TMIGR_FANOUT=2)

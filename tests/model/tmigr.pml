@@ -4,7 +4,7 @@
  * docs/tmigr-model.md).
  *
  * Theory.  The model follows the design of kernel/tmigr.c in
- * /work/shared/design/timer-pull-model.md, sections 2 and 3, with
+ * docs/tmigr.md, sections 2 and 3, with
  * fan-out 2, four CPUs and two levels:
  *
  *                   GR (root, level 1)
