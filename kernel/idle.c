@@ -27,18 +27,24 @@
  * expiry, so an add either precedes the read (and is seen) or follows the
  * mark (and kicks).  The rules:
  *
- *   I1  interrupts stay off from the work check through the decision to
+ *   I1  the halt enables interrupts and sleeps in one atomic step
+ *       (arch_idle_halt, STI;HLT on x86-64): an interrupt pending since
+ *       the decision ends it at once.  "Enable, then halt" would take the
+ *       interrupt in between and sleep with its reason forgotten (a remote
+ *       timer_add_on's kick, and the one-shot never programmed for it);
+ *   I2  interrupts stay off from the work check through the decision to
  *       the halt: an IPI sent meanwhile stays pending instead of running
- *       its handler before we sleep;
- *   I2  the halt enables interrupts and sleeps in one atomic step
- *       (arch_idle_halt, STI;HLT on x86-64): a pending interrupt ends it at
- *       once.  "Enable, then halt" would take the interrupt in between and
- *       sleep with its reason forgotten;
+ *       its handler before we sleep (work queued after the check would
+ *       wait for some later interrupt);
  *   I3  the one-shot is programmed even for a deadline already reached
  *       (a hierarchy wake-up due exactly now): the event device fires at
  *       once for a past deadline, so the halt ends and the due global
  *       timers run;
- *   I4  after every halt the loop decides again from scratch: the waking
+ *   I4  stopping the tick for a one-shot marks it stopped (tick_stop_cpu)
+ *       before the device is programmed for something else: the next
+ *       decision that needs the tick (a timer added for the next jiffy
+ *       while we stopped it) must find it stopped to program it again;
+ *   I5  after every halt the loop decides again from scratch: the waking
  *       interrupt's handler ran due timers, and whatever it or another CPU
  *       changed is read by the next decision, never assumed.
  *
@@ -53,9 +59,11 @@
  * their cost.  The tick and the IPI handlers count in the same structure.
  *
  * Yield points (YP, empty in the kernel; the host harness stops a vCPU
- * there): "idle.after_work_check" between the work check and the
- * decision, "idle.before_halt" between the decision (one-shot programmed)
- * and the halt.
+ * there, tests/host/test_idle_races.c): "idle.after_work_check" between
+ * the work check and the decision, "idle.decided" between the decision
+ * and programming the event device, "idle.before_halt" between that and
+ * the halt.  The MUTANT(I0n) branches put back the bug rule In excludes
+ * (kernel/mutant.h; mutants I-01..I-04 of tests/host/tmigr_mutants.txt).
  */
 #include "kernel/arch_services.h"
 #include "kernel/idle.h"
@@ -88,6 +96,14 @@ void idle_note_wake(enum wake_cause cause)
 		st->wake_cause = cause;
 }
 
+void idle_reset(void)
+{
+	for (uint32_t c = 0; c < IDLE_MAX_CPUS; c++) {
+		nohz[c] = false;
+		stats[c] = (struct idle_stats){ 0 };
+	}
+}
+
 static void leave_idle(uint32_t cpu)
 {
 	struct idle_stats *st = &stats[cpu];
@@ -109,6 +125,11 @@ static void halt_accounted(struct idle_stats *st)
 
 	st->wake_cause = WAKE_OTHER;
 	YP("idle.before_halt", NULL);
+	if (MUTANT(I01)) {
+		/* I1 broken: a pending interrupt is taken here, the halt sleeps on */
+		arch_irq_enable();
+		arch_irq_disable();
+	}
 	t0 = arch_cycles();
 	arch_idle_halt();
 	counter_add(&st->idle_cycles, arch_cycles() - t0);
@@ -124,7 +145,10 @@ static void idle_step(void)
 	struct timer_next nx;
 	uint64_t next;
 
-	arch_irq_disable();
+	if (MUTANT(I02))
+		arch_irq_enable();	/* I2 broken: the check runs with interrupts on */
+	else
+		arch_irq_disable();
 	if (work_pending(cpu)) {
 		leave_idle(cpu);
 		arch_irq_enable();
@@ -133,6 +157,8 @@ static void idle_step(void)
 		return;
 	}
 	YP("idle.after_work_check", NULL);
+	if (MUTANT(I02))
+		arch_irq_disable();
 	if (nohz[cpu]) {
 		next = timer_next_event(true, &nx);	/* already idle: new-timer path */
 	} else {
@@ -144,13 +170,17 @@ static void idle_step(void)
 			counter_add(&st->idle_entries, 1);
 		}
 	}
+	YP("idle.decided", NULL);
 	if (nx.within_tick) {
 		tick_start_cpu();
 	} else {
-		tick_stop_cpu();
+		if (!MUTANT(I04))	/* I4 broken: the tick believed running */
+			tick_stop_cpu();
 		nohz[cpu] = true;
 		if (next == TIMER_NO_EVENT)
 			arch_event_stop();
+		else if (MUTANT(I03) && next <= arch_now_ns())
+			;	/* I3 broken: "already due, some interrupt will come" */
 		else
 			arch_event_program(next);
 	}

@@ -52,6 +52,9 @@ struct idle_stats *idle_stats_mine(void);
 /* This CPU, interrupts off: raise the cause of the current wake-up. */
 void idle_note_wake(enum wake_cause cause);
 
+/* Host tests: forget every CPU's idle state and statistics. */
+void idle_reset(void);
+
 /* An AP's life after it comes online: run work, otherwise sleep tickless. */
 __attribute__((noreturn)) void idle_loop(void);
 

@@ -21,10 +21,13 @@
  *
  * The tick stopped while a timer is added for the next jiffy: a local add
  * happens in an interrupt handler or with the CPU not idle, and the idle
- * loop decides again after every interrupt (kernel/idle.c, I4); a remote
+ * loop decides again after every interrupt (kernel/idle.c, I5); a remote
  * add to an idle CPU kicks it (kernel/timer.c, §1.11), and the wake IPI
  * ends its halt so it decides again.  Either way the decision that follows
- * sees the timer within one jiffy and starts the tick.
+ * sees the timer within one jiffy and starts the tick, which programs the
+ * next jiffy boundary because tick_on[] was cleared when the tick stopped
+ * (kernel/idle.c, I4): tick_on[] is true exactly while the event device
+ * holds this CPU's next tick.
  *
  * tick_on[] is written only by its CPU (with interrupts off) and read by
  * its CPU: no atomics.  Counters are struct idle_stats (kernel/idle.h).
@@ -78,6 +81,12 @@ void tick_init(uint32_t hz)
 	tick_hz = hz;
 	arch_event_set_handler(event_interrupt);
 	arch_ipi_set_handler(ARCH_IPI_WAKE, wake_ipi);
+}
+
+void tick_reset(void)
+{
+	for (uint32_t c = 0; c < IDLE_MAX_CPUS; c++)
+		tick_on[c] = false;
 }
 
 void tick_start_cpu(void)

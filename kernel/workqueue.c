@@ -58,6 +58,12 @@ void work_queue_on(uint32_t cpu, struct work *w)
 		arch_send_ipi(cpu, ARCH_IPI_CALL);
 }
 
+void workqueue_reset(void)
+{
+	for (uint32_t c = 0; c < IDLE_MAX_CPUS; c++)
+		queues[c] = (struct work_queue){ 0 };
+}
+
 bool work_pending(uint32_t cpu)
 {
 	return __atomic_load_n(&queues[cpu].head, __ATOMIC_RELAXED) != NULL;
