@@ -21,11 +21,12 @@
  * Lost wake-ups, and the rules that exclude them.  Everything another CPU
  * does to us between our check and our halt ends in an interrupt: work
  * queued sends ARCH_IPI_CALL after the locked enqueue (kernel/workqueue.c);
- * a timer added on us as our new first timer while our bases are marked
- * idle sends ARCH_IPI_WAKE (kernel/timer.c, §1.11), and timer_next_event()
- * marks them under their locks in the same step that reads the first
- * expiry, so an add either precedes the read (and is seen) or follows the
- * mark (and kicks).  The rules:
+ * a timer added on us as the new first timer of a base marked idle sends
+ * ARCH_IPI_WAKE (kernel/timer.c, §1.11).  timer_next_event() marks the
+ * LOCAL base (and GLOBAL when no hierarchy pulls our global timers) under
+ * the bases' locks in the same step that reads their first expiries, so an
+ * add either precedes the read (and is seen) or follows the mark (and
+ * kicks).  The rules:
  *
  *   I1  the halt enables interrupts and sleeps in one atomic step
  *       (arch_idle_halt, STI;HLT on x86-64): an interrupt pending since

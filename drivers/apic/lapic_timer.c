@@ -102,7 +102,13 @@ static void arm_countdown(uint8_t vector, uint64_t deadline_ns)
 	lapic_write(LAPIC_TIMER_INIT, (uint32_t)counts);
 }
 
-void lapic_timer_arm_at(uint8_t vector, uint64_t deadline_ns)
+/*
+ * This CPU: one interrupt at `vector` once arch_now_ns() reaches
+ * deadline_ns (at once if it has passed); UINT64_MAX disarms.  A deadline
+ * beyond the count-down range fires early, at the end of the range: the
+ * kernel's handler re-evaluates and re-programs.
+ */
+static void arm_at(uint8_t vector, uint64_t deadline_ns)
 {
 	if (deadline_ns == UINT64_MAX) {
 		lapic_write(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED);
@@ -138,10 +144,10 @@ void arch_event_set_handler(void (*fn)(void))
 
 void arch_event_program(uint64_t deadline_ns)
 {
-	lapic_timer_arm_at(VEC_LAPIC_TIMER, deadline_ns);	/* UINT64_MAX: never */
+	arm_at(VEC_LAPIC_TIMER, deadline_ns);	/* UINT64_MAX: never */
 }
 
 void arch_event_stop(void)
 {
-	lapic_timer_arm_at(VEC_LAPIC_TIMER, UINT64_MAX);
+	arm_at(VEC_LAPIC_TIMER, UINT64_MAX);
 }

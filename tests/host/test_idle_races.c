@@ -14,8 +14,8 @@
  *   I-01  a remote timer_add_on's kick between the decision and the halt
  *         ends the halt, and the one-shot is then programmed for the timer
  *   I-02  work queued while the target decides runs before it sleeps
- *   I-03  a hierarchy wake-up due exactly at the halt fires at once and
- *         the due global timer of an idle CPU runs
+ *   I-03  a hierarchy wake-up due exactly at the halt, or already past,
+ *         fires at once and the due global timer of an idle CPU runs
  *   I-04  the tick stopped while a timer is added for the next jiffy: the
  *         timer runs at that jiffy
  */
@@ -133,29 +133,41 @@ static void test_i02_work_queued_while_deciding_runs_before_sleeping(void **stat
  * Interleaving: CPU 0 arms a global timer and goes idle; CPU 1, the last
  * active CPU, decides: it becomes the idle migrator and its deadline is
  * the hierarchy wake-up for CPU 0's timer.  It stops before programming
- * the event device, and time reaches that deadline exactly.  Rule I3: the
- * deadline, now equal to the current time, is programmed anyway and fires
- * at once; the halt ends and CPU 1 expires CPU 0's timer remotely.
+ * the event device, and time reaches that deadline exactly (`late` 0) or
+ * passes it by a jiffy (`late` 1).  Rule I3: the deadline, reached, is
+ * programmed anyway and fires at once; the halt ends and CPU 1 expires
+ * CPU 0's timer remotely.
  */
-static void test_i03_hierarchy_wakeup_due_at_the_halt_fires_at_once(void **state)
+static void wakeup_reached_before_the_halt(uint64_t late)
 {
 	static struct tmsim_timer tt;
 	uint64_t j0;
 
-	(void)state;
 	tmsim_start_n(2);
 	j0 = tmsim_jiffies();
 	tmsim_arm(OTHER, &tt, "global-on-0", j0 + 10, false);
 	tmsim_idle(OTHER);
 	tmsim_break(IDLER, "idle.decided", NULL, 1);
 	TMSIM_ASSERT(tmsim_idle_loop(IDLER) == TMSIM_BREAK, "CPU 1 did not reach its decision");
-	tmsim_set_jiffies(tmsim_bucket_expiry(&tt));
+	tmsim_set_jiffies(tmsim_bucket_expiry(&tt) + late);
 	TMSIM_ASSERT(tmsim_resume(IDLER) == TMSIM_HALT, "CPU 1 did not halt again");
 	TMSIM_ASSERT(tt.runs == 1 && tt.ran_on == IDLER,
-		     "I-03: the hierarchy wake-up due at the halt did not fire: CPU 0's global timer ran %u times (on CPU %u)",
-		     tt.runs, tt.ran_on);
+		     "I-03: the hierarchy wake-up due at the halt did not fire: CPU 0's global timer ran %u times (on CPU %d)",
+		     tt.runs, tt.runs ? (int)tt.ran_on : -1);
 	TMSIM_ASSERT(tmsim_timer_ok(&tt), "I-03: timer oracle");
 	end_run();
+}
+
+static void test_i03_hierarchy_wakeup_due_at_the_halt_fires_at_once(void **state)
+{
+	(void)state;
+	wakeup_reached_before_the_halt(0);
+}
+
+static void test_i03_hierarchy_wakeup_past_at_the_halt_fires_at_once(void **state)
+{
+	(void)state;
+	wakeup_reached_before_the_halt(1);
 }
 
 /*
@@ -190,12 +202,48 @@ static void test_i04_tick_stopped_while_timer_added_for_next_jiffy_runs_it_then(
 	end_run();
 }
 
+/*
+ * No race: the loop's plain behaviour, which the tests above build on.  An
+ * idle CPU with no timer stops its tick and takes no interrupt at all; with
+ * one pinned timer 20 jiffies ahead it takes exactly one, at that timer's
+ * bucket, and runs it there.
+ */
+static void test_idle_cpu_takes_one_interrupt_per_own_timer_and_none_without(void **state)
+{
+	static struct tmsim_timer tt;
+	const struct idle_stats *st = idle_stats_of(IDLER);
+	uint64_t j0;
+
+	(void)state;
+	tmsim_start_n(2);
+	j0 = tmsim_jiffies();
+	TMSIM_ASSERT(tmsim_idle_loop(IDLER) == TMSIM_HALT, "CPU 1 did not halt");
+	TMSIM_ASSERT(tmsim_advance_to(j0 + 50), "advance");
+	TMSIM_ASSERT(st->timer_irqs == 0 && st->idle_wakeups == 0,
+		     "CPU 1 with no timer took %llu event interrupts and woke %llu times",
+		     (unsigned long long)st->timer_irqs, (unsigned long long)st->idle_wakeups);
+	tmsim_arm_on(OTHER, IDLER, &tt, "pinned-on-1", j0 + 70, true);
+	TMSIM_ASSERT(tmsim_resume(IDLER) == TMSIM_HALT, "CPU 1 did not halt after the kick");
+	TMSIM_ASSERT(tmsim_advance_to(j0 + 120), "advance");
+	TMSIM_ASSERT(st->timer_irqs == 1 && tt.runs == 1 && tt.ran_j == tmsim_bucket_expiry(&tt),
+		     "CPU 1 took %llu event interrupts for one timer, which ran %u times at j%llu (bucket j%llu)",
+		     (unsigned long long)st->timer_irqs, tt.runs, (unsigned long long)tt.ran_j,
+		     (unsigned long long)tmsim_bucket_expiry(&tt));
+	TMSIM_ASSERT(st->wakes_by[WAKE_OWN_TIMER] == 1 && st->wakes_by[WAKE_IPI] == 1,
+		     "CPU 1's wake-ups by cause: own timer %llu (want 1), IPI %llu (want 1)",
+		     (unsigned long long)st->wakes_by[WAKE_OWN_TIMER],
+		     (unsigned long long)st->wakes_by[WAKE_IPI]);
+	end_run();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_idle_cpu_takes_one_interrupt_per_own_timer_and_none_without),
 		cmocka_unit_test(test_i01_kick_between_decision_and_halt_ends_the_halt),
 		cmocka_unit_test(test_i02_work_queued_while_deciding_runs_before_sleeping),
 		cmocka_unit_test(test_i03_hierarchy_wakeup_due_at_the_halt_fires_at_once),
+		cmocka_unit_test(test_i03_hierarchy_wakeup_past_at_the_halt_fires_at_once),
 		cmocka_unit_test(test_i04_tick_stopped_while_timer_added_for_next_jiffy_runs_it_then),
 	};
 
