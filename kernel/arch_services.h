@@ -42,7 +42,8 @@
  *                                             deadline already past fires at once,
  *                                             it is never dropped.  It may fire
  *                                             early (a device range shorter than
- *                                             the delay): the handler re-programs.
+ *                                             the delay): the kernel decides again
+ *                                             after every interrupt and re-programs.
  *                                             UINT64_MAX means never (a stop)
  *   void arch_event_stop(void)                this CPU: no event until the next
  *                                             arch_event_program()
