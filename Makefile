@@ -81,7 +81,8 @@ KOBJS := $(patsubst %,$(BUILD)/k/%.o,$(KSRCS))
 PORTABLE := lib/format.c lib/json.c kernel/cmdline.c kernel/acpi.c \
 	kernel/multiboot2.c drivers/console/fbcon.c drivers/console/font8x16.c \
 	drivers/console/text_grid.c drivers/apic/lapic_mode.c kernel/timer.c \
-	kernel/tmigr.c kernel/tmigr_debug.c kernel/report.c
+	kernel/tmigr.c kernel/tmigr_debug.c kernel/report.c kernel/idle.c kernel/tick.c \
+	kernel/workqueue.c
 PORTABLE := $(wildcard $(PORTABLE))
 HOBJS := $(patsubst %,$(BUILD)/host/%.o,$(PORTABLE) tests/host/host_support.c tests/host/host_arch.c)
 HLIB := $(BUILD)/host/libportable.a
@@ -175,6 +176,11 @@ $(BUILD)/host/test_tmigr_%: tests/host/test_tmigr_%.c $(TMSIM_OBJ) $(HLIB)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HCFLAGS) -o $@ $< $(TMSIM_OBJ) $(HLIB) -lcmocka -lpthread
 
+# The idle loop's race tests run kernel/idle.c on tmsim's vCPUs too.
+$(BUILD)/host/test_idle_%: tests/host/test_idle_%.c $(TMSIM_OBJ) $(HLIB)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HCFLAGS) -o $@ $< $(TMSIM_OBJ) $(HLIB) -lcmocka -lpthread
+
 $(BUILD)/host/%_f2: tests/host/%.c $(TMSIM) kernel/tmigr.c kernel/tmigr_debug.c kernel/timer.c \
 		$(HLIB)
 	@mkdir -p $(dir $@)
@@ -190,7 +196,8 @@ $(BUILD)/host/%_f2w: tests/host/%.c $(TMSIM) $(TMWEAK) kernel/tmigr.c kernel/tmi
 #   make mutant-bin MUT_SRC=test_tmigr_races MUT_FLAGS=-DMUTANT_ID=R07 MUT_OUT=PATH
 # MUT_FLAGS carries -DMUTANT_ID=ID (kernel/mutant.h).  MUT_SRCS: the code
 # compiled into every mutant program (the switches live there).
-MUT_SRCS := $(TMSIM) $(TMWEAK) kernel/tmigr.c kernel/tmigr_debug.c kernel/timer.c
+MUT_SRCS := $(TMSIM) $(TMWEAK) kernel/tmigr.c kernel/tmigr_debug.c kernel/timer.c kernel/idle.c \
+	kernel/tick.c kernel/workqueue.c
 mutant-bin: $(HLIB)
 	@mkdir -p $(dir $(MUT_OUT))
 	$(HOST_CC) $(HCFLAGS) $(MUT_FLAGS) -o $(MUT_OUT) tests/host/$(MUT_SRC).c $(MUT_SRCS) \

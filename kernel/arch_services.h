@@ -1,30 +1,86 @@
 /*
  * arch_services: the narrow seam between portable code and the machine.
  *
- * Portable subsystems (parsers, locks, later the timer wheel and the
- * migration hierarchy) include this header and nothing from arch/.  It
- * selects one implementation at compile time:
+ * The portable core (parsers, locks, the timer wheel, the migration
+ * hierarchy, idle, the tick and the work queues) includes this header and
+ * nothing from arch/ or drivers/.  It selects one implementation at
+ * compile time:
  *
- *   kernel build   arch/x86_64/arch_impl.h   (real CPU: cli/sti, pause)
+ *   kernel build   arch/x86_64/arch_impl.h   (real CPU: cli/sti, hlt, LAPIC)
  *   host build     tests/host/host_arch.h    (pthreads play CPUs)
  *
  * Each implementation provides (static inline functions, macros, or
- * functions defined in its own .c file):
+ * functions defined in its own .c files):
  *
  *   void arch_cpu_relax(void)                 spin-wait hint
  *   unsigned long arch_irq_save(void)         disable interrupts, return old state
  *   void arch_irq_restore(unsigned long)      restore what arch_irq_save returned
+ *   void arch_irq_disable(void)               interrupts off on this CPU
+ *   void arch_irq_enable(void)                interrupts on on this CPU
  *   uint64_t arch_now_ns(void)                monotonic ns, the same clock on every
  *                                             CPU (to within a small, reported skew)
+ *   uint64_t arch_cycles(void)                this CPU's cycle counter (the TSC):
+ *                                             residency and cost statistics only,
+ *                                             never compared across CPUs
  *   uint32_t arch_cpu_id(void)                this CPU's dense number
- *   void arch_kick_cpu(uint32_t cpu)          make `cpu` leave HLT and re-evaluate
- *                                             its next event (an IPI)
  *   void arch_bug(const char *fmt, ...)       a kernel bug found by a debug check:
  *                                             the kernel panics; host tests record
  *                                             it and may continue
+ *
+ * The per-CPU event device (the LAPIC timer on x86-64), one one-shot per CPU:
+ *
+ *   void arch_event_set_handler(void (*fn)(void))
+ *                                             once, before any CPU programs an
+ *                                             event: fn runs on the CPU whose
+ *                                             event fired, interrupts off, after
+ *                                             arch acknowledged the interrupt (so
+ *                                             fn may program the next event)
+ *   void arch_event_program(uint64_t deadline_ns)
+ *                                             this CPU, interrupts off: one event
+ *                                             once arch_now_ns() reaches deadline_ns,
+ *                                             replacing the programmed one.  A
+ *                                             deadline already past fires at once,
+ *                                             it is never dropped.  It may fire
+ *                                             early (a device range shorter than
+ *                                             the delay): the kernel decides again
+ *                                             after every interrupt and re-programs.
+ *                                             UINT64_MAX means never (a stop)
+ *   void arch_event_stop(void)                this CPU: no event until the next
+ *                                             arch_event_program()
+ *
+ * Inter-processor interrupts, two kinds, each with a kernel handler:
+ *
+ *   ARCH_IPI_WAKE                             end the target's halt so it
+ *                                             re-evaluates its next event
+ *   ARCH_IPI_CALL                             the target has work queued
+ *   void arch_ipi_set_handler(enum arch_ipi kind, void (*fn)(void))
+ *                                             once, before any IPI of that kind
+ *                                             is sent: fn runs on the target,
+ *                                             interrupts off, after arch's EOI
+ *   void arch_send_ipi(uint32_t cpu, enum arch_ipi kind)
+ *                                             any CPU, any context; to another CPU
+ *   void arch_kick_cpu(uint32_t cpu)          arch_send_ipi(cpu, ARCH_IPI_WAKE)
+ *
+ * Halting:
+ *
+ *   void arch_idle_halt(void)                 called with interrupts off: enable
+ *                                             them and sleep in one atomic step
+ *                                             (STI;HLT), so an interrupt already
+ *                                             pending, or arriving after the
+ *                                             caller's last check, ends the sleep
+ *                                             at once; returns with interrupts off,
+ *                                             after the waking interrupt's handler
+ *                                             ran
  */
 #ifndef PULLKERN_ARCH_SERVICES_H
 #define PULLKERN_ARCH_SERVICES_H
+
+/* The IPI kinds the kernel sends (see above). */
+enum arch_ipi {
+	ARCH_IPI_WAKE,
+	ARCH_IPI_CALL,
+	ARCH_IPI_NR
+};
 
 #ifdef PULLKERN_HOST
 #include "host_arch.h"

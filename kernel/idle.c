@@ -1,115 +1,191 @@
 /*
- * idle: tickless idle on HLT (design §1.12, without the hierarchy yet).
+ * idle: tickless idle on a halt that interrupts end (design §1.12).
  *
  * Idle entry goes through the timer migration hierarchy (kernel/tmigr.c)
  * inside timer_next_event(): the first decision after leaving idle is the
  * tick-stop path (the CPU deactivates in the hierarchy and gets back the
  * wake-up it owes as a migrator), later ones are re-evaluations of an idle
- * CPU (a new first global timer is reported up).  The one-shot is armed
- * for min(next pinned timer, hierarchy wake-up): the CPU's own global
- * timers are the migrator's business.  Leaving idle activates it again.
+ * CPU (a new first global timer is reported up).  The one-shot is
+ * programmed for min(next pinned timer, hierarchy wake-up): the CPU's own
+ * global timers are the migrator's business.  Leaving idle activates it
+ * again.
  *
- * One step of the loop, interrupts off throughout the decision:
+ * One step of the loop, interrupts off from the work check to the halt:
  *
  *   work queued?          leave idle: clear the timer bases' idle marks,
  *                         start the tick, run the work with interrupts on
- *   next event <= 1 jiffy keep the tick running, it will wake us: HLT
- *   otherwise             stop the tick, arm the one-shot for the next
- *                         local or global timer (none: timer masked), HLT
+ *   next event <= 1 jiffy keep the tick running, it will wake us: halt
+ *   otherwise             stop the tick, program the one-shot for the next
+ *                         local or global timer (none: no event), halt
  *
- * STI;HLT are adjacent (cpu_safe_halt): an interrupt arriving after the
- * decision cannot be lost between them, it ends the HLT.  The interrupt's
- * handler runs any due timers; the loop then decides again.  Interrupts
- * taken while idle do not count as leaving idle: only work does.  So a CPU
- * with no timers and no work takes no timer interrupt at all.
+ * Lost wake-ups, and the rules that exclude them.  Everything another CPU
+ * does to us between our check and our halt ends in an interrupt: work
+ * queued sends ARCH_IPI_CALL after the locked enqueue (kernel/workqueue.c);
+ * a timer added on us as the new first timer of a base marked idle sends
+ * ARCH_IPI_WAKE (kernel/timer.c, §1.11).  timer_next_event() marks the
+ * LOCAL base (and GLOBAL when no hierarchy pulls our global timers) under
+ * the bases' locks in the same step that reads their first expiries, so an
+ * add either precedes the read (and is seen) or follows the mark (and
+ * kicks).  The rules:
  *
- * Residency: the TSC around each HLT, summed per CPU (percpu->idle_tsc),
- * and a count of HLTs that ended (percpu->idle_wakeups); both written by
- * the owner only, read by reports with relaxed loads.
+ *   I1  the halt enables interrupts and sleeps in one atomic step
+ *       (arch_idle_halt, STI;HLT on x86-64): an interrupt pending since
+ *       the decision ends it at once.  "Enable, then halt" would take the
+ *       interrupt in between and sleep with its reason forgotten (a remote
+ *       timer_add_on's kick, and the one-shot never programmed for it);
+ *   I2  interrupts stay off from the work check through the decision to
+ *       the halt: an IPI sent meanwhile stays pending instead of running
+ *       its handler before we sleep (work queued after the check would
+ *       wait for some later interrupt);
+ *   I3  the one-shot is programmed even for a deadline already reached
+ *       (a hierarchy wake-up due exactly now): the event device fires at
+ *       once for a past deadline, so the halt ends and the due global
+ *       timers run;
+ *   I4  stopping the tick for a one-shot marks it stopped (tick_stop_cpu)
+ *       before the device is programmed for something else: the next
+ *       decision that needs the tick (a timer added for the next jiffy
+ *       while we stopped it) must find it stopped to program it again;
+ *   I5  after every halt the loop decides again from scratch: the waking
+ *       interrupt's handler ran due timers, and whatever it or another CPU
+ *       changed is read by the next decision, never assumed.
+ *
+ * The interrupt's handler (kernel/tick.c) runs any due timers and the
+ * hierarchy's duty.  Interrupts taken while idle do not count as leaving
+ * idle: only work does.  So a CPU with no timers and no work takes no
+ * timer interrupt at all.
+ *
+ * Statistics: struct idle_stats (idle.h), one per CPU, written by its CPU
+ * only with counter_add and read by reports with counter_read: cycles
+ * around each halt, halts that ended by cause, entries and exits with
+ * their cost.  The tick and the IPI handlers count in the same structure.
+ *
+ * Yield points (YP, empty in the kernel; the host harness stops a vCPU
+ * there, tests/host/test_idle_races.c): "idle.after_work_check" between
+ * the work check and the decision, "idle.decided" between the decision
+ * and programming the event device, "idle.before_halt" between that and
+ * the halt.  The MUTANT(I0n) branches put back the bug rule In excludes
+ * (kernel/mutant.h; mutants I-01..I-04 of tests/host/tmigr_mutants.txt).
  */
-#include "arch/x86_64/cpu.h"
-#include "arch/x86_64/idt.h"
-#include "arch/x86_64/percpu.h"
 #include "kernel/arch_services.h"
-#include "drivers/apic/lapic_timer.h"
 #include "kernel/idle.h"
-#include "kernel/tick.h"
+#include "kernel/mutant.h"
 #include "kernel/panic.h"
-#include "kernel/printk.h"
+#include "kernel/tick.h"
 #include "kernel/timer.h"
 #include "kernel/tmigr.h"
 #include "kernel/workqueue.h"
+#include "lib/counter.h"
 
-static bool nohz[MAX_CPUS];	/* owner only: the tick is stopped for idle */
+static bool nohz[IDLE_MAX_CPUS];	/* owner only: the tick is stopped for idle */
+static struct idle_stats stats[IDLE_MAX_CPUS];
 
-static void add_relaxed(uint64_t *c, uint64_t v)
+const struct idle_stats *idle_stats_of(uint32_t cpu)
 {
-	__atomic_store_n(c, *c + v, __ATOMIC_RELAXED);	/* owner is the only writer */
+	return &stats[cpu];
 }
 
-static void leave_idle(void)
+struct idle_stats *idle_stats_mine(void)
 {
-	struct percpu *pc = this_cpu();
+	return &stats[arch_cpu_id()];
+}
 
-	if (nohz[pc->cpu]) {
-		uint64_t t0 = rdtsc();
+void idle_note_wake(enum wake_cause cause)
+{
+	struct idle_stats *st = idle_stats_mine();
 
-		nohz[pc->cpu] = false;
+	if ((uint32_t)cause > st->wake_cause)
+		st->wake_cause = cause;
+}
+
+void idle_reset(void)
+{
+	for (uint32_t c = 0; c < IDLE_MAX_CPUS; c++) {
+		nohz[c] = false;
+		stats[c] = (struct idle_stats){ 0 };
+	}
+}
+
+static void leave_idle(uint32_t cpu)
+{
+	struct idle_stats *st = &stats[cpu];
+
+	if (nohz[cpu]) {
+		uint64_t t0 = arch_cycles();
+
+		nohz[cpu] = false;
 		timer_idle_exit();	/* clears the idle marks and activates in the hierarchy */
-		add_relaxed(&pc->idle_exit_tsc, rdtsc() - t0);
-		add_relaxed(&pc->idle_exits, 1);
+		counter_add(&st->idle_exit_cycles, arch_cycles() - t0);
+		counter_add(&st->idle_exits, 1);
 	}
 	tick_start_cpu();
 }
 
-static void halt_accounted(struct percpu *pc)
+static void halt_accounted(struct idle_stats *st)
 {
 	uint64_t t0;
 
-	pc->wake_cause = WAKE_OTHER;
-	t0 = rdtsc();
-	cpu_safe_halt();
-	irq_disable();
-	add_relaxed(&pc->idle_tsc, rdtsc() - t0);
-	add_relaxed(&pc->wakes_by[pc->wake_cause], 1);
-	add_relaxed(&pc->idle_wakeups, 1);
+	st->wake_cause = WAKE_OTHER;
+	YP("idle.before_halt", NULL);
+	if (MUTANT(I01)) {
+		/* I1 broken: a pending interrupt is taken here, the halt sleeps on */
+		arch_irq_enable();
+		arch_irq_disable();
+	}
+	t0 = arch_cycles();
+	arch_idle_halt();
+	counter_add(&st->idle_cycles, arch_cycles() - t0);
+	counter_add(&st->wakes_by[st->wake_cause], 1);
+	counter_add(&st->idle_wakeups, 1);
 }
 
 /* One decision and one sleep; returns with interrupts off. */
 static void idle_step(void)
 {
-	struct percpu *pc = this_cpu();
+	uint32_t cpu = arch_cpu_id();
+	struct idle_stats *st = &stats[cpu];
 	struct timer_next nx;
 	uint64_t next;
 
-	irq_disable();
-	if (work_pending(pc->cpu)) {
-		leave_idle();
-		irq_enable();
+	if (MUTANT(I02))
+		arch_irq_enable();	/* I2 broken: the check runs with interrupts on */
+	else
+		arch_irq_disable();
+	if (work_pending(cpu)) {
+		leave_idle(cpu);
+		arch_irq_enable();
 		work_run_pending();
-		irq_disable();
+		arch_irq_disable();
 		return;
 	}
-	if (nohz[pc->cpu]) {
+	YP("idle.after_work_check", NULL);
+	if (MUTANT(I02))
+		arch_irq_disable();
+	if (nohz[cpu]) {
 		next = timer_next_event(true, &nx);	/* already idle: new-timer path */
 	} else {
-		uint64_t t0 = rdtsc();
+		uint64_t t0 = arch_cycles();
 
 		next = timer_next_event(true, &nx);	/* tick-stop path: deactivate */
 		if (!nx.within_tick) {
-			add_relaxed(&pc->idle_entry_tsc, rdtsc() - t0);
-			add_relaxed(&pc->idle_entries, 1);
+			counter_add(&st->idle_entry_cycles, arch_cycles() - t0);
+			counter_add(&st->idle_entries, 1);
 		}
 	}
+	YP("idle.decided", NULL);
 	if (nx.within_tick) {
 		tick_start_cpu();
 	} else {
-		tick_stop_cpu();
-		nohz[pc->cpu] = true;
-		lapic_timer_arm_at(VEC_LAPIC_TIMER,
-				   next == TIMER_NO_EVENT ? UINT64_MAX : next);
+		if (!MUTANT(I04))	/* I4 broken: the tick believed running */
+			tick_stop_cpu();
+		nohz[cpu] = true;
+		if (next == TIMER_NO_EVENT)
+			arch_event_stop();
+		else if (MUTANT(I03) && next <= arch_now_ns())
+			;	/* I3 broken: "already due, some interrupt will come" */
+		else
+			arch_event_program(next);
 	}
-	halt_accounted(pc);
+	halt_accounted(st);
 }
 
 void idle_loop(void)
@@ -121,13 +197,13 @@ void idle_loop(void)
 void idle_until(bool (*done)(void *arg), void *arg)
 {
 	for (;;) {
-		irq_disable();
+		arch_irq_disable();
 		if (done(arg))
 			break;
 		idle_step();
 	}
-	leave_idle();
-	irq_enable();
+	leave_idle(arch_cpu_id());
+	arch_irq_enable();
 }
 
 static void wake_timer_fired(struct timer *t)

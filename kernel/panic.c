@@ -7,6 +7,9 @@
  * panic_in_progress() in their NMI handler and halt), then reports
  * "fail" and exits.  NMI, not a maskable IPI: a CPU spinning with
  * interrupts off must stop too.
+ *
+ * arch_bug() (kernel/arch_services.h), a debug check of the portable core
+ * that failed, is a panic here; host tests record it instead.
  */
 #include <stdarg.h>
 #include <stdint.h>
@@ -15,6 +18,7 @@
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/platform.h"
 #include "drivers/apic/lapic.h"
+#include "kernel/arch_services.h"
 #include "kernel/console.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
@@ -74,4 +78,15 @@ void panic(const char *fmt, ...)
 	if (lapic_ready())
 		lapic_send_nmi_all_but_self();
 	kernel_exit(false, reason);
+}
+
+void arch_bug(const char *fmt, ...)
+{
+	char msg[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	fmt_vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	panic("BUG: %s", msg);
 }

@@ -1,55 +1,63 @@
 /*
- * tick: the per-CPU tick, and the LAPIC timer interrupt that drives it.
+ * tick: the per-CPU tick, and the event interrupt that drives it.
  *
  * A CPU with work runs a tick at HZ; a CPU in its idle loop stops it
- * (kernel/idle.c) and arms a one-shot for its next event instead.  Both are
- * the same one-shot LAPIC timer: while the tick runs, every timer
- * interrupt re-arms it for the next jiffy boundary, so ticks on all CPUs
- * line up with jiffies and a late interrupt never shifts the ones after it.
+ * (kernel/idle.c) and programs a one-shot for its next event instead.  Both
+ * are the same per-CPU event (arch_event_program, kernel/arch_services.h):
+ * while the tick runs, every event interrupt programs the next jiffy
+ * boundary, so ticks on all CPUs line up with jiffies and a late interrupt
+ * never shifts the ones after it.
  *
  * The interrupt then runs this CPU's due timers (timer_run_cpu), tick or
  * not: in idle it is the wake-up for the one-shot, and the idle loop
- * re-evaluates afterwards.  Then the migration hierarchy's duty
+ * decides again afterwards.  Then the migration hierarchy's duty
  * (kernel/tmigr.c): an active migrator, or an idle CPU whose hierarchy
  * wake-up is due, expires the global timers of idle CPUs below it.  The
  * wake-up is classified for the idle report: own timer, migrator duty, or
- * nothing (IPIs classify themselves).  EOI comes before the callbacks: interrupts stay
- * off until the handler returns, and a callback that arms a timer for
- * "now" re-arms the LAPIC, which must not be masked by an unfinished EOI.
+ * nothing; the wake IPI's handler, here too, classifies itself.  arch
+ * acknowledges the interrupt before calling us: interrupts stay off until
+ * the handler returns, and a callback that adds a timer for "now"
+ * re-programs the event, which must not wait behind an unfinished EOI.
+ *
+ * The tick stopped while a timer is added for the next jiffy: a local add
+ * happens in an interrupt handler or with the CPU not idle, and the idle
+ * loop decides again after every interrupt (kernel/idle.c, I5); a remote
+ * add to an idle CPU kicks it (kernel/timer.c, §1.11), and the wake IPI
+ * ends its halt so it decides again.  Either way the decision that follows
+ * sees the timer within one jiffy and starts the tick, which programs the
+ * next jiffy boundary because tick_on[] was cleared when the tick stopped
+ * (kernel/idle.c, I4): tick_on[] is true exactly while the event device
+ * holds this CPU's next tick.
  *
  * tick_on[] is written only by its CPU (with interrupts off) and read by
- * its CPU: no atomics.  Counters in percpu are relaxed statistics.
+ * its CPU: no atomics.  Counters are struct idle_stats (kernel/idle.h).
  */
-#include "arch/x86_64/idt.h"
-#include "arch/x86_64/percpu.h"
-#include "drivers/apic/lapic.h"
-#include "drivers/apic/lapic_timer.h"
+#include "kernel/arch_services.h"
+#include "kernel/idle.h"
 #include "kernel/tick.h"
 #include "kernel/timer.h"
 #include "kernel/tmigr.h"
+#include "lib/counter.h"
 
 uint32_t tick_hz = HZ_DEFAULT;
 
-static bool tick_on[MAX_CPUS];		/* owner CPU only */
+static bool tick_on[IDLE_MAX_CPUS];		/* owner CPU only */
 
-static void arm_next_tick(void)
+static void program_next_tick(void)
 {
-	lapic_timer_arm_at(VEC_LAPIC_TIMER,
-			   timer_jiffies_to_ns(timer_jiffies() + 1));
+	arch_event_program(timer_jiffies_to_ns(timer_jiffies() + 1));
 }
 
-static void timer_interrupt(struct trap_frame *f)
+static void event_interrupt(void)
 {
-	struct percpu *pc = this_cpu();
+	struct idle_stats *st = idle_stats_mine();
 	bool own, duty;
 
-	(void)f;
-	__atomic_store_n(&pc->timer_irqs, pc->timer_irqs + 1, __ATOMIC_RELAXED);
-	if (tick_on[pc->cpu]) {
-		__atomic_store_n(&pc->ticks, pc->ticks + 1, __ATOMIC_RELAXED);
-		arm_next_tick();
+	counter_add(&st->timer_irqs, 1);
+	if (tick_on[arch_cpu_id()]) {
+		counter_add(&st->ticks, 1);
+		program_next_tick();
 	}
-	lapic_eoi();
 	own = timer_run_cpu() != 0;
 	duty = tmigr_requires_remote();
 	if (duty)
@@ -58,34 +66,43 @@ static void timer_interrupt(struct trap_frame *f)
 	 * Duty first: an idle migrator whose own global timer is due with the
 	 * others would have been woken by the hierarchy anyway.
 	 */
-	percpu_note_wake(pc, duty ? WAKE_MIGRATOR : own ? WAKE_OWN_TIMER : WAKE_OTHER);
+	idle_note_wake(duty ? WAKE_MIGRATOR : own ? WAKE_OWN_TIMER : WAKE_OTHER);
+}
+
+/* Nothing to do but be counted: the idle loop decides again after it. */
+static void wake_ipi(void)
+{
+	counter_add(&idle_stats_mine()->wake_ipis, 1);
+	idle_note_wake(WAKE_IPI);
 }
 
 void tick_init(uint32_t hz)
 {
 	tick_hz = hz;
-	idt_set_handler(VEC_LAPIC_TIMER, timer_interrupt);
+	arch_event_set_handler(event_interrupt);
+	arch_ipi_set_handler(ARCH_IPI_WAKE, wake_ipi);
+}
+
+void tick_reset(void)
+{
+	for (uint32_t c = 0; c < IDLE_MAX_CPUS; c++)
+		tick_on[c] = false;
 }
 
 void tick_start_cpu(void)
 {
-	if (tick_on[this_cpu_id()])
+	if (tick_on[arch_cpu_id()])
 		return;
-	tick_on[this_cpu_id()] = true;
-	arm_next_tick();
+	tick_on[arch_cpu_id()] = true;
+	program_next_tick();
 }
 
 void tick_stop_cpu(void)
 {
-	tick_on[this_cpu_id()] = false;
-}
-
-bool tick_running(void)
-{
-	return tick_on[this_cpu_id()];
+	tick_on[arch_cpu_id()] = false;
 }
 
 uint64_t tick_count(uint32_t cpu)
 {
-	return __atomic_load_n(&cpu_percpu(cpu)->ticks, __ATOMIC_RELAXED);
+	return counter_read(&idle_stats_of(cpu)->ticks);
 }

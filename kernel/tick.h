@@ -11,10 +11,10 @@
 
 extern uint32_t tick_hz;
 
-void tick_init(uint32_t hz);		/* BSP, before APs start */
+void tick_init(uint32_t hz);		/* BSP, before APs start: event and wake IPI handlers */
 void tick_start_cpu(void);		/* this CPU: tick at every jiffy boundary */
 void tick_stop_cpu(void);		/* this CPU: no more ticks (caller arms its one-shot) */
-bool tick_running(void);		/* on this CPU */
 uint64_t tick_count(uint32_t cpu);	/* ticks taken by `cpu` so far */
+void tick_reset(void);			/* host tests: every CPU's tick stopped */
 
 #endif

@@ -3,23 +3,25 @@
  * idle loop with interrupts enabled and its tick running.
  *
  * Any CPU (or an interrupt handler, e.g. a timer callback) queues an item
- * under the target's queue lock and sends it VEC_IPI_CALL, whose handler
- * only acknowledges: the point of the IPI is to end the target's HLT so its
+ * under the target's queue lock and sends it ARCH_IPI_CALL, whose handler
+ * only counts: the point of the IPI is to end the target's halt so its
  * idle loop sees the work.  A work item is owned by the queue from
  * work_queue_on() until its function is called; the function may queue it
  * again.  Queueing an item that is already queued is a bug.
  *
  * `head` is read without the lock by work_pending() as a hint (relaxed):
- * the idle loop re-checks with interrupts off before it halts, and the IPI
- * arrives after the locked enqueue, so no item can be missed.
+ * the idle loop checks with interrupts off and keeps them off until its
+ * halt, which enables them atomically (kernel/idle.c, I1 and I2); the IPI
+ * is sent after the locked enqueue, so an item queued after the check
+ * leaves the IPI pending and the halt ends at once: no item is missed.
  */
 #include <stddef.h>
 
-#include "arch/x86_64/idt.h"
-#include "arch/x86_64/percpu.h"
-#include "drivers/apic/lapic.h"
+#include "kernel/arch_services.h"
+#include "kernel/idle.h"
 #include "kernel/spinlock.h"
 #include "kernel/workqueue.h"
+#include "lib/counter.h"
 
 struct work_queue {
 	struct spinlock lock;
@@ -27,19 +29,17 @@ struct work_queue {
 	struct work *tail;	/* under lock */
 };
 
-static struct work_queue queues[MAX_CPUS];
+static struct work_queue queues[IDLE_MAX_CPUS];
 
-static void call_ipi(struct trap_frame *f)
+static void call_ipi(void)
 {
-	(void)f;
-	__atomic_fetch_add(&this_cpu()->call_ipis, 1, __ATOMIC_RELAXED);
-	percpu_note_wake(this_cpu(), WAKE_IPI);
-	lapic_eoi();
+	counter_add(&idle_stats_mine()->call_ipis, 1);
+	idle_note_wake(WAKE_IPI);
 }
 
 void workqueue_init(void)
 {
-	idt_set_handler(VEC_IPI_CALL, call_ipi);
+	arch_ipi_set_handler(ARCH_IPI_CALL, call_ipi);
 }
 
 void work_queue_on(uint32_t cpu, struct work *w)
@@ -54,8 +54,14 @@ void work_queue_on(uint32_t cpu, struct work *w)
 		__atomic_store_n(&q->head, w, __ATOMIC_RELAXED);
 	q->tail = w;
 	spin_unlock_irqrestore(&q->lock, flags);
-	if (cpu != this_cpu_id())
-		lapic_send_ipi(cpu_percpu(cpu)->apic_id, VEC_IPI_CALL);
+	if (cpu != arch_cpu_id())
+		arch_send_ipi(cpu, ARCH_IPI_CALL);
+}
+
+void workqueue_reset(void)
+{
+	for (uint32_t c = 0; c < IDLE_MAX_CPUS; c++)
+		queues[c] = (struct work_queue){ 0 };
 }
 
 bool work_pending(uint32_t cpu)
@@ -79,7 +85,7 @@ static struct work *dequeue(struct work_queue *q)
 
 void work_run_pending(void)
 {
-	struct work_queue *q = &queues[this_cpu_id()];
+	struct work_queue *q = &queues[arch_cpu_id()];
 	struct work *w;
 
 	while ((w = dequeue(q)))

@@ -18,6 +18,7 @@ struct work {
 void workqueue_init(void);			/* BSP, before APs start */
 void work_queue_on(uint32_t cpu, struct work *w);	/* any CPU, any context */
 bool work_pending(uint32_t cpu);
-void work_run_pending(void);			/* this CPU, interrupts on, idle loop only */
+void work_run_pending(void);
+void workqueue_reset(void);			/* host tests: every queue empty */			/* this CPU, interrupts on, idle loop only */
 
 #endif

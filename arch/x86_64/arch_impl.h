@@ -29,17 +29,51 @@ static inline void arch_irq_restore(unsigned long flags)
 		irq_enable();
 }
 
+static inline void arch_irq_disable(void)
+{
+	irq_disable();
+}
+
+static inline void arch_irq_enable(void)
+{
+	irq_enable();
+}
+
 static inline uint32_t arch_cpu_id(void)
 {
 	return this_cpu_id();
 }
 
+static inline uint64_t arch_cycles(void)
+{
+	return rdtsc();
+}
+
+/*
+ * STI's interrupt shadow covers HLT (SDM Vol. 2B, STI): an interrupt
+ * pending at STI is taken after HLT has begun, so it ends the HLT instead
+ * of running in between and leaving us asleep.
+ */
+static inline void arch_idle_halt(void)
+{
+	cpu_safe_halt();
+	irq_disable();
+}
+
 /* arch/x86_64/clock.c: TSC scaled to ns, corrected by this CPU's measured skew. */
 uint64_t arch_now_ns(void);
 
-/* arch/x86_64/clock.c: IPI VEC_IPI_WAKE to `cpu`. */
+/* drivers/apic/lapic_timer.c: the LAPIC timer at VEC_LAPIC_TIMER. */
+void arch_event_set_handler(void (*fn)(void));
+void arch_event_program(uint64_t deadline_ns);
+void arch_event_stop(void);
+
+/* drivers/apic/lapic.c: fixed IPIs at VEC_IPI_WAKE and VEC_IPI_CALL. */
+void arch_ipi_set_handler(enum arch_ipi kind, void (*fn)(void));
+void arch_send_ipi(uint32_t cpu, enum arch_ipi kind);
 void arch_kick_cpu(uint32_t cpu);
 
+/* kernel/panic.c */
 __attribute__((noreturn, format(printf, 1, 2)))
 void arch_bug(const char *fmt, ...);
 

@@ -77,7 +77,6 @@ void clock_init(void)
 	tsc_base = rdtsc();
 	ns_mult = (1000000000ull << 32) / tsc_hz;
 	tsc_mult = (tsc_hz << 32) / 1000000000ull;
-	idt_set_handler(VEC_IPI_WAKE, clock_wake_ipi);
 }
 
 uint64_t arch_now_ns(void)
@@ -203,28 +202,4 @@ void clock_sync_all(struct clock_sync_result *res)
 int64_t clock_skew_cycles(uint32_t cpu)
 {
 	return __atomic_load_n(&skew[cpu], __ATOMIC_RELAXED);
-}
-
-void clock_wake_ipi(struct trap_frame *f)
-{
-	(void)f;
-	__atomic_fetch_add(&this_cpu()->wake_ipis, 1, __ATOMIC_RELAXED);
-	percpu_note_wake(this_cpu(), WAKE_IPI);
-	lapic_eoi();
-}
-
-void arch_kick_cpu(uint32_t cpu)
-{
-	lapic_send_ipi(cpu_percpu(cpu)->apic_id, VEC_IPI_WAKE);
-}
-
-void arch_bug(const char *fmt, ...)
-{
-	char msg[200];
-	va_list ap;
-
-	va_start(ap, fmt);
-	fmt_vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	panic("BUG: %s", msg);
 }

@@ -23,6 +23,4 @@ int64_t clock_skew_cycles(uint32_t cpu);
 /* An arch_now_ns() instant as this CPU's TSC value (for TSC-deadline). */
 uint64_t clock_ns_to_local_tsc(uint64_t ns);
 
-void clock_wake_ipi(struct trap_frame *f);
-
 #endif

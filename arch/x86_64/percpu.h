@@ -44,19 +44,6 @@ struct tss {
 #define GDT_TSS			0x18
 #define GDT_ENTRIES		5
 
-/*
- * Why an idle CPU's HLT ended, weakest first: when several interrupts end
- * one HLT the strongest cause is counted (a CPU woken by an IPI whose own
- * timer is also due counts as woken by its timer).
- */
-enum wake_cause {
-	WAKE_OTHER,		/* an interrupt with nothing for us (tick, early one-shot) */
-	WAKE_IPI,		/* wake or call IPI: work or a re-programming request */
-	WAKE_OWN_TIMER,		/* one of our own timers ran */
-	WAKE_MIGRATOR,		/* the hierarchy's wakeup: idle CPUs' global timers (ours too) */
-	WAKE_NR
-};
-
 struct percpu {
 	struct percpu *self;		/* %gs:0; set once by the owner */
 	uint32_t cpu;			/* dense number, BSP = 0; set before boot */
@@ -65,27 +52,9 @@ struct percpu {
 	uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(16)));
 	struct tss tss __attribute__((aligned(16)));
 
-	uint64_t ticks;			/* periodic tick interrupts taken; relaxed */
-	uint64_t timer_irqs;		/* all LAPIC timer interrupts (tick or one-shot); relaxed */
 	uint64_t irqs;			/* all interrupts taken; relaxed */
-	uint64_t wake_ipis;		/* VEC_IPI_WAKE taken; relaxed */
-	uint64_t call_ipis;		/* VEC_IPI_CALL taken; relaxed */
-	uint64_t idle_wakeups;		/* HLTs that ended; relaxed */
-	uint64_t idle_tsc;		/* TSC cycles spent in HLT; relaxed */
-	uint32_t wake_cause;		/* owner only, irqs off: why the current HLT ended */
-	uint64_t wakes_by[WAKE_NR];	/* HLTs that ended, by cause; relaxed */
-	uint64_t idle_entries;		/* tick stops through the hierarchy; relaxed */
-	uint64_t idle_entry_tsc;	/* TSC cycles spent deciding them; relaxed */
-	uint64_t idle_exits;		/* idle exits (timer bases + hierarchy); relaxed */
-	uint64_t idle_exit_tsc;		/* TSC cycles spent in them; relaxed */
+	/* idle and tick statistics: the kernel's struct idle_stats (kernel/idle.h) */
 };
-
-/* Raise the cause of the current wake-up; the strongest one is counted. */
-static inline void percpu_note_wake(struct percpu *pc, uint32_t cause)
-{
-	if (cause > pc->wake_cause)
-		pc->wake_cause = cause;
-}
 
 extern struct percpu percpu_area[MAX_CPUS];
 

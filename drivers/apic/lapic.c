@@ -17,6 +17,11 @@
  * and we take no ExtINT), route APIC errors to VEC_LAPIC_ERROR, clear the
  * error status (write then read), accept all priorities (TPR 0).
  *
+ * The kernel's IPIs (kernel/arch_services.h: wake and call) go out at
+ * VEC_IPI_WAKE and VEC_IPI_CALL; their interrupts acknowledge (EOI) and
+ * then call the handler the kernel registered for the kind, which counts
+ * and classifies the wake-up.  This driver knows nothing more about them.
+ *
  * IPIs are sent with interrupts off so that an interrupt handler sending
  * its own IPI cannot land between the two xAPIC ICR writes.
  */
@@ -28,6 +33,7 @@
 #include "arch/x86_64/platform.h"
 #include "drivers/apic/lapic.h"
 #include "drivers/apic/lapic_mode.h"
+#include "kernel/arch_services.h"
 #include "kernel/printk.h"
 
 #define XAPIC_DEFAULT_BASE	0xfee00000ull
@@ -120,9 +126,46 @@ void lapic_send_nmi_all_but_self(void)
 	send(0, apic_icr_nmi_all_but_self());
 }
 
-uint64_t lapic_error_count(void)
+static void (*ipi_handler[ARCH_IPI_NR])(void);	/* set once at boot, before any IPI */
+static const uint8_t ipi_vector[ARCH_IPI_NR] = {
+	[ARCH_IPI_WAKE] = VEC_IPI_WAKE,
+	[ARCH_IPI_CALL] = VEC_IPI_CALL,
+};
+
+static void ipi_interrupt(enum arch_ipi kind)
 {
-	return __atomic_load_n(&error_count, __ATOMIC_RELAXED);
+	lapic_eoi();
+	if (ipi_handler[kind])
+		ipi_handler[kind]();
+}
+
+static void wake_interrupt(struct trap_frame *f)
+{
+	(void)f;
+	ipi_interrupt(ARCH_IPI_WAKE);
+}
+
+static void call_interrupt(struct trap_frame *f)
+{
+	(void)f;
+	ipi_interrupt(ARCH_IPI_CALL);
+}
+
+void arch_ipi_set_handler(enum arch_ipi kind, void (*fn)(void))
+{
+	ipi_handler[kind] = fn;
+	idt_set_handler(ipi_vector[kind],
+			kind == ARCH_IPI_WAKE ? wake_interrupt : call_interrupt);
+}
+
+void arch_send_ipi(uint32_t cpu, enum arch_ipi kind)
+{
+	lapic_send_ipi(cpu_percpu(cpu)->apic_id, ipi_vector[kind]);
+}
+
+void arch_kick_cpu(uint32_t cpu)
+{
+	arch_send_ipi(cpu, ARCH_IPI_WAKE);
 }
 
 static void spurious_handler(struct trap_frame *f)

@@ -76,6 +76,4 @@ bool lapic_send_init(uint32_t apic_id);
 bool lapic_send_sipi(uint32_t apic_id, uint8_t page);
 void lapic_send_nmi_all_but_self(void);
 
-uint64_t lapic_error_count(void);
-
 #endif

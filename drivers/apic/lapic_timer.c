@@ -16,13 +16,19 @@
  * every jiffy boundary (kernel/tick.c), so the tick and tickless idle use
  * one mechanism and ticks line up with jiffies on every CPU.
  *
- * QEMU TCG offers no TSC-deadline (research-facts C.3): one-shot there.
+ * It is also the kernel's event device (kernel/arch_services.h): the
+ * arch_event_* services arm it at VEC_LAPIC_TIMER, and its interrupt
+ * acknowledges (EOI) before it calls the kernel's handler, so the handler
+ * may arm the next event at once without it being held behind this one.
+ *
+ * QEMU TCG does not offer TSC-deadline (CPUID.1:ECX[24] is clear): one-shot there.
  * Writing the LVT and then the deadline MSR needs a fence between them in
  * xAPIC mode (MMIO write vs WRMSR): wrmsr_fenced() provides it.  Every
  * function acts on the calling CPU's own APIC, with interrupts off.
  */
 #include "arch/x86_64/clock.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/idt.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/platform.h"
 #include "drivers/apic/lapic.h"
@@ -96,7 +102,13 @@ static void arm_countdown(uint8_t vector, uint64_t deadline_ns)
 	lapic_write(LAPIC_TIMER_INIT, (uint32_t)counts);
 }
 
-void lapic_timer_arm_at(uint8_t vector, uint64_t deadline_ns)
+/*
+ * This CPU: one interrupt at `vector` once arch_now_ns() reaches
+ * deadline_ns (at once if it has passed); UINT64_MAX disarms.  A deadline
+ * beyond the count-down range fires early, at the end of the range: the
+ * kernel's handler re-evaluates and re-programs.
+ */
+static void arm_at(uint8_t vector, uint64_t deadline_ns)
 {
 	if (deadline_ns == UINT64_MAX) {
 		lapic_write(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED);
@@ -113,4 +125,29 @@ void lapic_timer_arm_at(uint8_t vector, uint64_t deadline_ns)
 	lapic_write(LAPIC_LVT_TIMER, LVT_TIMER_TSC_DEADLINE | vector);
 	/* a deadline already past fires at once, which is what we want */
 	wrmsr_fenced(MSR_TSC_DEADLINE, clock_ns_to_local_tsc(deadline_ns));
+}
+
+static void (*event_handler)(void);	/* set once at boot, before any event */
+
+static void event_interrupt(struct trap_frame *f)
+{
+	(void)f;
+	lapic_eoi();
+	event_handler();
+}
+
+void arch_event_set_handler(void (*fn)(void))
+{
+	event_handler = fn;
+	idt_set_handler(VEC_LAPIC_TIMER, event_interrupt);
+}
+
+void arch_event_program(uint64_t deadline_ns)
+{
+	arm_at(VEC_LAPIC_TIMER, deadline_ns);	/* UINT64_MAX: never */
+}
+
+void arch_event_stop(void)
+{
+	arm_at(VEC_LAPIC_TIMER, UINT64_MAX);
 }

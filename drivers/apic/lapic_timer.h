@@ -1,5 +1,6 @@
 /*
- * lapic_timer: each CPU's own timer, the kernel's only event source.
+ * lapic_timer: each CPU's own timer, the kernel's only event source
+ * (the arch_event_* services of kernel/arch_services.h).
  */
 #ifndef PULLKERN_DRIVERS_LAPIC_TIMER_H
 #define PULLKERN_DRIVERS_LAPIC_TIMER_H
@@ -20,11 +21,8 @@ extern struct lapic_timer_info lapic_timer;
 void lapic_timer_calibrate(bool want_deadline);
 
 /*
- * This CPU: one interrupt at `vector` once arch_now_ns() reaches
- * deadline_ns (at once if it has passed); UINT64_MAX disarms.  A deadline
- * beyond the count-down range fires early, at the end of the range: the
- * caller re-evaluates and re-arms.
+ * The one-shot itself is reached through kernel/arch_services.h:
+ * arch_event_set_handler, arch_event_program, arch_event_stop.
  */
-void lapic_timer_arm_at(uint8_t vector, uint64_t deadline_ns);
 
 #endif

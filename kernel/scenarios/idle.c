@@ -31,7 +31,7 @@
  * residency = HLT cycles / window cycles needs no cross-CPU clock.  The
  * snapshot at the end is itself a wake-up (an IPI) and the BSP's end of
  * window is its own pinned timer: those two are not counted.  Cause of a
- * wake-up (arch/x86_64/percpu.h): own timer, migrator duty (the
+ * wake-up (kernel/idle.h): own timer, migrator duty (the
  * hierarchy's wake-up or remote expiry), IPI, other.
  *
  * After the run all timers are deleted, the APs settle, and the hierarchy
@@ -55,6 +55,7 @@
 #include "kernel/timer.h"
 #include "kernel/tmigr.h"
 #include "kernel/workqueue.h"
+#include "lib/counter.h"
 #include "lib/json.h"
 #include "lib/rand.h"
 #include "lib/string.h"
@@ -150,16 +151,16 @@ static void idle_timer_fn(struct timer *t)
 
 static void snapshot(struct cpu_snap *s)
 {
-	struct percpu *pc = this_cpu();
+	const struct idle_stats *st = idle_stats_of(arch_cpu_id());
 
 	for (int i = 0; i < WAKE_NR; i++)
-		s->wakes[i] = __atomic_load_n(&pc->wakes_by[i], __ATOMIC_RELAXED);
-	s->idle_tsc = pc->idle_tsc;
-	s->entries = pc->idle_entries;
-	s->entry_tsc = pc->idle_entry_tsc;
-	s->exits = pc->idle_exits;
-	s->exit_tsc = pc->idle_exit_tsc;
-	s->tsc = rdtsc();
+		s->wakes[i] = counter_read(&st->wakes_by[i]);
+	s->idle_tsc = counter_read(&st->idle_cycles);
+	s->entries = counter_read(&st->idle_entries);
+	s->entry_tsc = counter_read(&st->idle_entry_cycles);
+	s->exits = counter_read(&st->idle_exits);
+	s->exit_tsc = counter_read(&st->idle_exit_cycles);
+	s->tsc = arch_cycles();
 }
 
 static void arm_timers(struct cpu_idle *ci, uint64_t window_ms)

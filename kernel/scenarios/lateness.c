@@ -111,6 +111,7 @@
 #include "kernel/tmigr.h"
 #include "kernel/workqueue.h"
 #include "lib/format.h"
+#include "lib/counter.h"
 #include "lib/json.h"
 #include "lib/rand.h"
 #include "lib/string.h"
@@ -512,8 +513,7 @@ static void wakes_snapshot(struct wake_counts *d)
 		if (cpu_state(cpu) != CPU_ONLINE)
 			continue;
 		for (int c = 0; c < WAKE_NR; c++)
-			d->wakes[c] += __atomic_load_n(&cpu_percpu(cpu)->wakes_by[c],
-						       __ATOMIC_RELAXED);
+			d->wakes[c] += counter_read(&idle_stats_of(cpu)->wakes_by[c]);
 	}
 	timer_get_stats(arm_cpu, &ts);
 	d->kicks = ts.kicks_sent;

@@ -15,6 +15,7 @@
 #include "kernel/report.h"
 #include "kernel/scenario.h"
 #include "kernel/timer.h"
+#include "lib/counter.h"
 #include "lib/json.h"
 
 #define SETTLE_MS	50
@@ -30,8 +31,8 @@ bool scenario_quiet(const struct scenario_args *args, const char **reason)
 
 	idle_sleep_until_ns(settle);
 	for (uint32_t cpu = 0; cpu < smp_cpu_count; cpu++) {
-		irqs0[cpu] = cpu_percpu(cpu)->timer_irqs;
-		wakeups0[cpu] = cpu_percpu(cpu)->idle_wakeups;
+		irqs0[cpu] = counter_read(&idle_stats_of(cpu)->timer_irqs);
+		wakeups0[cpu] = counter_read(&idle_stats_of(cpu)->idle_wakeups);
 	}
 	end = arch_now_ns() + args->seconds_ms * 1000000ull;
 	idle_sleep_until_ns(end);
@@ -42,7 +43,7 @@ bool scenario_quiet(const struct scenario_args *args, const char **reason)
 	json_u64(&w, "cpus", cpu_online_count());
 	json_array_begin(&w, "timer_irqs");
 	for (uint32_t cpu = 0; cpu < smp_cpu_count; cpu++) {
-		uint64_t d = cpu_percpu(cpu)->timer_irqs - irqs0[cpu];
+		uint64_t d = counter_read(&idle_stats_of(cpu)->timer_irqs) - irqs0[cpu];
 
 		if (cpu_state(cpu) != CPU_ONLINE)
 			continue;
@@ -55,7 +56,7 @@ bool scenario_quiet(const struct scenario_args *args, const char **reason)
 	json_array_begin(&w, "wakeups");
 	for (uint32_t cpu = 0; cpu < smp_cpu_count; cpu++)
 		if (cpu_state(cpu) == CPU_ONLINE)
-			json_u64(&w, NULL, cpu_percpu(cpu)->idle_wakeups - wakeups0[cpu]);
+			json_u64(&w, NULL, counter_read(&idle_stats_of(cpu)->idle_wakeups) - wakeups0[cpu]);
 	json_array_end(&w);
 	json_u64(&w, "max_ap_timer_irqs", max_ap);
 	json_u64(&w, "aps_with_timer_irqs", noisy);
@@ -63,7 +64,7 @@ bool scenario_quiet(const struct scenario_args *args, const char **reason)
 	kprintf("quiet: %lu ms with no timers: %lu APs took timer interrupts (max %lu); the BSP took %lu\n",
 		(unsigned long)args->seconds_ms, (unsigned long)noisy,
 		(unsigned long)max_ap,
-		(unsigned long)(cpu_percpu(0)->timer_irqs - irqs0[0]));
+		(unsigned long)(counter_read(&idle_stats_of(0)->timer_irqs) - irqs0[0]));
 	if (noisy) {
 		*reason = "quiet: an idle AP with no timers took timer interrupts";
 		return false;

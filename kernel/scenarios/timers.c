@@ -53,6 +53,7 @@
 #include "kernel/timer.h"
 #include "kernel/workqueue.h"
 #include "kernel/scenarios/late_hist.h"
+#include "lib/counter.h"
 #include "lib/json.h"
 #include "lib/rand.h"
 
@@ -316,12 +317,12 @@ static void report(const struct scenario_args *args)
 	json_array_begin(&w, "wakeups");
 	for (uint32_t cpu = 0; cpu < smp_cpu_count; cpu++)
 		if (cpu_state(cpu) == CPU_ONLINE)
-			json_u64(&w, NULL, cpu_percpu(cpu)->idle_wakeups - runs[cpu].wakeups0);
+			json_u64(&w, NULL, counter_read(&idle_stats_of(cpu)->idle_wakeups) - runs[cpu].wakeups0);
 	json_array_end(&w);
 	json_array_begin(&w, "timer_irqs");
 	for (uint32_t cpu = 0; cpu < smp_cpu_count; cpu++)
 		if (cpu_state(cpu) == CPU_ONLINE)
-			json_u64(&w, NULL, cpu_percpu(cpu)->timer_irqs - runs[cpu].irqs0);
+			json_u64(&w, NULL, counter_read(&idle_stats_of(cpu)->timer_irqs) - runs[cpu].irqs0);
 	json_array_end(&w);
 	report_emit(json_end(&w));
 }
@@ -348,8 +349,8 @@ bool scenario_timers(const struct scenario_args *args, const char **reason)
 				    rand_pct(&r->rng, 50) ? TIMER_PINNED : 0);
 		r->busy.fn = busy_work;
 		r->start.fn = start_cpu;
-		r->wakeups0 = cpu_percpu(cpu)->idle_wakeups;
-		r->irqs0 = cpu_percpu(cpu)->timer_irqs;
+		r->wakeups0 = counter_read(&idle_stats_of(cpu)->idle_wakeups);
+		r->irqs0 = counter_read(&idle_stats_of(cpu)->timer_irqs);
 		work_queue_on(cpu, &r->start);
 	}
 	end = arch_now_ns() + args->seconds_ms * 1000000ull;

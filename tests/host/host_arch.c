@@ -6,7 +6,11 @@
  * switch and the kick counters are relaxed atomics (tests order their
  * threads with joins and their own flags); the last bug message is under
  * bug_lock so a reader never sees half a message.  The CPU number and the
- * interrupt flag are thread-local.
+ * interrupt flag are thread-local.  Pending interrupt flags and event
+ * deadlines are relaxed atomics too: under the deterministic scheduler one
+ * thread runs at a time and every hand-over is a barrier; elsewhere (the
+ * stress test's kicks) only the flags are touched, by atomic or.  The
+ * handlers are set once before any CPU runs.
  */
 #include <pthread.h>
 #include <stdarg.h>
@@ -16,6 +20,7 @@
 #include <time.h>
 
 #include "host_arch.h"
+#include "kernel/panic.h"
 
 #define BUG_MSG_SIZE	512
 
@@ -26,6 +31,13 @@ static __thread uint32_t host_cpu;
 static uint64_t clock_ns;		/* controlled clock; relaxed */
 static bool clock_real;			/* relaxed */
 static uint32_t kicks[HOST_MAX_CPUS];	/* relaxed */
+
+void (*host_halt_hook)(void);
+static uint32_t pending[HOST_MAX_CPUS];		/* relaxed */
+static uint64_t deadline[HOST_MAX_CPUS];	/* relaxed; valid when deadline_set */
+static bool deadline_set[HOST_MAX_CPUS];	/* relaxed */
+static void (*event_handler)(void);
+static void (*ipi_handler[ARCH_IPI_NR])(void);
 
 static pthread_mutex_t bug_lock = PTHREAD_MUTEX_INITIALIZER;
 static uint32_t bug_count;		/* under bug_lock */
@@ -46,10 +58,132 @@ uint32_t arch_cpu_id(void)
 	return host_cpu;
 }
 
+uint64_t arch_cycles(void)
+{
+	return arch_now_ns();
+}
+
+void arch_send_ipi(uint32_t cpu, enum arch_ipi kind)
+{
+	if (cpu < HOST_MAX_CPUS)
+		__atomic_fetch_or(&pending[cpu], 1u << kind, __ATOMIC_RELAXED);
+}
+
 void arch_kick_cpu(uint32_t cpu)
 {
 	if (cpu < HOST_MAX_CPUS)
 		__atomic_fetch_add(&kicks[cpu], 1, __ATOMIC_RELAXED);
+	arch_send_ipi(cpu, ARCH_IPI_WAKE);
+}
+
+void arch_ipi_set_handler(enum arch_ipi kind, void (*fn)(void))
+{
+	ipi_handler[kind] = fn;
+}
+
+void arch_event_set_handler(void (*fn)(void))
+{
+	event_handler = fn;
+}
+
+void arch_event_stop(void)
+{
+	__atomic_store_n(&deadline_set[host_cpu], false, __ATOMIC_RELAXED);
+}
+
+void arch_event_program(uint64_t deadline_ns)
+{
+	if (deadline_ns == UINT64_MAX) {
+		arch_event_stop();
+		return;
+	}
+	__atomic_store_n(&deadline[host_cpu], deadline_ns, __ATOMIC_RELAXED);
+	__atomic_store_n(&deadline_set[host_cpu], true, __ATOMIC_RELAXED);
+	host_event_fire(host_cpu, arch_now_ns());	/* already reached: fires at once */
+}
+
+bool host_event_fire(uint32_t cpu, uint64_t now_ns)
+{
+	if (!__atomic_load_n(&deadline_set[cpu], __ATOMIC_RELAXED) ||
+	    __atomic_load_n(&deadline[cpu], __ATOMIC_RELAXED) > now_ns)
+		return false;
+	__atomic_store_n(&deadline_set[cpu], false, __ATOMIC_RELAXED);	/* one-shot */
+	__atomic_fetch_or(&pending[cpu], HOST_IRQ_EVENT, __ATOMIC_RELAXED);
+	return true;
+}
+
+uint64_t host_event_deadline(uint32_t cpu)
+{
+	return __atomic_load_n(&deadline_set[cpu], __ATOMIC_RELAXED) ?
+		__atomic_load_n(&deadline[cpu], __ATOMIC_RELAXED) : UINT64_MAX;
+}
+
+uint32_t host_irq_pending(uint32_t cpu)
+{
+	return __atomic_load_n(&pending[cpu], __ATOMIC_RELAXED);
+}
+
+/* Take every pending interrupt, highest vector first as the APIC would (call, wake, event). */
+static void take_pending(void)
+{
+	uint32_t p = __atomic_exchange_n(&pending[host_cpu], 0, __ATOMIC_RELAXED);
+	bool was_off = host_irqs_off;
+
+	host_irqs_off = true;	/* handlers run with interrupts off */
+	if ((p & (1u << ARCH_IPI_CALL)) && ipi_handler[ARCH_IPI_CALL])
+		ipi_handler[ARCH_IPI_CALL]();
+	if ((p & (1u << ARCH_IPI_WAKE)) && ipi_handler[ARCH_IPI_WAKE])
+		ipi_handler[ARCH_IPI_WAKE]();
+	if ((p & HOST_IRQ_EVENT) && event_handler)
+		event_handler();
+	host_irqs_off = was_off;
+}
+
+void host_irq_poll(void)
+{
+	if (!host_irqs_off && host_irq_pending(host_cpu))
+		take_pending();
+}
+
+void arch_irq_enable(void)
+{
+	host_irqs_off = false;
+	host_irq_poll();
+}
+
+void arch_idle_halt(void)
+{
+	while (!host_irq_pending(host_cpu)) {
+		if (!host_halt_hook) {
+			arch_bug("halt on CPU %u with no interrupt pending and nothing to deliver one",
+				 host_cpu);
+			return;
+		}
+		host_halt_hook();
+	}
+	take_pending();
+	host_irqs_off = true;
+}
+
+void host_irq_reset(void)
+{
+	for (uint32_t i = 0; i < HOST_MAX_CPUS; i++) {
+		__atomic_store_n(&pending[i], 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&deadline_set[i], false, __ATOMIC_RELAXED);
+	}
+}
+
+/* kernel/panic.h for portable code: a host test cannot go on after it. */
+void panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fprintf(stderr, "panic: ");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\n");
+	va_end(ap);
+	abort();
 }
 
 void arch_bug(const char *fmt, ...)

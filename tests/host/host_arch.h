@@ -12,12 +12,30 @@
  * message and returns, so a test can assert on a debug check and continue.
  * Everything here is safe to call from several threads (relaxed atomics for
  * counters and the clock, a mutex for the last bug message).
+ *
+ * Interrupts.  Each CPU has pending flags (wake IPI, call IPI, event) and a
+ * programmed event deadline.  arch_send_ipi() sets the target's flag;
+ * arch_event_program() records the deadline, or sets the event flag at
+ * once when the deadline has already been reached (a past deadline fires,
+ * it is never dropped); host_event_fire() sets it when the test's clock
+ * has reached the deadline.  Pending interrupts are taken, i.e. the
+ * kernel's registered handlers run with interrupts off, at three places
+ * only: arch_idle_halt(), arch_irq_enable(), and host_irq_poll() (which the
+ * deterministic scheduler calls at yield points reached with interrupts
+ * on).  arch_irq_restore() does not take them: the kernel's lock paths
+ * restore a state that was on only outside the idle loop's window.
+ * arch_idle_halt() returns at once when an interrupt is pending (what
+ * STI;HLT's atomicity gives); otherwise it calls host_halt_hook until one
+ * is, so the scheduler can hand the baton on (no hook: an arch_bug, since
+ * nothing could ever wake the CPU).
  */
 #ifndef PULLKERN_HOST_ARCH_H
 #define PULLKERN_HOST_ARCH_H
 
 #include <stdbool.h>
 #include <stdint.h>
+
+#include "kernel/arch_services.h"	/* enum arch_ipi; it includes us back, guarded */
 
 #ifndef HOST_MAX_CPUS
 #define HOST_MAX_CPUS		256	/* CPUs whose kicks are counted */
@@ -53,10 +71,39 @@ static inline void arch_irq_restore(unsigned long flags)
 	host_irqs_off = flags != 0;
 }
 
+static inline void arch_irq_disable(void)
+{
+	host_irqs_off = true;
+}
+
+void arch_irq_enable(void);
+
 uint64_t arch_now_ns(void);
+uint64_t arch_cycles(void);		/* the controlled clock's ns */
 uint32_t arch_cpu_id(void);
 void arch_kick_cpu(uint32_t cpu);
 void arch_bug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+void arch_event_set_handler(void (*fn)(void));
+void arch_event_program(uint64_t deadline_ns);
+void arch_event_stop(void);
+void arch_ipi_set_handler(enum arch_ipi kind, void (*fn)(void));
+void arch_send_ipi(uint32_t cpu, enum arch_ipi kind);
+void arch_idle_halt(void);
+
+/*
+ * Called by arch_idle_halt() while nothing is pending: the deterministic
+ * scheduler stops the vCPU there (TMSIM_HALT) until the driver resumes it.
+ */
+extern void (*host_halt_hook)(void);
+
+/* Interrupts. */
+#define HOST_IRQ_EVENT		(1u << ARCH_IPI_NR)	/* after the IPI kinds' bits */
+uint32_t host_irq_pending(uint32_t cpu);	/* (1 << enum arch_ipi) | HOST_IRQ_EVENT */
+void host_irq_poll(void);			/* this CPU, interrupts on: take what is pending */
+uint64_t host_event_deadline(uint32_t cpu);	/* programmed, UINT64_MAX: none */
+bool host_event_fire(uint32_t cpu, uint64_t now_ns);	/* deadline reached: make it pending */
+void host_irq_reset(void);			/* no deadline, nothing pending, anywhere */
 
 /* Clock. */
 void host_clock_set_ns(uint64_t ns);

@@ -32,8 +32,11 @@
 
 #include "host_arch.h"
 #include "host_support.h"
+#include "kernel/idle.h"
+#include "kernel/tick.h"
 #include "kernel/timer.h"
 #include "kernel/tmigr.h"
+#include "kernel/workqueue.h"
 #include "tmsim.h"
 
 #define DRIVER		(-1)
@@ -71,6 +74,7 @@ struct vcpu {
 	/* the simulated machine */
 	enum tmsim_mode mode;
 	uint64_t deadline;
+	bool leave_loop;		/* TMSIM_IDLE_LOOP: idle_until() returns */
 	uint32_t remote_runs;		/* "remote.before_run" in this operation */
 	struct hit hits[MAX_NAMES];
 	uint32_t hits_total;
@@ -359,6 +363,21 @@ static void on_yield(const char *where, const void *obj)
 	}
 	if (bp_match(v, where, obj))
 		stop_here(TMSIM_BREAK, where, obj);
+	/* the real idle loop: interrupts on here means they may be taken here */
+	if (v->mode == TMSIM_IDLE_LOOP)
+		host_irq_poll();
+}
+
+/* arch_idle_halt() with nothing pending: the driver decides what wakes us. */
+static void on_halt(void)
+{
+	if (self == DRIVER) {
+		tmsim_failf("the driver halted");
+		abort();
+	}
+	trace_yield("halt", NULL);
+	count_hit(&vcpus[self], "halt");
+	stop_here(TMSIM_HALT, "halt", NULL);
 }
 
 static void on_relax(void)
@@ -461,6 +480,12 @@ enum tmsim_stop tmsim_step(uint32_t cpu)
 	return st;
 }
 
+/* Stopped in arch_idle_halt() with nothing pending: only an interrupt moves it. */
+static bool halted(uint32_t cpu)
+{
+	return vcpus[cpu].busy && vcpus[cpu].why == TMSIM_HALT && !host_irq_pending(cpu);
+}
+
 /* One round for everybody but `except`: serve a call or run to the next yield point. */
 static bool step_others(uint32_t except)
 {
@@ -469,7 +494,7 @@ static bool step_others(uint32_t except)
 	for (uint32_t c = 0; c < conf.ncpus; c++) {
 		struct vcpu *o = &vcpus[c];
 
-		if (c == except || !o->busy || o->dead)
+		if (c == except || !o->busy || o->dead || halted(c))
 			continue;
 		if (o->why == TMSIM_CALL && vcpus[o->call_cpu].busy)
 			continue;	/* its callee must finish first */
@@ -489,6 +514,8 @@ enum tmsim_stop tmsim_finish(uint32_t cpu)
 			return TMSIM_DONE;
 		if (v->dead)
 			return TMSIM_LIVELOCK;
+		if (halted(cpu))
+			return TMSIM_HALT;	/* the idle loop never finishes by itself */
 		v->bp_set = false;
 		if (v->why == TMSIM_SPIN) {
 			if (!step_others(cpu)) {
@@ -757,7 +784,53 @@ uint64_t tmsim_call_u64(uint32_t cpu, uint64_t (*fn)(uint64_t), uint64_t arg)
 
 uint64_t tmsim_deadline(uint32_t cpu)
 {
+	if (vc(cpu)->mode == TMSIM_IDLE_LOOP)
+		return host_event_deadline(cpu);
 	return vc(cpu)->deadline;
+}
+
+/* ---- the real idle loop ---- */
+
+static bool loop_left(void *unused)
+{
+	(void)unused;
+	return me()->leave_loop;
+}
+
+void tmsim_op_idle_loop(void *unused)
+{
+	(void)unused;
+	tmsim_note("op idle loop");
+	me()->mode = TMSIM_IDLE_LOOP;
+	me()->leave_loop = false;
+	arch_irq_disable();
+	tick_start_cpu();	/* it comes from work: its tick runs, as on a real CPU */
+	arch_irq_enable();
+	idle_until(loop_left, NULL);
+	/* back to the simulated tick: the device's event is not ours any more */
+	arch_event_stop();
+	me()->mode = TMSIM_ACTIVE;
+	me()->deadline = TIMER_NO_EVENT;
+	tmsim_note("left the idle loop");
+}
+
+enum tmsim_stop tmsim_idle_loop(uint32_t cpu)
+{
+	return tmsim_run(cpu, tmsim_op_idle_loop, NULL);
+}
+
+enum tmsim_stop tmsim_idle_loop_leave(uint32_t cpu)
+{
+	struct vcpu *v = vc(cpu);
+
+	if (v->mode != TMSIM_IDLE_LOOP) {
+		tmsim_failf("CPU %u is not in the idle loop", cpu);
+		return tmsim_state(cpu);
+	}
+	v->leave_loop = true;
+	tmsim_note("cpu%u: leave the idle loop", cpu);
+	arch_send_ipi(cpu, ARCH_IPI_WAKE);
+	return tmsim_finish(cpu);
 }
 
 /* ---- time ---- */
@@ -788,6 +861,33 @@ static bool deliver(uint32_t cpu)
 	return st == TMSIM_DONE;
 }
 
+/*
+ * A vCPU in the real idle loop: its programmed event fires when due, and
+ * whatever is pending ends its halt; run it until it halts again.  Stopped
+ * anywhere else it has interrupts off: nothing is delivered.
+ */
+static bool deliver_loop(uint32_t cpu, uint64_t now)
+{
+	struct vcpu *v = &vcpus[cpu];
+	uint32_t irqs = 0;
+
+	if (!v->busy || v->why != TMSIM_HALT)
+		return true;
+	while (host_event_fire(cpu, now) || host_irq_pending(cpu)) {
+		if (++irqs > conf.livelock_irqs) {
+			tmsim_failf("livelock: CPU %u (idle loop) woke %u times in jiffy %" PRIu64,
+				    cpu, irqs - 1, now_j());
+			return false;
+		}
+		if (tmsim_resume(cpu) != TMSIM_HALT) {
+			tmsim_failf("CPU %u (idle loop) stopped at %s, not in its halt",
+				    cpu, tmsim_where(cpu));
+			return false;
+		}
+	}
+	return true;
+}
+
 bool tmsim_advance_to(uint64_t j)
 {
 	uint32_t limit = conf.livelock_irqs;
@@ -800,6 +900,11 @@ bool tmsim_advance_to(uint64_t j)
 			struct vcpu *v = &vcpus[c];
 			uint32_t irqs = 0;
 
+			if (v->mode == TMSIM_IDLE_LOOP) {
+				if (!deliver_loop(c, tmsim_ns(t)))
+					return false;
+				continue;
+			}
 			if (v->busy || v->mode == TMSIM_OFFLINE)
 				continue;
 			if (v->mode == TMSIM_ACTIVE) {
@@ -844,7 +949,12 @@ static void oracle_fn(struct timer *t)
 			    tt->ran_j, tt->expires);
 }
 
-/* Arm or cancel (tt->cancelled) on this vCPU; tt outlives a stop in here. */
+/*
+ * Arm or cancel (tt->cancelled) on this vCPU, onto arm_target when that is
+ * another CPU (timer_add_on); tt outlives a stop in here.
+ */
+static uint32_t arm_target = UINT32_MAX;
+
 static void op_arm(void *arg)
 {
 	struct tmsim_timer *tt = arg;
@@ -856,7 +966,12 @@ static void op_arm(void *arg)
 		tmsim_note("arm %s j%" PRIu64 "%s", tt->name, tt->expires,
 			   tt->pinned ? " pinned" : "");
 		timer_setup(&tt->t, oracle_fn, tt->pinned ? TIMER_PINNED : 0);
-		timer_add(&tt->t, tt->expires);
+		if (arm_target != UINT32_MAX && arm_target != (uint32_t)self) {
+			tmsim_note("... on cpu%u", arm_target);
+			timer_add_on(&tt->t, tt->expires, arm_target);
+		} else {
+			timer_add(&tt->t, tt->expires);
+		}
 	}
 	if (me()->mode == TMSIM_IDLE)
 		idle_evaluate();	/* as after the interrupt that did it */
@@ -885,6 +1000,17 @@ enum tmsim_stop tmsim_arm(uint32_t cpu, struct tmsim_timer *tt, const char *name
 		armed = tt;
 	}
 	return tmsim_run(cpu, op_arm, tt);
+}
+
+enum tmsim_stop tmsim_arm_on(uint32_t cpu, uint32_t target, struct tmsim_timer *tt,
+			     const char *name, uint64_t expires, bool pinned)
+{
+	enum tmsim_stop st;
+
+	arm_target = target;
+	st = tmsim_arm(cpu, tt, name, expires, pinned);
+	arm_target = UINT32_MAX;
+	return st;
 }
 
 enum tmsim_stop tmsim_cancel(uint32_t cpu, struct tmsim_timer *tt)
@@ -1101,7 +1227,14 @@ void tmsim_start(const struct tmsim_config *cfg)
 	host_bug_reset();
 	host_log_reset();
 	host_relax_hook = on_relax;
+	host_halt_hook = on_halt;
 	tmigr_yield_hook = on_yield;
+	host_irq_reset();
+	idle_reset();
+	tick_reset();
+	workqueue_reset();
+	tick_init(TMSIM_HZ);
+	workqueue_init();
 	timer_init(TMSIM_HZ, 0);
 	for (uint32_t c = 0; c < conf.ncpus; c++)
 		timer_cpu_init(c);
@@ -1162,4 +1295,5 @@ void tmsim_stop(void)
 	}
 	tmigr_yield_hook = NULL;
 	host_relax_hook = NULL;
+	host_halt_hook = NULL;
 }

@@ -32,6 +32,18 @@
  * passes, deadline as kernel/idle.c would program it) or offline.
  * tmsim_advance_to() walks time jiffy by jiffy and delivers those.
  *
+ * The real idle loop.  A vCPU may instead run kernel/idle.c itself
+ * (tmsim_idle_loop: idle_until() until tmsim_idle_loop_leave), with
+ * kernel/tick.c's handlers and the host's interrupt model (host_arch.h):
+ * its event deadline is what idle.c and tick.c programmed, IPIs sent to it
+ * are pending flags, and arch_idle_halt() with nothing pending stops it
+ * with TMSIM_HALT.  The driver resumes it (tmsim_resume) once something is
+ * pending; tmsim_advance_to() fires its due event and resumes it until it
+ * halts again.  Pending interrupts are also taken at the yield points it
+ * reaches with interrupts on, as hardware would take them anywhere.
+ * kernel/idle.c's yield points ("idle.after_work_check", "idle.decided",
+ * "idle.before_halt") let a test stop it inside its decision.
+ *
  * Oracles: the timer oracle (struct tmsim_timer: each armed timer runs
  * exactly once, never before its expiry, no later than its bucket expiry
  * plus one jiffy); the hierarchy's own quiescent invariant checker
@@ -73,6 +85,7 @@ enum tmsim_stop {
 	TMSIM_SPIN,		/* spinning on a lock another vCPU holds */
 	TMSIM_CALL,		/* waits for a call it made on another vCPU */
 	TMSIM_LIVELOCK,		/* detector fired: the vCPU is stopped for good */
+	TMSIM_HALT,		/* the real idle loop halted with nothing pending */
 };
 
 /* What a vCPU does between operations. */
@@ -80,6 +93,7 @@ enum tmsim_mode {
 	TMSIM_ACTIVE,		/* tick every jiffy */
 	TMSIM_IDLE,		/* one interrupt at its programmed deadline */
 	TMSIM_OFFLINE,		/* prepared or not, not online: nothing */
+	TMSIM_IDLE_LOOP,	/* runs kernel/idle.c's loop: its own programmed event */
 };
 
 struct tmsim_config {
@@ -166,8 +180,21 @@ void tmsim_op_wake(void *unused);
 void tmsim_op_interrupt(void *unused);
 void tmsim_op_interrupt_softirq(void *unused);
 
-/* Deadline the vCPU programmed at its last idle evaluation (TIMER_NO_EVENT: none). */
+/*
+ * Deadline the vCPU programmed at its last idle evaluation (TIMER_NO_EVENT:
+ * none); in the real idle loop, the event its kernel code programmed.
+ */
 uint64_t tmsim_deadline(uint32_t cpu);
+
+/*
+ * Run kernel/idle.c's loop on `cpu` (tmsim_run semantics; TMSIM_HALT once
+ * it halts with nothing pending).  tmsim_idle_loop_leave() makes
+ * idle_until() return (a wake IPI ends the halt) and finishes the
+ * operation; the vCPU is then active, ticked by the simulation again.
+ */
+enum tmsim_stop tmsim_idle_loop(uint32_t cpu);
+enum tmsim_stop tmsim_idle_loop_leave(uint32_t cpu);
+void tmsim_op_idle_loop(void *unused);
 /* Run a uint64_t (uint64_t) hierarchy entry on `cpu` to completion, e.g. tmigr_quick_check. */
 uint64_t tmsim_call_u64(uint32_t cpu, uint64_t (*fn)(uint64_t), uint64_t arg);
 
@@ -207,6 +234,9 @@ struct tmsim_timer {
  */
 enum tmsim_stop tmsim_arm(uint32_t cpu, struct tmsim_timer *tt, const char *name,
 			  uint64_t expires, bool pinned);
+/* The same from `cpu` onto `target` (timer_add_on: a kick if target idles). */
+enum tmsim_stop tmsim_arm_on(uint32_t cpu, uint32_t target, struct tmsim_timer *tt,
+			     const char *name, uint64_t expires, bool pinned);
 /* Cancel it on `cpu` (timer_del); the oracle then expects no run. */
 enum tmsim_stop tmsim_cancel(uint32_t cpu, struct tmsim_timer *tt);
 /* Jiffy the wheel's bucket runs it at (design §1.3), from its arming jiffy. */
