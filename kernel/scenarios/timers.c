@@ -128,7 +128,6 @@ static void count(uint64_t *c)
 	__atomic_fetch_add(c, 1, __ATOMIC_RELAXED);
 }
 
-
 static void record_lateness(const struct slot *s, uint64_t late_ns)
 {
 	uint32_t i;

@@ -52,7 +52,7 @@ qemu_case unknown_option_warns_and_still_passes 0 60 "--bios --smp 2 -- pk_no_su
 # any tick faster than hz fails, e.g. the wheel left at the default 1000
 # Hz (4 x expected).  Fewer is normal under TCG: a vCPU that waits for a
 # host core takes one tick for all the jiffies it missed, and no count
-# bounds a slow rate tightly.  In 25 runs on this 2-core host at load
+# bounds a slow rate tightly.  In 28 runs on this 2-core host at load
 # 1-26, with every CPU kept busy, the better CPU counted 27-102 % of
 # expected (the other 19-102 %); one run beside a 64-vCPU TCG guest
 # counted 4 %.  So the better CPU must count an eighth: a tick 8 times
