@@ -190,6 +190,24 @@ static void snapshot(struct cpu_snap *s)
 	s->tsc = rdtsc();
 }
 
+/*
+ * A CPU whose arming work runs late (its vCPU waited for a host core)
+ * must not arm a timer that is due before it can be idle: it would keep
+ * its tick for it and run it itself, which the global-only check would
+ * count as waking for its own timer.  Such an expiry moves to
+ * ONESHOT_MIN_MS from now, a periodic one by whole periods (it stays on
+ * its ROUND_MS grid).  On time, nothing moves: start_j is in the future
+ * and every expiry at least ONESHOT_MIN_MS after it.
+ */
+static uint64_t not_before_soon(uint64_t expires, uint64_t period_j)
+{
+	uint64_t soon = timer_jiffies() + scenario_ms_to_jiffies(ONESHOT_MIN_MS);
+
+	while ((int64_t)(expires - soon) < 0)
+		expires += period_j ? period_j : soon - expires;
+	return expires;
+}
+
 static void arm_timers(struct cpu_idle *ci, uint64_t window_ms)
 {
 	static const uint32_t periods_ms[] = { 100, 250, 500, 1000 };
@@ -209,6 +227,7 @@ static void arm_timers(struct cpu_idle *ci, uint64_t window_ms)
 			it->expires = start_j + scenario_ms_to_jiffies(ONESHOT_MIN_MS +
 								rand_range(&ci->rng, 0, window_ms - 1));
 		}
+		it->expires = not_before_soon(it->expires, it->period_j);
 		timer_add(&it->t, it->expires);
 	}
 	for (uint32_t i = 0; i < ci->npinned && n < MAX_TIMERS_PER_CPU; i++, n++) {
@@ -221,6 +240,7 @@ static void arm_timers(struct cpu_idle *ci, uint64_t window_ms)
 		timer_setup(&it->t, idle_timer_fn, TIMER_PINNED);
 		it->period_j = scenario_ms_to_jiffies(rand_range(&ci->rng, 0, 2 - 1) ? 500 : 1000);
 		it->expires = round_up_j(start_j + 1 + rand_range(&ci->rng, 0, it->period_j - 1));
+		it->expires = not_before_soon(it->expires, it->period_j);
 		timer_add(&it->t, it->expires);
 	}
 }
