@@ -601,8 +601,9 @@ bool scenario_idle(const struct scenario_args *args, const char **reason)
 	window_ms_arg = args->seconds_ms;
 	bound.kernel_us = late_wheel_bound_j(max_delay_j(args->seconds_ms)) *
 			  timer_tick_ns() / 1000;
+	bound.slack_us = LATE_SLACK_US;
 	bound.bound_ns = cmdline_get_u64(args->cmdline, "lateness_bound_us",
-					 late_bound_default_us(bound.kernel_us), 1,
+					 late_bound_default_us(&bound), 1,
 					 UINT64_MAX / 1000) * 1000;
 	for (uint32_t cpu = 0; cpu < smp_cpu_count; cpu++) {
 		struct cpu_idle *ci = &cpus[cpu];

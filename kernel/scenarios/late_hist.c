@@ -60,9 +60,9 @@ uint64_t late_hist_percentile_us(const struct late_hist *h, uint64_t pct)
 	return 0;
 }
 
-uint64_t late_bound_default_us(uint64_t kernel_us)
+uint64_t late_bound_default_us(const struct late_bound *b)
 {
-	return kernel_us + LATE_SLACK_US;
+	return b->kernel_us + b->slack_us;
 }
 
 uint64_t late_wheel_bound_j(uint64_t max_delay_j)
@@ -80,7 +80,6 @@ void late_bound_json(struct json_writer *w, const struct late_bound *b, uint64_t
 	json_u64(w, "over_bound", over);
 	json_u64(w, "bound_us", b->bound_ns / 1000);
 	json_u64(w, "bound_kernel_us", b->kernel_us);
-	json_u64(w, "bound_slack_us", LATE_SLACK_US);
-	json_bool(w, "bound_overridden",
-		  b->bound_ns != late_bound_default_us(b->kernel_us) * 1000);
+	json_u64(w, "bound_slack_us", b->slack_us);
+	json_bool(w, "bound_overridden", b->bound_ns != late_bound_default_us(b) * 1000);
 }

@@ -38,21 +38,22 @@ uint64_t late_hist_percentile_us(const struct late_hist *h, uint64_t pct);
 /*
  * The lateness bound the timer scenarios judge by (timers, idle,
  * lateness): the kernel's share, which each scenario derives from its own
- * delays in its theory comment, plus LATE_SLACK_US for the emulator (under
- * TCG a vCPU made runnable waits for a host core; the measurements behind
- * 300 ms are in kernel/scenarios/lateness.c).  The option
- * lateness_bound_us= replaces the sum, e.g. with a tighter bound on real
- * hardware.  A timer later than the bound fails the run.
+ * delays in its theory comment, plus a slack for the emulator, at least
+ * LATE_SLACK_US (under TCG a vCPU made runnable waits for a host core;
+ * the measurements behind 300 ms are in kernel/scenarios/lateness.c).
+ * The option lateness_bound_us= replaces the sum, e.g. with a tighter
+ * bound on real hardware.  A timer later than the bound fails the run.
  */
 #define LATE_SLACK_US		300000
 
 struct late_bound {
 	uint64_t kernel_us;	/* the scenario's share */
+	uint64_t slack_us;	/* the emulator's share */
 	uint64_t bound_ns;	/* what is judged: kernel + slack, or the option */
 };
 
-/* The default bound for a kernel share of kernel_us. */
-uint64_t late_bound_default_us(uint64_t kernel_us);
+/* The default bound: kernel share plus slack. */
+uint64_t late_bound_default_us(const struct late_bound *b);
 
 /*
  * Jiffies after the start of its expiry jiffy within which the wheel runs

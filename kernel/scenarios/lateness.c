@@ -599,7 +599,7 @@ static void report(const struct scenario_args *args, const struct lat_stats *all
 	for (int k = 0; k < NKINDS; k++)
 		json_kind(&w, (enum kind)k);
 	late_bound_json(&w, &(struct late_bound){ KERNEL_BOUND_J * timer_tick_ns() / 1000,
-						 bound_ns }, all->over_bound);
+						 LATE_SLACK_US, bound_ns }, all->over_bound);
 	json_array_begin(&w, "hist_edges_us");
 	for (size_t c = 0; c < NCOARSE; c++)
 		json_u64(&w, NULL, coarse_edges_us[c]);
@@ -620,7 +620,7 @@ static void report(const struct scenario_args *args, const struct lat_stats *all
 
 bool scenario_lateness(const struct scenario_args *args, const char **reason)
 {
-	uint64_t default_bound_us = late_bound_default_us(KERNEL_BOUND_J * timer_tick_ns() / 1000);
+	uint64_t default_bound_us = KERNEL_BOUND_J * timer_tick_ns() / 1000 + LATE_SLACK_US;
 	static struct lat_stats all;	/* 16 KiB of histogram: not on a 16 KiB stack */
 	struct wake_counts w0, w1;
 	uint64_t end;
