@@ -1,5 +1,6 @@
 /*
- * acpi: find the CPUs (MADT) and the PM timer (FADT) in firmware tables.
+ * acpi: find the CPUs (MADT), the PM timer (FADT) and the NUMA node of
+ * each CPU (SRAT) in firmware tables.
  *
  * Theory
  *
@@ -14,15 +15,15 @@
  *   RSDP "RSD PTR " --rev >= 2--> XSDT (u64 entries) --+
  *        |                                              +--> "APIC" (MADT)
  *        +--------------------> RSDT (u32 entries) ----+--> "FACP" (FADT)
- *                                                       +--> "SRAT" (later)
+ *                                                       +--> "SRAT" (NUMA)
  *
  * Root choice: the XSDT when the RSDP revision is >= 2, its extended
  * checksum holds, its address is non-zero and the XSDT itself validates;
  * otherwise the RSDT, whose address the 20-byte v1 checksum already
  * covers.  Each fallback is logged with its reason.
  *
- * Table walk: find_table() is generic over the signature so SRAT (and
- * anything else) can reuse it.  A table is mapped twice, header first to
+ * Table walk: find_table() is generic over the signature; the MADT, the
+ * FADT and the SRAT are all found with it.  A table is mapped twice, header first to
  * learn its length, then whole; the length must lie in [36, 1 MiB].
  *
  * MADT (ACPI 6.5 5.2.12): Local APIC (type 0) and Local x2APIC (type 9)
@@ -41,13 +42,18 @@
  * MADT result.
  *
  * SRAT (ACPI 6.5 5.2.16): only the processor affinity structures matter
- * to us, Local APIC (type 0: domain bits 7:0 at byte 2, 31:8 at bytes
- * 9-11, APIC ID at byte 3, flags at 4) and Local x2APIC (type 2: domain
- * at 4, x2APIC ID at 8, flags at 12); flag bit 0 says the entry is in
- * use.  Proximity domains are renumbered densely in order of first
- * appearance; a CPU the SRAT does not name stays on node 0.  A bad SRAT
- * (checksum, truncated entry) leaves every CPU on node 0, logged: NUMA
- * only shapes the timer hierarchy, it never decides whether we boot.
+ * to us, Local APIC (type 0, 16 bytes: domain bits 7:0 at byte 2, 31:8 at
+ * bytes 9-11, APIC ID at byte 3, flags at 4) and Local x2APIC (type 2, 24
+ * bytes: domain at 4, x2APIC ID at 8, flags at 12); flag bit 0 says the
+ * entry is in use.  Memory affinity and other structures are stepped
+ * over.  Proximity domains are renumbered densely in order of first
+ * appearance among the CPUs the MADT lists (a domain with memory only, or
+ * with CPUs the MADT does not list, is no node of ours); a CPU the SRAT
+ * does not name stays on node 0, and a CPU named twice keeps its first
+ * entry.  A bad SRAT (checksum, shorter than its 48-byte header, an entry
+ * that runs past the table or is shorter than its type) leaves every CPU
+ * on node 0, logged: NUMA only shapes the timer hierarchy, it never
+ * decides whether we boot.
  *
  * Locking: none.  acpi_parse() runs once on the boot CPU before any other
  * CPU is started, and writes only to *out.
@@ -370,7 +376,6 @@ static void madt_cpu(struct madt_walk *w, uint8_t type, uint32_t id,
 	cpu->uid = uid;
 	cpu->entry_type = type;
 	cpu->enabled = enabled;
-	cpu->possible = true;
 	out->npossible++;
 	if (enabled)
 		out->nenabled++;
@@ -550,7 +555,9 @@ static void fadt_parse(const struct acpi_root *root, struct acpi_info *out)
 
 #define SRAT_HDR_LEN		48
 #define SRAT_LAPIC		0
+#define SRAT_LAPIC_LEN		16
 #define SRAT_X2APIC		2
+#define SRAT_X2APIC_LEN		24
 #define SRAT_ENABLED		1u
 #define SRAT_MAX_DOMAINS	64
 
@@ -559,6 +566,7 @@ struct srat_walk {
 	uint32_t domains[SRAT_MAX_DOMAINS];	/* dense node -> proximity domain */
 	uint32_t ndomains;
 	uint32_t unnamed;			/* domains beyond SRAT_MAX_DOMAINS */
+	uint64_t placed[ACPI_MAX_CPUS / 64];	/* cpus[] an entry has named */
 };
 
 static uint32_t srat_node(struct srat_walk *w, uint32_t domain)
@@ -579,12 +587,47 @@ static void srat_cpu(struct srat_walk *w, uint32_t apic_id, uint32_t domain)
 	struct acpi_info *out = w->out;
 
 	for (uint32_t i = 0; i < out->ncpus; i++) {
-		if (out->cpus[i].apic_id == apic_id) {
-			out->cpus[i].node = srat_node(w, domain);
+		uint64_t bit = 1ull << (i % 64);
+
+		if (out->cpus[i].apic_id != apic_id)
+			continue;
+		if (w->placed[i / 64] & bit) {
+			kprintf("acpi: SRAT names APIC ID %#x again (domain %u), first entry kept\n",
+				apic_id, domain);
 			return;
 		}
+		w->placed[i / 64] |= bit;
+		out->cpus[i].node = srat_node(w, domain);
+		return;
 	}
 	/* a CPU the MADT does not list: nothing to place */
+}
+
+/* Smallest length of the entry types we read; others just a header. */
+static uint8_t srat_min_len(uint8_t type)
+{
+	switch (type) {
+	case SRAT_LAPIC:
+		return SRAT_LAPIC_LEN;
+	case SRAT_X2APIC:
+		return SRAT_X2APIC_LEN;
+	default:
+		return 2;
+	}
+}
+
+static void srat_entry(struct srat_walk *w, const uint8_t *e)
+{
+	if (e[0] == SRAT_LAPIC && (rd32(e + 4) & SRAT_ENABLED))
+		srat_cpu(w, e[3], e[2] | (rd32(e + 8) & 0xffffff00u));
+	else if (e[0] == SRAT_X2APIC && (rd32(e + 12) & SRAT_ENABLED))
+		srat_cpu(w, rd32(e + 8), rd32(e + 4));
+}
+
+static void srat_all_on_node0(struct acpi_info *out)
+{
+	for (uint32_t i = 0; i < out->ncpus; i++)
+		out->cpus[i].node = 0;
 }
 
 static void srat_parse(const struct acpi_root *root, struct acpi_info *out)
@@ -597,20 +640,21 @@ static void srat_parse(const struct acpi_root *root, struct acpi_info *out)
 	if (!t)
 		return;		/* no SRAT is the common case: one node */
 	len = rd32(t + 4);
-	while (off + 2 <= len) {
-		uint8_t type = t[off], elen = t[off + 1];
+	if (len < SRAT_HDR_LEN) {
+		kprintf("acpi: SRAT shorter than its 48-byte header; all CPUs on node 0\n");
+		return;
+	}
+	while (off < len) {
+		uint8_t type = t[off];
+		uint32_t elen = len - off >= 2 ? t[off + 1] : 0;
 
-		if (elen < 2 || elen > len - off) {
+		if (elen < 2 || elen > len - off || elen < srat_min_len(type)) {
 			kprintf("acpi: SRAT truncated entry at offset %u (type %u, length %u); all CPUs on node 0\n",
 				off, type, elen);
-			for (uint32_t i = 0; i < out->ncpus; i++)
-				out->cpus[i].node = 0;
+			srat_all_on_node0(out);
 			return;
 		}
-		if (type == SRAT_LAPIC && elen >= 16 && (rd32(t + off + 4) & SRAT_ENABLED))
-			srat_cpu(&w, t[off + 3], t[off + 2] | (rd32(t + off + 8) & 0xffffff00u));
-		else if (type == SRAT_X2APIC && elen >= 24 && (rd32(t + off + 12) & SRAT_ENABLED))
-			srat_cpu(&w, rd32(t + off + 8), rd32(t + off + 4));
+		srat_entry(&w, t + off);
 		off += elen;
 	}
 	if (w.unnamed)

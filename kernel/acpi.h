@@ -29,8 +29,7 @@ struct acpi_cpu {
 	uint32_t apic_id;	/* xAPIC or x2APIC ID, as the MADT gives it */
 	uint32_t uid;		/* ACPI processor UID */
 	uint8_t entry_type;	/* MADT entry: 0 (Local APIC) or 9 (Local x2APIC) */
-	bool enabled;		/* start it at boot */
-	bool possible;		/* may be hot-added later (true when enabled) */
+	bool enabled;		/* start it at boot; else a hot-add slot */
 	uint32_t node;		/* dense NUMA node from the SRAT; 0 without one */
 };
 
@@ -45,9 +44,9 @@ struct acpi_info {
 	uint64_t lapic_phys;	/* MADT local APIC address, or the type 5 override */
 	bool lapic_override;
 	uint32_t ncpus;		/* entries used in cpus[] */
-	struct acpi_cpu cpus[ACPI_MAX_CPUS];	/* enabled and possible ones, in MADT order */
+	struct acpi_cpu cpus[ACPI_MAX_CPUS];	/* enabled ones and hot-add slots, in MADT order */
 	uint32_t nenabled;	/* cpus[] with enabled set */
-	uint32_t npossible;	/* cpus[] with possible set: == ncpus; hot-add slots are npossible - nenabled */
+	uint32_t npossible;	/* == ncpus; hot-add slots are npossible - nenabled */
 	uint32_t nskipped;	/* CPU entries dropped: broadcast, duplicate, unusable, over ACPI_MAX_CPUS */
 	uint32_t nioapic;
 	bool fadt_ok;		/* a FADT with a valid checksum was found */

@@ -31,8 +31,10 @@ check: each --expect is a small expression over the records, e.g.
     exception.vector == 14 and "cr2" in exception
     count("exception") == 0
 Names are record kinds (the last record of that kind), fields are reached
-with ".", lists and objects with [...].  Functions: len min max sum all any
-sorted, count(KIND) and records(KIND) (the list of all records of a kind).
+with ".", lists and objects with [...].  Arithmetic on numbers: + - * / //
+(e.g. timers.fired + timers.cancelled + timers.pending == timers.armed).
+Functions: len min max sum all any sorted nonzero, count(KIND) and
+records(KIND) (the list of all records of a kind).
 Only those forms are evaluated; no Python code runs.  --text RE must match
 (re.search) some console line that is not an @report line, --no-text RE
 must match none.  Each failed check prints what was expected and what was
@@ -121,6 +123,15 @@ _CMP = {
     ast.GtE: lambda a, b: a >= b,
     ast.In: lambda a, b: a in b,
     ast.NotIn: lambda a, b: a not in b,
+}
+
+# Arithmetic on numbers only (a sum of fields, a rate from a count and a window).
+_ARITH = {
+    ast.Add: lambda a, b: a + b,
+    ast.Sub: lambda a, b: a - b,
+    ast.Mult: lambda a, b: a * b,
+    ast.Div: lambda a, b: a / b,
+    ast.FloorDiv: lambda a, b: a // b,
 }
 
 _FUNCS = {
@@ -238,6 +249,19 @@ class Evaluator:
             if not is_and and r:
                 return r
         return r
+
+    def _eval_BinOp(self, node):
+        op = _ARITH.get(type(node.op))
+        if op is None:
+            raise EvalError("unsupported operator in '%s'" % self._text(node))
+        left, right = self.eval(node.left), self.eval(node.right)
+        for v in (left, right):
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
+                raise EvalError("'%s' needs numbers, found %s" % (self._text(node), _show(v)))
+        try:
+            return op(left, right)
+        except ZeroDivisionError:
+            raise EvalError("division by zero in '%s'" % self._text(node))
 
     def _eval_UnaryOp(self, node):
         v = self.eval(node.operand)

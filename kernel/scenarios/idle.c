@@ -18,9 +18,29 @@
  *     those itself whatever the hierarchy does.
  *
  * Each expiry is checked: early if it runs before the start of its expiry
- * jiffy; at the end periodic timers stop re-arming, the BSP waits
- * LOST_AFTER_MS, and a timer still pending that long past its expiry is
- * lost.
+ * jiffy, else its lateness goes into a histogram and is judged against
+ * the bound below; at the end periodic timers stop re-arming, the BSP
+ * waits LOST_AFTER_MS, and a timer still pending that long past its
+ * expiry is lost.  Any early, lost or over-bound timer fails the run.
+ *
+ * The lateness bound (late_hist.h), from the start of the expiry jiffy:
+ *
+ *   kernel  late_wheel_bound_j() of the longest delay: a one-shot up to
+ *           the window + 10 ms ahead, a periodic timer's first expiry up
+ *           to its period (1000 ms at most) + ROUND_MS, plus the 2 jiffies
+ *           by which an AP may arm before start_j.  At seconds=2 that is
+ *           wheel level 2 (granule 64 jiffies): 2 x 64 + 2 jiffies.  The
+ *           rounded housekeeping expiries wait for their level's granule
+ *           by design; the migrator's next tick is in the sum.
+ *   slack   LATE_SLACK_US, 300 ms, for the emulator (lateness.c says how
+ *           it was measured).
+ *
+ * lateness_bound_us= replaces the sum.
+ *
+ * With the hierarchy, a CPU whose timers are all global must never wake
+ * for them (the migrator runs them): its own-timer wake-ups must be none,
+ * and any fails the run.
+ *
  * The jiffy at which each timer ran is recorded: the number of distinct
  * jiffies at which global timers ran, plus the distinct (CPU, jiffy) pairs
  * of pinned ones, is the fewest wake-ups any design could need (the
@@ -41,8 +61,6 @@
  * CPU runs it) and by the BSP only after timer_del_sync(); counters are
  * relaxed atomics; the distinct-jiffy bitmaps are atomic ORs.
  */
-#include <stddef.h>
-
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/smpboot.h"
@@ -55,6 +73,9 @@
 #include "kernel/timer.h"
 #include "kernel/tmigr.h"
 #include "kernel/workqueue.h"
+#include "kernel/scenarios/late_hist.h"
+#include "lib/bitops.h"
+#include "lib/container_of.h"
 #include "lib/counter.h"
 #include "lib/json.h"
 #include "lib/rand.h"
@@ -65,9 +86,9 @@
 #define LOST_AFTER_MS		1000	/* a starved vCPU can be hundreds of ms late */
 #define MAX_WINDOW_J		(1u << 17)	/* bitmap size: 131 s at HZ=1000 */
 #define SETTLE_MS		30
-
-#define container_of(p, type, member) \
-	((type *)((char *)(p) - offsetof(type, member)))
+#define ONESHOT_MIN_MS		10	/* a one-shot's earliest expiry after start_j */
+#define MAX_PERIOD_MS		1000
+#define WORK_TIMEOUT_MS		5000	/* an AP's work item, queued by the BSP */
 
 struct idle_timer {
 	struct timer t;
@@ -98,7 +119,9 @@ static struct cpu_idle cpus[MAX_CPUS];
 static uint64_t global_jiffies[MAX_WINDOW_J / 64];	/* jiffies at which global timers ran */
 static uint64_t pinned_jiffies[MAX_CPUS][MAX_WINDOW_J / 64 / 8];	/* 8-jiffy granules suffice: pinned periods are >= 500 ms */
 static uint64_t start_j;				/* window start; set before arming */
-static uint64_t early, fired;				/* relaxed atomics */
+static uint64_t early, fired, over_bound;		/* relaxed atomics */
+static struct late_hist late;				/* relaxed atomic adds */
+static struct late_bound bound;				/* set before arming */
 static uint32_t nglobals = 4, npinned_max = 1;
 static bool stopping;					/* relaxed: periodic timers stop re-arming */
 
@@ -116,23 +139,28 @@ static void mark(uint64_t *map, uint64_t bit, uint64_t nbits)
 		__atomic_fetch_or(&map[bit / 64], 1ull << (bit % 64), __ATOMIC_RELAXED);
 }
 
-static uint64_t count_bits(const uint64_t *map, size_t words)
+static uint64_t map_weight(const uint64_t *map, size_t words)
 {
 	uint64_t n = 0;
 
 	for (size_t i = 0; i < words; i++)
-		for (uint64_t w = map[i]; w; w &= w - 1)
-			n++;
+		n += bit_popcount64(map[i]);
 	return n;
 }
 
 static void idle_timer_fn(struct timer *t)
 {
 	struct idle_timer *it = container_of(t, struct idle_timer, t);
+	uint64_t now = arch_now_ns(), deadline = timer_jiffies_to_ns(it->expires);
 	uint64_t now_j = timer_jiffies();
 
-	if (arch_now_ns() < timer_jiffies_to_ns(it->expires))
+	if (now < deadline) {
 		__atomic_fetch_add(&early, 1, __ATOMIC_RELAXED);
+	} else {
+		late_hist_add(&late, now - deadline);
+		if (now - deadline > bound.bound_ns)
+			__atomic_fetch_add(&over_bound, 1, __ATOMIC_RELAXED);
+	}
 	__atomic_fetch_add(&fired, 1, __ATOMIC_RELAXED);
 	if (it->pinned)
 		mark(pinned_jiffies[it->owner], (now_j - start_j) / 8, MAX_WINDOW_J / 8);
@@ -163,6 +191,24 @@ static void snapshot(struct cpu_snap *s)
 	s->tsc = arch_cycles();
 }
 
+/*
+ * A CPU whose arming work runs late (its vCPU waited for a host core)
+ * must not arm a timer that is due before it can be idle: it would keep
+ * its tick for it and run it itself, which the global-only check would
+ * count as waking for its own timer.  Such an expiry moves to
+ * ONESHOT_MIN_MS from now, a periodic one by whole periods (it stays on
+ * its ROUND_MS grid).  On time, nothing moves: start_j is in the future
+ * and every expiry at least ONESHOT_MIN_MS after it.
+ */
+static uint64_t not_before_soon(uint64_t expires, uint64_t period_j)
+{
+	uint64_t soon = timer_jiffies() + scenario_ms_to_jiffies(ONESHOT_MIN_MS);
+
+	while ((int64_t)(expires - soon) < 0)
+		expires += period_j ? period_j : soon - expires;
+	return expires;
+}
+
 static void arm_timers(struct cpu_idle *ci, uint64_t window_ms)
 {
 	static const uint32_t periods_ms[] = { 100, 250, 500, 1000 };
@@ -179,8 +225,10 @@ static void arm_timers(struct cpu_idle *ci, uint64_t window_ms)
 			it->period_j = scenario_ms_to_jiffies(periods_ms[rand_range(&ci->rng, 0, 4 - 1)]);
 			it->expires = round_up_j(start_j + 1 + rand_range(&ci->rng, 0, it->period_j - 1));
 		} else {
-			it->expires = start_j + scenario_ms_to_jiffies(10 + rand_range(&ci->rng, 0, window_ms - 1));
+			it->expires = start_j + scenario_ms_to_jiffies(ONESHOT_MIN_MS +
+								rand_range(&ci->rng, 0, window_ms - 1));
 		}
+		it->expires = not_before_soon(it->expires, it->period_j);
 		timer_add(&it->t, it->expires);
 	}
 	for (uint32_t i = 0; i < ci->npinned && n < MAX_TIMERS_PER_CPU; i++, n++) {
@@ -193,11 +241,22 @@ static void arm_timers(struct cpu_idle *ci, uint64_t window_ms)
 		timer_setup(&it->t, idle_timer_fn, TIMER_PINNED);
 		it->period_j = scenario_ms_to_jiffies(rand_range(&ci->rng, 0, 2 - 1) ? 500 : 1000);
 		it->expires = round_up_j(start_j + 1 + rand_range(&ci->rng, 0, it->period_j - 1));
+		it->expires = not_before_soon(it->expires, it->period_j);
 		timer_add(&it->t, it->expires);
 	}
 }
 
 static uint64_t window_ms_arg;
+
+/* The longest delay any timer is armed with, in jiffies (see the bound). */
+static uint64_t max_delay_j(uint64_t window_ms)
+{
+	uint64_t ms = window_ms + ONESHOT_MIN_MS;
+
+	if (ms < MAX_PERIOD_MS + ROUND_MS)
+		ms = MAX_PERIOD_MS + ROUND_MS;
+	return scenario_ms_to_jiffies(ms) + 2;
+}
 
 static void cpu_work(struct work *w)
 {
@@ -219,13 +278,16 @@ static void cpu_work_self(bool arm)
 	cpu_work(&cpus[0].work);
 }
 
-static bool all_done(void *arg)
+static bool cpu_done(uint32_t cpu)
 {
-	(void)arg;
+	/* acquire: pairs with the release in cpu_work(); s0/s1 are then visible */
+	return cpu_state(cpu) != CPU_ONLINE || __atomic_load_n(&cpus[cpu].done, __ATOMIC_ACQUIRE);
+}
+
+static bool all_done(void)
+{
 	for (uint32_t cpu = 1; cpu < smp_cpu_count; cpu++)
-		/* acquire: pairs with the release in cpu_work(); s0/s1 are then visible */
-		if (cpu_state(cpu) == CPU_ONLINE &&
-		    !__atomic_load_n(&cpus[cpu].done, __ATOMIC_ACQUIRE))
+		if (!cpu_done(cpu))
 			return false;
 	return true;
 }
@@ -234,10 +296,13 @@ static bool all_done(void *arg)
  * Run cpu_work on every AP and wait, sleeping in 1 ms steps (nothing else
  * would wake the BSP); the BSP's own work runs last when arming (its
  * window starts after its waiting) and first at the end (its window ends
- * before it).
+ * before it).  An AP that has not run its work after WORK_TIMEOUT_MS is
+ * named and the run fails: false.
  */
-static void on_all_cpus(bool arm)
+static bool on_all_cpus(bool arm)
 {
+	uint64_t deadline = arch_now_ns() + WORK_TIMEOUT_MS * 1000000ull;
+
 	if (!arm)
 		cpu_work_self(false);
 	for (uint32_t cpu = 1; cpu < smp_cpu_count; cpu++) {
@@ -248,10 +313,20 @@ static void on_all_cpus(bool arm)
 		cpus[cpu].work.fn = cpu_work;
 		work_queue_on(cpu, &cpus[cpu].work);
 	}
-	while (!all_done(NULL))
+	while (!all_done()) {
+		if (arch_now_ns() >= deadline) {
+			for (uint32_t cpu = 1; cpu < smp_cpu_count; cpu++)
+				if (!cpu_done(cpu))
+					kprintf("idle: CPU %u did not run its %s work within %u ms\n",
+						cpu, arm ? "arming" : "end-of-window",
+						WORK_TIMEOUT_MS);
+			return false;
+		}
 		idle_sleep_until_ns(arch_now_ns() + 1000000ull);
+	}
 	if (arm)
 		cpu_work_self(true);
+	return true;
 }
 
 struct idle_totals {
@@ -423,6 +498,11 @@ static void report_cpus(void)
 		if (cpu_state(cpu) == CPU_ONLINE)
 			json_u64(&w, NULL, cpu_wakes_total(&cpus[cpu]));
 	json_array_end(&w);
+	json_array_begin(&w, "own_timer_wakeups");
+	for (uint32_t cpu = 0; cpu < smp_cpu_count; cpu++)
+		if (cpu_state(cpu) == CPU_ONLINE)
+			json_u64(&w, NULL, cpu_wakes(&cpus[cpu], WAKE_OWN_TIMER));
+	json_array_end(&w);
 	json_array_begin(&w, "migrator_wakeups");
 	for (uint32_t cpu = 0; cpu < smp_cpu_count; cpu++)
 		if (cpu_state(cpu) == CPU_ONLINE)
@@ -475,6 +555,9 @@ static void report_totals(const struct idle_totals *t, uint64_t window_ms,
 	json_u64(&w, "idle_exit_cycles_median_cpu", t->exit_median);
 	json_u64(&w, "lost", t->lost);
 	json_u64(&w, "early", early);
+	json_u64(&w, "max_late_us", late.max_ns / 1000);
+	json_u64(&w, "p99_late_us", late_hist_percentile_us(&late, 99));
+	late_bound_json(&w, &bound, over_bound);
 	json_str(&w, "result", ok ? "pass" : "fail");
 	report_emit(json_end(&w));
 }
@@ -510,12 +593,19 @@ bool scenario_idle(const struct scenario_args *args, const char **reason)
 	memset(&t, 0, sizeof(t));
 	memset(global_jiffies, 0, sizeof(global_jiffies));
 	memset(pinned_jiffies, 0, sizeof(pinned_jiffies));
-	early = fired = 0;
+	early = fired = over_bound = 0;
+	memset(&late, 0, sizeof(late));
 	stopping = false;
 	nglobals = (uint32_t)cmdline_get_u64(args->cmdline, "idle_globals", 4, 0, 6);
 	npinned_max = (uint32_t)cmdline_get_u64(args->cmdline, "idle_pinned", 1, 0, 2);
 	dump = cmdline_get_u64(args->cmdline, "tmigr_dump", 0, 0, 1);
 	window_ms_arg = args->seconds_ms;
+	bound.kernel_us = late_wheel_bound_j(max_delay_j(args->seconds_ms)) *
+			  timer_tick_ns() / 1000;
+	bound.slack_us = LATE_SLACK_US;
+	bound.bound_ns = cmdline_get_u64(args->cmdline, "lateness_bound_us",
+					 late_bound_default_us(&bound), 1,
+					 UINT64_MAX / 1000) * 1000;
 	for (uint32_t cpu = 0; cpu < smp_cpu_count; cpu++) {
 		struct cpu_idle *ci = &cpus[cpu];
 
@@ -526,24 +616,34 @@ bool scenario_idle(const struct scenario_args *args, const char **reason)
 	idle_sleep_until_ns(arch_now_ns() + SETTLE_MS * 1000000ull);
 	start_j = timer_jiffies() + 2;
 	end = timer_jiffies_to_ns(start_j) + args->seconds_ms * 1000000ull;
-	kprintf("idle: %u CPUs, %lu ms, seed %lu, %u global timers per CPU, pinned on about half, tmigr %s\n",
+	kprintf("idle: %u CPUs, %lu ms, seed %lu, %u global timers per CPU, pinned on about half, tmigr %s, lateness bound %lu us\n",
 		cpu_online_count(), (unsigned long)args->seconds_ms, (unsigned long)args->seed,
-		nglobals, tmigr_enabled() ? "on" : "off");
-	on_all_cpus(true);
+		nglobals, tmigr_enabled() ? "on" : "off", (unsigned long)(bound.bound_ns / 1000));
+	if (!on_all_cpus(true)) {
+		*reason = "idle: a CPU did not arm its timers in time";
+		return false;
+	}
 	idle_sleep_until_ns(end);
-	on_all_cpus(false);
+	if (!on_all_cpus(false)) {
+		*reason = "idle: a CPU did not take its end-of-window snapshot in time";
+		return false;
+	}
 	__atomic_store_n(&stopping, true, __ATOMIC_RELAXED);
 	idle_sleep_until_ns(arch_now_ns() + LOST_AFTER_MS * 1000000ull);
 	delete_and_check(&t);
 	sum_up(&t);
-	limit = count_bits(global_jiffies, MAX_WINDOW_J / 64);
+	limit = map_weight(global_jiffies, MAX_WINDOW_J / 64);
 	for (uint32_t cpu = 0; cpu < smp_cpu_count; cpu++)
-		limit += count_bits(pinned_jiffies[cpu], MAX_WINDOW_J / 64 / 8);
+		limit += map_weight(pinned_jiffies[cpu], MAX_WINDOW_J / 64 / 8);
 	if (t.lost || early) {
 		ok = false;
 		*reason = "idle: a timer was lost or ran early";
 	}
-	if (tmigr_enabled() && t.global_only_own > t.global_only_cpus) {
+	if (over_bound) {
+		ok = false;
+		*reason = "idle: a timer ran later than the lateness bound";
+	}
+	if (tmigr_enabled() && t.global_only_own) {
 		ok = false;
 		*reason = "idle: CPUs with only global timers woke for them themselves";
 	}
@@ -553,6 +653,10 @@ bool scenario_idle(const struct scenario_args *args, const char **reason)
 		(unsigned long)t.wakes[WAKE_OWN_TIMER], (unsigned long)t.wakes[WAKE_MIGRATOR],
 		(unsigned long)t.wakes[WAKE_IPI], (unsigned long)t.wakes[WAKE_OTHER],
 		(unsigned long)t.max_cpu);
+	kprintf("idle: lateness p99 <= %lu us, max %lu us; %lu over the bound of %lu us\n",
+		(unsigned long)late_hist_percentile_us(&late, 99),
+		(unsigned long)(late.max_ns / 1000), (unsigned long)over_bound,
+		(unsigned long)(bound.bound_ns / 1000));
 	kprintf("idle: residency min %u.%02u%%, median %u.%02u%%, %u of %u CPUs at >= 99.9%%; idle entry %lu cycles, exit %lu cycles (averages)\n",
 		t.res_min_x100 / 100, t.res_min_x100 % 100, t.res_median_x100 / 100,
 		t.res_median_x100 % 100, t.res_999_cpus, t.ncpus,

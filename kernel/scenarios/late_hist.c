@@ -4,6 +4,7 @@
  * published with it).  Reads happen after the scenario drained.
  */
 #include "kernel/scenarios/late_hist.h"
+#include "lib/json.h"
 
 static uint32_t bucket_of(uint64_t late_us)
 {
@@ -57,4 +58,28 @@ uint64_t late_hist_percentile_us(const struct late_hist *h, uint64_t pct)
 			return b < LATE_HIST_BUCKETS ? late_hist_edge_us(b) : h->max_ns / 1000;
 	}
 	return 0;
+}
+
+uint64_t late_bound_default_us(const struct late_bound *b)
+{
+	return b->kernel_us + b->slack_us;
+}
+
+uint64_t late_wheel_bound_j(uint64_t max_delay_j)
+{
+	/* level n >= 1 holds delays from 63 * 8^(n-1); its granule is 8^n */
+	uint64_t g = 1;
+
+	while (g * 63 <= max_delay_j)
+		g *= 8;
+	return 2 * g + 2;
+}
+
+void late_bound_json(struct json_writer *w, const struct late_bound *b, uint64_t over)
+{
+	json_u64(w, "over_bound", over);
+	json_u64(w, "bound_us", b->bound_ns / 1000);
+	json_u64(w, "bound_kernel_us", b->kernel_us);
+	json_u64(w, "bound_slack_us", b->slack_us);
+	json_bool(w, "bound_overridden", b->bound_ns != late_bound_default_us(b) * 1000);
 }

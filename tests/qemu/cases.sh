@@ -34,12 +34,11 @@ all_cpus_case uefi_smp8_all_cpus_online_and_ticking uefi 8 120
 all_cpus_case uefi_smp64_all_cpus_online_and_ticking uefi 64 240
 
 # test=fault makes the kernel touch an unmapped page: the exception path
-# must name the fault on the console, emit the record and fail the run.
+# must name the fault, emit the record and fail the run.
 qemu_case page_fault_is_reported_and_fails_the_run 1 60 "--bios --smp 2 -- test=fault" \
-	--expect 'exception.vector == 14' \
+	--expect 'exception.vector == 14 and exception.name == "page fault"' \
 	--expect '"cr2" in exception and exception.cr2 != ""' \
-	--expect 'summary.result == "fail"' \
-	--text '[Pp]age fault'
+	--expect 'summary.result == "fail"'
 
 # An option the kernel does not know is named in a warning and ignored
 # (which also shows the command line reached the kernel).
@@ -47,10 +46,23 @@ qemu_case unknown_option_warns_and_still_passes 0 60 "--bios --smp 2 -- pk_no_su
 	--text "cmdline: unknown option 'pk_no_such_option' ignored" \
 	--expect 'summary.result == "pass"'
 
-# hz=250 changes the tick rate the kernel programs and reports.
+# hz=250 changes the tick rate the kernel programs and reports, measured:
+# tick.expected is hz x the measured window.  Ticks are armed at jiffy
+# boundaries, so no CPU takes more than expected + 2 (the window's ends):
+# any tick faster than hz fails, e.g. the wheel left at the default 1000
+# Hz (4 x expected).  Fewer is normal under TCG: a vCPU that waits for a
+# host core takes one tick for all the jiffies it missed, and no count
+# bounds a slow rate tightly.  In 28 runs on this 2-core host at load
+# 1-26, with every CPU kept busy, the better CPU counted 27-102 % of
+# expected (the other 19-102 %); one run beside a 64-vCPU TCG guest
+# counted 4 %.  So the better CPU must count an eighth: a tick 8 times
+# too slow or worse fails.  A tight lower bound needs a measurement that
+# starvation cannot shrink (e.g. the kernel counting on-time ticks).
 qemu_case hz_option_sets_tick_rate 0 60 "--bios --smp 2 -- hz=250" \
-	--expect 'tick.hz == 250' \
+	--expect 'tick.hz == 250 and tick.expected == tick.hz * tick.window_ms // 1000' \
 	--expect 'min(tick.per_cpu) > 0' \
+	--expect 'max(tick.per_cpu) <= tick.expected + 2' \
+	--expect 'max(tick.per_cpu) * 8 >= tick.expected' \
 	--expect 'summary.result == "pass"'
 
 # The per-run ISO copy that carries the command line boots under UEFI as
@@ -58,8 +70,8 @@ qemu_case hz_option_sets_tick_rate 0 60 "--bios --smp 2 -- hz=250" \
 # GRUB's EFI image searches for as the UUID of its root.
 qemu_case uefi_command_line_reaches_kernel 0 120 "--uefi --smp 2 -- hz=250 pk_no_such_option=1" \
 	--expect 'boot.firmware == "uefi"' \
+	--expect 'boot.cmdline == "hz=250" and tick.hz == 250' \
 	--text "cmdline: unknown option 'pk_no_such_option' ignored" \
-	--expect 'tick.hz == 250' \
 	--expect 'summary.result == "pass"'
 
 # The last AP gets INIT but no SIPI, so the BSP gives up on it after
@@ -80,14 +92,20 @@ qemu_case lost_sipi_is_recovered_by_resend 0 60 "--bios --smp 4 -- test=lost_sip
 	--expect 'smp.failed_apic_ids == [] and smp.sipi_resends >= 1' \
 	--expect 'summary.result == "pass"'
 
-# Issue 3: the timer wheel under load on every CPU, tickless idle.
+# Issue 3: the timer wheel under load on every CPU, tickless idle.  Every
+# arming ends once (fired, cancelled, or still pending when the run ends),
+# and none runs later than the default lateness bound (kernel/scenarios/
+# timers.c: the wheel's granule of the longest delay, the busy periods,
+# and slack for TCG that grows with the vCPUs, which all have work here:
+# 0.78 s at -smp 8, 4.1 s at -smp 64).
 timers_case() {
 	local name=$1 fw=$2 n=$3 timeout=$4
 
 	qemu_case "$name" 0 "$timeout" "--$fw --smp $n -- scenario=timers seconds=2 seed=7" \
 		--expect "timers.cpus == $n" \
 		--expect 'timers.lost == 0 and timers.early == 0 and timers.spurious == 0' \
-		--expect 'timers.fired > 0 and timers.armed >= timers.fired' \
+		--expect 'timers.fired > 0 and timers.fired + timers.cancelled + timers.pending == timers.armed' \
+		--expect 'timers.over_bound == 0 and timers.bound_overridden == false' \
 		--expect "len(timers.wakeups) == $n" \
 		--expect 'count("exception") == 0' \
 		--expect 'summary.result == "pass"'
@@ -103,15 +121,17 @@ qemu_case quiet_idle_aps_take_no_timer_interrupts 0 90 "--bios --smp 8 -- scenar
 	--expect 'summary.result == "pass"'
 
 # Issue 4: the timer migration hierarchy.  Every CPU has housekeeping
-# global timers and about half a pinned one, then idles: nothing lost or
-# early, CPUs with only global timers never wake for them (the migrator
-# runs them), and afterwards the tree has one root and every invariant of
-# the design's section 5 holds.
+# global timers and about half a pinned one, then idles: nothing lost,
+# early or later than the default lateness bound (kernel/scenarios/idle.c),
+# CPUs with only global timers never wake for them (the migrator runs
+# them), and afterwards the tree has one root and every invariant of the
+# design's section 5 holds.
 qemu_case idle_scenario_smp64_migrator_runs_global_timers 0 180 "--bios --smp 64 -- scenario=idle seconds=2 seed=5 tmigr_dump=1" \
 	--expect 'tmigr.enabled == true and tmigr.levels == 2' \
 	--expect 'idle.tmigr == true and idle.cpus == 64' \
 	--expect 'idle.lost == 0 and idle.early == 0 and idle.timers_fired > 0' \
-	--expect 'idle.global_only_cpus > 0 and idle.global_only_own_wakeups <= idle.global_only_cpus' \
+	--expect 'idle.over_bound == 0 and idle.bound_overridden == false' \
+	--expect 'idle.global_only_cpus > 0 and idle.global_only_own_wakeups == 0' \
 	--expect 'tmigr_check.violations == 0' \
 	--expect 'count("tmigr_group") == 9 and count("exception") == 0' \
 	--expect 'summary.result == "pass"'
@@ -121,27 +141,30 @@ qemu_case idle_scenario_smp64_migrator_runs_global_timers 0 180 "--bios --smp 64
 # under a loaded host the duty moves between CPUs, so we do not count CPUs).
 qemu_case idle_scenario_global_only_migrator_wakes_not_owners 0 120 "--bios --smp 8 -- scenario=idle seconds=2 seed=5 idle_pinned=0" \
 	--expect 'idle.lost == 0 and idle.early == 0 and idle.timers_fired > 0' \
+	--expect 'idle.over_bound == 0' \
 	--expect 'idle.wakeups_migrator > 0' \
-	--expect 'idle.wakeups_own_timer < idle.wakeups_migrator' \
+	--expect 'idle.global_only_cpus == 7 and idle.global_only_own_wakeups == 0' \
 	--expect 'tmigr_check.violations == 0' \
 	--expect 'summary.result == "pass"'
 
-# tmigr=off is the baseline: every CPU wakes for its own global timers, and
-# nothing is lost either.  Under UEFI, to cover the other firmware too.
+# tmigr=off is the baseline: every CPU wakes for its own global timers (no
+# migrator runs them), and nothing is lost or over the bound either.  Under
+# UEFI, to cover the other firmware too.
 qemu_case idle_scenario_tmigr_off_every_cpu_wakes_itself 0 180 "--uefi --smp 8 -- scenario=idle seconds=2 seed=5 idle_pinned=0 tmigr=off" \
 	--expect 'tmigr.enabled == false' \
 	--expect 'idle.tmigr == false and idle.lost == 0 and idle.early == 0' \
-	--expect 'nonzero(idle_cpus.wakeups) >= 6' \
+	--expect 'idle.over_bound == 0' \
+	--expect 'len(idle_cpus.own_timer_wakeups) == 8 and min(idle_cpus.own_timer_wakeups) > 0' \
+	--expect 'idle.wakeups_migrator == 0' \
 	--expect 'summary.result == "pass"'
 
 # Two NUMA nodes (QEMU's SRAT): level-0 groups hold the CPUs of one node
 # only and the root above them is cross-node (design §2.2, A8), and the
 # hierarchy still runs every timer.
 qemu_case idle_scenario_numa2_groups_per_node 0 120 "--bios --smp 8 --numa 2 -- scenario=idle seconds=1 seed=3 tmigr_dump=1" \
-	--text 'acpi: SRAT rev [0-9]+: 2 NUMA nodes with CPUs' \
 	--expect 'tmigr.nodes == 2 and tmigr.levels == 2 and tmigr.crossnode_level == 1' \
 	--expect 'tmigr.groups == 3 and count("tmigr_group") == 3' \
-	--expect 'idle.lost == 0 and idle.early == 0' \
+	--expect 'idle.lost == 0 and idle.early == 0 and idle.over_bound == 0' \
 	--expect 'tmigr_check.violations == 0' \
 	--expect 'summary.result == "pass"'
 
