@@ -29,6 +29,7 @@
 #include "kernel/console.h"
 #include "kernel/idle.h"
 #include "kernel/multiboot2.h"
+#include "kernel/options.h"
 #include "kernel/page_alloc.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
@@ -44,36 +45,8 @@
 
 void kmain(uint32_t magic, uint32_t mbi_phys);
 
-static const struct cmdline_key known_options[] = {
-	{ "hz", "tick rate in Hz (default 1000, 10..10000)" },
-	{ "test", "run a built-in test: fault (page fault), late_ap (an AP answers after the timeout), lost_sipi (an AP misses its first SIPIs)" },
-	{ "init_udelay", "microseconds to wait after INIT (default 10000, SDM)" },
-	{ "sipi_udelay", "microseconds to wait after each SIPI (default 200)" },
-	{ "sipi_retry_ms", "re-send SIPI to APs still silent this often (default 10)" },
-	{ "ap_timeout_ms", "how long to wait for all APs (default 2000)" },
-	{ "apic", "local APIC mode: auto, xapic or x2apic" },
-	{ "lapic_timer", "LAPIC timer mode: auto or oneshot (no TSC-deadline)" },
-	{ "tick_window_ms", "window over which ticks are counted, every CPU busy (default 200)" },
-	{ "scenario", "what to run after boot: timers (default), quiet, idle, lateness, none" },
-	{ "seconds", "scenario window in seconds (default 1)" },
-	{ "seconds_ms", "scenario window in milliseconds (overrides seconds)" },
-	{ "seed", "scenario random seed (default 1)" },
-	{ "busy_pct", "timers scenario: share of driver actions that start 1-10 ms of busy work (default 5)" },
-	{ "idle_globals", "idle scenario: global timers per CPU (default 4, 0..6)" },
-	{ "idle_pinned", "idle scenario: pinned timers on CPUs that have them (default 1, 0..2)" },
-	{ "lateness_cpu", "lateness scenario: the CPU that arms the timers (default 1, or 0 alone)" },
-	{ "lateness_remote_pct", "lateness scenario: share of timers armed on other CPUs with timer_add_on (default 30)" },
-	{ "lateness_bound_us", "lateness scenario: latest a timer may run after its expiry jiffy starts (default 2 jiffies + 300 ms of emulator slack)" },
-	{ "jiffies_wrap_ms", "start jiffies so that they wrap this long after boot (default 1000)" },
-	{ "tmigr", "timer migration hierarchy: on (default) or off (every CPU wakes for its own global timers)" },
-	{ "tmigr_dump", "print the hierarchy (table and records) after the scenario: 1 or 0 (default 0; on failure always)" },
-	{ "help", "list the command-line options" },
-};
-
-#define NOPTIONS (sizeof(known_options) / sizeof(known_options[0]))
-
 static struct boot_info boot_info;
-static struct cmdline cmdline;
+static struct cmdline cmdline;	/* the options' storage: kernel/options.h */
 static struct acpi_info acpi;
 static struct smp_result smp;
 static struct tsc_calibration tsc_cal;
@@ -130,7 +103,7 @@ static void report_boot(void)
 	static char opts[CMDLINE_MAX_LEN];
 	const struct cpu_features *f = &cpu_features;
 
-	cmdline_format(&cmdline, opts, sizeof(opts));
+	options_format(opts, sizeof(opts));
 	kprintf("boot: %s firmware, loader \"%s\", %lu MiB usable, consoles %s\n",
 		boot_info.efi ? "UEFI" : "BIOS", boot_info.loader,
 		(unsigned long)(mb2_usable_bytes(&boot_info) >> 20),
@@ -291,7 +264,7 @@ static void keep_cpus_busy(uint64_t until_ns)
 static void measure_ticks(void)
 {
 	static uint64_t before[MAX_CPUS], delta[MAX_CPUS];
-	uint64_t window_ms = cmdline_get_u64(&cmdline, "tick_window_ms", 200, 10, 60000);
+	uint64_t window_ms = option_u64("tick_window_ms");
 	uint64_t min = UINT64_MAX, max = 0, start, elapsed_ms;
 	uint32_t n = smp_cpu_count, silent;
 	static char buf[8192];
@@ -351,7 +324,7 @@ static void measure_ticks(void)
 
 static bool test_is(const char *name)
 {
-	const char *t = cmdline_get(&cmdline, "test");
+	const char *t = option_str("test");
 
 	return t && !strcmp(t, name);
 }
@@ -418,13 +391,11 @@ static void run_test(const char *name)
 
 static void run_scenario(void)
 {
-	const char *name = cmdline_get(&cmdline, "scenario");
+	const char *name = option_str("scenario");
 	const struct scenario *sc;
-	struct scenario_args args = { .cmdline = &cmdline };
+	struct scenario_args args;
 	const char *reason = NULL;
 
-	if (!name)
-		name = "timers";
 	if (!strcmp(name, "none"))
 		return;
 	sc = scenario_find(name);
@@ -432,9 +403,8 @@ static void run_scenario(void)
 		fail("unknown scenario");
 		return;
 	}
-	args.seconds_ms = cmdline_get_u64(&cmdline, "seconds", 1, 0, 3600) * 1000;
-	args.seconds_ms = cmdline_get_u64(&cmdline, "seconds_ms", args.seconds_ms, 1, 3600000);
-	args.seed = cmdline_get_u64(&cmdline, "seed", 1, 0, UINT64_MAX);
+	args.seconds_ms = option_u64_or("seconds_ms", option_u64("seconds") * 1000);
+	args.seed = option_u64("seed");
 	kprintf("scenario %s: %s\n", sc->name, sc->help);
 	if (!sc->run(&args, &reason))
 		fail(reason ? reason : "scenario failed");
@@ -446,36 +416,25 @@ static void parse_boot_info(uint32_t magic, uint32_t mbi_phys)
 	if (!boot_info.valid)
 		kprintf("boot: boot information unusable (%s); continuing with defaults\n",
 			boot_info.error ? boot_info.error : "unknown reason");
-	cmdline_parse(&cmdline, boot_info.has_cmdline ? boot_info.cmdline : "",
-		      known_options, NOPTIONS);
-	if (cmdline_has(&cmdline, "help"))
-		cmdline_print_help(known_options, NOPTIONS);
+	options_parse(&cmdline, boot_info.has_cmdline ? boot_info.cmdline : "");
+	if (option_given("help"))
+		options_print_help();
 }
 
+/* apic=: 0 auto, -1 xAPIC, 1 x2APIC (struct smp_options.apic_force). */
 static int apic_force_option(void)
 {
-	const char *v = cmdline_get(&cmdline, "apic");
+	const char *v = option_str("apic");
 
-	if (!v || !strcmp(v, "auto"))
-		return 0;
 	if (!strcmp(v, "xapic"))
 		return -1;
-	if (!strcmp(v, "x2apic"))
-		return 1;
-	kprintf("cmdline: apic='%s' is not auto, xapic or x2apic; using auto\n", v);
-	return 0;
+	return !strcmp(v, "x2apic");
 }
 
+/* lapic_timer=: whether the TSC-deadline mode may be used. */
 static bool deadline_option(void)
 {
-	const char *v = cmdline_get(&cmdline, "lapic_timer");
-
-	if (!v || !strcmp(v, "auto"))
-		return true;
-	if (!strcmp(v, "oneshot"))
-		return false;
-	kprintf("cmdline: lapic_timer='%s' is not auto or oneshot; using auto\n", v);
-	return true;
+	return strcmp(option_str("lapic_timer"), "oneshot");
 }
 
 /*
@@ -637,8 +596,8 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
 	report_smp();
 	report_clock();
 	measure_ticks();
-	if (cmdline_get(&cmdline, "test"))
-		run_test(cmdline_get(&cmdline, "test"));
+	if (option_str("test"))
+		run_test(option_str("test"));
 	else
 		run_scenario();
 	kernel_exit(run_ok, run_ok ? "" : fail_reason);

@@ -47,7 +47,7 @@
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/smpboot.h"
 #include "kernel/arch_services.h"
-#include "kernel/cmdline.h"
+#include "kernel/options.h"
 #include "kernel/idle.h"
 #include "kernel/printk.h"
 #include "kernel/report.h"
@@ -511,9 +511,9 @@ bool scenario_idle(const struct scenario_args *args, const char **reason)
 	memset(pinned_jiffies, 0, sizeof(pinned_jiffies));
 	early = fired = 0;
 	stopping = false;
-	nglobals = (uint32_t)cmdline_get_u64(args->cmdline, "idle_globals", 4, 0, 6);
-	npinned_max = (uint32_t)cmdline_get_u64(args->cmdline, "idle_pinned", 1, 0, 2);
-	dump = cmdline_get_u64(args->cmdline, "tmigr_dump", 0, 0, 1);
+	nglobals = (uint32_t)option_u64("idle_globals");
+	npinned_max = (uint32_t)option_u64("idle_pinned");
+	dump = option_u64("tmigr_dump");
 	window_ms_arg = args->seconds_ms;
 	for (uint32_t cpu = 0; cpu < smp_cpu_count; cpu++) {
 		struct cpu_idle *ci = &cpus[cpu];

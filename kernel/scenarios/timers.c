@@ -44,7 +44,7 @@
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/smpboot.h"
 #include "kernel/arch_services.h"
-#include "kernel/cmdline.h"
+#include "kernel/options.h"
 #include "kernel/idle.h"
 #include "kernel/printk.h"
 #include "kernel/report.h"
@@ -331,7 +331,7 @@ bool scenario_timers(const struct scenario_args *args, const char **reason)
 	uint64_t end;
 
 	ncpus_online = cpu_online_count();
-	busy_pct = (unsigned)cmdline_get_u64(args->cmdline, "busy_pct", 5, 0, 100);
+	busy_pct = (unsigned)option_u64("busy_pct");
 	kprintf("timers: %u CPUs, %lu ms, seed %lu\n", ncpus_online,
 		(unsigned long)args->seconds_ms, (unsigned long)args->seed);
 	__atomic_store_n(&running, true, __ATOMIC_RELAXED);
