@@ -27,4 +27,7 @@ void lapic_timer_calibrate(bool want_deadline);
  */
 void lapic_timer_arm_at(uint8_t vector, uint64_t deadline_ns);
 
+/* The mode chosen and the count-down rate: a console line and an @report record. */
+void lapic_timer_report(void);
+
 #endif
