@@ -54,7 +54,7 @@ static const struct option_desc options[] = {
 	{ "seconds", OPTION_U64, "N", 1, 0, 3600, NULL,
 	  "scenario window in seconds" },
 	{ "seconds_ms", OPTION_U64, "MS", 0, 1, 3600000, "seconds x 1000",
-	  "scenario window in milliseconds (for short test windows)" },
+	  "scenario window in milliseconds, for short test windows; overrides seconds" },
 	{ "seed", OPTION_U64, "S", 1, 0, UINT64_MAX, NULL,
 	  "scenario random seed" },
 	{ "busy_pct", OPTION_U64, "P", 5, 0, 100, NULL,

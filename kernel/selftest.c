@@ -15,6 +15,7 @@
  * before the APs start; selftest_run() checks the outcome afterwards.
  * Boot CPU only.
  */
+#include <stddef.h>
 #include <stdint.h>
 
 #include "arch/x86_64/smpboot.h"
@@ -35,7 +36,7 @@ bool selftest_chosen(const char *name)
 	return t && !strcmp(t, name);
 }
 
-static void test_late_ap(void)
+static void test_late_ap(const struct smp_result *smp)
 {
 	uint32_t cpu = smp_held_cpu();
 	uint32_t online_before = cpu_online_count();
@@ -44,6 +45,7 @@ static void test_late_ap(void)
 	struct json_writer w;
 	char buf[256];
 
+	(void)smp;
 	udelay(20000);	/* give a wrongly admitted AP time to show up */
 	online_after = cpu_online_count();
 	kprintf("test=late_ap: CPU %u (APIC ID %u) %s after the timeout; state %s, online %u -> %u\n",
@@ -72,26 +74,35 @@ static void test_lost_sipi(const struct smp_result *smp)
 		verdict_fail("test=lost_sipi: the AP that missed its SIPIs did not come up");
 }
 
-static void test_fault(void)
+static void test_fault(const struct smp_result *smp)
 {
 	/* Canonical, unmapped (above the 4 GiB identity map): #PF, not #GP. */
 	volatile uint64_t *bad = (volatile uint64_t *)0x0000001000000000ull;
 
+	(void)smp;
 	kprintf("test=fault: reading %p on purpose\n", (void *)bad);
 	(void)*bad;
 	verdict_fail("test=fault: the read did not fault");
 }
 
+/* The names are test='s words in kernel/options.c (tests/checks/ compares the two). */
+static const struct selftest {
+	const char *name;
+	void (*run)(const struct smp_result *smp);
+} selftests[] = {
+	{ "fault", test_fault },
+	{ "late_ap", test_late_ap },
+	{ "lost_sipi", test_lost_sipi },
+};
+
 void selftest_run(const char *name, const struct smp_result *smp)
 {
-	if (!strcmp(name, "late_ap"))
-		test_late_ap();
-	else if (!strcmp(name, "lost_sipi"))
-		test_lost_sipi(smp);
-	else if (!strcmp(name, "fault"))
-		test_fault();
-	else {
-		kprintf("test: unknown test '%s' (known: %s)\n", name, option_find("test")->arg);
-		verdict_fail("unknown test name");
+	for (size_t i = 0; i < sizeof(selftests) / sizeof(selftests[0]); i++) {
+		if (!strcmp(selftests[i].name, name)) {
+			selftests[i].run(smp);
+			return;
+		}
 	}
+	kprintf("test: unknown test '%s' (known: %s)\n", name, option_find("test")->arg);
+	verdict_fail("unknown test name");
 }
