@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * boot_report: the firmware, the loader, the memory, the consoles, the
  * command line as accepted and the boot CPU's features.

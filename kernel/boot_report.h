@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * boot_report: what the machine and the loader gave us, one line each for
  * people and one `@report {"kind":"boot"}` record.

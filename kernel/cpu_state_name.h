@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cpu_state_name: a CPU's bring-up state as the reports write it.
  */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * options: the table of boot options, and the values the command line gave.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * selftest: the test= hooks, run instead of a scenario.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * selftest: the built-in tests chosen with test=NAME (kernel/options.c
  * lists the names): each provokes one failure path of the boot on purpose

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * tick_check: count every online CPU's ticks over a window, all CPUs busy.
  *

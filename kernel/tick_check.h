@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tick_check: the boot's proof that every online CPU takes its tick.
  */

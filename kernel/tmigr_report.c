@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * tmigr_report: the hierarchy's shape after boot, from tmigr.c's getters.
  * Boot CPU, once, after tmigr_init() and the boot CPU's tmigr_prepare().

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tmigr_report: how the boot set the migration hierarchy up.
  */

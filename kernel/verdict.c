@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * verdict: the run's pass or fail, and the first reason for a fail.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * lapic_timer_report: the LAPIC timer's mode and rate as the boot reports
  * them, `@report {"kind":"lapic_timer","mode","why","count_hz","divider"}`.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 #
 # The words kernel/options.c lists for scenario= and test= (help and the
 # README show them) are the names their readers know: the scenarios of

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 #
 # Every option the kernel reads by name (option_u64("x"), option_str("x"),
 # ...) is a row of kernel/options.c's table: a misspelt or forgotten name

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * README.md's option table says what kernel/options.c's table says: the
  * same options in the same order, each with its form, help, default and
