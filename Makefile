@@ -78,7 +78,7 @@ KSRCS := $(foreach d,$(KDIRS),$(wildcard $(d)/*.c $(d)/*.S))
 KOBJS := $(patsubst %,$(BUILD)/k/%.o,$(KSRCS))
 
 # Portable sources, also linked into host tests.  Files that exist only.
-PORTABLE := lib/format.c lib/json.c kernel/cmdline.c kernel/acpi.c \
+PORTABLE := lib/format.c lib/json.c kernel/cmdline.c kernel/options.c kernel/acpi.c \
 	kernel/multiboot2.c drivers/console/fbcon.c drivers/console/font8x16.c \
 	drivers/console/text_grid.c drivers/apic/lapic_mode.c kernel/timer.c \
 	kernel/tmigr.c kernel/tmigr_debug.c kernel/report.c kernel/idle.c kernel/tick.c \
@@ -164,6 +164,11 @@ $(BUILD)/host/test_timer_bench_correctness: tests/host/test_timer_bench_correctn
 		$(BUILD)/host/bench_timers
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HCFLAGS) -DBENCH_TIMERS_BIN='"$(BUILD)/host/bench_timers"' -o $@ $< -lcmocka
+
+# The README check reads README.md wherever the test is run from.
+$(BUILD)/host/test_readme_option_table_matches: tests/host/test_readme_option_table_matches.c $(HLIB)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HCFLAGS) -DREADME_MD='"$(CURDIR)/README.md"' -o $@ $< $(HLIB) -lcmocka
 
 # An explicit rule, not only the %.c.o pattern: make's first pass over
 # pattern rules only takes prerequisites that exist or are named as

@@ -109,17 +109,6 @@ static void scan_token(struct token *t, char *start, char *end)
 	}
 }
 
-static const struct cmdline_key *find_known(const char *key,
-					     const struct cmdline_key *known,
-					     size_t nknown)
-{
-	for (size_t i = 0; i < nknown; i++) {
-		if (known[i].key && !strcmp(known[i].key, key))
-			return &known[i];
-	}
-	return NULL;
-}
-
 static struct cmdline_opt *find_opt(const struct cmdline *cl, const char *key)
 {
 	for (unsigned i = 0; i < cl->n; i++) {
@@ -159,7 +148,7 @@ static bool token_rejected(const struct token *t)
 
 /* Split a well-formed token into key and value and store it if known. */
 static void accept_token(struct cmdline *cl, struct token *t,
-			 const struct cmdline_key *known, size_t nknown)
+			 bool (*known)(const char *key, void *ctx), void *ctx)
 {
 	struct cmdline_opt *o;
 	const char *key = t->start;
@@ -172,7 +161,7 @@ static void accept_token(struct cmdline *cl, struct token *t,
 	}
 	*t->key_end = '\0';	/* the '=' or the token's own terminator */
 
-	if (!find_known(key, known, nknown)) {
+	if (!known || !known(key, ctx)) {
 		kprintf("cmdline: unknown option '%s' ignored\n", key);
 		return;
 	}
@@ -209,7 +198,7 @@ static bool copy_bounded(struct cmdline *cl, const char *s, size_t *lenp)
 }
 
 void cmdline_parse(struct cmdline *cl, const char *s,
-		   const struct cmdline_key *known, size_t nknown)
+		   bool (*known)(const char *key, void *ctx), void *ctx)
 {
 	bool truncated, cut_in_token, first = true;
 	char *p, *end;
@@ -221,8 +210,6 @@ void cmdline_parse(struct cmdline *cl, const char *s,
 	cl->text[0] = '\0';
 	if (!s)
 		return;
-	if (!known)
-		nknown = 0;
 
 	truncated = copy_bounded(cl, s, &len);
 	cut_in_token = truncated && !is_blank(s[len]);
@@ -253,7 +240,7 @@ void cmdline_parse(struct cmdline *cl, const char *s,
 		first = false;
 		if (cut || token_rejected(&t))
 			continue;
-		accept_token(cl, &t, known, nknown);
+		accept_token(cl, &t, known, ctx);
 	}
 }
 
@@ -285,8 +272,7 @@ static int digit_value(char c, unsigned base)
 	return d >= 0 && (unsigned)d < base ? d : -1;
 }
 
-/* Whole string as decimal or 0x-hex; false on junk, sign, or overflow. */
-static bool parse_u64(const char *s, uint64_t *out)
+bool cmdline_parse_u64(const char *s, uint64_t *out)
 {
 	unsigned base = 10;
 	uint64_t v = 0;
@@ -316,7 +302,7 @@ uint64_t cmdline_get_u64(const struct cmdline *cl, const char *key,
 
 	if (!val)
 		return def;
-	if (!parse_u64(val, &v)) {
+	if (!cmdline_parse_u64(val, &v)) {
 		kprintf("cmdline: %s='%s' is not a number, using %llu\n",
 			key, val, (unsigned long long)def);
 		return def;
@@ -374,13 +360,4 @@ size_t cmdline_format(const struct cmdline *cl, char *buf, size_t size)
 	if (o.size)
 		buf[o.len < o.size ? o.len : o.size - 1] = '\0';
 	return o.len;
-}
-
-void cmdline_print_help(const struct cmdline_key *known, size_t nknown)
-{
-	for (size_t i = 0; known && i < nknown; i++) {
-		if (known[i].key)
-			kprintf("  %-16s %s\n", known[i].key,
-				known[i].help ? known[i].help : "");
-	}
 }

@@ -5,8 +5,8 @@
  *
  *	[/path/of/image] key=value key="value with spaces" flag ...
  *
- * Only keys in the caller's table are kept; everything else is warned
- * about on one kprintf line and dropped.  All storage is inside struct
+ * Only keys the caller knows are kept; everything else is warned about
+ * on one kprintf line and dropped.  All storage is inside struct
  * cmdline (about 1.5 KiB: make it static in the kernel, not a stack local).
  * The struct is filled once at boot by cmdline_parse() and only read
  * afterwards, so readers need no lock.
@@ -22,11 +22,6 @@
 #define CMDLINE_MAX_OPTS 32	/* distinct accepted options */
 #define CMDLINE_MAX_TOKEN 256	/* one option as written, including NUL */
 
-struct cmdline_key {
-	const char *key;
-	const char *help;	/* one line, for cmdline_print_help() */
-};
-
 struct cmdline_opt {
 	const char *key;	/* points into text[] */
 	const char *val;	/* into text[], or "" for a bare flag */
@@ -39,20 +34,25 @@ struct cmdline {
 };
 
 /*
- * Parse s (NULL means empty) into cl, keeping only keys listed in known.
- * Never fails: bad pieces are warned about and skipped.
+ * Parse s (NULL means empty) into cl, keeping only keys for which
+ * known(key, ctx) is true (kernel/options.c asks its table).  Never fails:
+ * bad pieces are warned about and skipped.
  */
 void cmdline_parse(struct cmdline *cl, const char *s,
-		   const struct cmdline_key *known, size_t nknown);
+		   bool (*known)(const char *key, void *ctx), void *ctx);
 
 /* Value of key, "" for a bare flag, NULL if absent. */
 const char *cmdline_get(const struct cmdline *cl, const char *key);
 bool cmdline_has(const struct cmdline *cl, const char *key);
 
+/* The whole of s as decimal, or hex with a 0x/0X prefix; false on junk, a sign or overflow. */
+bool cmdline_parse_u64(const char *s, uint64_t *out);
+
 /*
- * Decimal, or hex with a 0x/0X prefix.  Absent -> def, silently.  Not a
- * number, too big for 64 bits, or outside [min, max] -> one warning naming
- * the key and the value, and def.
+ * key's value as cmdline_parse_u64() reads it.  Absent -> def, silently.
+ * Not a number or outside [min, max] -> one warning naming the key and the
+ * value, and def.  The kernel reads its options with option_u64()
+ * (kernel/options.h), whose table holds the default and the range.
  */
 uint64_t cmdline_get_u64(const struct cmdline *cl, const char *key,
 			 uint64_t def, uint64_t min, uint64_t max);
@@ -65,8 +65,5 @@ uint64_t cmdline_get_u64(const struct cmdline *cl, const char *key,
  * bytes plus a NUL when size > 0.
  */
 size_t cmdline_format(const struct cmdline *cl, char *buf, size_t size);
-
-/* One kprintf line per known key: "  key  help". */
-void cmdline_print_help(const struct cmdline_key *known, size_t nknown);
 
 #endif

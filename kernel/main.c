@@ -1,14 +1,17 @@
 /*
- * main: the boot CPU's path from the loader to the report.
+ * main: the boot CPU's path from the loader to the verdict, as a list.
  *
- *   consoles -> boot information -> command line -> CPU features -> memory
- *   -> per-CPU state -> ACPI -> local APIC -> TSC and LAPIC timer
- *   calibration -> AP bring-up -> tick on every CPU -> reports -> exit
+ * kmain() is the sequence: early console and traps, boot information and
+ * options, consoles, memory, the boot CPU's per-CPU state, the CPUs and
+ * their clocks and timers (bring_up_cpus), the boot reports (each beside
+ * its subsystem), the tick check, then one built-in test (test=) or one
+ * scenario, and the exit with the verdict (kernel/verdict.h).
  *
  * Each step that reads firmware input degrades instead of crashing: no
  * framebuffer means serial only, no MADT means one CPU, no calibration
  * source means an assumed TSC rate, each with a console line saying so.
  * Results go out twice: human lines and tables, and `@report` records.
+ * Options are read by name from kernel/options.c's table.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -25,67 +28,56 @@
 #include "drivers/apic/lapic_timer.h"
 #include "kernel/acpi.h"
 #include "kernel/arch_services.h"
+#include "kernel/boot_report.h"
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
 #include "kernel/idle.h"
 #include "kernel/multiboot2.h"
+#include "kernel/options.h"
 #include "kernel/page_alloc.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/report.h"
 #include "kernel/scenario.h"
+#include "kernel/selftest.h"
 #include "kernel/tick.h"
+#include "kernel/tick_check.h"
 #include "kernel/time.h"
 #include "kernel/timer.h"
 #include "kernel/tmigr.h"
+#include "kernel/tmigr_report.h"
+#include "kernel/verdict.h"
 #include "kernel/workqueue.h"
 #include "lib/json.h"
 #include "lib/string.h"
 
 void kmain(uint32_t magic, uint32_t mbi_phys);
 
-static const struct cmdline_key known_options[] = {
-	{ "hz", "tick rate in Hz (default 1000, 10..10000)" },
-	{ "test", "run a built-in test: fault (page fault), late_ap (an AP answers after the timeout), lost_sipi (an AP misses its first SIPIs)" },
-	{ "init_udelay", "microseconds to wait after INIT (default 10000, SDM)" },
-	{ "sipi_udelay", "microseconds to wait after each SIPI (default 200)" },
-	{ "sipi_retry_ms", "re-send SIPI to APs still silent this often (default 10)" },
-	{ "ap_timeout_ms", "how long to wait for all APs (default 2000)" },
-	{ "apic", "local APIC mode: auto, xapic or x2apic" },
-	{ "lapic_timer", "LAPIC timer mode: auto or oneshot (no TSC-deadline)" },
-	{ "tick_window_ms", "window over which ticks are counted, every CPU busy (default 200)" },
-	{ "scenario", "what to run after boot: timers (default), quiet, idle, lateness, none" },
-	{ "seconds", "scenario window in seconds (default 1)" },
-	{ "seconds_ms", "scenario window in milliseconds (overrides seconds)" },
-	{ "seed", "scenario random seed (default 1)" },
-	{ "busy_pct", "timers scenario: share of driver actions that start 1-10 ms of busy work (default 5)" },
-	{ "idle_globals", "idle scenario: global timers per CPU (default 4, 0..6)" },
-	{ "idle_pinned", "idle scenario: pinned timers on CPUs that have them (default 1, 0..2)" },
-	{ "lateness_cpu", "lateness scenario: the CPU that arms the timers (default 1, or 0 alone)" },
-	{ "lateness_remote_pct", "lateness scenario: share of timers armed on other CPUs with timer_add_on (default 30)" },
-	{ "lateness_bound_us", "lateness scenario: latest a timer may run after its expiry jiffy starts (default 2 jiffies + 300 ms of emulator slack)" },
-	{ "jiffies_wrap_ms", "start jiffies so that they wrap this long after boot (default 1000)" },
-	{ "tmigr", "timer migration hierarchy: on (default) or off (every CPU wakes for its own global timers)" },
-	{ "tmigr_dump", "print the hierarchy (table and records) after the scenario: 1 or 0 (default 0; on failure always)" },
-	{ "help", "list the command-line options" },
-};
-
-#define NOPTIONS (sizeof(known_options) / sizeof(known_options[0]))
-
 static struct boot_info boot_info;
-static struct cmdline cmdline;
+static struct cmdline cmdline;	/* the options' storage: kernel/options.h */
 static struct acpi_info acpi;
 static struct smp_result smp;
 static struct tsc_calibration tsc_cal;
 static struct clock_sync_result clock_sync;
-static bool run_ok = true;
-static char fail_reason[160];
 
+/*
+ * Transitional names for the bring-up code below (bring_up_cpus and what
+ * it calls), which moves to its own file: there it calls verdict_fail(),
+ * selftest_chosen(), tmigr_report() and option_u64() directly.
+ */
 static void fail(const char *why)
 {
-	if (run_ok)
-		strlcpy(fail_reason, why, sizeof(fail_reason));
-	run_ok = false;
+	verdict_fail(why);
+}
+
+static bool test_is(const char *name)
+{
+	return selftest_chosen(name);
+}
+
+static void report_tmigr(bool on, const char *why)
+{
+	tmigr_report(on, why, acpi.numa_nodes);
 }
 
 static const void *acpi_map(uint64_t phys, uint64_t len, void *ctx)
@@ -120,78 +112,6 @@ static void setup_screen_console(void)
 		kprintf("console: framebuffer type %u (indexed colour) not supported; serial only\n",
 			fb->type);
 	}
-}
-
-static void report_boot(void)
-{
-	struct json_writer w;
-	/* once, on the BSP before any AP runs: static keeps them off its stack */
-	static char buf[1536];
-	static char opts[CMDLINE_MAX_LEN];
-	const struct cpu_features *f = &cpu_features;
-
-	cmdline_format(&cmdline, opts, sizeof(opts));
-	kprintf("boot: %s firmware, loader \"%s\", %lu MiB usable, consoles %s\n",
-		boot_info.efi ? "UEFI" : "BIOS", boot_info.loader,
-		(unsigned long)(mb2_usable_bytes(&boot_info) >> 20),
-		console_names());
-	kprintf("cpu:  %s family %#x model %#x%s%s; x2apic %s, tsc-deadline %s, arat %s, invariant tsc %s\n",
-		f->vendor, f->family, f->model,
-		f->hypervisor ? ", hypervisor " : "", f->hypervisor ? f->hv_vendor : "",
-		f->x2apic ? "yes" : "no", f->tsc_deadline ? "yes" : "no",
-		f->arat ? "yes" : "no", f->invariant_tsc ? "yes" : "no");
-	json_begin(&w, buf, sizeof(buf));
-	json_str(&w, "kind", "boot");
-	json_str(&w, "firmware", boot_info.efi ? "uefi" : "bios");
-	json_str(&w, "cmdline", opts);
-	json_u64(&w, "mem_mib", mb2_usable_bytes(&boot_info) >> 20);
-	json_str(&w, "loader", boot_info.loader);
-	json_str(&w, "consoles", console_names());
-	json_str(&w, "cpu_vendor", f->vendor);
-	json_str(&w, "hypervisor", f->hypervisor ? f->hv_vendor : NULL);
-	json_bool(&w, "x2apic", f->x2apic);
-	json_bool(&w, "tsc_deadline", f->tsc_deadline);
-	json_bool(&w, "arat", f->arat);
-	json_bool(&w, "invariant_tsc", f->invariant_tsc);
-	report_emit(json_end(&w));
-}
-
-static void report_tsc(void)
-{
-	struct json_writer w;
-	char buf[320];
-
-	kprintf("tsc:  %lu.%06lu MHz from %s", (unsigned long)(tsc_cal.hz / 1000000),
-		(unsigned long)(tsc_cal.hz % 1000000), tsc_cal.source);
-	if (tsc_cal.check_hz)
-		kprintf(", %s says %lu.%06lu MHz (%ld ppm)", tsc_cal.check_source,
-			(unsigned long)(tsc_cal.check_hz / 1000000),
-			(unsigned long)(tsc_cal.check_hz % 1000000),
-			(long)tsc_cal.ppm);
-	kprintf("\n");
-	json_begin(&w, buf, sizeof(buf));
-	json_str(&w, "kind", "tsc");
-	json_u64(&w, "hz", tsc_cal.hz);
-	json_str(&w, "source", tsc_cal.source);
-	if (tsc_cal.check_hz) {
-		json_u64(&w, "check_hz", tsc_cal.check_hz);
-		json_str(&w, "check_source", tsc_cal.check_source);
-		json_i64(&w, "ppm", tsc_cal.ppm);
-	} else {
-		json_null(&w, "check_source");
-	}
-	report_emit(json_end(&w));
-
-	kprintf("lapic timer: %s (%s), %lu counts/s at divide-by-%u\n",
-		lapic_timer.mode, lapic_timer.why,
-		(unsigned long)lapic_timer.count_hz, lapic_timer.divider);
-	json_begin(&w, buf, sizeof(buf));
-	json_str(&w, "kind", "lapic_timer");
-	json_str(&w, "mode", lapic_timer.mode);
-	json_str(&w, "why", lapic_timer.why);
-	json_u64(&w, "count_hz", lapic_timer.count_hz);
-	json_u64(&w, "divider", lapic_timer.divider);
-	report_emit(json_end(&w));
 }
 
 static void report_clock(void)
@@ -246,198 +166,25 @@ static void report_smp(void)
 	report_emit(json_end(&w));
 }
 
-static const char *state_name(enum cpu_state s)
-{
-	switch (s) {
-	case CPU_POSSIBLE: return "possible";
-	case CPU_KICKED: return "kicked";
-	case CPU_ONLINE: return "online";
-	case CPU_FAILED: return "failed";
-	default: return "absent";
-	}
-}
-
-static uint64_t busy_until_ns;
-static struct work busy_work[MAX_CPUS];
-
-static void busy_fn(struct work *w)
-{
-	(void)w;
-	while (arch_now_ns() < __atomic_load_n(&busy_until_ns, __ATOMIC_RELAXED))
-		cpu_pause();
-}
-
-/* Make every other online CPU busy (so its tick runs) until `until_ns`; 0 ends it. */
-static void keep_cpus_busy(uint64_t until_ns)
-{
-	__atomic_store_n(&busy_until_ns, until_ns, __ATOMIC_RELAXED);
-	if (until_ns == 0)
-		return;
-	for (uint32_t cpu = 1; cpu < smp_cpu_count; cpu++) {
-		if (cpu_state(cpu) != CPU_ONLINE)
-			continue;
-		busy_work[cpu].fn = busy_fn;
-		work_queue_on(cpu, &busy_work[cpu]);
-	}
-}
-
-/*
- * Count ticks on every CPU while every CPU is busy: a CPU with work runs
- * its tick (an idle one is tickless), so all must tick.  The window is
- * tick_window_ms, stretched (up to 10 s) until every CPU has ticked: under
- * QEMU every vCPU is a host thread, and 64 busy vCPUs on a small host get
- * their turns slowly.  The stretch is reported.
- */
-static void measure_ticks(void)
-{
-	static uint64_t before[MAX_CPUS], delta[MAX_CPUS];
-	uint64_t window_ms = cmdline_get_u64(&cmdline, "tick_window_ms", 200, 10, 60000);
-	uint64_t min = UINT64_MAX, max = 0, start, elapsed_ms;
-	uint32_t n = smp_cpu_count, silent;
-	static char buf[8192];
-	struct json_writer w;
-	uint64_t expected;
-
-	keep_cpus_busy(UINT64_MAX);
-	udelay(20000);	/* let every CPU pick its work up */
-	for (uint32_t cpu = 0; cpu < n; cpu++)
-		before[cpu] = tick_count(cpu);
-	start = arch_now_ns();
-	do {
-		udelay(window_ms * 1000 / 4);
-		silent = 0;
-		for (uint32_t cpu = 0; cpu < n; cpu++)
-			silent += cpu_state(cpu) == CPU_ONLINE &&
-				  tick_count(cpu) == before[cpu];
-		elapsed_ms = (arch_now_ns() - start) / 1000000;
-	} while ((elapsed_ms < window_ms || silent) && elapsed_ms < 10000);
-	for (uint32_t cpu = 0; cpu < n; cpu++) {
-		delta[cpu] = tick_count(cpu) - before[cpu];
-		if (cpu_state(cpu) != CPU_ONLINE)
-			continue;
-		min = delta[cpu] < min ? delta[cpu] : min;
-		max = delta[cpu] > max ? delta[cpu] : max;
-	}
-	keep_cpus_busy(0);	/* their work returns: back to idle */
-	window_ms = elapsed_ms;
-	expected = tick_hz * window_ms / 1000;
-	kprintf("tick: %u Hz, %lu ms window, expected %lu per CPU, min %lu, max %lu\n",
-		tick_hz, (unsigned long)window_ms, (unsigned long)expected,
-		(unsigned long)min, (unsigned long)max);
-	kprintf("  %-4s %-8s %-8s %7s    %-4s %-8s %-8s %7s\n", "cpu", "apic_id",
-		"state", "ticks", "cpu", "apic_id", "state", "ticks");
-	for (uint32_t cpu = 0; cpu < n; cpu++)
-		kprintf("  %-4u %-8u %-8s %7lu%s", cpu, smp_apic_ids[cpu],
-			state_name(cpu_state(cpu)), (unsigned long)delta[cpu],
-			(cpu % 2 == 1 || cpu == n - 1) ? "\n" : "    ");
-
-	json_begin(&w, buf, sizeof(buf));
-	json_str(&w, "kind", "tick");
-	json_u64(&w, "hz", tick_hz);
-	json_u64(&w, "window_ms", window_ms);
-	json_u64(&w, "cpus", smp.online);
-	json_u64(&w, "expected", expected);
-	json_u64(&w, "min", min);
-	json_u64(&w, "max", max);
-	json_array_begin(&w, "per_cpu");
-	for (uint32_t cpu = 0; cpu < n; cpu++)
-		if (cpu_state(cpu) == CPU_ONLINE)
-			json_u64(&w, NULL, delta[cpu]);
-	json_array_end(&w);
-	report_emit(json_end(&w));
-	if (silent)
-		fail("a CPU took no tick during the window");
-}
-
-static bool test_is(const char *name)
-{
-	const char *t = cmdline_get(&cmdline, "test");
-
-	return t && !strcmp(t, name);
-}
-
-/*
- * test=late_ap: the last AP got INIT but no SIPI, so the BSP declared it
- * failed at ap_timeout_ms.  Now it gets its SIPIs: it must find its slot
- * poisoned and halt, and the online count must not change.
- */
-static void test_late_ap(void)
-{
-	uint32_t cpu = smp_held_cpu();
-	uint32_t online_before = cpu_online_count();
-	uint32_t arrived = cpu ? smp_start_held_ap(500) : 0;
-	uint32_t online_after;
-	struct json_writer w;
-	char buf[256];
-
-	udelay(20000);	/* give a wrongly admitted AP time to show up */
-	online_after = cpu_online_count();
-	kprintf("test=late_ap: CPU %u (APIC ID %u) %s after the timeout; state %s, online %u -> %u\n",
-		cpu, smp_apic_ids[cpu], arrived ? "arrived" : "did not arrive",
-		state_name(cpu_state(cpu)), online_before, online_after);
-	json_begin(&w, buf, sizeof(buf));
-	json_str(&w, "kind", "late_ap");
-	json_u64(&w, "cpu", cpu);
-	json_u64(&w, "apic_id", smp_apic_ids[cpu]);
-	json_bool(&w, "arrived", arrived == 1);
-	json_str(&w, "state", state_name(cpu_state(cpu)));
-	json_u64(&w, "online_before", online_before);
-	json_u64(&w, "online_after", online_after);
-	report_emit(json_end(&w));
-	if (!cpu)
-		fail("test=late_ap needs at least two CPUs");
-	else if (arrived != 1 || online_after != online_before ||
-		 cpu_state(cpu) != CPU_FAILED)
-		fail("a late AP was not parked on its poisoned slot");
-}
-
-static void run_test(const char *name)
-{
-	if (!strcmp(name, "late_ap")) {
-		test_late_ap();
-		return;
-	}
-	if (!strcmp(name, "lost_sipi")) {
-		/* The SIPI re-send must have brought the AP up: checked by the harness. */
-		if (!smp.sipi_resends || smp.online != smp.possible)
-			fail("test=lost_sipi: the AP that missed its SIPIs did not come up");
-		return;
-	}
-	if (!strcmp(name, "fault")) {
-		/* Canonical, unmapped (above the 4 GiB identity map): #PF, not #GP. */
-		volatile uint64_t *bad = (volatile uint64_t *)0x0000001000000000ull;
-
-		kprintf("test=fault: reading %p on purpose\n", (void *)bad);
-		(void)*bad;
-		fail("test=fault: the read did not fault");
-		return;
-	}
-	kprintf("test: unknown test '%s' (known: fault, late_ap, lost_sipi)\n", name);
-	fail("unknown test name");
-}
-
 static void run_scenario(void)
 {
-	const char *name = cmdline_get(&cmdline, "scenario");
+	const char *name = option_str("scenario");
 	const struct scenario *sc;
-	struct scenario_args args = { .cmdline = &cmdline };
+	struct scenario_args args;
 	const char *reason = NULL;
 
-	if (!name)
-		name = "timers";
 	if (!strcmp(name, "none"))
 		return;
 	sc = scenario_find(name);
 	if (!sc) {
-		fail("unknown scenario");
+		verdict_fail("unknown scenario");
 		return;
 	}
-	args.seconds_ms = cmdline_get_u64(&cmdline, "seconds", 1, 0, 3600) * 1000;
-	args.seconds_ms = cmdline_get_u64(&cmdline, "seconds_ms", args.seconds_ms, 1, 3600000);
-	args.seed = cmdline_get_u64(&cmdline, "seed", 1, 0, UINT64_MAX);
+	args.seconds_ms = option_u64_or("seconds_ms", option_u64("seconds") * 1000);
+	args.seed = option_u64("seed");
 	kprintf("scenario %s: %s\n", sc->name, sc->help);
 	if (!sc->run(&args, &reason))
-		fail(reason ? reason : "scenario failed");
+		verdict_fail(reason ? reason : "scenario failed");
 }
 
 static void parse_boot_info(uint32_t magic, uint32_t mbi_phys)
@@ -446,36 +193,25 @@ static void parse_boot_info(uint32_t magic, uint32_t mbi_phys)
 	if (!boot_info.valid)
 		kprintf("boot: boot information unusable (%s); continuing with defaults\n",
 			boot_info.error ? boot_info.error : "unknown reason");
-	cmdline_parse(&cmdline, boot_info.has_cmdline ? boot_info.cmdline : "",
-		      known_options, NOPTIONS);
-	if (cmdline_has(&cmdline, "help"))
-		cmdline_print_help(known_options, NOPTIONS);
+	options_parse(&cmdline, boot_info.has_cmdline ? boot_info.cmdline : "");
+	if (option_given("help"))
+		options_print_help();
 }
 
+/* apic=: 0 auto, -1 xAPIC, 1 x2APIC (struct smp_options.apic_force). */
 static int apic_force_option(void)
 {
-	const char *v = cmdline_get(&cmdline, "apic");
+	const char *v = option_str("apic");
 
-	if (!v || !strcmp(v, "auto"))
-		return 0;
 	if (!strcmp(v, "xapic"))
 		return -1;
-	if (!strcmp(v, "x2apic"))
-		return 1;
-	kprintf("cmdline: apic='%s' is not auto, xapic or x2apic; using auto\n", v);
-	return 0;
+	return !strcmp(v, "x2apic");
 }
 
+/* lapic_timer=: whether the TSC-deadline mode may be used. */
 static bool deadline_option(void)
 {
-	const char *v = cmdline_get(&cmdline, "lapic_timer");
-
-	if (!v || !strcmp(v, "auto"))
-		return true;
-	if (!strcmp(v, "oneshot"))
-		return false;
-	kprintf("cmdline: lapic_timer='%s' is not auto or oneshot; using auto\n", v);
-	return true;
+	return strcmp(option_str("lapic_timer"), "oneshot");
 }
 
 /*
@@ -510,28 +246,6 @@ static bool topo_before(uint32_t a, uint32_t b)
 	if (node_of[a] != node_of[b])
 		return node_of[a] < node_of[b];
 	return smp_apic_ids[a] < smp_apic_ids[b];
-}
-
-static void report_tmigr(bool on, const char *why)
-{
-	struct json_writer w;
-	char buf[256];
-
-	json_begin(&w, buf, sizeof(buf));
-	json_str(&w, "kind", "tmigr");
-	json_bool(&w, "enabled", on);
-	json_str(&w, "why", why);
-	json_u64(&w, "levels", on ? tmigr_levels() : 0);
-	json_u64(&w, "crossnode_level", on ? tmigr_crossnode_level() : 0);
-	json_u64(&w, "groups", on ? tmigr_group_count() : 0);
-	json_u64(&w, "nodes", acpi.numa_nodes ? acpi.numa_nodes : 1);
-	json_u64(&w, "fanout", TMIGR_FANOUT);
-	report_emit(json_end(&w));
-	if (on)
-		kprintf("tmigr: on, %u levels, %u groups, %u node%s\n", tmigr_levels(),
-			tmigr_group_count(), acpi.numa_nodes, acpi.numa_nodes == 1 ? "" : "s");
-	else
-		kprintf("tmigr: off (%s): every CPU wakes for its own global timers\n", why);
 }
 
 /*
@@ -632,14 +346,15 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
 	percpu_init_cpu(0);
 	bring_up_cpus();
 
-	report_boot();
-	report_tsc();
+	boot_report(&boot_info);
+	tsc_report(&tsc_cal);
+	lapic_timer_report();
 	report_smp();
 	report_clock();
-	measure_ticks();
-	if (cmdline_get(&cmdline, "test"))
-		run_test(cmdline_get(&cmdline, "test"));
+	tick_check(smp.online);
+	if (option_str("test"))
+		selftest_run(option_str("test"), &smp);
 	else
 		run_scenario();
-	kernel_exit(run_ok, run_ok ? "" : fail_reason);
+	verdict_exit();
 }

@@ -7,12 +7,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-struct cmdline;
-
 struct scenario_args {
 	uint64_t seconds_ms;		/* seconds=N (milliseconds, for short test windows: seconds_ms=) */
 	uint64_t seed;			/* seed=S */
-	const struct cmdline *cmdline;	/* for scenario-specific options */
+	/* scenario-specific options: option_u64() and friends (kernel/options.h) */
 };
 
 struct scenario {

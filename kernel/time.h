@@ -31,4 +31,7 @@ struct tsc_calibration {
 /* Calibrate tsc_hz from the best source, cross-check with a second one. */
 void tsc_calibrate(const struct acpi_info *acpi, struct tsc_calibration *out);
 
+/* The calibration as a console line and an `@report {"kind":"tsc"}` record. */
+void tsc_report(const struct tsc_calibration *cal);
+
 #endif

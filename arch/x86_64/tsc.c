@@ -25,7 +25,9 @@
 #include "arch/x86_64/platform.h"
 #include "kernel/acpi.h"
 #include "kernel/printk.h"
+#include "kernel/report.h"
 #include "kernel/time.h"
+#include "lib/json.h"
 
 #define PM_TIMER_HZ		3579545ull
 #define PIT_HZ			1193182ull
@@ -228,4 +230,31 @@ void tsc_calibrate(const struct acpi_info *acpi, struct tsc_calibration *out)
 		out->ppm = ppm_between(out->hz, out->check_hz);
 	/* relaxed: calibration ends before any other CPU reads tsc_hz (they are not started yet) */
 	__atomic_store_n(&tsc_hz, out->hz, __ATOMIC_RELAXED);
+}
+
+void tsc_report(const struct tsc_calibration *cal)
+{
+	struct json_writer w;
+	char buf[320];
+
+	kprintf("tsc:  %lu.%06lu MHz from %s", (unsigned long)(cal->hz / 1000000),
+		(unsigned long)(cal->hz % 1000000), cal->source);
+	if (cal->check_hz)
+		kprintf(", %s says %lu.%06lu MHz (%ld ppm)", cal->check_source,
+			(unsigned long)(cal->check_hz / 1000000),
+			(unsigned long)(cal->check_hz % 1000000),
+			(long)cal->ppm);
+	kprintf("\n");
+	json_begin(&w, buf, sizeof(buf));
+	json_str(&w, "kind", "tsc");
+	json_u64(&w, "hz", cal->hz);
+	json_str(&w, "source", cal->source);
+	if (cal->check_hz) {
+		json_u64(&w, "check_hz", cal->check_hz);
+		json_str(&w, "check_source", cal->check_source);
+		json_i64(&w, "ppm", cal->ppm);
+	} else {
+		json_null(&w, "check_source");
+	}
+	report_emit(json_end(&w));
 }

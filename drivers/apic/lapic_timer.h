@@ -25,4 +25,7 @@ void lapic_timer_calibrate(bool want_deadline);
  * arch_event_set_handler, arch_event_program, arch_event_stop.
  */
 
+/* The mode chosen and the count-down rate: a console line and an @report record. */
+void lapic_timer_report(void);
+
 #endif

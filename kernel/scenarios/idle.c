@@ -65,7 +65,7 @@
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/smpboot.h"
 #include "kernel/arch_services.h"
-#include "kernel/cmdline.h"
+#include "kernel/options.h"
 #include "kernel/idle.h"
 #include "kernel/printk.h"
 #include "kernel/report.h"
@@ -596,16 +596,15 @@ bool scenario_idle(const struct scenario_args *args, const char **reason)
 	early = fired = over_bound = 0;
 	memset(&late, 0, sizeof(late));
 	stopping = false;
-	nglobals = (uint32_t)cmdline_get_u64(args->cmdline, "idle_globals", 4, 0, 6);
-	npinned_max = (uint32_t)cmdline_get_u64(args->cmdline, "idle_pinned", 1, 0, 2);
-	dump = cmdline_get_u64(args->cmdline, "tmigr_dump", 0, 0, 1);
+	nglobals = (uint32_t)option_u64("idle_globals");
+	npinned_max = (uint32_t)option_u64("idle_pinned");
+	dump = option_u64("tmigr_dump");
 	window_ms_arg = args->seconds_ms;
 	bound.kernel_us = late_wheel_bound_j(max_delay_j(args->seconds_ms)) *
 			  timer_tick_ns() / 1000;
 	bound.slack_us = LATE_SLACK_US;
-	bound.bound_ns = cmdline_get_u64(args->cmdline, "lateness_bound_us",
-					 late_bound_default_us(&bound), 1,
-					 UINT64_MAX / 1000) * 1000;
+	bound.bound_ns = option_u64_or("lateness_bound_us",
+					late_bound_default_us(&bound)) * 1000;
 	for (uint32_t cpu = 0; cpu < smp_cpu_count; cpu++) {
 		struct cpu_idle *ci = &cpus[cpu];
 

@@ -102,7 +102,7 @@
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/smpboot.h"
 #include "kernel/arch_services.h"
-#include "kernel/cmdline.h"
+#include "kernel/options.h"
 #include "kernel/idle.h"
 #include "kernel/printk.h"
 #include "kernel/report.h"
@@ -130,7 +130,6 @@
 #define NO_FOCUS		UINT32_MAX
 #define SLOTS			64	/* per pool; a round finding none free counts no_slot */
 #define KERNEL_BOUND_J		2
-#define DEFAULT_REMOTE_PCT	30
 #define SETTLE_MS		50
 #define DRAIN_EXTRA_MS		200	/* after the last expiry plus the bound */
 
@@ -385,11 +384,10 @@ static void start_driver(struct work *w)
 	arch_irq_restore(irq);
 }
 
-static uint32_t choose_arm_cpu(const struct scenario_args *args)
+static uint32_t choose_arm_cpu(void)
 {
 	uint32_t def = cpu_online_count() > 1 && cpu_state(1) == CPU_ONLINE ? 1 : 0;
-	uint32_t c = (uint32_t)cmdline_get_u64(args->cmdline, "lateness_cpu", def, 0,
-					       MAX_CPUS - 1);
+	uint32_t c = (uint32_t)option_u64_or("lateness_cpu", def);
 
 	if (c >= smp_cpu_count || cpu_state(c) != CPU_ONLINE) {
 		kprintf("lateness: CPU %u is not online; arming on CPU %u instead\n", c, def);
@@ -404,11 +402,9 @@ static void setup(const struct scenario_args *args, uint64_t default_bound_us)
 
 	memset(st, 0, sizeof(st));
 	late_logged = 0;
-	arm_cpu = choose_arm_cpu(args);
-	remote_pct = (uint32_t)cmdline_get_u64(args->cmdline, "lateness_remote_pct",
-					       DEFAULT_REMOTE_PCT, 0, 100);
-	bound_us = cmdline_get_u64(args->cmdline, "lateness_bound_us", default_bound_us, 1,
-				   UINT64_MAX / 1000);
+	arm_cpu = choose_arm_cpu();
+	remote_pct = (uint32_t)option_u64("lateness_remote_pct");
+	bound_us = option_u64_or("lateness_bound_us", default_bound_us);
 	bound_ns = bound_us * 1000;
 	rand_seed(&rng, args->seed * 1000003ull + 25);
 	ntargets = 0;

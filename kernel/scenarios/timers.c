@@ -65,7 +65,7 @@
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/smpboot.h"
 #include "kernel/arch_services.h"
-#include "kernel/cmdline.h"
+#include "kernel/options.h"
 #include "kernel/idle.h"
 #include "kernel/printk.h"
 #include "kernel/report.h"
@@ -377,13 +377,12 @@ bool scenario_timers(const struct scenario_args *args, const char **reason)
 	uint64_t end;
 
 	ncpus_online = cpu_online_count();
-	busy_pct = (unsigned)cmdline_get_u64(args->cmdline, "busy_pct", 5, 0, 100);
+	busy_pct = (unsigned)option_u64("busy_pct");
 	bound.kernel_us = late_wheel_bound_j(scenario_ms_to_jiffies(MAX_DELAY_MS)) *
 			  timer_tick_ns() / 1000 + MAX_BUSY_MS * 1000;
 	bound.slack_us = LATE_SLACK_US + SLACK_PER_CPU_US * ncpus_online;
-	bound.bound_ns = cmdline_get_u64(args->cmdline, "lateness_bound_us",
-					 late_bound_default_us(&bound), 1,
-					 UINT64_MAX / 1000) * 1000;
+	bound.bound_ns = option_u64_or("lateness_bound_us",
+					late_bound_default_us(&bound)) * 1000;
 	kprintf("timers: %u CPUs, %lu ms, seed %lu, lateness bound %lu us\n", ncpus_online,
 		(unsigned long)args->seconds_ms, (unsigned long)args->seed,
 		(unsigned long)(bound.bound_ns / 1000));

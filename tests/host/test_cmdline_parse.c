@@ -1,6 +1,7 @@
 /*
  * kernel/cmdline: every rule of the command-line parser, and that each bad
- * piece of input costs exactly one warning line and leaves a defined result.
+ * piece of input costs exactly one warning line and leaves a defined result;
+ * kernel/options: the kernel's option table read through that parser.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,16 +15,19 @@
 #include <cmocka.h>
 
 #include "kernel/cmdline.h"
+#include "kernel/options.h"
 #include "host_support.h"
 
-static const struct cmdline_key known[] = {
-	{ "cpus", "number of CPUs to bring up" },
-	{ "quiet", "fewer boot messages" },
-	{ "title", "banner text" },
-	{ "log", "log level" },
-	{ "timeout", "seconds before giving up" },
-};
-#define NKNOWN (sizeof(known) / sizeof(known[0]))
+static const char *const known_keys[] = { "cpus", "quiet", "title", "log", "timeout", NULL };
+
+/* The parser's question "is this key known?", answered from a NULL-ended list. */
+static bool in_keys(const char *key, void *ctx)
+{
+	for (const char *const *k = ctx; *k; k++)
+		if (!strcmp(*k, key))
+			return true;
+	return false;
+}
 
 static struct cmdline cl;
 
@@ -31,7 +35,7 @@ static struct cmdline cl;
 static int parse(const char *s)
 {
 	host_log_reset();
-	cmdline_parse(&cl, s, known, NKNOWN);
+	cmdline_parse(&cl, s, in_keys, (void *)known_keys);
 	return host_log_count("cmdline:");
 }
 
@@ -185,20 +189,19 @@ static void test_duplicate_key_last_value_wins_with_warning(void **state)
 static void test_too_many_options_keeps_the_first_ones(void **state)
 {
 	static char names[40][8];
-	static struct cmdline_key many[40];
+	static const char *many[41];
 	char line[512] = "";
 	int i;
 
 	(void)state;
 	for (i = 0; i < 40; i++) {
 		snprintf(names[i], sizeof(names[i]), "k%d", i);
-		many[i].key = names[i];
-		many[i].help = "";
+		many[i] = names[i];
 		strcat(line, names[i]);
 		strcat(line, "=1 ");
 	}
 	host_log_reset();
-	cmdline_parse(&cl, line, many, 40);
+	cmdline_parse(&cl, line, in_keys, many);
 	assert_int_equal(cl.n, CMDLINE_MAX_OPTS);
 	assert_int_equal(host_log_count("cmdline:"), 40 - CMDLINE_MAX_OPTS);
 	assert_int_equal(host_log_count("more than 32 options, 'k32' ignored"), 1);
@@ -268,8 +271,8 @@ static void test_empty_and_null_input(void **state)
 
 	/* NULL everywhere is harmless */
 	host_log_reset();
-	cmdline_parse(NULL, "cpus=1", known, NKNOWN);
-	cmdline_parse(&cl, "cpus=1", NULL, 3);
+	cmdline_parse(NULL, "cpus=1", in_keys, (void *)known_keys);
+	cmdline_parse(&cl, "cpus=1", NULL, NULL);
 	assert_int_equal(host_log_count("unknown option 'cpus'"), 1);
 	assert_null(cmdline_get(NULL, "cpus"));
 	assert_null(cmdline_get(&cl, NULL));
@@ -353,7 +356,7 @@ static void test_format_writes_back_accepted_options_and_round_trips(void **stat
 	assert_int_equal(n, strlen(buf));
 
 	host_log_reset();
-	cmdline_parse(&again, buf, known, NKNOWN);
+	cmdline_parse(&again, buf, in_keys, (void *)known_keys);
 	assert_int_equal(host_log_count("cmdline:"), 0);
 	assert_int_equal(again.n, cl.n);
 	for (unsigned i = 0; i < cl.n; i++) {
@@ -373,14 +376,103 @@ static void test_format_writes_back_accepted_options_and_round_trips(void **stat
 	assert_string_equal(buf, "");
 }
 
-static void test_help_lists_every_known_key(void **state)
+/* kernel/options: the table's view of the same line. */
+static int parse_options(const char *s)
+{
+	host_log_reset();
+	options_parse(&cl, s);
+	return host_log_count("cmdline:");
+}
+
+static void test_options_absent_read_as_their_table_default(void **state)
 {
 	(void)state;
+	assert_int_equal(parse_options(""), 0);
+	assert_int_equal(option_u64("init_udelay"), 10000);
+	assert_int_equal(option_u64("hz"), 1000);
+	assert_string_equal(option_str("apic"), "auto");
+	assert_string_equal(option_str("scenario"), "timers");
+	assert_null(option_str("test"));
+	assert_false(option_given("hz"));
+	/* a computed default is the reader's */
+	assert_int_equal(option_u64_or("lateness_bound_us", 1234), 1234);
+	assert_int_equal(host_log_count("options:"), 0);
+}
+
+static void test_options_given_values_are_read_back(void **state)
+{
+	(void)state;
+	assert_int_equal(parse_options("/boot/k hz=250 apic=x2apic test=late_ap "
+				       "lateness_bound_us=0x10 help"), 0);
+	assert_int_equal(option_u64("hz"), 250);
+	assert_true(option_given("hz"));
+	assert_string_equal(option_str("apic"), "x2apic");
+	assert_string_equal(option_str("test"), "late_ap");
+	assert_int_equal(option_u64_or("lateness_bound_us", 1234), 16);
+	assert_true(option_given("help"));
+}
+
+static void test_option_bad_value_warns_once_and_reads_as_default(void **state)
+{
+	(void)state;
+	assert_int_equal(parse_options("hz=5 init_udelay=abc apic=xx2apic seconds_ms=0"), 4);
+	assert_int_equal(host_log_count("cmdline: hz=5 is outside 10..10000, using 1000"), 1);
+	assert_int_equal(host_log_count("cmdline: init_udelay='abc' is not a number, using 10000"), 1);
+	assert_int_equal(host_log_count("cmdline: apic='xx2apic' is not one of auto|xapic|x2apic, using auto"), 1);
+	assert_int_equal(host_log_count("cmdline: seconds_ms=0 is outside 1..3600000, using seconds x 1000"), 1);
 	host_log_reset();
-	cmdline_print_help(known, NKNOWN);
-	assert_int_equal(host_log_count("  cpus "), 1);
-	assert_int_equal(host_log_count("number of CPUs to bring up"), 1);
-	assert_int_equal(host_log_count("timeout"), 1);
+	assert_int_equal(option_u64("hz"), 1000);
+	assert_int_equal(option_u64("init_udelay"), 10000);
+	assert_string_equal(option_str("apic"), "auto");
+	assert_int_equal(option_u64_or("seconds_ms", 2000), 2000);
+	assert_false(option_given("hz"));
+	/* reading again does not warn again */
+	assert_int_equal(host_log_count("cmdline:"), 0);
+}
+
+/* A scenario or test name is its reader's to judge: kept as given. */
+static void test_option_names_are_left_to_their_reader(void **state)
+{
+	(void)state;
+	assert_int_equal(parse_options("scenario=nosuch test=nosuch"), 0);
+	assert_string_equal(option_str("scenario"), "nosuch");
+	assert_string_equal(option_str("test"), "nosuch");
+}
+
+static void test_option_not_in_table_is_unknown_and_a_reader_bug(void **state)
+{
+	(void)state;
+	assert_int_equal(parse_options("cpus=4"), 1);
+	assert_int_equal(host_log_count("cmdline: unknown option 'cpus' ignored"), 1);
+	host_log_reset();
+	assert_int_equal(option_u64("cpus"), 0);
+	assert_int_equal(host_log_count("options: BUG: no option 'cpus'"), 1);
+}
+
+static void test_help_lists_every_option_with_default_and_range(void **state)
+{
+	const struct option_desc *t;
+	size_t n;
+
+	(void)state;
+	t = options_table(&n);
+	host_log_reset();
+	options_print_help();
+	for (size_t i = 0; i < n; i++) {
+		char def[64], range[64], want[160];
+
+		assert_non_null(strstr(host_log(), t[i].help));
+		if (t[i].kind == OPTION_FLAG)
+			continue;
+		option_default_text(&t[i], def, sizeof(def));
+		option_range_text(&t[i], range, sizeof(range));
+		snprintf(want, sizeof(want), "(default %s%s%s)\n", def, *range ? "; " : "", range);
+		if (!strstr(host_log(), want))
+			fail_msg("help lacks '%s' for %s: %s", want, t[i].name, host_log());
+	}
+	assert_int_equal(host_log_count("  hz=N "), 1);
+	assert_int_equal(host_log_count("(default 1000; 10..10000)"), 1);
+	assert_int_equal(host_log_count("  apic=auto|xapic|x2apic "), 1);
 }
 
 int main(void)
@@ -403,7 +495,12 @@ int main(void)
 		cmocka_unit_test(test_never_reads_past_the_terminating_nul),
 		cmocka_unit_test(test_u64_values_parse_or_warn_and_default),
 		cmocka_unit_test(test_format_writes_back_accepted_options_and_round_trips),
-		cmocka_unit_test(test_help_lists_every_known_key),
+		cmocka_unit_test(test_options_absent_read_as_their_table_default),
+		cmocka_unit_test(test_options_given_values_are_read_back),
+		cmocka_unit_test(test_option_bad_value_warns_once_and_reads_as_default),
+		cmocka_unit_test(test_option_names_are_left_to_their_reader),
+		cmocka_unit_test(test_option_not_in_table_is_unknown_and_a_reader_bug),
+		cmocka_unit_test(test_help_lists_every_option_with_default_and_range),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
