@@ -22,6 +22,7 @@
  */
 #include <stddef.h>
 
+#include "arch/x86_64/apic_base.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/idt.h"
 #include "arch/x86_64/percpu.h"
@@ -31,8 +32,6 @@
 #include "kernel/printk.h"
 
 #define XAPIC_DEFAULT_BASE	0xfee00000ull
-#define APIC_BASE_ADDR_MASK	0x000ffffffffff000ull
-#define APIC_BASE_X2APIC	(1u << 10)
 
 uint64_t lapic_mmio_base = XAPIC_DEFAULT_BASE;
 uint8_t lapic_x2apic_mode;
@@ -151,7 +150,7 @@ static const char *choose_mode(uint64_t apic_base, uint32_t max_apic_id,
 {
 	const char *why;
 	enum lapic_mode mode = lapic_mode_choose(cpu_features.x2apic,
-						 apic_base & APIC_BASE_X2APIC,
+						 apic_base & APIC_BASE_EXTD,
 						 max_apic_id, force, &why);
 
 	backend = mode == LAPIC_MODE_X2APIC ? &x2apic_backend : &xapic_backend;

@@ -7,6 +7,7 @@
  * bit says whether the previous IPI has left; we wait for it, bounded,
  * before writing a new one.  Callers hold interrupts off across the pair.
  */
+#include "arch/x86_64/apic_base.h"
 #include "arch/x86_64/cpu.h"
 #include "drivers/apic/lapic.h"
 #include "kernel/time.h"
@@ -54,8 +55,8 @@ static void xapic_enable_mode(void)
 {
 	uint64_t base = rdmsr(MSR_APIC_BASE);
 
-	if (!(base & (1u << 11)))
-		wrmsr(MSR_APIC_BASE, base | (1u << 11));
+	if (!(base & APIC_BASE_EN))
+		wrmsr(MSR_APIC_BASE, base | APIC_BASE_EN);
 	/* Flat model, all in logical group 1: unused, but defined. */
 	xapic_write(LAPIC_DFR, 0xffffffff);
 }
