@@ -34,6 +34,7 @@
 #include "kernel/printk.h"
 #include "kernel/report.h"
 #include "kernel/scenario.h"
+#include "kernel/smp.h"
 #include "kernel/tick.h"
 #include "kernel/time.h"
 #include "kernel/timer.h"
@@ -75,9 +76,7 @@ static const struct cmdline_key known_options[] = {
 static struct boot_info boot_info;
 static struct cmdline cmdline;
 static struct acpi_info acpi;
-static struct smp_result smp;
 static struct tsc_calibration tsc_cal;
-static struct clock_sync_result clock_sync;
 static bool run_ok = true;
 static char fail_reason[160];
 
@@ -194,69 +193,6 @@ static void report_tsc(void)
 	report_emit(json_end(&w));
 }
 
-static void report_clock(void)
-{
-	struct json_writer w;
-	char buf[256];
-
-	kprintf("clock: %u APs synced to the BSP's TSC (%u not), largest skew %lu us, error bound %lu ns (APs may lag, never lead)\n",
-		clock_sync.synced, clock_sync.unsynced,
-		(unsigned long)tsc_to_us(clock_sync.max_abs_skew_cycles),
-		(unsigned long)tsc_to_ns(clock_sync.max_rtt_cycles));
-	json_begin(&w, buf, sizeof(buf));
-	json_str(&w, "kind", "clock");
-	json_u64(&w, "synced", clock_sync.synced);
-	json_u64(&w, "unsynced", clock_sync.unsynced);
-	json_u64(&w, "max_skew_us", tsc_to_us(clock_sync.max_abs_skew_cycles));
-	json_u64(&w, "error_bound_ns", tsc_to_ns(clock_sync.max_rtt_cycles));
-	report_emit(json_end(&w));
-	if (clock_sync.unsynced)
-		fail("an AP's clock could not be synchronised");
-}
-
-static void report_smp(void)
-{
-	struct json_writer w;
-	static char buf[4096];
-
-	kprintf("smp:  %u of %u possible CPUs online (%u kicked) in %lu us, %u SIPI re-sends, APIC %s (%s), trampoline at %#lx\n",
-		smp.online, smp.possible, smp.started,
-		(unsigned long)smp.bringup_us, smp.sipi_resends, lapic_mode_name(),
-		smp.apic_mode_reason, (unsigned long)smp.trampoline);
-	json_begin(&w, buf, sizeof(buf));
-	json_str(&w, "kind", "smp");
-	json_u64(&w, "possible", smp.possible);
-	json_u64(&w, "online", smp.online);
-	json_u64(&w, "started", smp.started);
-	json_u64(&w, "bringup_us", smp.bringup_us);
-	json_u64(&w, "sipi_resends", smp.sipi_resends);
-	json_str(&w, "apic_mode", lapic_mode_name());
-	json_str(&w, "apic_mode_reason", smp.apic_mode_reason);
-	json_str(&w, "single_cpu_reason", smp.single_cpu_reason);
-	json_hex(&w, "trampoline", smp.trampoline);
-	json_u64(&w, "init_udelay", cmdline_get_u64(&cmdline, "init_udelay", 10000, 0, 1000000));
-	json_array_begin(&w, "failed_apic_ids");
-	for (uint32_t i = 0; i < smp.nfailed; i++)
-		json_u64(&w, NULL, smp.failed_apic_ids[i]);
-	json_array_end(&w);
-	json_array_begin(&w, "apic_ids");
-	for (uint32_t cpu = 0; cpu < smp_cpu_count; cpu++)
-		json_u64(&w, NULL, smp_apic_ids[cpu]);
-	json_array_end(&w);
-	report_emit(json_end(&w));
-}
-
-static const char *state_name(enum cpu_state s)
-{
-	switch (s) {
-	case CPU_POSSIBLE: return "possible";
-	case CPU_KICKED: return "kicked";
-	case CPU_ONLINE: return "online";
-	case CPU_FAILED: return "failed";
-	default: return "absent";
-	}
-}
-
 static uint64_t busy_until_ns;
 static struct work busy_work[MAX_CPUS];
 
@@ -327,15 +263,15 @@ static void measure_ticks(void)
 	kprintf("  %-4s %-8s %-8s %7s    %-4s %-8s %-8s %7s\n", "cpu", "apic_id",
 		"state", "ticks", "cpu", "apic_id", "state", "ticks");
 	for (uint32_t cpu = 0; cpu < n; cpu++)
-		kprintf("  %-4u %-8u %-8s %7lu%s", cpu, smp_apic_ids[cpu],
-			state_name(cpu_state(cpu)), (unsigned long)delta[cpu],
+		kprintf("  %-4u %-8u %-8s %7lu%s", cpu, smp_apic_id(cpu),
+			smp_state_name(cpu_state(cpu)), (unsigned long)delta[cpu],
 			(cpu % 2 == 1 || cpu == n - 1) ? "\n" : "    ");
 
 	json_begin(&w, buf, sizeof(buf));
 	json_str(&w, "kind", "tick");
 	json_u64(&w, "hz", tick_hz);
 	json_u64(&w, "window_ms", window_ms);
-	json_u64(&w, "cpus", smp.online);
+	json_u64(&w, "cpus", cpu_online_count());
 	json_u64(&w, "expected", expected);
 	json_u64(&w, "min", min);
 	json_u64(&w, "max", max);
@@ -373,14 +309,14 @@ static void test_late_ap(void)
 	udelay(20000);	/* give a wrongly admitted AP time to show up */
 	online_after = cpu_online_count();
 	kprintf("test=late_ap: CPU %u (APIC ID %u) %s after the timeout; state %s, online %u -> %u\n",
-		cpu, smp_apic_ids[cpu], arrived ? "arrived" : "did not arrive",
-		state_name(cpu_state(cpu)), online_before, online_after);
+		cpu, smp_apic_id(cpu), arrived ? "arrived" : "did not arrive",
+		smp_state_name(cpu_state(cpu)), online_before, online_after);
 	json_begin(&w, buf, sizeof(buf));
 	json_str(&w, "kind", "late_ap");
 	json_u64(&w, "cpu", cpu);
-	json_u64(&w, "apic_id", smp_apic_ids[cpu]);
+	json_u64(&w, "apic_id", smp_apic_id(cpu));
 	json_bool(&w, "arrived", arrived == 1);
-	json_str(&w, "state", state_name(cpu_state(cpu)));
+	json_str(&w, "state", smp_state_name(cpu_state(cpu)));
 	json_u64(&w, "online_before", online_before);
 	json_u64(&w, "online_after", online_after);
 	report_emit(json_end(&w));
@@ -399,7 +335,8 @@ static void run_test(const char *name)
 	}
 	if (!strcmp(name, "lost_sipi")) {
 		/* The SIPI re-send must have brought the AP up: checked by the harness. */
-		if (!smp.sipi_resends || smp.online != smp.possible)
+		if (!smp_boot_stats()->sipi_resends ||
+		    cpu_online_count() != smp_cpu_count)
 			fail("test=lost_sipi: the AP that missed its SIPIs did not come up");
 		return;
 	}
@@ -452,20 +389,6 @@ static void parse_boot_info(uint32_t magic, uint32_t mbi_phys)
 		cmdline_print_help(known_options, NOPTIONS);
 }
 
-static int apic_force_option(void)
-{
-	const char *v = cmdline_get(&cmdline, "apic");
-
-	if (!v || !strcmp(v, "auto"))
-		return 0;
-	if (!strcmp(v, "xapic"))
-		return -1;
-	if (!strcmp(v, "x2apic"))
-		return 1;
-	kprintf("cmdline: apic='%s' is not auto, xapic or x2apic; using auto\n", v);
-	return 0;
-}
-
 static bool deadline_option(void)
 {
 	const char *v = cmdline_get(&cmdline, "lapic_timer");
@@ -478,146 +401,10 @@ static bool deadline_option(void)
 	return true;
 }
 
-/*
- * Jiffies start so that they wrap jiffies_wrap_ms after boot: every run
- * crosses 2^64 early, so wrap-safe comparisons are exercised for real.
- */
-static void init_timers(void)
-{
-	uint32_t hz = (uint32_t)cmdline_get_u64(&cmdline, "hz", HZ_DEFAULT, 10, 10000);
-	uint64_t wrap_ms = cmdline_get_u64(&cmdline, "jiffies_wrap_ms", 1000, 0, 3600000);
-
-	timer_init(hz, 0 - wrap_ms * hz / 1000);
-	for (uint32_t cpu = 0; cpu < smp_cpu_count; cpu++)
-		timer_cpu_init(cpu);
-	tick_init(hz);
-}
-
-static uint32_t node_of[MAX_CPUS];	/* boot CPU, init_tmigr() only: SRAT node per CPU */
-
-/* The MADT entry of a CPU, NULL without one (a single-CPU boot). */
-static const struct acpi_cpu *acpi_cpu_of(uint32_t cpu)
-{
-	for (uint32_t i = 0; i < acpi.ncpus; i++)
-		if (acpi.cpus[i].apic_id == smp_apic_ids[cpu])
-			return &acpi.cpus[i];
-	return NULL;
-}
-
-/* Topology order: node, then APIC ID, so SMT siblings and cores of a package sit together. */
-static bool topo_before(uint32_t a, uint32_t b)
-{
-	if (node_of[a] != node_of[b])
-		return node_of[a] < node_of[b];
-	return smp_apic_ids[a] < smp_apic_ids[b];
-}
-
-static void report_tmigr(bool on, const char *why)
-{
-	struct json_writer w;
-	char buf[256];
-
-	json_begin(&w, buf, sizeof(buf));
-	json_str(&w, "kind", "tmigr");
-	json_bool(&w, "enabled", on);
-	json_str(&w, "why", why);
-	json_u64(&w, "levels", on ? tmigr_levels() : 0);
-	json_u64(&w, "crossnode_level", on ? tmigr_crossnode_level() : 0);
-	json_u64(&w, "groups", on ? tmigr_group_count() : 0);
-	json_u64(&w, "nodes", acpi.numa_nodes ? acpi.numa_nodes : 1);
-	json_u64(&w, "fanout", TMIGR_FANOUT);
-	report_emit(json_end(&w));
-	if (on)
-		kprintf("tmigr: on, %u levels, %u groups, %u node%s\n", tmigr_levels(),
-			tmigr_group_count(), acpi.numa_nodes, acpi.numa_nodes == 1 ? "" : "s");
-	else
-		kprintf("tmigr: off (%s): every CPU wakes for its own global timers\n", why);
-}
-
-/*
- * The migration hierarchy, before any AP runs: the BSP prepares itself,
- * joins, then prepares every CPU that will be started, in topology order
- * (the tree groups CPUs in the order they are prepared).  Disabled-but-
- * possible CPUs are prepared at their first online, which may grow the tree.
- */
-static void init_tmigr(void)
-{
-	const char *v = cmdline_get(&cmdline, "tmigr");
-	static uint32_t order[MAX_CPUS];
-	struct tmigr_platform plat;
-	struct tmigr_topology topo = {
-		.possible_cpus = smp_cpu_count,
-		.possible_nodes = acpi.numa_nodes ? acpi.numa_nodes : 1,
-	};
-	uint32_t n = 0;
-
-	if (v && !strcmp(v, "off")) {
-		report_tmigr(false, "tmigr=off");
-		return;
-	}
-	if (v && strcmp(v, "on"))
-		kprintf("cmdline: tmigr='%s' is not on or off; using on\n", v);
-	idle_tmigr_platform(&plat);
-	for (uint32_t cpu = 0; cpu < smp_cpu_count; cpu++) {
-		const struct acpi_cpu *e = acpi_cpu_of(cpu);
-
-		node_of[cpu] = e ? e->node : 0;
-	}
-	if (tmigr_init(&topo, &plat) || tmigr_prepare(0, node_of[0])) {
-		tmigr_disable();
-		report_tmigr(false, "setup failed");
-		return;
-	}
-	tmigr_set_available(0);
-	for (uint32_t cpu = 1; cpu < smp_cpu_count; cpu++) {
-		const struct acpi_cpu *e = acpi_cpu_of(cpu);
-		uint32_t i;
-
-		if (!e || !e->enabled)
-			continue;	/* a hot-add slot: prepared at its first online */
-		for (i = n++; i > 0 && topo_before(cpu, order[i - 1]); i--)
-			order[i] = order[i - 1];
-		order[i] = cpu;
-	}
-	for (uint32_t i = 0; i < n; i++)
-		tmigr_prepare(order[i], node_of[order[i]]);	/* a failure is logged; that CPU runs alone */
-	report_tmigr(true, "default");
-}
-
-static void bring_up_cpus(void)
-{
-	struct smp_options opt = {
-		.init_udelay = cmdline_get_u64(&cmdline, "init_udelay", 10000, 0, 1000000),
-		.sipi_udelay = cmdline_get_u64(&cmdline, "sipi_udelay", 200, 0, 1000000),
-		.sipi_retry_ms = cmdline_get_u64(&cmdline, "sipi_retry_ms", 10, 1, 600000),
-		.timeout_ms = cmdline_get_u64(&cmdline, "ap_timeout_ms", 2000, 10, 600000),
-		.apic_force = apic_force_option(),
-		.hold_last_ap = test_is("late_ap"),
-		.drop_first_sipis = test_is("lost_sipi"),
-	};
-
-	if (boot_info.rsdp)
-		acpi_parse(boot_info.rsdp, boot_info.rsdp_len, acpi_map, NULL, &acpi);
-	else
-		acpi.error = "the loader passed no ACPI RSDP";	/* acpi is zeroed .bss */
-	smp_prepare(&acpi, &opt, &smp);
-	tsc_calibrate(&acpi, &tsc_cal);
-	clock_init();
-	lapic_timer_calibrate(deadline_option());
-	init_timers();
-	workqueue_init();
-	init_tmigr();
-	smp_boot_aps(&opt, &smp);
-	clock_sync_all(&clock_sync);
-	/* test=late_ap holds one AP back on purpose: that one may fail. */
-	if (smp.nfailed > (opt.hold_last_ap && smp_held_cpu() ? 1u : 0u))
-		fail("some APs did not come online");
-	tick_start_cpu();
-	irq_enable();
-}
-
 void kmain(uint32_t magic, uint32_t mbi_phys)
 {
+	const char *why;
+
 	console_init_early();
 	idt_init();
 	idt_load();
@@ -630,12 +417,25 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
 	if (!percpu_prepare(0))
 		panic("no memory for the boot CPU's interrupt stacks");
 	percpu_init_cpu(0);
-	bring_up_cpus();
+	if (boot_info.rsdp)
+		acpi_parse(boot_info.rsdp, boot_info.rsdp_len, acpi_map, NULL, &acpi);
+	else
+		acpi.error = "the loader passed no ACPI RSDP";	/* acpi is zeroed .bss */
+	smp_init(&acpi, &cmdline, test_is("late_ap"), test_is("lost_sipi"));
+	tsc_calibrate(&acpi, &tsc_cal);
+	clock_init();
+	lapic_timer_calibrate(deadline_option());
+	smp_timers_init();
+	workqueue_init();
+	smp_tmigr_init();
+	if ((why = smp_bring_up()))
+		fail(why);
+	tick_start_cpu();
+	irq_enable();
 
 	report_boot();
 	report_tsc();
-	report_smp();
-	report_clock();
+	smp_report();
 	measure_ticks();
 	if (cmdline_get(&cmdline, "test"))
 		run_test(cmdline_get(&cmdline, "test"));

@@ -17,6 +17,7 @@
 
 #include "arch/x86_64/idt.h"
 #include "arch/x86_64/percpu.h"
+#include "arch/x86_64/smpboot.h"
 #include "drivers/apic/lapic.h"
 #include "kernel/spinlock.h"
 #include "kernel/workqueue.h"
@@ -55,7 +56,7 @@ void work_queue_on(uint32_t cpu, struct work *w)
 	q->tail = w;
 	spin_unlock_irqrestore(&q->lock, flags);
 	if (cpu != this_cpu_id())
-		lapic_send_ipi(cpu_percpu(cpu)->apic_id, VEC_IPI_CALL);
+		lapic_send_ipi(smp_apic_id(cpu), VEC_IPI_CALL);
 }
 
 bool work_pending(uint32_t cpu)

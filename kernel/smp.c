@@ -1,0 +1,371 @@
+/*
+ * smp: what the kernel runs on its CPUs, and in which order they join.
+ *
+ * arch/x86_64/smpboot.c numbers the CPUs and knows how to start one; it
+ * runs whatever entry it is given.  This file chooses that entry and the
+ * order of the boot:
+ *
+ *   smp_init          number the CPUs (APIC ID and SRAT node recorded
+ *                     in each CPU's start descriptor), local APIC mode
+ *   smp_timers_init   the wheel of every possible CPU, the tick
+ *   smp_tmigr_init    the hierarchy, CPUs prepared in topology order
+ *   smp_bring_up      start the APs, sync their clocks, then join them
+ *
+ * Sync first, then join.  A new AP runs ap_entry(): it is online but not
+ * yet in the timer hierarchy, its tick is off and no timer is armed; it
+ * only runs work handed to it and sleeps otherwise.  The BSP measures each
+ * AP's clock skew through that work (clock_sync_all, handed run_on_async
+ * so arch code never calls the work queues), and only then sends every AP
+ * ap_join(), which makes it available in the hierarchy and lets it leave
+ * for the idle loop.  So no AP moves its wheel clock, or takes part in the
+ * hierarchy's decisions, with a clock that is off by an unmeasured skew.
+ *
+ * Ordering.  `joined[cpu]` is written and acted on by that CPU only (the
+ * BSP reads it, relaxed, for a message after a timeout).  The BSP
+ * counts joins in `njoined`: each AP's release increment (after
+ * tmigr_set_available) pairs with the BSP's acquire load, so when the BSP
+ * sees all of them every AP is in the hierarchy.  A posted item belongs
+ * to the work queue until its function starts (kernel/workqueue.h): the
+ * clock sync posts to a CPU again only after its previous item finished,
+ * and the join uses items of its own, so no item is ever queued twice.
+ */
+#include <stddef.h>
+
+#include "arch/x86_64/clock.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/smpboot.h"
+#include "drivers/apic/lapic.h"
+#include "kernel/acpi.h"
+#include "kernel/arch_services.h"
+#include "kernel/cmdline.h"
+#include "kernel/idle.h"
+#include "kernel/printk.h"
+#include "kernel/report.h"
+#include "kernel/smp.h"
+#include "kernel/tick.h"
+#include "kernel/time.h"
+#include "kernel/timer.h"
+#include "kernel/tmigr.h"
+#include "kernel/workqueue.h"
+#include "lib/container_of.h"
+#include "lib/json.h"
+#include "lib/string.h"
+
+#define JOIN_TIMEOUT_MS	2000	/* every AP has joined the hierarchy by then */
+
+struct posted {
+	struct work work;
+	void (*fn)(void *arg);
+	void *arg;
+};
+
+static const struct acpi_info *acpi;
+static const struct cmdline *cmdline;
+static struct smp_options options;
+static struct smp_result prep;
+static struct smp_start_stats boot;
+static struct clock_sync_result clock_sync;
+static uint32_t online_aps[MAX_CPUS];	/* BSP only: the APs the boot start brought up */
+static uint32_t nonline_aps;
+static struct posted sync_posts[MAX_CPUS], join_posts[MAX_CPUS];
+static bool joined[MAX_CPUS];		/* owner only: ap_entry may leave for the idle loop */
+static uint32_t njoined;		/* release by each AP, acquire by the BSP */
+
+const char *smp_state_name(enum cpu_state s)
+{
+	switch (s) {
+	case CPU_POSSIBLE: return "possible";
+	case CPU_KICKED: return "kicked";
+	case CPU_ONLINE: return "online";
+	case CPU_FAILED: return "failed";
+	case CPU_PARKED: return "parked";
+	default: return "absent";
+	}
+}
+
+const struct smp_start_stats *smp_boot_stats(void)
+{
+	return &boot;
+}
+
+static int apic_force_option(void)
+{
+	const char *v = cmdline_get(cmdline, "apic");
+
+	if (!v || !strcmp(v, "auto"))
+		return 0;
+	if (!strcmp(v, "xapic"))
+		return -1;
+	if (!strcmp(v, "x2apic"))
+		return 1;
+	kprintf("cmdline: apic='%s' is not auto, xapic or x2apic; using auto\n", v);
+	return 0;
+}
+
+void smp_init(const struct acpi_info *a, const struct cmdline *cl,
+	      bool hold_last_ap, bool drop_first_sipis)
+{
+	acpi = a;
+	cmdline = cl;
+	options = (struct smp_options){
+		.init_udelay = cmdline_get_u64(cl, "init_udelay", 10000, 0, 1000000),
+		.sipi_udelay = cmdline_get_u64(cl, "sipi_udelay", 200, 0, 1000000),
+		.sipi_retry_ms = cmdline_get_u64(cl, "sipi_retry_ms", 10, 1, 600000),
+		.timeout_ms = cmdline_get_u64(cl, "ap_timeout_ms", 2000, 10, 600000),
+		.apic_force = apic_force_option(),
+		.hold_last_ap = hold_last_ap,
+		.drop_first_sipis = drop_first_sipis,
+	};
+	smp_prepare(acpi, &options, &prep);
+}
+
+/*
+ * Jiffies start so that they wrap jiffies_wrap_ms after boot: every run
+ * crosses 2^64 early, so wrap-safe comparisons are exercised for real.
+ */
+void smp_timers_init(void)
+{
+	uint32_t hz = (uint32_t)cmdline_get_u64(cmdline, "hz", HZ_DEFAULT, 10, 10000);
+	uint64_t wrap_ms = cmdline_get_u64(cmdline, "jiffies_wrap_ms", 1000, 0, 3600000);
+
+	timer_init(hz, 0 - wrap_ms * hz / 1000);
+	for (uint32_t cpu = 0; cpu < smp_cpu_count; cpu++)
+		timer_cpu_init(cpu);
+	tick_init(hz);
+}
+
+/* Topology order: node, then APIC ID, so SMT siblings and cores of a package sit together. */
+static bool topo_before(uint32_t a, uint32_t b)
+{
+	if (smp_cpu_node(a) != smp_cpu_node(b))
+		return smp_cpu_node(a) < smp_cpu_node(b);
+	return smp_apic_id(a) < smp_apic_id(b);
+}
+
+static void report_tmigr(bool on, const char *why)
+{
+	uint32_t nodes = acpi->numa_nodes ? acpi->numa_nodes : 1;
+	struct json_writer w;
+	char buf[256];
+
+	json_begin(&w, buf, sizeof(buf));
+	json_str(&w, "kind", "tmigr");
+	json_bool(&w, "enabled", on);
+	json_str(&w, "why", why);
+	json_u64(&w, "levels", on ? tmigr_levels() : 0);
+	json_u64(&w, "crossnode_level", on ? tmigr_crossnode_level() : 0);
+	json_u64(&w, "groups", on ? tmigr_group_count() : 0);
+	json_u64(&w, "nodes", nodes);
+	json_u64(&w, "fanout", TMIGR_FANOUT);
+	report_emit(json_end(&w));
+	if (on)
+		kprintf("tmigr: on, %u levels, %u groups, %u node%s\n", tmigr_levels(),
+			tmigr_group_count(), acpi->numa_nodes, acpi->numa_nodes == 1 ? "" : "s");
+	else
+		kprintf("tmigr: off (%s): every CPU wakes for its own global timers\n", why);
+}
+
+/*
+ * The migration hierarchy, before any AP runs: the BSP prepares itself,
+ * joins, then prepares every CPU that will be started at boot, in topology
+ * order (the tree groups CPUs in the order they are prepared).  Hot-add
+ * slots are prepared at their first online, which may grow the tree.
+ */
+void smp_tmigr_init(void)
+{
+	const char *v = cmdline_get(cmdline, "tmigr");
+	static uint32_t order[MAX_CPUS];
+	struct tmigr_platform plat;
+	struct tmigr_topology topo = {
+		.possible_cpus = smp_cpu_count,
+		.possible_nodes = acpi->numa_nodes ? acpi->numa_nodes : 1,
+	};
+	uint32_t n = 0;
+
+	if (v && !strcmp(v, "off")) {
+		report_tmigr(false, "tmigr=off");
+		return;
+	}
+	if (v && strcmp(v, "on"))
+		kprintf("cmdline: tmigr='%s' is not on or off; using on\n", v);
+	idle_tmigr_platform(&plat);
+	if (tmigr_init(&topo, &plat) || tmigr_prepare(0, smp_cpu_node(0))) {
+		tmigr_disable();
+		report_tmigr(false, "setup failed");
+		return;
+	}
+	tmigr_set_available(0);
+	for (uint32_t cpu = 1; cpu < prep.boot_cpus; cpu++) {
+		uint32_t i;
+
+		for (i = n++; i > 0 && topo_before(cpu, order[i - 1]); i--)
+			order[i] = order[i - 1];
+		order[i] = cpu;
+	}
+	for (uint32_t i = 0; i < n; i++)
+		tmigr_prepare(order[i], smp_cpu_node(order[i]));	/* a failure is logged; that CPU runs alone */
+	report_tmigr(true, "default");
+}
+
+static void posted_fn(struct work *w)
+{
+	struct posted *p = container_of(w, struct posted, work);
+
+	p->fn(p->arg);
+}
+
+static void post(struct posted *p, uint32_t cpu, void (*fn)(void *arg), void *arg)
+{
+	p->work.fn = posted_fn;
+	p->fn = fn;
+	p->arg = arg;
+	work_queue_on(cpu, &p->work);
+}
+
+/* clock_sync_all's "run this on CPU n": queue it and return. */
+static void run_on_async(uint32_t cpu, void (*fn)(void *arg), void *arg)
+{
+	post(&sync_posts[cpu], cpu, fn, arg);
+}
+
+/* On the AP, clock measured: join the hierarchy, then the idle loop. */
+static void ap_join(void *arg)
+{
+	uint32_t cpu = arch_cpu_id();
+
+	(void)arg;
+	tmigr_set_available(cpu);	/* our timer works and our clock is right */
+	__atomic_store_n(&joined[cpu], true, __ATOMIC_RELAXED);
+	/* release: pairs with the BSP's acquire in wait_joined(), after our join */
+	__atomic_fetch_add(&njoined, 1, __ATOMIC_RELEASE);
+}
+
+/*
+ * Every AP starts here, online, interrupts off, tick off, not in the
+ * hierarchy.  It runs handed work (the clock sync, then ap_join) and
+ * sleeps otherwise; STI;HLT are adjacent, so the work's IPI cannot be lost
+ * between the check and the halt.
+ */
+static void ap_entry(void *arg)
+{
+	uint32_t cpu = arch_cpu_id();
+
+	(void)arg;
+	for (;;) {
+		irq_disable();
+		if (__atomic_load_n(&joined[cpu], __ATOMIC_RELAXED))
+			break;
+		if (work_pending(cpu)) {
+			irq_enable();
+			work_run_pending();
+			continue;
+		}
+		cpu_safe_halt();
+	}
+	idle_loop();
+}
+
+static bool wait_joined(uint32_t want)
+{
+	uint64_t deadline = arch_now_ns() + JOIN_TIMEOUT_MS * 1000000ull;
+
+	/* acquire: pairs with the release increment in ap_join() */
+	while (__atomic_load_n(&njoined, __ATOMIC_ACQUIRE) < want) {
+		if (arch_now_ns() >= deadline)
+			return false;
+		/* sleep, not spin: the APs may be vCPU threads that need our host core */
+		idle_sleep_until_ns(arch_now_ns() + 1000000ull);
+	}
+	return true;
+}
+
+const char *smp_bring_up(void)
+{
+	static uint32_t list[MAX_CPUS];
+	const char *why = NULL;
+	uint32_t n = 0;
+
+	for (uint32_t cpu = 1; cpu < prep.boot_cpus; cpu++)
+		list[n++] = cpu;
+	smp_start_cpus(list, n, ap_entry, NULL, &boot);
+	if (boot.error)
+		prep.single_cpu_reason = boot.error;
+	if (prep.single_cpu_reason)
+		kprintf("smp: single-CPU boot: %s\n", prep.single_cpu_reason);
+	for (uint32_t i = 0; i < n; i++)
+		if (cpu_state(list[i]) == CPU_ONLINE)
+			online_aps[nonline_aps++] = list[i];
+
+	clock_sync_all(online_aps, nonline_aps, run_on_async, &clock_sync);
+	for (uint32_t i = 0; i < nonline_aps; i++)
+		post(&join_posts[online_aps[i]], online_aps[i], ap_join, NULL);
+	if (!wait_joined(nonline_aps)) {
+		for (uint32_t i = 0; i < nonline_aps; i++)
+			if (!__atomic_load_n(&joined[online_aps[i]], __ATOMIC_RELAXED))
+				kprintf("smp: CPU %u did not join the timer hierarchy within %u ms\n",
+					online_aps[i], JOIN_TIMEOUT_MS);
+		why = "an AP did not join the timer hierarchy";
+	}
+	if (clock_sync.unsynced)
+		why = "an AP's clock could not be synchronised";
+	/* test=late_ap holds one AP back on purpose: that one may fail. */
+	if (boot.nfailed > (options.hold_last_ap && smp_held_cpu() ? 1u : 0u))
+		why = "some APs did not come online";
+	return why;
+}
+
+static void report_smp(void)
+{
+	struct json_writer w;
+	static char buf[4096];
+
+	kprintf("smp:  %u of %u possible CPUs online (%u kicked) in %lu us, %u SIPI re-sends, APIC %s (%s), trampoline at %#lx\n",
+		cpu_online_count(), prep.possible, boot.started,
+		(unsigned long)boot.bringup_us, boot.sipi_resends, lapic_mode_name(),
+		prep.apic_mode_reason, (unsigned long)boot.trampoline);
+	json_begin(&w, buf, sizeof(buf));
+	json_str(&w, "kind", "smp");
+	json_u64(&w, "possible", prep.possible);
+	json_u64(&w, "online", cpu_online_count());
+	json_u64(&w, "started", boot.started);
+	json_u64(&w, "bringup_us", boot.bringup_us);
+	json_u64(&w, "sipi_resends", boot.sipi_resends);
+	json_str(&w, "apic_mode", lapic_mode_name());
+	json_str(&w, "apic_mode_reason", prep.apic_mode_reason);
+	json_str(&w, "single_cpu_reason", prep.single_cpu_reason);
+	json_hex(&w, "trampoline", boot.trampoline);
+	json_u64(&w, "init_udelay", options.init_udelay);
+	json_array_begin(&w, "failed_apic_ids");
+	for (uint32_t i = 0; i < boot.nfailed; i++)
+		json_u64(&w, NULL, boot.failed_apic_ids[i]);
+	json_array_end(&w);
+	json_array_begin(&w, "apic_ids");
+	for (uint32_t cpu = 0; cpu < smp_cpu_count; cpu++)
+		json_u64(&w, NULL, smp_apic_id(cpu));
+	json_array_end(&w);
+	report_emit(json_end(&w));
+}
+
+static void report_clock(void)
+{
+	struct json_writer w;
+	char buf[256];
+
+	kprintf("clock: %u APs synced to the BSP's TSC (%u not), largest skew %lu us, error bound %lu ns (APs may lag, never lead)\n",
+		clock_sync.synced, clock_sync.unsynced,
+		(unsigned long)tsc_to_us(clock_sync.max_abs_skew_cycles),
+		(unsigned long)tsc_to_ns(clock_sync.max_rtt_cycles));
+	json_begin(&w, buf, sizeof(buf));
+	json_str(&w, "kind", "clock");
+	json_u64(&w, "synced", clock_sync.synced);
+	json_u64(&w, "unsynced", clock_sync.unsynced);
+	json_u64(&w, "max_skew_us", tsc_to_us(clock_sync.max_abs_skew_cycles));
+	json_u64(&w, "error_bound_ns", tsc_to_ns(clock_sync.max_rtt_cycles));
+	report_emit(json_end(&w));
+}
+
+void smp_report(void)
+{
+	report_smp();
+	report_clock();
+}

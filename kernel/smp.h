@@ -1,0 +1,42 @@
+/*
+ * smp: the kernel's side of bringing CPUs up (see kernel/smp.c).
+ */
+#ifndef PULLKERN_KERNEL_SMP_H
+#define PULLKERN_KERNEL_SMP_H
+
+#include <stdbool.h>
+
+#include "arch/x86_64/smpboot.h"
+
+struct acpi_info;
+struct cmdline;
+
+/*
+ * BSP, after ACPI: number the CPUs and choose the local APIC mode.  The
+ * options (init_udelay, sipi_udelay, sipi_retry_ms, ap_timeout_ms, apic,
+ * hz, jiffies_wrap_ms, tmigr) are read from `cl`, kept for later calls.
+ */
+void smp_init(const struct acpi_info *acpi, const struct cmdline *cl,
+	      bool hold_last_ap, bool drop_first_sipis);
+
+/* BSP, after the clock and the LAPIC timer: the wheel on every CPU, the tick. */
+void smp_timers_init(void);
+
+/* BSP, before any AP runs: the migration hierarchy, CPUs in topology order. */
+void smp_tmigr_init(void);
+
+/*
+ * BSP: start every CPU enabled at boot, measure their clocks, then let
+ * each join the timer hierarchy.  Returns NULL, or why the run must fail.
+ */
+const char *smp_bring_up(void);
+
+/* The smp and clock reports (console line and @report record each). */
+void smp_report(void);
+
+const char *smp_state_name(enum cpu_state s);
+
+/* What the boot start did (sipi_resends, failures). */
+const struct smp_start_stats *smp_boot_stats(void);
+
+#endif
