@@ -33,7 +33,6 @@
 
 #define XAPIC_DEFAULT_BASE	0xfee00000ull
 
-uint64_t lapic_mmio_base = XAPIC_DEFAULT_BASE;
 uint8_t lapic_x2apic_mode;
 
 static const struct lapic_backend *backend;
@@ -172,6 +171,7 @@ const char *lapic_init_bsp(uint64_t madt_base, uint32_t max_apic_id,
 	lapic_x2apic_mode = backend == &x2apic_backend;
 	idt_set_handler(VEC_SPURIOUS, spurious_handler);
 	idt_set_handler(VEC_LAPIC_ERROR, error_handler);
+	idt_set_eoi(lapic_eoi);
 	return why;
 }
 
