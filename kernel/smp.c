@@ -61,6 +61,7 @@ struct posted {
 
 static const struct acpi_info *acpi;
 static const struct cmdline *cmdline;
+static struct smp_test_hooks hooks;
 static struct smp_options options;
 static struct smp_result prep;
 static struct smp_start_stats boot;
@@ -103,18 +104,19 @@ static int apic_force_option(void)
 }
 
 void smp_init(const struct acpi_info *a, const struct cmdline *cl,
-	      bool hold_last_ap, bool drop_first_sipis)
+	      const struct smp_test_hooks *h)
 {
 	acpi = a;
 	cmdline = cl;
+	hooks = *h;
 	options = (struct smp_options){
 		.init_udelay = cmdline_get_u64(cl, "init_udelay", 10000, 0, 1000000),
 		.sipi_udelay = cmdline_get_u64(cl, "sipi_udelay", 200, 0, 1000000),
 		.sipi_retry_ms = cmdline_get_u64(cl, "sipi_retry_ms", 10, 1, 600000),
 		.timeout_ms = cmdline_get_u64(cl, "ap_timeout_ms", 2000, 10, 600000),
 		.apic_force = apic_force_option(),
-		.hold_last_ap = hold_last_ap,
-		.drop_first_sipis = drop_first_sipis,
+		.hold_last_ap = h->hold_last_ap,
+		.drop_first_sipis = h->drop_first_sipis,
 	};
 	smp_prepare(acpi, &options, &prep);
 }
@@ -265,6 +267,63 @@ static void ap_entry(void *arg)
 	idle_loop();
 }
 
+static void park_self(void *arg)
+{
+	(void)arg;
+	arch_cpu_park();
+}
+
+/* Sleep until `cpu` is in state `want`, at most timeout_ms. */
+static bool wait_state(uint32_t cpu, enum cpu_state want, uint64_t timeout_ms)
+{
+	uint64_t deadline = arch_now_ns() + timeout_ms * 1000000ull;
+
+	while (cpu_state(cpu) != want) {
+		if (arch_now_ns() >= deadline)
+			return false;
+		idle_sleep_until_ns(arch_now_ns() + 1000000ull);
+	}
+	return true;
+}
+
+/*
+ * test=restart_ap: the path of a parked or hot-added CPU, at boot.  The
+ * last AP, online in ap_entry but not yet synced or joined (no tick, no
+ * timer, outside the hierarchy: it holds nothing), parks itself with
+ * arch_cpu_park(); once it is PARKED the BSP starts it again with
+ * arch_cpu_start(), which INITs the halted CPU back into wait-for-SIPI and
+ * runs ap_entry on it again.  Then it syncs and joins like every other AP.
+ */
+static const char *test_restart_ap(const uint32_t *cpus, uint32_t n)
+{
+	uint32_t cpu = 0;
+	bool parked = false, restarted = false;
+	struct json_writer w;
+	char buf[256];
+
+	for (uint32_t i = 0; i < n; i++)
+		if (cpu_state(cpus[i]) == CPU_ONLINE)
+			cpu = cpus[i];
+	if (cpu) {
+		post(&sync_posts[cpu], cpu, park_self, NULL);
+		parked = wait_state(cpu, CPU_PARKED, 1000);
+		restarted = parked && arch_cpu_start(cpu, ap_entry, NULL);
+	}
+	kprintf("test=restart_ap: CPU %u %s, %s\n", cpu,
+		parked ? "parked" : "did not park",
+		restarted ? "started again" : "not started again");
+	json_begin(&w, buf, sizeof(buf));
+	json_str(&w, "kind", "restart_ap");
+	json_u64(&w, "cpu", cpu);
+	json_bool(&w, "parked", parked);
+	json_bool(&w, "restarted", restarted);
+	json_str(&w, "state", smp_state_name(cpu_state(cpu)));
+	report_emit(json_end(&w));
+	if (!cpu)
+		return "test=restart_ap needs at least two CPUs";
+	return restarted ? NULL : "test=restart_ap: the AP did not park and start again";
+}
+
 static bool wait_joined(uint32_t want)
 {
 	uint64_t deadline = arch_now_ns() + JOIN_TIMEOUT_MS * 1000000ull;
@@ -282,7 +341,7 @@ static bool wait_joined(uint32_t want)
 const char *smp_bring_up(void)
 {
 	static uint32_t list[MAX_CPUS];
-	const char *why = NULL;
+	const char *why = NULL, *test_why = NULL;
 	uint32_t n = 0;
 
 	for (uint32_t cpu = 1; cpu < prep.boot_cpus; cpu++)
@@ -292,6 +351,8 @@ const char *smp_bring_up(void)
 		prep.single_cpu_reason = boot.error;
 	if (prep.single_cpu_reason)
 		kprintf("smp: single-CPU boot: %s\n", prep.single_cpu_reason);
+	if (hooks.restart_last_ap)
+		test_why = test_restart_ap(list, n);
 	for (uint32_t i = 0; i < n; i++)
 		if (cpu_state(list[i]) == CPU_ONLINE)
 			online_aps[nonline_aps++] = list[i];
@@ -311,7 +372,7 @@ const char *smp_bring_up(void)
 	/* test=late_ap holds one AP back on purpose: that one may fail. */
 	if (boot.nfailed > (options.hold_last_ap && smp_held_cpu() ? 1u : 0u))
 		why = "some APs did not come online";
-	return why;
+	return test_why ? test_why : why;
 }
 
 static void report_smp(void)

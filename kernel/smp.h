@@ -11,13 +11,20 @@
 struct acpi_info;
 struct cmdline;
 
+/* The test= hooks of bring-up; all false in a normal boot. */
+struct smp_test_hooks {
+	bool hold_last_ap;	/* test=late_ap: the last AP gets no SIPI */
+	bool drop_first_sipis;	/* test=lost_sipi: the last AP misses its first SIPIs */
+	bool restart_last_ap;	/* test=restart_ap: the last AP parks and is started again */
+};
+
 /*
  * BSP, after ACPI: number the CPUs and choose the local APIC mode.  The
  * options (init_udelay, sipi_udelay, sipi_retry_ms, ap_timeout_ms, apic,
  * hz, jiffies_wrap_ms, tmigr) are read from `cl`, kept for later calls.
  */
 void smp_init(const struct acpi_info *acpi, const struct cmdline *cl,
-	      bool hold_last_ap, bool drop_first_sipis);
+	      const struct smp_test_hooks *hooks);
 
 /* BSP, after the clock and the LAPIC timer: the wheel on every CPU, the tick. */
 void smp_timers_init(void);
