@@ -19,6 +19,13 @@
  * ap_join(), which makes it available in the hierarchy and lets it leave
  * for the idle loop.  So no AP moves its wheel clock, or takes part in the
  * hierarchy's decisions, with a clock that is off by an unmeasured skew.
+ * The joins run in parallel (one posted item per AP); the BSP sleeps
+ * until all are in, bounded by JOIN_TIMEOUT_MS.
+ *
+ * An AP in ap_entry holds nothing (no lock, no timer, no hierarchy
+ * state), which is also what makes it safe to park there: test=restart_ap
+ * parks one and starts it again through arch_cpu_start(), the path later
+ * parking and hot-add take.
  *
  * Ordering.  `joined[cpu]` is written and acted on by that CPU only (the
  * BSP reads it, relaxed, for a message after a timeout).  The BSP
