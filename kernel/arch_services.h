@@ -71,6 +71,20 @@
  *                                             at once; returns with interrupts off,
  *                                             after the waking interrupt's handler
  *                                             ran
+ *   bool arch_cpu_start(uint32_t cpu,         start `cpu` (never started, or parked)
+ *        void (*entry)(void *), void *arg)    running entry(arg) on its own stack,
+ *                                             interrupts off; false if it did not
+ *                                             come up within the start timeout.
+ *                                             One start at a time; kernel build
+ *                                             only (no host caller).  x86: INIT,
+ *                                             SIPI, SIPI (SDM Vol. 3A §9.4.4.1)
+ *   void arch_cpu_park(void)                  this CPU stops for good: interrupts
+ *                                             off, event device masked, halted
+ *                                             until arch_cpu_start() again.  The
+ *                                             caller has left the hierarchy and
+ *                                             holds nothing.  x86: INIT resets a
+ *                                             halted CPU into wait-for-SIPI (SDM
+ *                                             Vol. 3A §9.4, §11.6.1); kernel only
  */
 #ifndef PULLKERN_ARCH_SERVICES_H
 #define PULLKERN_ARCH_SERVICES_H

@@ -14,6 +14,7 @@ static inline const char *cpu_state_name(enum cpu_state s)
 	case CPU_KICKED: return "kicked";
 	case CPU_ONLINE: return "online";
 	case CPU_FAILED: return "failed";
+	case CPU_PARKED: return "parked";
 	default: return "absent";
 	}
 }

@@ -34,8 +34,8 @@
 static const struct option_desc options[] = {
 	{ "hz", OPTION_U64, "N", 1000, 10, 10000, NULL,
 	  "tick rate of every CPU, in Hz" },
-	{ "test", OPTION_NAME, "fault|late_ap|lost_sipi", 0, 0, 0, NULL,
-	  "run a built-in test instead of a scenario: fault (a page fault on purpose: the run fails), late_ap (the last AP's SIPIs come after the BSP gave up on it: it must park itself), lost_sipi (the last AP misses its first two SIPIs: the re-send must bring it up)" },
+	{ "test", OPTION_NAME, "fault|late_ap|lost_sipi|restart_ap", 0, 0, 0, NULL,
+	  "run a built-in test instead of a scenario: fault (a page fault on purpose: the run fails), late_ap (the last AP's SIPIs come after the BSP gave up on it: it must park itself), lost_sipi (the last AP misses its first two SIPIs: the re-send must bring it up), restart_ap (the last AP parks itself before it joins and is started again with INIT/SIPI, the path of a parked or hot-added CPU: it must come back online, synced and ticking)" },
 	{ "init_udelay", OPTION_U64, "US", 10000, 0, 1000000, NULL,
 	  "wait after INIT before the first SIPI (Intel SDM: 10 ms)" },
 	{ "sipi_udelay", OPTION_U64, "US", 200, 0, 1000000, NULL,

@@ -7,6 +7,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "kernel/timer.h"
+
+struct cmdline;
+
 struct scenario_args {
 	uint64_t seconds_ms;		/* seconds=N (milliseconds, for short test windows: seconds_ms=) */
 	uint64_t seed;			/* seed=S */
@@ -26,7 +30,12 @@ bool scenario_idle(const struct scenario_args *args, const char **reason);
 bool scenario_lateness(const struct scenario_args *args, const char **reason);
 
 /* ms as whole jiffies at the running HZ, at least 1 (a timer delay). */
-uint64_t scenario_ms_to_jiffies(uint64_t ms);
+static inline uint64_t scenario_ms_to_jiffies(uint64_t ms)
+{
+	uint64_t j = ms * 1000000ull / timer_tick_ns();
+
+	return j ? j : 1;
+}
 
 /* The scenario called `name`, or NULL (with a message listing the known ones). */
 const struct scenario *scenario_find(const char *name);

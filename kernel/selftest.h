@@ -9,12 +9,10 @@
 
 #include <stdbool.h>
 
-struct smp_result;
-
 /* Whether test=name was given: the bring-up arranges its fault early. */
 bool selftest_chosen(const char *name);
 
 /* Boot CPU, after the boot reports: run test `name`, or fail the run if there is none. */
-void selftest_run(const char *name, const struct smp_result *smp);
+void selftest_run(const char *name);
 
 #endif

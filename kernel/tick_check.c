@@ -96,7 +96,7 @@ void tick_check(uint32_t online_cpus)
 	kprintf("  %-4s %-8s %-8s %7s    %-4s %-8s %-8s %7s\n", "cpu", "apic_id",
 		"state", "ticks", "cpu", "apic_id", "state", "ticks");
 	for (uint32_t cpu = 0; cpu < n; cpu++)
-		kprintf("  %-4u %-8u %-8s %7lu%s", cpu, smp_apic_ids[cpu],
+		kprintf("  %-4u %-8u %-8s %7lu%s", cpu, smp_apic_id(cpu),
 			cpu_state_name(cpu_state(cpu)), (unsigned long)delta[cpu],
 			(cpu % 2 == 1 || cpu == n - 1) ? "\n" : "    ");
 

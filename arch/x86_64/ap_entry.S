@@ -3,19 +3,23 @@
  * trampoline with the boot GDT and page tables and no stack.
  *
  * The AP learns who it is from its own local APIC ID register, looked up
- * in smp_apic_ids[], never from a global the BSP set for it: APs run this
- * in any order and at the same time (parallel bring-up).  CPUID's initial
- * APIC ID is not trusted (it can differ from the real one on some AMD
- * parts).  In x2APIC mode the AP switches its own APIC to x2APIC first
- * (IA32_APIC_BASE EXTD; SDM §11.12.5: xAPIC-enabled -> x2APIC is a legal
- * transition) so that every CPU runs in the BSP's mode.
+ * in the start descriptors (cpu_start_table, arch/x86_64/cpu_start.h),
+ * never from a global the BSP set for it: APs run this in any order and at
+ * the same time (parallel bring-up).  CPUID's initial APIC ID is not
+ * trusted (it can differ from the real one on some AMD parts).  In x2APIC
+ * mode the AP switches its own APIC to x2APIC first (IA32_APIC_BASE EXTD;
+ * SDM Vol. 3A §11.12.5: xAPIC-enabled -> x2APIC is a legal transition, and
+ * writing the bits again when they are already set changes nothing) so
+ * that every CPU runs in the BSP's mode.
  *
- * An AP whose ID is not in the table halts here forever, interrupts off:
- * it must not touch any kernel state.
+ * Its descriptor gives the stack; ap_start() (smpboot.c) gets the
+ * descriptor's address and does the rest in C.  An AP whose ID is not in
+ * the table, or whose descriptor has no stack, halts here forever with
+ * interrupts off: it must not touch any kernel state.
  */
-#define MSR_APIC_BASE	0x1b
-#define APIC_BASE_EN	(1 << 11)
-#define APIC_BASE_EXTD	(1 << 10)
+#include "arch/x86_64/apic_base.h"
+#include "arch/x86_64/cpu_start.h"
+
 #define MSR_X2APIC_ID	0x802
 #define XAPIC_ID_REG	0x20
 
@@ -44,21 +48,23 @@ ap_long_entry:
 	movl	$MSR_X2APIC_ID, %ecx
 	rdmsr
 
+	/* %eax: our APIC ID.  Walk the smp_cpu_count descriptors for it. */
 2:	movl	smp_cpu_count, %ecx
-	xorl	%esi, %esi
-3:	cmpl	%ecx, %esi
-	jae	4f
-	cmpl	smp_apic_ids(, %rsi, 4), %eax
+	movq	$cpu_start_table, %rdx
+3:	testl	%ecx, %ecx
+	jz	4f
+	cmpl	CPU_START_APIC_ID(%rdx), %eax
 	je	5f
-	incl	%esi
+	addq	$CPU_START_SIZE, %rdx
+	decl	%ecx
 	jmp	3b
 
-5:	movq	smp_ap_stack_top(, %rsi, 8), %rsp
+5:	movq	CPU_START_STACK_TOP(%rdx), %rsp
 	testq	%rsp, %rsp
 	jz	4f
 	xorl	%ebp, %ebp
-	movl	%esi, %edi
-	call	ap_main
+	movq	%rdx, %rdi
+	call	ap_start
 4:	cli
 	hlt
 	jmp	4b

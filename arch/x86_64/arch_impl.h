@@ -5,6 +5,7 @@
 #ifndef PULLKERN_ARCH_IMPL_H
 #define PULLKERN_ARCH_IMPL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "arch/x86_64/cpu.h"
@@ -76,5 +77,11 @@ void arch_kick_cpu(uint32_t cpu);
 /* kernel/panic.c */
 __attribute__((noreturn, format(printf, 1, 2)))
 void arch_bug(const char *fmt, ...);
+
+/* arch/x86_64/smpboot.c: INIT/SIPI `cpu` into entry(arg); false if it did not answer. */
+bool arch_cpu_start(uint32_t cpu, void (*entry)(void *arg), void *arg);
+
+/* arch/x86_64/smpboot.c: this CPU stops for good, until arch_cpu_start() again. */
+__attribute__((noreturn)) void arch_cpu_park(void);
 
 #endif

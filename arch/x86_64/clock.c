@@ -20,7 +20,11 @@
  * One AP at a time, on purpose: under QEMU TCG every vCPU is a host thread,
  * and 63 APs spinning on a shared beacon starved the BSP on a 2-core host
  * (2 of 64 CPUs came up).  Here only the BSP and one AP are ever running;
- * the others sit in HLT.  The AP side runs as a work item on that AP.
+ * the others sit in HLT.  The AP side runs on that AP through the "run
+ * this on CPU n" function the kernel hands to clock_sync_all() (its work
+ * queues): arch code calls no kernel service to get there.  The kernel
+ * runs the sync before the APs join the timer hierarchy, so no AP moves
+ * its wheel clock with an unmeasured skew.
  *
  * Ordering.  The mailbox: the BSP posts `req` with release after nothing
  * else it needs to publish, the AP acquires it, reads its TSC, stores `t2`
@@ -43,7 +47,6 @@
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/time.h"
-#include "kernel/workqueue.h"
 #include "lib/format.h"
 
 #define SYNC_ROUNDS	32	/* ping-pongs per AP: the first includes its wake-up, and host preemption can spoil any */
@@ -70,7 +73,6 @@ static uint64_t ns_mult;		/* ns per TSC cycle, 32.32 fixed point */
 static uint64_t tsc_mult;		/* TSC cycles per ns, 32.32 fixed point */
 static int64_t skew[MAX_CPUS];		/* own TSC minus the BSP's; written by its CPU */
 static struct sync_mailbox mbox;
-static struct work sync_work;
 
 void clock_init(void)
 {
@@ -111,12 +113,12 @@ static bool wait_u32(const uint32_t *p, uint32_t want)
 	return wait_u32_us(p, want, SYNC_WAIT_US);
 }
 
-/* The AP's side, run as a work item on the AP being measured. */
-static void sync_ap_side(struct work *w)
+/* The AP's side, run on the AP being measured. */
+static void sync_ap_side(void *arg)
 {
 	uint32_t round;
 
-	(void)w;
+	(void)arg;
 	for (round = 1; round <= SYNC_ROUNDS; round++) {
 		if (!wait_u32(&mbox.req, round))
 			break;
@@ -137,7 +139,7 @@ static void sync_ap_side(struct work *w)
  * answered.  *stuck is set when the AP did not let go of the mailbox: it
  * may not be reused then.
  */
-static uint64_t sync_one(uint32_t cpu, bool *stuck)
+static uint64_t sync_one(uint32_t cpu, clock_run_on_fn run_on, bool *stuck)
 {
 	uint64_t best_rtt = UINT64_MAX;
 	int64_t best_skew = 0;
@@ -146,8 +148,7 @@ static uint64_t sync_one(uint32_t cpu, bool *stuck)
 	__atomic_store_n(&mbox.resp, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&mbox.done, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&mbox.finished, 0, __ATOMIC_RELAXED);
-	sync_work.fn = sync_ap_side;
-	work_queue_on(cpu, &sync_work);
+	run_on(cpu, sync_ap_side, NULL);
 	for (uint32_t round = 1; round <= SYNC_ROUNDS; round++) {
 		uint64_t t1 = rdtsc_ordered(), t3;
 
@@ -172,19 +173,19 @@ static uint64_t sync_one(uint32_t cpu, bool *stuck)
 	return best_rtt == UINT64_MAX ? 0 : best_rtt;
 }
 
-void clock_sync_all(struct clock_sync_result *res)
+void clock_sync_all(const uint32_t *cpus, uint32_t n, clock_run_on_fn run_on,
+		    struct clock_sync_result *res)
 {
 	*res = (struct clock_sync_result){ 0 };
 	bool stuck = false;
 
-	for (uint32_t cpu = 1; cpu < smp_cpu_count; cpu++) {
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t cpu = cpus[i];
 		uint64_t rtt = 0;
 
-		if (cpu_state(cpu) != CPU_ONLINE)
-			continue;
 		/* a starved vCPU gets more attempts; a stuck mailbox ends them all */
 		for (uint32_t a = 0; a < SYNC_ATTEMPTS && !rtt && !stuck; a++)
-			rtt = sync_one(cpu, &stuck);
+			rtt = sync_one(cpu, run_on, &stuck);
 		if (!rtt) {
 			res->unsynced++;
 			kprintf("clock: CPU %u did not answer the clock sync; its clock may be off\n", cpu);

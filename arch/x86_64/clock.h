@@ -16,8 +16,19 @@ struct clock_sync_result {
 	uint64_t max_abs_skew_cycles;
 };
 
-/* BSP, after bring-up: measure every online AP's TSC skew, one at a time. */
-void clock_sync_all(struct clock_sync_result *res);
+/*
+ * Start fn(arg) on `cpu` and return without waiting (the caller's queue
+ * keeps what it needs; one call per CPU at a time: clock_sync_all() posts
+ * again to a CPU only after its previous fn has finished).
+ */
+typedef void (*clock_run_on_fn)(uint32_t cpu, void (*fn)(void *arg), void *arg);
+
+/*
+ * BSP, after bring-up: measure the TSC skew of cpus[0 .. n), online APs,
+ * one at a time; run_on() gets the AP's side onto each of them.
+ */
+void clock_sync_all(const uint32_t *cpus, uint32_t n, clock_run_on_fn run_on,
+		    struct clock_sync_result *res);
 int64_t clock_skew_cycles(uint32_t cpu);
 
 /* An arch_now_ns() instant as this CPU's TSC value (for TSC-deadline). */

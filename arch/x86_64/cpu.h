@@ -8,7 +8,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define MSR_APIC_BASE		0x1b
 #define MSR_TSC_DEADLINE	0x6e0
 #define MSR_EFER		0xc0000080
 #define MSR_FS_BASE		0xc0000100

@@ -9,12 +9,14 @@
  * The handler table is written only at boot (idt_set_handler before the
  * vector can fire) and only read afterwards; the IPI or the LAPIC setup
  * that makes a vector live comes after, so no ordering beyond program
- * order on the CPU that installs it is needed.
+ * order on the CPU that installs it is needed.  The same holds for the
+ * acknowledge of an unclaimed vector, which the local APIC driver hands
+ * in (idt_set_eoi): the IDT calls no driver by name, so the two files do
+ * not depend on each other.
  */
 #include "arch/x86_64/idt.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/trap.h"
-#include "drivers/apic/lapic.h"
 #include "kernel/printk.h"
 
 struct idt_gate {
@@ -36,6 +38,7 @@ extern const uint64_t isr_stub_table[256];
 
 static struct idt_gate idt[256] __attribute__((aligned(16)));
 static irq_handler_fn irq_handlers[256];
+static void (*eoi_fn)(void);	/* the interrupt controller's acknowledge; set at boot */
 static uint64_t unexpected_vectors;
 
 static void idt_set_gate(int vec, uint64_t addr, uint8_t ist)
@@ -72,6 +75,11 @@ void idt_set_handler(uint8_t vector, irq_handler_fn fn)
 	irq_handlers[vector] = fn;
 }
 
+void idt_set_eoi(void (*eoi)(void))
+{
+	eoi_fn = eoi;
+}
+
 void interrupt_dispatch(struct trap_frame *f)
 {
 	irq_handler_fn fn;
@@ -92,5 +100,6 @@ void interrupt_dispatch(struct trap_frame *f)
 	if (__atomic_fetch_add(&unexpected_vectors, 1, __ATOMIC_RELAXED) < 8)
 		kprintf("cpu %u: unexpected interrupt vector %lu\n",
 			this_cpu_id(), (unsigned long)f->vector);
-	lapic_eoi();
+	if (eoi_fn)
+		eoi_fn();
 }

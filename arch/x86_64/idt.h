@@ -32,6 +32,8 @@ typedef void (*irq_handler_fn)(struct trap_frame *f);
 void idt_init(void);		/* BSP, once: build the table */
 void idt_load(void);		/* every CPU */
 void idt_set_handler(uint8_t vector, irq_handler_fn fn);
+/* How to acknowledge a vector no handler claimed (none until the APIC is up). */
+void idt_set_eoi(void (*eoi)(void));
 
 void interrupt_dispatch(struct trap_frame *f);
 

@@ -6,20 +6,28 @@
  * TSS holds the IST stacks for double fault, NMI and machine check, which
  * must run on a known-good stack even when the interrupted stack is not.
  *
- * percpu_prepare() runs on the BSP for every CPU before that CPU starts: it
- * allocates the IST stacks, so an AP coming up takes no lock at all (63
+ * percpu_prepare() runs on the starter (the BSP at boot) before that CPU
+ * starts: it allocates the IST stacks, so an AP coming up takes no lock at all (63
  * APs contending for the allocator's lock, with lock holders preempted by
  * the host, was what made bring-up slow under QEMU).  percpu_init_cpu()
  * then runs on the CPU it initialises, early, with interrupts off: the BSP
- * from kmain on the boot stack, an AP first thing in ap_main.
+ * from kmain on the boot stack, an AP first thing in ap_start (smpboot.c).
  */
 #include <stddef.h>
 
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/idt.h"
 #include "arch/x86_64/percpu.h"
+#include "arch/x86_64/smpboot.h"
 #include "kernel/page_alloc.h"
 #include "lib/string.h"
+
+/*
+ * The start descriptors (arch/x86_64/cpu_start.h), written by smpboot.c,
+ * live here with the rest of the per-CPU data: the APIC driver maps CPU
+ * numbers to APIC IDs through them without depending on the bring-up code.
+ */
+struct cpu_start cpu_start_table[MAX_CPUS];
 
 struct percpu percpu_area[MAX_CPUS];
 
@@ -66,6 +74,8 @@ bool percpu_prepare(uint32_t cpu)
 {
 	struct tss *tss = &percpu_area[cpu].tss;
 
+	if (tss->ist[IST_COUNT - 1])
+		return true;	/* started before: the stacks are still its own */
 	memset(tss, 0, sizeof(*tss));
 	for (int i = 1; i <= IST_COUNT; i++) {
 		void *stack = page_alloc_pages(IST_STACK_SIZE / PAGE_SIZE);

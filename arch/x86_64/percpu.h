@@ -46,9 +46,7 @@ struct tss {
 
 struct percpu {
 	struct percpu *self;		/* %gs:0; set once by the owner */
-	uint32_t cpu;			/* dense number, BSP = 0; set before boot */
-	uint32_t apic_id;		/* set by the BSP from the MADT */
-	uint64_t stack_top;		/* set by the BSP before kicking */
+	uint32_t cpu;			/* dense number, BSP = 0; set once by the owner */
 	uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(16)));
 	struct tss tss __attribute__((aligned(16)));
 
@@ -87,7 +85,10 @@ static inline struct percpu *cpu_percpu(uint32_t cpu)
 	return &percpu_area[cpu];
 }
 
-/* BSP, before `cpu` starts: allocate its IST stacks.  false: out of memory. */
+/*
+ * The starter, before `cpu` starts: allocate its IST stacks, the first
+ * time only (a CPU started again keeps them).  false: out of memory.
+ */
 bool percpu_prepare(uint32_t cpu);
 
 /*

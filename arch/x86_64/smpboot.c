@@ -1,21 +1,28 @@
 /*
- * smpboot: CPU numbering and parallel AP bring-up.
+ * smpboot: CPU numbering, and starting CPUs with INIT/SIPI.
  *
  * Numbering.  CPU numbers are dense and ours: the BSP is 0, then the
  * enabled MADT entries in table order (firmware lists primary threads
  * first), then the disabled-but-possible ones, which stay CPU_POSSIBLE
- * for a later hot-add.  smp_apic_ids[cpu] maps back to the APIC ID.  APIC
- * IDs are sparse; nothing is ever indexed by APIC ID.
+ * for a later hot-add.  So the CPUs enabled at boot are exactly 0 ..
+ * boot_cpus - 1.  Each number has one start descriptor (struct cpu_start,
+ * arch/x86_64/cpu_start.h): its APIC ID and SRAT node are recorded here,
+ * once, so nothing matches firmware entries by APIC ID later.  APIC IDs
+ * are sparse; nothing is ever indexed by APIC ID.
  *
- * Bring-up (Intel SDM Vol. 3A §9.4.4.1, research-facts B.1/B.2), split
- * into kick and wait so it is parallel by construction:
+ * Starting (Intel SDM Vol. 3A §9.4.4.1, the INIT-SIPI-SIPI sequence; the
+ * IPI delivery modes §11.6.1), split into kick and wait so that a set of
+ * CPUs starts in parallel by construction:
  *
- *   for each AP: state KICKED, stack ready    (published before any IPI)
- *   INIT to every AP, one shared wait         (init_udelay, SDM 10 ms)
- *   SIPI to every AP, one shared wait         (sipi_udelay, SDM 200 us)
- *   SIPI to every AP still KICKED, same wait
+ *   for each CPU: stack, entry, argument, state KICKED  (before any IPI)
+ *   INIT to every CPU of the set, one shared wait  (init_udelay, SDM 10 ms)
+ *   SIPI to every one, one shared wait             (sipi_udelay, SDM 200 us)
+ *   SIPI to every one still KICKED, same wait
  *   wait until all are ONLINE or the deadline passes, re-sending SIPI
  *   (never INIT) to the ones still KICKED every sipi_retry_ms
+ *
+ * The same smp_start_cpus() starts all enabled APs at boot and a single
+ * CPU later (arch_cpu_start: hot-add, or a CPU parked by arch_cpu_park).
  *
  * Why re-send: an AP handles INIT on its own time (under QEMU on its own
  * host thread, which a busy host may not run for many milliseconds); a
@@ -26,58 +33,65 @@
  * running the trampoline, while INIT would reset it.
  *
  * INIT comes first even if firmware left an AP in its own HLT/MWAIT loop
- * (UEFI does): INIT puts it in wait-for-SIPI.  INIT never goes to the BSP
- * nor to a broadcast ID (it would reset them); both are excluded from the
- * table by construction and checked again before sending.
+ * (UEFI does), and it is what brings a parked CPU back: INIT resets a CPU
+ * wherever it is, halted included, into wait-for-SIPI (SDM Vol. 3A §9.4,
+ * §11.6.1 "INIT").  INIT never goes to the BSP nor to a broadcast ID (it
+ * would reset them); both are excluded from the table by construction and
+ * checked again before sending.
  *
- * The AP side: trampoline.S -> ap_entry.S (finds its number from its own
- * APIC ID) -> ap_main().  An AP moves its slot KICKED -> ONLINE with a
- * compare-and-exchange; the BSP, at its deadline, moves every slot still
- * KICKED to FAILED the same way.  Exactly one of the two wins, so an AP
- * that arrives late sees FAILED and halts without touching shared state,
- * and the BSP never counts a CPU that is not running.
+ * The AP side: trampoline.S -> ap_entry.S (finds its descriptor from its
+ * own APIC ID, takes the stack from it) -> ap_start() -> the entry the
+ * starter passed in.  arch code never decides what a CPU runs: the kernel
+ * hands its entry to smp_start_cpus().  An AP moves its slot KICKED ->
+ * ONLINE with a compare-and-exchange; the starter, at its deadline, moves
+ * every slot still KICKED to FAILED the same way.  Exactly one of the two
+ * wins, so an AP that arrives late sees FAILED and halts without touching
+ * shared state, and the starter never counts a CPU that is not running.
  *
- * Ordering: smp_apic_ids, smp_ap_stack_top and the slot states are written
- * by the BSP before the first INIT.  The release fence before the IPIs
+ * Ordering: a CPU's descriptor (stack, entry, argument, state) is written
+ * by the starter before its first INIT.  The release fence before the IPIs
  * pairs with the AP starting execution after receiving them (an IPI is
  * sent by a store that cannot pass earlier stores on x86; the fence keeps
- * the compiler from sinking the table writes below it).
+ * the compiler from sinking the descriptor writes below it).
  */
+#include <stddef.h>
+
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/idt.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/smpboot.h"
 #include "drivers/apic/lapic.h"
 #include "kernel/acpi.h"
+#include "kernel/arch_services.h"
 #include "kernel/page_alloc.h"
+#include "kernel/panic.h"
 #include "kernel/printk.h"
-#include "kernel/idle.h"
-#include "kernel/tmigr.h"
 #include "kernel/time.h"
 #include "lib/string.h"
 
 #define LOW_MEMORY_LIMIT	0x9f000	/* below the EBDA; SIPI needs < 1 MiB */
 
 uint32_t smp_cpu_count;
-uint32_t smp_apic_ids[MAX_CPUS];
-uint64_t smp_ap_stack_top[MAX_CPUS];
 
-static uint32_t slot_state[MAX_CPUS];	/* enum cpu_state, CAS only */
+static struct smp_options options;	/* from smp_prepare(), read by every start */
 static uint32_t bsp_apic_id;
 static uint32_t held_cpu;		/* test hooks: 0 = none; set before kicking */
 static bool held_gets_resends;		/* test=lost_sipi: only the first SIPIs are withheld */
+static bool hooks_used;			/* the test hooks apply to the first start only */
 static uint32_t late_arrivals;		/* APs that found a poisoned slot; relaxed */
-static uint64_t page_trampoline;	/* kept for every later start of an AP */
+static uint64_t page_trampoline;	/* kept for every later start of a CPU */
+static uint32_t kicked[MAX_CPUS];	/* the set being started; one start at a time */
+static uint32_t nkicked;
 
 extern const char _trampoline_start[], _trampoline_end[];
-void ap_main(uint32_t cpu);
+void ap_start(struct cpu_start *d);
 
 enum cpu_state cpu_state(uint32_t cpu)
 {
 	if (cpu >= MAX_CPUS)
 		return CPU_ABSENT;
 	/* acquire: pairs with the release half of slot_move() (AP: -> ONLINE) */
-	return __atomic_load_n(&slot_state[cpu], __ATOMIC_ACQUIRE);
+	return __atomic_load_n(&cpu_start_table[cpu].state, __ATOMIC_ACQUIRE);
 }
 
 uint32_t cpu_online_count(void)
@@ -95,12 +109,12 @@ static bool slot_move(uint32_t cpu, enum cpu_state from, enum cpu_state to)
 
 	/*
 	 * acq_rel: the AP's release publishes everything it set up before
-	 * going ONLINE to whoever reads the state with acquire (cpu_state);
-	 * the BSP's acquire on KICKED -> FAILED pairs with nothing but keeps
-	 * the decision ordered after its deadline check.
+	 * going ONLINE (or PARKED) to whoever reads the state with acquire
+	 * (cpu_state); the starter's acquire on KICKED -> FAILED pairs with
+	 * nothing but keeps the decision ordered after its deadline check.
 	 */
-	return __atomic_compare_exchange_n(&slot_state[cpu], &expect, to,
-					   false, __ATOMIC_ACQ_REL,
+	return __atomic_compare_exchange_n(&cpu_start_table[cpu].state, &expect,
+					   to, false, __ATOMIC_ACQ_REL,
 					   __ATOMIC_ACQUIRE);
 }
 
@@ -109,7 +123,7 @@ static bool id_addressable(uint32_t apic_id)
 	return apic_dest_ok(lapic_x2apic_mode, apic_id);
 }
 
-static void add_slot(uint32_t apic_id, enum cpu_state state)
+static void add_slot(uint32_t apic_id, uint32_t node, enum cpu_state state)
 {
 	uint32_t cpu = smp_cpu_count;
 
@@ -118,10 +132,9 @@ static void add_slot(uint32_t apic_id, enum cpu_state state)
 			apic_id, MAX_CPUS);
 		return;
 	}
-	smp_apic_ids[cpu] = apic_id;
-	cpu_percpu(cpu)->apic_id = apic_id;
-	cpu_percpu(cpu)->cpu = cpu;
-	slot_state[cpu] = state;
+	cpu_start_table[cpu].apic_id = apic_id;
+	cpu_start_table[cpu].node = node;
+	cpu_start_table[cpu].state = state;
 	smp_cpu_count = cpu + 1;
 }
 
@@ -139,7 +152,8 @@ static void number_cpus(const struct acpi_info *acpi, struct smp_result *res)
 {
 	bool bsp_listed = false;
 
-	add_slot(bsp_apic_id, CPU_ONLINE);
+	add_slot(bsp_apic_id, 0, CPU_ONLINE);
+	res->boot_cpus = 1;
 	if (!acpi->madt_ok) {
 		res->single_cpu_reason = acpi->error ? acpi->error :
 					 "no usable MADT";
@@ -150,6 +164,7 @@ static void number_cpus(const struct acpi_info *acpi, struct smp_result *res)
 			const struct acpi_cpu *c = &acpi->cpus[i];
 
 			if (c->apic_id == bsp_apic_id) {
+				cpu_start_table[0].node = c->node;
 				bsp_listed = true;
 				continue;
 			}
@@ -160,9 +175,10 @@ static void number_cpus(const struct acpi_info *acpi, struct smp_result *res)
 					c->apic_id, lapic_mode_name());
 				continue;
 			}
-			add_slot(c->apic_id, c->enabled ? CPU_KICKED :
-							  CPU_POSSIBLE);
+			add_slot(c->apic_id, c->node, CPU_POSSIBLE);
 		}
+		if (pass == 0)
+			res->boot_cpus = smp_cpu_count;
 	}
 	if (!bsp_listed)
 		kprintf("smp: the boot CPU (APIC ID %u) is not in the MADT; added as CPU 0\n",
@@ -173,58 +189,78 @@ void smp_prepare(const struct acpi_info *acpi, const struct smp_options *opt,
 		 struct smp_result *res)
 {
 	memset(res, 0, sizeof(*res));
+	options = *opt;
 	res->apic_mode_reason = lapic_init_bsp(acpi->madt_ok ?
 					       acpi->lapic_phys : 0,
 					       max_apic_id(acpi),
 					       opt->apic_force);
 	lapic_init_cpu();
 	bsp_apic_id = lapic_id();
-	cpu_percpu(0)->apic_id = bsp_apic_id;
 	number_cpus(acpi, res);
 	res->possible = smp_cpu_count;
 }
 
-static bool setup_trampoline(struct smp_result *res)
+static bool setup_trampoline(void)
 {
 	size_t size = (size_t)(_trampoline_end - _trampoline_start);
-	uint64_t page = page_alloc_below(LOW_MEMORY_LIMIT);
+	uint64_t page;
 
-	if (!page || size > PAGE_SIZE || !apic_sipi_addr_ok(page)) {
-		res->single_cpu_reason = "no free page below 0x9f000 for the AP trampoline";
+	if (page_trampoline)
+		return true;
+	page = page_alloc_below(LOW_MEMORY_LIMIT);
+	if (!page || size > PAGE_SIZE || !apic_sipi_addr_ok(page))
 		return false;
-	}
 	memcpy((void *)page, _trampoline_start, size);
-	res->trampoline = page;
 	page_trampoline = page;
 	return true;
 }
 
-static uint32_t prepare_stacks(void)
+/* The stack and IST stacks of `cpu`, allocated at its first start and kept. */
+static bool prepare_stacks(uint32_t cpu)
 {
-	uint32_t kicked = 0;
+	struct cpu_start *d = &cpu_start_table[cpu];
+	void *stack;
 
-	for (uint32_t cpu = 1; cpu < smp_cpu_count; cpu++) {
-		void *stack;
-
-		if (cpu_state(cpu) != CPU_KICKED)
-			continue;
+	if (!d->stack_top) {
 		stack = page_alloc_pages(KERNEL_STACK_SIZE / PAGE_SIZE);
-		if (!stack || !percpu_prepare(cpu)) {
-			kprintf("smp: no memory for the stack of CPU %u; not started\n",
-				cpu);
-			slot_state[cpu] = CPU_POSSIBLE;
+		if (!stack)
+			return false;
+		d->stack_top = (uint64_t)stack + KERNEL_STACK_SIZE;
+	}
+	return percpu_prepare(cpu);
+}
+
+/* Fill the descriptors of the set and move each to KICKED; the rest stay out. */
+static uint32_t prepare_set(const uint32_t *cpus, uint32_t n,
+			    cpu_entry_fn entry, void *arg)
+{
+	nkicked = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t cpu = cpus[i];
+		enum cpu_state s = cpu_state(cpu);
+
+		if (cpu == 0 || cpu >= smp_cpu_count ||
+		    (s != CPU_POSSIBLE && s != CPU_PARKED)) {
+			kprintf("smp: CPU %u cannot be started from state %u\n",
+				cpu, s);
 			continue;
 		}
-		smp_ap_stack_top[cpu] = (uint64_t)stack + KERNEL_STACK_SIZE;
-		cpu_percpu(cpu)->stack_top = smp_ap_stack_top[cpu];
-		kicked++;
+		if (!prepare_stacks(cpu)) {
+			kprintf("smp: no memory for the stacks of CPU %u; not started\n",
+				cpu);
+			continue;
+		}
+		cpu_start_table[cpu].entry = entry;
+		cpu_start_table[cpu].arg = arg;
+		if (slot_move(cpu, s, CPU_KICKED))
+			kicked[nkicked++] = cpu;
 	}
-	return kicked;
+	return nkicked;
 }
 
 static void kick_one(uint32_t cpu, bool init, uint8_t sipi_page)
 {
-	uint32_t id = smp_apic_ids[cpu];
+	uint32_t id = smp_apic_id(cpu);
 	bool ok;
 
 	if (id == bsp_apic_id || !id_addressable(id))
@@ -235,10 +271,12 @@ static void kick_one(uint32_t cpu, bool init, uint8_t sipi_page)
 			init ? "INIT" : "SIPI", id);
 }
 
-/* Send one IPI kind to every slot still KICKED; `resend` marks a retry round. */
+/* Send one IPI kind to every CPU of the set still KICKED; `resend` marks a retry round. */
 static void kick_all(bool init, bool resend, uint8_t sipi_page)
 {
-	for (uint32_t cpu = 1; cpu < smp_cpu_count; cpu++) {
+	for (uint32_t i = 0; i < nkicked; i++) {
+		uint32_t cpu = kicked[i];
+
 		if (cpu_state(cpu) != CPU_KICKED)
 			continue;
 		/* test hooks: the held AP stays in wait-for-SIPI */
@@ -252,25 +290,24 @@ static uint32_t count_kicked(void)
 {
 	uint32_t n = 0;
 
-	for (uint32_t cpu = 1; cpu < smp_cpu_count; cpu++)
-		n += cpu_state(cpu) == CPU_KICKED;
+	for (uint32_t i = 0; i < nkicked; i++)
+		n += cpu_state(kicked[i]) == CPU_KICKED;
 	return n;
 }
 
 /*
- * Bring-up time is measured on the BSP's TSC alone: from the first INIT to
- * the poll that saw the last AP go online (an AP that answered during the
- * SIPI waits is seen at the first poll, so the figure is an upper bound
- * within one SIPI wait).  An AP's own TSC cannot be
- * compared with the BSP's (TSCs are not synchronised across CPUs here:
- * QEMU TCG gives each vCPU its own offset, and real firmware may too).
+ * Bring-up time is measured on the starter's TSC alone: from the first
+ * INIT to the poll that saw the last AP go online (an AP that answered
+ * during the SIPI waits is seen at the first poll, so the figure is an
+ * upper bound within one SIPI wait).  An AP's own TSC cannot be compared
+ * with the BSP's (TSCs are not synchronised across CPUs here: QEMU TCG
+ * gives each vCPU its own offset, and real firmware may too).
  */
-static void wait_all(uint64_t start, uint8_t page,
-		     const struct smp_options *opt, struct smp_result *res)
+static void wait_all(uint64_t start, uint8_t page, struct smp_start_stats *st)
 {
-	uint64_t deadline = time_deadline_us(opt->timeout_ms * 1000);
-	uint64_t resend = time_deadline_us(opt->sipi_retry_ms * 1000);
-	uint32_t left = res->started;	/* APs that answered during the SIPI waits count at the first poll */
+	uint64_t deadline = time_deadline_us(options.timeout_ms * 1000);
+	uint64_t resend = time_deadline_us(options.sipi_retry_ms * 1000);
+	uint32_t left = st->started;	/* APs that answered during the SIPI waits count at the first poll */
 	uint64_t last = start;
 
 	while (left && !time_after_deadline(deadline)) {
@@ -282,56 +319,89 @@ static void wait_all(uint64_t start, uint8_t page,
 		}
 		if (left && time_after_deadline(resend)) {
 			kick_all(false, true, page);
-			res->sipi_resends++;
-			resend = time_deadline_us(opt->sipi_retry_ms * 1000);
+			st->sipi_resends++;
+			resend = time_deadline_us(options.sipi_retry_ms * 1000);
 		}
 		cpu_pause();
 	}
-	for (uint32_t cpu = 1; cpu < smp_cpu_count; cpu++) {
+	for (uint32_t i = 0; i < nkicked; i++) {
+		uint32_t cpu = kicked[i];
+
 		if (!slot_move(cpu, CPU_KICKED, CPU_FAILED))
 			continue;
 		kprintf("smp: CPU %u (APIC ID %u) did not answer within %lu ms; skipped\n",
-			cpu, smp_apic_ids[cpu], (unsigned long)opt->timeout_ms);
-		res->failed_apic_ids[res->nfailed++] = smp_apic_ids[cpu];
+			cpu, smp_apic_id(cpu), (unsigned long)options.timeout_ms);
+		st->failed_apic_ids[st->nfailed++] = smp_apic_id(cpu);
 	}
-	res->bringup_us = tsc_to_us(last - start);
+	st->bringup_us = tsc_to_us(last - start);
 }
 
-void smp_boot_aps(const struct smp_options *opt, struct smp_result *res)
+/* test=late_ap / test=lost_sipi: hold back the last CPU of the first set. */
+static void apply_test_hooks(void)
+{
+	uint32_t last;
+
+	if (hooks_used || !nkicked)
+		return;
+	hooks_used = true;
+	last = kicked[nkicked - 1];
+	if (options.hold_last_ap || options.drop_first_sipis) {
+		held_cpu = last;
+		held_gets_resends = options.drop_first_sipis;
+	}
+}
+
+uint32_t smp_start_cpus(const uint32_t *cpus, uint32_t n, cpu_entry_fn entry,
+			void *arg, struct smp_start_stats *st)
 {
 	uint8_t page;
 	uint64_t start;
 
-	if (smp_cpu_count > 1 && !res->single_cpu_reason)
-		setup_trampoline(res);
-	if (res->single_cpu_reason || smp_cpu_count == 1) {
-		if (res->single_cpu_reason)
-			kprintf("smp: single-CPU boot: %s\n",
-				res->single_cpu_reason);
-		for (uint32_t cpu = 1; cpu < smp_cpu_count; cpu++)
-			if (cpu_state(cpu) == CPU_KICKED)
-				slot_state[cpu] = CPU_POSSIBLE;
-		res->online = 1;
-		return;
+	memset(st, 0, sizeof(*st));
+	if (!n)
+		return 0;
+	if (!setup_trampoline()) {
+		st->error = "no free page below 0x9f000 for the AP trampoline";
+		return 0;
 	}
-	res->started = prepare_stacks();
-	page = (uint8_t)(res->trampoline >> 12);
-	if ((opt->hold_last_ap || opt->drop_first_sipis) &&
-	    cpu_state(smp_cpu_count - 1) == CPU_KICKED) {
-		held_cpu = smp_cpu_count - 1;
-		held_gets_resends = opt->drop_first_sipis;
-	}
+	st->trampoline = page_trampoline;
+	page = (uint8_t)(page_trampoline >> 12);
+	st->started = prepare_set(cpus, n, entry, arg);
+	if (!st->started)
+		return 0;
+	apply_test_hooks();
 	/* release: pairs with the AP starting to run after the IPIs (see top) */
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 
 	start = rdtsc_ordered();
 	kick_all(true, false, 0);
-	udelay(opt->init_udelay);
+	udelay(options.init_udelay);
 	kick_all(false, false, page);
-	udelay(opt->sipi_udelay);
+	udelay(options.sipi_udelay);
 	kick_all(false, false, page);
-	wait_all(start, page, opt, res);
-	res->online = cpu_online_count();
+	wait_all(start, page, st);
+	for (uint32_t i = 0; i < nkicked; i++)
+		st->online += cpu_state(kicked[i]) == CPU_ONLINE;
+	return st->online;
+}
+
+bool arch_cpu_start(uint32_t cpu, cpu_entry_fn entry, void *arg)
+{
+	static struct smp_start_stats st;	/* one start at a time (see smp_start_cpus) */
+
+	return smp_start_cpus(&cpu, 1, entry, arg, &st) == 1;
+}
+
+void arch_cpu_park(void)
+{
+	uint32_t cpu = this_cpu_id();
+
+	irq_disable();
+	lapic_write(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED);
+	/* release (in slot_move): what this CPU did is seen by whoever starts it again */
+	if (!slot_move(cpu, CPU_ONLINE, CPU_PARKED))
+		arch_bug("smp: CPU %u parks but is not online", cpu);
+	cpu_halt_forever();
 }
 
 uint32_t smp_held_cpu(void)
@@ -355,9 +425,12 @@ uint32_t smp_start_held_ap(uint32_t wait_ms)
 	return __atomic_load_n(&late_arrivals, __ATOMIC_RELAXED);
 }
 
-void ap_main(uint32_t cpu)
+/* Called by ap_entry.S on the AP's own stack, interrupts off. */
+void ap_start(struct cpu_start *d)
 {
-	/* Poisoned slot: the BSP gave up on us.  Touch nothing but a counter. */
+	uint32_t cpu = (uint32_t)(d - cpu_start_table);
+
+	/* Poisoned slot: the starter gave up on us.  Touch nothing but a counter. */
 	if (cpu_state(cpu) != CPU_KICKED) {
 		__atomic_fetch_add(&late_arrivals, 1, __ATOMIC_RELAXED);
 		cpu_halt_forever();
@@ -366,6 +439,7 @@ void ap_main(uint32_t cpu)
 	lapic_init_cpu();
 	if (!slot_move(cpu, CPU_KICKED, CPU_ONLINE))
 		cpu_halt_forever();
-	tmigr_set_available(cpu);	/* our timer works: join the hierarchy */
-	idle_loop();
+	/* entry and arg were written before our INIT, like the stack we run on */
+	d->entry(d->arg);
+	panic("smp: the entry of CPU %u returned", cpu);
 }

@@ -1,5 +1,5 @@
 /*
- * smpboot: numbering the CPUs and bringing the APs up.
+ * smpboot: numbering the CPUs and starting them (see smpboot.c).
  */
 #ifndef PULLKERN_ARCH_SMPBOOT_H
 #define PULLKERN_ARCH_SMPBOOT_H
@@ -7,15 +7,17 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "arch/x86_64/cpu_start.h"
 #include "arch/x86_64/percpu.h"
 
 /* Lifecycle of a CPU slot; every transition is a compare-and-exchange. */
 enum cpu_state {
 	CPU_ABSENT = 0,		/* no such slot */
-	CPU_POSSIBLE,		/* in the MADT, not started (hot-add later) */
+	CPU_POSSIBLE,		/* numbered, not started (enabled at boot, or a hot-add slot) */
 	CPU_KICKED,		/* INIT/SIPI sent, not yet answered */
-	CPU_ONLINE,		/* running kernel code, tick on */
+	CPU_ONLINE,		/* running its entry */
 	CPU_FAILED,		/* never answered in time; a late arrival halts */
+	CPU_PARKED,		/* halted for good by arch_cpu_park(); may be started again */
 };
 
 struct acpi_info;
@@ -30,29 +32,52 @@ struct smp_options {
 	bool drop_first_sipis;	/* test hook: last AP misses the first two SIPIs (test=lost_sipi) */
 };
 
+/* What smp_prepare() found. */
 struct smp_result {
 	uint32_t possible;	/* slots, BSP included */
-	uint32_t started;	/* APs kicked */
-	uint32_t online;	/* CPUs online, BSP included */
-	uint64_t bringup_us;	/* first INIT to last AP online */
-	uint32_t sipi_resends;	/* rounds of SIPI re-sent while waiting */
-	uint64_t trampoline;	/* physical page, 0 if none */
-	uint32_t nfailed;
-	uint32_t failed_apic_ids[MAX_CPUS];
+	uint32_t boot_cpus;	/* enabled in the MADT: CPU numbers 0 .. boot_cpus - 1 */
 	const char *single_cpu_reason;	/* non-NULL: why only the BSP runs */
 	const char *apic_mode_reason;
 };
 
-extern uint32_t smp_cpu_count;
-extern uint32_t smp_apic_ids[MAX_CPUS];
-extern uint64_t smp_ap_stack_top[MAX_CPUS];
+/* What one smp_start_cpus() did. */
+struct smp_start_stats {
+	uint32_t started;	/* CPUs kicked */
+	uint32_t online;	/* of those, online at the end */
+	uint64_t bringup_us;	/* first INIT to last CPU online */
+	uint32_t sipi_resends;	/* rounds of SIPI re-sent while waiting */
+	uint64_t trampoline;	/* physical page, 0 if none */
+	const char *error;	/* non-NULL: nothing could be started, and why */
+	uint32_t nfailed;
+	uint32_t failed_apic_ids[MAX_CPUS];
+};
 
-/* BSP: number the CPUs from the MADT and set up the local APIC mode. */
+extern uint32_t smp_cpu_count;
+extern struct cpu_start cpu_start_table[MAX_CPUS];
+
+/* BSP: number the CPUs from the MADT (and SRAT) and set up the local APIC mode. */
 void smp_prepare(const struct acpi_info *acpi, const struct smp_options *opt,
 		 struct smp_result *res);
 
-/* BSP: kick every AP at once, then wait for all of them, bounded. */
-void smp_boot_aps(const struct smp_options *opt, struct smp_result *res);
+/*
+ * Start cpus[0 .. n) (each POSSIBLE or PARKED) in parallel: each runs
+ * entry(arg) on its own stack, interrupts off, once it is ONLINE.  Bounded
+ * by the options' timeout; a CPU that does not answer is FAILED.  Returns
+ * how many came online; `st` (required) gets the figures.  One caller at a
+ * time: the BSP at boot, later the hotplug path.
+ */
+uint32_t smp_start_cpus(const uint32_t *cpus, uint32_t n, cpu_entry_fn entry,
+			void *arg, struct smp_start_stats *st);
+
+static inline uint32_t smp_apic_id(uint32_t cpu)
+{
+	return cpu_start_table[cpu].apic_id;
+}
+
+static inline uint32_t smp_cpu_node(uint32_t cpu)
+{
+	return cpu_start_table[cpu].node;
+}
 
 /*
  * Test hook for test=late_ap: start the AP that hold_last_ap kept back,

@@ -4,7 +4,7 @@
  * The BSP copies this blob to a free 4 KiB page below 1 MiB taken from the
  * memory map (smpboot.c) and sends SIPI with vector = page >> 12, so an AP
  * starts here in real mode with CS = page << 8 (paragraphs), IP = 0
- * (Intel SDM Vol. 3A §9.4.4.1 / MP spec B.4).  Everything below is
+ * (Intel SDM Vol. 3A §9.4.4.1; MultiProcessor Specification 1.4, Appendix B.4).  Everything below is
  * CS-relative, so the blob runs at any page: no patching.
  *
  * The AP loads the boot GDT (its linear address is a link-time constant
@@ -15,8 +15,10 @@
  * CR0 is written with an absolute value, not OR-ed: after INIT, CD and NW
  * keep whatever they held (SDM Table 10-1), and we want caching on.
  *
- * The AP needs no stack here, so any number of APs may run the blob at
- * once: parallel bring-up without a trampoline lock.
+ * The AP needs no stack here and reads nothing per CPU (its start
+ * descriptor is read by ap_entry.S, once in long mode), so any number of
+ * APs may run the blob at once: parallel bring-up without a trampoline
+ * lock, and the same blob for every later start of a CPU.
  */
 #define CR0_PE		(1 << 0)
 #define CR0_ET		(1 << 4)

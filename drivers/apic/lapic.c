@@ -27,20 +27,19 @@
  */
 #include <stddef.h>
 
+#include "arch/x86_64/apic_base.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/idt.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/platform.h"
+#include "arch/x86_64/smpboot.h"
 #include "drivers/apic/lapic.h"
 #include "drivers/apic/lapic_mode.h"
 #include "kernel/arch_services.h"
 #include "kernel/printk.h"
 
 #define XAPIC_DEFAULT_BASE	0xfee00000ull
-#define APIC_BASE_ADDR_MASK	0x000ffffffffff000ull
-#define APIC_BASE_X2APIC	(1u << 10)
 
-uint64_t lapic_mmio_base = XAPIC_DEFAULT_BASE;
 uint8_t lapic_x2apic_mode;
 
 static const struct lapic_backend *backend;
@@ -160,7 +159,7 @@ void arch_ipi_set_handler(enum arch_ipi kind, void (*fn)(void))
 
 void arch_send_ipi(uint32_t cpu, enum arch_ipi kind)
 {
-	lapic_send_ipi(cpu_percpu(cpu)->apic_id, ipi_vector[kind]);
+	lapic_send_ipi(smp_apic_id(cpu), ipi_vector[kind]);
 }
 
 void arch_kick_cpu(uint32_t cpu)
@@ -194,7 +193,7 @@ static const char *choose_mode(uint64_t apic_base, uint32_t max_apic_id,
 {
 	const char *why;
 	enum lapic_mode mode = lapic_mode_choose(cpu_features.x2apic,
-						 apic_base & APIC_BASE_X2APIC,
+						 apic_base & APIC_BASE_EXTD,
 						 max_apic_id, force, &why);
 
 	backend = mode == LAPIC_MODE_X2APIC ? &x2apic_backend : &xapic_backend;
@@ -216,6 +215,7 @@ const char *lapic_init_bsp(uint64_t madt_base, uint32_t max_apic_id,
 	lapic_x2apic_mode = backend == &x2apic_backend;
 	idt_set_handler(VEC_SPURIOUS, spurious_handler);
 	idt_set_handler(VEC_LAPIC_ERROR, error_handler);
+	idt_set_eoi(lapic_eoi);
 	return why;
 }
 

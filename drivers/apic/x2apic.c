@@ -8,6 +8,7 @@
  * registers is not serializing: wrmsr_fenced() orders earlier stores
  * before the IPI they may announce.  DFR does not exist in x2APIC mode.
  */
+#include "arch/x86_64/apic_base.h"
 #include "arch/x86_64/cpu.h"
 #include "drivers/apic/lapic.h"
 
@@ -38,12 +39,12 @@ static void x2apic_enable_mode(void)
 	uint64_t base = rdmsr(MSR_APIC_BASE);
 
 	/* xAPIC-enabled -> x2APIC is the legal path (SDM §11.12.5). */
-	if (!(base & (1u << 11))) {
-		base |= 1u << 11;
+	if (!(base & APIC_BASE_EN)) {
+		base |= APIC_BASE_EN;
 		wrmsr(MSR_APIC_BASE, base);
 	}
-	if (!(base & (1u << 10)))
-		wrmsr(MSR_APIC_BASE, base | (1u << 10));
+	if (!(base & APIC_BASE_EXTD))
+		wrmsr(MSR_APIC_BASE, base | APIC_BASE_EXTD);
 }
 
 const struct lapic_backend x2apic_backend = {

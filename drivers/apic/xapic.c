@@ -6,13 +6,21 @@
  * written first, the low word's write sends the IPI.  Its delivery-status
  * bit says whether the previous IPI has left; we wait for it, bounded,
  * before writing a new one.  Callers hold interrupts off across the pair.
+ *
+ * The MMIO base lives here, with the only backend that uses it (and
+ * ap_entry.S); lapic.c sets it and this file needs nothing from lapic.c,
+ * so the interface and its backends do not depend on each other both ways.
  */
+#include "arch/x86_64/apic_base.h"
 #include "arch/x86_64/cpu.h"
 #include "drivers/apic/lapic.h"
 #include "kernel/time.h"
 
 /* Polls of ICR delivery status before giving up (each is an MMIO read). */
 #define ICR_IDLE_US	1000
+
+/* Set by lapic_init_bsp() from IA32_APIC_BASE before any AP starts; read-only after. */
+uint64_t lapic_mmio_base = 0xfee00000;	/* the architectural default */
 
 static inline volatile uint32_t *reg_ptr(uint32_t reg)
 {
@@ -54,8 +62,8 @@ static void xapic_enable_mode(void)
 {
 	uint64_t base = rdmsr(MSR_APIC_BASE);
 
-	if (!(base & (1u << 11)))
-		wrmsr(MSR_APIC_BASE, base | (1u << 11));
+	if (!(base & APIC_BASE_EN))
+		wrmsr(MSR_APIC_BASE, base | APIC_BASE_EN);
 	/* Flat model, all in logical group 1: unused, but defined. */
 	xapic_write(LAPIC_DFR, 0xffffffff);
 }

@@ -92,6 +92,19 @@ qemu_case lost_sipi_is_recovered_by_resend 0 60 "--bios --smp 4 -- test=lost_sip
 	--expect 'smp.failed_apic_ids == [] and smp.sipi_resends >= 1' \
 	--expect 'summary.result == "pass"'
 
+# The last AP parks itself (arch_cpu_park) while online but not yet joined;
+# the BSP starts it again with arch_cpu_start, the single-CPU path a parked
+# or hot-added CPU takes: INIT must reset the halted CPU into wait-for-SIPI
+# (a SIPI alone is ignored: the case fails without the INIT).  It must come
+# back online, then sync its clock and tick like the others.
+qemu_case restart_ap_parks_and_starts_again 0 60 "--bios --smp 4 -- test=restart_ap" \
+	--expect 'restart_ap.cpu == 3 and restart_ap.parked == true' \
+	--expect 'restart_ap.restarted == true and restart_ap.state == "online"' \
+	--expect 'smp.possible == 4 and smp.online == 4 and smp.failed_apic_ids == []' \
+	--expect 'clock.synced == 3 and clock.unsynced == 0' \
+	--expect 'tick.cpus == 4 and min(tick.per_cpu) > 0' \
+	--expect 'summary.result == "pass"'
+
 # Issue 3: the timer wheel under load on every CPU, tickless idle.  Every
 # arming ends once (fired, cancelled, or still pending when the run ends),
 # and none runs later than the default lateness bound (kernel/scenarios/
