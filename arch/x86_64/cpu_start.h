@@ -1,7 +1,8 @@
 /*
  * cpu_start: the start descriptor of one CPU, shared by C and assembly.
  *
- * One struct cpu_start per CPU number (smpboot.c's cpu_start_table) holds
+ * One struct cpu_start per CPU number (cpu_start_table, defined with the
+ * per-CPU data in percpu.c and filled by smpboot.c) holds
  * everything the CPU needs to start and everything the rest of the kernel
  * asks about it: its APIC ID and SRAT node (from the firmware, when the
  * CPUs are numbered), its lifecycle state, and the stack, entry and

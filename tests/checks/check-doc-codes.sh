@@ -5,13 +5,13 @@
 # Usage: tests/checks/check-doc-codes.sh   (tests/checks/run.sh runs it)
 #
 # Theory: the comments cite the design notes with short codes (docs/README.md
-# explains them): sections §1 .. §5.x, races R-nn, ordering rules On,
-# invariants An and Qn.  Each must have its definition in docs/: a section
+# explains them): sections §1 .. §7.x, races R-nn, ordering rules On,
+# invariants An and Qn, the idle loop's rules In and races I-nn.  Each must have its definition in docs/: a section
 # heading "# §1.10 ..." / "## §2.14 ...", a race heading "## R-08 ...", a
 # table row "| O5 |", "| A11 |", "| Q7 |".  Citations are collected from the
 # tracked files outside docs/ (`git ls-files`).  A § line that names another
 # document (SDM, ACPI, ABI, RFC, MP spec, multiboot2) cites that document,
-# and numbers from 6 up are always outside sections.  Prints each undefined
+# and numbers from 8 up are always outside sections.  Prints each undefined
 # code with one place that cites it; exit 0 when all are defined.
 
 set -euo pipefail
@@ -30,6 +30,7 @@ defined() {		# $1: code; true if docs/ defines it
 	case $c in
 	§*)	grep -qE "^#+ ${c}( |$|,)" docs/*.md ;;
 	R-*)	grep -qE "^## ${c}[ ]" docs/races.md ;;
+	I-*)	grep -qE "\| ${c} \|" docs/idle.md ;;
 	*)	grep -qE "^\| ${c} \|" docs/*.md ;;
 	esac
 }
@@ -44,7 +45,7 @@ while IFS= read -r hit; do
 	line=${rest%%:*}
 	text=${rest#*:}
 	[[ $text =~ $OUTSIDE ]] && continue
-	for c in $(grep -oE '§[1-5](\.[0-9]+)*' <<<"$text"); do
+	for c in $(grep -oE '§[1-7](\.[0-9]+)*' <<<"$text"); do
 		[[ -n ${seen[$c]:-} ]] && continue
 		seen[$c]=1
 		checked=$((checked + 1))
@@ -53,7 +54,7 @@ while IFS= read -r hit; do
 			missing=$((missing + 1))
 		fi
 	done
-done < <(grep -nE '§[1-5]' -- "${files[@]}" || true)
+done < <(grep -nE '§[1-7]' -- "${files[@]}" || true)
 
 # races, ordering rules, invariants
 while IFS= read -r hit; do
@@ -61,7 +62,7 @@ while IFS= read -r hit; do
 	rest=${hit#*:}
 	line=${rest%%:*}
 	text=${rest#*:}
-	for c in $(grep -oE '\bR-[0-9]{2}\b|\b[OAQ][0-9]{1,2}\b' <<<"$text"); do
+	for c in $(grep -oE '\b[RI]-[0-9]{2}\b|\b[OAQ][0-9]{1,2}\b|\bI[1-9]\b' <<<"$text"); do
 		[[ -n ${seen[$c]:-} ]] && continue
 		seen[$c]=1
 		# -O0 and friends are compiler flags, not rule O0
@@ -72,7 +73,7 @@ while IFS= read -r hit; do
 			missing=$((missing + 1))
 		fi
 	done
-done < <(grep -nE '\bR-[0-9]{2}\b|\b[OAQ][0-9]{1,2}\b' -- "${files[@]}" || true)
+done < <(grep -nE '\b[RI]-[0-9]{2}\b|\b[OAQ][0-9]{1,2}\b|\bI[1-9]\b' -- "${files[@]}" || true)
 
 if ((missing)); then
 	echo "$missing of $checked codes cited in the tree are not defined in docs/"

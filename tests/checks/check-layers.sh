@@ -11,13 +11,13 @@
 #
 #   lower   arch/, drivers/, lib/, boot/
 #   ground  kernel services anything may call: printk, panic, console,
-#           report, the page allocator, the firmware parsers (acpi,
-#           multiboot2, cmdline)
-#   core    the portable kernel: timer, tmigr, idle, tick, workqueue
-#           (hotplug later)
+#           report, the page allocator, the option table and the run's
+#           verdict, the firmware parsers (acpi, multiboot2, cmdline)
+#   core    the portable kernel: timer, tmigr (and its debug half), idle,
+#           tick, workqueue (hotplug later)
 #   top     what runs the core: kernel/main.c, the boot glue (kernel/smp.c,
-#           kernel/selftest.c) and the scenarios (kernel/scenario.c,
-#           kernel/scenarios/)
+#           kernel/selftest.c), the boot reports and the tick check, and
+#           the scenarios (kernel/scenario.c, kernel/scenarios/)
 #
 # Two rules, checked on the symbols of the built objects (nm of build/k/):
 #   1. a lower object references no symbol defined in kernel/ outside the
@@ -39,9 +39,9 @@ cd "$ROOT"
 readonly OBJDIR=build/k
 readonly KDIRS="boot arch/x86_64 drivers/apic drivers/console kernel kernel/scenarios lib"
 
-GROUND_RE='^kernel/(printk|panic|console|report|page_alloc|acpi|multiboot2|cmdline|spinlock)\.c$'
-CORE_RE='^kernel/(timer|tmigr|idle|tick|workqueue|hotplug)\.c$'
-TOP_RE='^kernel/(main|smp|selftest|scenario)\.c$|^kernel/scenarios/'
+GROUND_RE='^kernel/(printk|panic|console|report|page_alloc|acpi|multiboot2|cmdline|options|verdict|spinlock)\.c$'
+CORE_RE='^kernel/(timer|tmigr|tmigr_debug|idle|tick|workqueue|hotplug)\.c$'
+TOP_RE='^kernel/(main|smp|selftest|scenario|boot_report|tick_check|tmigr_report)\.c$|^kernel/scenarios/'
 LOWER_RE='^(arch|drivers|lib|boot)/'
 ALLOWED=' boot/entry32.S:kmain '	# "source:symbol", space separated
 
