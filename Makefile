@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # pullkern build.
 #
 #   make            kernel ELF and the hybrid BIOS/UEFI ISO

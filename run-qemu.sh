@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 #
 # run-qemu.sh: boot pullkern in QEMU once and turn the run into an exit status.
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * entry32: from GRUB's 32-bit protected mode to the kernel's C entry.
  *

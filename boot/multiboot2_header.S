@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * multiboot2 header (Multiboot2 specification, section 3.1).
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * acpi: find the CPUs (MADT), the PM timer (FADT) and the NUMA node of
  * each CPU (SRAT) in firmware tables.

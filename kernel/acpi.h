@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * acpi: the few ACPI tables pullkern needs (RSDP, RSDT/XSDT, MADT, FADT, SRAT).
  *

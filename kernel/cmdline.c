@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * cmdline: split the boot loader's command line into known key=value options.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * console: where kernel text goes, and the one lock that orders it.
  *

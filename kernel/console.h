@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * console: where kernel text goes (COM1, VGA text, a linear framebuffer).
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * idle: tickless idle on a halt that interrupts end (design §1.12).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * idle: what a CPU does when it has nothing to do, and the idle and tick
  * statistics of every CPU.

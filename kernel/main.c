@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * main: the boot CPU's path from the loader to the verdict, as a list.
  *

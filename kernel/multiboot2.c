@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * multiboot2: parse the boot information GRUB hands over in EBX.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * multiboot2: what GRUB tells us at entry, copied into a struct boot_info.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * page_alloc: a bitmap allocator for the physical pages the boot page
  * tables map (the first 4 GiB).

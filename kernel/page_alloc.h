@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * page_alloc: physical pages, 4 KiB each, below 4 GiB.
  */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * printk: kprintf() for the kernel, one message per console lock hold.
  *

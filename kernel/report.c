@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * report: emit one "@report {json}" line.  See report.h.
  */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * scenario: the table of scenarios.  Each lives in kernel/scenarios/.
  *

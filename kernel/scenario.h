@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * scenario: named workloads run after boot, chosen with scenario=NAME.
  */

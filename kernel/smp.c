@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * smp: what the kernel runs on its CPUs, and in which order they join.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * smp: the kernel's side of bringing CPUs up (see kernel/smp.c).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * spinlock: a test-and-test-and-set lock, portable through arch_services.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * tick: the per-CPU tick, and the event interrupt that drives it.
  *

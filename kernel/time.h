@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * time: the TSC as the kernel's clock, and bounded waits on it.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * timer: per-CPU hierarchical timer wheels (docs/timer-wheel.md, §1).
  *

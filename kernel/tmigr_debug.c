@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * tmigr_debug: the hierarchy's debug aids, apart from its hot paths.
  *

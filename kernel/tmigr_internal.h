@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tmigr_internal: what kernel/tmigr.c shares with kernel/tmigr_debug.c.
  *

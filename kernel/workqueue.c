@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * workqueue: per-CPU FIFO queues of work items, run by the target CPU's
  * idle loop with interrupts enabled and its tick running.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * bitops: bit scanning and alignment arithmetic on 64-bit values.
  *

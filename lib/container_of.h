@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * container_of: from a pointer to a member back to the struct holding it.
  */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * format: the one printf engine shared by kprintf() and the snprintf family.
  *

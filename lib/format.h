@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * format: printf-style formatting for freestanding code (kernel and host).
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * json: one-line JSON objects written into a caller's buffer.
  *

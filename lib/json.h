@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * json: a writer for the one-line JSON objects of `@report` lines.
  *

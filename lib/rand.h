@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * rand: a small, fast, seedable PRNG (splitmix64) for scenarios and tests.
  * Not for secrets.  Each user keeps its own state, so CPUs never share one.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * string: memory and string primitives for the kernel (host builds use libc).
  *

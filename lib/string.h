@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * string: the handful of <string.h> functions the kernel needs.
  *

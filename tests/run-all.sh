@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 #
 # run-all.sh: every test: host unit tests first, then the repository's
 # static checks (tests/checks/), the spin model checks, then QEMU

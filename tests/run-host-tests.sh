@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 #
 # run-host-tests.sh: run cmocka test programs and count their test cases.
 #

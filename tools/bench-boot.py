@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """bench-boot.py: how fast pullkern brings its CPUs up, measured, not assumed.
 
 Theory: two figures matter to someone booting pullkern.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """bench-idle.py: what the timer migration hierarchy buys an idle machine.
 
 Theory: the kernel's `idle` scenario (kernel/scenarios/idle.c) arms the

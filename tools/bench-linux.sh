@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 #
 # bench-linux.sh: time Linux's SMP bring-up on the QEMU machine pullkern uses.
 #

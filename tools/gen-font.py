@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Generate drivers/console/font8x16.c from GNU Unifont's .hex source.
 
 Usage:
@@ -21,6 +22,7 @@ HEIGHT = 16
 DEFAULT_HEX = "/usr/share/unifont/unifont.hex"
 
 HEADER = """\
+// SPDX-License-Identifier: GPL-2.0-or-later WITH Font-exception-2.0
 /*
  * font8x16: the console's built-in 8x16 bitmap font, printable ASCII only.
  *

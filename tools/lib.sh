@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=bash
 #
 # lib.sh: helpers shared by the project's bash scripts (run-qemu.sh,

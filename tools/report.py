@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """report.py: read the machine records out of a pullkern console log.
 
 Theory: the kernel prints human text and, mixed in with it, machine lines of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ap_long_entry: an AP's first 64-bit instructions, reached from the
  * trampoline with the boot GDT and page tables and no stack.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * apic_base: the IA32_APIC_BASE MSR (Intel SDM Vol. 3A §11.4.4, Figure
  * 11-5; the EXTD bit §11.12.1), shared by C and assembly.

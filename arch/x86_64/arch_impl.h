@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * arch_impl: the kernel's implementation of kernel/arch_services.h.
  * Included only through that header.

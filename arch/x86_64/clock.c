@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * clock: the kernel's one time base, arch_now_ns(), the same on every CPU.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * clock: arch_now_ns() and its helpers (see clock.c for the theory).
  */

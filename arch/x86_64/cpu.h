@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cpu: x86-64 instructions the kernel needs, as inline functions.
  * CPUID, MSRs, the TSC, control registers, interrupt flag, HLT.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * cpu_start: the start descriptor of one CPU, shared by C and assembly.
  *

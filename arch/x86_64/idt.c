@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * idt: the interrupt descriptor table, shared by all CPUs.
  *

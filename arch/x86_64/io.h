@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * io: x86 port I/O.  Boot-time devices (UART, PIT, PM timer, debug exit)
  * live in the 16-bit I/O space; these are the only way to reach them.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * paging: extending the boot identity map above 4 GiB.
  *

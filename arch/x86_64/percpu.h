@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * percpu: one struct per CPU, reached through the GS base.
  *

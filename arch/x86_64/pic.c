@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * pic: the legacy 8259 pair, put out of the way.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 #ifndef PULLKERN_ARCH_PIC_H
 #define PULLKERN_ARCH_PIC_H
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * platform: CPU feature detection and the way out of a run.
  *

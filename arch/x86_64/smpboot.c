@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * smpboot: CPU numbering, and starting CPUs with INIT/SIPI.
  *

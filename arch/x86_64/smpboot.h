@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * smpboot: numbering the CPUs and starting them (see smpboot.c).
  */

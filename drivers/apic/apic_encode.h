@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * apic_encode: the local APIC's register encodings, as pure functions.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * lapic: one interface over the xAPIC and x2APIC backends.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * lapic: the local APIC, in xAPIC (MMIO) or x2APIC (MSR) mode behind one
  * interface.  Register names are xAPIC MMIO offsets (Intel SDM Vol. 3A

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * lapic_mode: the xAPIC-or-x2APIC decision, as a pure function.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * lapic_mode: which local APIC mode to run in, decided from plain facts
  * (CPU support, firmware state, largest APIC ID, command line) so that

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * lapic_timer: the local APIC timer as a one-shot event device.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * lapic_timer: each CPU's own timer, the kernel's only event source
  * (the arch_event_* services of kernel/arch_services.h).

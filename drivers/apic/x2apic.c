@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * x2apic: the local APIC through MSRs 0x800-0x8ff (SDM Vol. 3A §11.12).
  *

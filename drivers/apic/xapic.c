@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * xapic: the local APIC through its 4 KiB MMIO page (SDM Vol. 3A §11.4).
  *

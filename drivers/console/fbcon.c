@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * fbcon: text on a direct-RGB linear framebuffer, with the built-in font.
  *

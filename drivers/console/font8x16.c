@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later WITH Font-exception-2.0
 /*
  * font8x16: the console's built-in 8x16 bitmap font, printable ASCII only.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * font8x16: the console's built-in bitmap font (printable ASCII, 8x16).
  *

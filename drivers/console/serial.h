@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * serial: the COM1 16550 UART as a transmit-only console.
  *

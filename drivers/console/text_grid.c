@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * text_grid: cursor movement over a grid of character cells.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * text_grid: the cursor rules shared by the character consoles (VGA text
  * and the framebuffer console), so both treat \r, \n, \t, line wrap and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * vga_text: a VGA/EGA text-mode screen as a console.
  *

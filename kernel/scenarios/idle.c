@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * scenario idle: a machine with housekeeping timers and nothing else to do.
  *

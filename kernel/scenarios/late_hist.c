@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * late_hist: see late_hist.h.  Adds are relaxed atomics from any CPU; the
  * maximum is a relaxed CAS loop (only the value matters, nothing is

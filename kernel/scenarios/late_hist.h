@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * late_hist: the lateness histogram and bound the timer scenarios share
  * (timers, idle, lateness).

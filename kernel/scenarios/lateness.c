@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * scenario lateness: lost wake-ups around HLT and IPIs (design §4, R-25).
  *

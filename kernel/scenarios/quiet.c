@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * scenario quiet: no timers anywhere, every CPU idle for the window.
  *

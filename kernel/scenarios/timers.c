@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * scenario timers: random timers on every CPU, each expiry checked.
  *

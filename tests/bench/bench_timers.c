@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * bench_timers: the timer wheel (kernel/timer.c) against a binary-heap
  * timer queue (tests/bench/timer_heap.c), measured side by side.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * timer_heap: a binary min-heap timer queue (see timer_heap.h for the
  * layout, invariants and locking).

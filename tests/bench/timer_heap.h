@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * timer_heap: a binary min-heap timer queue, the baseline `make bench`
  * measures the timer wheel against.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * tmigr_scale: what idle entry and idle exit cost as the migration
  * hierarchy (kernel/tmigr.c) grows from 8 to 4096 CPUs, fan-out 8, one

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 #
 # check-doc-codes.sh: every code a comment cites is defined in docs/.
 #

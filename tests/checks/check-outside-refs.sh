@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 #
 # check-outside-refs.sh: the repository stands alone.  No tracked file may
 # point at something a fresh clone does not have: notes kept beside the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 #
 # tests/checks/run.sh: the repository's static checks, one case per script.
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * acpi_fake: crafted ACPI tables in a fake physical memory window, for
  * the host tests of kernel/acpi.c (test_acpi_madt, test_acpi_srat).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * host_arch: the host implementation of kernel/arch_services.h (see
  * host_arch.h for what each service does here).

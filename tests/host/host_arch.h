@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * host_arch: arch services for host test programs, where pthreads play CPUs.
  *

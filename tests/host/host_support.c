@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * host_support: kprintf() for host test programs, captured for assertions.
  */

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 #
 # run-mutants.sh: prove that each race regression test detects its bug.
 #

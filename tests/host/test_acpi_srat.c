@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * kernel/acpi's SRAT parser against crafted tables (ACPI 6.5 5.2.16).
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * drivers/apic/apic_encode.h: every local APIC encoding the backends use,
  * checked against values worked out by hand from Intel SDM Vol. 3A

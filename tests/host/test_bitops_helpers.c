@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * lib/bitops: bit scans, population count and alignment helpers, checked
  * against slow obvious loops over every single-bit value and a fixed-seed

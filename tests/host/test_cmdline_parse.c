@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * kernel/cmdline: every rule of the command-line parser, and that each bad
  * piece of input costs exactly one warning line and leaves a defined result;

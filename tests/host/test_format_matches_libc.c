@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * lib/format against the host C library: every conversion, flag, width,
  * precision, '*' and length modifier we support must give the same bytes

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * kernel/idle.c and kernel/tick.c: the lost wake-up races around the halt,
  * each forced step by step on the real idle loop (tmsim_idle_loop: the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * lib/json: exact output for every value kind, nesting, escaping, the
  * fixed-point numbers, and that overflow at any buffer size neither writes

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * drivers/apic/lapic_mode: every rule of the xAPIC/x2APIC decision, its
  * reason string, and the one warning line for an "apic=x2apic" the CPU

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * lib/string.c is kernel-only (host builds use libc), so this test compiles
  * it in under pk_ names and checks each function against the host libc on

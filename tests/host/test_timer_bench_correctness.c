@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * test_timer_bench_correctness: `make bench` keeps working.
  *

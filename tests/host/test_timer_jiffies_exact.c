@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * test_timer_jiffies_exact: timer_jiffies() turns ns into jiffies with a
  * reciprocal multiply instead of a division.  It must equal the division

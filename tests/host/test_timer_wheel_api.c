@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * kernel/timer: the interface's behaviour, one CPU switch at a time
  * (host_set_cpu), plus two pthread tests where a callback really runs on

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * kernel/timer: the wheel's geometry against design §1.2/§1.3.  For every
  * level boundary (d = 0, 62, 63, 503, 504, ..., cutoff - 1, cutoff and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * kernel/timer: a million random operations on 4 CPUs against a reference
  * model, a list of armed timers sorted by their latest allowed firing jiffy.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * kernel/tmigr: the basic hand-over of global timers, one CPU switch at a
  * time (host_set_cpu), with the quiescent invariant checker after every

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * kernel/tmigr: remote expiry of a CPU whose own GLOBAL callbacks are
  * running (R-27, ours; kernel/tmigr.c theory).

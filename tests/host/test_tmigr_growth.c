@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * kernel/tmigr growth: regression tests for the races of hierarchy growth
  * (design §2.14(i), §4 R-13 .. R-21, R-23; ordering O9-O11).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * kernel/tmigr: regression tests for the races R-01 .. R-12, R-22 and
  * our R-28 (docs/races.md, §4), each forcing its interleaving on the

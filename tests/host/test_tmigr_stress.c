@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * kernel/tmigr + kernel/timer under stress: free-running pthreads play 8,
  * 64 and 512 CPUs that go idle and wake at random, arm, modify and cancel

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * tmsim: the deterministic vCPU scheduler (see tmsim.h for the theory and
  * the interface).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tmsim: a deterministic scheduler for the migration hierarchy's race tests.
  *

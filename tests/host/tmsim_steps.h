@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tmsim_steps: the short checked steps the scripted race tests are written
  * in (tests/host/test_tmigr_races.c, test_tmigr_busy_remote_expiry.c).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * tmweak: the weak-memory model of tests/host/tmweak.h.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tmweak: a weak-memory model for the hierarchy's race tests (design §4.0,
  * "weak mode").

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 #
 # tests/model/run.sh: model-check the timer-migration protocol with spin.
 #

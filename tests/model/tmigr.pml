@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tmigr.pml: Promela model of the timer-migration group-state protocol,
  * checked by spin (tests/model/run.sh; what it abstracts and why is in

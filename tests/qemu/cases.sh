@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=bash
 # QEMU integration cases, sourced by tests/qemu/run.sh, run in this order.
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 #
 # tests/qemu/run.sh: boot the kernel in QEMU once per case and check the run.
 #
