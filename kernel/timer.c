@@ -153,6 +153,7 @@
 #include "kernel/timer.h"
 #include "kernel/tmigr.h"
 #include "lib/bitops.h"
+#include "lib/counter.h"
 #include "lib/string.h"
 
 #define LVL_BITS		6
@@ -304,14 +305,10 @@ static inline uint64_t jiffies_now(void)
 	return ns_to_ticks(arch_now_ns()) + jiffies_bias;
 }
 
-/*
- * Single writer (this CPU, interrupts off), so a relaxed load and store is
- * enough: no locked RMW, and no cache line shared with another CPU's.
- */
+/* Statistics have a single writer (this CPU, interrupts off): lib/counter.h. */
 static inline void count(uint64_t *counter)
 {
-	__atomic_store_n(counter, __atomic_load_n(counter, __ATOMIC_RELAXED) + 1,
-			 __ATOMIC_RELAXED);
+	counter_add(counter, 1);
 }
 
 static uint32_t cur_cpu(void)

@@ -160,6 +160,7 @@
 #include "kernel/tmigr.h"
 #include "kernel/tmigr_internal.h"
 #include "lib/bitops.h"
+#include "lib/counter.h"
 #include "lib/string.h"
 
 #if TMIGR_FANOUT < 2 || TMIGR_FANOUT > 8 || (TMIGR_FANOUT & (TMIGR_FANOUT - 1))
@@ -284,13 +285,6 @@ static inline void set_wakeup(struct tmigr_cpu *c, uint64_t v)
 static inline unsigned lowest_bit(uint8_t m)
 {
 	return (unsigned)__builtin_ctz(m);
-}
-
-/* Statistics: written only by the CPU they belong to, read by reports. */
-static inline void count_add(uint64_t *c, uint64_t v)
-{
-	__atomic_store_n(c, __atomic_load_n(c, __ATOMIC_RELAXED) + v,
-			 __ATOMIC_RELAXED);
 }
 
 static uint32_t tmigr_this_cpu(void)
@@ -663,7 +657,7 @@ void tmigr_cpu_activate(void)
 	set_ignore(&c->cpuevt, true);
 	set_wakeup(c, TMIGR_INF);
 	walk_cpu(active_up, &w, c);
-	count_add(&stats[id].activations, 1);
+	counter_add(&stats[id].activations, 1);
 	ring_add(RING_ACTIVE, id, 0, 0);
 	spin_unlock_irqrestore(&c->lock, irq);
 }
@@ -689,7 +683,7 @@ uint64_t tmigr_cpu_deactivate(uint64_t global_ns)
 	walk_cpu(inactive_up, &w, c);
 	c->idle = true;
 	set_wakeup(c, w.firstexp);
-	count_add(&stats[id].deactivations, 1);
+	counter_add(&stats[id].deactivations, 1);
 	ring_add(RING_IDLE, id, global_ns, w.firstexp);
 	spin_unlock_irqrestore(&c->lock, irq);
 	return w.firstexp;
@@ -724,7 +718,7 @@ uint64_t tmigr_cpu_new_timer(uint64_t global_ns)
 			r = w.firstexp;	/* not INF only if the root is idle */
 		}
 		set_wakeup(c, r);
-		count_add(&stats[id].new_timers, 1);
+		counter_add(&stats[id].new_timers, 1);
 		ring_add(RING_NEW_TIMER, id, global_ns, r);
 	}
 	spin_unlock_irqrestore(&c->lock, irq);
@@ -871,8 +865,8 @@ static void handle_remote_cpu(uint32_t t, uint64_t now)
 	else
 		fired = timer_run_remote(t);
 	YP("remote.after_run", tc);
-	count_add(&stats[me].remote_cpus, 1);
-	count_add(&stats[me].remote_fired, fired);
+	counter_add(&stats[me].remote_cpus, 1);
+	counter_add(&stats[me].remote_fired, fired);
 	ring_add(RING_REMOTE, t, now, fired);
 
 	irq = arch_irq_save();
@@ -937,7 +931,7 @@ void tmigr_handle_remote(void)
 	/* not on duty but wakeup set: walk anyway so it gets reset */
 	w.now = tick_now();
 	walk_cpu(handle_remote_up, &w, c);
-	count_add(&stats[id].remote_walks, 1);
+	counter_add(&stats[id].remote_walks, 1);
 	/* our number for this rule in tests/host/tmigr_mutants.txt */
 	if (!MUTANT(R26) && w.now >= wakeup && !w.popped)
 		w.firstexp = TMIGR_INF;	/* a duplicate idle migrator retires (see theory) */
