@@ -178,16 +178,26 @@ static inline void madt_begin(uint32_t lapic)
 	put32(madt_body + 4, 1);	/* PCAT_COMPAT */
 }
 
-static inline uint8_t *madt_entry(uint8_t type, uint8_t len)
+/*
+ * Append a zeroed entry {type, len, ...} to a table body of `cap` bytes
+ * filled to *used (MADT and SRAT entries share this header).
+ */
+static inline uint8_t *table_entry(uint8_t *body, size_t cap, size_t *used,
+				   uint8_t type, uint8_t len)
 {
-	uint8_t *e = madt_body + madt_len;
+	uint8_t *e = body + *used;
 
-	assert_true(madt_len + len <= sizeof(madt_body));
+	assert_true(*used + len <= cap);
 	memset(e, 0, len);
 	e[0] = type;
 	e[1] = len;
-	madt_len += len;
+	*used += len;
 	return e;
+}
+
+static inline uint8_t *madt_entry(uint8_t type, uint8_t len)
+{
+	return table_entry(madt_body, sizeof(madt_body), &madt_len, type, len);
 }
 
 static inline void madt_lapic(uint8_t uid, uint8_t id, uint32_t flags)

@@ -477,22 +477,28 @@ static void test_truncated_entry_stops_walk_and_keeps_earlier_cpus(void **state)
 	assert_int_equal(host_log_count("acpi: MADT truncated entry at offset 60 (type 0, length 6)"), 1);
 }
 
-static void test_entry_running_past_table_end_is_truncated(void **state)
+/* An x2APIC entry (16 bytes) whose last `missing` bytes lie past the table's end. */
+static void check_x2apic_entry_cut_short(uint32_t missing)
 {
 	uint8_t *e;
 
-	(void)state;
 	madt_begin(LAPIC_DEFAULT);
 	madt_lapic(0, 0, ENABLED);
 	e = madt_entry(9, 16);
 	put32(e + 4, 7);
 	put32(e + 8, ENABLED);
-	madt_len -= 8;	/* the table ends halfway through the entry */
+	madt_len -= missing;
 	rsdt_system(madt_end(4), qemu_fadt());
 	parse(20);
 	assert_true(info.madt_ok);
 	assert_int_equal(info.ncpus, 1);
 	assert_int_equal(host_log_count("truncated entry at offset 52 (type 9, length 16)"), 1);
+}
+
+static void test_entry_running_past_table_end_is_truncated(void **state)
+{
+	(void)state;
+	check_x2apic_entry_cut_short(8);	/* the table ends halfway through the entry */
 }
 
 static void test_single_trailing_byte_is_truncated_entry(void **state)
@@ -512,20 +518,8 @@ static void test_single_trailing_byte_is_truncated_entry(void **state)
 
 static void test_entry_overrunning_the_table_by_one_byte_is_truncated(void **state)
 {
-	uint8_t *e;
-
 	(void)state;
-	madt_begin(LAPIC_DEFAULT);
-	madt_lapic(0, 0, ENABLED);
-	e = madt_entry(9, 16);
-	put32(e + 4, 7);
-	put32(e + 8, ENABLED);
-	madt_len -= 1;	/* the table ends one byte before the entry does */
-	rsdt_system(madt_end(4), qemu_fadt());
-	parse(20);
-	assert_true(info.madt_ok);
-	assert_int_equal(info.ncpus, 1);
-	assert_int_equal(host_log_count("truncated entry at offset 52 (type 9, length 16)"), 1);
+	check_x2apic_entry_cut_short(1);	/* the table ends one byte before the entry does */
 }
 
 /* The types the parser reads, each with the length of its structure. */

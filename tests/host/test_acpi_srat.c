@@ -35,14 +35,7 @@ static void srat_begin(void)
 
 static uint8_t *srat_entry(uint8_t type, uint8_t len)
 {
-	uint8_t *e = srat_body + srat_len;
-
-	assert_true(srat_len + len <= sizeof(srat_body));
-	memset(e, 0, len);
-	e[0] = type;
-	e[1] = len;
-	srat_len += len;
-	return e;
+	return table_entry(srat_body, sizeof(srat_body), &srat_len, type, len);
 }
 
 /* Type 0: domain bits 7:0 at byte 2, 31:8 at bytes 9-11. */
