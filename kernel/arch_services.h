@@ -62,6 +62,17 @@
  *                                             any CPU, any context; to another CPU
  *   void arch_kick_cpu(uint32_t cpu)          arch_send_ipi(cpu, ARCH_IPI_WAKE)
  *
+ * Other interrupts:
+ *
+ *   void arch_irq_set_other_handler(void (*fn)(uint32_t vector))
+ *                                             once, at boot: fn runs on the CPU
+ *                                             that took an interrupt no kernel
+ *                                             handler claims (an unexpected
+ *                                             vector, a spurious or an APIC
+ *                                             error interrupt), interrupts off,
+ *                                             after arch handled it; only to
+ *                                             name it (idle's wake-up causes)
+ *
  * Halting:
  *
  *   void arch_idle_halt(void)                 called with interrupts off: enable

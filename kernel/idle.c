@@ -79,6 +79,43 @@
 
 static bool nohz[IDLE_MAX_CPUS];	/* owner only: the tick is stopped for idle */
 static struct idle_stats stats[IDLE_MAX_CPUS];
+uint64_t idle_wakes_by_vector[256];
+
+static const char *const cause_names[WAKE_NR] = {
+	[WAKE_UNNAMED] = "unnamed",
+	[WAKE_VECTOR] = "vector",
+	[WAKE_EARLY] = "early",
+	[WAKE_TICK] = "tick",
+	[WAKE_STALE] = "stale",
+	[WAKE_IPI_WAKE] = "ipi_wake",
+	[WAKE_IPI_CALL] = "ipi_call",
+	[WAKE_DUTY_EMPTY] = "duty_empty",
+	[WAKE_OWN_GLOBAL] = "own_global",
+	[WAKE_DUTY_RAN] = "duty_ran",
+	[WAKE_OWN_PINNED] = "own_pinned",
+};
+
+const char *wake_cause_name(enum wake_cause cause)
+{
+	return (uint32_t)cause < WAKE_NR ? cause_names[cause] : "?";
+}
+
+enum wake_class wake_class_of(enum wake_cause cause)
+{
+	switch (cause) {
+	case WAKE_IPI_WAKE:
+	case WAKE_IPI_CALL:
+		return WAKE_CLASS_IPI;
+	case WAKE_OWN_PINNED:
+	case WAKE_OWN_GLOBAL:
+		return WAKE_CLASS_OWN_TIMER;
+	case WAKE_DUTY_RAN:
+	case WAKE_DUTY_EMPTY:
+		return WAKE_CLASS_MIGRATOR;
+	default:
+		return WAKE_CLASS_OTHER;
+	}
+}
 
 const struct idle_stats *idle_stats_of(uint32_t cpu)
 {
@@ -98,12 +135,30 @@ void idle_note_wake(enum wake_cause cause)
 		st->wake_cause = cause;
 }
 
+void idle_note_early(uint64_t ns)
+{
+	struct idle_stats *st = idle_stats_mine();
+
+	idle_note_wake(WAKE_EARLY);
+	st->early_ns = ns;
+}
+
+void idle_note_vector(uint32_t vector)
+{
+	struct idle_stats *st = idle_stats_mine();
+
+	idle_note_wake(WAKE_VECTOR);
+	st->wake_vector = vector & 0xff;
+}
+
 void idle_reset(void)
 {
 	for (uint32_t c = 0; c < IDLE_MAX_CPUS; c++) {
 		nohz[c] = false;
 		stats[c] = (struct idle_stats){ 0 };
 	}
+	for (uint32_t v = 0; v < 256; v++)
+		idle_wakes_by_vector[v] = 0;
 }
 
 static void leave_idle(uint32_t cpu)
@@ -125,7 +180,7 @@ static void halt_accounted(struct idle_stats *st)
 {
 	uint64_t t0;
 
-	st->wake_cause = WAKE_OTHER;
+	st->wake_cause = WAKE_UNNAMED;
 	YP("idle.before_halt", NULL);
 	if (MUTANT(I01)) {
 		/* I1 broken: a pending interrupt is taken here, the halt sleeps on */
@@ -137,6 +192,15 @@ static void halt_accounted(struct idle_stats *st)
 	counter_add(&st->idle_cycles, arch_cycles() - t0);
 	counter_add(&st->wakes_by[st->wake_cause], 1);
 	counter_add(&st->idle_wakeups, 1);
+	if (st->wake_cause == WAKE_EARLY) {
+		counter_add(&st->early_ns_sum, st->early_ns);
+		if (st->early_ns > counter_read(&st->early_ns_max))
+			__atomic_store_n(&st->early_ns_max, st->early_ns, __ATOMIC_RELAXED);
+	}
+	if (st->wake_cause == WAKE_VECTOR)
+		__atomic_fetch_add(&idle_wakes_by_vector[st->wake_vector], 1, __ATOMIC_RELAXED);
+	st->armed_ns = TIMER_NO_EVENT;	/* interrupts outside a halt are not its cause */
+	st->armed_duty = false;
 }
 
 /* One decision and one sleep; returns with interrupts off. */
@@ -173,9 +237,14 @@ static void idle_step(void)
 		}
 	}
 	YP("idle.decided", NULL);
+	st->armed_ns = TIMER_NO_EVENT;
+	st->armed_duty = false;
 	if (nx.within_tick) {
 		tick_start_cpu();
 	} else {
+		st->armed_ns = next;
+		/* the one-shot is (also) the hierarchy's wake-up: duty, not our timer */
+		st->armed_duty = next != TIMER_NO_EVENT && next == tmigr_cpu_wakeup(cpu);
 		if (!MUTANT(I04))	/* I4 broken: the tick believed running */
 			tick_stop_cpu();
 		nohz[cpu] = true;

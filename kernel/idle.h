@@ -14,17 +14,39 @@
 #define IDLE_MAX_CPUS	TIMER_MAX_CPUS
 
 /*
- * Why an idle CPU's halt ended, weakest first: when several interrupts end
- * one halt the strongest cause is counted (a CPU woken by an IPI whose own
- * timer is also due counts as woken by its timer).
+ * Why an idle CPU's halt ended: every halt that ends is counted under
+ * exactly one cause (kernel/idle.c says how).  The order is the strength:
+ * when several interrupts end one halt (they were pending together), the
+ * strongest is counted; one interrupt is classified by kernel/tick.c
+ * into one cause.
  */
 enum wake_cause {
-	WAKE_OTHER,		/* an interrupt with nothing for us (tick, early one-shot) */
-	WAKE_IPI,		/* wake or call IPI: work or a re-programming request */
-	WAKE_OWN_TIMER,		/* one of our own timers ran */
-	WAKE_MIGRATOR,		/* the hierarchy's wake-up: idle CPUs' global timers (ours too) */
+	WAKE_UNNAMED,		/* no handler named a cause (an NMI, an SMI): must stay ~0 */
+	WAKE_VECTOR,		/* an interrupt no kernel handler claims, by vector */
+	WAKE_EARLY,		/* the one-shot fired before its deadline (by how much: early_ns_*) */
+	WAKE_TICK,		/* the periodic tick, nothing due at this jiffy */
+	WAKE_STALE,		/* the one-shot at its deadline, its local event gone */
+	WAKE_IPI_WAKE,		/* ARCH_IPI_WAKE: re-evaluate (a timer added on us) */
+	WAKE_IPI_CALL,		/* ARCH_IPI_CALL: work queued on us */
+	WAKE_DUTY_EMPTY,	/* the hierarchy's wake-up, but nothing was due (duplicate or stale) */
+	WAKE_OWN_GLOBAL,	/* our own global timers ran, and no hierarchy wake-up was armed */
+	WAKE_DUTY_RAN,		/* the hierarchy's wake-up ran global timers (idle CPUs', ours too) */
+	WAKE_OWN_PINNED,	/* one of our own pinned timers ran */
 	WAKE_NR
 };
+
+/* The four coarse classes older reports carry (lateness, idle's own_timer_wakeups). */
+enum wake_class {
+	WAKE_CLASS_OTHER,	/* unnamed, vector, early, tick, stale */
+	WAKE_CLASS_IPI,		/* either IPI */
+	WAKE_CLASS_OWN_TIMER,	/* own pinned or own global */
+	WAKE_CLASS_MIGRATOR,	/* the hierarchy's wake-up, whether it found timers or not */
+	WAKE_CLASS_NR
+};
+
+enum wake_class wake_class_of(enum wake_cause cause);
+/* Short names for reports: "own_pinned", "duty_ran", ... */
+const char *wake_cause_name(enum wake_cause cause);
 
 /*
  * One CPU's statistics.  Every field is written by its CPU only (lib/counter.h
@@ -39,12 +61,25 @@ struct idle_stats {
 	uint64_t idle_wakeups;		/* halts that ended */
 	uint64_t idle_cycles;		/* cycles spent halted */
 	uint64_t wakes_by[WAKE_NR];	/* halts that ended, by cause */
+	uint64_t early_ns_sum;		/* WAKE_EARLY halts: how early, summed ... */
+	uint64_t early_ns_max;		/* ... and the most (owner store, counter_read) */
 	uint64_t idle_entries;		/* tick stops through the hierarchy */
 	uint64_t idle_entry_cycles;	/* cycles spent deciding them */
 	uint64_t idle_exits;		/* idle exits (timer bases + hierarchy) */
 	uint64_t idle_exit_cycles;	/* cycles spent in them */
-	uint32_t wake_cause;		/* owner only, interrupts off: why the current halt ends */
+	/* owner only, interrupts off: the halt in progress */
+	uint64_t armed_ns;		/* the one-shot's deadline (TIMER_NO_EVENT: none) */
+	bool armed_duty;		/* ... which is (also) the hierarchy's wake-up */
+	uint64_t early_ns;		/* for WAKE_EARLY: how early */
+	uint32_t wake_cause;		/* why the current halt ends */
+	uint32_t wake_vector;		/* for WAKE_VECTOR: which vector */
 } __attribute__((aligned(64)));
+
+/*
+ * Halts ended by an interrupt no kernel handler claims, by vector, summed
+ * over CPUs (relaxed atomic adds: any CPU writes).  Read with counter_read.
+ */
+extern uint64_t idle_wakes_by_vector[256];
 
 /* `cpu`'s statistics, for reports (fields read with counter_read). */
 const struct idle_stats *idle_stats_of(uint32_t cpu);
@@ -52,6 +87,10 @@ const struct idle_stats *idle_stats_of(uint32_t cpu);
 struct idle_stats *idle_stats_mine(void);
 /* This CPU, interrupts off: raise the cause of the current wake-up. */
 void idle_note_wake(enum wake_cause cause);
+/* This CPU, interrupts off: the one-shot fired `ns` before its deadline. */
+void idle_note_early(uint64_t ns);
+/* This CPU, interrupts off: an interrupt at `vector` that no kernel handler claims. */
+void idle_note_vector(uint32_t vector);
 
 /* Host tests: forget every CPU's idle state and statistics. */
 void idle_reset(void);

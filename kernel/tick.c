@@ -14,8 +14,28 @@
  * decides again afterwards.  Then the migration hierarchy's duty
  * (kernel/tmigr.c): an active migrator, or an idle CPU whose hierarchy
  * wake-up is due, expires the global timers of idle CPUs below it.  The
- * wake-up is classified for the idle report: own timer, migrator duty, or
- * nothing; the wake IPI's handler, here too, classifies itself.  arch
+ * wake-up is classified for the idle report (kernel/idle.h), first match:
+ *
+ *   own_pinned   a LOCAL timer ran: nothing could have spared this wake-up
+ *   duty_ran     the hierarchy ran idle CPUs' global timers, or our own
+ *                global timers ran on a one-shot armed for the hierarchy's
+ *                wake-up (we were the idle migrator: our timers were the
+ *                duty, the same wake-up a remote expiry would be)
+ *   own_global   our GLOBAL timers ran with no hierarchy wake-up armed:
+ *                tmigr=off, the hierarchy off for this CPU, or the tick kept
+ *                for a global timer within a jiffy
+ *   tick         the tick runs and nothing was due at this jiffy
+ *   duty_empty   the hierarchy's wake-up came (or an active migrator's
+ *                duty walked) and found nothing due: done already by a CPU
+ *                that woke for its own reasons (duplicate), or its event
+ *                moved (stale)
+ *   early        the one-shot fired before its deadline: nothing due yet;
+ *                how early goes to the statistics
+ *   stale        the one-shot at its deadline, and the local event it was
+ *                armed for is gone (deleted, or moved later)
+ *
+ * The wake and call IPIs and the interrupts no kernel handler claims (a
+ * hook arch calls with the vector) classify themselves.  arch
  * acknowledges the interrupt before calling us: interrupts stay off until
  * the handler returns, and a callback that adds a timer for "now"
  * re-programs the event, which must not wait behind an unfinished EOI.
@@ -49,32 +69,70 @@ static void program_next_tick(void)
 	arch_event_program(timer_jiffies_to_ns(timer_jiffies() + 1));
 }
 
+static enum wake_cause classify(const struct idle_stats *st, uint32_t local_ran,
+				uint32_t global_ran, bool duty, uint64_t duty_fired)
+{
+	uint64_t now;
+
+	if (local_ran)
+		return WAKE_OWN_PINNED;
+	if (duty_fired || (global_ran && st->armed_duty))
+		return WAKE_DUTY_RAN;
+	if (global_ran)
+		return WAKE_OWN_GLOBAL;
+	if (tick_on[arch_cpu_id()])
+		return WAKE_TICK;
+	now = arch_now_ns();
+	if (duty || (st->armed_duty && now >= st->armed_ns))
+		return WAKE_DUTY_EMPTY;
+	if (st->armed_ns != TIMER_NO_EVENT && now < st->armed_ns) {
+		idle_note_early(st->armed_ns - now);
+		return WAKE_EARLY;
+	}
+	return WAKE_STALE;
+}
+
+static uint64_t remote_fired(void)
+{
+	struct tmigr_stats ts;
+
+	tmigr_get_stats(arch_cpu_id(), &ts);
+	return ts.remote_fired;
+}
+
 static void event_interrupt(void)
 {
 	struct idle_stats *st = idle_stats_mine();
-	bool own, duty;
+	uint32_t local_ran, global_ran;
+	uint64_t fired0 = 0, fired1 = 0;
+	bool duty;
 
 	counter_add(&st->timer_irqs, 1);
 	if (tick_on[arch_cpu_id()]) {
 		counter_add(&st->ticks, 1);
 		program_next_tick();
 	}
-	own = timer_run_cpu() != 0;
+	local_ran = timer_run_cpu_bases(&global_ran);
 	duty = tmigr_requires_remote();
-	if (duty)
+	if (duty) {
+		fired0 = remote_fired();
 		tmigr_handle_remote();
-	/*
-	 * Duty first: an idle migrator whose own global timer is due with the
-	 * others would have been woken by the hierarchy anyway.
-	 */
-	idle_note_wake(duty ? WAKE_MIGRATOR : own ? WAKE_OWN_TIMER : WAKE_OTHER);
+		fired1 = remote_fired();
+	}
+	idle_note_wake(classify(st, local_ran, global_ran, duty, fired1 - fired0));
 }
 
 /* Nothing to do but be counted: the idle loop decides again after it. */
 static void wake_ipi(void)
 {
 	counter_add(&idle_stats_mine()->wake_ipis, 1);
-	idle_note_wake(WAKE_IPI);
+	idle_note_wake(WAKE_IPI_WAKE);
+}
+
+/* An interrupt arch has no kernel handler for: only named, by vector. */
+static void other_interrupt(uint32_t vector)
+{
+	idle_note_vector(vector);
 }
 
 void tick_init(uint32_t hz)
@@ -82,6 +140,7 @@ void tick_init(uint32_t hz)
 	tick_hz = hz;
 	arch_event_set_handler(event_interrupt);
 	arch_ipi_set_handler(ARCH_IPI_WAKE, wake_ipi);
+	arch_irq_set_other_handler(other_interrupt);
 }
 
 void tick_reset(void)

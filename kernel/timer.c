@@ -1084,18 +1084,27 @@ void timer_check_free(struct timer *t)
 	t->magic = TIMER_MAGIC_FREED;
 }
 
-uint32_t timer_run_cpu(void)
+uint32_t timer_run_cpu_bases(uint32_t *global_ran)
 {
-	uint32_t me = cur_cpu(), ran;
+	uint32_t me = cur_cpu(), ran, g;
 	unsigned long irq = arch_irq_save();
 	uint64_t now = jiffies_now();
 
 	ran = run_base(&bases[me][BASE_LOCAL], me, now);
 	if (ran)
 		now = jiffies_now();	/* LOCAL's callbacks took time: read it again */
-	ran += run_base(&bases[me][BASE_GLOBAL], me, now);
+	g = run_base(&bases[me][BASE_GLOBAL], me, now);
 	arch_irq_restore(irq);
+	if (global_ran)
+		*global_ran = g;
 	return ran;
+}
+
+uint32_t timer_run_cpu(void)
+{
+	uint32_t g, l = timer_run_cpu_bases(&g);
+
+	return l + g;
 }
 
 uint32_t timer_run_remote(uint32_t cpu)

@@ -89,6 +89,8 @@ void timer_check_free(struct timer *t);
 
 /* Expire this CPU's due LOCAL and GLOBAL timers (tick or wake-up interrupt); returns timers run. */
 uint32_t timer_run_cpu(void);
+/* The same, apart: returns the LOCAL (pinned) timers run, *global_ran the GLOBAL ones. */
+uint32_t timer_run_cpu_bases(uint32_t *global_ran);
 
 /*
  * Expire the due GLOBAL timers of `cpu` from the calling CPU (the

@@ -35,7 +35,7 @@ static struct work_queue queues[IDLE_MAX_CPUS];
 static void call_ipi(void)
 {
 	counter_add(&idle_stats_mine()->call_ipis, 1);
-	idle_note_wake(WAKE_IPI);
+	idle_note_wake(WAKE_IPI_CALL);
 }
 
 void workqueue_init(void)

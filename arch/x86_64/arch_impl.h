@@ -75,6 +75,9 @@ void arch_ipi_set_handler(enum arch_ipi kind, void (*fn)(void));
 void arch_send_ipi(uint32_t cpu, enum arch_ipi kind);
 void arch_kick_cpu(uint32_t cpu);
 
+/* arch/x86_64/idt.c: interrupts no kernel handler claims, by vector. */
+void arch_irq_set_other_handler(void (*fn)(uint32_t vector));
+
 /* kernel/panic.c */
 __attribute__((noreturn, format(printf, 1, 2)))
 void arch_bug(const char *fmt, ...);

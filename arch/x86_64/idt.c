@@ -14,10 +14,17 @@
  * acknowledge of an unclaimed vector, which the local APIC driver hands
  * in (idt_set_eoi): the IDT calls no driver by name, so the two files do
  * not depend on each other.
+ *
+ * An interrupt that no kernel handler claims (no handler at all, the
+ * masked PIC's spurious IRQs, and, through idt_other_interrupt(), the
+ * local APIC's spurious and error vectors) is handed to the kernel's
+ * "other" hook with its vector, after arch handled it: the kernel only
+ * names it (kernel/idle.h, WAKE_VECTOR).  Set once at boot, like the table.
  */
 #include "arch/x86_64/idt.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/trap.h"
+#include "kernel/arch_services.h"
 #include "kernel/printk.h"
 
 struct idt_gate {
@@ -41,6 +48,7 @@ static struct idt_gate idt[256] __attribute__((aligned(16)));
 static irq_handler_fn irq_handlers[256];
 static void (*eoi_fn)(void);	/* the interrupt controller's acknowledge; set at boot */
 static uint64_t unexpected_vectors;
+static void (*other_fn)(uint32_t vector);	/* the kernel's hook; set at boot */
 
 static void idt_set_gate(int vec, uint64_t addr, uint8_t ist)
 {
@@ -81,6 +89,17 @@ void idt_set_eoi(void (*eoi)(void))
 	eoi_fn = eoi;
 }
 
+void arch_irq_set_other_handler(void (*fn)(uint32_t vector))
+{
+	other_fn = fn;
+}
+
+void idt_other_interrupt(uint8_t vector)
+{
+	if (other_fn)
+		other_fn(vector);
+}
+
 void interrupt_dispatch(struct trap_frame *f)
 {
 	irq_handler_fn fn;
@@ -96,11 +115,14 @@ void interrupt_dispatch(struct trap_frame *f)
 		return;
 	}
 	/* The PIC is masked; its spurious IRQ7/15 need no EOI. */
-	if (f->vector >= VEC_PIC_BASE && f->vector < VEC_PIC_BASE + 16)
+	if (f->vector >= VEC_PIC_BASE && f->vector < VEC_PIC_BASE + 16) {
+		idt_other_interrupt((uint8_t)f->vector);
 		return;
+	}
 	if (__atomic_fetch_add(&unexpected_vectors, 1, __ATOMIC_RELAXED) < 8)
 		kprintf("cpu %u: unexpected interrupt vector %lu\n",
 			this_cpu_id(), (unsigned long)f->vector);
 	if (eoi_fn)
 		eoi_fn();
+	idt_other_interrupt((uint8_t)f->vector);
 }

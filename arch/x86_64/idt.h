@@ -35,6 +35,8 @@ void idt_load(void);		/* every CPU */
 void idt_set_handler(uint8_t vector, irq_handler_fn fn);
 /* How to acknowledge a vector no handler claimed (none until the APIC is up). */
 void idt_set_eoi(void (*eoi)(void));
+/* An interrupt no kernel handler claims, after arch handled it: name it to the kernel. */
+void idt_other_interrupt(uint8_t vector);
 
 void interrupt_dispatch(struct trap_frame *f);
 

@@ -173,6 +173,7 @@ static void spurious_handler(struct trap_frame *f)
 	(void)f;
 	/* No EOI for a spurious interrupt (SDM §11.9). */
 	__atomic_fetch_add(&spurious_count, 1, __ATOMIC_RELAXED);
+	idt_other_interrupt(VEC_SPURIOUS);
 }
 
 static void error_handler(struct trap_frame *f)
@@ -186,6 +187,7 @@ static void error_handler(struct trap_frame *f)
 		kprintf("lapic: cpu %u APIC error, ESR %#x\n", this_cpu_id(),
 			esr);
 	lapic_eoi();
+	idt_other_interrupt(VEC_LAPIC_ERROR);
 }
 
 /* The decision is lapic_mode_choose()'s; this only reads its inputs. */

@@ -42,18 +42,41 @@
  * for them (the migrator runs them): its own-timer wake-ups must be none,
  * and any fails the run.
  *
- * The jiffy at which each timer ran is recorded: the number of distinct
- * jiffies at which global timers ran, plus the distinct (CPU, jiffy) pairs
- * of pinned ones, is the fewest wake-ups any design could need (the
- * physical limit we compare total wake-ups with).
+ * The jiffy at which each timer ran is recorded.  distinct_instants, as
+ * before: the distinct jiffies at which global timers ran plus the
+ * distinct (CPU, 8-jiffy granule) pairs of pinned ones.
+ *
+ * The lower bound (wakeups_lower_bound), from the same records at whole
+ * jiffies: P = the distinct (CPU, jiffy) pairs at which pinned timers ran,
+ * plus the distinct jiffies at which global timers ran and no pinned timer
+ * did.  Any design pays it, under two assumptions: a CPU wakes at most
+ * once per jiffy (one wake-up serves all its pinned timers due then), and
+ * a CPU awake at a jiffy can run every global timer due at it.  A pinned
+ * timer runs only on its CPU, so each pair costs that CPU one wake-up that
+ * nothing else can take; a global jiffy with a pinned wake-up costs
+ * nothing more (that CPU runs them); a global jiffy without one needs some
+ * CPU to wake.  The jiffies are those at which timers ran, so the wheel's
+ * own batching (a level's granule) is taken as given: it is the
+ * hierarchy's wake-ups the bound judges.  Under TCG a starved vCPU that
+ * runs a timer late moves it to another jiffy, which can split or merge
+ * instants by that lateness: the bound is exact only for timers run on
+ * time (make bench-idle reports the lateness beside it).  The pinned
+ * records are exact per jiffy for a window of up to BOUND_WINDOW_J
+ * jiffies; a longer window reports the bound as 0.
  *
  * Measuring.  Each CPU snapshots its own counters (wake-ups by cause,
  * cycles in HLT, its TSC) in a work item at the start and at the end, so
  * residency = HLT cycles / window cycles needs no cross-CPU clock.  The
- * snapshot at the end is itself a wake-up (an IPI) and the BSP's end of
- * window is its own pinned timer: those two are not counted.  Cause of a
- * wake-up (kernel/idle.h): own timer, migrator duty (the
- * hierarchy's wake-up or remote expiry), IPI, other.
+ * snapshot at the end is itself a wake-up (a call IPI) and the BSP's end of
+ * window is its own pinned timer: those two are not counted.  Every
+ * wake-up has one cause (kernel/idle.h, classified in kernel/tick.c):
+ * own pinned, own global, duty that ran timers, duty that found none,
+ * wake IPI, call IPI, tick, early one-shot (and by how much), stale
+ * one-shot, other interrupt (by vector), and "unnamed", the catch-all that
+ * must stay under 1% (unnamed_pct).  The coarse fields of older reports
+ * (wakeups_own_timer, _migrator, _ipi, _other) are sums of those
+ * (wake_class_of).  Halts ended by other vectors are summed over all CPUs
+ * around the window from the BSP (idle_wakes_by_vector), not per CPU.
  *
  * After the run all timers are deleted, the APs settle, and the hierarchy
  * is checked (one root, the invariants of the design's §5) and dumped.
@@ -90,6 +113,7 @@
 #define ONESHOT_MIN_MS		10	/* a one-shot's earliest expiry after start_j */
 #define MAX_PERIOD_MS		1000
 #define WORK_TIMEOUT_MS		5000	/* an AP's work item, queued by the BSP */
+#define BOUND_WINDOW_J		(1u << 14)	/* exact pinned records: 16 s at HZ=1000 */
 
 struct idle_timer {
 	struct timer t;
@@ -102,6 +126,7 @@ struct idle_timer {
 
 struct cpu_snap {
 	uint64_t wakes[WAKE_NR];
+	uint64_t early_ns_sum;
 	uint64_t idle_tsc, tsc;
 	uint64_t entries, entry_tsc, exits, exit_tsc;
 };
@@ -119,6 +144,8 @@ struct cpu_idle {
 static struct cpu_idle cpus[MAX_CPUS];
 static uint64_t global_jiffies[MAX_WINDOW_J / 64];	/* jiffies at which global timers ran */
 static uint64_t pinned_jiffies[MAX_CPUS][MAX_WINDOW_J / 64 / 8];	/* 8-jiffy granules suffice: pinned periods are >= 500 ms */
+static uint64_t pinned_exact[MAX_CPUS][BOUND_WINDOW_J / 64];	/* jiffies at which pinned timers ran */
+static uint64_t vectors0[256];				/* idle_wakes_by_vector at the start */
 static uint64_t start_j;				/* window start; set before arming */
 static uint64_t early, fired, over_bound;		/* relaxed atomics */
 static struct late_hist late;				/* relaxed atomic adds */
@@ -163,9 +190,10 @@ static void idle_timer_fn(struct timer *t)
 			__atomic_fetch_add(&over_bound, 1, __ATOMIC_RELAXED);
 	}
 	__atomic_fetch_add(&fired, 1, __ATOMIC_RELAXED);
-	if (it->pinned)
+	if (it->pinned) {
 		mark(pinned_jiffies[it->owner], (now_j - start_j) / 8, MAX_WINDOW_J / 8);
-	else
+		mark(pinned_exact[it->owner], now_j - start_j, BOUND_WINDOW_J);
+	} else
 		mark(global_jiffies, now_j - start_j, MAX_WINDOW_J);
 	if (!it->period_j)
 		return;
@@ -184,6 +212,7 @@ static void snapshot(struct cpu_snap *s)
 
 	for (int i = 0; i < WAKE_NR; i++)
 		s->wakes[i] = counter_read(&st->wakes_by[i]);
+	s->early_ns_sum = counter_read(&st->early_ns_sum);
 	s->idle_tsc = counter_read(&st->idle_cycles);
 	s->entries = counter_read(&st->idle_entries);
 	s->entry_tsc = counter_read(&st->idle_entry_cycles);
@@ -332,6 +361,8 @@ static bool on_all_cpus(bool arm)
 
 struct idle_totals {
 	uint64_t wakes[WAKE_NR], total, max_cpu, lost;
+	uint64_t early_ns_sum, early_ns_max;
+	uint64_t pinned_pairs, global_uncovered, bound;	/* the lower bound */
 	uint64_t entries, entry_tsc, exits, exit_tsc;
 	uint64_t global_only_cpus, global_only_own;
 	uint32_t res_min_x100, res_median_x100, res_999_cpus, ncpus;
@@ -377,11 +408,31 @@ static uint64_t cpu_wakes(const struct cpu_idle *ci, int cause)
 	uint64_t d = ci->s1.wakes[cause] - ci->s0.wakes[cause];
 
 	/* not counted: the end snapshot's IPI (APs), the end-of-window timer (BSP) */
-	if (ci->cpu && cause == WAKE_IPI && d)
+	if (ci->cpu && cause == WAKE_IPI_CALL && d)
 		d--;
-	if (!ci->cpu && cause == WAKE_OWN_TIMER && d)
+	if (!ci->cpu && cause == WAKE_OWN_PINNED && d)
 		d--;
 	return d;
+}
+
+static uint64_t cpu_class(const struct cpu_idle *ci, enum wake_class cl)
+{
+	uint64_t n = 0;
+
+	for (int c = 0; c < WAKE_NR; c++)
+		if (wake_class_of(c) == cl)
+			n += cpu_wakes(ci, c);
+	return n;
+}
+
+static uint64_t total_class(const struct idle_totals *t, enum wake_class cl)
+{
+	uint64_t n = 0;
+
+	for (int c = 0; c < WAKE_NR; c++)
+		if (wake_class_of(c) == cl)
+			n += t->wakes[c];
+	return n;
 }
 
 static uint64_t cpu_wakes_total(const struct cpu_idle *ci)
@@ -444,13 +495,16 @@ static void sum_up(struct idle_totals *t)
 		t->total += all;
 		if (all > t->max_cpu)
 			t->max_cpu = all;
+		t->early_ns_sum += ci->s1.early_ns_sum - ci->s0.early_ns_sum;
+		if (counter_read(&idle_stats_of(cpu)->early_ns_max) > t->early_ns_max)
+			t->early_ns_max = counter_read(&idle_stats_of(cpu)->early_ns_max);
 		t->entries += ci->s1.entries - ci->s0.entries;
 		t->entry_tsc += ci->s1.entry_tsc - ci->s0.entry_tsc;
 		t->exits += ci->s1.exits - ci->s0.exits;
 		t->exit_tsc += ci->s1.exit_tsc - ci->s0.exit_tsc;
 		if (cpu && !ci->npinned) {
 			t->global_only_cpus++;
-			t->global_only_own += cpu_wakes(ci, WAKE_OWN_TIMER);
+			t->global_only_own += cpu_class(ci, WAKE_CLASS_OWN_TIMER);
 		}
 		en[nen] = entry_mean(ci);
 		nen += en[nen] != 0;
@@ -478,17 +532,31 @@ static void print_table(void)
 			continue;
 		kprintf("  %-4u %6lu %6lu %6lu %6lu %6lu %5u.%02u%% %7u %8lu %8lu\n", cpu,
 			(unsigned long)cpu_wakes_total(ci),
-			(unsigned long)cpu_wakes(ci, WAKE_OWN_TIMER),
-			(unsigned long)cpu_wakes(ci, WAKE_MIGRATOR),
-			(unsigned long)cpu_wakes(ci, WAKE_IPI),
-			(unsigned long)cpu_wakes(ci, WAKE_OTHER), r / 100, r % 100, ci->npinned,
+			(unsigned long)cpu_class(ci, WAKE_CLASS_OWN_TIMER),
+			(unsigned long)cpu_class(ci, WAKE_CLASS_MIGRATOR),
+			(unsigned long)cpu_class(ci, WAKE_CLASS_IPI),
+			(unsigned long)cpu_class(ci, WAKE_CLASS_OTHER), r / 100, r % 100, ci->npinned,
 			(unsigned long)entry_mean(ci), (unsigned long)exit_mean(ci));
 	}
 }
 
+static void cpu_array(struct json_writer *w, const char *key, int cause, int cl)
+{
+	json_array_begin(w, key);
+	for (uint32_t cpu = 0; cpu < smp_cpu_count; cpu++)
+		if (cpu_state(cpu) == CPU_ONLINE)
+			json_u64(w, NULL, cause >= 0 ? cpu_wakes(&cpus[cpu], cause) :
+					  cpu_class(&cpus[cpu], cl));
+	json_array_end(w);
+}
+
+/*
+ * Per CPU: the total, the coarse classes older tools read, and one array
+ * per cause under "by_cause" (each CPU's causes sum to its total).
+ */
 static void report_cpus(void)
 {
-	static char buf[16384];
+	static char buf[32768];
 	struct json_writer w;
 
 	json_begin(&w, buf, sizeof(buf));
@@ -499,16 +567,12 @@ static void report_cpus(void)
 		if (cpu_state(cpu) == CPU_ONLINE)
 			json_u64(&w, NULL, cpu_wakes_total(&cpus[cpu]));
 	json_array_end(&w);
-	json_array_begin(&w, "own_timer_wakeups");
-	for (uint32_t cpu = 0; cpu < smp_cpu_count; cpu++)
-		if (cpu_state(cpu) == CPU_ONLINE)
-			json_u64(&w, NULL, cpu_wakes(&cpus[cpu], WAKE_OWN_TIMER));
-	json_array_end(&w);
-	json_array_begin(&w, "migrator_wakeups");
-	for (uint32_t cpu = 0; cpu < smp_cpu_count; cpu++)
-		if (cpu_state(cpu) == CPU_ONLINE)
-			json_u64(&w, NULL, cpu_wakes(&cpus[cpu], WAKE_MIGRATOR));
-	json_array_end(&w);
+	cpu_array(&w, "own_timer_wakeups", -1, WAKE_CLASS_OWN_TIMER);
+	cpu_array(&w, "migrator_wakeups", -1, WAKE_CLASS_MIGRATOR);
+	json_object_begin(&w, "by_cause");
+	for (int c = 0; c < WAKE_NR; c++)
+		cpu_array(&w, wake_cause_name(c), c, 0);
+	json_object_end(&w);
 	json_array_begin(&w, "residency_pct");
 	for (uint32_t cpu = 0; cpu < smp_cpu_count; cpu++)
 		if (cpu_state(cpu) == CPU_ONLINE)
@@ -522,11 +586,23 @@ static void report_cpus(void)
 	report_emit(json_end(&w));
 }
 
+/* wakeups / bound in 1/100 (0 when there is no bound). */
+static uint64_t per_bound_x100(const struct idle_totals *t)
+{
+	return t->bound ? t->total * 100 / t->bound : 0;
+}
+
+/* The catch-all's share of all wake-ups, in 1/100 %. */
+static uint64_t unnamed_x100(const struct idle_totals *t)
+{
+	return t->total ? t->wakes[WAKE_UNNAMED] * 10000 / t->total : 0;
+}
+
 static void report_totals(const struct idle_totals *t, uint64_t window_ms,
 			  uint64_t seed, uint64_t limit, bool ok)
 {
+	static char buf[3072];
 	struct json_writer w;
-	char buf[1024];
 
 	json_begin(&w, buf, sizeof(buf));
 	json_str(&w, "kind", "idle");
@@ -540,10 +616,36 @@ static void report_totals(const struct idle_totals *t, uint64_t window_ms,
 	json_u64(&w, "distinct_instants", limit);
 	json_u64(&w, "wakeups_total", t->total);
 	json_u64(&w, "wakeups_max_cpu", t->max_cpu);
-	json_u64(&w, "wakeups_own_timer", t->wakes[WAKE_OWN_TIMER]);
-	json_u64(&w, "wakeups_migrator", t->wakes[WAKE_MIGRATOR]);
-	json_u64(&w, "wakeups_ipi", t->wakes[WAKE_IPI]);
-	json_u64(&w, "wakeups_other", t->wakes[WAKE_OTHER]);
+	json_u64(&w, "wakeups_lower_bound", t->bound);
+	json_u64(&w, "bound_pinned_pairs", t->pinned_pairs);
+	json_u64(&w, "bound_global_uncovered", t->global_uncovered);
+	json_fixed(&w, "wakeups_per_bound", (int64_t)per_bound_x100(t), 2);
+	json_u64(&w, "wakeups_own_timer", total_class(t, WAKE_CLASS_OWN_TIMER));
+	json_u64(&w, "wakeups_migrator", total_class(t, WAKE_CLASS_MIGRATOR));
+	json_u64(&w, "wakeups_ipi", total_class(t, WAKE_CLASS_IPI));
+	json_u64(&w, "wakeups_other", total_class(t, WAKE_CLASS_OTHER));
+	json_object_begin(&w, "wakeups_by_cause");
+	for (int c = 0; c < WAKE_NR; c++)
+		json_u64(&w, wake_cause_name(c), t->wakes[c]);
+	json_object_end(&w);
+	json_fixed(&w, "unnamed_pct", (int64_t)unnamed_x100(t), 2);
+	json_u64(&w, "early_ns_sum", t->early_ns_sum);
+	json_u64(&w, "early_ns_max_since_boot", t->early_ns_max);
+	json_object_begin(&w, "wakeups_by_vector");
+	for (uint32_t v = 0; v < 256; v++) {
+		uint64_t n = counter_read(&idle_wakes_by_vector[v]) - vectors0[v];
+		char key[8];
+
+		if (!n)
+			continue;
+		key[0] = '0';
+		key[1] = 'x';
+		key[2] = "0123456789abcdef"[v >> 4];
+		key[3] = "0123456789abcdef"[v & 15];
+		key[4] = 0;
+		json_u64(&w, key, n);
+	}
+	json_object_end(&w);
 	json_u64(&w, "global_only_cpus", t->global_only_cpus);
 	json_u64(&w, "global_only_own_wakeups", t->global_only_own);
 	json_fixed(&w, "residency_min_pct", t->res_min_x100, 2);
@@ -561,6 +663,43 @@ static void report_totals(const struct idle_totals *t, uint64_t window_ms,
 	late_bound_json(&w, &bound, over_bound);
 	json_str(&w, "result", ok ? "pass" : "fail");
 	report_emit(json_end(&w));
+}
+
+/* The bits of word i of a jiffy map that lie in the window [0, win_j). */
+static uint64_t window_mask(uint32_t i, uint64_t win_j)
+{
+	uint64_t first = (uint64_t)i * 64;
+
+	if (first >= win_j)
+		return 0;
+	return win_j - first >= 64 ? ~0ull : (1ull << (win_j - first)) - 1;
+}
+
+/*
+ * The lower bound of the theory comment (only the window's jiffies: the
+ * timers that run while the end snapshots are taken are not its): every (CPU, jiffy) with a pinned
+ * expiry, plus every global jiffy no pinned expiry covers.
+ */
+static void lower_bound(struct idle_totals *t, uint64_t window_ms)
+{
+	static uint64_t any_pinned[BOUND_WINDOW_J / 64];
+	uint64_t win_j = scenario_ms_to_jiffies(window_ms);
+
+	if (win_j >= BOUND_WINDOW_J)
+		return;
+	memset(any_pinned, 0, sizeof(any_pinned));
+	for (uint32_t cpu = 0; cpu < smp_cpu_count; cpu++) {
+		for (uint32_t i = 0; i < BOUND_WINDOW_J / 64; i++) {
+			uint64_t m = window_mask(i, win_j);
+
+			t->pinned_pairs += bit_popcount64(pinned_exact[cpu][i] & m);
+			any_pinned[i] |= pinned_exact[cpu][i] & m;
+		}
+	}
+	for (uint32_t i = 0; i < BOUND_WINDOW_J / 64; i++)
+		t->global_uncovered += bit_popcount64(global_jiffies[i] & window_mask(i, win_j) &
+						      ~any_pinned[i]);
+	t->bound = t->pinned_pairs + t->global_uncovered;
 }
 
 /* After the run, with the APs settled idle: one root, consistent states. */
@@ -594,6 +733,7 @@ bool scenario_idle(const struct scenario_args *args, const char **reason)
 	memset(&t, 0, sizeof(t));
 	memset(global_jiffies, 0, sizeof(global_jiffies));
 	memset(pinned_jiffies, 0, sizeof(pinned_jiffies));
+	memset(pinned_exact, 0, sizeof(pinned_exact));
 	early = fired = over_bound = 0;
 	memset(&late, 0, sizeof(late));
 	stopping = false;
@@ -619,6 +759,8 @@ bool scenario_idle(const struct scenario_args *args, const char **reason)
 	kprintf("idle: %u CPUs, %lu ms, seed %lu, %u global timers per CPU, pinned on about half, tmigr %s, lateness bound %lu us\n",
 		cpu_online_count(), (unsigned long)args->seconds_ms, (unsigned long)args->seed,
 		nglobals, tmigr_enabled() ? "on" : "off", (unsigned long)(bound.bound_ns / 1000));
+	for (uint32_t v = 0; v < 256; v++)
+		vectors0[v] = counter_read(&idle_wakes_by_vector[v]);
 	if (!on_all_cpus(true)) {
 		*reason = "idle: a CPU did not arm its timers in time";
 		return false;
@@ -635,6 +777,7 @@ bool scenario_idle(const struct scenario_args *args, const char **reason)
 	limit = map_weight(global_jiffies, MAX_WINDOW_J / 64);
 	for (uint32_t cpu = 0; cpu < smp_cpu_count; cpu++)
 		limit += map_weight(pinned_jiffies[cpu], MAX_WINDOW_J / 64 / 8);
+	lower_bound(&t, args->seconds_ms);
 	if (t.lost || early) {
 		ok = false;
 		*reason = "idle: a timer was lost or ran early";
@@ -650,9 +793,18 @@ bool scenario_idle(const struct scenario_args *args, const char **reason)
 	print_table();
 	kprintf("idle: %lu timers ran at %lu distinct instants; %lu wake-ups (own %lu, migrator %lu, ipi %lu, other %lu), most on one CPU %lu\n",
 		(unsigned long)fired, (unsigned long)limit, (unsigned long)t.total,
-		(unsigned long)t.wakes[WAKE_OWN_TIMER], (unsigned long)t.wakes[WAKE_MIGRATOR],
-		(unsigned long)t.wakes[WAKE_IPI], (unsigned long)t.wakes[WAKE_OTHER],
-		(unsigned long)t.max_cpu);
+		(unsigned long)total_class(&t, WAKE_CLASS_OWN_TIMER),
+		(unsigned long)total_class(&t, WAKE_CLASS_MIGRATOR),
+		(unsigned long)total_class(&t, WAKE_CLASS_IPI),
+		(unsigned long)total_class(&t, WAKE_CLASS_OTHER), (unsigned long)t.max_cpu);
+	kprintf("idle: lower bound %lu wake-ups (%lu pinned (CPU, jiffy) + %lu uncovered global jiffies); wake-ups / bound %lu.%02lu\n",
+		(unsigned long)t.bound, (unsigned long)t.pinned_pairs,
+		(unsigned long)t.global_uncovered, (unsigned long)(per_bound_x100(&t) / 100),
+		(unsigned long)(per_bound_x100(&t) % 100));
+	kprintf("idle: by cause:");
+	for (int c = 0; c < WAKE_NR; c++)
+		kprintf(" %s %lu", wake_cause_name(c), (unsigned long)t.wakes[c]);
+	kprintf("; early one-shots %lu us in all\n", (unsigned long)(t.early_ns_sum / 1000));
 	kprintf("idle: lateness p99 <= %lu us, max %lu us; %lu over the bound of %lu us\n",
 		(unsigned long)late_hist_percentile_us(&late, 99),
 		(unsigned long)(late.max_ns / 1000), (unsigned long)over_bound,

@@ -495,7 +495,7 @@ static void coarse(const struct lat_stats *s, uint64_t out[NCOARSE + 1])
 }
 
 struct wake_counts {
-	uint64_t wakes[WAKE_NR];	/* summed over online CPUs */
+	uint64_t wakes[WAKE_CLASS_NR];	/* summed over online CPUs, by class */
 	uint64_t kicks;			/* sent by the arming CPU */
 };
 
@@ -508,7 +508,7 @@ static void wakes_snapshot(struct wake_counts *d)
 		if (cpu_state(cpu) != CPU_ONLINE)
 			continue;
 		for (int c = 0; c < WAKE_NR; c++)
-			d->wakes[c] += counter_read(&idle_stats_of(cpu)->wakes_by[c]);
+			d->wakes[wake_class_of(c)] += counter_read(&idle_stats_of(cpu)->wakes_by[c]);
 	}
 	timer_get_stats(arm_cpu, &ts);
 	d->kicks = ts.kicks_sent;
@@ -607,10 +607,10 @@ static void report(const struct scenario_args *args, const struct lat_stats *all
 		json_u64(&w, NULL, h[c]);
 	json_array_end(&w);
 	json_u64(&w, "kicks_sent", w1->kicks - w0->kicks);
-	json_u64(&w, "wakes_ipi", w1->wakes[WAKE_IPI] - w0->wakes[WAKE_IPI]);
-	json_u64(&w, "wakes_own_timer", w1->wakes[WAKE_OWN_TIMER] - w0->wakes[WAKE_OWN_TIMER]);
-	json_u64(&w, "wakes_migrator", w1->wakes[WAKE_MIGRATOR] - w0->wakes[WAKE_MIGRATOR]);
-	json_u64(&w, "wakes_other", w1->wakes[WAKE_OTHER] - w0->wakes[WAKE_OTHER]);
+	json_u64(&w, "wakes_ipi", w1->wakes[WAKE_CLASS_IPI] - w0->wakes[WAKE_CLASS_IPI]);
+	json_u64(&w, "wakes_own_timer", w1->wakes[WAKE_CLASS_OWN_TIMER] - w0->wakes[WAKE_CLASS_OWN_TIMER]);
+	json_u64(&w, "wakes_migrator", w1->wakes[WAKE_CLASS_MIGRATOR] - w0->wakes[WAKE_CLASS_MIGRATOR]);
+	json_u64(&w, "wakes_other", w1->wakes[WAKE_CLASS_OTHER] - w0->wakes[WAKE_CLASS_OTHER]);
 	json_str(&w, "result", ok ? "pass" : "fail");
 	report_emit(json_end(&w));
 }

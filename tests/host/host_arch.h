@@ -89,6 +89,7 @@ void arch_event_set_handler(void (*fn)(void));
 void arch_event_program(uint64_t deadline_ns);
 void arch_event_stop(void);
 void arch_ipi_set_handler(enum arch_ipi kind, void (*fn)(void));
+void arch_irq_set_other_handler(void (*fn)(uint32_t vector));
 void arch_send_ipi(uint32_t cpu, enum arch_ipi kind);
 void arch_idle_halt(void);
 

@@ -230,10 +230,10 @@ static void test_idle_cpu_takes_one_interrupt_per_own_timer_and_none_without(voi
 		     "CPU 1 took %llu event interrupts for one timer, which ran %u times at j%llu (bucket j%llu)",
 		     (unsigned long long)st->timer_irqs, tt.runs, (unsigned long long)tt.ran_j,
 		     (unsigned long long)tmsim_bucket_expiry(&tt));
-	TMSIM_ASSERT(st->wakes_by[WAKE_OWN_TIMER] == 1 && st->wakes_by[WAKE_IPI] == 1,
-		     "CPU 1's wake-ups by cause: own timer %llu (want 1), IPI %llu (want 1)",
-		     (unsigned long long)st->wakes_by[WAKE_OWN_TIMER],
-		     (unsigned long long)st->wakes_by[WAKE_IPI]);
+	TMSIM_ASSERT(st->wakes_by[WAKE_OWN_PINNED] == 1 && st->wakes_by[WAKE_IPI_WAKE] == 1,
+		     "CPU 1's wake-ups by cause: own pinned timer %llu (want 1), wake IPI %llu (want 1)",
+		     (unsigned long long)st->wakes_by[WAKE_OWN_PINNED],
+		     (unsigned long long)st->wakes_by[WAKE_IPI_WAKE]);
 	end_run();
 }
 
