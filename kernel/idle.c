@@ -200,6 +200,7 @@ static void halt_accounted(struct idle_stats *st)
 	if (st->wake_cause == WAKE_VECTOR)
 		__atomic_fetch_add(&idle_wakes_by_vector[st->wake_vector], 1, __ATOMIC_RELAXED);
 	st->armed_ns = TIMER_NO_EVENT;	/* interrupts outside a halt are not its cause */
+	st->replaced_ns = 0;
 	st->armed_duty = false;
 }
 
@@ -238,6 +239,7 @@ static void idle_step(void)
 	}
 	YP("idle.decided", NULL);
 	st->armed_ns = TIMER_NO_EVENT;
+	st->replaced_ns = 0;
 	st->armed_duty = false;
 	if (nx.within_tick) {
 		tick_start_cpu();
@@ -248,6 +250,10 @@ static void idle_step(void)
 		if (!MUTANT(I04))	/* I4 broken: the tick believed running */
 			tick_stop_cpu();
 		nohz[cpu] = true;
+		/* a deadline due (within a jiffy) may have raised its interrupt already */
+		if (st->event_ns && st->event_ns <= arch_now_ns() + timer_tick_ns())
+			st->replaced_ns = st->event_ns;
+		st->event_ns = next == TIMER_NO_EVENT ? 0 : next;
 		if (next == TIMER_NO_EVENT)
 			arch_event_stop();
 		else if (MUTANT(I03) && next <= arch_now_ns())

@@ -25,7 +25,8 @@ enum wake_cause {
 	WAKE_VECTOR,		/* an interrupt no kernel handler claims, by vector */
 	WAKE_EARLY,		/* the one-shot fired before its deadline (by how much: early_ns_*) */
 	WAKE_TICK,		/* the periodic tick, nothing due at this jiffy */
-	WAKE_STALE,		/* the one-shot at its deadline, its local event gone */
+	WAKE_STALE,		/* a one-shot whose event is gone: deleted, or the deadline
+				   the halt's one-shot replaced, its interrupt already pending */
 	WAKE_IPI_WAKE,		/* ARCH_IPI_WAKE: re-evaluate (a timer added on us) */
 	WAKE_IPI_CALL,		/* ARCH_IPI_CALL: work queued on us */
 	WAKE_DUTY_EMPTY,	/* the hierarchy's wake-up, but nothing was due (duplicate or stale) */
@@ -68,6 +69,9 @@ struct idle_stats {
 	uint64_t idle_exits;		/* idle exits (timer bases + hierarchy) */
 	uint64_t idle_exit_cycles;	/* cycles spent in them */
 	/* owner only, interrupts off: the halt in progress */
+	uint64_t event_ns;		/* the deadline the event device holds, not yet taken (0: none) */
+	uint64_t replaced_ns;		/* a due one the halt's one-shot replaced: its interrupt
+					   may be pending already (0: none) */
 	uint64_t armed_ns;		/* the one-shot's deadline (TIMER_NO_EVENT: none) */
 	bool armed_duty;		/* ... which is (also) the hierarchy's wake-up */
 	uint64_t early_ns;		/* for WAKE_EARLY: how early */

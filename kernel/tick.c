@@ -32,7 +32,10 @@
  *   early        the one-shot fired before its deadline: nothing due yet;
  *                how early goes to the statistics
  *   stale        the one-shot at its deadline, and the local event it was
- *                armed for is gone (deleted, or moved later)
+ *                armed for is gone (deleted, or moved later); or the
+ *                interrupt of the deadline the halt's one-shot replaced
+ *                (a tick), which was pending already: re-programming the
+ *                LAPIC timer does not withdraw an interrupt it raised
  *
  * The wake and call IPIs and the interrupts no kernel handler claims (a
  * hook arch calls with the vector) classify themselves.  arch
@@ -66,7 +69,10 @@ static bool tick_on[IDLE_MAX_CPUS];		/* owner CPU only */
 
 static void program_next_tick(void)
 {
-	arch_event_program(timer_jiffies_to_ns(timer_jiffies() + 1));
+	uint64_t deadline = timer_jiffies_to_ns(timer_jiffies() + 1);
+
+	idle_stats_mine()->event_ns = deadline;
+	arch_event_program(deadline);
 }
 
 static enum wake_cause classify(const struct idle_stats *st, uint32_t local_ran,
@@ -85,6 +91,9 @@ static enum wake_cause classify(const struct idle_stats *st, uint32_t local_ran,
 	now = arch_now_ns();
 	if (duty || (st->armed_duty && now >= st->armed_ns))
 		return WAKE_DUTY_EMPTY;
+	/* the interrupt of the deadline the one-shot replaced, pending since */
+	if (st->replaced_ns && now >= st->replaced_ns)
+		return WAKE_STALE;
 	if (st->armed_ns != TIMER_NO_EVENT && now < st->armed_ns) {
 		idle_note_early(st->armed_ns - now);
 		return WAKE_EARLY;
@@ -108,6 +117,7 @@ static void event_interrupt(void)
 	bool duty;
 
 	counter_add(&st->timer_irqs, 1);
+	st->event_ns = 0;	/* taken: the device holds nothing until re-programmed */
 	if (tick_on[arch_cpu_id()]) {
 		counter_add(&st->ticks, 1);
 		program_next_tick();
