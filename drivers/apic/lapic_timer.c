@@ -9,7 +9,11 @@
  *                 The deadline is this CPU's own TSC value for the instant
  *                 (clock_ns_to_local_tsc adds the CPU's measured skew).
  *   oneshot       the count-down timer (mode 00b), divide by 16, its rate
- *                 measured against the calibrated TSC over 10 ms; a delay
+ *                 measured against the calibrated TSC, the median of five
+ *                 2 ms samples whose ends are each bracketed by TSC reads
+ *                 (under an emulator a vCPU descheduled between reading
+ *                 the count and the TSC measured the rate 0.5% low, and
+ *                 every long one-shot fired milliseconds early); a delay
  *                 longer than 2^32 counts (68 s at 62.5 MHz) is cut short
  *                 and the caller re-arms when it fires.
  *
@@ -40,27 +44,71 @@
 #define LVT_TIMER_ONESHOT	(0u << 17)
 #define LVT_TIMER_TSC_DEADLINE	(2u << 17)
 #define DIVIDE_BY_16		0x3
-#define CALIBRATE_US		10000
+#define SAMPLE_US		2000	/* one calibration sample: 125000 counts at 62.5 MHz */
+#define SAMPLES			5
+#define BRACKET_NS		20000	/* a LAPIC access bracketed wider was interrupted */
 #define MAX_DELAY_NS		(60ull * 1000000000ull)	/* keeps delay * count_hz in 64 bits */
 
 struct lapic_timer_info lapic_timer;
 
 static bool deadline_mode;
 
-static uint64_t measure_count_hz(void)
+/*
+ * One sample of the count-down rate against the TSC over SAMPLE_US.  Each
+ * end is a LAPIC access bracketed by two TSC reads; a vCPU descheduled
+ * inside a bracket (the host took our core) would skew the rate by the
+ * time it lost, so a sample whose bracket is wider than BRACKET_NS is
+ * refused (false; *hz is still its rate).  A delay between the brackets costs nothing: both
+ * clocks run on.
+ */
+static bool sample_count_hz(uint64_t *hz)
 {
-	uint64_t t0, t1;
+	uint64_t a0, a1, b0, b1, counts, tsc;
+	uint64_t wide = tsc_hz * BRACKET_NS / 1000000000ull;
 	uint32_t left;
 
 	lapic_write(LAPIC_TIMER_DIVIDE, DIVIDE_BY_16);
 	lapic_write(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED);
+	a0 = rdtsc();
 	lapic_write(LAPIC_TIMER_INIT, 0xffffffff);
-	t0 = rdtsc();
-	udelay(CALIBRATE_US);
+	a1 = rdtsc();
+	udelay(SAMPLE_US);
+	b0 = rdtsc();
 	left = lapic_read(LAPIC_TIMER_CURRENT);
-	t1 = rdtsc();
+	b1 = rdtsc();
 	lapic_write(LAPIC_TIMER_INIT, 0);
-	return (uint64_t)(0xffffffffu - left) * tsc_hz / (t1 - t0);
+	counts = 0xffffffffu - left;
+	tsc = (b0 + b1) / 2 - (a0 + a1) / 2;
+	*hz = counts * tsc_hz / tsc;
+	return a1 - a0 <= wide && b1 - b0 <= wide;
+}
+
+/*
+ * The median of up to SAMPLES good samples among 4 * SAMPLES tries; if
+ * none is good (a host busy throughout), the largest rate seen: a
+ * descheduling inside the second bracket, the usual one, only lowers it,
+ * and a rate too low fires one-shots early.
+ */
+static uint64_t measure_count_hz(void)
+{
+	uint64_t good[SAMPLES], hz, best = 0;
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < 4 * SAMPLES && n < SAMPLES; i++) {
+		if (sample_count_hz(&hz))
+			good[n++] = hz;
+		else if (hz > best)
+			best = hz;
+	}
+	if (!n)
+		return best;
+	for (uint32_t i = 1; i < n; i++)
+		for (uint32_t j = i; j > 0 && good[j - 1] > good[j]; j--) {
+			hz = good[j];
+			good[j] = good[j - 1];
+			good[j - 1] = hz;
+		}
+	return good[n / 2];
 }
 
 void lapic_timer_calibrate(bool want_deadline)
