@@ -11,7 +11,8 @@
 #   make bench-tmigr idle entry/exit cost of the hierarchy, 8 .. 4096 CPUs, host
 #   make bench-boot AP bring-up time and run wall time, -smp 64, 5 runs
 #   make bench-linux the same, beside Debian's Linux on the same QEMU machine
-#   make bench-idle idle wake-ups and residency, tmigr=on vs off, -smp 64
+#   make bench-idle idle wake-ups vs their lower bound, tmigr=on vs off, -smp 64,
+#                   global-only and with pinned timers
 #   make clean
 #
 # Everything built goes to build/.  Portable sources (the PORTABLE list
@@ -262,8 +263,9 @@ bench-boot: deps $(ISO)
 bench-linux: deps $(ISO)
 	tools/bench-boot.py --runs 3 --smp 64 --linux
 
+# BENCH_IDLE_ARGS="--seeds 1,2" runs every workload for each seed.
 bench-idle: deps $(ISO)
-	tools/bench-idle.py --smp 64 --seconds 10 --seed 1
+	tools/bench-idle.py --smp 64 --seconds 10 --seed 1 $(BENCH_IDLE_ARGS)
 
 debug: deps $(ISO)
 	@echo "gdb: gdb $(KERNEL) -ex 'target remote :1234'"

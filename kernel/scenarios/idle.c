@@ -60,9 +60,11 @@
  * hierarchy's wake-ups the bound judges.  Under TCG a starved vCPU that
  * runs a timer late moves it to another jiffy, which can split or merge
  * instants by that lateness: the bound is exact only for timers run on
- * time (make bench-idle reports the lateness beside it).  The pinned
- * records are exact per jiffy for a window of up to BOUND_WINDOW_J
- * jiffies; a longer window reports the bound as 0.
+ * time (make bench-idle reports the lateness beside it).  Only timers a
+ * CPU runs between its own two snapshots are recorded for the bound, as
+ * only its wake-ups between them are counted (in_window, the CPU's own
+ * flag).  The records are exact per jiffy for a window of up to
+ * BOUND_WINDOW_J jiffies; a longer one reports the bound as 0.
  *
  * Measuring.  Each CPU snapshots its own counters (wake-ups by cause,
  * cycles in HLT, its TSC) in a work item at the start and at the end, so
@@ -83,7 +85,9 @@
  *
  * Locking: each struct idle_timer is touched by its callback (on whatever
  * CPU runs it) and by the BSP only after timer_del_sync(); counters are
- * relaxed atomics; the distinct-jiffy bitmaps are atomic ORs.
+ * relaxed atomics; the distinct-jiffy bitmaps are atomic ORs; in_window
+ * is written and read by its CPU only, with interrupts off around the
+ * write.
  */
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/percpu.h"
@@ -135,6 +139,7 @@ struct cpu_idle {
 	struct work work;		/* snapshot or arming, queued by the BSP */
 	bool done;			/* release by the CPU, acquire by the BSP */
 	bool arm;			/* this work also arms the timers */
+	bool in_window;			/* this CPU only: between its two snapshots */
 	struct cpu_snap s0, s1;		/* written by the CPU in its work */
 	struct rand_state rng;
 	uint32_t cpu, npinned;
@@ -144,7 +149,9 @@ struct cpu_idle {
 static struct cpu_idle cpus[MAX_CPUS];
 static uint64_t global_jiffies[MAX_WINDOW_J / 64];	/* jiffies at which global timers ran */
 static uint64_t pinned_jiffies[MAX_CPUS][MAX_WINDOW_J / 64 / 8];	/* 8-jiffy granules suffice: pinned periods are >= 500 ms */
-static uint64_t pinned_exact[MAX_CPUS][BOUND_WINDOW_J / 64];	/* jiffies at which pinned timers ran */
+/* for the bound: jiffies at which timers ran on a CPU inside its window */
+static uint64_t pinned_exact[MAX_CPUS][BOUND_WINDOW_J / 64];
+static uint64_t global_exact[BOUND_WINDOW_J / 64];
 static uint64_t vectors0[256];				/* idle_wakes_by_vector at the start */
 static uint64_t start_j;				/* window start; set before arming */
 static uint64_t early, fired, over_bound;		/* relaxed atomics */
@@ -181,6 +188,7 @@ static void idle_timer_fn(struct timer *t)
 	struct idle_timer *it = container_of(t, struct idle_timer, t);
 	uint64_t now = arch_now_ns(), deadline = timer_jiffies_to_ns(it->expires);
 	uint64_t now_j = timer_jiffies();
+	bool counted = cpus[arch_cpu_id()].in_window;	/* its wake-ups are counted */
 
 	if (now < deadline) {
 		__atomic_fetch_add(&early, 1, __ATOMIC_RELAXED);
@@ -192,9 +200,13 @@ static void idle_timer_fn(struct timer *t)
 	__atomic_fetch_add(&fired, 1, __ATOMIC_RELAXED);
 	if (it->pinned) {
 		mark(pinned_jiffies[it->owner], (now_j - start_j) / 8, MAX_WINDOW_J / 8);
-		mark(pinned_exact[it->owner], now_j - start_j, BOUND_WINDOW_J);
-	} else
+		if (counted)
+			mark(pinned_exact[it->owner], now_j - start_j, BOUND_WINDOW_J);
+	} else {
+		if (counted)
+			mark(global_exact, now_j - start_j, BOUND_WINDOW_J);
 		mark(global_jiffies, now_j - start_j, MAX_WINDOW_J);
+	}
 	if (!it->period_j)
 		return;
 	if (__atomic_load_n(&stopping, __ATOMIC_RELAXED))
@@ -291,13 +303,19 @@ static uint64_t max_delay_j(uint64_t window_ms)
 static void cpu_work(struct work *w)
 {
 	struct cpu_idle *ci = container_of(w, struct cpu_idle, work);
+	unsigned long irq;
 
+	/* interrupts off: no timer of ours runs between the snapshot and the flag */
+	irq = arch_irq_save();
 	if (ci->arm) {
 		arm_timers(ci, window_ms_arg);
 		snapshot(&ci->s0);
+		ci->in_window = true;
 	} else {
 		snapshot(&ci->s1);
+		ci->in_window = false;
 	}
+	arch_irq_restore(irq);
 	/* release: pairs with the acquire in all_done(); s0/s1 are published */
 	__atomic_store_n(&ci->done, true, __ATOMIC_RELEASE);
 }
@@ -665,40 +683,25 @@ static void report_totals(const struct idle_totals *t, uint64_t window_ms,
 	report_emit(json_end(&w));
 }
 
-/* The bits of word i of a jiffy map that lie in the window [0, win_j). */
-static uint64_t window_mask(uint32_t i, uint64_t win_j)
-{
-	uint64_t first = (uint64_t)i * 64;
-
-	if (first >= win_j)
-		return 0;
-	return win_j - first >= 64 ? ~0ull : (1ull << (win_j - first)) - 1;
-}
-
 /*
- * The lower bound of the theory comment (only the window's jiffies: the
- * timers that run while the end snapshots are taken are not its): every (CPU, jiffy) with a pinned
- * expiry, plus every global jiffy no pinned expiry covers.
+ * The lower bound of the theory comment: every (CPU, jiffy) with a pinned
+ * expiry, plus every global jiffy no pinned expiry covers; only timers run
+ * on a CPU between its two snapshots, as its wake-ups are counted.
  */
 static void lower_bound(struct idle_totals *t, uint64_t window_ms)
 {
 	static uint64_t any_pinned[BOUND_WINDOW_J / 64];
-	uint64_t win_j = scenario_ms_to_jiffies(window_ms);
 
-	if (win_j >= BOUND_WINDOW_J)
+	if (scenario_ms_to_jiffies(window_ms + LOST_AFTER_MS) >= BOUND_WINDOW_J)
 		return;
 	memset(any_pinned, 0, sizeof(any_pinned));
 	for (uint32_t cpu = 0; cpu < smp_cpu_count; cpu++) {
-		for (uint32_t i = 0; i < BOUND_WINDOW_J / 64; i++) {
-			uint64_t m = window_mask(i, win_j);
-
-			t->pinned_pairs += bit_popcount64(pinned_exact[cpu][i] & m);
-			any_pinned[i] |= pinned_exact[cpu][i] & m;
-		}
+		t->pinned_pairs += map_weight(pinned_exact[cpu], BOUND_WINDOW_J / 64);
+		for (uint32_t i = 0; i < BOUND_WINDOW_J / 64; i++)
+			any_pinned[i] |= pinned_exact[cpu][i];
 	}
 	for (uint32_t i = 0; i < BOUND_WINDOW_J / 64; i++)
-		t->global_uncovered += bit_popcount64(global_jiffies[i] & window_mask(i, win_j) &
-						      ~any_pinned[i]);
+		t->global_uncovered += bit_popcount64(global_exact[i] & ~any_pinned[i]);
 	t->bound = t->pinned_pairs + t->global_uncovered;
 }
 
@@ -734,6 +737,7 @@ bool scenario_idle(const struct scenario_args *args, const char **reason)
 	memset(global_jiffies, 0, sizeof(global_jiffies));
 	memset(pinned_jiffies, 0, sizeof(pinned_jiffies));
 	memset(pinned_exact, 0, sizeof(pinned_exact));
+	memset(global_exact, 0, sizeof(global_exact));
 	early = fired = over_bound = 0;
 	memset(&late, 0, sizeof(late));
 	stopping = false;
@@ -750,6 +754,7 @@ bool scenario_idle(const struct scenario_args *args, const char **reason)
 		struct cpu_idle *ci = &cpus[cpu];
 
 		ci->cpu = cpu;
+		ci->in_window = false;
 		rand_seed(&ci->rng, args->seed * 1000003ull + cpu);
 		ci->npinned = cpu && rand_range(&ci->rng, 0, 2 - 1) ? npinned_max : 0;
 	}
