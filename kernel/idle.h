@@ -75,6 +75,7 @@ struct idle_stats {
 	uint64_t armed_ns;		/* the one-shot's deadline (TIMER_NO_EVENT: none) */
 	bool armed_duty;		/* ... which is (also) the hierarchy's wake-up */
 	uint64_t early_ns;		/* for WAKE_EARLY: how early */
+	uint64_t irq_jiffy;		/* the jiffy at which the latest event interrupt came */
 	uint32_t wake_cause;		/* why the current halt ends */
 	uint32_t wake_vector;		/* for WAKE_VECTOR: which vector */
 } __attribute__((aligned(64)));

@@ -117,6 +117,7 @@ static void event_interrupt(void)
 	bool duty;
 
 	counter_add(&st->timer_irqs, 1);
+	st->irq_jiffy = timer_jiffies();	/* for callbacks: when this CPU woke */
 	st->event_ns = 0;	/* taken: the device holds nothing until re-programmed */
 	if (tick_on[arch_cpu_id()]) {
 		counter_add(&st->ticks, 1);

@@ -34,7 +34,7 @@ check: each --expect is a small expression over the records, e.g.
 Names are record kinds (the last record of that kind), fields are reached
 with ".", lists and objects with [...].  Arithmetic on numbers: + - * / //
 (e.g. timers.fired + timers.cancelled + timers.pending == timers.armed).
-Functions: len min max sum all any sorted nonzero, count(KIND) and
+Functions: len min max sum all any sorted nonzero values, count(KIND) and
 records(KIND) (the list of all records of a kind).
 Only those forms are evaluated; no Python code runs.  --text RE must match
 (re.search) some console line that is not an @report line, --no-text RE
@@ -140,6 +140,8 @@ _FUNCS = {
     "sorted": sorted,
     # how many elements of a list are non-zero (e.g. CPUs that woke at all)
     "nonzero": lambda xs: sum(1 for x in xs if x),
+    # an object's values as a list (e.g. sum(values(idle.wakeups_by_cause)))
+    "values": lambda obj: list(obj.values()),
 }
 
 

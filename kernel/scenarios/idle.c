@@ -46,10 +46,16 @@
  * before: the distinct jiffies at which global timers ran plus the
  * distinct (CPU, 8-jiffy granule) pairs of pinned ones.
  *
- * The lower bound (wakeups_lower_bound), from the same records at whole
- * jiffies: P = the distinct (CPU, jiffy) pairs at which pinned timers ran,
- * plus the distinct jiffies at which global timers ran and no pinned timer
- * did.  Any design pays it, under two assumptions: a CPU wakes at most
+ * The lower bound (wakeups_lower_bound): the distinct (CPU, jiffy) pairs
+ * at which pinned timers ran, plus the distinct jiffies at which global
+ * timers ran and no pinned timer did.  The jiffy of a run is that of the
+ * event interrupt it ran in (idle_stats.irq_jiffy: when the CPU woke),
+ * which for a timer run on time is its expiry jiffy; a callback or a
+ * remote walk that ends in a later jiffy (a vCPU descheduled in it) does
+ * not split one wake-up into two instants.  So wake-ups >= bound holds by
+ * construction (each pair and each uncovered jiffy is a distinct halt's
+ * wake-up, unless two interrupts in different jiffies end one halt), and
+ * the QEMU case checks it.  Any design pays it, under two assumptions: a CPU wakes at most
  * once per jiffy (one wake-up serves all its pinned timers due then), and
  * a CPU awake at a jiffy can run every global timer due at it.  A pinned
  * timer runs only on its CPU, so each pair costs that CPU one wake-up that
@@ -58,7 +64,7 @@
  * CPU to wake.  The jiffies are those at which timers ran, so the wheel's
  * own batching (a level's granule) is taken as given: it is the
  * hierarchy's wake-ups the bound judges.  Under TCG a starved vCPU that
- * runs a timer late moves it to another jiffy, which can split or merge
+ * wakes late moves its timers to a later jiffy, which can split or merge
  * instants by that lateness: the bound is exact only for timers run on
  * time (make bench-idle reports the lateness beside it).  Only timers a
  * CPU runs between its own two snapshots are recorded for the bound, as
@@ -189,6 +195,7 @@ static void idle_timer_fn(struct timer *t)
 	uint64_t now = arch_now_ns(), deadline = timer_jiffies_to_ns(it->expires);
 	uint64_t now_j = timer_jiffies();
 	bool counted = cpus[arch_cpu_id()].in_window;	/* its wake-ups are counted */
+	uint64_t woke_j = idle_stats_of(arch_cpu_id())->irq_jiffy;	/* ours: we run in it */
 
 	if (now < deadline) {
 		__atomic_fetch_add(&early, 1, __ATOMIC_RELAXED);
@@ -201,10 +208,10 @@ static void idle_timer_fn(struct timer *t)
 	if (it->pinned) {
 		mark(pinned_jiffies[it->owner], (now_j - start_j) / 8, MAX_WINDOW_J / 8);
 		if (counted)
-			mark(pinned_exact[it->owner], now_j - start_j, BOUND_WINDOW_J);
+			mark(pinned_exact[it->owner], woke_j - start_j, BOUND_WINDOW_J);
 	} else {
 		if (counted)
-			mark(global_exact, now_j - start_j, BOUND_WINDOW_J);
+			mark(global_exact, woke_j - start_j, BOUND_WINDOW_J);
 		mark(global_jiffies, now_j - start_j, MAX_WINDOW_J);
 	}
 	if (!it->period_j)
