@@ -60,6 +60,20 @@
  * around each halt, halts that ended by cause, entries and exits with
  * their cost.  The tick and the IPI handlers count in the same structure.
  *
+ * Wake-up causes (enum wake_cause, idle.h).  Before each halt the cause is
+ * reset to WAKE_UNNAMED and the halt's one-shot is recorded (armed_ns, and
+ * armed_duty when it is also the hierarchy's wake-up, tmigr_cpu_wakeup();
+ * replaced_ns when it replaced a deadline already due, whose interrupt may
+ * be pending).  Every handler that runs before the halt returns names its
+ * interrupt's cause: the event interrupt one of own_pinned .. stale
+ * (kernel/tick.c), the IPIs theirs, an unclaimed vector WAKE_VECTOR.  A
+ * halt is counted once, when it returns, under its cause; when several
+ * interrupts end one halt (pending together when it ended, or taken
+ * before interrupts went off again) the strongest is counted, the enum's
+ * order: a pinned timer that had to run beats the duty, the duty an IPI,
+ * and so on.  A halt no handler named stays WAKE_UNNAMED, the only
+ * catch-all (an NMI or SMI would end HLT without a handler of ours).
+ *
  * Yield points (YP, empty in the kernel; the host harness stops a vCPU
  * there, tests/host/test_idle_races.c): "idle.after_work_check" between
  * the work check and the decision, "idle.decided" between the decision
