@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * kernel/idle.c and kernel/tick.c: every halt that ends is counted under
+ * one named cause (kernel/idle.h), on the real idle loop (tmsim_idle_loop,
+ * as in test_idle_races.c).  CPU 1 runs the idle loop; CPU 0 is active
+ * and does what another CPU would.
+ *
+ * Each test forces one way for a halt to end and checks that exactly that
+ * cause was counted, once, and that the halts of CPU 1 add up: the sum
+ * over causes equals idle_wakeups.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "host_arch.h"
+#include "kernel/idle.h"
+#include "kernel/timer.h"
+#include "tmsim.h"
+
+#define IDLER		1	/* runs kernel/idle.c */
+#define OTHER		0	/* active */
+
+static void end_run(void)
+{
+	TMSIM_ASSERT(tmsim_idle_loop_leave(IDLER) == TMSIM_DONE,
+		     "CPU %u did not leave its idle loop", IDLER);
+	TMSIM_ASSERT(tmsim_check_timers(), "timer oracle");
+	TMSIM_ASSERT(tmsim_check_quiescent(), "hierarchy invariants");
+	TMSIM_ASSERT_OK();
+	tmsim_stop();
+}
+
+/* Halts of `st` by cause, as "name n, ..." for failure messages. */
+static const char *causes(const struct idle_stats *st)
+{
+	static char buf[512];
+	size_t n = 0;
+
+	buf[0] = 0;
+	for (int c = 0; c < WAKE_NR && n < sizeof(buf); c++)
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s %llu", c ? ", " : "",
+				      wake_cause_name(c), (unsigned long long)st->wakes_by[c]);
+	return buf;
+}
+
+static uint64_t all_causes(const struct idle_stats *st)
+{
+	uint64_t n = 0;
+
+	for (int c = 0; c < WAKE_NR; c++)
+		n += st->wakes_by[c];
+	return n;
+}
+
+/*
+ * A pinned timer is cancelled by another CPU after the idle CPU programmed
+ * its one-shot for it.  The cancel does not reach the idle CPU's event
+ * device: the forced wake-up still happens at the timer's bucket, finds
+ * nothing due, and is counted stale, not as an own timer and not unnamed.
+ * (The coalescing of duty wake-ups relies on this: a CPU whose pinned
+ * one-shot is armed wakes then, deleted timer or not.)
+ */
+static void test_cancelled_pinned_timer_still_wakes_its_cpu_counted_stale(void **state)
+{
+	static struct tmsim_timer tt;
+	const struct idle_stats *st = idle_stats_of(IDLER);
+	uint64_t j0, ev;
+
+	(void)state;
+	tmsim_start_n(2);
+	j0 = tmsim_jiffies();
+	TMSIM_ASSERT(tmsim_idle_loop(IDLER) == TMSIM_HALT, "CPU 1 did not halt");
+	tmsim_arm_on(OTHER, IDLER, &tt, "pinned-on-1", j0 + 30, true);
+	TMSIM_ASSERT(tmsim_resume(IDLER) == TMSIM_HALT, "CPU 1 did not halt after the kick");
+	ev = tmsim_event_ns(&tt);
+	TMSIM_ASSERT(tmsim_deadline(IDLER) == ev, "setup: CPU 1's one-shot is not for its timer");
+	tmsim_cancel(OTHER, &tt);
+	TMSIM_ASSERT(tmsim_deadline(IDLER) == ev,
+		     "the cancel withdrew CPU 1's programmed one-shot");
+	TMSIM_ASSERT(tmsim_advance_to(j0 + 60), "advance");
+	TMSIM_ASSERT(tt.runs == 0, "the cancelled timer ran %u times", tt.runs);
+	TMSIM_ASSERT(st->wakes_by[WAKE_STALE] == 1 && st->wakes_by[WAKE_OWN_PINNED] == 0 &&
+		     st->wakes_by[WAKE_UNNAMED] == 0,
+		     "CPU 1's wake-ups by cause: %s (want stale 1)", causes(st));
+	TMSIM_ASSERT(all_causes(st) == st->idle_wakeups,
+		     "CPU 1's causes sum to %llu, its halts to %llu",
+		     (unsigned long long)all_causes(st), (unsigned long long)st->idle_wakeups);
+	end_run();
+}
+
+/*
+ * The same pinned timer left in place: its wake-up is the own pinned
+ * cause, once; the kick that armed it is the wake IPI, once.
+ */
+static void test_pinned_timer_wakeup_counts_own_pinned_and_its_kick_ipi_wake(void **state)
+{
+	static struct tmsim_timer tt;
+	const struct idle_stats *st = idle_stats_of(IDLER);
+	uint64_t j0;
+
+	(void)state;
+	tmsim_start_n(2);
+	j0 = tmsim_jiffies();
+	TMSIM_ASSERT(tmsim_idle_loop(IDLER) == TMSIM_HALT, "CPU 1 did not halt");
+	tmsim_arm_on(OTHER, IDLER, &tt, "pinned-on-1", j0 + 30, true);
+	TMSIM_ASSERT(tmsim_resume(IDLER) == TMSIM_HALT, "CPU 1 did not halt after the kick");
+	TMSIM_ASSERT(tmsim_advance_to(j0 + 60), "advance");
+	TMSIM_ASSERT(tt.runs == 1, "the timer ran %u times", tt.runs);
+	TMSIM_ASSERT(st->wakes_by[WAKE_OWN_PINNED] == 1 && st->wakes_by[WAKE_IPI_WAKE] == 1 &&
+		     all_causes(st) == 2 && st->idle_wakeups == 2,
+		     "CPU 1's wake-ups by cause: %s (want own_pinned 1, ipi_wake 1)", causes(st));
+	end_run();
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pinned_timer_wakeup_counts_own_pinned_and_its_kick_ipi_wake),
+		cmocka_unit_test(test_cancelled_pinned_timer_still_wakes_its_cpu_counted_stale),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
