@@ -92,7 +92,7 @@ enum op {
 	OP_ADVANCE, OP_PARK, OP_ONLINE, OP_COUNT
 };
 
-/* weights out of their sum */
+/* relative weights of the operations (they happen to sum to 100) */
 static const unsigned weight[OP_COUNT] = {
 	[OP_ARM] = 16, [OP_PIN] = 6, [OP_ARM_ON] = 4, [OP_MOD] = 8, [OP_CANCEL] = 6,
 	[OP_READD] = 6, [OP_IDLE] = 22, [OP_WAKE] = 8, [OP_ADVANCE] = 20, [OP_PARK] = 2,
@@ -261,12 +261,15 @@ static void deliver_kick(uint32_t target, uint32_t kicks_before)
 /* One operation; false if the drawn one does not apply now (draw again). */
 static bool one_op(void)
 {
-	unsigned r = (unsigned)rand_range(&run.rng, 0, 99), sum = 0;
+	unsigned total = 0, r, sum = 0;
 	enum op op = OP_ADVANCE;
 	struct tmsim_timer *tt;
 	uint32_t kicks;
 	int c, t;
 
+	for (unsigned i = 0; i < OP_COUNT; i++)
+		total += weight[i];
+	r = (unsigned)rand_range(&run.rng, 0, total - 1);
 	for (unsigned i = 0; i < OP_COUNT; i++) {
 		sum += weight[i];
 		if (r < sum) {
