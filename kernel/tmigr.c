@@ -526,6 +526,8 @@ static bool update_events(struct tmigr_group *g, struct tmigr_group *child,
 		 ign ? TMIGR_INF : nexp);
 #endif
 
+	if (MUTANT(P01) && child && ev->queued && !ign && nexp < ev->expires)
+		goto top;	/* mutant P-01: a group's earlier first expiry is not propagated */
 	if (ev->queued) {
 		if (ev->expires == nexp && !ign) {
 			if (!MUTANT(R12))
@@ -704,6 +706,8 @@ uint64_t tmigr_cpu_new_timer(uint64_t global_ns)
 		return global_ns;
 	}
 	r = __atomic_load_n(&c->wakeup, __ATOMIC_RELAXED);
+	if (MUTANT(P02) && global_ns == c->cpuevt.expires)
+		global_ns = TMIGR_INF;	/* mutant P-02: our ignored event of that expiry stays ignored */
 	if (global_ns != TMIGR_INF &&
 	    (global_ns != c->cpuevt.expires || ev_ignored(&c->cpuevt))) {
 		if (c->remote) {
