@@ -24,13 +24,13 @@ enum wake_cause {
 	WAKE_UNNAMED,		/* no handler named a cause (an NMI, an SMI): must stay ~0 */
 	WAKE_VECTOR,		/* an interrupt no kernel handler claims, by vector */
 	WAKE_EARLY,		/* the one-shot fired before its deadline (by how much: early_ns_*) */
-	WAKE_TICK,		/* the periodic tick, nothing due at this jiffy */
+	WAKE_TICK,		/* the periodic tick: nothing due, or only our global timers */
 	WAKE_STALE,		/* a one-shot whose event is gone: deleted, or the deadline
 				   the halt's one-shot replaced, its interrupt already pending */
 	WAKE_IPI_WAKE,		/* ARCH_IPI_WAKE: re-evaluate (a timer added on us) */
 	WAKE_IPI_CALL,		/* ARCH_IPI_CALL: work queued on us */
 	WAKE_DUTY_EMPTY,	/* the hierarchy's wake-up, but nothing was due (duplicate or stale) */
-	WAKE_OWN_GLOBAL,	/* our own global timers ran, and no hierarchy wake-up was armed */
+	WAKE_OWN_GLOBAL,	/* our global timers ran on a one-shot, no hierarchy wake-up armed */
 	WAKE_DUTY_RAN,		/* the hierarchy's wake-up ran global timers (idle CPUs', ours too) */
 	WAKE_OWN_PINNED,	/* one of our own pinned timers ran */
 	WAKE_NR

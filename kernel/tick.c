@@ -21,10 +21,13 @@
  *                global timers ran on a one-shot armed for the hierarchy's
  *                wake-up (we were the idle migrator: our timers were the
  *                duty, the same wake-up a remote expiry would be)
- *   own_global   our GLOBAL timers ran with no hierarchy wake-up armed:
- *                tmigr=off, the hierarchy off for this CPU, or the tick kept
- *                for a global timer within a jiffy
- *   tick         the tick runs and nothing was due at this jiffy
+ *   own_global   our GLOBAL timers ran on a one-shot with no hierarchy
+ *                wake-up armed: tmigr=off, or the hierarchy off for this CPU
+ *   tick         the tick runs: nothing was due at this jiffy, or only our
+ *                own global timers (a CPU keeps its tick while its next
+ *                event is within a jiffy, and runs its global timers itself
+ *                until it has stopped the tick: the hierarchy takes them
+ *                only from a tickless CPU, so this is not a missed pull)
  *   duty_empty   the hierarchy's wake-up came (or an active migrator's
  *                duty walked) and found nothing due: done already by a CPU
  *                that woke for its own reasons (duplicate), or its event
@@ -84,10 +87,10 @@ static enum wake_cause classify(const struct idle_stats *st, uint32_t local_ran,
 		return WAKE_OWN_PINNED;
 	if (duty_fired || (global_ran && st->armed_duty))
 		return WAKE_DUTY_RAN;
-	if (global_ran)
-		return WAKE_OWN_GLOBAL;
 	if (tick_on[arch_cpu_id()])
 		return WAKE_TICK;
+	if (global_ran)
+		return WAKE_OWN_GLOBAL;
 	now = arch_now_ns();
 	if (duty || (st->armed_duty && now >= st->armed_ns))
 		return WAKE_DUTY_EMPTY;
