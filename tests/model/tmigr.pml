@@ -178,6 +178,7 @@ bit prepared[NCA];
 #endif
 SCRATCH byte t_cs, t_ev, t_e0, t_e1;
 SCRATCH byte t_nx, t_ign, t_skip, t_top, t_notop, t_fe, t_fexp, t_hasT, t_any;
+SCRATCH byte t_idlep;	/* update_events: queued a real event into an idle G (R-28) */
 
 /*
  * Which CPUs may arm the timer.  In the fixed tree the CPUs are alike
@@ -345,6 +346,15 @@ SCRATCH byte t_nx, t_ign, t_skip, t_top, t_notop, t_fe, t_fexp, t_hasT, t_any;
 			 (Q6 && HELD3(cgrp[towner])))
 #define NO_LOST_TIMER	(TIMER_HELD && Q9)
 
+/* Q4: an awake CPU keeps no hierarchy state of an idle one: wakeup INF,
+ * own event ignored, remote clear. */
+#define AWAKE1(c)	(!avail[c] || idle[c] || (!wakeup[c] && eign[c] && !crem[c]))
+#ifdef HOTADD2
+#define AWAKE_CLEAN	(AWAKE1(0) && AWAKE1(1) && AWAKE1(2) && AWAKE1(3) && AWAKE1(4))
+#else
+#define AWAKE_CLEAN	(AWAKE1(0) && AWAKE1(1) && AWAKE1(2) && AWAKE1(3))
+#endif
+
 /* ------------------------------------------------------------------ */
 /* What a walk does when it ends (wmode), see walk_end(). */
 #define WM_DEACT	1
@@ -360,7 +370,9 @@ SCRATCH byte t_nx, t_ign, t_skip, t_top, t_notop, t_fe, t_fexp, t_hasT, t_any;
 /* ------------------------------------------------------------------ */
 /* Queues (2.4).  Used only inside one atomic step (group lock held). */
 
-/* first_event(X): drop ignored head events, refresh X's next_expiry. */
+/* first_event(X): drop every ignored event (as kernel/tmigr.c's
+ * first_event does, not only those at the head), refresh X's
+ * next_expiry. */
 inline first_event(X)
 {
 	t_e0 = CHILDEV(X, 0);
@@ -368,13 +380,12 @@ inline first_event(X)
 	t_hasT = (eq[t_e0] && !eign[t_e0] && eexp[t_e0]) ||
 		 (eq[t_e1] && !eign[t_e1] && eexp[t_e1]);
 	t_any = (eq[t_e0] && !eign[t_e0]) || (eq[t_e1] && !eign[t_e1]);
-	/* an ignored event sorts before the first survivor if not later */
 	if
-	:: eq[t_e0] && eign[t_e0] && (!t_hasT || eexp[t_e0]) -> eq[t_e0] = 0
+	:: eq[t_e0] && eign[t_e0] -> eq[t_e0] = 0
 	:: else -> skip
 	fi;
 	if
-	:: eq[t_e1] && eign[t_e1] && (!t_hasT || eexp[t_e1]) -> eq[t_e1] = 0
+	:: eq[t_e1] && eign[t_e1] -> eq[t_e1] = 0
 	:: else -> skip
 	fi;
 	nexp[X] = t_hasT;
@@ -519,22 +530,25 @@ inline advance(WS)
 /* End of a level.  WS: the variable that says whether the walk stops. */
 inline step_end(WS)
 {
-#ifndef DOC_2_9
+#if !defined(DOC_2_9) && !defined(BUG_R28)
 	/*
-	 * Deactivation: the state walk stops (WS = wstop) at a group that is
-	 * still active, but when update_events put an event into a group it
-	 * found inactive (stop == 0) that event must travel on up: continue
-	 * as new_timer_up.  DOC_2_9: section 2.9 as written ignores stop,
-	 * and an event exported just after a sibling migrator's walk read the
-	 * group's queue is stranded (see docs/tmigr-model.md).
+	 * R-28: deactivation: the state walk stops (WS = wstop) at a group
+	 * that was still active at our CAS, but when update_events queued a
+	 * real event into G and found G idle under G's lock (t_idlep, the
+	 * C code's idle_parent), that event must travel on up: continue as
+	 * new_timer_up from G's parent.  DOC_2_9 (section 2.9 as written)
+	 * and BUG_R28 (the kernel's mutant R-28) ignore it, and an event
+	 * exported just after a sibling migrator's walk read the group's
+	 * queue is stranded (see docs/tmigr-model.md).
 	 */
 	if
-	:: wmode == WM_DEACT && !evonly && WS && !stop ->
+	:: wmode == WM_DEACT && !evonly && WS && t_idlep ->
 		evonly = 1;
 		WS = 0
 	:: else -> skip
 	fi;
 #endif
+	t_idlep = 0;
 #ifdef CLIMB_STEP
 	if
 	:: WS -> walk_end()
@@ -721,6 +735,9 @@ inline update_events(WS)
 			fi
 		:: else -> skip
 		fi;
+		/* kernel/tmigr.c: idle_parent = !ign && G idle ? p : NULL, with
+		 * G's state read under G's lock */
+		t_idlep = (!t_skip && !t_ign && gsm == NONE && p != NOG);
 		p = 0;
 		gsm = 0;
 		gsa = 0;
@@ -828,6 +845,7 @@ inline deactivate()
 		:: !w_next ->
 			ok = 0;
 			stop = 1;
+			t_idlep = 0;
 			step_end(wstop)
 		:: else -> skip
 		fi
@@ -835,6 +853,39 @@ inline deactivate()
 	};
 	walk_inactive_rest()
 }
+
+/*
+ * The end of tm_handle_remote, under the per-CPU lock.  R-26: an idle
+ * migrator whose wakeup was due (read at the start) and that popped
+ * nothing on its whole way up retires (INF).  Then the store is
+ * conditional, as in kernel/tmigr.c: an awake CPU only ever stores INF
+ * (Q4: it keeps no wakeup).  BUG_R26 removes the retiring; BUG_R26X
+ * retires even after a pop; BUG_WSTORE stores unconditionally (the
+ * model before it was aligned, and the design text 2.12).
+ */
+#ifdef BUG_R26
+#define R26_RETIRE	skip
+#elif defined(BUG_R26X)
+#define R26_RETIRE	if :: wnow && hwk -> w_first = 0 :: else -> skip fi
+#else
+#define R26_RETIRE	if :: wnow && hwk && !hpop -> w_first = 0 :: else -> skip fi
+#endif
+#ifdef BUG_WSTORE
+#define WSTORE_OK	true
+#else
+#define WSTORE_OK	(idle[me] || !w_first)
+#endif
+#define WAKEUP_STORE	if \
+			:: !hdone -> \
+				R26_RETIRE; \
+				if \
+				:: WSTORE_OK -> wakeup[me] = w_first \
+				:: else -> skip \
+				fi \
+			:: else -> skip \
+			fi; \
+			hwk = 0; \
+			hpop = 0
 
 /* (c) tm_cpu_new_timer(g) from the idle loop after an interrupt, g = the
  * CPU's exported event; before it, as a step of its own, the end of
@@ -844,10 +895,7 @@ inline new_timer()
 {
 	atomic {
 		clk[me] == 0 ->
-		if
-		:: !hdone -> wakeup[me] = w_first
-		:: else -> skip
-		fi;
+		WAKEUP_STORE;
 		hdone = 0;
 		w_first = 0;
 		wnow = 0;
@@ -939,7 +987,7 @@ inline hr_level()
 			w_first = nexp[hG];	/* overwritten at each level */
 			hcm = gm[hG];
 			hG = par[hG]
-		:: else -> skip
+		:: else -> hpop = 1	/* w.popped: sticky for the walk */
 		fi
 	fi
 }
@@ -947,6 +995,7 @@ inline hr_level()
 /* the fast exit (hdone), the now snapshot and the first level */
 inline hr_begin()
 {
+	hwk = wakeup[me];		/* read once, before the fast exit */
 	if
 	:: !DUTY(cgrp[me], cmask[me]) && !wakeup[me] ->
 		hdone = 1;
@@ -1143,7 +1192,7 @@ proctype cpu(byte me)
 	byte G, C, cm, p, gsm, gsa, nact, nmig, cact, cmig, hG, hcm;
 	byte w_evt, wmode;
 	bit stop, wstop, ok, rr, evonly, w_next, w_rem, w_first, wnow;
-	bit popped, hskip, hdone, check;
+	bit popped, hskip, hdone, check, hwk, hpop;
 
 #ifdef HOTADD2
 	if
@@ -1191,10 +1240,7 @@ end_loop:
 		hr_rest();
 		atomic {
 			clk[me] == 0 ->
-			if
-			:: !hdone -> wakeup[me] = w_first
-			:: else -> skip
-			fi;
+			WAKEUP_STORE;
 			hdone = 0;
 			w_first = 0;
 			wnow = 0;
@@ -1267,7 +1313,7 @@ end_clock:
 }
 
 /* Always 0: their names show in pan's "assertion violated" line. */
-SCRATCH byte well_formed, single_migrator, structure, no_lost_timer;
+SCRATCH byte well_formed, single_migrator, structure, no_lost_timer, awake_clean;
 
 #ifndef NOMONITOR
 active proctype monitor()
@@ -1275,11 +1321,12 @@ active proctype monitor()
 end_monitor:
 	atomic {
 		started && !(ALWAYS_OK && (busy != 0 ||
-			(SINGLE_MIGRATOR && STRUCT_OK && NO_LOST_TIMER))) ->
+			(SINGLE_MIGRATOR && STRUCT_OK && NO_LOST_TIMER && AWAKE_CLEAN))) ->
 		assert(well_formed || ALWAYS_OK);
 		assert(single_migrator || busy != 0 || SINGLE_MIGRATOR);
 		assert(structure || busy != 0 || STRUCT_OK);
-		assert(no_lost_timer || busy != 0 || NO_LOST_TIMER)
+		assert(no_lost_timer || busy != 0 || NO_LOST_TIMER);
+		assert(awake_clean || busy != 0 || AWAKE_CLEAN)
 	}
 }
 #endif
