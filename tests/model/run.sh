@@ -81,6 +81,11 @@ check bug-R22           progress  "$NP"        "-DCALM -DMAXCONC=1 -DBUG_R22"
 check doc-2.9           bfs       "$LT"        "-DDOC_2_9"
 check doc-R14           bfs       "$LT"        "-DHOTADD -DDOC_R14"
 check bug-R28           bfs       "$LT"        "-DBUG_R28"
+check two-safety        safety    pass         "-DTWO_TIMERS -DMAXCONC=1"
+check two-safety-conc   safety    pass         "-DTWO_TIMERS -DOPS=3"
+check two-liveness      accept    pass         "-DTWO_TIMERS -DMAXCONC=1 -DOPS=4 -DLIVENESS"
+check bug-wstore        bfs       "$AW"        "-DTWO_TIMERS -DMAXCONC=1 -DBUG_WSTORE"
+check bug-R26X          bfs       "$LT"        "-DTWO_TIMERS -DMAXCONC=1 -DBUG_R26X"
 
 now_ms() {
 	local t=${EPOCHREALTIME/[.,]/}

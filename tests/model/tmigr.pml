@@ -18,10 +18,11 @@
  * by compare-and-exchange; an event queue with one slot per child and
  * next_expiry, under the group lock; parent pointer; groupmask.  CPU:
  * per-CPU lock, idle, available, remote, wakeup, programmed deadline,
- * its event.  One global timer: a CPU arms it (while active, or from an
- * interrupt while idle), its expiry passes ("due"), and then someone
- * must run it: its owner while active, a migrator by remote expiry, or
- * the idle CPU that holds it as its wakeup.
+ * its event.  One global timer (TWO_TIMERS: two, T1 < T2, on the same
+ * CPU, armed in either order, T2 possibly after T1 ran): a CPU arms it
+ * (while active, or from an interrupt while idle), its expiry passes
+ * ("due"), and then someone must run it: its owner while active, a
+ * migrator by remote expiry, or the idle CPU that holds it as its wakeup.
  *
  * Granularity.  One atomic step per lockless access to a state word (so
  * the windows of R-01, R-08 and the hot-add races stay open) and one per
@@ -36,8 +37,8 @@
  * CAS; CLIMB_STEP and IGN_STEP make them steps of their own (one-off
  * runs, docs/tmigr-model.md section 5).
  *
- * Abstractions (details in docs/tmigr-model.md): time is one bit; every
- * expiry is T or INF (one timer); the sequence count is exact (a bitmap
+ * Abstractions (details in docs/tmigr-model.md): time is the number of
+ * instants passed; every expiry is T1, T2 or INF; the sequence count is exact (a bitmap
  * of CPUs whose read is still current); memory is sequentially
  * consistent except for the one store R-21 is about (HOTADD2: the link
  * of the old root may wait in the control CPU's store buffer); at most
@@ -52,15 +53,19 @@
  * online, CONTROL(c) which CPUs may prepare); LIVENESS (the never claim;
  * implies CALM); CALM (from the moment the timer is due CPUs only tick
  * and take their deadlines, in turn); NOTIMER (state words only);
- * NOMONITOR; MAXCONC=n; NOHIDDEN (for pan -DBFS shortest traces);
+ * NOMONITOR; MAXCONC=n; TWO_TIMERS; OPS=n (at most n spontaneous idle
+ * entries and exits); NOHIDDEN (for pan -DBFS shortest traces);
  * CLIMB_STEP, IGN_STEP (finer steps, above).  The design text as written
  * where the model found it wrong: DOC_2_9 (see step_end), DOC_R14 (see
  * update_events).  Races of section 4 put back: BUG_R01, BUG_R06,
- * BUG_R08, BUG_R10, BUG_R15, BUG_R21 (HOTADD2), BUG_R22.
+ * BUG_R08, BUG_R10, BUG_R15, BUG_R21 (HOTADD2), BUG_R22, BUG_R28 (= DOC_2_9),
+ * BUG_R26 (no retiring; not observable, see the docs), BUG_R26X
+ * (retiring after a pop too), BUG_WSTORE (unconditional wakeup store).
  *
  * Properties: the monitor process asserts the "always" invariant at every
  * step and the quiescent ones (single migrator, structure, no lost
- * timer) whenever no operation is in flight; progress labels mark the
+ * timer, an awake CPU keeps no idle state: Q4) whenever no operation is
+ * in flight; progress labels mark the
  * end of every operation for the non-progress search (pan -l); LIVENESS:
  * once calm, the timer runs (no accepting cycle, pan -a).
  */
@@ -121,7 +126,33 @@
 #define QEMPTY(X)	(!eq[CHILDEV(X, 0)] && !eq[CHILDEV(X, 1)])
 #define DUTY(X, m)	(mig[X] == (m) || mig[X] == NONE)	/* is_my_duty */
 #define LOWBIT(a)	((a) & 1 -> 1 : ((a) & 2 -> 2 : 0))
-#define FIRE		towner = NOCPU	/* the timer function runs */
+
+/*
+ * Time.  0 is INF; 1 .. NT are the timers' expiries T1 < T2 (NT = 1: one
+ * timer, T).  `now` counts the instants passed: x is due iff 1 <= x <= now.
+ * Every expiry, next_expiry, wakeup and deadline is one of these values.
+ */
+#ifdef TWO_TIMERS
+#define NT		2
+#define TMASK		3		/* timer k (expiry k) is bit k */
+#else
+#define NT		1
+#define TMASK		1
+#endif
+#define LE_(a, b)	((b) == 0 || ((a) != 0 && (a) <= (b)))	/* a not later */
+#define MIN_(a, b)	(LE_(a, b) -> (a) : (b))
+#define DUEAT(x, n)	((x) != 0 && (x) <= (n))
+#define DUEMASK(n)	((n) >= 2 -> 3 : ((n) >= 1 -> 1 : 0))
+/* the first pending timer's expiry; all timers are on CPU tcpu */
+#define FIRSTP		((tpend & 1) -> 1 : ((tpend & 2) -> 2 : 0))
+#define NEXTG(c)	(tcpu == (c) -> FIRSTP : 0)	/* c's first global expiry */
+/* run_base(c.GLOBAL) with the current jiffies: the due timers run */
+#define RUN_BASE(c)	tpend = (tcpu == (c) -> (tpend & ~DUEMASK(now)) : tpend)
+/* arming timer k (k = 1 .. NT) on CPU c: before it is due; every timer on
+ * the same CPU (TWO_TIMERS: one CPU with two timers, or re-arming) */
+#define ARM_OK(c, k)	((k) <= NT && CAN_ARM(c) && (tcpu == NOCPU || tcpu == (c)) && \
+			 !(tarm & (k)) && now < (k))
+#define ARM(c, k)	tcpu = (c); tarm = tarm | (k); tpend = tpend | (k)
 
 #ifndef MAXCONC
 #define MAXCONC		2
@@ -133,29 +164,31 @@ byte mig[NGA];			/* state word: migrator bit or NONE; CAS only */
 byte fresh[NGA];		/* bit c: CPU c's read is current (exact seq) */
 byte par[NGA];			/* parent group; published once (release) */
 byte gm[NGA];			/* bit in the parent; final before reachable */
-bit nexp[NGA];			/* next_expiry: 1 = T, 0 = INF; under lock */
+byte nexp[NGA];			/* next_expiry (a time, above); under lock */
 byte root;			/* setup only */
 
 /* Events: queued in the parent's queue, ignore flag, expiry (under the
  * queue's group lock; ignore may be set true without it). */
 bit eq[NEV];
 bit eign[NEV];
-bit eexp[NEV];
+byte eexp[NEV];
 
 /* CPUs */
 bit idle[NCA];			/* idle in the hierarchy; under clk */
 bit avail[NCA];			/* available; under clk */
 bit crem[NCA];			/* remote: a migrator is expiring it; under clk */
-bit wakeup[NCA];			/* for the hierarchy; under clk */
-bit dl[NCA];			/* programmed deadline (clock event device) */
+byte wakeup[NCA];		/* for the hierarchy; under clk */
+byte dl[NCA];			/* programmed deadline (clock event device) */
 byte clk[NCA];			/* per-CPU lock: 0, or holder + 1 */
 byte cgrp[NCA];			/* level-0 group, NOG until prepared */
 byte cmask[NCA];			/* bit in cgrp */
 
-/* The one global timer. */
-byte towner = NOCPU;		/* CPU whose GLOBAL base holds it (pending) */
-byte tcpu = NOCPU;		/* CPU that armed it; armed at most once */
-bit due;			/* now >= its expiry */
+/* The global timers (one, or two with TWO_TIMERS), each armed at most
+ * once, all on CPU tcpu. */
+byte tpend;			/* bit k: timer k is pending in tcpu's GLOBAL base */
+byte tarm;			/* bit k: timer k was armed */
+byte tcpu = NOCPU;		/* the CPU that armed them */
+byte now;			/* instants passed (above) */
 bit calm;			/* CALM: nothing spontaneous any more */
 byte turn;			/* CALM: round-robin once calm */
 
@@ -163,6 +196,9 @@ byte busy;			/* operations in flight; 0 = quiescent */
 bit started;			/* init done */
 
 /* Hot-add */
+#ifdef OPS
+byte nops;			/* spontaneous idle entries/exits so far */
+#endif
 #ifdef HOTADD2
 byte nafter;			/* idle entries/exits since CPU4's online */
 #endif
@@ -178,7 +214,7 @@ bit prepared[NCA];
 #endif
 SCRATCH byte t_cs, t_ev, t_e0, t_e1;
 SCRATCH byte t_nx, t_ign, t_skip, t_top, t_notop, t_fe, t_fexp, t_hasT, t_any;
-SCRATCH byte t_idlep;	/* update_events: queued a real event into an idle G (R-28) */
+SCRATCH byte t_idlep, t_v0, t_v1;	/* update_events: queued a real event into an idle G (R-28) */
 
 /*
  * Which CPUs may arm the timer.  In the fixed tree the CPUs are alike
@@ -213,14 +249,20 @@ SCRATCH byte t_idlep;	/* update_events: queued a real event into an idle G (R-28
 #ifndef CONTROL
 #define CONTROL(c)	((c) == 0)	/* CPUs 0-3 are alike before growth */
 #endif
+#elif defined(OPS)
+/* at most OPS spontaneous idle entries and exits in all (a bounded run:
+ * the two-timer checks with two operations in flight) */
+#define MORE		(nops < OPS)
+#define COUNT_AFTER	nops++
 #else
 #define MORE		true
 #define COUNT_AFTER	skip
 #endif
-#define LIVE		(tcpu == NOCPU || towner != NOCPU)	/* not yet run */
+#define LIVE		(tarm != TMASK || tpend != 0)	/* not all run yet */
 /* idle interrupts besides the deadline: the one that arms the timer, and
  * the owner's own (a local timer) before its global timer is due */
-#define OTHER_IRQ(c)	((tcpu == NOCPU && CAN_ARM(c)) || (tcpu == (c) && !due))
+#define OTHER_IRQ(c)	(ARM_OK(c, 1) || ARM_OK(c, 2) || \
+			 (tcpu == (c) && !DUEAT(FIRSTP, now)))
 #if defined(LIVENESS) && !defined(CALM)
 #define CALM
 #endif
@@ -244,7 +286,7 @@ SCRATCH byte t_idlep;	/* update_events: queued a real event into an idle G (R-28
 #define NEXT_TURN	skip
 #endif
 /* someone can still do something once calm (else all rest: an end state) */
-#define CAN_MOVE1(c)	(avail[c] && (!idle[c] || (dl[c] && due)))
+#define CAN_MOVE1(c)	(avail[c] && (!idle[c] || DUEAT(dl[c], now)))
 #ifdef HOTADD2
 #define CAN_MOVE	(CAN_MOVE1(0) || CAN_MOVE1(1) || CAN_MOVE1(2) || \
 			 CAN_MOVE1(3) || CAN_MOVE1(4))
@@ -299,7 +341,7 @@ SCRATCH byte t_idlep;	/* update_events: queued a real event into an idle G (R-28
 #define STRUCT_OK	(par[root] == NOG && PATH_OK(0) && PATH_OK(1) && \
 			 PATH_OK(2) && PATH_OK(3) && PATH_OK(4) && \
 			 gm[G0] == 1 && (par[GR] == NOG || gm[GR] == 1))
-#define ARMED_MORE(g)	|| ARMED1(4, g)
+#define ARMED_MORE(g, X)	|| ARMED1(4, g, X)
 #else
 #define ALWAYS_OK	(WF(G0) && WF(G1) && WF(GR) && A2_2)
 #define SINGLE_MIGRATOR	(act[G0] == TRUTH_L0(G0) && act[G1] == TRUTH_L0(G1) && \
@@ -307,22 +349,23 @@ SCRATCH byte t_idlep;	/* update_events: queued a real event into an idle G (R-28
 #define STRUCT_OK	(par[root] == NOG && PATH_OK(0) && PATH_OK(1) && \
 			 PATH_OK(2) && PATH_OK(3) && \
 			 (par[G0] == NOG || gm[G0] == 1))
-#define ARMED_MORE(g)
+#define ARMED_MORE(g, X)
 #endif
 
 /* Idle CPU x holds wakeup T, has it programmed, and group g is on its
  * path (so its idle-migrator walk, all NONE up to g, reaches g; during
  * hot-add an idle CPU below the old root may hold the wakeup for it). */
-#define ARMED1(x, g)	(avail[x] && idle[x] && wakeup[x] && dl[x] && \
-			 cgrp[x] != NOG && ONPATH(x, g))
-#define ARMED_IN(g)	(ARMED1(0, g) || ARMED1(1, g) || ARMED1(2, g) || \
-			 ARMED1(3, g) ARMED_MORE(g))
-#define HAS_T(X)	((eq[CHILDEV(X, 0)] && !eign[CHILDEV(X, 0)] && \
-			  eexp[CHILDEV(X, 0)]) || \
-			 (eq[CHILDEV(X, 1)] && !eign[CHILDEV(X, 1)] && \
-			  eexp[CHILDEV(X, 1)]))
-/* Q9: an inactive root with an event is armed by some idle CPU. */
-#define Q9		(act[root] != 0 || !HAS_T(root) || ARMED_IN(root))
+#define NOTLATE(v, X)	((v) != 0 && LE_(v, X))
+#define ARMED1(x, g, X)	(avail[x] && idle[x] && NOTLATE(wakeup[x], X) && \
+			 NOTLATE(dl[x], X) && cgrp[x] != NOG && ONPATH(x, g))
+#define ARMED_IN(g, X)	(ARMED1(0, g, X) || ARMED1(1, g, X) || ARMED1(2, g, X) || \
+			 ARMED1(3, g, X) ARMED_MORE(g, X))
+/* a queued event's expiry, 0 if ignored or not queued */
+#define EVV(e)		(eq[e] && !eign[e] -> eexp[e] : 0)
+#define QMIN(X)		MIN_(EVV(CHILDEV(X, 0)), EVV(CHILDEV(X, 1)))
+/* Q9: an inactive root with an event is armed by some idle CPU, for a
+ * time not later than its first event. */
+#define Q9		(act[root] != 0 || QMIN(root) == 0 || ARMED_IN(root, QMIN(root)))
 
 /*
  * Q6 + Q8 for the pending timer: its owner is active (it runs its own
@@ -332,18 +375,19 @@ SCRATCH byte t_idlep;	/* update_events: queued a real event into an idle G (R-28
  * inactive root (next_expiry T, and an idle CPU holds wakeup T).
  * HELD1 is a group of the top level, HELD2 one level below it, ...
  */
-#define GEV_T(g)	(eq[EVG(g)] && !eign[EVG(g)] && eexp[EVG(g)])
-#define ROOT_ARMED(g)	(nexp[g] && ARMED_IN(g))
-#define HELD1(g)	(act[g] != 0 -> nexp[g] : ROOT_ARMED(g))
-#define HELD2(g)	(act[g] != 0 -> nexp[g] : \
-			 (par[g] != NOG -> (GEV_T(g) && HELD1(par[g])) : \
-			  ROOT_ARMED(g)))
-#define HELD3(g)	(act[g] != 0 -> nexp[g] : \
-			 (par[g] != NOG -> (GEV_T(g) && HELD2(par[g])) : \
-			  ROOT_ARMED(g)))
-#define Q6		(eq[towner] && !eign[towner] && eexp[towner])
-#define TIMER_HELD	(towner == NOCPU || !idle[towner] || \
-			 (Q6 && HELD3(cgrp[towner])))
+#define GEV_T(g, X)	(eq[EVG(g)] && !eign[EVG(g)] && NOTLATE(eexp[EVG(g)], X))
+#define ROOT_ARMED(g, X)	(NOTLATE(nexp[g], X) && ARMED_IN(g, X))
+#define HELD1(g, X)	(act[g] != 0 -> NOTLATE(nexp[g], X) : ROOT_ARMED(g, X))
+#define HELD2(g, X)	(act[g] != 0 -> NOTLATE(nexp[g], X) : \
+			 (par[g] != NOG -> (GEV_T(g, X) && HELD1(par[g], X)) : \
+			  ROOT_ARMED(g, X)))
+#define HELD3(g, X)	(act[g] != 0 -> NOTLATE(nexp[g], X) : \
+			 (par[g] != NOG -> (GEV_T(g, X) && HELD2(par[g], X)) : \
+			  ROOT_ARMED(g, X)))
+/* X: the owner's first pending expiry; its event is not later (Q6) */
+#define Q6(X)		(eq[tcpu] && !eign[tcpu] && NOTLATE(eexp[tcpu], X))
+#define TIMER_HELD	(tpend == 0 || !idle[tcpu] || \
+			 (Q6(FIRSTP) && HELD3(cgrp[tcpu], FIRSTP)))
 #define NO_LOST_TIMER	(TIMER_HELD && Q9)
 
 /* Q4: an awake CPU keeps no hierarchy state of an idle one: wakeup INF,
@@ -377,8 +421,9 @@ inline first_event(X)
 {
 	t_e0 = CHILDEV(X, 0);
 	t_e1 = CHILDEV(X, 1);
-	t_hasT = (eq[t_e0] && !eign[t_e0] && eexp[t_e0]) ||
-		 (eq[t_e1] && !eign[t_e1] && eexp[t_e1]);
+	t_v0 = EVV(t_e0);
+	t_v1 = EVV(t_e1);
+	t_hasT = MIN_(t_v0, t_v1);	/* the first expiry, 0 = none */
 	t_any = (eq[t_e0] && !eign[t_e0]) || (eq[t_e1] && !eign[t_e1]);
 	if
 	:: eq[t_e0] && eign[t_e0] -> eq[t_e0] = 0
@@ -398,9 +443,9 @@ inline pop_expired(X, NOW)
 {
 	first_event(X);
 	if
-	:: t_fe && t_fexp && NOW ->
+	:: t_fe && DUEAT(t_fexp, NOW) ->
 		if
-		:: eq[t_e0] && !eign[t_e0] && eexp[t_e0] -> eq[t_e0] = 0
+		:: eq[t_e0] && !eign[t_e0] && eexp[t_e0] == t_fexp -> eq[t_e0] = 0
 		:: else -> eq[t_e1] = 0
 		fi;
 		first_event(X);
@@ -691,10 +736,7 @@ inline update_events(WS)
 					t_top = 1
 				:: else ->
 					eq[t_ev] = 0;
-					if
-					:: QEMPTY(G) -> nexp[G] = 0
-					:: else -> skip
-					fi
+					first_event(G)	/* as the C code */
 				fi
 			:: else -> skip
 			fi;
@@ -712,13 +754,8 @@ inline update_events(WS)
 			:: !t_top && !t_ign ->
 				eexp[t_ev] = t_nx;
 				eq[t_ev] = 1;
-				/* first in the queue: no other queued event not later */
-				t_e0 = CHILDEV(G, 0);
-				t_e1 = (t_e0 == t_ev -> CHILDEV(G, 1) : t_e0);
-				if
-				:: !(eq[t_e1] && (eexp[t_e1] || !t_nx)) -> nexp[G] = t_nx
-				:: else -> skip
-				fi
+				/* queue_insert: next_expiry only moves earlier */
+				nexp[G] = MIN_(nexp[G], t_nx)
 			:: else -> skip
 			fi;
 			/* TOP: G is (as far as we know) the idle root */
@@ -824,7 +861,7 @@ inline deactivate()
 		clk[me] == 0 && CONC -> clk[me] = me + 1;
 		busy++;
 		COUNT_AFTER;
-		w_next = (towner == me);
+		w_next = NEXTG(me);
 		if
 		:: w_next -> eign[me] = 0	/* export an event */
 		:: else -> skip
@@ -866,9 +903,9 @@ inline deactivate()
 #ifdef BUG_R26
 #define R26_RETIRE	skip
 #elif defined(BUG_R26X)
-#define R26_RETIRE	if :: wnow && hwk -> w_first = 0 :: else -> skip fi
+#define R26_RETIRE	if :: DUEAT(hwk, wnow) -> w_first = 0 :: else -> skip fi
 #else
-#define R26_RETIRE	if :: wnow && hwk && !hpop -> w_first = 0 :: else -> skip fi
+#define R26_RETIRE	if :: DUEAT(hwk, wnow) && !hpop -> w_first = 0 :: else -> skip fi
 #endif
 #ifdef BUG_WSTORE
 #define WSTORE_OK	true
@@ -905,16 +942,16 @@ inline new_timer()
 	atomic {
 		clk[me] == 0 -> clk[me] = me + 1;
 		if
-		:: towner == me && (!eexp[me] || eign[me]) && !crem[me] ->
+		:: NEXTG(me) != 0 && (eexp[me] != NEXTG(me) || eign[me]) && !crem[me] ->
 			eign[me] = 0;
-			w_next = 1;
+			w_next = NEXTG(me);
 			w_evt = me;
 			w_rem = 0;
 			G = cgrp[me];
 			C = NOG;
 			cm = cmask[me];
 			wmode = WM_NEWT
-		:: towner == me && (!eexp[me] || eign[me]) && crem[me] ->
+		:: NEXTG(me) != 0 && (eexp[me] != NEXTG(me) || eign[me]) && crem[me] ->
 			wakeup[me] = 0;		/* the migrator re-walks for us */
 			dl[me] = 0;
 			clk[me] = 0;
@@ -934,7 +971,7 @@ inline handle_remote_cpu()
 	d_step {
 		clk[tcpu] == 0 -> popped = 0;
 		if
-		:: !avail[tcpu] || crem[tcpu] || eign[tcpu] || !(wnow && eexp[tcpu]) ->
+		:: !avail[tcpu] || crem[tcpu] || eign[tcpu] || !DUEAT(eexp[tcpu], wnow) ->
 			hskip = 1
 		:: else ->
 			crem[tcpu] = 1;
@@ -949,11 +986,11 @@ inline handle_remote_cpu()
 			/* run_base(T.GLOBAL) with the current jiffies */
 			if
 #ifdef BUG_R22
-			:: tcpu != me && towner == tcpu && due -> FIRE	/* BUG */
-#else
-			:: towner == tcpu && due -> FIRE
-#endif
+			:: tcpu != me -> RUN_BASE(tcpu)	/* BUG */
 			:: else -> skip
+#else
+			:: true -> RUN_BASE(tcpu)
+#endif
 			fi;
 			/* lock T's bases and T, re-fetch T's exported event */
 			if
@@ -961,7 +998,9 @@ inline handle_remote_cpu()
 				crem[tcpu] = 0
 			:: else ->
 				clk[tcpu] = me + 1;
-				w_next = (towner == tcpu);
+				w_next = NEXTG(tcpu);
+				/* requeue_locked: ignore = (next == INF) */
+				eign[tcpu] = (w_next == 0);
 				w_evt = tcpu;
 				w_rem = 1;
 				G = cgrp[tcpu];
@@ -1001,7 +1040,7 @@ inline hr_begin()
 		hdone = 1;
 		hG = NOG
 	:: else ->
-		wnow = due;		/* one snapshot for the walk */
+		wnow = now;		/* one snapshot for the walk */
 		w_first = 0;
 		hG = cgrp[me];
 		hcm = cmask[me];
@@ -1029,7 +1068,7 @@ inline requires_remote()
 	:: hG != NOG && !DUTY(hG, hcm) -> break
 	:: hG != NOG && DUTY(hG, hcm) ->
 		if
-		:: due && nexp[hG] -> check = 1; break
+		:: DUEAT(nexp[hG], now) -> check = 1; break
 		:: else -> hcm = gm[hG]; hG = par[hG]
 		fi
 	od;
@@ -1191,8 +1230,9 @@ proctype cpu(byte me)
 {
 	byte G, C, cm, p, gsm, gsa, nact, nmig, cact, cmig, hG, hcm;
 	byte w_evt, wmode;
-	bit stop, wstop, ok, rr, evonly, w_next, w_rem, w_first, wnow;
-	bit popped, hskip, hdone, check, hwk, hpop;
+	byte w_next, w_first, wnow, hwk;	/* times */
+	bit stop, wstop, ok, rr, evonly, w_rem;
+	bit popped, hskip, hdone, check, hpop;
 
 #ifdef HOTADD2
 	if
@@ -1224,10 +1264,7 @@ end_loop:
 	do
 	:: d_step {	/* tick: own GLOBAL base, then tm_requires_remote */
 		!idle[me] && LIVE && CONC && MYTURN && tcpu != NOCPU -> busy++;
-		if
-		:: towner == me && due -> FIRE
-		:: else -> skip
-		fi;
+		RUN_BASE(me);
 		requires_remote();
 		if
 		:: check -> skip	/* raise the softirq */
@@ -1254,10 +1291,12 @@ end_loop:
 	   fi;
 progress_tick:
 	   skip
-	:: d_step {	/* arm the timer */
-		!idle[me] && LIVE && !calm && tcpu == NOCPU && CAN_ARM(me) ->
-		towner = me;
-		tcpu = me
+	:: atomic {	/* arm a timer */
+		!idle[me] && LIVE && !calm && (ARM_OK(me, 1) || ARM_OK(me, 2)) ->
+		if
+		:: ARM_OK(me, 1) -> ARM(me, 1)
+		:: ARM_OK(me, 2) -> ARM(me, 2)
+		fi
 	   }
 	:: !idle[me] && LIVE && CONC && !calm && MORE ->
 		deactivate();
@@ -1270,17 +1309,15 @@ progress_idle:
 	:: prepare_cpu2(!idle[me] && LIVE && !calm && me < 2)
 	:: prepare_cpu3(!idle[me] && LIVE && !calm && me < 2)
 #endif
-	:: d_step {	/* interrupt: the deadline, or another one */
+	:: atomic {	/* interrupt: the deadline, or another one */
 		idle[me] && LIVE && CONC && MYTURN &&
-		((dl[me] && due) || (!calm && OTHER_IRQ(me))) -> busy++;
-		if
-		:: tcpu == NOCPU -> towner = me; tcpu = me	/* it arms it */
+		(DUEAT(dl[me], now) || (!calm && OTHER_IRQ(me))) -> busy++;
+		if		/* it arms a timer if it can */
+		:: ARM_OK(me, 1) -> ARM(me, 1)
+		:: ARM_OK(me, 2) -> ARM(me, 2)
 		:: else -> skip
 		fi;
-		if		/* softirq: own GLOBAL base first */
-		:: towner == me && due -> FIRE
-		:: else -> skip
-		fi
+		RUN_BASE(me)	/* softirq: own GLOBAL base first */
 	   };
 	   d_step { hr_begin() };	/* idle migrator (2.14 (d)) */
 	   hr_rest();
@@ -1293,23 +1330,30 @@ progress_wake:
 		skip
 #ifdef CALM
 	:: d_step {	/* calm and nothing to do: pass the turn on */
-		calm && turn == me && idle[me] && !(dl[me] && due) && CAN_MOVE ->
+		calm && turn == me && idle[me] && !DUEAT(dl[me], now) && CAN_MOVE ->
 		NEXT_TURN
 	   }
 #endif
 	od
 }
 
-/* Time: the timer's expiry passes some time after it is armed. */
+/* Time: an instant passes some time after its timer is armed (so T2
+ * never passes before T1). */
 active proctype clock()
 {
 end_clock:
+	do
+	:: atomic {
+		now < NT && (tarm & (now + 1)) -> now++;
 #ifdef CALM
-	/* from the moment it is due, CPUs only tick and take deadlines */
-	atomic { tcpu != NOCPU -> due = 1; calm = 1 }
+		/* from the moment the last is due, CPUs only tick and take
+		 * deadlines */
+		calm = (now == NT)
 #else
-	tcpu != NOCPU -> due = 1
+		skip
 #endif
+	   }
+	od
 }
 
 /* Always 0: their names show in pan's "assertion violated" line. */
@@ -1390,12 +1434,12 @@ init
 never {
 T0_init:
 	do
-	:: (calm && towner != NOCPU) -> goto accept_lost
+	:: (calm && tpend != 0) -> goto accept_lost
 	:: true
 	od;
 accept_lost:
 	do
-	:: (calm && towner != NOCPU)
+	:: (calm && tpend != 0)
 	od
 }
 #endif
