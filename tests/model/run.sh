@@ -86,6 +86,8 @@ check two-safety-conc   safety    pass         "-DTWO_TIMERS -DOPS=3"
 check two-liveness      accept    pass         "-DTWO_TIMERS -DMAXCONC=1 -DOPS=4 -DLIVENESS"
 check bug-wstore        bfs       "$AW"        "-DTWO_TIMERS -DMAXCONC=1 -DBUG_WSTORE"
 check bug-R26X          bfs       "$LT"        "-DTWO_TIMERS -DMAXCONC=1 -DBUG_R26X"
+check forced-safety     safety    pass         "-DFORCED"
+check bug-forced-delete bfs       "$LT"        "-DFORCED -DBUG_FDEL"
 
 now_ms() {
 	local t=${EPOCHREALTIME/[.,]/}

@@ -61,6 +61,9 @@
  * BUG_R08, BUG_R10, BUG_R15, BUG_R21 (HOTADD2), BUG_R22, BUG_R28 (= DOC_2_9),
  * BUG_R26 (no retiring; not observable, see the docs), BUG_R26X
  * (retiring after a pop too), BUG_WSTORE (unconditional wakeup store).
+ * FORCED: a pinned timer's forced wake-up covers the idle migrator's
+ * (issue 11's design intent, not yet the C code); BUG_FDEL: deleting the
+ * pinned timer reprograms the one-shot.
  *
  * Properties: the monitor process asserts the "always" invariant at every
  * step and the quiescent ones (single migrator, structure, no lost
@@ -154,6 +157,34 @@
 			 !(tarm & (k)) && now < (k))
 #define ARM(c, k)	tcpu = (c); tarm = tarm | (k); tpend = tpend | (k)
 
+/*
+ * FORCED: the design intent of issue 11's forced wake-ups, NOT the code
+ * of kernel/tmigr.c (to be aligned with it once that exists).  CPU FCPU
+ * has a pinned timer at T1 (pending from the start).  An idle CPU's
+ * one-shot is min(its first pinned timer, its wakeup), and an idle CPU
+ * whose one-shot is its pinned timer publishes it as its forced wake-up
+ * (here derived from its state, so always current).  The walk that gives
+ * an idle migrator its wakeup skips it (INF) when another idle CPU has a
+ * forced wake-up not later; the CPU woken by its pinned timer then runs
+ * the due global events in its idle softirq.  Deleting the pinned timer
+ * leaves the one-shot armed (the guarantee relied on); BUG_FDEL
+ * reprograms it without the pinned timer.
+ */
+#ifdef FORCED
+#define FCPU		2
+#define PINX(c)		((c) == FCPU && pin -> 1 : 0)
+#define FCOV(c, w)	((c) != FCPU && avail[FCPU] && idle[FCPU] && pin && \
+			 LE_(1, w) && NOTLATE(dl[FCPU], 1))
+#define FSKIP		if :: w_first != 0 && FCOV(me, w_first) -> w_first = 0 \
+			   :: else -> skip fi
+#define RUN_PIN(c)	pin = ((c) == FCPU && now >= 1 -> 0 : pin)
+#else
+#define PINX(c)		0
+#define FSKIP		skip
+#define RUN_PIN(c)	skip
+#endif
+#define PROG(c, w)	MIN_(PINX(c), w)	/* the one-shot: min(pinned, w) */
+
 #ifndef MAXCONC
 #define MAXCONC		2
 #endif
@@ -189,6 +220,9 @@ byte tpend;			/* bit k: timer k is pending in tcpu's GLOBAL base */
 byte tarm;			/* bit k: timer k was armed */
 byte tcpu = NOCPU;		/* the CPU that armed them */
 byte now;			/* instants passed (above) */
+#ifdef FORCED
+bit pin = 1;			/* FCPU's pinned timer (T1) is pending */
+#endif
 bit calm;			/* CALM: nothing spontaneous any more */
 byte turn;			/* CALM: round-robin once calm */
 
@@ -356,8 +390,14 @@ SCRATCH byte t_idlep, t_v0, t_v1;	/* update_events: queued a real event into an 
  * path (so its idle-migrator walk, all NONE up to g, reaches g; during
  * hot-add an idle CPU below the old root may hold the wakeup for it). */
 #define NOTLATE(v, X)	((v) != 0 && LE_(v, X))
+#ifdef FORCED
+/* an idle CPU whose one-shot fires by X walks as idle migrator then */
+#define ARMED1(x, g, X)	(avail[x] && idle[x] && \
+			 NOTLATE(dl[x], X) && cgrp[x] != NOG && ONPATH(x, g))
+#else
 #define ARMED1(x, g, X)	(avail[x] && idle[x] && NOTLATE(wakeup[x], X) && \
 			 NOTLATE(dl[x], X) && cgrp[x] != NOG && ONPATH(x, g))
+#endif
 #define ARMED_IN(g, X)	(ARMED1(0, g, X) || ARMED1(1, g, X) || ARMED1(2, g, X) || \
 			 ARMED1(3, g, X) ARMED_MORE(g, X))
 /* a queued event's expiry, 0 if ignored or not queued */
@@ -467,14 +507,16 @@ inline walk_end()
 	if
 	:: wmode == WM_DEACT ->
 		idle[me] = 1;
+		FSKIP;
 		wakeup[me] = w_first;
-		dl[me] = w_first;	/* program min(local, returned) */
+		dl[me] = PROG(me, w_first);	/* program min(local, returned) */
 		clk[me] = 0;
 		busy--;
 		w_first = 0
 	:: wmode == WM_NEWT ->
+		FSKIP;
 		wakeup[me] = w_first;
-		dl[me] = w_first;
+		dl[me] = PROG(me, w_first);
 		clk[me] = 0;
 		busy--;
 		w_first = 0
@@ -915,6 +957,7 @@ inline deactivate()
 #define WAKEUP_STORE	if \
 			:: !hdone -> \
 				R26_RETIRE; \
+				if :: idle[me] -> FSKIP :: else -> skip fi; \
 				if \
 				:: WSTORE_OK -> wakeup[me] = w_first \
 				:: else -> skip \
@@ -953,11 +996,11 @@ inline new_timer()
 			wmode = WM_NEWT
 		:: NEXTG(me) != 0 && (eexp[me] != NEXTG(me) || eign[me]) && crem[me] ->
 			wakeup[me] = 0;		/* the migrator re-walks for us */
-			dl[me] = 0;
+			dl[me] = PROG(me, 0);
 			clk[me] = 0;
 			busy--
 		:: else ->
-			dl[me] = wakeup[me];	/* program min(local, wakeup) */
+			dl[me] = PROG(me, wakeup[me]);	/* program min(local, wakeup) */
 			clk[me] = 0;
 			busy--
 		fi
@@ -1265,6 +1308,7 @@ end_loop:
 	:: d_step {	/* tick: own GLOBAL base, then tm_requires_remote */
 		!idle[me] && LIVE && CONC && MYTURN && tcpu != NOCPU -> busy++;
 		RUN_BASE(me);
+		RUN_PIN(me);
 		requires_remote();
 		if
 		:: check -> skip	/* raise the softirq */
@@ -1317,7 +1361,8 @@ progress_idle:
 		:: ARM_OK(me, 2) -> ARM(me, 2)
 		:: else -> skip
 		fi;
-		RUN_BASE(me)	/* softirq: own GLOBAL base first */
+		RUN_BASE(me);	/* softirq: own GLOBAL base first */
+		RUN_PIN(me)
 	   };
 	   d_step { hr_begin() };	/* idle migrator (2.14 (d)) */
 	   hr_rest();
@@ -1328,6 +1373,21 @@ progress_irq:
 		activate();
 progress_wake:
 		skip
+#ifdef FORCED
+	:: d_step {	/* another CPU deletes FCPU's pinned timer */
+		me != FCPU && pin && !calm && LIVE && clk[FCPU] == 0 ->
+		pin = 0;
+#ifdef BUG_FDEL
+		/* BUG: FCPU's one-shot is reprogrammed without it */
+		if
+		:: idle[FCPU] -> dl[FCPU] = wakeup[FCPU]
+		:: else -> skip
+		fi
+#else
+		skip		/* the one-shot stays armed */
+#endif
+	   }
+#endif
 #ifdef CALM
 	:: d_step {	/* calm and nothing to do: pass the turn on */
 		calm && turn == me && idle[me] && !DUEAT(dl[me], now) && CAN_MOVE ->
