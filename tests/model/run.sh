@@ -59,6 +59,7 @@ readonly SM='assertion violated ((single_migrator'
 readonly LT='assertion violated ((no_lost_timer'
 readonly NP='non-progress cycle'
 readonly AC='acceptance cycle'
+readonly AW='assertion violated ((awake_clean'
 
 #     name              search    expectation  switches
 check safety            safety    pass         ""
@@ -79,6 +80,14 @@ check bug-R21           bfs       "$SM"        "-DHOTADD2 -DNOTIMER -DAFTER=1 -D
 check bug-R22           progress  "$NP"        "-DCALM -DMAXCONC=1 -DBUG_R22"
 check doc-2.9           bfs       "$LT"        "-DDOC_2_9"
 check doc-R14           bfs       "$LT"        "-DHOTADD -DDOC_R14"
+check bug-R28           bfs       "$LT"        "-DBUG_R28"
+check two-safety        safety    pass         "-DTWO_TIMERS -DMAXCONC=1"
+check two-safety-conc   safety    pass         "-DTWO_TIMERS -DOPS=3"
+check two-liveness      accept    pass         "-DTWO_TIMERS -DMAXCONC=1 -DOPS=4 -DLIVENESS"
+check bug-wstore        bfs       "$AW"        "-DTWO_TIMERS -DMAXCONC=1 -DBUG_WSTORE"
+check bug-R26X          bfs       "$LT"        "-DTWO_TIMERS -DMAXCONC=1 -DBUG_R26X"
+check forced-safety     safety    pass         "-DFORCED"
+check bug-forced-delete bfs       "$LT"        "-DFORCED -DBUG_FDEL"
 
 now_ms() {
 	local t=${EPOCHREALTIME/[.,]/}

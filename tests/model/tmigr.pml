@@ -18,10 +18,11 @@
  * by compare-and-exchange; an event queue with one slot per child and
  * next_expiry, under the group lock; parent pointer; groupmask.  CPU:
  * per-CPU lock, idle, available, remote, wakeup, programmed deadline,
- * its event.  One global timer: a CPU arms it (while active, or from an
- * interrupt while idle), its expiry passes ("due"), and then someone
- * must run it: its owner while active, a migrator by remote expiry, or
- * the idle CPU that holds it as its wakeup.
+ * its event.  One global timer (TWO_TIMERS: two, T1 < T2, on the same
+ * CPU, armed in either order, T2 possibly after T1 ran): a CPU arms it
+ * (while active, or from an interrupt while idle), its expiry passes
+ * ("due"), and then someone must run it: its owner while active, a
+ * migrator by remote expiry, or the idle CPU that holds it as its wakeup.
  *
  * Granularity.  One atomic step per lockless access to a state word (so
  * the windows of R-01, R-08 and the hot-add races stay open) and one per
@@ -36,8 +37,8 @@
  * CAS; CLIMB_STEP and IGN_STEP make them steps of their own (one-off
  * runs, docs/tmigr-model.md section 5).
  *
- * Abstractions (details in docs/tmigr-model.md): time is one bit; every
- * expiry is T or INF (one timer); the sequence count is exact (a bitmap
+ * Abstractions (details in docs/tmigr-model.md): time is the number of
+ * instants passed; every expiry is T1, T2 or INF; the sequence count is exact (a bitmap
  * of CPUs whose read is still current); memory is sequentially
  * consistent except for the one store R-21 is about (HOTADD2: the link
  * of the old root may wait in the control CPU's store buffer); at most
@@ -52,15 +53,22 @@
  * online, CONTROL(c) which CPUs may prepare); LIVENESS (the never claim;
  * implies CALM); CALM (from the moment the timer is due CPUs only tick
  * and take their deadlines, in turn); NOTIMER (state words only);
- * NOMONITOR; MAXCONC=n; NOHIDDEN (for pan -DBFS shortest traces);
+ * NOMONITOR; MAXCONC=n; TWO_TIMERS; OPS=n (at most n spontaneous idle
+ * entries and exits); NOHIDDEN (for pan -DBFS shortest traces);
  * CLIMB_STEP, IGN_STEP (finer steps, above).  The design text as written
  * where the model found it wrong: DOC_2_9 (see step_end), DOC_R14 (see
  * update_events).  Races of section 4 put back: BUG_R01, BUG_R06,
- * BUG_R08, BUG_R10, BUG_R15, BUG_R21 (HOTADD2), BUG_R22.
+ * BUG_R08, BUG_R10, BUG_R15, BUG_R21 (HOTADD2), BUG_R22, BUG_R28 (= DOC_2_9),
+ * BUG_R26 (no retiring; not observable, see the docs), BUG_R26X
+ * (retiring after a pop too), BUG_WSTORE (unconditional wakeup store).
+ * FORCED: a pinned timer's forced wake-up covers the idle migrator's
+ * (issue 11's design intent, not yet the C code); BUG_FDEL: deleting the
+ * pinned timer reprograms the one-shot.
  *
  * Properties: the monitor process asserts the "always" invariant at every
  * step and the quiescent ones (single migrator, structure, no lost
- * timer) whenever no operation is in flight; progress labels mark the
+ * timer, an awake CPU keeps no idle state: Q4) whenever no operation is
+ * in flight; progress labels mark the
  * end of every operation for the non-progress search (pan -l); LIVENESS:
  * once calm, the timer runs (no accepting cycle, pan -a).
  */
@@ -121,7 +129,61 @@
 #define QEMPTY(X)	(!eq[CHILDEV(X, 0)] && !eq[CHILDEV(X, 1)])
 #define DUTY(X, m)	(mig[X] == (m) || mig[X] == NONE)	/* is_my_duty */
 #define LOWBIT(a)	((a) & 1 -> 1 : ((a) & 2 -> 2 : 0))
-#define FIRE		towner = NOCPU	/* the timer function runs */
+
+/*
+ * Time.  0 is INF; 1 .. NT are the timers' expiries T1 < T2 (NT = 1: one
+ * timer, T).  `now` counts the instants passed: x is due iff 1 <= x <= now.
+ * Every expiry, next_expiry, wakeup and deadline is one of these values.
+ */
+#ifdef TWO_TIMERS
+#define NT		2
+#define TMASK		3		/* timer k (expiry k) is bit k */
+#else
+#define NT		1
+#define TMASK		1
+#endif
+#define LE_(a, b)	((b) == 0 || ((a) != 0 && (a) <= (b)))	/* a not later */
+#define MIN_(a, b)	(LE_(a, b) -> (a) : (b))
+#define DUEAT(x, n)	((x) != 0 && (x) <= (n))
+#define DUEMASK(n)	((n) >= 2 -> 3 : ((n) >= 1 -> 1 : 0))
+/* the first pending timer's expiry; all timers are on CPU tcpu */
+#define FIRSTP		((tpend & 1) -> 1 : ((tpend & 2) -> 2 : 0))
+#define NEXTG(c)	(tcpu == (c) -> FIRSTP : 0)	/* c's first global expiry */
+/* run_base(c.GLOBAL) with the current jiffies: the due timers run */
+#define RUN_BASE(c)	tpend = (tcpu == (c) -> (tpend & ~DUEMASK(now)) : tpend)
+/* arming timer k (k = 1 .. NT) on CPU c: before it is due; every timer on
+ * the same CPU (TWO_TIMERS: one CPU with two timers, or re-arming) */
+#define ARM_OK(c, k)	((k) <= NT && CAN_ARM(c) && (tcpu == NOCPU || tcpu == (c)) && \
+			 !(tarm & (k)) && now < (k))
+#define ARM(c, k)	tcpu = (c); tarm = tarm | (k); tpend = tpend | (k)
+
+/*
+ * FORCED: the design intent of issue 11's forced wake-ups, NOT the code
+ * of kernel/tmigr.c (to be aligned with it once that exists).  CPU FCPU
+ * has a pinned timer at T1 (pending from the start).  An idle CPU's
+ * one-shot is min(its first pinned timer, its wakeup), and an idle CPU
+ * whose one-shot is its pinned timer publishes it as its forced wake-up
+ * (here derived from its state, so always current).  The walk that gives
+ * an idle migrator its wakeup skips it (INF) when another idle CPU has a
+ * forced wake-up not later; the CPU woken by its pinned timer then runs
+ * the due global events in its idle softirq.  Deleting the pinned timer
+ * leaves the one-shot armed (the guarantee relied on); BUG_FDEL
+ * reprograms it without the pinned timer.
+ */
+#ifdef FORCED
+#define FCPU		2
+#define PINX(c)		((c) == FCPU && pin -> 1 : 0)
+#define FCOV(c, w)	((c) != FCPU && avail[FCPU] && idle[FCPU] && pin && \
+			 LE_(1, w) && NOTLATE(dl[FCPU], 1))
+#define FSKIP		if :: w_first != 0 && FCOV(me, w_first) -> w_first = 0 \
+			   :: else -> skip fi
+#define RUN_PIN(c)	pin = ((c) == FCPU && now >= 1 -> 0 : pin)
+#else
+#define PINX(c)		0
+#define FSKIP		skip
+#define RUN_PIN(c)	skip
+#endif
+#define PROG(c, w)	MIN_(PINX(c), w)	/* the one-shot: min(pinned, w) */
 
 #ifndef MAXCONC
 #define MAXCONC		2
@@ -133,29 +195,34 @@ byte mig[NGA];			/* state word: migrator bit or NONE; CAS only */
 byte fresh[NGA];		/* bit c: CPU c's read is current (exact seq) */
 byte par[NGA];			/* parent group; published once (release) */
 byte gm[NGA];			/* bit in the parent; final before reachable */
-bit nexp[NGA];			/* next_expiry: 1 = T, 0 = INF; under lock */
+byte nexp[NGA];			/* next_expiry (a time, above); under lock */
 byte root;			/* setup only */
 
 /* Events: queued in the parent's queue, ignore flag, expiry (under the
  * queue's group lock; ignore may be set true without it). */
 bit eq[NEV];
 bit eign[NEV];
-bit eexp[NEV];
+byte eexp[NEV];
 
 /* CPUs */
 bit idle[NCA];			/* idle in the hierarchy; under clk */
 bit avail[NCA];			/* available; under clk */
 bit crem[NCA];			/* remote: a migrator is expiring it; under clk */
-bit wakeup[NCA];			/* for the hierarchy; under clk */
-bit dl[NCA];			/* programmed deadline (clock event device) */
+byte wakeup[NCA];		/* for the hierarchy; under clk */
+byte dl[NCA];			/* programmed deadline (clock event device) */
 byte clk[NCA];			/* per-CPU lock: 0, or holder + 1 */
 byte cgrp[NCA];			/* level-0 group, NOG until prepared */
 byte cmask[NCA];			/* bit in cgrp */
 
-/* The one global timer. */
-byte towner = NOCPU;		/* CPU whose GLOBAL base holds it (pending) */
-byte tcpu = NOCPU;		/* CPU that armed it; armed at most once */
-bit due;			/* now >= its expiry */
+/* The global timers (one, or two with TWO_TIMERS), each armed at most
+ * once, all on CPU tcpu. */
+byte tpend;			/* bit k: timer k is pending in tcpu's GLOBAL base */
+byte tarm;			/* bit k: timer k was armed */
+byte tcpu = NOCPU;		/* the CPU that armed them */
+byte now;			/* instants passed (above) */
+#ifdef FORCED
+bit pin = 1;			/* FCPU's pinned timer (T1) is pending */
+#endif
 bit calm;			/* CALM: nothing spontaneous any more */
 byte turn;			/* CALM: round-robin once calm */
 
@@ -163,6 +230,9 @@ byte busy;			/* operations in flight; 0 = quiescent */
 bit started;			/* init done */
 
 /* Hot-add */
+#ifdef OPS
+byte nops;			/* spontaneous idle entries/exits so far */
+#endif
 #ifdef HOTADD2
 byte nafter;			/* idle entries/exits since CPU4's online */
 #endif
@@ -178,6 +248,7 @@ bit prepared[NCA];
 #endif
 SCRATCH byte t_cs, t_ev, t_e0, t_e1;
 SCRATCH byte t_nx, t_ign, t_skip, t_top, t_notop, t_fe, t_fexp, t_hasT, t_any;
+SCRATCH byte t_idlep, t_v0, t_v1;	/* update_events: queued a real event into an idle G (R-28) */
 
 /*
  * Which CPUs may arm the timer.  In the fixed tree the CPUs are alike
@@ -212,14 +283,20 @@ SCRATCH byte t_nx, t_ign, t_skip, t_top, t_notop, t_fe, t_fexp, t_hasT, t_any;
 #ifndef CONTROL
 #define CONTROL(c)	((c) == 0)	/* CPUs 0-3 are alike before growth */
 #endif
+#elif defined(OPS)
+/* at most OPS spontaneous idle entries and exits in all (a bounded run:
+ * the two-timer checks with two operations in flight) */
+#define MORE		(nops < OPS)
+#define COUNT_AFTER	nops++
 #else
 #define MORE		true
 #define COUNT_AFTER	skip
 #endif
-#define LIVE		(tcpu == NOCPU || towner != NOCPU)	/* not yet run */
+#define LIVE		(tarm != TMASK || tpend != 0)	/* not all run yet */
 /* idle interrupts besides the deadline: the one that arms the timer, and
  * the owner's own (a local timer) before its global timer is due */
-#define OTHER_IRQ(c)	((tcpu == NOCPU && CAN_ARM(c)) || (tcpu == (c) && !due))
+#define OTHER_IRQ(c)	(ARM_OK(c, 1) || ARM_OK(c, 2) || \
+			 (tcpu == (c) && !DUEAT(FIRSTP, now)))
 #if defined(LIVENESS) && !defined(CALM)
 #define CALM
 #endif
@@ -243,7 +320,7 @@ SCRATCH byte t_nx, t_ign, t_skip, t_top, t_notop, t_fe, t_fexp, t_hasT, t_any;
 #define NEXT_TURN	skip
 #endif
 /* someone can still do something once calm (else all rest: an end state) */
-#define CAN_MOVE1(c)	(avail[c] && (!idle[c] || (dl[c] && due)))
+#define CAN_MOVE1(c)	(avail[c] && (!idle[c] || DUEAT(dl[c], now)))
 #ifdef HOTADD2
 #define CAN_MOVE	(CAN_MOVE1(0) || CAN_MOVE1(1) || CAN_MOVE1(2) || \
 			 CAN_MOVE1(3) || CAN_MOVE1(4))
@@ -298,7 +375,7 @@ SCRATCH byte t_nx, t_ign, t_skip, t_top, t_notop, t_fe, t_fexp, t_hasT, t_any;
 #define STRUCT_OK	(par[root] == NOG && PATH_OK(0) && PATH_OK(1) && \
 			 PATH_OK(2) && PATH_OK(3) && PATH_OK(4) && \
 			 gm[G0] == 1 && (par[GR] == NOG || gm[GR] == 1))
-#define ARMED_MORE(g)	|| ARMED1(4, g)
+#define ARMED_MORE(g, X)	|| ARMED1(4, g, X)
 #else
 #define ALWAYS_OK	(WF(G0) && WF(G1) && WF(GR) && A2_2)
 #define SINGLE_MIGRATOR	(act[G0] == TRUTH_L0(G0) && act[G1] == TRUTH_L0(G1) && \
@@ -306,22 +383,29 @@ SCRATCH byte t_nx, t_ign, t_skip, t_top, t_notop, t_fe, t_fexp, t_hasT, t_any;
 #define STRUCT_OK	(par[root] == NOG && PATH_OK(0) && PATH_OK(1) && \
 			 PATH_OK(2) && PATH_OK(3) && \
 			 (par[G0] == NOG || gm[G0] == 1))
-#define ARMED_MORE(g)
+#define ARMED_MORE(g, X)
 #endif
 
 /* Idle CPU x holds wakeup T, has it programmed, and group g is on its
  * path (so its idle-migrator walk, all NONE up to g, reaches g; during
  * hot-add an idle CPU below the old root may hold the wakeup for it). */
-#define ARMED1(x, g)	(avail[x] && idle[x] && wakeup[x] && dl[x] && \
-			 cgrp[x] != NOG && ONPATH(x, g))
-#define ARMED_IN(g)	(ARMED1(0, g) || ARMED1(1, g) || ARMED1(2, g) || \
-			 ARMED1(3, g) ARMED_MORE(g))
-#define HAS_T(X)	((eq[CHILDEV(X, 0)] && !eign[CHILDEV(X, 0)] && \
-			  eexp[CHILDEV(X, 0)]) || \
-			 (eq[CHILDEV(X, 1)] && !eign[CHILDEV(X, 1)] && \
-			  eexp[CHILDEV(X, 1)]))
-/* Q9: an inactive root with an event is armed by some idle CPU. */
-#define Q9		(act[root] != 0 || !HAS_T(root) || ARMED_IN(root))
+#define NOTLATE(v, X)	((v) != 0 && LE_(v, X))
+#ifdef FORCED
+/* an idle CPU whose one-shot fires by X walks as idle migrator then */
+#define ARMED1(x, g, X)	(avail[x] && idle[x] && \
+			 NOTLATE(dl[x], X) && cgrp[x] != NOG && ONPATH(x, g))
+#else
+#define ARMED1(x, g, X)	(avail[x] && idle[x] && NOTLATE(wakeup[x], X) && \
+			 NOTLATE(dl[x], X) && cgrp[x] != NOG && ONPATH(x, g))
+#endif
+#define ARMED_IN(g, X)	(ARMED1(0, g, X) || ARMED1(1, g, X) || ARMED1(2, g, X) || \
+			 ARMED1(3, g, X) ARMED_MORE(g, X))
+/* a queued event's expiry, 0 if ignored or not queued */
+#define EVV(e)		(eq[e] && !eign[e] -> eexp[e] : 0)
+#define QMIN(X)		MIN_(EVV(CHILDEV(X, 0)), EVV(CHILDEV(X, 1)))
+/* Q9: an inactive root with an event is armed by some idle CPU, for a
+ * time not later than its first event. */
+#define Q9		(act[root] != 0 || QMIN(root) == 0 || ARMED_IN(root, QMIN(root)))
 
 /*
  * Q6 + Q8 for the pending timer: its owner is active (it runs its own
@@ -331,19 +415,29 @@ SCRATCH byte t_nx, t_ign, t_skip, t_top, t_notop, t_fe, t_fexp, t_hasT, t_any;
  * inactive root (next_expiry T, and an idle CPU holds wakeup T).
  * HELD1 is a group of the top level, HELD2 one level below it, ...
  */
-#define GEV_T(g)	(eq[EVG(g)] && !eign[EVG(g)] && eexp[EVG(g)])
-#define ROOT_ARMED(g)	(nexp[g] && ARMED_IN(g))
-#define HELD1(g)	(act[g] != 0 -> nexp[g] : ROOT_ARMED(g))
-#define HELD2(g)	(act[g] != 0 -> nexp[g] : \
-			 (par[g] != NOG -> (GEV_T(g) && HELD1(par[g])) : \
-			  ROOT_ARMED(g)))
-#define HELD3(g)	(act[g] != 0 -> nexp[g] : \
-			 (par[g] != NOG -> (GEV_T(g) && HELD2(par[g])) : \
-			  ROOT_ARMED(g)))
-#define Q6		(eq[towner] && !eign[towner] && eexp[towner])
-#define TIMER_HELD	(towner == NOCPU || !idle[towner] || \
-			 (Q6 && HELD3(cgrp[towner])))
+#define GEV_T(g, X)	(eq[EVG(g)] && !eign[EVG(g)] && NOTLATE(eexp[EVG(g)], X))
+#define ROOT_ARMED(g, X)	(NOTLATE(nexp[g], X) && ARMED_IN(g, X))
+#define HELD1(g, X)	(act[g] != 0 -> NOTLATE(nexp[g], X) : ROOT_ARMED(g, X))
+#define HELD2(g, X)	(act[g] != 0 -> NOTLATE(nexp[g], X) : \
+			 (par[g] != NOG -> (GEV_T(g, X) && HELD1(par[g], X)) : \
+			  ROOT_ARMED(g, X)))
+#define HELD3(g, X)	(act[g] != 0 -> NOTLATE(nexp[g], X) : \
+			 (par[g] != NOG -> (GEV_T(g, X) && HELD2(par[g], X)) : \
+			  ROOT_ARMED(g, X)))
+/* X: the owner's first pending expiry; its event is not later (Q6) */
+#define Q6(X)		(eq[tcpu] && !eign[tcpu] && NOTLATE(eexp[tcpu], X))
+#define TIMER_HELD	(tpend == 0 || !idle[tcpu] || \
+			 (Q6(FIRSTP) && HELD3(cgrp[tcpu], FIRSTP)))
 #define NO_LOST_TIMER	(TIMER_HELD && Q9)
+
+/* Q4: an awake CPU keeps no hierarchy state of an idle one: wakeup INF,
+ * own event ignored, remote clear. */
+#define AWAKE1(c)	(!avail[c] || idle[c] || (!wakeup[c] && eign[c] && !crem[c]))
+#ifdef HOTADD2
+#define AWAKE_CLEAN	(AWAKE1(0) && AWAKE1(1) && AWAKE1(2) && AWAKE1(3) && AWAKE1(4))
+#else
+#define AWAKE_CLEAN	(AWAKE1(0) && AWAKE1(1) && AWAKE1(2) && AWAKE1(3))
+#endif
 
 /* ------------------------------------------------------------------ */
 /* What a walk does when it ends (wmode), see walk_end(). */
@@ -360,21 +454,23 @@ SCRATCH byte t_nx, t_ign, t_skip, t_top, t_notop, t_fe, t_fexp, t_hasT, t_any;
 /* ------------------------------------------------------------------ */
 /* Queues (2.4).  Used only inside one atomic step (group lock held). */
 
-/* first_event(X): drop ignored head events, refresh X's next_expiry. */
+/* first_event(X): drop every ignored event (as kernel/tmigr.c's
+ * first_event does, not only those at the head), refresh X's
+ * next_expiry. */
 inline first_event(X)
 {
 	t_e0 = CHILDEV(X, 0);
 	t_e1 = CHILDEV(X, 1);
-	t_hasT = (eq[t_e0] && !eign[t_e0] && eexp[t_e0]) ||
-		 (eq[t_e1] && !eign[t_e1] && eexp[t_e1]);
+	t_v0 = EVV(t_e0);
+	t_v1 = EVV(t_e1);
+	t_hasT = MIN_(t_v0, t_v1);	/* the first expiry, 0 = none */
 	t_any = (eq[t_e0] && !eign[t_e0]) || (eq[t_e1] && !eign[t_e1]);
-	/* an ignored event sorts before the first survivor if not later */
 	if
-	:: eq[t_e0] && eign[t_e0] && (!t_hasT || eexp[t_e0]) -> eq[t_e0] = 0
+	:: eq[t_e0] && eign[t_e0] -> eq[t_e0] = 0
 	:: else -> skip
 	fi;
 	if
-	:: eq[t_e1] && eign[t_e1] && (!t_hasT || eexp[t_e1]) -> eq[t_e1] = 0
+	:: eq[t_e1] && eign[t_e1] -> eq[t_e1] = 0
 	:: else -> skip
 	fi;
 	nexp[X] = t_hasT;
@@ -387,9 +483,9 @@ inline pop_expired(X, NOW)
 {
 	first_event(X);
 	if
-	:: t_fe && t_fexp && NOW ->
+	:: t_fe && DUEAT(t_fexp, NOW) ->
 		if
-		:: eq[t_e0] && !eign[t_e0] && eexp[t_e0] -> eq[t_e0] = 0
+		:: eq[t_e0] && !eign[t_e0] && eexp[t_e0] == t_fexp -> eq[t_e0] = 0
 		:: else -> eq[t_e1] = 0
 		fi;
 		first_event(X);
@@ -411,14 +507,16 @@ inline walk_end()
 	if
 	:: wmode == WM_DEACT ->
 		idle[me] = 1;
+		FSKIP;
 		wakeup[me] = w_first;
-		dl[me] = w_first;	/* program min(local, returned) */
+		dl[me] = PROG(me, w_first);	/* program min(local, returned) */
 		clk[me] = 0;
 		busy--;
 		w_first = 0
 	:: wmode == WM_NEWT ->
+		FSKIP;
 		wakeup[me] = w_first;
-		dl[me] = w_first;
+		dl[me] = PROG(me, w_first);
 		clk[me] = 0;
 		busy--;
 		w_first = 0
@@ -519,22 +617,25 @@ inline advance(WS)
 /* End of a level.  WS: the variable that says whether the walk stops. */
 inline step_end(WS)
 {
-#ifndef DOC_2_9
+#if !defined(DOC_2_9) && !defined(BUG_R28)
 	/*
-	 * Deactivation: the state walk stops (WS = wstop) at a group that is
-	 * still active, but when update_events put an event into a group it
-	 * found inactive (stop == 0) that event must travel on up: continue
-	 * as new_timer_up.  DOC_2_9: section 2.9 as written ignores stop,
-	 * and an event exported just after a sibling migrator's walk read the
-	 * group's queue is stranded (see docs/tmigr-model.md).
+	 * R-28: deactivation: the state walk stops (WS = wstop) at a group
+	 * that was still active at our CAS, but when update_events queued a
+	 * real event into G and found G idle under G's lock (t_idlep, the
+	 * C code's idle_parent), that event must travel on up: continue as
+	 * new_timer_up from G's parent.  DOC_2_9 (section 2.9 as written)
+	 * and BUG_R28 (the kernel's mutant R-28) ignore it, and an event
+	 * exported just after a sibling migrator's walk read the group's
+	 * queue is stranded (see docs/tmigr-model.md).
 	 */
 	if
-	:: wmode == WM_DEACT && !evonly && WS && !stop ->
+	:: wmode == WM_DEACT && !evonly && WS && t_idlep ->
 		evonly = 1;
 		WS = 0
 	:: else -> skip
 	fi;
 #endif
+	t_idlep = 0;
 #ifdef CLIMB_STEP
 	if
 	:: WS -> walk_end()
@@ -677,10 +778,7 @@ inline update_events(WS)
 					t_top = 1
 				:: else ->
 					eq[t_ev] = 0;
-					if
-					:: QEMPTY(G) -> nexp[G] = 0
-					:: else -> skip
-					fi
+					first_event(G)	/* as the C code */
 				fi
 			:: else -> skip
 			fi;
@@ -698,13 +796,8 @@ inline update_events(WS)
 			:: !t_top && !t_ign ->
 				eexp[t_ev] = t_nx;
 				eq[t_ev] = 1;
-				/* first in the queue: no other queued event not later */
-				t_e0 = CHILDEV(G, 0);
-				t_e1 = (t_e0 == t_ev -> CHILDEV(G, 1) : t_e0);
-				if
-				:: !(eq[t_e1] && (eexp[t_e1] || !t_nx)) -> nexp[G] = t_nx
-				:: else -> skip
-				fi
+				/* queue_insert: next_expiry only moves earlier */
+				nexp[G] = MIN_(nexp[G], t_nx)
 			:: else -> skip
 			fi;
 			/* TOP: G is (as far as we know) the idle root */
@@ -721,6 +814,9 @@ inline update_events(WS)
 			fi
 		:: else -> skip
 		fi;
+		/* kernel/tmigr.c: idle_parent = !ign && G idle ? p : NULL, with
+		 * G's state read under G's lock */
+		t_idlep = (!t_skip && !t_ign && gsm == NONE && p != NOG);
 		p = 0;
 		gsm = 0;
 		gsa = 0;
@@ -807,7 +903,7 @@ inline deactivate()
 		clk[me] == 0 && CONC -> clk[me] = me + 1;
 		busy++;
 		COUNT_AFTER;
-		w_next = (towner == me);
+		w_next = NEXTG(me);
 		if
 		:: w_next -> eign[me] = 0	/* export an event */
 		:: else -> skip
@@ -828,6 +924,7 @@ inline deactivate()
 		:: !w_next ->
 			ok = 0;
 			stop = 1;
+			t_idlep = 0;
 			step_end(wstop)
 		:: else -> skip
 		fi
@@ -835,6 +932,40 @@ inline deactivate()
 	};
 	walk_inactive_rest()
 }
+
+/*
+ * The end of tm_handle_remote, under the per-CPU lock.  R-26: an idle
+ * migrator whose wakeup was due (read at the start) and that popped
+ * nothing on its whole way up retires (INF).  Then the store is
+ * conditional, as in kernel/tmigr.c: an awake CPU only ever stores INF
+ * (Q4: it keeps no wakeup).  BUG_R26 removes the retiring; BUG_R26X
+ * retires even after a pop; BUG_WSTORE stores unconditionally (the
+ * model before it was aligned, and the design text 2.12).
+ */
+#ifdef BUG_R26
+#define R26_RETIRE	skip
+#elif defined(BUG_R26X)
+#define R26_RETIRE	if :: DUEAT(hwk, wnow) -> w_first = 0 :: else -> skip fi
+#else
+#define R26_RETIRE	if :: DUEAT(hwk, wnow) && !hpop -> w_first = 0 :: else -> skip fi
+#endif
+#ifdef BUG_WSTORE
+#define WSTORE_OK	true
+#else
+#define WSTORE_OK	(idle[me] || !w_first)
+#endif
+#define WAKEUP_STORE	if \
+			:: !hdone -> \
+				R26_RETIRE; \
+				if :: idle[me] -> FSKIP :: else -> skip fi; \
+				if \
+				:: WSTORE_OK -> wakeup[me] = w_first \
+				:: else -> skip \
+				fi \
+			:: else -> skip \
+			fi; \
+			hwk = 0; \
+			hpop = 0
 
 /* (c) tm_cpu_new_timer(g) from the idle loop after an interrupt, g = the
  * CPU's exported event; before it, as a step of its own, the end of
@@ -844,10 +975,7 @@ inline new_timer()
 {
 	atomic {
 		clk[me] == 0 ->
-		if
-		:: !hdone -> wakeup[me] = w_first
-		:: else -> skip
-		fi;
+		WAKEUP_STORE;
 		hdone = 0;
 		w_first = 0;
 		wnow = 0;
@@ -857,22 +985,22 @@ inline new_timer()
 	atomic {
 		clk[me] == 0 -> clk[me] = me + 1;
 		if
-		:: towner == me && (!eexp[me] || eign[me]) && !crem[me] ->
+		:: NEXTG(me) != 0 && (eexp[me] != NEXTG(me) || eign[me]) && !crem[me] ->
 			eign[me] = 0;
-			w_next = 1;
+			w_next = NEXTG(me);
 			w_evt = me;
 			w_rem = 0;
 			G = cgrp[me];
 			C = NOG;
 			cm = cmask[me];
 			wmode = WM_NEWT
-		:: towner == me && (!eexp[me] || eign[me]) && crem[me] ->
+		:: NEXTG(me) != 0 && (eexp[me] != NEXTG(me) || eign[me]) && crem[me] ->
 			wakeup[me] = 0;		/* the migrator re-walks for us */
-			dl[me] = 0;
+			dl[me] = PROG(me, 0);
 			clk[me] = 0;
 			busy--
 		:: else ->
-			dl[me] = wakeup[me];	/* program min(local, wakeup) */
+			dl[me] = PROG(me, wakeup[me]);	/* program min(local, wakeup) */
 			clk[me] = 0;
 			busy--
 		fi
@@ -886,7 +1014,7 @@ inline handle_remote_cpu()
 	d_step {
 		clk[tcpu] == 0 -> popped = 0;
 		if
-		:: !avail[tcpu] || crem[tcpu] || eign[tcpu] || !(wnow && eexp[tcpu]) ->
+		:: !avail[tcpu] || crem[tcpu] || eign[tcpu] || !DUEAT(eexp[tcpu], wnow) ->
 			hskip = 1
 		:: else ->
 			crem[tcpu] = 1;
@@ -901,11 +1029,11 @@ inline handle_remote_cpu()
 			/* run_base(T.GLOBAL) with the current jiffies */
 			if
 #ifdef BUG_R22
-			:: tcpu != me && towner == tcpu && due -> FIRE	/* BUG */
-#else
-			:: towner == tcpu && due -> FIRE
-#endif
+			:: tcpu != me -> RUN_BASE(tcpu)	/* BUG */
 			:: else -> skip
+#else
+			:: true -> RUN_BASE(tcpu)
+#endif
 			fi;
 			/* lock T's bases and T, re-fetch T's exported event */
 			if
@@ -913,7 +1041,9 @@ inline handle_remote_cpu()
 				crem[tcpu] = 0
 			:: else ->
 				clk[tcpu] = me + 1;
-				w_next = (towner == tcpu);
+				w_next = NEXTG(tcpu);
+				/* requeue_locked: ignore = (next == INF) */
+				eign[tcpu] = (w_next == 0);
 				w_evt = tcpu;
 				w_rem = 1;
 				G = cgrp[tcpu];
@@ -939,7 +1069,7 @@ inline hr_level()
 			w_first = nexp[hG];	/* overwritten at each level */
 			hcm = gm[hG];
 			hG = par[hG]
-		:: else -> skip
+		:: else -> hpop = 1	/* w.popped: sticky for the walk */
 		fi
 	fi
 }
@@ -947,12 +1077,13 @@ inline hr_level()
 /* the fast exit (hdone), the now snapshot and the first level */
 inline hr_begin()
 {
+	hwk = wakeup[me];		/* read once, before the fast exit */
 	if
 	:: !DUTY(cgrp[me], cmask[me]) && !wakeup[me] ->
 		hdone = 1;
 		hG = NOG
 	:: else ->
-		wnow = due;		/* one snapshot for the walk */
+		wnow = now;		/* one snapshot for the walk */
 		w_first = 0;
 		hG = cgrp[me];
 		hcm = cmask[me];
@@ -980,7 +1111,7 @@ inline requires_remote()
 	:: hG != NOG && !DUTY(hG, hcm) -> break
 	:: hG != NOG && DUTY(hG, hcm) ->
 		if
-		:: due && nexp[hG] -> check = 1; break
+		:: DUEAT(nexp[hG], now) -> check = 1; break
 		:: else -> hcm = gm[hG]; hG = par[hG]
 		fi
 	od;
@@ -1142,8 +1273,9 @@ proctype cpu(byte me)
 {
 	byte G, C, cm, p, gsm, gsa, nact, nmig, cact, cmig, hG, hcm;
 	byte w_evt, wmode;
-	bit stop, wstop, ok, rr, evonly, w_next, w_rem, w_first, wnow;
-	bit popped, hskip, hdone, check;
+	byte w_next, w_first, wnow, hwk;	/* times */
+	bit stop, wstop, ok, rr, evonly, w_rem;
+	bit popped, hskip, hdone, check, hpop;
 
 #ifdef HOTADD2
 	if
@@ -1175,10 +1307,8 @@ end_loop:
 	do
 	:: d_step {	/* tick: own GLOBAL base, then tm_requires_remote */
 		!idle[me] && LIVE && CONC && MYTURN && tcpu != NOCPU -> busy++;
-		if
-		:: towner == me && due -> FIRE
-		:: else -> skip
-		fi;
+		RUN_BASE(me);
+		RUN_PIN(me);
 		requires_remote();
 		if
 		:: check -> skip	/* raise the softirq */
@@ -1191,10 +1321,7 @@ end_loop:
 		hr_rest();
 		atomic {
 			clk[me] == 0 ->
-			if
-			:: !hdone -> wakeup[me] = w_first
-			:: else -> skip
-			fi;
+			WAKEUP_STORE;
 			hdone = 0;
 			w_first = 0;
 			wnow = 0;
@@ -1208,10 +1335,12 @@ end_loop:
 	   fi;
 progress_tick:
 	   skip
-	:: d_step {	/* arm the timer */
-		!idle[me] && LIVE && !calm && tcpu == NOCPU && CAN_ARM(me) ->
-		towner = me;
-		tcpu = me
+	:: atomic {	/* arm a timer */
+		!idle[me] && LIVE && !calm && (ARM_OK(me, 1) || ARM_OK(me, 2)) ->
+		if
+		:: ARM_OK(me, 1) -> ARM(me, 1)
+		:: ARM_OK(me, 2) -> ARM(me, 2)
+		fi
 	   }
 	:: !idle[me] && LIVE && CONC && !calm && MORE ->
 		deactivate();
@@ -1224,17 +1353,16 @@ progress_idle:
 	:: prepare_cpu2(!idle[me] && LIVE && !calm && me < 2)
 	:: prepare_cpu3(!idle[me] && LIVE && !calm && me < 2)
 #endif
-	:: d_step {	/* interrupt: the deadline, or another one */
+	:: atomic {	/* interrupt: the deadline, or another one */
 		idle[me] && LIVE && CONC && MYTURN &&
-		((dl[me] && due) || (!calm && OTHER_IRQ(me))) -> busy++;
-		if
-		:: tcpu == NOCPU -> towner = me; tcpu = me	/* it arms it */
+		(DUEAT(dl[me], now) || (!calm && OTHER_IRQ(me))) -> busy++;
+		if		/* it arms a timer if it can */
+		:: ARM_OK(me, 1) -> ARM(me, 1)
+		:: ARM_OK(me, 2) -> ARM(me, 2)
 		:: else -> skip
 		fi;
-		if		/* softirq: own GLOBAL base first */
-		:: towner == me && due -> FIRE
-		:: else -> skip
-		fi
+		RUN_BASE(me);	/* softirq: own GLOBAL base first */
+		RUN_PIN(me)
 	   };
 	   d_step { hr_begin() };	/* idle migrator (2.14 (d)) */
 	   hr_rest();
@@ -1245,29 +1373,51 @@ progress_irq:
 		activate();
 progress_wake:
 		skip
+#ifdef FORCED
+	:: d_step {	/* another CPU deletes FCPU's pinned timer */
+		me != FCPU && pin && !calm && LIVE && clk[FCPU] == 0 ->
+		pin = 0;
+#ifdef BUG_FDEL
+		/* BUG: FCPU's one-shot is reprogrammed without it */
+		if
+		:: idle[FCPU] -> dl[FCPU] = wakeup[FCPU]
+		:: else -> skip
+		fi
+#else
+		skip		/* the one-shot stays armed */
+#endif
+	   }
+#endif
 #ifdef CALM
 	:: d_step {	/* calm and nothing to do: pass the turn on */
-		calm && turn == me && idle[me] && !(dl[me] && due) && CAN_MOVE ->
+		calm && turn == me && idle[me] && !DUEAT(dl[me], now) && CAN_MOVE ->
 		NEXT_TURN
 	   }
 #endif
 	od
 }
 
-/* Time: the timer's expiry passes some time after it is armed. */
+/* Time: an instant passes some time after its timer is armed (so T2
+ * never passes before T1). */
 active proctype clock()
 {
 end_clock:
+	do
+	:: atomic {
+		now < NT && (tarm & (now + 1)) -> now++;
 #ifdef CALM
-	/* from the moment it is due, CPUs only tick and take deadlines */
-	atomic { tcpu != NOCPU -> due = 1; calm = 1 }
+		/* from the moment the last is due, CPUs only tick and take
+		 * deadlines */
+		calm = (now == NT)
 #else
-	tcpu != NOCPU -> due = 1
+		skip
 #endif
+	   }
+	od
 }
 
 /* Always 0: their names show in pan's "assertion violated" line. */
-SCRATCH byte well_formed, single_migrator, structure, no_lost_timer;
+SCRATCH byte well_formed, single_migrator, structure, no_lost_timer, awake_clean;
 
 #ifndef NOMONITOR
 active proctype monitor()
@@ -1275,11 +1425,12 @@ active proctype monitor()
 end_monitor:
 	atomic {
 		started && !(ALWAYS_OK && (busy != 0 ||
-			(SINGLE_MIGRATOR && STRUCT_OK && NO_LOST_TIMER))) ->
+			(SINGLE_MIGRATOR && STRUCT_OK && NO_LOST_TIMER && AWAKE_CLEAN))) ->
 		assert(well_formed || ALWAYS_OK);
 		assert(single_migrator || busy != 0 || SINGLE_MIGRATOR);
 		assert(structure || busy != 0 || STRUCT_OK);
-		assert(no_lost_timer || busy != 0 || NO_LOST_TIMER)
+		assert(no_lost_timer || busy != 0 || NO_LOST_TIMER);
+		assert(awake_clean || busy != 0 || AWAKE_CLEAN)
 	}
 }
 #endif
@@ -1343,12 +1494,12 @@ init
 never {
 T0_init:
 	do
-	:: (calm && towner != NOCPU) -> goto accept_lost
+	:: (calm && tpend != 0) -> goto accept_lost
 	:: true
 	od;
 accept_lost:
 	do
-	:: (calm && towner != NOCPU)
+	:: (calm && tpend != 0)
 	od
 }
 #endif
