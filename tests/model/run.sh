@@ -22,8 +22,8 @@
 # properties and every check.
 #
 # MODEL_CHECK_TIMEOUT=S changes the per-check limit (default 300 s: the
-# slowest checks take 60-90 s on a quiet 2-core machine, and a limit near
-# that fails them on a loaded one);
+# slowest checks took about a minute at a load average of 11 on 2 cores,
+# and up to 100 s under heavier load);
 # MODEL_JOBS=N the number of checks run at once.
 
 set -euo pipefail
