@@ -52,7 +52,7 @@ static void program_next_tick(void)
 static void event_interrupt(void)
 {
 	struct idle_stats *st = idle_stats_mine();
-	bool own, duty;
+	bool own, duty, forced;
 
 	counter_add(&st->timer_irqs, 1);
 	if (tick_on[arch_cpu_id()]) {
@@ -61,13 +61,15 @@ static void event_interrupt(void)
 	}
 	own = timer_run_cpu() != 0;
 	duty = tmigr_requires_remote();
+	/* a duty walk only for our forced wake-up: the pinned timer woke us */
+	forced = duty && tmigr_duty_is_forced();
 	if (duty)
 		tmigr_handle_remote();
 	/*
 	 * Duty first: an idle migrator whose own global timer is due with the
 	 * others would have been woken by the hierarchy anyway.
 	 */
-	idle_note_wake(duty ? WAKE_MIGRATOR : own ? WAKE_OWN_TIMER : WAKE_OTHER);
+	idle_note_wake(duty && !forced ? WAKE_MIGRATOR : own ? WAKE_OWN_TIMER : WAKE_OTHER);
 }
 
 /* Nothing to do but be counted: the idle loop decides again after it. */
