@@ -106,6 +106,9 @@ HOST_TESTS += $(patsubst %,$(BUILD)/host/%_f2,$(HOST_TESTS_F2))
 # which the ordering races' tests drive (docs/races.md §4.0, "weak mode").
 TMWEAK := tests/host/tmweak.c
 HOST_TESTS += $(patsubst %,$(BUILD)/host/%_f2w,$(HOST_TESTS_F2))
+# The seeded random-operation test runs whole operations, one at a time:
+# its _f2 build gives it deep trees; the weak model has nothing to add.
+HOST_TESTS += $(BUILD)/host/test_tmigr_random_ops_keep_invariants_f2
 
 # The stress test plays up to 512 CPUs, more than libportable.a's
 # TIMER_MAX_CPUS: the wheel, the hierarchy and what they use are compiled

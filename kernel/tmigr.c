@@ -594,6 +594,8 @@ static bool update_events(struct tmigr_group *g, struct tmigr_group *child,
 		 ign ? TMIGR_INF : nexp);
 #endif
 
+	if (MUTANT(P01) && child && ev->queued && !ign && nexp < ev->expires)
+		goto top;	/* mutant P-01: a group's earlier first expiry is not propagated */
 	if (ev->queued) {
 		if (ev->expires == nexp && ev->forced == nforced && !ign) {
 			if (!MUTANT(R12))
@@ -811,6 +813,8 @@ uint64_t tmigr_cpu_new_timer_at(uint64_t global_ns, uint64_t forced_ns)
 	}
 	r = __atomic_load_n(&c->wakeup, __ATOMIC_RELAXED);
 	export_value(c, global_ns, forced_ns, &w);
+	if (MUTANT(P02) && w.nextexp == c->cpuevt.expires)
+		w.nextexp = TMIGR_INF;	/* mutant P-02: our ignored event of that expiry stays ignored */
 	if (w.nextexp != TMIGR_INF &&
 	    (w.nextexp != c->cpuevt.expires || w.forced != c->cpuevt.forced ||
 	     ev_ignored(&c->cpuevt))) {

@@ -1020,6 +1020,33 @@ enum tmsim_stop tmsim_cancel(uint32_t cpu, struct tmsim_timer *tt)
 	return tmsim_run(cpu, op_arm, tt);
 }
 
+static void op_mod(void *arg)
+{
+	struct tmsim_timer *tt = arg;
+
+	tmsim_note("mod %s j%" PRIu64, tt->name, tt->expires);
+	timer_mod(&tt->t, tt->expires);
+	if (me()->mode == TMSIM_IDLE)
+		idle_evaluate();	/* as after the interrupt that did it */
+}
+
+enum tmsim_stop tmsim_mod(uint32_t cpu, struct tmsim_timer *tt, uint64_t expires)
+{
+	bool same = !tt->cancelled && tt->runs == 0 && tt->expires == expires;
+
+	/* timer_mod of a pending timer to its own expiry changes nothing: old bucket */
+	if (!same) {
+		tt->expires = expires;
+		tt->armed_j = now_j();
+		tt->armed_on = cpu;
+	}
+	tt->cancelled = false;
+	tt->runs = 0;
+	tt->ran_j = 0;
+	tt->ran_on = UINT32_MAX;
+	return tmsim_run(cpu, op_mod, tt);
+}
+
 uint64_t tmsim_bucket_expiry(const struct tmsim_timer *tt)
 {
 	int64_t d = (int64_t)(tt->expires - tt->armed_j);

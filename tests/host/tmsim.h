@@ -240,6 +240,12 @@ enum tmsim_stop tmsim_arm_on(uint32_t cpu, uint32_t target, struct tmsim_timer *
 			     const char *name, uint64_t expires, bool pinned);
 /* Cancel it on `cpu` (timer_del); the oracle then expects no run. */
 enum tmsim_stop tmsim_cancel(uint32_t cpu, struct tmsim_timer *tt);
+/*
+ * Re-arm it from `cpu` for `expires` (timer_mod: it moves to cpu's base);
+ * the oracle then expects one run for the new expiry, judged from now
+ * (a pending timer re-armed for its own expiry stays as it was).
+ */
+enum tmsim_stop tmsim_mod(uint32_t cpu, struct tmsim_timer *tt, uint64_t expires);
 /* Jiffy the wheel's bucket runs it at (design §1.3), from its arming jiffy. */
 uint64_t tmsim_bucket_expiry(const struct tmsim_timer *tt);
 /* That jiffy in ns: the value a CPU exports for it to the hierarchy. */
