@@ -142,7 +142,11 @@
  *    first event as its wake-up (none if that is forced: its owner covers
  *    it).  Its next idle decision exports its next forced wake-up or global
  *    timer; that walk, reaching the idle root, takes the root's duty as
- *    every walk does (R-06, R-11, R-26 keep holding as for any wake-up);
+ *    every walk does (R-06, R-11, R-26 keep holding as for any wake-up).
+ *    A forced wake-up is no hierarchy wake-up for R-26: an owner that
+ *    re-exported its global timer after publishing the forced one may alone
+ *    owe the idle root's first event, so a duty walk at the forced time
+ *    that pops nothing keeps the wake-up it found (R-31);
  *  - lateness: a global timer covered by a forced wake-up runs no later
  *    than its bucket expiry plus the lateness of the CPU relied on (a
  *    starved vCPU delays the duty walk, which then runs all that is due);
@@ -192,6 +196,9 @@
  *       on, then its timer deleted      published c->forced until served
  *  R-30 (ours) the forced CPU is late   its duty walk runs all due at its
  *                                       wake-up: late by its lateness only
+ *  R-31 (ours) a forced wake-up finds   retire (R-26) only when the
+ *       nothing due and retires, the    hierarchy wake-up was due, never
+ *       root's duty with it             for the forced one alone
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -1055,9 +1062,8 @@ void tmigr_handle_remote(void)
 		return;
 	wakeup = __atomic_load_n(&c->wakeup, __ATOMIC_RELAXED);
 	forced = __atomic_load_n(&c->forced, __ATOMIC_RELAXED);	/* ours: no race */
-	if (forced < wakeup)
-		wakeup = forced;	/* a forced wake-up is a duty wake-up too */
-	if (!is_my_duty(c->group, c->groupmask) && wakeup == TMIGR_INF)
+	/* a forced wake-up is a duty wake-up too */
+	if (!is_my_duty(c->group, c->groupmask) && wakeup == TMIGR_INF && forced == TMIGR_INF)
 		return;
 	if (MUTANT(R11) && !is_my_duty(c->group, c->groupmask))
 		return;		/* mutant: a stale wakeup is never reset */
@@ -1065,8 +1071,15 @@ void tmigr_handle_remote(void)
 	w.now = tick_now();
 	walk_cpu(handle_remote_up, &w, c);
 	counter_add(&stats[id].remote_walks, 1);
-	/* our number for this rule in tests/host/tmigr_mutants.txt */
-	if (!MUTANT(R26) && w.now >= wakeup && !w.popped)
+	/*
+	 * R-26: our number for this rule in tests/host/tmigr_mutants.txt.
+	 * Only a due hierarchy wake-up makes a duplicate: at a forced one
+	 * that finds nothing due we may be the only CPU owing the root's
+	 * first event (our own, re-exported since we published the forced
+	 * one), so the walk's wake-up stands (R-31).
+	 */
+	if (!MUTANT(R26) && w.now >= (MUTANT(R31) && forced < wakeup ? forced : wakeup) &&
+	    !w.popped)
 		w.firstexp = TMIGR_INF;	/* a duplicate idle migrator retires (see theory) */
 	irq = spin_lock_irqsave(&c->lock);
 	if (c->idle || w.firstexp == TMIGR_INF)

@@ -241,6 +241,49 @@ static void test_r01_forced_wakeup_published_across_aba_on_root_state(void **sta
 	quiescent_ok();
 }
 
+/*
+ * R-31: a forced wake-up that finds nothing due, after its owner replaced
+ * it.  CPU1 and CPU2 idle with nothing; CPU0, last, idles with a global G
+ * after a pinned P: it exports P as its forced wake-up, the root's first
+ * event, and takes no hierarchy wake-up.  P is then deleted while CPU0
+ * sleeps; CPU0 decides again (as after the interrupt that did it) and
+ * re-exports G, now the idle root's first event and CPU0's duty: its
+ * walk reaches the idle root, so its wake-up is G, and its one-shot stays
+ * at P's time (R-29).  At P's time CPU0 walks on duty and finds nothing
+ * due.  It must keep G as its wake-up: nobody else owes it.  The mutant
+ * applies R-26 against the forced wake-up too (a CPU whose wake-up was
+ * due and that popped nothing is a duplicate and retires): CPU0 drops G
+ * and G is never run.  Oracle: Q9 at the quiescent point after P's time
+ * (the root's first event is nobody's wake-up); then G runs on time on
+ * CPU0.  Found by the random-operation test (seed 4, 3 CPUs).
+ */
+static void test_r31_forced_wakeup_finding_nothing_due_keeps_its_root_duty(void **state)
+{
+	struct tmsim_timer g, p;
+
+	(void)state;
+	tmsim_start_n(3);
+	idle(1);
+	idle(2);
+	arm(0, &g, "G", J(12));
+	pinned(0, &p, "P", J(10));
+	idle(0);
+	EQ(tmigr_cpu_forced(0), tmsim_event_ns(&p));
+	EQ(tmigr_cpu_wakeup(0), TMIGR_INF);
+	done(tmsim_cancel(0, &p));	/* CPU0 decides again: G re-exported */
+	EQ(tmigr_cpu_wakeup(0), tmsim_event_ns(&g));
+	EQ(tmsim_deadline(0), tmsim_event_ns(&p));
+	quiescent_ok();
+	advance_ok(J(11));		/* the forced wake-up: nothing due */
+	EQ(tmigr_cpu_forced(0), TMIGR_INF);
+	quiescent_ok();
+	EQ(tmsim_deadline(0), tmsim_event_ns(&g));
+	advance_ok(J(14));
+	timer_ok(&g);
+	EQ(g.ran_on, 0);
+	quiescent_ok();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -253,6 +296,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_r08_new_timer_under_forced_wakeup_reads_root_state_under_lock,
 					  teardown),
 		cmocka_unit_test_teardown(test_r01_forced_wakeup_published_across_aba_on_root_state,
+					  teardown),
+		cmocka_unit_test_teardown(test_r31_forced_wakeup_finding_nothing_due_keeps_its_root_duty,
 					  teardown),
 	};
 
