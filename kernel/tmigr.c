@@ -126,10 +126,14 @@
  *  - the promise (R-29): the owner sets c->forced (owner only, under its
  *    per-CPU lock, before the walk that publishes the event) and clears it
  *    only in its duty walk at or after that time, or when it leaves idle or
- *    the hierarchy.  While it is set, the owner's idle decision programs the
- *    one-shot no later than it: tmigr_cpu_deactivate_at() and
- *    tmigr_cpu_new_timer_at() return at most c->forced, and the one-shot is
- *    programmed only from that return (kernel/idle.c).  Another CPU that
+ *    the hierarchy; served, it becomes the owner's own event if that is a
+ *    later forced one still published (exported over the earlier, or left
+ *    queued by a decision with nothing to export), so that no forced event
+ *    stays queued without its promise (R-32).  While it is set, the owner's
+ *    idle decision programs the one-shot no later than it:
+ *    tmigr_cpu_deactivate_at() and tmigr_cpu_new_timer_at() return at most
+ *    c->forced, and the one-shot is programmed only from that return
+ *    (kernel/idle.c).  Another CPU that
  *    deletes or moves the pinned timer never reprograms the owner's device
  *    (a remote add kicks only for an earlier first timer, a delete never),
  *    so the one-shot stays armed and the wake-up happens, even when the
@@ -199,6 +203,8 @@
  *  R-31 (ours) a forced wake-up finds   retire (R-26) only when the
  *       nothing due and retires, the    hierarchy wake-up was due, never
  *       root's duty with it             for the forced one alone
+ *  R-32 (ours) a later forced event     serving c->forced re-records our
+ *       outlives the served c->forced   own forced event if still queued
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -1050,6 +1056,25 @@ static bool handle_remote_up(struct tmigr_group *g, struct tmigr_group *child,
 	}
 }
 
+/*
+ * The forced wake-up we still publish once the recorded one is served at
+ * `now` (R-32): our own event, when it is a later forced one (exported
+ * over the earlier one, which c->forced kept as the minimum, or left
+ * queued by a decision that had nothing to export).  Until it is served
+ * too it covers what comes after it, so it stays our promise.  Under our
+ * lock: every walk that writes our event's expires and mark holds it.
+ */
+static uint64_t published_forced(const struct tmigr_cpu *c, uint64_t now)
+{
+	const struct tmigr_event *e = &c->cpuevt;
+
+	if (MUTANT(R32))
+		return TMIGR_INF;	/* mutant: the later forced event is nobody's promise */
+	if (c->idle && e->forced && !ev_ignored(e) && e->expires > now)
+		return e->expires;
+	return TMIGR_INF;
+}
+
 void tmigr_handle_remote(void)
 {
 	uint32_t id;
@@ -1085,7 +1110,7 @@ void tmigr_handle_remote(void)
 	if (c->idle || w.firstexp == TMIGR_INF)
 		set_wakeup(c, w.firstexp);
 	if (w.now >= c->forced)
-		set_forced(c, TMIGR_INF);	/* served */
+		set_forced(c, published_forced(c, w.now));	/* served */
 	ring_add(RING_WAKEUP, id, w.now, w.firstexp);
 	spin_unlock_irqrestore(&c->lock, irq);
 }

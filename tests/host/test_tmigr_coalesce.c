@@ -284,6 +284,51 @@ static void test_r31_forced_wakeup_finding_nothing_due_keeps_its_root_duty(void 
 	quiescent_ok();
 }
 
+/*
+ * R-32: a later forced event outlives the recorded forced wake-up.  CPU1
+ * idles with a global G; CPU0 idles with pinned P1 and P2, both before G:
+ * it exports P1 as its forced wake-up (c->forced = P1); CPU2, last, owes
+ * nothing.  P1 is deleted: CPU0 decides again and exports P2, marked
+ * forced, over P1 (c->forced keeps the minimum, P1, and so does the
+ * one-shot).  P2 is deleted too: CPU0 has nothing to export, and its
+ * forced event at P2 stays queued, first in the root, covering G.  At
+ * P1's time CPU0 walks on duty, finds nothing due, and P1 is served; the
+ * event at P2 is still published, so it must stay CPU0's promise
+ * (c->forced = P2, one-shot at P2): at P2 CPU0 pops it and takes G.  The
+ * mutant clears c->forced there: CPU0 sleeps for good, G is never run.
+ * Oracle: Q9 at the quiescent point after P1's time (the root's first
+ * event, P2's, is nobody's wake-up or forced wake-up); then G runs on
+ * time on CPU0.  Found by the random-operation test (seed 20, 8 CPUs).
+ */
+static void test_r32_later_forced_event_stays_promised_after_the_earlier_is_served(void **state)
+{
+	struct tmsim_timer g, p1, p2;
+
+	(void)state;
+	tmsim_start_n(3);
+	arm(1, &g, "G", J(20));
+	pinned(0, &p1, "P1", J(10));
+	pinned(0, &p2, "P2", J(16));
+	idle(1);
+	idle(0);
+	idle(2);
+	EQ(tmigr_cpu_forced(0), tmsim_event_ns(&p1));
+	EQ(tmsim_deadline(2), TIMER_NO_EVENT);
+	done(tmsim_cancel(0, &p1));	/* CPU0 exports P2, forced, over P1 */
+	done(tmsim_cancel(0, &p2));	/* nothing to export: P2's event stays */
+	EQ(tmigr_cpu_forced(0), tmsim_event_ns(&p1));
+	EQ(tmsim_deadline(0), tmsim_event_ns(&p1));
+	quiescent_ok();
+	advance_ok(J(11));		/* P1's time: served, nothing due */
+	quiescent_ok();
+	EQ(tmigr_cpu_forced(0), tmsim_event_ns(&p2));
+	EQ(tmsim_deadline(0), tmsim_event_ns(&p2));
+	advance_ok(J(22));
+	timer_ok(&g);
+	EQ(g.ran_on, 0);
+	quiescent_ok();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -298,6 +343,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_r01_forced_wakeup_published_across_aba_on_root_state,
 					  teardown),
 		cmocka_unit_test_teardown(test_r31_forced_wakeup_finding_nothing_due_keeps_its_root_duty,
+					  teardown),
+		cmocka_unit_test_teardown(test_r32_later_forced_event_stays_promised_after_the_earlier_is_served,
 					  teardown),
 	};
 
