@@ -86,7 +86,9 @@
  * Idle (§1.10, §1.11).  timer_next_event() reads both bases under both
  * locks.  The global event is offered to the migration hierarchy
  * (hierarchy_wakeup(): deactivate, new timer while idle, or a forecast)
- * only when it is earlier than the local one.  A CPU the hierarchy does
+ * only when it is earlier than the local one; the local one goes with it
+ * as the CPU's forced wake-up, which the hierarchy exports instead when it
+ * comes first (kernel/tmigr.c, R-29).  A CPU the hierarchy does
  * not pull for (tmigr=off, or not available in it) is its own migrator
  * and wakes for its global timers itself; only then is GLOBAL marked idle
  * beside LOCAL.  An enqueue from another CPU that makes a new first timer
@@ -834,13 +836,18 @@ static inline uint32_t run_base(struct timer_base *base, uint32_t me, uint64_t n
  * wakes for its global timers itself.  Called with both base locks held
  * (lock order: timer bases before the hierarchy's locks).
  */
-static uint64_t hierarchy_wakeup(uint64_t global_ns, bool mark_idle, bool was_idle)
+static uint64_t hierarchy_wakeup(uint64_t global_ns, uint64_t local_ns, bool mark_idle,
+				 bool was_idle)
 {
+	/*
+	 * local_ns is when our one-shot fires for a pinned timer: a forced
+	 * wake-up the hierarchy may rely on when it comes first (R-29).
+	 */
 	if (!mark_idle)
 		return tmigr_quick_check(global_ns);
 	if (was_idle)
-		return tmigr_cpu_new_timer(global_ns);
-	return tmigr_cpu_deactivate(global_ns);
+		return tmigr_cpu_new_timer_at(global_ns, local_ns);
+	return tmigr_cpu_deactivate_at(global_ns, local_ns);
 }
 
 /* Base's next event jiffy in *next; false if it has no timer.  Locked. */
@@ -1159,7 +1166,8 @@ uint64_t timer_next_event(bool mark_idle, struct timer_next *out)
 	}
 	if (!tn.within_tick) {
 		bool pulled = tmigr_cpu_available(me);	/* a migrator pulls our global timers */
-		uint64_t w = hierarchy_wakeup(tn.global_ns, mark_idle, base_idle(lb));
+		uint64_t w = hierarchy_wakeup(tn.global_ns, tn.local_ns, mark_idle,
+					      base_idle(lb));
 
 		if (w < tn.local_ns)
 			tn.local_ns = w;

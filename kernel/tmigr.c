@@ -27,8 +27,8 @@
  * no migrator at all) for due events.
  *
  * Events.  Every CPU and every group owns one event.  An idle CPU puts its
- * first global expiry (if earlier than its first pinned one: otherwise it
- * wakes anyway and runs it itself) into its level-0 group's queue.  A group
+ * first global expiry, or its forced wake-up when that comes first (see
+ * below), into its level-0 group's queue.  A group
  * that is inactive puts its own first event into its parent's queue, and so
  * on up to the first active group, whose migrator sees it, or to the root.
  * When the root becomes inactive the CPU that made it so gets the root's
@@ -86,6 +86,7 @@
  *   cpu field       guard
  *   available, idle, remote   per-CPU lock (O12)
  *   wakeup          written under per-CPU lock, read locklessly (O8)
+ *   forced          owner only, under per-CPU lock; read by the owner (R-29)
  *   group, groupmask set by prepare before the CPU runs (O14)
  *
  * Memory ordering, per site of the design's table: O1 every successful
@@ -112,6 +113,54 @@
  * active group whose migrator checks every tick; an event that vanished
  * because its owner woke made the owner's path active.  A CPU woken early
  * (by its own timer, R-04) is not retired: its wake-up was not due.
+ *
+ * Forced wake-ups (ours, design §2.16).  When an idle CPU's one-shot fires
+ * for a pinned timer at or before its first global timer, it exports that
+ * time instead, marked forced (event.forced, under the queue's lock like
+ * expires; a group event copies its first event's mark).  A group whose
+ * first event is forced owes no wake-up (duty_expiry): its owner wakes then,
+ * and every other event below is at or after it.  So the last CPU going
+ * idle, a walk reaching the idle root and a duty walk's top level take no
+ * wake-up for it, and no CPU wakes for a global event that a CPU awake at or
+ * before it will run.  What this relies on, exactly:
+ *  - the promise (R-29): the owner sets c->forced (owner only, under its
+ *    per-CPU lock, before the walk that publishes the event) and clears it
+ *    only in its duty walk at or after that time, or when it leaves idle or
+ *    the hierarchy; served, it becomes the owner's own event if that is a
+ *    later forced one still published (exported over the earlier, or left
+ *    queued by a decision with nothing to export), so that no forced event
+ *    stays queued without its promise (R-32).  While it is set, the owner's
+ *    idle decision programs the one-shot no later than it:
+ *    tmigr_cpu_deactivate_at() and tmigr_cpu_new_timer_at() return at most
+ *    c->forced, and the one-shot is programmed only from that return
+ *    (kernel/idle.c).  Another CPU that
+ *    deletes or moves the pinned timer never reprograms the owner's device
+ *    (a remote add kicks only for an earlier first timer, a delete never),
+ *    so the one-shot stays armed and the wake-up happens, even when the
+ *    owner decides again meanwhile with nothing new to export;
+ *  - the duty walk (R-30): an idle CPU whose forced wake-up is due answers
+ *    tmigr_requires_remote() with true, so kernel/tick.c's interrupt runs
+ *    tmigr_handle_remote(): it pops every due event on its way up (its own
+ *    forced event too, which runs its GLOBAL wheel and re-exports its next
+ *    global timer by the remote walk) and takes the topmost idle level's
+ *    first event as its wake-up (none if that is forced: its owner covers
+ *    it).  Its next idle decision exports its next forced wake-up or global
+ *    timer; that walk, reaching the idle root, takes the root's duty as
+ *    every walk does (R-06, R-11, R-26 keep holding as for any wake-up).
+ *    A forced wake-up is no hierarchy wake-up for R-26: an owner that
+ *    re-exported its global timer after publishing the forced one may alone
+ *    owe the idle root's first event, so a duty walk at the forced time
+ *    that pops nothing keeps the wake-up it found (R-31);
+ *  - lateness: a global timer covered by a forced wake-up runs no later
+ *    than its bucket expiry plus the lateness of the CPU relied on (a
+ *    starved vCPU delays the duty walk, which then runs all that is due);
+ *    never lost, by the promise;
+ *  - duplicates that remain: a CPU that took a global event E as its
+ *    wake-up keeps that one-shot when another CPU later publishes an earlier
+ *    forced wake-up, whose duty walk then takes E too; both wake at E and
+ *    the one that pops nothing retires (R-26).  A one-shot cannot be taken
+ *    back without waking its CPU.  Active migrators pop due forced events
+ *    like others (an empty remote wheel run: work, not a wake-up).
  *
  * Known races (design §4, docs/races.md), each excluded by construction;
  * the host harness (tests/host/test_tmigr_races.c; test_tmigr_growth.c for
@@ -147,6 +196,15 @@
  *       idle between our CAS and our    into a group it finds idle under the
  *       queuing (its last CPU exported  lock walks on like a new timer
  *       its queue without our event)
+ *  R-29 (ours) a forced wake-up relied  the one-shot never later than the
+ *       on, then its timer deleted      published c->forced until served
+ *  R-30 (ours) the forced CPU is late   its duty walk runs all due at its
+ *                                       wake-up: late by its lateness only
+ *  R-31 (ours) a forced wake-up finds   retire (R-26) only when the
+ *       nothing due and retires, the    hierarchy wake-up was due, never
+ *       root's duty with it             for the forced one alone
+ *  R-32 (ours) a later forced event     serving c->forced re-records our
+ *       outlives the served c->forced   own forced event if still queued
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -177,6 +235,7 @@ struct tmigr_walk {
 	struct tmigr_event *evt;	/* the CPU event (re)queued at level 0 */
 	uint8_t childmask;		/* our bit in the current group */
 	bool remote;			/* this walk follows a remote expiry */
+	bool forced;			/* in: the CPU's event is its forced wake-up */
 	bool check;			/* out of requires_remote_up */
 	bool popped;			/* out of handle_remote_up: an event was due */
 	/* out of update_events: g was idle under its lock; its parent, or NULL */
@@ -282,6 +341,12 @@ static inline void set_wakeup(struct tmigr_cpu *c, uint64_t v)
 	__atomic_store_n(&c->wakeup, v, __ATOMIC_RELAXED);
 }
 
+/* Owner only, under its per-CPU lock; relaxed: its lockless reader is the owner. */
+static inline void set_forced(struct tmigr_cpu *c, uint64_t v)
+{
+	__atomic_store_n(&c->forced, v, __ATOMIC_RELAXED);
+}
+
 static inline unsigned lowest_bit(uint8_t m)
 {
 	return (unsigned)__builtin_ctz(m);
@@ -340,7 +405,9 @@ static struct tmigr_event *first_event(struct tmigr_group *g)
 			e->queued = false;
 			continue;
 		}
-		if (!first || e->expires < first->expires)
+		/* on a tie the forced wake-up leads: it covers the other */
+		if (!first || e->expires < first->expires ||
+		    (e->expires == first->expires && e->forced && !first->forced))
 			first = e;
 	}
 	set_next_expiry(g, first ? first->expires : TMIGR_INF);
@@ -376,6 +443,18 @@ static struct tmigr_event *pop_expired(struct tmigr_group *g, uint64_t now)
 	queue_remove(g, e);
 	first_event(g);
 	return e;
+}
+
+/*
+ * The wake-up a CPU owes for a group whose first event is `f` (R-29): a
+ * forced wake-up needs none, its owner wakes then anyway and walks on duty
+ * (tmigr_requires_remote), and every other event below is at or after it.
+ */
+static uint64_t duty_expiry(const struct tmigr_event *f)
+{
+	if (!f)
+		return TMIGR_INF;
+	return f->forced ? TMIGR_INF : f->expires;
 }
 
 /* ---- the walk framework (design §2.6) ---- */
@@ -469,7 +548,7 @@ static bool update_events(struct tmigr_group *g, struct tmigr_group *child,
 	struct tmigr_event *ev, *first;
 	uint32_t gs;
 	uint64_t nexp;
-	bool ign, stop = false;
+	bool ign, nforced, stop = false;
 
 	w->idle_parent = NULL;
 	if (child) {
@@ -494,11 +573,13 @@ static bool update_events(struct tmigr_group *g, struct tmigr_group *child,
 		nexp = next_expiry(child);
 		ev = &child->groupevt;
 		ign = nexp == TMIGR_INF;
+		nforced = first && first->forced;
 		set_ignore(ev, ign);	/* under child's lock; may race with a lockless true */
 	} else {
 		ev = w->evt;
 		first = ev;
 		nexp = w->nextexp;
+		nforced = w->forced;
 		ign = ev_ignored(ev);	/* read once */
 		/*
 		 * The parent-level step purges it; at the root we must check
@@ -529,7 +610,7 @@ static bool update_events(struct tmigr_group *g, struct tmigr_group *child,
 	if (MUTANT(P01) && child && ev->queued && !ign && nexp < ev->expires)
 		goto top;	/* mutant P-01: a group's earlier first expiry is not propagated */
 	if (ev->queued) {
-		if (ev->expires == nexp && !ign) {
+		if (ev->expires == nexp && ev->forced == nforced && !ign) {
 			if (!MUTANT(R12))
 				ev->cpu = first->cpu;	/* refresh the owner even if kept */
 			goto top;
@@ -546,6 +627,7 @@ static bool update_events(struct tmigr_group *g, struct tmigr_group *child,
 			stop = true;
 	} else {
 		ev->expires = nexp;
+		ev->forced = nforced;
 		ev->cpu = first->cpu;
 		queue_insert(g, ev);
 	}
@@ -561,11 +643,8 @@ top:
 	if (!p && TMIGR_ST_MIGRATOR(gs) == TMIGR_NONE) {
 		/* g is the idle root: whoever touches it owes the first event */
 		stop = true;
-		if (!w->remote) {
-			struct tmigr_event *f = first_event(g);
-
-			w->firstexp = f ? f->expires : TMIGR_INF;
-		}
+		if (!w->remote)
+			w->firstexp = duty_expiry(first_event(g));
 	}
 	spin_unlock(&g->lock);
 	if (child)
@@ -658,43 +737,83 @@ void tmigr_cpu_activate(void)
 	c->idle = false;
 	set_ignore(&c->cpuevt, true);
 	set_wakeup(c, TMIGR_INF);
+	set_forced(c, TMIGR_INF);	/* awake: the forced wake-up is served */
 	walk_cpu(active_up, &w, c);
 	counter_add(&stats[id].activations, 1);
 	ring_add(RING_ACTIVE, id, 0, 0);
 	spin_unlock_irqrestore(&c->lock, irq);
 }
 
-uint64_t tmigr_cpu_deactivate(uint64_t global_ns)
+/*
+ * What an idle CPU exports (R-29): its first global timer, or, when its
+ * one-shot fires first or at the same time for a pinned timer, that forced
+ * wake-up, marked so.  The forced wake-up is also recorded in c->forced
+ * (earliest not yet served), and the CPU's one-shot is never programmed
+ * later than it: tmigr_cpu_deactivate_at() and tmigr_cpu_new_timer_at()
+ * return at most c->forced (the mutant returns the hierarchy's wake-up
+ * alone, so a re-decision may move the one-shot later).
+ */
+static void export_value(struct tmigr_cpu *c, uint64_t global_ns, uint64_t forced_ns,
+			 struct tmigr_walk *w)
+{
+	w->nextexp = global_ns;
+	w->forced = false;
+	if (forced_ns != TMIGR_INF && forced_ns <= global_ns) {
+		w->nextexp = forced_ns;
+		w->forced = true;
+		if (forced_ns < c->forced)
+			set_forced(c, forced_ns);	/* before the event can be seen (per-CPU lock) */
+	}
+}
+
+static uint64_t with_forced(const struct tmigr_cpu *c, uint64_t wakeup)
+{
+	if (MUTANT(R29))
+		return wakeup;	/* mutant: the one-shot may move past a published forced wake-up */
+	return c->forced < wakeup ? c->forced : wakeup;
+}
+
+uint64_t tmigr_cpu_deactivate_at(uint64_t global_ns, uint64_t forced_ns)
 {
 	uint32_t id;
 	struct tmigr_cpu *c = me_cpu(&id);
-	struct tmigr_walk w = { .nextexp = global_ns, .firstexp = TMIGR_INF,
-				.evt = &c->cpuevt };
+	struct tmigr_walk w = { .firstexp = TMIGR_INF, .evt = &c->cpuevt };
 	unsigned long irq;
+	uint64_t r;
 
 	if (!enabled)
 		return global_ns;
 	irq = spin_lock_irqsave(&c->lock);
 	if (!c->available || c->idle) {
 		/* unavailable: handles its own timers */
+		r = c->available ? with_forced(c, __atomic_load_n(&c->wakeup, __ATOMIC_RELAXED))
+				 : global_ns;
 		spin_unlock_irqrestore(&c->lock, irq);
-		return c->available ? __atomic_load_n(&c->wakeup, __ATOMIC_RELAXED) : global_ns;
+		return r;
 	}
-	if (global_ns != TMIGR_INF)
+	export_value(c, global_ns, forced_ns, &w);
+	if (w.nextexp != TMIGR_INF)
 		set_ignore(&c->cpuevt, false);	/* under our lock; the walk queues it */
 	walk_cpu(inactive_up, &w, c);
 	c->idle = true;
 	set_wakeup(c, w.firstexp);
 	counter_add(&stats[id].deactivations, 1);
-	ring_add(RING_IDLE, id, global_ns, w.firstexp);
+	ring_add(RING_IDLE, id, w.nextexp, w.firstexp);
+	r = with_forced(c, w.firstexp);
 	spin_unlock_irqrestore(&c->lock, irq);
-	return w.firstexp;
+	return r;
 }
 
-uint64_t tmigr_cpu_new_timer(uint64_t global_ns)
+uint64_t tmigr_cpu_deactivate(uint64_t global_ns)
+{
+	return tmigr_cpu_deactivate_at(global_ns, TMIGR_INF);
+}
+
+uint64_t tmigr_cpu_new_timer_at(uint64_t global_ns, uint64_t forced_ns)
 {
 	uint32_t id;
 	struct tmigr_cpu *c = me_cpu(&id);
+	struct tmigr_walk w = { .firstexp = TMIGR_INF, .evt = &c->cpuevt };
 	unsigned long irq;
 	uint64_t r;
 
@@ -706,27 +825,31 @@ uint64_t tmigr_cpu_new_timer(uint64_t global_ns)
 		return global_ns;
 	}
 	r = __atomic_load_n(&c->wakeup, __ATOMIC_RELAXED);
-	if (MUTANT(P02) && global_ns == c->cpuevt.expires)
-		global_ns = TMIGR_INF;	/* mutant P-02: our ignored event of that expiry stays ignored */
-	if (global_ns != TMIGR_INF &&
-	    (global_ns != c->cpuevt.expires || ev_ignored(&c->cpuevt))) {
+	export_value(c, global_ns, forced_ns, &w);
+	if (MUTANT(P02) && w.nextexp == c->cpuevt.expires)
+		w.nextexp = TMIGR_INF;	/* mutant P-02: our ignored event of that expiry stays ignored */
+	if (w.nextexp != TMIGR_INF &&
+	    (w.nextexp != c->cpuevt.expires || w.forced != c->cpuevt.forced ||
+	     ev_ignored(&c->cpuevt))) {
 		if (c->remote) {
 			r = TMIGR_INF;	/* the migrator re-walks for us after expiring */
 		} else {
-			struct tmigr_walk w = { .nextexp = global_ns,
-						.firstexp = TMIGR_INF,
-						.evt = &c->cpuevt };
-
 			set_ignore(&c->cpuevt, false);
 			walk_cpu(update_events, &w, c);
 			r = w.firstexp;	/* not INF only if the root is idle */
 		}
 		set_wakeup(c, r);
 		counter_add(&stats[id].new_timers, 1);
-		ring_add(RING_NEW_TIMER, id, global_ns, r);
+		ring_add(RING_NEW_TIMER, id, w.nextexp, r);
 	}
+	r = with_forced(c, r);
 	spin_unlock_irqrestore(&c->lock, irq);
 	return r;
+}
+
+uint64_t tmigr_cpu_new_timer(uint64_t global_ns)
+{
+	return tmigr_cpu_new_timer_at(global_ns, TMIGR_INF);
 }
 
 uint64_t tmigr_quick_check(uint64_t global_ns)
@@ -794,11 +917,27 @@ bool tmigr_requires_remote(void)
 	if (!enabled || !__atomic_load_n(&c->available, __ATOMIC_RELAXED))
 		return false;
 	w.now = tick_now();
-	if (__atomic_load_n(&c->idle, __ATOMIC_RELAXED))
-		return w.now >= __atomic_load_n(&c->wakeup, __ATOMIC_RELAXED);
+	if (__atomic_load_n(&c->idle, __ATOMIC_RELAXED)) {
+		uint64_t wk = __atomic_load_n(&c->wakeup, __ATOMIC_RELAXED);
+
+		/* our forced wake-up: others relied on us to walk now */
+		if (!MUTANT(R30) && w.now >= __atomic_load_n(&c->forced, __ATOMIC_RELAXED))
+			return true;
+		return w.now >= wk;
+	}
 	/* lockless: repeated every tick, a stale read costs one tick (§3.1) */
 	walk_cpu(requires_remote_up, &w, c);
 	return w.check;
+}
+
+bool tmigr_duty_is_forced(void)
+{
+	struct tmigr_cpu *c = &tmigr_cpus[tmigr_this_cpu()];
+	uint64_t now = tick_now();
+
+	return enabled && __atomic_load_n(&c->idle, __ATOMIC_RELAXED) &&
+	       now >= __atomic_load_n(&c->forced, __ATOMIC_RELAXED) &&
+	       now < __atomic_load_n(&c->wakeup, __ATOMIC_RELAXED);
 }
 
 /*
@@ -897,7 +1036,7 @@ static bool handle_remote_up(struct tmigr_group *g, struct tmigr_group *child,
 			/* topmost visited level wins */
 			/* mutant R05: after an expiry the level's head is not re-read */
 			if (!MUTANT(R05) || !loops)
-				w->firstexp = next_expiry(g);
+				w->firstexp = duty_expiry(first_event(g));
 			if (MUTANT(R04))
 				w->firstexp = TMIGR_INF;	/* mutant: the level's head is dropped */
 			spin_unlock_irqrestore(&g->lock, irq);
@@ -917,18 +1056,39 @@ static bool handle_remote_up(struct tmigr_group *g, struct tmigr_group *child,
 	}
 }
 
+/*
+ * The forced wake-up we still publish once the recorded one is served at
+ * `now` (R-32): our own event, when it is a later forced one (exported
+ * over the earlier one, which c->forced kept as the minimum, or left
+ * queued by a decision that had nothing to export).  Until it is served
+ * too it covers what comes after it, so it stays our promise.  Under our
+ * lock: every walk that writes our event's expires and mark holds it.
+ */
+static uint64_t published_forced(const struct tmigr_cpu *c, uint64_t now)
+{
+	const struct tmigr_event *e = &c->cpuevt;
+
+	if (MUTANT(R32))
+		return TMIGR_INF;	/* mutant: the later forced event is nobody's promise */
+	if (c->idle && e->forced && !ev_ignored(e) && e->expires > now)
+		return e->expires;
+	return TMIGR_INF;
+}
+
 void tmigr_handle_remote(void)
 {
 	uint32_t id;
 	struct tmigr_cpu *c = me_cpu(&id);
 	struct tmigr_walk w = { .firstexp = TMIGR_INF };
 	unsigned long irq;
-	uint64_t wakeup;
+	uint64_t wakeup, forced;
 
 	if (!enabled || !__atomic_load_n(&c->available, __ATOMIC_RELAXED))
 		return;
 	wakeup = __atomic_load_n(&c->wakeup, __ATOMIC_RELAXED);
-	if (!is_my_duty(c->group, c->groupmask) && wakeup == TMIGR_INF)
+	forced = __atomic_load_n(&c->forced, __ATOMIC_RELAXED);	/* ours: no race */
+	/* a forced wake-up is a duty wake-up too */
+	if (!is_my_duty(c->group, c->groupmask) && wakeup == TMIGR_INF && forced == TMIGR_INF)
 		return;
 	if (MUTANT(R11) && !is_my_duty(c->group, c->groupmask))
 		return;		/* mutant: a stale wakeup is never reset */
@@ -936,12 +1096,21 @@ void tmigr_handle_remote(void)
 	w.now = tick_now();
 	walk_cpu(handle_remote_up, &w, c);
 	counter_add(&stats[id].remote_walks, 1);
-	/* our number for this rule in tests/host/tmigr_mutants.txt */
-	if (!MUTANT(R26) && w.now >= wakeup && !w.popped)
+	/*
+	 * R-26: our number for this rule in tests/host/tmigr_mutants.txt.
+	 * Only a due hierarchy wake-up makes a duplicate: at a forced one
+	 * that finds nothing due we may be the only CPU owing the root's
+	 * first event (our own, re-exported since we published the forced
+	 * one), so the walk's wake-up stands (R-31).
+	 */
+	if (!MUTANT(R26) && w.now >= (MUTANT(R31) && forced < wakeup ? forced : wakeup) &&
+	    !w.popped)
 		w.firstexp = TMIGR_INF;	/* a duplicate idle migrator retires (see theory) */
 	irq = spin_lock_irqsave(&c->lock);
 	if (c->idle || w.firstexp == TMIGR_INF)
 		set_wakeup(c, w.firstexp);
+	if (w.now >= c->forced)
+		set_forced(c, published_forced(c, w.now));	/* served */
 	ring_add(RING_WAKEUP, id, w.now, w.firstexp);
 	spin_unlock_irqrestore(&c->lock, irq);
 }
@@ -966,6 +1135,7 @@ void tmigr_set_available(uint32_t cpu)
 		c->idle = false;	/* it runs: its base is not idle here */
 		set_ignore(&c->cpuevt, true);
 		set_wakeup(c, TMIGR_INF);
+		set_forced(c, TMIGR_INF);
 		walk_cpu(active_up, &w, c);
 		c->available = true;
 		ring_add(RING_AVAILABLE, cpu, 0, 0);
@@ -993,6 +1163,7 @@ void tmigr_clear_available(uint32_t cpu)
 	}
 	c->available = false;
 	set_wakeup(c, TMIGR_INF);
+	set_forced(c, TMIGR_INF);
 	set_ignore(&c->cpuevt, true);	/* its timers will be moved, not exported */
 	if (!c->idle)
 		walk_cpu(inactive_up, &w, c);
@@ -1336,6 +1507,7 @@ int tmigr_prepare(uint32_t cpu, uint32_t node)
 	c->cpuevt.cpu = cpu;
 	c->remote = false;
 	c->wakeup = TMIGR_INF;
+	set_forced(c, TMIGR_INF);
 	c->node = node;
 	/*
 	 * Interrupts stay on: a delegated phase 2 (R-23) makes us wait for
@@ -1445,6 +1617,12 @@ bool tmigr_cpu_idle(uint32_t cpu)
 uint64_t tmigr_cpu_wakeup(uint32_t cpu)
 {
 	return cpu < TMIGR_MAX_CPUS ? __atomic_load_n(&tmigr_cpus[cpu].wakeup, __ATOMIC_RELAXED)
+				    : TMIGR_INF;
+}
+
+uint64_t tmigr_cpu_forced(uint32_t cpu)
+{
+	return cpu < TMIGR_MAX_CPUS ? __atomic_load_n(&tmigr_cpus[cpu].forced, __ATOMIC_RELAXED)
 				    : TMIGR_INF;
 }
 

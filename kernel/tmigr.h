@@ -96,14 +96,25 @@ void tmigr_clear_available(uint32_t cpu);
 void tmigr_cpu_activate(void);
 uint64_t tmigr_cpu_deactivate(uint64_t global_ns);
 uint64_t tmigr_cpu_new_timer(uint64_t global_ns);
+/*
+ * The same, with the CPU's forced wake-up: the time its one-shot fires
+ * for a pinned timer (TMIGR_INF: none).  When it comes at or before the
+ * first global timer it is exported instead, marked forced, and the CPU
+ * promises to wake then and walk on duty; the return value (the one-shot's
+ * hierarchy part) is then never later than it (R-29).
+ */
+uint64_t tmigr_cpu_deactivate_at(uint64_t global_ns, uint64_t forced_ns);
+uint64_t tmigr_cpu_new_timer_at(uint64_t global_ns, uint64_t forced_ns);
 uint64_t tmigr_quick_check(uint64_t global_ns);
 bool tmigr_requires_remote(void);
+bool tmigr_duty_is_forced(void);	/* idle, and only our forced wake-up is due */
 void tmigr_handle_remote(void);
 
 /* State of this CPU in the hierarchy, for the idle loop and reports. */
 bool tmigr_cpu_available(uint32_t cpu);
 bool tmigr_cpu_idle(uint32_t cpu);
 uint64_t tmigr_cpu_wakeup(uint32_t cpu);
+uint64_t tmigr_cpu_forced(uint32_t cpu);	/* published forced wake-up not yet served */
 
 /* Counters per CPU, written by the CPU that acts, read with relaxed loads. */
 struct tmigr_stats {

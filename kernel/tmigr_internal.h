@@ -22,6 +22,7 @@ struct tmigr_event {
 	uint32_t cpu;			/* CPU whose timer is first below; under that lock */
 	uint8_t slot;			/* index in the parent's queue; final before reachable */
 	bool queued;			/* under the queue's group lock */
+	bool forced;			/* a pinned wake-up, not a global timer; under that lock */
 	bool ignore;			/* atomic byte, see the theory comment (O6) */
 };
 
@@ -49,6 +50,7 @@ struct tmigr_cpu {
 	uint32_t node;
 	struct tmigr_group *group;	/* set by prepare before the CPU runs */
 	uint64_t wakeup;		/* under lock; lockless relaxed readers */
+	uint64_t forced;		/* published forced wake-up not yet served; owner, under lock */
 	struct tmigr_event cpuevt;
 };
 

@@ -61,12 +61,14 @@ static uint64_t all_causes(const struct idle_stats *st)
 /*
  * A pinned timer is cancelled by another CPU after the idle CPU programmed
  * its one-shot for it.  The cancel does not reach the idle CPU's event
- * device: the forced wake-up still happens at the timer's bucket, finds
- * nothing due, and is counted stale, not as an own timer and not unnamed.
- * (The coalescing of duty wake-ups relies on this: a CPU whose pinned
- * one-shot is armed wakes then, deleted timer or not.)
+ * device: the forced wake-up still happens at the timer's bucket.  The
+ * CPU had published it to the hierarchy (R-29, docs/tmigr.md §2.16), so it
+ * walks on duty then, finds nothing due, and the wake-up is counted
+ * duty_empty: not an own timer, not unnamed.  (The coalescing of duty
+ * wake-ups relies on this: a CPU whose pinned one-shot is armed wakes
+ * then, deleted timer or not.)
  */
-static void test_cancelled_pinned_timer_still_wakes_its_cpu_counted_stale(void **state)
+static void test_cancelled_pinned_timer_still_wakes_its_cpu_for_an_empty_duty_walk(void **state)
 {
 	static struct tmsim_timer tt;
 	const struct idle_stats *st = idle_stats_of(IDLER);
@@ -85,9 +87,9 @@ static void test_cancelled_pinned_timer_still_wakes_its_cpu_counted_stale(void *
 		     "the cancel withdrew CPU 1's programmed one-shot");
 	TMSIM_ASSERT(tmsim_advance_to(j0 + 60), "advance");
 	TMSIM_ASSERT(tt.runs == 0, "the cancelled timer ran %u times", tt.runs);
-	TMSIM_ASSERT(st->wakes_by[WAKE_STALE] == 1 && st->wakes_by[WAKE_OWN_PINNED] == 0 &&
+	TMSIM_ASSERT(st->wakes_by[WAKE_DUTY_EMPTY] == 1 && st->wakes_by[WAKE_OWN_PINNED] == 0 &&
 		     st->wakes_by[WAKE_UNNAMED] == 0,
-		     "CPU 1's wake-ups by cause: %s (want stale 1)", causes(st));
+		     "CPU 1's wake-ups by cause: %s (want duty_empty 1)", causes(st));
 	TMSIM_ASSERT(all_causes(st) == st->idle_wakeups,
 		     "CPU 1's causes sum to %llu, its halts to %llu",
 		     (unsigned long long)all_causes(st), (unsigned long long)st->idle_wakeups);
@@ -122,7 +124,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pinned_timer_wakeup_counts_own_pinned_and_its_kick_ipi_wake),
-		cmocka_unit_test(test_cancelled_pinned_timer_still_wakes_its_cpu_counted_stale),
+		cmocka_unit_test(test_cancelled_pinned_timer_still_wakes_its_cpu_for_an_empty_duty_walk),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

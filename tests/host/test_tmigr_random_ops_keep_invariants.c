@@ -483,7 +483,7 @@ static void random_ops(uint32_t ncpus, uint64_t seeds)
 static void test_random_ops_on_3_cpus_keep_invariants_and_timers(void **state)
 {
 	(void)state;
-	random_ops(3, 6);
+	random_ops(3, 32);
 }
 
 static void test_random_ops_on_8_cpus_keep_invariants_and_timers(void **state)
