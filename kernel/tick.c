@@ -79,7 +79,7 @@ static void program_next_tick(void)
 }
 
 static enum wake_cause classify(const struct idle_stats *st, uint32_t local_ran,
-				uint32_t global_ran, bool duty, uint64_t duty_fired)
+				uint32_t global_ran, bool duty, uint32_t duty_fired)
 {
 	uint64_t now;
 
@@ -104,19 +104,10 @@ static enum wake_cause classify(const struct idle_stats *st, uint32_t local_ran,
 	return WAKE_STALE;
 }
 
-static uint64_t remote_fired(void)
-{
-	struct tmigr_stats ts;
-
-	tmigr_get_stats(arch_cpu_id(), &ts);
-	return ts.remote_fired;
-}
-
 static void event_interrupt(void)
 {
 	struct idle_stats *st = idle_stats_mine();
-	uint32_t local_ran, global_ran;
-	uint64_t fired0 = 0, fired1 = 0;
+	uint32_t local_ran, global_ran, duty_fired = 0;
 	bool duty;
 
 	counter_add(&st->timer_irqs, 1);
@@ -128,12 +119,9 @@ static void event_interrupt(void)
 	}
 	local_ran = timer_run_cpu_bases(&global_ran);
 	duty = tmigr_requires_remote();
-	if (duty) {
-		fired0 = remote_fired();
-		tmigr_handle_remote();
-		fired1 = remote_fired();
-	}
-	idle_note_wake(classify(st, local_ran, global_ran, duty, fired1 - fired0));
+	if (duty)
+		duty_fired = tmigr_handle_remote();
+	idle_note_wake(classify(st, local_ran, global_ran, duty, duty_fired));
 }
 
 /* Nothing to do but be counted: the idle loop decides again after it. */

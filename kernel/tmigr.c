@@ -238,6 +238,7 @@ struct tmigr_walk {
 	bool forced;			/* in: the CPU's event is its forced wake-up */
 	bool check;			/* out of requires_remote_up */
 	bool popped;			/* out of handle_remote_up: an event was due */
+	uint32_t fired;			/* out of handle_remote_up: timers the expiries ran */
 	/* out of update_events: g was idle under its lock; its parent, or NULL */
 	struct tmigr_group *idle_parent;
 };
@@ -930,16 +931,6 @@ bool tmigr_requires_remote(void)
 	return w.check;
 }
 
-bool tmigr_duty_is_forced(void)
-{
-	struct tmigr_cpu *c = &tmigr_cpus[tmigr_this_cpu()];
-	uint64_t now = tick_now();
-
-	return enabled && __atomic_load_n(&c->idle, __ATOMIC_RELAXED) &&
-	       now >= __atomic_load_n(&c->forced, __ATOMIC_RELAXED) &&
-	       now < __atomic_load_n(&c->wakeup, __ATOMIC_RELAXED);
-}
-
 /*
  * Called by the wheel with `t`'s LOCAL and GLOBAL base locks held (arg:
  * the walk's `now`): re-queue t's event and end our remote expiry of it.
@@ -978,8 +969,11 @@ static void requeue_locked(uint32_t t, uint64_t g, bool expiring, void *arg)
 	spin_unlock(&tc->lock);
 }
 
-/* Expire idle CPU t's due global timers and re-queue its next event. */
-static void handle_remote_cpu(uint32_t t, uint64_t now)
+/*
+ * Expire idle CPU t's due global timers and re-queue its next event;
+ * returns how many timers ran.
+ */
+static uint32_t handle_remote_cpu(uint32_t t, uint64_t now)
 {
 	struct tmigr_cpu *tc = &tmigr_cpus[t];
 	uint32_t me = tmigr_this_cpu();
@@ -995,7 +989,7 @@ static void handle_remote_cpu(uint32_t t, uint64_t now)
 			 (uint64_t)ev_ignored(&tc->cpuevt) << 2, tc->cpuevt.expires);
 #endif
 		spin_unlock_irqrestore(&tc->lock, irq);
-		return;
+		return 0;
 	}
 	tc->remote = true;
 	set_wakeup(tc, TMIGR_INF);	/* its duty is ours now */
@@ -1015,6 +1009,7 @@ static void handle_remote_cpu(uint32_t t, uint64_t now)
 	irq = arch_irq_save();
 	timer_with_export(t, requeue_locked, &now);	/* also clears tc->remote */
 	arch_irq_restore(irq);
+	return fired;
 }
 
 static bool handle_remote_up(struct tmigr_group *g, struct tmigr_group *child,
@@ -1048,7 +1043,7 @@ static bool handle_remote_up(struct tmigr_group *g, struct tmigr_group *child,
 		ring_add(RING_POP, g->id, e->expires, target);
 #endif
 		spin_unlock_irqrestore(&g->lock, irq);
-		handle_remote_cpu(target, w->now);	/* re-queues only past now */
+		w->fired += handle_remote_cpu(target, w->now);	/* re-queues only past now */
 		if (++loops > TMIGR_MAX_CPUS + TMIGR_MAX_GROUPS) {
 			arch_bug("tmigr: handle_remote_up livelock at group %u", g->id);
 			return true;
@@ -1075,7 +1070,7 @@ static uint64_t published_forced(const struct tmigr_cpu *c, uint64_t now)
 	return TMIGR_INF;
 }
 
-void tmigr_handle_remote(void)
+uint32_t tmigr_handle_remote(void)
 {
 	uint32_t id;
 	struct tmigr_cpu *c = me_cpu(&id);
@@ -1084,14 +1079,14 @@ void tmigr_handle_remote(void)
 	uint64_t wakeup, forced;
 
 	if (!enabled || !__atomic_load_n(&c->available, __ATOMIC_RELAXED))
-		return;
+		return 0;
 	wakeup = __atomic_load_n(&c->wakeup, __ATOMIC_RELAXED);
 	forced = __atomic_load_n(&c->forced, __ATOMIC_RELAXED);	/* ours: no race */
 	/* a forced wake-up is a duty wake-up too */
 	if (!is_my_duty(c->group, c->groupmask) && wakeup == TMIGR_INF && forced == TMIGR_INF)
-		return;
+		return 0;
 	if (MUTANT(R11) && !is_my_duty(c->group, c->groupmask))
-		return;		/* mutant: a stale wakeup is never reset */
+		return 0;		/* mutant: a stale wakeup is never reset */
 	/* not on duty but wakeup set: walk anyway so it gets reset */
 	w.now = tick_now();
 	walk_cpu(handle_remote_up, &w, c);
@@ -1113,6 +1108,7 @@ void tmigr_handle_remote(void)
 		set_forced(c, published_forced(c, w.now));	/* served */
 	ring_add(RING_WAKEUP, id, w.now, w.firstexp);
 	spin_unlock_irqrestore(&c->lock, irq);
+	return w.fired;
 }
 
 /* ---- availability: online / unpark, park (design §2.14 g, h) ---- */

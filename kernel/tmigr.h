@@ -107,8 +107,8 @@ uint64_t tmigr_cpu_deactivate_at(uint64_t global_ns, uint64_t forced_ns);
 uint64_t tmigr_cpu_new_timer_at(uint64_t global_ns, uint64_t forced_ns);
 uint64_t tmigr_quick_check(uint64_t global_ns);
 bool tmigr_requires_remote(void);
-bool tmigr_duty_is_forced(void);	/* idle, and only our forced wake-up is due */
-void tmigr_handle_remote(void);
+/* The duty walk (tick.c, when tmigr_requires_remote()); returns the timers it ran. */
+uint32_t tmigr_handle_remote(void);
 
 /* State of this CPU in the hierarchy, for the idle loop and reports. */
 bool tmigr_cpu_available(uint32_t cpu);

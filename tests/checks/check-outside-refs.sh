@@ -2,10 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # check-outside-refs.sh: the repository stands alone.  No tracked file may
-# point at something a fresh clone does not have: notes kept beside the
-# repository (../shared, research-facts, timer-pull-model), or an absolute
-# path into a workspace, a home directory or a temporary directory (/work/,
-# /home/, /root/, /tmp/, ~/).  Cite docs/..., the Intel SDM, the ACPI or
+# point at something a fresh clone does not have: design notes kept beside
+# the repository (the names the patterns below spell out in pieces), or an
+# absolute path into a workspace, a home directory or a temporary directory.  Cite docs/..., the Intel SDM, the ACPI or
 # multiboot2 specification instead.
 #
 # Usage: tests/checks/check-outside-refs.sh   (tests/checks/run.sh runs it)

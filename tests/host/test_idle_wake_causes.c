@@ -59,6 +59,23 @@ static uint64_t all_causes(const struct idle_stats *st)
 }
 
 /*
+ * Two CPUs; the idler halts in its idle loop, the other CPU arms pinned
+ * timer `tt` on it 30 jiffies out (the kick ends the halt, the idler
+ * programs its one-shot and halts again).  Returns the starting jiffy.
+ */
+static uint64_t pinned_timer_on_halted_idler(struct tmsim_timer *tt)
+{
+	uint64_t j0;
+
+	tmsim_start_n(2);
+	j0 = tmsim_jiffies();
+	TMSIM_ASSERT(tmsim_idle_loop(IDLER) == TMSIM_HALT, "CPU 1 did not halt");
+	tmsim_arm_on(OTHER, IDLER, tt, "pinned-on-1", j0 + 30, true);
+	TMSIM_ASSERT(tmsim_resume(IDLER) == TMSIM_HALT, "CPU 1 did not halt after the kick");
+	return j0;
+}
+
+/*
  * A pinned timer is cancelled by another CPU after the idle CPU programmed
  * its one-shot for it.  The cancel does not reach the idle CPU's event
  * device: the forced wake-up still happens at the timer's bucket.  The
@@ -75,11 +92,7 @@ static void test_cancelled_pinned_timer_still_wakes_its_cpu_for_an_empty_duty_wa
 	uint64_t j0, ev;
 
 	(void)state;
-	tmsim_start_n(2);
-	j0 = tmsim_jiffies();
-	TMSIM_ASSERT(tmsim_idle_loop(IDLER) == TMSIM_HALT, "CPU 1 did not halt");
-	tmsim_arm_on(OTHER, IDLER, &tt, "pinned-on-1", j0 + 30, true);
-	TMSIM_ASSERT(tmsim_resume(IDLER) == TMSIM_HALT, "CPU 1 did not halt after the kick");
+	j0 = pinned_timer_on_halted_idler(&tt);
 	ev = tmsim_event_ns(&tt);
 	TMSIM_ASSERT(tmsim_deadline(IDLER) == ev, "setup: CPU 1's one-shot is not for its timer");
 	tmsim_cancel(OTHER, &tt);
@@ -107,11 +120,7 @@ static void test_pinned_timer_wakeup_counts_own_pinned_and_its_kick_ipi_wake(voi
 	uint64_t j0;
 
 	(void)state;
-	tmsim_start_n(2);
-	j0 = tmsim_jiffies();
-	TMSIM_ASSERT(tmsim_idle_loop(IDLER) == TMSIM_HALT, "CPU 1 did not halt");
-	tmsim_arm_on(OTHER, IDLER, &tt, "pinned-on-1", j0 + 30, true);
-	TMSIM_ASSERT(tmsim_resume(IDLER) == TMSIM_HALT, "CPU 1 did not halt after the kick");
+	j0 = pinned_timer_on_halted_idler(&tt);
 	TMSIM_ASSERT(tmsim_advance_to(j0 + 60), "advance");
 	TMSIM_ASSERT(tt.runs == 1, "the timer ran %u times", tt.runs);
 	TMSIM_ASSERT(st->wakes_by[WAKE_OWN_PINNED] == 1 && st->wakes_by[WAKE_IPI_WAKE] == 1 &&
