@@ -238,6 +238,8 @@ struct tmigr_walk {
 	bool forced;			/* in: the CPU's event is its forced wake-up */
 	bool check;			/* out of requires_remote_up */
 	bool popped;			/* out of handle_remote_up: an event was due */
+	bool record;			/* in: a walk at the idle root may record us its holder */
+	bool held;			/* out: it did */
 	uint32_t fired;			/* out of handle_remote_up: timers the expiries ran */
 	/* out of update_events: g was idle under its lock; its parent, or NULL */
 	struct tmigr_group *idle_parent;
@@ -342,10 +344,30 @@ static inline void set_wakeup(struct tmigr_cpu *c, uint64_t v)
 	__atomic_store_n(&c->wakeup, v, __ATOMIC_RELAXED);
 }
 
-/* Owner only, under its per-CPU lock; relaxed: its lockless reader is the owner. */
+/*
+ * Owner only, under its per-CPU lock; relaxed: its lockless reader is the
+ * owner (R-29), the remote re-queue reads it under the lock (R-34).
+ */
 static inline void set_forced(struct tmigr_cpu *c, uint64_t v)
 {
 	__atomic_store_n(&c->forced, v, __ATOMIC_RELAXED);
+}
+
+/*
+ * Written by the owner only, with interrupts off (its walks, under its
+ * per-CPU lock except the duty walk of its own interrupt), and by a park
+ * under the per-CPU lock.  Relaxed: a walker at the idle root reads it
+ * under the root's lock to check that a record's promise still stands;
+ * the owner's write that makes the record is under that lock too.
+ */
+static inline void set_holding(struct tmigr_cpu *c, uint64_t v)
+{
+	__atomic_store_n(&c->holding, v, __ATOMIC_RELAXED);
+}
+
+static inline uint64_t min_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
 }
 
 static inline unsigned lowest_bit(uint8_t m)
@@ -456,6 +478,48 @@ static uint64_t duty_expiry(const struct tmigr_event *f)
 	if (!f)
 		return TMIGR_INF;
 	return f->forced ? TMIGR_INF : f->expires;
+}
+
+/*
+ * The idle root's holder record (R-33): the wake-up a walk that reaches
+ * the idle root owes for its first event `fe` (already duty_expiry()'d).
+ * A record names the idle CPU that took the root's first event at
+ * `holder_at` in an earlier walk; it is valid while the root's state has
+ * not changed since (same seq: the root stayed idle, so that CPU has not
+ * woken into activity) and while that CPU still promises it (its
+ * `holding` no later than `holder_at`: the 16-bit seq may wrap, and a
+ * parked CPU's promise is gone).  A valid record of another CPU at or
+ * before `fe` covers us: we owe nothing.  Otherwise we owe `fe` and record
+ * ourselves, promising it in c->holding, which keeps our one-shot no later
+ * than it (with_forced) until our duty walk at or after it, like a forced
+ * wake-up (R-29).  Our own record is dropped first: a walk of ours
+ * re-decides what we owe (the promise check alone would also void it once
+ * our duty walk served `holding`, but a record should say what is true).
+ */
+static uint64_t root_holder_take(struct tmigr_group *g, uint32_t gs, uint64_t fe,
+				 struct tmigr_walk *w)
+{
+	uint32_t me = tmigr_this_cpu(), h = g->holder;
+
+	spin_assert_held(&g->lock);
+	if (MUTANT(R33))
+		return fe;	/* mutant R-33: no record, every walk at the idle root owes */
+	if (h == me)
+		g->holder = h = TMIGR_MAX_CPUS;	/* ours: re-decided below */
+	if (fe == TMIGR_INF)
+		return fe;
+	if (h != TMIGR_MAX_CPUS && h != me && g->holder_seq == TMIGR_ST_SEQ(gs) &&
+	    g->holder_at <= fe &&
+	    __atomic_load_n(&tmigr_cpus[h].holding, __ATOMIC_RELAXED) <= g->holder_at)
+		return TMIGR_INF;
+	g->holder = me;
+	g->holder_at = fe;
+	g->holder_seq = (uint16_t)TMIGR_ST_SEQ(gs);
+	/* ours, before the root's lock is dropped: a walker that reads the record reads this */
+	if (fe < tmigr_cpus[me].holding)
+		set_holding(&tmigr_cpus[me], fe);
+	w->held = true;
+	return fe;
 }
 
 /* ---- the walk framework (design §2.6) ---- */
@@ -644,8 +708,11 @@ top:
 	if (!p && TMIGR_ST_MIGRATOR(gs) == TMIGR_NONE) {
 		/* g is the idle root: whoever touches it owes the first event */
 		stop = true;
-		if (!w->remote)
+		if (!w->remote) {
 			w->firstexp = duty_expiry(first_event(g));
+			if (w->record)
+				w->firstexp = root_holder_take(g, gs, w->firstexp, w);
+		}
 	}
 	spin_unlock(&g->lock);
 	if (child)
@@ -739,6 +806,7 @@ void tmigr_cpu_activate(void)
 	set_ignore(&c->cpuevt, true);
 	set_wakeup(c, TMIGR_INF);
 	set_forced(c, TMIGR_INF);	/* awake: the forced wake-up is served */
+	set_holding(c, TMIGR_INF);	/* awake: the root is active, or will be */
 	walk_cpu(active_up, &w, c);
 	counter_add(&stats[id].activations, 1);
 	ring_add(RING_ACTIVE, id, 0, 0);
@@ -759,19 +827,26 @@ static void export_value(struct tmigr_cpu *c, uint64_t global_ns, uint64_t force
 {
 	w->nextexp = global_ns;
 	w->forced = false;
+	w->record = true;
+	/* recorded even when the global timer comes first: a re-queue may export it */
+	if (forced_ns < c->forced && !MUTANT(R34))
+		set_forced(c, forced_ns);	/* before the event can be seen (per-CPU lock) */
 	if (forced_ns != TMIGR_INF && forced_ns <= global_ns) {
 		w->nextexp = forced_ns;
 		w->forced = true;
 		if (forced_ns < c->forced)
-			set_forced(c, forced_ns);	/* before the event can be seen (per-CPU lock) */
+			set_forced(c, forced_ns);
 	}
 }
 
+/* The one-shot: never later than a promise others rely on. */
 static uint64_t with_forced(const struct tmigr_cpu *c, uint64_t wakeup)
 {
+	if (!MUTANT(R33C))	/* mutant R-33c: a holder's one-shot may move past its record */
+		wakeup = min_u64(wakeup, c->holding);
 	if (MUTANT(R29))
 		return wakeup;	/* mutant: the one-shot may move past a published forced wake-up */
-	return c->forced < wakeup ? c->forced : wakeup;
+	return min_u64(wakeup, c->forced);
 }
 
 uint64_t tmigr_cpu_deactivate_at(uint64_t global_ns, uint64_t forced_ns)
@@ -838,6 +913,8 @@ uint64_t tmigr_cpu_new_timer_at(uint64_t global_ns, uint64_t forced_ns)
 			set_ignore(&c->cpuevt, false);
 			walk_cpu(update_events, &w, c);
 			r = w.firstexp;	/* not INF only if the root is idle */
+			if (w.held)
+				set_holding(c, min_u64(c->holding, r));
 		}
 		set_wakeup(c, r);
 		counter_add(&stats[id].new_timers, 1);
@@ -924,6 +1001,9 @@ bool tmigr_requires_remote(void)
 		/* our forced wake-up: others relied on us to walk now */
 		if (!MUTANT(R30) && w.now >= __atomic_load_n(&c->forced, __ATOMIC_RELAXED))
 			return true;
+		/* our record at the idle root: others relied on us too */
+		if (w.now >= __atomic_load_n(&c->holding, __ATOMIC_RELAXED))
+			return true;
 		return w.now >= wk;
 	}
 	/* lockless: repeated every tick, a stale read costs one tick (§3.1) */
@@ -960,9 +1040,21 @@ static void requeue_locked(uint32_t t, uint64_t g, bool expiring, void *arg)
 		g = now + timer_tick_ns();
 	w.nextexp = g;
 	spin_lock(&tc->lock);
+	/*
+	 * R-34: t wakes at tc->forced for its pinned timer anyway (its one-shot
+	 * is never later, R-29), so when that comes first it is what t exports,
+	 * marked forced, as t's own idle decision would have (the wheel hides
+	 * a global timer behind an earlier pinned one: g is then INF).  One
+	 * already due is not: t is late and its duty walk comes; exported, it
+	 * would be popped again at once.
+	 */
+	if (!MUTANT(R34) && tc->forced > now && tc->forced <= g) {
+		w.nextexp = tc->forced;
+		w.forced = true;
+	}
 	if (tc->available && tc->idle) {
 		/* g follows §1.10 under the base locks: a new timer of t waits for us */
-		set_ignore(&tc->cpuevt, g == TMIGR_INF);
+		set_ignore(&tc->cpuevt, w.nextexp == TMIGR_INF);
 		walk_cpu(update_events, &w, tc);
 	}
 	tc->remote = false;
@@ -1030,8 +1122,14 @@ static bool handle_remote_up(struct tmigr_group *g, struct tmigr_group *child,
 		if (!e) {
 			/* topmost visited level wins */
 			/* mutant R05: after an expiry the level's head is not re-read */
-			if (!MUTANT(R05) || !loops)
+			if (!MUTANT(R05) || !loops) {
+				uint32_t gs = load_state(g, __ATOMIC_RELAXED);
+
 				w->firstexp = duty_expiry(first_event(g));
+				/* the idle root: our duty too may be covered */
+				if (!load_parent(g) && TMIGR_ST_MIGRATOR(gs) == TMIGR_NONE)
+					w->firstexp = root_holder_take(g, gs, w->firstexp, w);
+			}
 			if (MUTANT(R04))
 				w->firstexp = TMIGR_INF;	/* mutant: the level's head is dropped */
 			spin_unlock_irqrestore(&g->lock, irq);
@@ -1074,16 +1172,18 @@ uint32_t tmigr_handle_remote(void)
 {
 	uint32_t id;
 	struct tmigr_cpu *c = me_cpu(&id);
-	struct tmigr_walk w = { .firstexp = TMIGR_INF };
+	struct tmigr_walk w = { .firstexp = TMIGR_INF, .record = true };
 	unsigned long irq;
-	uint64_t wakeup, forced;
+	uint64_t wakeup, forced, holding;
 
 	if (!enabled || !__atomic_load_n(&c->available, __ATOMIC_RELAXED))
 		return 0;
 	wakeup = __atomic_load_n(&c->wakeup, __ATOMIC_RELAXED);
 	forced = __atomic_load_n(&c->forced, __ATOMIC_RELAXED);	/* ours: no race */
-	/* a forced wake-up is a duty wake-up too */
-	if (!is_my_duty(c->group, c->groupmask) && wakeup == TMIGR_INF && forced == TMIGR_INF)
+	holding = __atomic_load_n(&c->holding, __ATOMIC_RELAXED);	/* ours too */
+	/* a forced wake-up, and a holder's, is a duty wake-up too */
+	if (!is_my_duty(c->group, c->groupmask) && wakeup == TMIGR_INF && forced == TMIGR_INF &&
+	    holding == TMIGR_INF)
 		return 0;
 	if (MUTANT(R11) && !is_my_duty(c->group, c->groupmask))
 		return 0;		/* mutant: a stale wakeup is never reset */
@@ -1098,14 +1198,18 @@ uint32_t tmigr_handle_remote(void)
 	 * first event (our own, re-exported since we published the forced
 	 * one), so the walk's wake-up stands (R-31).
 	 */
+	/* the recorded holder never retires: others rely on it */
 	if (!MUTANT(R26) && w.now >= (MUTANT(R31) && forced < wakeup ? forced : wakeup) &&
-	    !w.popped)
+	    !w.popped && (!w.held || MUTANT(R33D)))
 		w.firstexp = TMIGR_INF;	/* a duplicate idle migrator retires (see theory) */
 	irq = spin_lock_irqsave(&c->lock);
 	if (c->idle || w.firstexp == TMIGR_INF)
 		set_wakeup(c, w.firstexp);
 	if (w.now >= c->forced)
 		set_forced(c, published_forced(c, w.now));	/* served */
+	/* served too; our walk may have recorded us again (root_holder_take) */
+	if (w.now >= holding)
+		set_holding(c, w.held && c->idle ? w.firstexp : TMIGR_INF);
 	ring_add(RING_WAKEUP, id, w.now, w.firstexp);
 	spin_unlock_irqrestore(&c->lock, irq);
 	return w.fired;
@@ -1132,6 +1236,7 @@ void tmigr_set_available(uint32_t cpu)
 		set_ignore(&c->cpuevt, true);
 		set_wakeup(c, TMIGR_INF);
 		set_forced(c, TMIGR_INF);
+		set_holding(c, TMIGR_INF);
 		walk_cpu(active_up, &w, c);
 		c->available = true;
 		ring_add(RING_AVAILABLE, cpu, 0, 0);
@@ -1160,6 +1265,7 @@ void tmigr_clear_available(uint32_t cpu)
 	c->available = false;
 	set_wakeup(c, TMIGR_INF);
 	set_forced(c, TMIGR_INF);
+	set_holding(c, TMIGR_INF);
 	set_ignore(&c->cpuevt, true);	/* its timers will be moved, not exported */
 	if (!c->idle)
 		walk_cpu(inactive_up, &w, c);
@@ -1201,6 +1307,7 @@ static struct tmigr_group *group_alloc(uint32_t level, uint32_t node)
 		return NULL;
 	memset(g, 0, sizeof(*g));
 	g->in_use = true;
+	g->holder = TMIGR_MAX_CPUS;
 	g->id = (uint16_t)(g - tmigr_pool);
 	g->level = (uint8_t)level;
 	g->node = (uint16_t)(level < crossnode_level ? node : TMIGR_NO_NODE);
@@ -1504,6 +1611,7 @@ int tmigr_prepare(uint32_t cpu, uint32_t node)
 	c->remote = false;
 	c->wakeup = TMIGR_INF;
 	set_forced(c, TMIGR_INF);
+	set_holding(c, TMIGR_INF);
 	c->node = node;
 	/*
 	 * Interrupts stay on: a delegated phase 2 (R-23) makes us wait for

@@ -360,8 +360,9 @@ static void check_cpus(struct check_ctx *x)
 	for (uint32_t c = 0; c < tmigr_possible_cpus; c++)
 		if (tmigr_cpus[c].available && tmigr_cpus[c].idle &&
 		    (__atomic_load_n(&tmigr_cpus[c].wakeup, __ATOMIC_RELAXED) <= root_first ||
-		     __atomic_load_n(&tmigr_cpus[c].forced, __ATOMIC_RELAXED) <= root_first))
-			covered = true;	/* a forced wake-up covers it too */
+		     __atomic_load_n(&tmigr_cpus[c].forced, __ATOMIC_RELAXED) <= root_first ||
+		     __atomic_load_n(&tmigr_cpus[c].holding, __ATOMIC_RELAXED) <= root_first))
+			covered = true;	/* a forced wake-up or a holder's covers it too */
 	if (!covered)
 		violation(x, TMIGR_MAX_CPUS, "Q9: idle root's first event %llu is nobody's wakeup or forced wake-up",
 			  (unsigned long long)root_first);

@@ -39,6 +39,10 @@ struct tmigr_group {
 	uint8_t num_children;		/* setup lock: slots used, incl. a reserved slot 0 */
 	uint8_t groupmask;		/* final before reachable */
 	bool in_use;			/* setup lock */
+	/* idle root only, under lock: the CPU armed for its first event */
+	uint16_t holder_seq;		/* the root's state seq when recorded */
+	uint32_t holder;		/* TMIGR_MAX_CPUS: none */
+	uint64_t holder_at;
 };
 
 struct tmigr_cpu {
@@ -50,7 +54,9 @@ struct tmigr_cpu {
 	uint32_t node;
 	struct tmigr_group *group;	/* set by prepare before the CPU runs */
 	uint64_t wakeup;		/* under lock; lockless relaxed readers */
-	uint64_t forced;		/* published forced wake-up not yet served; owner, under lock */
+	uint64_t forced;		/* pinned wake-up not yet served (R-29, R-34); written by the owner,
+					 * under lock; the remote re-queue reads it under lock */
+	uint64_t holding;		/* recorded root holder's promise; owner, under lock */
 	struct tmigr_event cpuevt;
 };
 

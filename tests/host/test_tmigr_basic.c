@@ -184,12 +184,12 @@ static void test_wake_then_run_own(void **state)
 }
 
 /*
- * CPU0 goes idle last and owes A; then idle CPU17 arms B, and its new-timer
- * walk reaches the idle root, so it owes A too.  At A, CPU0 handles it and
- * takes B; CPU17 wakes, finds nothing due on its way up, and must retire
- * instead of also waking for B (and every later instant).
+ * CPU0 goes idle last and owes A, recorded as the idle root's holder (R-33).
+ * Then idle CPU17 arms B; its new-timer walk reaches the idle root, whose
+ * record of CPU0 covers A, so CPU17 owes nothing.  At A, CPU0 handles it
+ * and takes B.
  */
-static void test_duplicate_idle_migrator_retires(void **state)
+static void test_walk_at_idle_root_covered_by_holder_takes_no_wakeup(void **state)
 {
 	struct timer a, b;
 
@@ -204,21 +204,61 @@ static void test_duplicate_idle_migrator_retires(void **state)
 	host_set_cpu(17);
 	timer_setup(&b, fn_global, 0);
 	timer_add(&b, START_J + 30);
-	assert_int_equal(go_idle(17), (START_J + 11) * TICK);	/* reached the idle root */
+	if (go_idle(17) != TIMER_NO_EVENT)
+		fail_msg("CPU 17 took a wake-up that CPU 0's record covers: %llu",
+			 (unsigned long long)tmigr_cpu_wakeup(17));
 	check_ok();
 	set_j(START_J + 11);
 	interrupt(0);
 	assert_int_equal(fired_on[0], 1);
 	assert_int_equal(tmigr_cpu_wakeup(0), (START_J + 31) * TICK);
-	interrupt(17);
-	if (tmigr_cpu_wakeup(17) != TMIGR_INF)
-		fail_msg("duplicate idle migrator CPU 17 not retired: wake-up %llu",
-			 (unsigned long long)tmigr_cpu_wakeup(17));
-	assert_int_equal(go_idle(17), TIMER_NO_EVENT);
 	check_ok();
 	set_j(START_J + 31);
 	interrupt(0);
 	assert_int_equal(fired_on[0], 2);
+	assert_false(timer_pending(&b));
+	assert_int_equal(host_bug_count(), 0);
+}
+
+/*
+ * A record goes stale when the root is activated: CPU0 goes idle last and
+ * owes A; CPU5 wakes and goes idle last again, so it owes A too (its walk
+ * cannot know that CPU0's one-shot is still armed).  At A, CPU5 handles it
+ * and takes B; CPU0 wakes, finds nothing due on its way up and a valid
+ * record of CPU5 at the root, and must retire (R-26) instead of also waking
+ * for B (and every later instant).
+ */
+static void test_duplicate_idle_migrator_retires(void **state)
+{
+	struct timer a, b;
+
+	(void)state;
+	boot(20);
+	host_set_cpu(9);
+	timer_setup(&a, fn_global, 0);
+	timer_add(&a, START_J + 10);
+	timer_setup(&b, fn_global, 0);
+	timer_add(&b, START_J + 30);
+	for (uint32_t c = 1; c < 20; c++)
+		go_idle(c);
+	assert_int_equal(go_idle(0), (START_J + 11) * TICK);
+	host_set_cpu(5);
+	timer_idle_exit();
+	assert_int_equal(go_idle(5), (START_J + 11) * TICK);
+	check_ok();
+	set_j(START_J + 11);
+	interrupt(5);
+	assert_int_equal(fired_on[5], 1);
+	assert_int_equal(tmigr_cpu_wakeup(5), (START_J + 31) * TICK);
+	interrupt(0);
+	if (tmigr_cpu_wakeup(0) != TMIGR_INF)
+		fail_msg("duplicate idle migrator CPU 0 not retired: wake-up %llu",
+			 (unsigned long long)tmigr_cpu_wakeup(0));
+	assert_int_equal(go_idle(0), TIMER_NO_EVENT);
+	check_ok();
+	set_j(START_J + 31);
+	interrupt(5);
+	assert_int_equal(fired_on[5], 2);
 	assert_false(timer_pending(&b));
 	assert_int_equal(host_bug_count(), 0);
 }
@@ -245,6 +285,7 @@ int main(void)
 		cmocka_unit_test(test_migrator_runs_idle_cpus_global_timer),
 		cmocka_unit_test(test_last_idle_cpu_wakes_for_everyone),
 		cmocka_unit_test(test_wake_then_run_own),
+		cmocka_unit_test(test_walk_at_idle_root_covered_by_holder_takes_no_wakeup),
 		cmocka_unit_test(test_duplicate_idle_migrator_retires),
 		cmocka_unit_test(test_tmigr_off_returns_own_event),
 	};
