@@ -86,7 +86,13 @@
  *   cpu field       guard
  *   available, idle, remote   per-CPU lock (O12)
  *   wakeup          written under per-CPU lock, read locklessly (O8)
- *   forced          owner only, under per-CPU lock; read by the owner (R-29)
+ *   forced          owner, under per-CPU lock; read by the owner and by
+ *                   the remote re-queue under the lock (R-29, R-34)
+ *   holding         owner, with interrupts off; read by walkers at the
+ *                   idle root under its lock (R-33)
+ *
+ *   root field      guard (meaningful while the group is the idle root)
+ *   holder, holder_at, holder_seq   group lock (R-33)
  *   group, groupmask set by prepare before the CPU runs (O14)
  *
  * Memory ordering, per site of the design's table: O1 every successful
@@ -155,12 +161,22 @@
  *    than its bucket expiry plus the lateness of the CPU relied on (a
  *    starved vCPU delays the duty walk, which then runs all that is due);
  *    never lost, by the promise;
- *  - duplicates that remain: a CPU that took a global event E as its
- *    wake-up keeps that one-shot when another CPU later publishes an earlier
- *    forced wake-up, whose duty walk then takes E too; both wake at E and
- *    the one that pops nothing retires (R-26).  A one-shot cannot be taken
- *    back without waking its CPU.  Active migrators pop due forced events
- *    like others (an empty remote wheel run: work, not a wake-up).
+ *  - every pinned wake-up known (R-34): c->forced is the CPU's pinned
+ *    one-shot time even when a global timer comes first, and the remote
+ *    re-queue exports it, marked forced, once the global timers before it
+ *    have run (unless it is already past: the owner is late);
+ *  - one holder (R-33): the idle root records the CPU that took its first
+ *    event; a later walk that finds a valid record at or before that event
+ *    takes none.  The holder's c->holding is a promise like c->forced
+ *    (one-shot never later, duty walk when due, served there), and a
+ *    recorded holder never retires under R-26 (root_holder_take());
+ *  - duplicates that remain: a record goes stale when the root is
+ *    activated, and a CPU that took a global event E keeps that one-shot
+ *    when another CPU later publishes an earlier forced wake-up; both
+ *    wake at E and the one that pops nothing retires (R-26) or finds the
+ *    other's record.  A one-shot cannot be taken back without waking its
+ *    CPU.  Active migrators pop due forced events like others (an empty
+ *    remote wheel run: work, not a wake-up).
  *
  * Known races (design §4, docs/races.md), each excluded by construction;
  * the host harness (tests/host/test_tmigr_races.c; test_tmigr_growth.c for
@@ -205,6 +221,10 @@
  *       root's duty with it             for the forced one alone
  *  R-32 (ours) a later forced event     serving c->forced re-records our
  *       outlives the served c->forced   own forced event if still queued
+ *  R-33 (ours) two CPUs armed for the   the idle root records its holder;
+ *       idle root's first event         a valid record covers later walks
+ *  R-34 (ours) a pinned wake-up lost    c->forced always recorded, and
+ *       after a remote expiry           re-exported by the remote re-queue
  */
 #include <stdbool.h>
 #include <stddef.h>
