@@ -826,7 +826,8 @@ void tmigr_cpu_activate(void)
 	set_ignore(&c->cpuevt, true);
 	set_wakeup(c, TMIGR_INF);
 	set_forced(c, TMIGR_INF);	/* awake: the forced wake-up is served */
-	set_holding(c, TMIGR_INF);	/* awake: the root is active, or will be */
+	if (c->holding != TMIGR_INF)	/* rare: spare the idle exit a store */
+		set_holding(c, TMIGR_INF);	/* awake: the root is active, or will be */
 	walk_cpu(active_up, &w, c);
 	counter_add(&stats[id].activations, 1);
 	ring_add(RING_ACTIVE, id, 0, 0);
