@@ -141,6 +141,14 @@ struct idle_stats *idle_stats_mine(void)
 	return &stats[arch_cpu_id()];
 }
 
+static idle_wake_observer_fn wake_observer;	/* atomic: set by one CPU, read by all */
+
+void idle_set_wake_observer(idle_wake_observer_fn fn)
+{
+	/* release: pairs with the acquire in halt_accounted(); fn's data is ready */
+	__atomic_store_n(&wake_observer, fn, __ATOMIC_RELEASE);
+}
+
 void idle_note_wake(enum wake_cause cause)
 {
 	struct idle_stats *st = idle_stats_mine();
@@ -167,6 +175,7 @@ void idle_note_vector(uint32_t vector)
 
 void idle_reset(void)
 {
+	idle_set_wake_observer(NULL);
 	for (uint32_t c = 0; c < IDLE_MAX_CPUS; c++) {
 		nohz[c] = false;
 		stats[c] = (struct idle_stats){ 0 };
@@ -192,6 +201,7 @@ static void leave_idle(uint32_t cpu)
 
 static void halt_accounted(struct idle_stats *st)
 {
+	idle_wake_observer_fn observe;
 	uint64_t t0;
 
 	st->wake_cause = WAKE_UNNAMED;
@@ -213,6 +223,10 @@ static void halt_accounted(struct idle_stats *st)
 	}
 	if (st->wake_cause == WAKE_VECTOR)
 		__atomic_fetch_add(&idle_wakes_by_vector[st->wake_vector], 1, __ATOMIC_RELAXED);
+	/* acquire: pairs with the release in idle_set_wake_observer() */
+	observe = __atomic_load_n(&wake_observer, __ATOMIC_ACQUIRE);
+	if (observe)
+		observe(st->wake_cause, st->irq_jiffy);
 	st->armed_ns = TIMER_NO_EVENT;	/* interrupts outside a halt are not its cause */
 	st->replaced_ns = 0;
 	st->armed_duty = false;

@@ -97,6 +97,14 @@ void idle_note_early(uint64_t ns);
 /* This CPU, interrupts off: an interrupt at `vector` that no kernel handler claims. */
 void idle_note_vector(uint32_t vector);
 
+/*
+ * An instrument's hook (a scenario's): called by each CPU after each of its
+ * counted halts, interrupts off, with the halt's cause and the jiffy of its
+ * latest event interrupt.  NULL: none.  Set with idle_set_wake_observer().
+ */
+typedef void (*idle_wake_observer_fn)(enum wake_cause cause, uint64_t irq_jiffy);
+void idle_set_wake_observer(idle_wake_observer_fn fn);
+
 /* Host tests: forget every CPU's idle state and statistics. */
 void idle_reset(void);
 

@@ -33,6 +33,9 @@ hierarchy on.  --seeds runs all of it for several seeds.
   causes               own_pinned, own_global, duty_ran, duty_empty, tick,
                        early, stale, ipi_wake, ipi_call, vector, unnamed
                        (kernel/idle.h)
+  duplicate duty       duty wake-ups in a jiffy another CPU woke for too,
+                       and jiffies with a duty wake-up in which a pinned
+                       timer ran (what the hierarchy could have spared)
   residency            HLT cycles / window cycles, per CPU, own TSC.
 
 Figures are measurements under TCG on this host, not verdicts: nothing
@@ -138,6 +141,8 @@ def workload(a, seed, pinned):
         on["bound_pinned_pairs"], on["bound_global_uncovered"]))
     print("  lateness max: on %d us, off %d us; unnamed wake-ups: on %s%%, off %s%%" % (
         on["max_late_us"], off["max_late_us"], on["unnamed_pct"], off["unnamed_pct"]))
+    print("  duplicate duty wake-ups, tmigr=on: %d in a jiffy another CPU woke for too, %d in jiffies with a pinned wake-up" % (
+        on.get("duty_same_jiffy", 0), on.get("duty_jiffies_pinned", 0)))
     print("  causes:")
     causes_line("tmigr=on", on)
     causes_line("tmigr=off", off)

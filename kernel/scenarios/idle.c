@@ -72,6 +72,15 @@
  * flag).  The records are exact per jiffy for a window of up to
  * BOUND_WINDOW_J jiffies; a longer one reports the bound as 0.
  *
+ * Duplicate duty wake-ups.  A wake observer (idle_set_wake_observer())
+ * marks the jiffy of each counted duty wake-up (duty_ran or duty_empty)
+ * in duty_exact; one that finds its jiffy marked already is a duplicate,
+ * two CPUs woken for one instant (duty_same_jiffy).  At the end,
+ * duty_jiffies_pinned counts the jiffies with a duty wake-up in which some
+ * CPU also ran a pinned timer: a hierarchy that knew that wake-up could
+ * have spared the duty one.  Both are what the bound says a design pays
+ * beyond it, named (docs/tmigr.md §2.16 says which remain by design).
+ *
  * Measuring.  Each CPU snapshots its own counters (wake-ups by cause,
  * cycles in HLT, its TSC) in a work item at the start and at the end, so
  * residency = HLT cycles / window cycles needs no cross-CPU clock.  The
@@ -158,6 +167,8 @@ static uint64_t pinned_jiffies[MAX_CPUS][MAX_WINDOW_J / 64 / 8];	/* 8-jiffy gran
 /* for the bound: jiffies at which timers ran on a CPU inside its window */
 static uint64_t pinned_exact[MAX_CPUS][BOUND_WINDOW_J / 64];
 static uint64_t global_exact[BOUND_WINDOW_J / 64];
+static uint64_t duty_exact[BOUND_WINDOW_J / 64];	/* jiffies of counted duty wake-ups */
+static uint64_t duty_same_jiffy;			/* relaxed atomic */
 static uint64_t vectors0[256];				/* idle_wakes_by_vector at the start */
 static uint64_t start_j;				/* window start; set before arming */
 static uint64_t early, fired, over_bound;		/* relaxed atomics */
@@ -388,6 +399,7 @@ struct idle_totals {
 	uint64_t wakes[WAKE_NR], total, max_cpu, lost;
 	uint64_t early_ns_sum, early_ns_max;
 	uint64_t pinned_pairs, global_uncovered, bound;	/* the lower bound */
+	uint64_t duty_same_jiffy, duty_jiffies_pinned;	/* duty wake-ups beyond it */
 	uint64_t entries, entry_tsc, exits, exit_tsc;
 	uint64_t global_only_cpus, global_only_own;
 	uint32_t res_min_x100, res_median_x100, res_999_cpus, ncpus;
@@ -645,6 +657,8 @@ static void report_totals(const struct idle_totals *t, uint64_t window_ms,
 	json_u64(&w, "bound_pinned_pairs", t->pinned_pairs);
 	json_u64(&w, "bound_global_uncovered", t->global_uncovered);
 	json_fixed(&w, "wakeups_per_bound", (int64_t)per_bound_x100(t), 2);
+	json_u64(&w, "duty_same_jiffy", t->duty_same_jiffy);
+	json_u64(&w, "duty_jiffies_pinned", t->duty_jiffies_pinned);
 	json_u64(&w, "wakeups_own_timer", total_class(t, WAKE_CLASS_OWN_TIMER));
 	json_u64(&w, "wakeups_migrator", total_class(t, WAKE_CLASS_MIGRATOR));
 	json_u64(&w, "wakeups_ipi", total_class(t, WAKE_CLASS_IPI));
@@ -690,6 +704,20 @@ static void report_totals(const struct idle_totals *t, uint64_t window_ms,
 	report_emit(json_end(&w));
 }
 
+/* The wake observer: this CPU, interrupts off, after a counted halt. */
+static void note_duty_wake(enum wake_cause cause, uint64_t irq_jiffy)
+{
+	uint64_t j = irq_jiffy - start_j, bit;
+
+	if (cause != WAKE_DUTY_RAN && cause != WAKE_DUTY_EMPTY)
+		return;
+	if (!cpus[arch_cpu_id()].in_window || j >= BOUND_WINDOW_J)
+		return;
+	bit = 1ull << (j % 64);
+	if (__atomic_fetch_or(&duty_exact[j / 64], bit, __ATOMIC_RELAXED) & bit)
+		__atomic_fetch_add(&duty_same_jiffy, 1, __ATOMIC_RELAXED);
+}
+
 /*
  * The lower bound of the theory comment: every (CPU, jiffy) with a pinned
  * expiry, plus every global jiffy no pinned expiry covers; only timers run
@@ -707,8 +735,11 @@ static void lower_bound(struct idle_totals *t, uint64_t window_ms)
 		for (uint32_t i = 0; i < BOUND_WINDOW_J / 64; i++)
 			any_pinned[i] |= pinned_exact[cpu][i];
 	}
-	for (uint32_t i = 0; i < BOUND_WINDOW_J / 64; i++)
+	for (uint32_t i = 0; i < BOUND_WINDOW_J / 64; i++) {
 		t->global_uncovered += bit_popcount64(global_exact[i] & ~any_pinned[i]);
+		t->duty_jiffies_pinned += bit_popcount64(duty_exact[i] & any_pinned[i]);
+	}
+	t->duty_same_jiffy = __atomic_load_n(&duty_same_jiffy, __ATOMIC_RELAXED);
 	t->bound = t->pinned_pairs + t->global_uncovered;
 }
 
@@ -745,7 +776,8 @@ bool scenario_idle(const struct scenario_args *args, const char **reason)
 	memset(pinned_jiffies, 0, sizeof(pinned_jiffies));
 	memset(pinned_exact, 0, sizeof(pinned_exact));
 	memset(global_exact, 0, sizeof(global_exact));
-	early = fired = over_bound = 0;
+	memset(duty_exact, 0, sizeof(duty_exact));
+	early = fired = over_bound = duty_same_jiffy = 0;
 	memset(&late, 0, sizeof(late));
 	stopping = false;
 	nglobals = (uint32_t)option_u64("idle_globals");
@@ -773,15 +805,19 @@ bool scenario_idle(const struct scenario_args *args, const char **reason)
 		nglobals, tmigr_enabled() ? "on" : "off", (unsigned long)(bound.bound_ns / 1000));
 	for (uint32_t v = 0; v < 256; v++)
 		vectors0[v] = counter_read(&idle_wakes_by_vector[v]);
+	idle_set_wake_observer(note_duty_wake);	/* counts only CPUs in their window */
 	if (!on_all_cpus(true)) {
+		idle_set_wake_observer(NULL);
 		*reason = "idle: a CPU did not arm its timers in time";
 		return false;
 	}
 	idle_sleep_until_ns(end);
 	if (!on_all_cpus(false)) {
+		idle_set_wake_observer(NULL);
 		*reason = "idle: a CPU did not take its end-of-window snapshot in time";
 		return false;
 	}
+	idle_set_wake_observer(NULL);
 	__atomic_store_n(&stopping, true, __ATOMIC_RELAXED);
 	idle_sleep_until_ns(arch_now_ns() + LOST_AFTER_MS * 1000000ull);
 	delete_and_check(&t);
@@ -813,6 +849,8 @@ bool scenario_idle(const struct scenario_args *args, const char **reason)
 		(unsigned long)t.bound, (unsigned long)t.pinned_pairs,
 		(unsigned long)t.global_uncovered, (unsigned long)(per_bound_x100(&t) / 100),
 		(unsigned long)(per_bound_x100(&t) % 100));
+	kprintf("idle: duty wake-ups beyond the bound: %lu in a jiffy another CPU woke for too, %lu jiffies in which a pinned timer ran\n",
+		(unsigned long)t.duty_same_jiffy, (unsigned long)t.duty_jiffies_pinned);
 	kprintf("idle: by cause:");
 	for (int c = 0; c < WAKE_NR; c++)
 		kprintf(" %s %lu", wake_cause_name(c), (unsigned long)t.wakes[c]);
