@@ -221,45 +221,47 @@ static void test_walk_at_idle_root_covered_by_holder_takes_no_wakeup(void **stat
 }
 
 /*
- * A record goes stale when the root is activated: CPU0 goes idle last and
- * owes A; CPU5 wakes and goes idle last again, so it owes A too (its walk
- * cannot know that CPU0's one-shot is still armed).  At A, CPU5 handles it
- * and takes B; CPU0 wakes, finds nothing due on its way up and a valid
- * record of CPU5 at the root, and must retire (R-26) instead of also waking
- * for B (and every later instant).
+ * R-26: an idle CPU whose wake-up came and that found nothing due retires.
+ * CPU0 goes idle last and owes A (CPU9's timer); CPU9 then wakes and
+ * stays awake, so the root is active and CPU9 runs A itself at its tick.
+ * CPU0's one-shot still fires at A: its walk pops nothing, and stops below
+ * the active root with its own group's first event, C (CPU1's), which the
+ * active migrator sees at every tick.  CPU0 must retire instead of keeping
+ * a wake-up for C (and for every later instant): no holder record is
+ * involved (the walk never reaches an idle root), so only R-26 retires it.
  */
 static void test_duplicate_idle_migrator_retires(void **state)
 {
-	struct timer a, b;
+	struct timer a, c;
 
 	(void)state;
 	boot(20);
 	host_set_cpu(9);
 	timer_setup(&a, fn_global, 0);
 	timer_add(&a, START_J + 10);
-	timer_setup(&b, fn_global, 0);
-	timer_add(&b, START_J + 30);
-	for (uint32_t c = 1; c < 20; c++)
-		go_idle(c);
+	host_set_cpu(1);
+	timer_setup(&c, fn_global, 0);
+	timer_add(&c, START_J + 50);
+	for (uint32_t c9 = 1; c9 < 20; c9++)
+		go_idle(c9);
 	assert_int_equal(go_idle(0), (START_J + 11) * TICK);
-	host_set_cpu(5);
+	host_set_cpu(9);
 	timer_idle_exit();
-	assert_int_equal(go_idle(5), (START_J + 11) * TICK);
 	check_ok();
 	set_j(START_J + 11);
-	interrupt(5);
-	assert_int_equal(fired_on[5], 1);
-	assert_int_equal(tmigr_cpu_wakeup(5), (START_J + 31) * TICK);
+	interrupt(9);
+	assert_int_equal(fired_on[9], 1);
 	interrupt(0);
 	if (tmigr_cpu_wakeup(0) != TMIGR_INF)
 		fail_msg("duplicate idle migrator CPU 0 not retired: wake-up %llu",
 			 (unsigned long long)tmigr_cpu_wakeup(0));
 	assert_int_equal(go_idle(0), TIMER_NO_EVENT);
+	assert_int_equal(go_idle(9), (START_J + 51) * TICK);
 	check_ok();
-	set_j(START_J + 31);
-	interrupt(5);
-	assert_int_equal(fired_on[5], 2);
-	assert_false(timer_pending(&b));
+	set_j(START_J + 51);
+	interrupt(9);
+	assert_int_equal(fired_on[9], 2);
+	assert_false(timer_pending(&c));
 	assert_int_equal(host_bug_count(), 0);
 }
 
