@@ -368,6 +368,56 @@ static void test_r34b_due_forced_wakeup_of_a_late_cpu_is_not_exported_again(void
 	quiescent_ok();
 }
 
+/*
+ * R-26 beside R-33: where retiring still matters.  A walk that owes the
+ * idle root's first event is now always its recorded holder (which never
+ * retires), and one that a valid record covers owes nothing anyway; so an
+ * idle CPU that found nothing due drops a wake-up only when its walk
+ * stopped below an active group, with the first event of the topmost idle
+ * level it visited, which that group's migrator covers at every tick.
+ * 16 CPUs: GRP0:0 (CPU0-7) and GRP0:1 (CPU8-15) under the root.  CPU9 has
+ * globals A and B; CPU8 goes idle last and owes A (recorded).  CPU0 wakes:
+ * the root is active, its migrator in GRP0:0, and CPU8's one-shot stays at
+ * A.  At A, CPU0's tick pops A at the root and runs it; CPU8 wakes, finds
+ * nothing due in GRP0:1, whose first event is now B, and stops below the
+ * active root: it must retire.  Oracle: CPU8's wake-up and deadline are
+ * none after A and it takes no interrupt at B; B runs on time on CPU0;
+ * Q9.  The mutant R-26 keeps B: CPU8 wakes for B beside the migrator.
+ */
+static void test_r26_walk_stopping_below_an_active_root_retires(void **state)
+{
+	struct tmsim_timer a, b;
+	uint32_t irqs8;
+
+	(void)state;
+	tmsim_start_n(16);
+	EQ(tmigr_levels(), 2);
+	arm(9, &a, "A", J(10));
+	arm(9, &b, "B", J(20));
+	for (uint32_t c = 1; c < 16; c++)
+		if (c != 8)
+			idle(c);
+	idle(0);
+	idle(8);
+	EQ(tmigr_cpu_wakeup(8), tmsim_event_ns(&a));
+	wake(0);
+	EQ(tmsim_deadline(8), tmsim_event_ns(&a));
+	quiescent_ok();
+	advance_ok(J(11));
+	timer_ok(&a);
+	EQ(a.ran_on, 0);
+	TMSIM_ASSERT(tmigr_cpu_wakeup(8) == TMIGR_INF && tmsim_deadline(8) == TIMER_NO_EVENT,
+		     "R-26: duplicate idle migrator CPU 8 not retired below the active root: wake-up j%lld, deadline j%lld",
+		     jof(tmigr_cpu_wakeup(8)), jof(tmsim_deadline(8)));
+	quiescent_ok();
+	irqs8 = irqs(8);
+	advance_ok(J(22));
+	timer_ok(&b);
+	EQ(b.ran_on, 0);
+	EQ(irqs(8), irqs8);
+	quiescent_ok();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -382,6 +432,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_r34_remote_requeue_exports_the_pinned_wakeup_that_covers_a_tie,
 					  teardown),
 		cmocka_unit_test_teardown(test_r34b_due_forced_wakeup_of_a_late_cpu_is_not_exported_again,
+					  teardown),
+		cmocka_unit_test_teardown(test_r26_walk_stopping_below_an_active_root_retires,
 					  teardown),
 	};
 
