@@ -10,7 +10,8 @@
  * comes first.  Each test forces one interleaving on the deterministic
  * scheduler (tests/host/tmsim.h) and says which oracle decides;
  * tests/host/tmigr_mutants.txt names the mutant each must fail on, and each
- * test's own checks fail with a message that starts with its race id.
+ * test's own checks fail with a message that starts with its race id.  The
+ * last test shows where R-26's retirement still matters beside the record.
  *
  * Topology (fan-out 8): up to 8 CPUs are one group, the root.  Interrupts
  * due in the same jiffy are delivered lowest CPU first (tmsim_advance_to).
