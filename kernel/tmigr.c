@@ -1069,13 +1069,13 @@ static void requeue_locked(uint32_t t, uint64_t g, bool expiring, void *arg)
 	 * already due is not: t is late and its duty walk comes; exported, it
 	 * would be popped again at once.
 	 */
-	if (!MUTANT(R34) && tc->forced > now && tc->forced <= g) {
+	if (!MUTANT(R34) && (MUTANT(R34B) || tc->forced > now) && tc->forced <= g) {
 		w.nextexp = tc->forced;
 		w.forced = true;
 	}
 	if (tc->available && tc->idle) {
 		/* g follows §1.10 under the base locks: a new timer of t waits for us */
-		set_ignore(&tc->cpuevt, w.nextexp == TMIGR_INF);
+		set_ignore(&tc->cpuevt, (MUTANT(R34C) ? g : w.nextexp) == TMIGR_INF);
 		walk_cpu(update_events, &w, tc);
 	}
 	tc->remote = false;
