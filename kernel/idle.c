@@ -141,6 +141,18 @@ struct idle_stats *idle_stats_mine(void)
 	return &stats[arch_cpu_id()];
 }
 
+uint32_t idle_early_bucket(uint64_t ns)
+{
+	uint64_t us = ns / 1000;
+	uint32_t k = 0;
+
+	while (us >= 2 && k < IDLE_EARLY_BUCKETS - 1) {
+		us >>= 1;
+		k++;
+	}
+	return k;
+}
+
 static idle_wake_observer_fn wake_observer;	/* atomic: set by one CPU, read by all */
 
 void idle_set_wake_observer(idle_wake_observer_fn fn)
@@ -218,6 +230,7 @@ static void halt_accounted(struct idle_stats *st)
 	counter_add(&st->idle_wakeups, 1);
 	if (st->wake_cause == WAKE_EARLY) {
 		counter_add(&st->early_ns_sum, st->early_ns);
+		counter_add(&st->early_log2[idle_early_bucket(st->early_ns)], 1);
 		if (st->early_ns > counter_read(&st->early_ns_max))
 			__atomic_store_n(&st->early_ns_max, st->early_ns, __ATOMIC_RELAXED);
 	}

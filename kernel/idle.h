@@ -54,6 +54,14 @@ const char *wake_cause_name(enum wake_cause cause);
  * counter_add) and read by anybody with counter_read: no ordering hangs on
  * them.  Cycles are arch_cycles() of the owner.
  */
+/*
+ * How early WAKE_EARLY one-shots fired, log2 buckets of microseconds:
+ * bucket 0 is under 2 us, bucket k in [2^k, 2^(k+1)) us, the last one
+ * everything from 2^(IDLE_EARLY_BUCKETS-1) us up.
+ */
+#define IDLE_EARLY_BUCKETS	12
+uint32_t idle_early_bucket(uint64_t ns);
+
 struct idle_stats {
 	uint64_t ticks;			/* periodic ticks taken (kernel/tick.c) */
 	uint64_t timer_irqs;		/* all event interrupts, tick or one-shot */
@@ -64,6 +72,7 @@ struct idle_stats {
 	uint64_t wakes_by[WAKE_NR];	/* halts that ended, by cause */
 	uint64_t early_ns_sum;		/* WAKE_EARLY halts: how early, summed ... */
 	uint64_t early_ns_max;		/* ... and the most (owner store, counter_read) */
+	uint64_t early_log2[IDLE_EARLY_BUCKETS];	/* ... and how many by how much */
 	uint64_t idle_entries;		/* tick stops through the hierarchy */
 	uint64_t idle_entry_cycles;	/* cycles spent deciding them */
 	uint64_t idle_exits;		/* idle exits (timer bases + hierarchy) */

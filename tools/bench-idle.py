@@ -106,7 +106,8 @@ def causes_line(name, idle):
     print("  %-10s %s" % (name, ", ".join(parts) if parts else "none"))
     extra = []
     if by.get("early"):
-        extra.append("early by %d us in all" % (idle["early_ns_sum"] // 1000))
+        extra.append("early by %d us in all, by log2 us from <2: %s" % (
+            idle["early_ns_sum"] // 1000, idle.get("early_us_log2", [])))
     if idle.get("wakeups_by_vector"):
         extra.append("vectors %s" % idle["wakeups_by_vector"])
     if extra:

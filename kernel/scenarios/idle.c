@@ -88,7 +88,8 @@
  * window is its own pinned timer: those two are not counted.  Every
  * wake-up has one cause (kernel/idle.h, classified in kernel/tick.c):
  * own pinned, own global, duty that ran timers, duty that found none,
- * wake IPI, call IPI, tick, early one-shot (and by how much), stale
+ * wake IPI, call IPI, tick, early one-shot (and by how much: the sum and
+ * a log2 histogram in the window, early_us_log2), stale
  * one-shot, other interrupt (by vector), and "unnamed", the catch-all that
  * must stay under 1% (unnamed_pct).  The coarse fields of older reports
  * (wakeups_own_timer, _migrator, _ipi, _other) are sums of those
@@ -146,6 +147,7 @@ struct idle_timer {
 struct cpu_snap {
 	uint64_t wakes[WAKE_NR];
 	uint64_t early_ns_sum;
+	uint64_t early_log2[IDLE_EARLY_BUCKETS];
 	uint64_t idle_tsc, tsc;
 	uint64_t entries, entry_tsc, exits, exit_tsc;
 };
@@ -243,6 +245,8 @@ static void snapshot(struct cpu_snap *s)
 	for (int i = 0; i < WAKE_NR; i++)
 		s->wakes[i] = counter_read(&st->wakes_by[i]);
 	s->early_ns_sum = counter_read(&st->early_ns_sum);
+	for (int i = 0; i < IDLE_EARLY_BUCKETS; i++)
+		s->early_log2[i] = counter_read(&st->early_log2[i]);
 	s->idle_tsc = counter_read(&st->idle_cycles);
 	s->entries = counter_read(&st->idle_entries);
 	s->entry_tsc = counter_read(&st->idle_entry_cycles);
@@ -398,6 +402,7 @@ static bool on_all_cpus(bool arm)
 struct idle_totals {
 	uint64_t wakes[WAKE_NR], total, max_cpu, lost;
 	uint64_t early_ns_sum, early_ns_max;
+	uint64_t early_log2[IDLE_EARLY_BUCKETS];	/* in the window */
 	uint64_t pinned_pairs, global_uncovered, bound;	/* the lower bound */
 	uint64_t duty_same_jiffy, duty_jiffies_pinned;	/* duty wake-ups beyond it */
 	uint64_t entries, entry_tsc, exits, exit_tsc;
@@ -533,6 +538,8 @@ static void sum_up(struct idle_totals *t)
 		if (all > t->max_cpu)
 			t->max_cpu = all;
 		t->early_ns_sum += ci->s1.early_ns_sum - ci->s0.early_ns_sum;
+		for (int i = 0; i < IDLE_EARLY_BUCKETS; i++)
+			t->early_log2[i] += ci->s1.early_log2[i] - ci->s0.early_log2[i];
 		if (counter_read(&idle_stats_of(cpu)->early_ns_max) > t->early_ns_max)
 			t->early_ns_max = counter_read(&idle_stats_of(cpu)->early_ns_max);
 		t->entries += ci->s1.entries - ci->s0.entries;
@@ -670,6 +677,10 @@ static void report_totals(const struct idle_totals *t, uint64_t window_ms,
 	json_fixed(&w, "unnamed_pct", (int64_t)unnamed_x100(t), 2);
 	json_u64(&w, "early_ns_sum", t->early_ns_sum);
 	json_u64(&w, "early_ns_max_since_boot", t->early_ns_max);
+	json_array_begin(&w, "early_us_log2");
+	for (int i = 0; i < IDLE_EARLY_BUCKETS; i++)
+		json_u64(&w, NULL, t->early_log2[i]);
+	json_array_end(&w);
 	json_object_begin(&w, "wakeups_by_vector");
 	for (uint32_t v = 0; v < 256; v++) {
 		uint64_t n = counter_read(&idle_wakes_by_vector[v]) - vectors0[v];
@@ -855,6 +866,12 @@ bool scenario_idle(const struct scenario_args *args, const char **reason)
 	for (int c = 0; c < WAKE_NR; c++)
 		kprintf(" %s %lu", wake_cause_name(c), (unsigned long)t.wakes[c]);
 	kprintf("; early one-shots %lu us in all\n", (unsigned long)(t.early_ns_sum / 1000));
+	if (t.wakes[WAKE_EARLY]) {
+		kprintf("idle: early one-shots by how early (log2 us: <2, 2-4, 4-8, ...):");
+		for (int i = 0; i < IDLE_EARLY_BUCKETS; i++)
+			kprintf(" %lu", (unsigned long)t.early_log2[i]);
+		kprintf("\n");
+	}
 	kprintf("idle: lateness p99 <= %lu us, max %lu us; %lu over the bound of %lu us\n",
 		(unsigned long)late_hist_percentile_us(&late, 99),
 		(unsigned long)(late.max_ns / 1000), (unsigned long)over_bound,

@@ -129,11 +129,29 @@ static void test_pinned_timer_wakeup_counts_own_pinned_and_its_kick_ipi_wake(voi
 	end_run();
 }
 
+/* The log2 buckets of how early a one-shot fired (kernel/idle.h): the edges. */
+static void test_early_one_shot_buckets_are_log2_microseconds(void **state)
+{
+	static const struct { uint64_t ns; uint32_t bucket; } edges[] = {
+		{ 0, 0 }, { 1999, 0 }, { 2000, 1 }, { 3999, 1 }, { 4000, 2 },
+		{ 1023999, 9 }, { 1024000, 10 }, { 2047999, 10 }, { 2048000, 11 },
+		{ UINT64_MAX, IDLE_EARLY_BUCKETS - 1 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(edges) / sizeof(edges[0]); i++)
+		if (idle_early_bucket(edges[i].ns) != edges[i].bucket)
+			fail_msg("%llu ns early went to bucket %u, not %u",
+				 (unsigned long long)edges[i].ns, idle_early_bucket(edges[i].ns),
+				 edges[i].bucket);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pinned_timer_wakeup_counts_own_pinned_and_its_kick_ipi_wake),
 		cmocka_unit_test(test_cancelled_pinned_timer_still_wakes_its_cpu_for_an_empty_duty_walk),
+		cmocka_unit_test(test_early_one_shot_buckets_are_log2_microseconds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
