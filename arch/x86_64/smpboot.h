@@ -86,6 +86,14 @@ static inline uint32_t smp_cpu_node(uint32_t cpu)
  * arrived on a poisoned slot (and halted) within `wait_ms`.
  */
 uint32_t smp_start_held_ap(uint32_t wait_ms);
+
+/*
+ * trap.c, on an NMI: true if it was this parked CPU's wake-up (or a stray
+ * NMI while parked, counted in parked_irqs) and has been handled; false:
+ * not parked, the NMI is someone else's business.
+ */
+struct trap_frame;
+bool smp_park_nmi(struct trap_frame *f);
 uint32_t smp_held_cpu(void);
 
 enum cpu_state cpu_state(uint32_t cpu);
