@@ -19,7 +19,8 @@
  *              every refusal prints its line and changes nothing; every
  *              absent CPU (maxcpus=) is hot-added and the hierarchy grows
  *              with one root; with timers pending on them, every CPU but
- *              the BSP parks (their timers move to the BSP) and unparks;
+ *              the BSP parks (their timers move to the BSP), is sent a
+ *              wake IPI it must not take, and unparks;
  *              every timer fires once, none early, no parked CPU takes an
  *              interrupt, and the hierarchy passes its invariant check
  *
@@ -209,6 +210,7 @@ struct hp_totals {
 	uint32_t refusals, refusals_ok;
 	struct hp_lat hotadd, park, unpark;
 	uint32_t hotadd_failed, park_failed, unpark_failed;
+	uint32_t still_parked_bad;	/* a parked CPU that left its park loop unasked */
 };
 
 /* One refusal: the expected reason, and nothing changed. */
@@ -261,8 +263,14 @@ static void hp_park_unpark_all(struct hp_totals *t)
 		hp_refuse(t, true, 1, CPUHP_ALREADY_PARKED);
 		hp_refuse(t, true, 0, CPUHP_LAST_ONLINE);
 	}
+	/* ordinary IPIs to parked CPUs stay pending: none may be taken (parked_irqs) */
+	for (uint32_t cpu = 1; cpu < smp_cpu_count; cpu++)
+		if (cpuhp_state(cpu) == CPUHP_PARKED)
+			arch_kick_cpu(cpu);
 	idle_sleep_until_ns(arch_now_ns() + HP_PARKED_MS * 1000000ull);
 	for (uint32_t cpu = 1; cpu < smp_cpu_count; cpu++) {
+		if (cpu_state(cpu) != CPU_PARKED)
+			t->still_parked_bad++;
 		if (cpuhp_state(cpu) != CPUHP_PARKED)
 			continue;
 		if (cpu_up(cpu, CPUHP_SRC_SCENARIO))
@@ -335,6 +343,7 @@ static void test_cpuhp(void)
 	json_u64(&w, "doubled", doubled);
 	json_u64(&w, "early", early);
 	json_u64(&w, "parked_irqs", parked_irqs);
+	json_u64(&w, "left_park_unasked", t.still_parked_bad);
 	json_u64(&w, "levels_before", levels_before);
 	json_u64(&w, "levels", hp_levels());
 	json_u64(&w, "roots", roots);
@@ -354,8 +363,8 @@ static void test_cpuhp(void)
 		verdict_fail("test=cpuhp: a CPU operation failed");
 	if (lost || doubled || early)
 		verdict_fail("test=cpuhp: a timer was lost, doubled or early");
-	if (parked_irqs)
-		verdict_fail("test=cpuhp: a parked CPU took an interrupt");
+	if (parked_irqs || t.still_parked_bad)
+		verdict_fail("test=cpuhp: a parked CPU took an interrupt or left its park");
 	if (violations || (tmigr_enabled() && roots != 1))
 		verdict_fail("test=cpuhp: the hierarchy check failed");
 }
