@@ -145,6 +145,25 @@ qemu_case cpuhp_maxcpus1_smp16_hotadd_grows_the_hierarchy_to_two_levels 0 150 \
 	--expect 'cpuhp_test.lost == 0 and cpuhp_test.doubled == 0 and cpuhp_test.early == 0' \
 	--expect 'summary.result == "pass"'
 
+# The same at -smp 64 (63 hot-adds, the tree grows to its two levels), and
+# under UEFI, whose firmware leaves the APs in a wait loop of its own.
+qemu_case cpuhp_maxcpus1_smp64_hotadd_grows_the_hierarchy_to_two_levels 0 300 \
+	"--bios --smp 64 -- test=cpuhp maxcpus=1" \
+	--expect 'smp.possible == 64 and smp.online == 1' \
+	--expect 'cpuhp_test.hotadds == 63 and cpuhp_test.hotadd_failed == 0 and cpuhp_test.online == 64' \
+	--expect 'cpuhp_test.levels_before == 1 and cpuhp_test.levels == 2 and cpuhp_test.roots == 1' \
+	--expect 'cpuhp_test.violations == 0 and cpuhp_test.parked_irqs == 0' \
+	--expect 'cpuhp_test.lost == 0 and cpuhp_test.doubled == 0 and cpuhp_test.early == 0' \
+	--expect 'summary.result == "pass"'
+qemu_case cpuhp_uefi_maxcpus2_smp8_hotadd_park_unpark 0 240 \
+	"--uefi --smp 8 -- test=cpuhp maxcpus=2" \
+	--expect 'boot.firmware == "uefi" and smp.online == 2' \
+	--expect 'cpuhp_test.hotadds == 6 and cpuhp_test.hotadd_failed == 0 and cpuhp_test.online == 8' \
+	--expect 'cpuhp_test.parks == 7 and cpuhp_test.unparks == 7 and cpuhp_test.parked_irqs == 0' \
+	--expect 'cpuhp_test.lost == 0 and cpuhp_test.doubled == 0 and cpuhp_test.early == 0' \
+	--expect 'cpuhp_test.violations == 0 and cpuhp_test.roots == 1' \
+	--expect 'summary.result == "pass"'
+
 # Every refusal prints its one line and changes nothing (test=cpuhp
 # compares the CPU states and the hierarchy's shape around each): a CPU
 # that does not exist (park and online), onlining an online CPU, parking
