@@ -289,6 +289,21 @@ static void record_refusal(const char *op, uint32_t cpu, enum cpuhp_err e)
 	report_emit(json_end(&w));
 }
 
+static void record_failure(const char *op, uint32_t cpu)
+{
+	struct json_writer w;
+	char buf[192];
+
+	json_begin(&w, buf, sizeof(buf));
+	json_str(&w, "kind", "cpuhp_failed");
+	json_str(&w, "op", op);
+	json_u64(&w, "cpu", cpu);
+	json_u64(&w, "apic_id", arch_cpu_hw_id(cpu));
+	json_str(&w, "state", cpuhp_state(cpu) == CPUHP_ABSENT ? "absent" :
+			      cpuhp_state(cpu) == CPUHP_PARKED ? "parked" : "online");
+	report_emit(json_end(&w));
+}
+
 static void record_parked(uint32_t cpu, uint64_t us)
 {
 	struct json_writer w;
@@ -375,6 +390,7 @@ enum cpuhp_err cpu_down(uint32_t cpu, enum cpuhp_source src)
 		/* its park work stays queued: it may still park, and we cannot take it back */
 		kprintf("cpuhp: CPU %u did not park within %u ms\n", cpu, ANSWER_TIMEOUT_MS);
 		put_busy();
+		record_failure("park", cpu);
 		return CPUHP_NO_ANSWER;
 	}
 	last_us = (arch_now_ns() - t0) / 1000;
@@ -458,5 +474,7 @@ enum cpuhp_err cpu_up(uint32_t cpu, enum cpuhp_source src)
 	put_busy();
 	if (!e)
 		record_online(cpu, was == CPUHP_ABSENT, src, last_us);
+	else
+		record_failure(was == CPUHP_ABSENT ? "hotadd" : "unpark", cpu);
 	return e;
 }

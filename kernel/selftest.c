@@ -16,8 +16,10 @@
  *              the bring-up, where it must happen)
  *
  *   cpuhp      CPU hotplug (kernel/cpuhp.c, docs/cpus.md §7.5, §7.7, §7.8):
- *              every refusal prints its line and changes nothing; every
- *              absent CPU (maxcpus=) is hot-added and the hierarchy grows
+ *              every refusal prints its line and changes nothing; a
+ *              hot-add whose CPU gets no SIPI fails, reported, the CPU
+ *              absent, the tree intact; every absent CPU (maxcpus=),
+ *              that one too, is hot-added and the hierarchy grows
  *              with one root; with timers pending on them, every CPU but
  *              the BSP parks (their timers move to the BSP), is sent a
  *              wake IPI it must not take, and unparks;
@@ -211,6 +213,7 @@ struct hp_totals {
 	struct hp_lat hotadd, park, unpark;
 	uint32_t hotadd_failed, park_failed, unpark_failed;
 	uint32_t still_parked_bad;	/* a parked CPU that left its park loop unasked */
+	bool noanswer_tried, noanswer_ok;	/* a hot-add that never answered */
 };
 
 /* One refusal: the expected reason, and nothing changed. */
@@ -231,8 +234,33 @@ static void hp_refuse(struct hp_totals *t, bool down, uint32_t cpu, enum cpuhp_e
 			memcmp(&before, &after, sizeof(before)) ? ", and something changed" : "");
 }
 
+/*
+ * A hot-add whose CPU never answers (its SIPIs withheld): reported, the
+ * CPU stays absent, the hierarchy (prepared for it already) keeps its
+ * structure invariants, and the next try brings it up.
+ */
+static void hp_hotadd_no_answer(struct hp_totals *t, uint32_t cpu)
+{
+	char why[160];
+
+	smp_withhold_next_start(cpu);
+	t->noanswer_ok = cpu_up(cpu, CPUHP_SRC_MAXCPUS) == CPUHP_NO_ANSWER &&
+			 cpuhp_state(cpu) == CPUHP_ABSENT &&
+			 (!tmigr_enabled() || !tmigr_check_structure(why, sizeof(why)));
+	t->noanswer_tried = true;
+	if (!t->noanswer_ok)
+		kprintf("test=cpuhp: a hot-add that got no answer left CPU %u %s\n", cpu,
+			cpuhp_state(cpu) == CPUHP_ABSENT ? "absent, the hierarchy broken" : "not absent");
+}
+
 static void hp_hotadd_all(struct hp_totals *t)
 {
+	for (uint32_t cpu = smp_cpu_count - 1; cpu > 0; cpu--) {
+		if (cpuhp_state(cpu) == CPUHP_ABSENT) {
+			hp_hotadd_no_answer(t, cpu);
+			break;
+		}
+	}
 	for (uint32_t cpu = 1; cpu < smp_cpu_count; cpu++) {
 		if (cpuhp_state(cpu) != CPUHP_ABSENT)
 			continue;
@@ -332,6 +360,8 @@ static void test_cpuhp(void)
 	json_u64(&w, "online", cpuhp_online_count());
 	json_u64(&w, "hotadds", t.hotadd.n);
 	json_u64(&w, "hotadd_failed", t.hotadd_failed);
+	json_bool(&w, "noanswer_tried", t.noanswer_tried);
+	json_bool(&w, "noanswer_ok", t.noanswer_ok);
 	json_u64(&w, "parks", t.park.n);
 	json_u64(&w, "park_failed", t.park_failed);
 	json_u64(&w, "unparks", t.unpark.n);
@@ -356,6 +386,8 @@ static void test_cpuhp(void)
 	json_u64(&w, "unpark_us_median", hp_median(&t.unpark));
 	json_u64(&w, "unpark_us_max", hp_max(&t.unpark));
 	report_emit(json_end(&w));
+	if (t.noanswer_tried && !t.noanswer_ok)
+		verdict_fail("test=cpuhp: a hot-add that got no answer was not handled");
 	if (t.refusals_ok != t.refusals)
 		verdict_fail("test=cpuhp: a refusal was wrong or changed something");
 	if (t.hotadd_failed || t.park_failed || t.unpark_failed ||

@@ -80,6 +80,7 @@ uint32_t smp_cpu_count;
 static struct smp_options options;	/* from smp_prepare(), read by every start */
 static uint32_t bsp_apic_id;
 static uint32_t held_cpu;		/* test hooks: 0 = none; set before kicking */
+static uint32_t withheld_cpu;		/* test=cpuhp: the next start gets no SIPI; 0 = none */
 static bool held_gets_resends;		/* test=lost_sipi: only the first SIPIs are withheld */
 static bool hooks_used;			/* the test hooks apply to the first start only */
 static uint32_t late_arrivals;		/* APs that found a poisoned slot; relaxed */
@@ -287,6 +288,8 @@ static void kick_all(bool init, bool resend, uint8_t sipi_page)
 		/* test hooks: the held AP stays in wait-for-SIPI */
 		if (!init && cpu == held_cpu && !(resend && held_gets_resends))
 			continue;
+		if (!init && cpu == withheld_cpu)
+			continue;
 		kick_one(cpu, init, sipi_page);
 	}
 }
@@ -385,6 +388,7 @@ uint32_t smp_start_cpus(const uint32_t *cpus, uint32_t n, cpu_entry_fn entry,
 	udelay(options.sipi_udelay);
 	kick_all(false, false, page);
 	wait_all(start, page, st);
+	withheld_cpu = 0;	/* one start only */
 	for (uint32_t i = 0; i < nkicked; i++)
 		st->online += cpu_state(kicked[i]) == CPU_ONLINE;
 	return st->online;
@@ -527,6 +531,11 @@ bool arch_cpu_running(uint32_t cpu)
 	enum cpu_state s = cpu_state(cpu);
 
 	return s == CPU_ONLINE || s == CPU_PARKED;
+}
+
+void smp_withhold_next_start(uint32_t cpu)
+{
+	withheld_cpu = cpu;
 }
 
 uint32_t smp_held_cpu(void)

@@ -96,6 +96,12 @@ struct trap_frame;
 bool smp_park_nmi(struct trap_frame *f);
 uint32_t smp_held_cpu(void);
 
+/*
+ * Test hook for test=cpuhp: the next smp_start_cpus() sends `cpu` its INIT
+ * but no SIPI, so it never answers (a hot-add that fails); one start only.
+ */
+void smp_withhold_next_start(uint32_t cpu);
+
 enum cpu_state cpu_state(uint32_t cpu);
 uint32_t cpu_online_count(void);
 

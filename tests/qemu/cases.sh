@@ -125,12 +125,17 @@ qemu_case cpuhp_smp8_park_all_but_one_and_unpark_keeps_every_timer 0 90 \
 
 # Hot-add: maxcpus=1 starts the BSP alone; every other CPU is hot-added
 # (tmigr_prepare by the BSP, INIT/SIPI/SIPI, clock sync, join), then parks
-# and unparks as above.  At -smp 8 the tree keeps its one level; at -smp
+# and unparks as above.  The last CPU's first hot-add gets no SIPI: it
+# fails after ap_timeout_ms, reported, the CPU stays absent and the tree
+# keeps its structure invariants; its second try succeeds.  At -smp 8 the tree keeps its one level; at -smp
 # 16 the ninth CPU needs a second level and a new root above the first.
 qemu_case cpuhp_maxcpus1_smp8_hotadds_every_absent_cpu 0 120 \
 	"--bios --smp 8 -- test=cpuhp maxcpus=1" \
 	--expect 'smp.possible == 8 and smp.online == 1' \
 	--expect 'cpuhp_test.hotadds == 7 and cpuhp_test.hotadd_failed == 0 and cpuhp_test.online == 8' \
+	--expect 'cpuhp_test.noanswer_tried == true and cpuhp_test.noanswer_ok == true' \
+	--expect 'count("cpuhp_failed") == 1 and cpuhp_failed.op == "hotadd" and cpuhp_failed.cpu == 7' \
+	--text '^cpuhp: CPU 7 \(APIC ID 7\) did not answer its start; it stays absent' \
 	--expect 'count("cpu_online") == 14' \
 	--expect 'cpuhp_test.levels_before == 1 and cpuhp_test.levels == 1 and cpuhp_test.roots == 1' \
 	--expect 'cpuhp_test.violations == 0 and cpuhp_test.parked_irqs == 0' \
@@ -140,6 +145,7 @@ qemu_case cpuhp_maxcpus1_smp16_hotadd_grows_the_hierarchy_to_two_levels 0 150 \
 	"--bios --smp 16 -- test=cpuhp maxcpus=1" \
 	--expect 'smp.possible == 16 and smp.online == 1' \
 	--expect 'cpuhp_test.hotadds == 15 and cpuhp_test.hotadd_failed == 0 and cpuhp_test.online == 16' \
+	--expect 'cpuhp_test.noanswer_ok == true' \
 	--expect 'cpuhp_test.levels_before == 1 and cpuhp_test.levels == 2 and cpuhp_test.roots == 1' \
 	--expect 'cpuhp_test.violations == 0 and cpuhp_test.parked_irqs == 0' \
 	--expect 'cpuhp_test.lost == 0 and cpuhp_test.doubled == 0 and cpuhp_test.early == 0' \
@@ -151,6 +157,7 @@ qemu_case cpuhp_maxcpus1_smp64_hotadd_grows_the_hierarchy_to_two_levels 0 300 \
 	"--bios --smp 64 -- test=cpuhp maxcpus=1" \
 	--expect 'smp.possible == 64 and smp.online == 1' \
 	--expect 'cpuhp_test.hotadds == 63 and cpuhp_test.hotadd_failed == 0 and cpuhp_test.online == 64' \
+	--expect 'cpuhp_test.noanswer_ok == true' \
 	--expect 'cpuhp_test.levels_before == 1 and cpuhp_test.levels == 2 and cpuhp_test.roots == 1' \
 	--expect 'cpuhp_test.violations == 0 and cpuhp_test.parked_irqs == 0' \
 	--expect 'cpuhp_test.lost == 0 and cpuhp_test.doubled == 0 and cpuhp_test.early == 0' \
@@ -159,6 +166,7 @@ qemu_case cpuhp_uefi_maxcpus2_smp8_hotadd_park_unpark 0 240 \
 	"--uefi --smp 8 -- test=cpuhp maxcpus=2" \
 	--expect 'boot.firmware == "uefi" and smp.online == 2' \
 	--expect 'cpuhp_test.hotadds == 6 and cpuhp_test.hotadd_failed == 0 and cpuhp_test.online == 8' \
+	--expect 'cpuhp_test.noanswer_ok == true' \
 	--expect 'cpuhp_test.parks == 7 and cpuhp_test.unparks == 7 and cpuhp_test.parked_irqs == 0' \
 	--expect 'cpuhp_test.lost == 0 and cpuhp_test.doubled == 0 and cpuhp_test.early == 0' \
 	--expect 'cpuhp_test.violations == 0 and cpuhp_test.roots == 1' \
