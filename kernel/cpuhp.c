@@ -272,6 +272,7 @@ static bool wait_answer(struct hp_cpu *h, enum phase want)
 	timer_add(&t, timer_jiffies() + ANSWER_TIMEOUT_MS * 1000000ull / timer_tick_ns() + 1);
 	idle_until(answered, &x);
 	timer_del_sync(&t);
+	/* acquire: pairs with the release store in answer(), as in answered() */
 	return __atomic_load_n(&h->phase, __ATOMIC_ACQUIRE) == (uint32_t)want;
 }
 
