@@ -97,6 +97,39 @@
  *                                             holds nothing.  x86: INIT resets a
  *                                             halted CPU into wait-for-SIPI (SDM
  *                                             Vol. 3A §9.4, §11.6.1); kernel only
+ *
+ * Parking and hot-add (docs/cpus.md §7.5, §7.7; kernel build only, called
+ * by kernel/cpuhp.c):
+ *
+ *   void arch_cpu_park_wait(void (*parked)(void *), void *arg)
+ *                                             this CPU, holding nothing, out of
+ *                                             the hierarchy, its timers moved:
+ *                                             interrupts off, event device
+ *                                             stopped and masked, then
+ *                                             parked(arg) (the kernel announces
+ *                                             the park), then a sleep that takes
+ *                                             no interrupt until
+ *                                             arch_cpu_unpark(); returns with
+ *                                             interrupts off, the event device
+ *                                             stopped.  x86: HLT with IF clear,
+ *                                             ended by an NMI, never INIT
+ *   bool arch_cpu_unpark(uint32_t cpu)        end that sleep (x86: an NMI IPI);
+ *                                             false if `cpu` is not parked
+ *   uint64_t arch_cpu_parked_irqs(uint32_t cpu)
+ *                                             interrupts `cpu` took while
+ *                                             parked, its unpark wake excluded
+ *                                             (stays 0: anything else is a bug)
+ *   uint32_t arch_cpu_count(void)             CPUs numbered (possible ones)
+ *   uint32_t arch_cpu_hw_id(uint32_t cpu)     its hardware ID (x86: APIC ID)
+ *   uint32_t arch_cpu_node(uint32_t cpu)      its NUMA node (SRAT; 0 without)
+ *   bool arch_cpu_running(uint32_t cpu)       started and not stopped for good
+ *                                             (online or parked)
+ *   bool arch_cpu_sync_clock(uint32_t cpu, run_on)
+ *                                             measure the clock offset of a
+ *                                             CPU just started, running its
+ *                                             half through run_on(cpu, fn, arg)
+ *                                             (queue fn on it and return);
+ *                                             false if it did not answer
  */
 #ifndef PULLKERN_ARCH_SERVICES_H
 #define PULLKERN_ARCH_SERVICES_H

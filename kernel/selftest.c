@@ -15,6 +15,17 @@
  *              again with arch_cpu_start (kernel/smp.c checks it during
  *              the bring-up, where it must happen)
  *
+ *   cpuhp      CPU hotplug (kernel/cpuhp.c, docs/cpus.md §7.5, §7.7, §7.8):
+ *              every refusal prints its line and changes nothing; a
+ *              hot-add whose CPU gets no SIPI fails, reported, the CPU
+ *              absent, the tree intact; every absent CPU (maxcpus=),
+ *              that one too, is hot-added and the hierarchy grows
+ *              with one root; with timers pending on them, every CPU but
+ *              the BSP parks (their timers move to the BSP), is sent a
+ *              wake IPI it must not take, and unparks;
+ *              every timer fires once, none early, no parked CPU takes an
+ *              interrupt, and the hierarchy passes its invariant check
+ *
  * The bring-up reads selftest_chosen() to arrange late_ap, lost_sipi and restart_ap
  * before the APs start; selftest_run() checks the outcome afterwards.
  * Boot CPU only.
@@ -23,14 +34,20 @@
 #include <stdint.h>
 
 #include "arch/x86_64/smpboot.h"
+#include "kernel/arch_services.h"
 #include "kernel/cpu_state_name.h"
+#include "kernel/cpuhp.h"
+#include "kernel/idle.h"
 #include "kernel/options.h"
 #include "kernel/printk.h"
 #include "kernel/report.h"
 #include "kernel/selftest.h"
 #include "kernel/smp.h"
 #include "kernel/time.h"
+#include "kernel/timer.h"
+#include "kernel/tmigr.h"
 #include "kernel/verdict.h"
+#include "lib/container_of.h"
 #include "lib/json.h"
 #include "lib/string.h"
 
@@ -93,6 +110,297 @@ static void test_fault(void)
 	verdict_fail("test=fault: the read did not fault");
 }
 
+/* ---- test=cpuhp ---- */
+
+#define HP_TIMERS	4	/* per CPU: two global, two pinned */
+#define HP_PARKED_MS	100	/* stay parked this long: timers fall due meanwhile */
+
+struct hp_timer {
+	struct timer t;
+	uint32_t fires;		/* release increment by the callback, acquire by the check */
+	uint32_t early;		/* relaxed: read after the fires' acquire */
+};
+
+struct hp_lat {
+	uint64_t us[MAX_CPUS];
+	uint32_t n;
+};
+
+static struct hp_timer hp_timers[MAX_CPUS][HP_TIMERS];
+static uint64_t hp_last_expiry_j;
+
+static void hp_timer_fired(struct timer *t)
+{
+	struct hp_timer *x = container_of(t, struct hp_timer, t);
+
+	if ((int64_t)(timer_jiffies() - t->expires) < 0)
+		__atomic_store_n(&x->early, 1, __ATOMIC_RELAXED);
+	/* release: pairs with the acquire in the final check */
+	__atomic_fetch_add(&x->fires, 1, __ATOMIC_RELEASE);
+}
+
+/* On each CPU: timers of its own, from 100 to 600 ms ahead, two of them pinned. */
+static void hp_arm_timers(void *arg)
+{
+	uint32_t cpu = (uint32_t)(uintptr_t)arg;
+	uint64_t ms_j = 1000000ull / timer_tick_ns();
+
+	for (uint32_t i = 0; i < HP_TIMERS; i++) {
+		struct hp_timer *x = &hp_timers[cpu][i];
+		uint64_t ms = 100 + (cpu * 37 + i * 97) % 500;
+
+		x->fires = x->early = 0;
+		timer_setup(&x->t, hp_timer_fired, i < 2 ? TIMER_PINNED : 0);
+		timer_add(&x->t, timer_jiffies() + ms * ms_j);
+	}
+}
+
+static void hp_lat_add(struct hp_lat *l, uint64_t us)
+{
+	uint32_t i = l->n++;
+
+	for (; i > 0 && l->us[i - 1] > us; i--)
+		l->us[i] = l->us[i - 1];
+	l->us[i] = us;
+}
+
+static uint64_t hp_median(const struct hp_lat *l)
+{
+	return l->n ? l->us[l->n / 2] : 0;
+}
+
+static uint64_t hp_max(const struct hp_lat *l)
+{
+	return l->n ? l->us[l->n - 1] : 0;
+}
+
+static uint32_t hp_levels(void)
+{
+	struct tmigr_group *r = tmigr_root();
+
+	return r ? tmigr_group_level(r) + 1 : 0;
+}
+
+static uint32_t hp_roots(void)
+{
+	uint32_t n = 0;
+
+	for (uint32_t id = 0; id < TMIGR_MAX_GROUPS; id++) {
+		struct tmigr_group *g = tmigr_group_by_id(id);
+
+		n += g && !tmigr_group_parent(g);
+	}
+	return n;
+}
+
+/* What a refusal must not change. */
+struct hp_snapshot {
+	uint32_t state[MAX_CPUS];
+	uint32_t groups, levels, online;
+};
+
+static void hp_snap(struct hp_snapshot *s)
+{
+	for (uint32_t cpu = 0; cpu < smp_cpu_count; cpu++)
+		s->state[cpu] = cpuhp_state(cpu);
+	s->groups = tmigr_group_count();
+	s->levels = hp_levels();
+	s->online = cpuhp_online_count();
+}
+
+struct hp_totals {
+	uint32_t refusals, refusals_ok;
+	struct hp_lat hotadd, park, unpark;
+	uint32_t hotadd_failed, park_failed, unpark_failed;
+	uint32_t still_parked_bad;	/* a parked CPU that left its park loop unasked */
+	bool noanswer_tried, noanswer_ok;	/* a hot-add that never answered */
+};
+
+/* One refusal: the expected reason, and nothing changed. */
+static void hp_refuse(struct hp_totals *t, bool down, uint32_t cpu, enum cpuhp_err want)
+{
+	static struct hp_snapshot before, after;
+	enum cpuhp_err got;
+
+	hp_snap(&before);
+	got = down ? cpu_down(cpu, CPUHP_SRC_SCENARIO) : cpu_up(cpu, CPUHP_SRC_SCENARIO);
+	hp_snap(&after);
+	t->refusals++;
+	if (got == want && !memcmp(&before, &after, sizeof(before)))
+		t->refusals_ok++;
+	else
+		kprintf("test=cpuhp: %s CPU %u gave \"%s\", expected \"%s\"%s\n",
+			down ? "park" : "online", cpu, cpuhp_err_name(got), cpuhp_err_name(want),
+			memcmp(&before, &after, sizeof(before)) ? ", and something changed" : "");
+}
+
+/*
+ * A hot-add whose CPU never answers (its SIPIs withheld): reported, the
+ * CPU stays absent, the hierarchy (prepared for it already) keeps its
+ * structure invariants, and the next try brings it up.
+ */
+static void hp_hotadd_no_answer(struct hp_totals *t, uint32_t cpu)
+{
+	char why[160];
+
+	smp_withhold_next_start(cpu);
+	t->noanswer_ok = cpu_up(cpu, CPUHP_SRC_MAXCPUS) == CPUHP_NO_ANSWER &&
+			 cpuhp_state(cpu) == CPUHP_ABSENT &&
+			 (!tmigr_enabled() || !tmigr_check_structure(why, sizeof(why)));
+	t->noanswer_tried = true;
+	if (!t->noanswer_ok)
+		kprintf("test=cpuhp: a hot-add that got no answer left CPU %u %s\n", cpu,
+			cpuhp_state(cpu) == CPUHP_ABSENT ? "absent, the hierarchy broken" : "not absent");
+}
+
+static void hp_hotadd_all(struct hp_totals *t)
+{
+	for (uint32_t cpu = smp_cpu_count - 1; cpu > 0; cpu--) {
+		if (cpuhp_state(cpu) == CPUHP_ABSENT) {
+			hp_hotadd_no_answer(t, cpu);
+			break;
+		}
+	}
+	for (uint32_t cpu = 1; cpu < smp_cpu_count; cpu++) {
+		if (cpuhp_state(cpu) != CPUHP_ABSENT)
+			continue;
+		if (cpu_up(cpu, CPUHP_SRC_MAXCPUS))
+			t->hotadd_failed++;
+		else
+			hp_lat_add(&t->hotadd, cpuhp_last_us());
+	}
+}
+
+static void hp_park_unpark_all(struct hp_totals *t)
+{
+	uint64_t ms_j = 1000000ull / timer_tick_ns();
+
+	for (uint32_t cpu = 1; cpu < smp_cpu_count; cpu++)
+		if (cpuhp_state(cpu) == CPUHP_ONLINE)
+			idle_run_on(cpu, hp_arm_timers, (void *)(uintptr_t)cpu, 1000);
+	hp_last_expiry_j = timer_jiffies() + 600 * ms_j;
+	for (uint32_t cpu = 1; cpu < smp_cpu_count; cpu++) {
+		if (cpuhp_state(cpu) != CPUHP_ONLINE)
+			continue;
+		if (cpu_down(cpu, CPUHP_SRC_SCENARIO))
+			t->park_failed++;
+		else
+			hp_lat_add(&t->park, cpuhp_last_us());
+	}
+	if (smp_cpu_count > 1 && cpuhp_online_count() == 1) {
+		hp_refuse(t, true, 1, CPUHP_ALREADY_PARKED);
+		hp_refuse(t, true, 0, CPUHP_LAST_ONLINE);
+	}
+	/* ordinary IPIs to parked CPUs stay pending: none may be taken (parked_irqs) */
+	for (uint32_t cpu = 1; cpu < smp_cpu_count; cpu++)
+		if (cpuhp_state(cpu) == CPUHP_PARKED)
+			arch_kick_cpu(cpu);
+	idle_sleep_until_ns(arch_now_ns() + HP_PARKED_MS * 1000000ull);
+	for (uint32_t cpu = 1; cpu < smp_cpu_count; cpu++) {
+		if (cpu_state(cpu) != CPU_PARKED)
+			t->still_parked_bad++;
+		if (cpuhp_state(cpu) != CPUHP_PARKED)
+			continue;
+		if (cpu_up(cpu, CPUHP_SRC_SCENARIO))
+			t->unpark_failed++;
+		else
+			hp_lat_add(&t->unpark, cpuhp_last_us());
+	}
+}
+
+static void test_cpuhp(void)
+{
+	static struct hp_totals t;
+	uint32_t levels_before = hp_levels(), lost = 0, doubled = 0, early = 0, armed = 0;
+	uint32_t violations, roots;
+	uint64_t parked_irqs;
+	struct json_writer w;
+	char why[160], buf[768];
+	uint32_t absent = 0;
+
+	for (uint32_t cpu = 0; cpu < smp_cpu_count; cpu++)
+		absent += cpuhp_state(cpu) == CPUHP_ABSENT;
+	/* (c) refusals, nothing changed */
+	hp_refuse(&t, true, smp_cpu_count, CPUHP_NO_SUCH_CPU);
+	hp_refuse(&t, false, smp_cpu_count + 5, CPUHP_NO_SUCH_CPU);
+	hp_refuse(&t, false, 0, CPUHP_ALREADY_ONLINE);
+	hp_refuse(&t, true, 0, cpuhp_online_count() > 1 ? CPUHP_BSP : CPUHP_LAST_ONLINE);
+	if (absent)
+		hp_refuse(&t, true, smp_cpu_count - 1, CPUHP_NOT_ONLINE);
+	/* (b) hot-add whatever maxcpus= kept out */
+	hp_hotadd_all(&t);
+	/* (a) park all but the BSP with timers pending, then unpark them */
+	hp_park_unpark_all(&t);
+	idle_sleep_until_ns(timer_jiffies_to_ns(hp_last_expiry_j) + 200000000ull);
+	for (uint32_t cpu = 1; cpu < smp_cpu_count; cpu++) {
+		for (uint32_t i = 0; i < HP_TIMERS; i++) {
+			struct hp_timer *x = &hp_timers[cpu][i];
+			/* acquire: pairs with the callback's release increment */
+			uint32_t f = __atomic_load_n(&x->fires, __ATOMIC_ACQUIRE);
+
+			if (!x->t.cb)
+				continue;	/* never armed: that CPU never came online */
+			armed++;
+			lost += f == 0;
+			doubled += f > 1;
+			early += __atomic_load_n(&x->early, __ATOMIC_RELAXED);
+		}
+	}
+	parked_irqs = cpuhp_parked_irqs();
+	why[0] = 0;
+	violations = tmigr_enabled() ? tmigr_check_quiescent(why, sizeof(why), true) : 0;
+	roots = hp_roots();
+	kprintf("test=cpuhp: %u hot-adds (%u failed), %u parks, %u unparks, %u of %u refusals right; %u timers: %u lost, %u doubled, %u early; parked_irqs %lu; levels %u -> %u, %u root(s), %u violation(s)\n",
+		t.hotadd.n, t.hotadd_failed, t.park.n, t.unpark.n, t.refusals_ok, t.refusals,
+		armed, lost, doubled, early, (unsigned long)parked_irqs, levels_before, hp_levels(),
+		roots, violations);
+	json_begin(&w, buf, sizeof(buf));
+	json_str(&w, "kind", "cpuhp_test");
+	json_u64(&w, "cpus", smp_cpu_count);
+	json_u64(&w, "online", cpuhp_online_count());
+	json_u64(&w, "hotadds", t.hotadd.n);
+	json_u64(&w, "hotadd_failed", t.hotadd_failed);
+	json_bool(&w, "noanswer_tried", t.noanswer_tried);
+	json_bool(&w, "noanswer_ok", t.noanswer_ok);
+	json_u64(&w, "parks", t.park.n);
+	json_u64(&w, "park_failed", t.park_failed);
+	json_u64(&w, "unparks", t.unpark.n);
+	json_u64(&w, "unpark_failed", t.unpark_failed);
+	json_u64(&w, "refusals", t.refusals);
+	json_u64(&w, "refusals_ok", t.refusals_ok);
+	json_u64(&w, "timers", armed);
+	json_u64(&w, "lost", lost);
+	json_u64(&w, "doubled", doubled);
+	json_u64(&w, "early", early);
+	json_u64(&w, "parked_irqs", parked_irqs);
+	json_u64(&w, "left_park_unasked", t.still_parked_bad);
+	json_u64(&w, "levels_before", levels_before);
+	json_u64(&w, "levels", hp_levels());
+	json_u64(&w, "roots", roots);
+	json_u64(&w, "violations", violations);
+	json_str(&w, "first_violation", why);
+	json_u64(&w, "hotadd_us_median", hp_median(&t.hotadd));
+	json_u64(&w, "hotadd_us_max", hp_max(&t.hotadd));
+	json_u64(&w, "park_us_median", hp_median(&t.park));
+	json_u64(&w, "park_us_max", hp_max(&t.park));
+	json_u64(&w, "unpark_us_median", hp_median(&t.unpark));
+	json_u64(&w, "unpark_us_max", hp_max(&t.unpark));
+	report_emit(json_end(&w));
+	if (t.noanswer_tried && !t.noanswer_ok)
+		verdict_fail("test=cpuhp: a hot-add that got no answer was not handled");
+	if (t.refusals_ok != t.refusals)
+		verdict_fail("test=cpuhp: a refusal was wrong or changed something");
+	if (t.hotadd_failed || t.park_failed || t.unpark_failed ||
+	    cpuhp_online_count() != smp_cpu_count)
+		verdict_fail("test=cpuhp: a CPU operation failed");
+	if (lost || doubled || early)
+		verdict_fail("test=cpuhp: a timer was lost, doubled or early");
+	if (parked_irqs || t.still_parked_bad)
+		verdict_fail("test=cpuhp: a parked CPU took an interrupt or left its park");
+	if (violations || (tmigr_enabled() && roots != 1))
+		verdict_fail("test=cpuhp: the hierarchy check failed");
+}
+
 /* The names are test='s words in kernel/options.c (tests/checks/ compares the two). */
 static const struct selftest {
 	const char *name;
@@ -102,6 +410,7 @@ static const struct selftest {
 	{ "late_ap", test_late_ap },
 	{ "lost_sipi", test_lost_sipi },
 	{ "restart_ap", test_restart_ap },
+	{ "cpuhp", test_cpuhp },
 };
 
 void selftest_run(const char *name)

@@ -21,7 +21,9 @@
  * for the idle loop.  So no AP moves its wheel clock, or takes part in the
  * hierarchy's decisions, with a clock that is off by an unmeasured skew.
  * The joins run in parallel (one posted item per AP); the BSP sleeps
- * until all are in, bounded by JOIN_TIMEOUT_MS.
+ * until all are in, bounded by JOIN_TIMEOUT_MS.  With maxcpus=N only CPUs
+ * 0 .. N-1 are prepared and started; the others stay absent, and
+ * kernel/cpuhp.c hot-adds them later (the same sync-then-join order).
  *
  * An AP in ap_entry holds nothing (no lock, no timer, no hierarchy
  * state), which is also what makes it safe to park there: test=restart_ap
@@ -45,6 +47,7 @@
 #include "kernel/acpi.h"
 #include "kernel/arch_services.h"
 #include "kernel/cpu_state_name.h"
+#include "kernel/cpuhp.h"
 #include "kernel/idle.h"
 #include "kernel/options.h"
 #include "kernel/printk.h"
@@ -79,6 +82,7 @@ static uint32_t nonline_aps;
 static struct posted sync_posts[MAX_CPUS], join_posts[MAX_CPUS];
 static bool joined[MAX_CPUS];		/* owner only: ap_entry may leave for the idle loop */
 static uint32_t njoined;		/* release by each AP, acquire by the BSP */
+static uint32_t boot_start;		/* CPUs 0 .. boot_start - 1 start at boot (maxcpus=) */
 
 const struct smp_start_stats *smp_boot_stats(void)
 {
@@ -109,6 +113,12 @@ void smp_init(const struct acpi_info *a, const struct smp_test_hooks *h)
 		.drop_first_sipis = h->drop_first_sipis,
 	};
 	smp_prepare(acpi, &options, &prep);
+	boot_start = (uint32_t)option_u64_or("maxcpus", prep.boot_cpus);
+	if (boot_start > prep.boot_cpus)
+		boot_start = prep.boot_cpus;
+	if (boot_start < prep.boot_cpus)
+		kprintf("smp: maxcpus=%u: CPUs %u .. %u stay absent until hot-added\n",
+			boot_start, boot_start, prep.boot_cpus - 1);
 }
 
 /*
@@ -166,7 +176,7 @@ void smp_tmigr_init(void)
 		return;
 	}
 	tmigr_set_available(0);
-	for (uint32_t cpu = 1; cpu < prep.boot_cpus; cpu++) {
+	for (uint32_t cpu = 1; cpu < boot_start; cpu++) {
 		uint32_t i;
 
 		for (i = n++; i > 0 && topo_before(cpu, order[i - 1]); i--)
@@ -313,7 +323,7 @@ const char *smp_bring_up(void)
 	const char *why = NULL, *test_why = NULL;
 	uint32_t n = 0;
 
-	for (uint32_t cpu = 1; cpu < prep.boot_cpus; cpu++)
+	for (uint32_t cpu = 1; cpu < boot_start; cpu++)
 		list[n++] = cpu;
 	smp_start_cpus(list, n, ap_entry, NULL, &boot);
 	if (boot.error)
@@ -341,6 +351,7 @@ const char *smp_bring_up(void)
 	/* test=late_ap holds one AP back on purpose: that one may fail. */
 	if (boot.nfailed > (options.hold_last_ap && smp_held_cpu() ? 1u : 0u))
 		why = "some APs did not come online";
+	cpuhp_init();
 	return test_why ? test_why : why;
 }
 

@@ -105,7 +105,10 @@
  * (any CPU's, for the hierarchy's remote expiry); both call into
  * kernel/tmigr.c with the two held, so the whole order is LOCAL -> GLOBAL
  * -> tmigr per-CPU lock -> tmigr group locks, child before parent
- * (docs/timer-wheel.md §1.9).  migrate() drops the old base's lock before
+ * (docs/timer-wheel.md §1.9).  The one exception is timer_migrate_cpu()
+ * (a CPU parks, docs/cpus.md §7.5): it holds the same kind of base of two
+ * CPUs, the lower CPU's first, and takes no other lock meanwhile; nobody
+ * else holds two CPUs' bases, so no cycle can form.  migrate() drops the old base's lock before
  * it takes the new one, and timer_del_sync() locks the run hint's base
  * only after unlocking the timer's.  No lock is held while a callback
  * runs, so a callback may arm, modify or delete any timer, its own included.
@@ -1231,6 +1234,106 @@ void timer_with_export(uint32_t cpu,
 	fn(cpu, g, gb->running_timer != NULL, arg);
 	spin_unlock(&gb->lock);
 	spin_unlock(&lb->lock);
+}
+
+/* ---- CPU park: moving every timer of a CPU (docs/cpus.md §7.5) ---- */
+
+/*
+ * Lock `from` and `to` (one kind, two CPUs), lower CPU first, once no
+ * callback of `from` runs: a remote expiry in progress holds collected
+ * timers on its stack, which cannot be moved, and its callbacks re-arm on
+ * `from` (§1.5), so we wait it out and move what it left.  false (nothing
+ * locked) when the running callback is the caller itself: a bug.
+ */
+static bool lock_pair_idle(struct timer_base *from, struct timer_base *to, uint32_t me)
+{
+	struct timer_base *first = from->cpu < to->cpu ? from : to;
+	struct timer_base *second = first == from ? to : from;
+
+	for (;;) {
+		spin_lock(&first->lock);
+		spin_lock(&second->lock);
+		if (!from->running_timer)
+			return true;
+		if (from->running_cpu == me) {
+			spin_unlock(&second->lock);
+			spin_unlock(&first->lock);
+			arch_bug("timer: timer_migrate_cpu(%u) from a callback of that CPU's (callback %s)",
+				 from->cpu, from->running_timer->cb->name);
+			return false;
+		}
+		spin_unlock(&second->lock);
+		spin_unlock(&first->lock);
+		arch_cpu_relax();
+	}
+}
+
+/*
+ * Move every timer queued in `from` to `to`, both locked; true if one
+ * became `to`'s first event.  t->expires is kept and the timer is placed
+ * against `to`'s clock, forwarded to now first: its new bucket expires
+ * after t->expires (or at once if that is past), never before.  t->cpu is
+ * stored relaxed: lock_timer_base() trusts it only after re-reading it
+ * under the base lock, and both locks are held here.
+ */
+static bool move_base(struct timer_base *from, struct timer_base *to, uint32_t *moved)
+{
+	uint32_t buckets = LVL_SIZE * wheel_depth;
+	bool first = false;
+
+	spin_assert_held(&from->lock);
+	spin_assert_held(&to->lock);
+	forward_clk(to, jiffies_now());
+	for (uint32_t idx = 0; idx < buckets; idx++) {
+		struct timer *t;
+
+		while ((t = from->bucket[idx]) != NULL) {
+			unlink_timer(t);
+			__atomic_store_n(&t->cpu, (uint16_t)to->cpu, __ATOMIC_RELAXED);
+			first |= enqueue(to, t, t->expires);
+			(*moved)++;
+		}
+	}
+	memset(from->pending_map, 0, sizeof(from->pending_map));
+	from->timers_pending = false;
+	from->recalc = false;
+	set_next_expiry(from, from->clk + NO_TIMER_DELTA);
+	return first;
+}
+
+uint32_t timer_migrate_cpu(uint32_t from, uint32_t to)
+{
+	uint32_t me = cur_cpu(), moved = 0;
+	bool kick = false;
+
+	if (from >= TIMER_MAX_CPUS || to >= TIMER_MAX_CPUS || from == to) {
+		arch_bug("timer: timer_migrate_cpu(%u, %u): no such pair of CPUs", from, to);
+		return 0;
+	}
+	for (uint32_t k = 0; k < NR_BASES; k++) {
+		struct timer_base *fb = &bases[from][k], *tb = &bases[to][k];
+		unsigned long irq = arch_irq_save();
+
+		if (!lock_pair_idle(fb, tb, me)) {
+			arch_irq_restore(irq);
+			return moved;
+		}
+		kick |= move_base(fb, tb, &moved);
+		spin_unlock(&tb->lock);
+		spin_unlock(&fb->lock);
+		arch_irq_restore(irq);
+	}
+	/*
+	 * A new first timer on `to`: it re-evaluates its wake-up, and, idle in
+	 * the hierarchy, exports the new global event (the kick is the same a
+	 * remote timer_add_on sends, §1.11; here GLOBAL too, which no remote
+	 * enqueue otherwise reaches).
+	 */
+	if (kick && to != me) {
+		count(&stats[me].s.kicks_sent);
+		arch_kick_cpu(to);
+	}
+	return moved;
 }
 
 void timer_get_stats(uint32_t cpu, struct timer_stats *out)

@@ -114,6 +114,18 @@ void timer_with_export(uint32_t cpu,
 		       void (*fn)(uint32_t cpu, uint64_t global_ns, bool expiring, void *arg),
 		       void *arg);
 
+/*
+ * CPU park (docs/cpus.md §7.5): move every pending timer of `from`, pinned
+ * ones included (they stay pinned, on `to`), to `to`, keeping each
+ * expiry; returns how many moved.  `from` must run no timers of its own
+ * meanwhile (it is the caller, interrupts on or off, outside any callback,
+ * or it is parked); a remote expiry of its GLOBAL base in progress is
+ * waited out.  Both CPUs' bases are locked together, lower CPU first;
+ * `to` is kicked when it gets a new first event.  Any context but a
+ * callback of `from`.
+ */
+uint32_t timer_migrate_cpu(uint32_t from, uint32_t to);
+
 /* Next events of this CPU at idle entry (design §1.10), in arch_now_ns() scale. */
 struct timer_next {
 	uint64_t local_ns;	/* earliest event this CPU must wake for itself */

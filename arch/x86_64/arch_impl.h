@@ -88,4 +88,18 @@ bool arch_cpu_start(uint32_t cpu, void (*entry)(void *arg), void *arg);
 /* arch/x86_64/smpboot.c: this CPU stops for good, until arch_cpu_start() again. */
 __attribute__((noreturn)) void arch_cpu_park(void);
 
+/* arch/x86_64/smpboot.c: the park loop, IF clear, HLT ended by an NMI (docs/cpus.md §7.5). */
+void arch_cpu_park_wait(void (*parked)(void *arg), void *arg);
+bool arch_cpu_unpark(uint32_t cpu);
+uint64_t arch_cpu_parked_irqs(uint32_t cpu);
+
+/* arch/x86_64/smpboot.c: the numbered CPUs (docs/cpus.md §7.1). */
+uint32_t arch_cpu_count(void);
+uint32_t arch_cpu_hw_id(uint32_t cpu);
+uint32_t arch_cpu_node(uint32_t cpu);
+bool arch_cpu_running(uint32_t cpu);
+
+/* arch/x86_64/clock.c: measure a newly started CPU's clock against ours. */
+bool arch_cpu_sync_clock(uint32_t cpu, void (*run_on)(uint32_t cpu, void (*fn)(void *arg), void *arg));
+
 #endif

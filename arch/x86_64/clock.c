@@ -160,7 +160,9 @@ static uint64_t sync_one(uint32_t cpu, clock_run_on_fn run_on, bool *stuck)
 		t3 = rdtsc_ordered();
 		if (t3 - t1 < best_rtt) {
 			best_rtt = t3 - t1;
-			best_skew = (int64_t)(__atomic_load_n(&mbox.t2, __ATOMIC_RELAXED) - t1);
+			/* against our TSC; ours against the BSP's is skew[us] (0 on the BSP) */
+			best_skew = (int64_t)(__atomic_load_n(&mbox.t2, __ATOMIC_RELAXED) - t1) +
+				    skew[this_cpu_id()];
 		}
 	}
 	if (best_rtt != UINT64_MAX)
@@ -199,6 +201,14 @@ void clock_sync_all(const uint32_t *cpus, uint32_t n, clock_run_on_fn run_on,
 		if (llabs64(clock_skew_cycles(cpu)) > res->max_abs_skew_cycles)
 			res->max_abs_skew_cycles = llabs64(clock_skew_cycles(cpu));
 	}
+}
+
+bool arch_cpu_sync_clock(uint32_t cpu, void (*run_on)(uint32_t cpu, void (*fn)(void *arg), void *arg))
+{
+	struct clock_sync_result res;
+
+	clock_sync_all(&cpu, 1, run_on, &res);
+	return res.synced == 1;
 }
 
 int64_t clock_skew_cycles(uint32_t cpu)

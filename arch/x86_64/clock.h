@@ -26,7 +26,10 @@ typedef void (*clock_run_on_fn)(uint32_t cpu, void (*fn)(void *arg), void *arg);
 
 /*
  * BSP, after bring-up: measure the TSC skew of cpus[0 .. n), online APs,
- * one at a time; run_on() gets the AP's side onto each of them.
+ * one at a time; run_on() gets the AP's side onto each of them.  Later
+ * (a hot-added CPU, arch_cpu_sync_clock) any synced CPU may measure: the
+ * skew is taken against its own TSC and its own skew added, so it is the
+ * BSP's scale again (the two error bounds add up).
  */
 void clock_sync_all(const uint32_t *cpus, uint32_t n, clock_run_on_fn run_on,
 		    struct clock_sync_result *res);

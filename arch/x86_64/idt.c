@@ -109,6 +109,9 @@ void interrupt_dispatch(struct trap_frame *f)
 		return;
 	}
 	__atomic_fetch_add(&this_cpu()->irqs, 1, __ATOMIC_RELAXED);
+	/* a parked CPU runs with IF clear: this can only be a bug (docs/cpus.md §7.5) */
+	if (__atomic_load_n(&this_cpu()->parked, __ATOMIC_RELAXED))
+		__atomic_fetch_add(&this_cpu()->parked_irqs, 1, __ATOMIC_RELAXED);
 	fn = irq_handlers[f->vector];
 	if (fn) {
 		fn(f);

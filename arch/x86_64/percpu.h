@@ -52,6 +52,12 @@ struct percpu {
 	struct tss tss __attribute__((aligned(16)));
 
 	uint64_t irqs;			/* all interrupts taken; relaxed */
+
+	/* the park loop (smpboot.c, docs/cpus.md §7.5) */
+	uint32_t parked;		/* owner: in arch_cpu_park_wait(); read by its NMI handler */
+	uint32_t unpark;		/* any CPU: release store, then the NMI; acquire by the owner */
+	uint32_t woken;			/* owner's NMI handler: the unpark NMI came; relaxed */
+	uint64_t parked_irqs;		/* interrupts taken while parked, the wake excluded; relaxed */
 	/* idle and tick statistics: the kernel's struct idle_stats (kernel/idle.h) */
 };
 

@@ -23,7 +23,9 @@
  *   (never INIT) to the ones still KICKED every sipi_retry_ms
  *
  * The same smp_start_cpus() starts all enabled APs at boot and a single
- * CPU later (arch_cpu_start: hot-add, or a CPU parked by arch_cpu_park).
+ * CPU later (arch_cpu_start: hot-add, or a CPU parked by arch_cpu_park),
+ * and a FAILED one again.  The hotplug park (arch_cpu_park_wait, below)
+ * needs no start: HLT with interrupts off, woken by an NMI.
  *
  * Why re-send: an AP handles INIT on its own time (under QEMU on its own
  * host thread, which a busy host may not run for many milliseconds); a
@@ -59,6 +61,7 @@
 
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/idt.h"
+#include "arch/x86_64/trap.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/smpboot.h"
 #include "drivers/apic/lapic.h"
@@ -77,6 +80,7 @@ uint32_t smp_cpu_count;
 static struct smp_options options;	/* from smp_prepare(), read by every start */
 static uint32_t bsp_apic_id;
 static uint32_t held_cpu;		/* test hooks: 0 = none; set before kicking */
+static uint32_t withheld_cpu;		/* test=cpuhp: the next start gets no SIPI; 0 = none */
 static bool held_gets_resends;		/* test=lost_sipi: only the first SIPIs are withheld */
 static bool hooks_used;			/* the test hooks apply to the first start only */
 static uint32_t late_arrivals;		/* APs that found a poisoned slot; relaxed */
@@ -240,8 +244,9 @@ static uint32_t prepare_set(const uint32_t *cpus, uint32_t n,
 		uint32_t cpu = cpus[i];
 		enum cpu_state s = cpu_state(cpu);
 
+		/* FAILED: a CPU that did not answer may be tried again (INIT resets it) */
 		if (cpu == 0 || cpu >= smp_cpu_count ||
-		    (s != CPU_POSSIBLE && s != CPU_PARKED)) {
+		    (s != CPU_POSSIBLE && s != CPU_PARKED && s != CPU_FAILED)) {
 			kprintf("smp: CPU %u cannot be started from state %u\n",
 				cpu, s);
 			continue;
@@ -282,6 +287,8 @@ static void kick_all(bool init, bool resend, uint8_t sipi_page)
 			continue;
 		/* test hooks: the held AP stays in wait-for-SIPI */
 		if (!init && cpu == held_cpu && !(resend && held_gets_resends))
+			continue;
+		if (!init && cpu == withheld_cpu)
 			continue;
 		kick_one(cpu, init, sipi_page);
 	}
@@ -381,6 +388,7 @@ uint32_t smp_start_cpus(const uint32_t *cpus, uint32_t n, cpu_entry_fn entry,
 	udelay(options.sipi_udelay);
 	kick_all(false, false, page);
 	wait_all(start, page, st);
+	withheld_cpu = 0;	/* one start only */
 	for (uint32_t i = 0; i < nkicked; i++)
 		st->online += cpu_state(kicked[i]) == CPU_ONLINE;
 	return st->online;
@@ -403,6 +411,131 @@ void arch_cpu_park(void)
 	if (!slot_move(cpu, CPU_ONLINE, CPU_PARKED))
 		arch_bug("smp: CPU %u parks but is not online", cpu);
 	cpu_halt_forever();
+}
+
+/*
+ * The park loop (docs/cpus.md §7.5).  Interrupts stay off for the whole
+ * park: with IF clear no maskable interrupt is taken and none ends HLT
+ * (SDM Vol. 2A, HLT: only an enabled interrupt, NMI, SMI, INIT or reset
+ * resumes it).  What may arrive (a stale wake IPI, a tick
+ * raised before the LVT was masked) stays pending in the IRR and is taken
+ * after the unpark, where the idle loop treats it as any other wake-up.
+ * The wake is an NMI (arch_cpu_unpark): the waker stores `unpark` with
+ * release and then sends it; the NMI handler (smp_park_nmi, from trap.c)
+ * sees `unpark` with acquire, sets `woken` and returns.  Only the handler
+ * sets `woken`, so the loop ends only after the wake's NMI was taken and
+ * no NMI of this park can arrive after it.
+ *
+ * The lost wake-up: with IF clear there is no STI;HLT to make "check,
+ * then sleep" atomic, and an NMI taken between the check of `woken` and
+ * the HLT would leave us asleep for good.  So the check and the HLT sit
+ * in a window of three instructions, and an NMI that interrupts the
+ * window (its return address inside it, the HLT not yet executed) is
+ * made to return past the HLT, to the jump back to the check.  An NMI
+ * that ends the HLT returns to park_window_end already.
+ *
+ * MONITOR/MWAIT would let the waker wake us with a store, but under QEMU
+ * TCG MWAIT returns at once (a busy loop), and the NMI is needed anyway
+ * where it does sleep: HLT with the NMI is the one mechanism here.  A CPU
+ * never parks in wait-for-SIPI: INIT does not wake every machine again.
+ */
+extern const char park_window_start[], park_window_end[];
+
+static __attribute__((noinline)) void park_halt_until_woken(const uint32_t *woken)
+{
+	__asm__ volatile(
+		".globl park_window_start\n"
+		".globl park_window_end\n"
+		"park_window_start:\n\t"
+		"cmpl $0, (%0)\n\t"
+		"jne 1f\n\t"
+		"hlt\n"
+		"park_window_end:\n\t"
+		"jmp park_window_start\n"
+		"1:\n"
+		: : "r"(woken) : "memory", "cc");
+}
+
+bool smp_park_nmi(struct trap_frame *f)
+{
+	struct percpu *p = this_cpu();
+
+	if (!__atomic_load_n(&p->parked, __ATOMIC_RELAXED))
+		return false;
+	/* acquire: pairs with the release store in arch_cpu_unpark() */
+	if (__atomic_load_n(&p->unpark, __ATOMIC_ACQUIRE))
+		__atomic_store_n(&p->woken, 1, __ATOMIC_RELAXED);
+	else
+		__atomic_fetch_add(&p->parked_irqs, 1, __ATOMIC_RELAXED);	/* a stray NMI */
+	if (f->rip >= (uint64_t)park_window_start && f->rip < (uint64_t)park_window_end)
+		f->rip = (uint64_t)park_window_end;	/* do not halt: check again */
+	return true;
+}
+
+void arch_cpu_park_wait(void (*parked)(void *arg), void *arg)
+{
+	struct percpu *p = this_cpu();
+	uint32_t cpu = p->cpu;
+
+	irq_disable();
+	arch_event_stop();	/* LVT timer masked, count or deadline cleared */
+	__atomic_store_n(&p->woken, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&p->parked, 1, __ATOMIC_RELAXED);
+	/* release (in slot_move): what this CPU did is seen by whoever wakes it */
+	if (!slot_move(cpu, CPU_ONLINE, CPU_PARKED))
+		arch_bug("smp: CPU %u parks but is not online", cpu);
+	parked(arg);
+	park_halt_until_woken(&p->woken);
+	/* acquire: pairs with arch_cpu_unpark()'s release; what the waker wrote is ours */
+	(void)__atomic_load_n(&p->unpark, __ATOMIC_ACQUIRE);
+	__atomic_store_n(&p->unpark, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&p->parked, 0, __ATOMIC_RELAXED);
+	if (!slot_move(cpu, CPU_PARKED, CPU_ONLINE))
+		arch_bug("smp: CPU %u unparks but is not parked", cpu);
+}
+
+bool arch_cpu_unpark(uint32_t cpu)
+{
+	struct percpu *p = cpu_percpu(cpu);
+
+	if (cpu >= smp_cpu_count || cpu == this_cpu_id() ||
+	    !__atomic_load_n(&p->parked, __ATOMIC_RELAXED))
+		return false;
+	/* release: pairs with the acquire in smp_park_nmi() and arch_cpu_park_wait() */
+	__atomic_store_n(&p->unpark, 1, __ATOMIC_RELEASE);
+	return lapic_send_nmi(smp_apic_id(cpu));
+}
+
+uint64_t arch_cpu_parked_irqs(uint32_t cpu)
+{
+	return cpu < MAX_CPUS ? __atomic_load_n(&cpu_percpu(cpu)->parked_irqs, __ATOMIC_RELAXED) : 0;
+}
+
+uint32_t arch_cpu_count(void)
+{
+	return smp_cpu_count;
+}
+
+uint32_t arch_cpu_hw_id(uint32_t cpu)
+{
+	return cpu < smp_cpu_count ? smp_apic_id(cpu) : UINT32_MAX;
+}
+
+uint32_t arch_cpu_node(uint32_t cpu)
+{
+	return cpu < smp_cpu_count ? smp_cpu_node(cpu) : 0;
+}
+
+bool arch_cpu_running(uint32_t cpu)
+{
+	enum cpu_state s = cpu_state(cpu);
+
+	return s == CPU_ONLINE || s == CPU_PARKED;
+}
+
+void smp_withhold_next_start(uint32_t cpu)
+{
+	withheld_cpu = cpu;
 }
 
 uint32_t smp_held_cpu(void)

@@ -86,7 +86,21 @@ static inline uint32_t smp_cpu_node(uint32_t cpu)
  * arrived on a poisoned slot (and halted) within `wait_ms`.
  */
 uint32_t smp_start_held_ap(uint32_t wait_ms);
+
+/*
+ * trap.c, on an NMI: true if it was this parked CPU's wake-up (or a stray
+ * NMI while parked, counted in parked_irqs) and has been handled; false:
+ * not parked, the NMI is someone else's business.
+ */
+struct trap_frame;
+bool smp_park_nmi(struct trap_frame *f);
 uint32_t smp_held_cpu(void);
+
+/*
+ * Test hook for test=cpuhp: the next smp_start_cpus() sends `cpu` its INIT
+ * but no SIPI, so it never answers (a hot-add that fails); one start only.
+ */
+void smp_withhold_next_start(uint32_t cpu);
 
 enum cpu_state cpu_state(uint32_t cpu);
 uint32_t cpu_online_count(void);

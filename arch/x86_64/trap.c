@@ -8,8 +8,9 @@
  * an `@report {"kind":"exception",...}` record, then panics, which stops
  * every other CPU with an NMI and ends the run with result "fail".
  *
- * The one exception that is not an error is an NMI sent by panic() to stop
- * this CPU: the handler sees panic_in_progress() and halts for good.
+ * Two NMIs are not errors: one sent by panic() to stop this CPU (the
+ * handler sees panic_in_progress() and halts for good), and the wake-up
+ * of a parked CPU, which smp_park_nmi() notes and returns from.
  *
  * Output goes through console_panic_mode(): a CPU that faulted while
  * holding the console lock must not deadlock its own diagnostic.
@@ -19,6 +20,7 @@
 
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/percpu.h"
+#include "arch/x86_64/smpboot.h"
 #include "arch/x86_64/trap.h"
 #include "kernel/console.h"
 #include "kernel/panic.h"
@@ -123,6 +125,8 @@ void trap_exception(struct trap_frame *f)
 
 	if (f->vector == 2 && panic_in_progress())
 		cpu_halt_forever();	/* stopped by panic() on another CPU */
+	if (f->vector == 2 && smp_park_nmi(f))
+		return;		/* a parked CPU's wake-up (smpboot.c) */
 
 	console_panic_mode();
 	kprintf("\nEXCEPTION on cpu %u: vector %lu (%s), error code %#lx, rip %#lx, cr2 %#lx\n",

@@ -133,6 +133,12 @@ static inline uint32_t apic_icr_sipi(uint8_t page)
 	return ICR_DM_STARTUP | page;
 }
 
+/* NMI to one CPU (SDM Vol. 3A §11.6.1, delivery mode 100b; the vector field is ignored). */
+static inline uint32_t apic_icr_nmi(void)
+{
+	return ICR_DM_NMI;
+}
+
 /* NMI to every CPU but the sender; the destination field is ignored. */
 static inline uint32_t apic_icr_nmi_all_but_self(void)
 {

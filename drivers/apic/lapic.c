@@ -121,6 +121,11 @@ bool lapic_send_sipi(uint32_t apic_id, uint8_t page)
 	return send(apic_id, apic_icr_sipi(page));
 }
 
+bool lapic_send_nmi(uint32_t apic_id)
+{
+	return send(apic_id, apic_icr_nmi());
+}
+
 void lapic_send_nmi_all_but_self(void)
 {
 	send(0, apic_icr_nmi_all_but_self());

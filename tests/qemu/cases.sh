@@ -106,6 +106,89 @@ qemu_case restart_ap_parks_and_starts_again 0 60 "--bios --smp 4 -- test=restart
 	--expect 'tick.cpus == 4 and min(tick.per_cpu) > 0' \
 	--expect 'summary.result == "pass"'
 
+# Issue 12, CPU hotplug (kernel/cpuhp.c, docs/cpus.md §7.5, §7.7, §7.8), all
+# through test=cpuhp (kernel/selftest.c).  Park: every AP parks while four
+# timers of its own (two pinned) are pending, is sent a wake IPI, stays
+# parked 100 ms while some fall due, and unparks: every timer fires once and none early (the
+# moved ones run on the BSP), no parked CPU takes an interrupt, the
+# hierarchy passes its quiescent invariant check with one root.
+qemu_case cpuhp_smp8_park_all_but_one_and_unpark_keeps_every_timer 0 90 \
+	"--bios --smp 8 -- test=cpuhp" \
+	--expect 'cpuhp_test.parks == 7 and cpuhp_test.unparks == 7 and cpuhp_test.online == 8' \
+	--expect 'count("cpu_parked") == 7 and count("cpu_online") == 7' \
+	--expect 'cpuhp_test.timers == 28 and cpuhp_test.lost == 0' \
+	--expect 'cpuhp_test.doubled == 0 and cpuhp_test.early == 0' \
+	--expect 'cpuhp_test.parked_irqs == 0 and cpuhp_test.left_park_unasked == 0' \
+	--expect 'cpuhp_test.violations == 0 and cpuhp_test.roots == 1' \
+	--expect 'count("exception") == 0' \
+	--expect 'summary.result == "pass"'
+
+# Hot-add: maxcpus=1 starts the BSP alone; every other CPU is hot-added
+# (tmigr_prepare by the BSP, INIT/SIPI/SIPI, clock sync, join), then parks
+# and unparks as above.  The last CPU's first hot-add gets no SIPI: it
+# fails after ap_timeout_ms, reported, the CPU stays absent and the tree
+# keeps its structure invariants; its second try succeeds.  At -smp 8 the tree keeps its one level; at -smp
+# 16 the ninth CPU needs a second level and a new root above the first.
+qemu_case cpuhp_maxcpus1_smp8_hotadds_every_absent_cpu 0 120 \
+	"--bios --smp 8 -- test=cpuhp maxcpus=1" \
+	--expect 'smp.possible == 8 and smp.online == 1' \
+	--expect 'cpuhp_test.hotadds == 7 and cpuhp_test.hotadd_failed == 0 and cpuhp_test.online == 8' \
+	--expect 'cpuhp_test.noanswer_tried == true and cpuhp_test.noanswer_ok == true' \
+	--expect 'count("cpuhp_failed") == 1 and cpuhp_failed.op == "hotadd" and cpuhp_failed.cpu == 7' \
+	--text '^cpuhp: CPU 7 \(APIC ID 7\) did not answer its start; it stays absent' \
+	--expect 'count("cpu_online") == 14' \
+	--expect 'cpuhp_test.levels_before == 1 and cpuhp_test.levels == 1 and cpuhp_test.roots == 1' \
+	--expect 'cpuhp_test.violations == 0 and cpuhp_test.parked_irqs == 0' \
+	--expect 'cpuhp_test.lost == 0 and cpuhp_test.doubled == 0 and cpuhp_test.early == 0' \
+	--expect 'summary.result == "pass"'
+qemu_case cpuhp_maxcpus1_smp16_hotadd_grows_the_hierarchy_to_two_levels 0 150 \
+	"--bios --smp 16 -- test=cpuhp maxcpus=1" \
+	--expect 'smp.possible == 16 and smp.online == 1' \
+	--expect 'cpuhp_test.hotadds == 15 and cpuhp_test.hotadd_failed == 0 and cpuhp_test.online == 16' \
+	--expect 'cpuhp_test.noanswer_ok == true' \
+	--expect 'cpuhp_test.levels_before == 1 and cpuhp_test.levels == 2 and cpuhp_test.roots == 1' \
+	--expect 'cpuhp_test.violations == 0 and cpuhp_test.parked_irqs == 0' \
+	--expect 'cpuhp_test.lost == 0 and cpuhp_test.doubled == 0 and cpuhp_test.early == 0' \
+	--expect 'summary.result == "pass"'
+
+# The same at -smp 64 (63 hot-adds, the tree grows to its two levels), and
+# under UEFI, whose firmware leaves the APs in a wait loop of its own.
+qemu_case cpuhp_maxcpus1_smp64_hotadd_grows_the_hierarchy_to_two_levels 0 300 \
+	"--bios --smp 64 -- test=cpuhp maxcpus=1" \
+	--expect 'smp.possible == 64 and smp.online == 1' \
+	--expect 'cpuhp_test.hotadds == 63 and cpuhp_test.hotadd_failed == 0 and cpuhp_test.online == 64' \
+	--expect 'cpuhp_test.noanswer_ok == true' \
+	--expect 'cpuhp_test.levels_before == 1 and cpuhp_test.levels == 2 and cpuhp_test.roots == 1' \
+	--expect 'cpuhp_test.violations == 0 and cpuhp_test.parked_irqs == 0' \
+	--expect 'cpuhp_test.lost == 0 and cpuhp_test.doubled == 0 and cpuhp_test.early == 0' \
+	--expect 'summary.result == "pass"'
+qemu_case cpuhp_uefi_maxcpus2_smp8_hotadd_park_unpark 0 240 \
+	"--uefi --smp 8 -- test=cpuhp maxcpus=2" \
+	--expect 'boot.firmware == "uefi" and smp.online == 2' \
+	--expect 'cpuhp_test.hotadds == 6 and cpuhp_test.hotadd_failed == 0 and cpuhp_test.online == 8' \
+	--expect 'cpuhp_test.noanswer_ok == true' \
+	--expect 'cpuhp_test.parks == 7 and cpuhp_test.unparks == 7 and cpuhp_test.parked_irqs == 0' \
+	--expect 'cpuhp_test.lost == 0 and cpuhp_test.doubled == 0 and cpuhp_test.early == 0' \
+	--expect 'cpuhp_test.violations == 0 and cpuhp_test.roots == 1' \
+	--expect 'summary.result == "pass"'
+
+# Every refusal prints its one line and changes nothing (test=cpuhp
+# compares the CPU states and the hierarchy's shape around each): a CPU
+# that does not exist (park and online), onlining an online CPU, parking
+# the BSP, an absent CPU, a parked one, and the last online CPU.
+qemu_case cpuhp_refusals_print_their_line_and_change_nothing 0 90 \
+	"--bios --smp 4 -- test=cpuhp maxcpus=3" \
+	--text '^cpuhp: park CPU 4 refused: no such CPU' \
+	--text '^cpuhp: online CPU 9 refused: no such CPU' \
+	--text '^cpuhp: online CPU 0 refused: it is online already' \
+	--text '^cpuhp: park CPU 0 refused: the boot CPU stays online' \
+	--text '^cpuhp: park CPU 3 refused: it is absent, not online' \
+	--text '^cpuhp: park CPU 1 refused: it is parked already' \
+	--text '^cpuhp: park CPU 0 refused: it is the last online CPU' \
+	--expect 'count("cpuhp_refused") == 7' \
+	--expect 'cpuhp_test.refusals == 7 and cpuhp_test.refusals_ok == 7' \
+	--expect 'summary.result == "pass"'
+
 # Issue 3: the timer wheel under load on every CPU, tickless idle.  Every
 # arming ends once (fired, cancelled, or still pending when the run ends),
 # and none runs later than the default lateness bound (kernel/scenarios/
