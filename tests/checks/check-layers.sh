@@ -15,7 +15,7 @@
 #           report, the page allocator, the option table and the run's
 #           verdict, the firmware parsers (acpi, multiboot2, cmdline)
 #   core    the portable kernel: timer, tmigr (and its debug half), idle,
-#           tick, workqueue (hotplug later)
+#           tick, workqueue, cpuhp (park, unpark, hot-add)
 #   top     what runs the core: kernel/main.c, the boot glue (kernel/smp.c,
 #           kernel/selftest.c), the boot reports and the tick check, and
 #           the scenarios (kernel/scenario.c, kernel/scenarios/)
@@ -41,7 +41,7 @@ readonly OBJDIR=build/k
 readonly KDIRS="boot arch/x86_64 drivers/apic drivers/console kernel kernel/scenarios lib"
 
 GROUND_RE='^kernel/(printk|panic|console|report|page_alloc|acpi|multiboot2|cmdline|options|verdict|spinlock)\.c$'
-CORE_RE='^kernel/(timer|tmigr|tmigr_debug|idle|tick|workqueue|hotplug)\.c$'
+CORE_RE='^kernel/(timer|tmigr|tmigr_debug|idle|tick|workqueue|cpuhp)\.c$'
 TOP_RE='^kernel/(main|smp|selftest|scenario|boot_report|tick_check|tmigr_report)\.c$|^kernel/scenarios/'
 LOWER_RE='^(arch|drivers|lib|boot)/'
 ALLOWED=' boot/entry32.S:kmain '	# "source:symbol", space separated
