@@ -60,11 +60,13 @@ log_named=
 iso=
 build=1
 cmdline=
+serial_input=
 
 nshift=1
 tmp=
 qpid=
 tpid=
+fpid=
 t0=0
 
 usage() {
@@ -84,6 +86,9 @@ Boot build/pullkern.iso in QEMU, console on stdout, and exit
   --log FILE       also write the console to FILE (default: temporary)
   --iso FILE       boot FILE instead of build/pullkern.iso; implies --no-build
   --no-build       do not run 'make all' first
+  --serial-input FILE
+                   type FILE's bytes into COM1 once the kernel's shell has
+                   started (its "shell" start record; docs/shell.md)
   -h, --help       this text
 
 Everything after -- is the kernel command line (key=value words; letters,
@@ -122,6 +127,9 @@ parse_args() {
 			optval "$@"
 			iso=$REPLY
 			build=0 ;;
+		--serial-input | --serial-input=*)
+			optval "$@"
+			serial_input=$REPLY ;;
 		--bios) firmware=bios ;;
 		--uefi) firmware=uefi ;;
 		--no-build) build=0 ;;
@@ -139,6 +147,8 @@ parse_args() {
 }
 
 check_args() {
+	[[ -z $serial_input || -r $serial_input ]] ||
+		die "--serial-input: cannot read '$serial_input'"
 	[[ $smp =~ ^[0-9]+$ && $smp -ge 1 && $smp -le 1024 ]] ||
 		die "--smp wants a CPU count from 1 to 1024, not '$smp'"
 	[[ $mem =~ ^[0-9]+$ && $mem -ge 32 ]] ||
@@ -181,6 +191,10 @@ stop_qemu() {
 
 cleanup() {
 	stop_qemu
+	if [[ -n $fpid ]]; then
+		kill "$fpid" 2>/dev/null || true
+		wait "$fpid" 2>/dev/null || true
+	fi
 	if [[ -n $tpid ]]; then
 		kill "$tpid" 2>/dev/null || true
 		wait "$tpid" 2>/dev/null || true
@@ -273,11 +287,39 @@ summary_seen() {
 	grep -a -q -E '@report .*"kind" *: *"summary"' "$log"
 }
 
+# Has the kernel's shell started reading COM1?
+shell_started() {
+	grep -a -q -E '@report .*"kind" *: *"shell".*"cmd" *: *"start"' "$log"
+}
+
+# --serial-input: QEMU's COM1 reads stdin, a FIFO; this writes the file
+# into it once the shell has started (QEMU passes bytes on only as the
+# UART's receive FIFO has room, so the kernel reads them at its pace).
+# Opening the FIFO waits for QEMU to open the other end.
+feed_serial() {
+	local start=$SECONDS
+
+	exec 3>"$tmp/serial-in"
+	until shell_started; do
+		((timeout_s == 0 || SECONDS - start < timeout_s)) || exit 0
+		sleep 0.2
+	done
+	cat "$serial_input" >&3
+	# keep the FIFO open: QEMU's stdio backend stops reading at EOF
+	while sleep 1; do :; done
+}
+
 # Runs QEMU until one of the three ends; sets qemu_status and end_reason.
 run_qemu() {
-	local start=$SECONDS summary_at=-1
+	local start=$SECONDS summary_at=-1 qin=/dev/null
 
-	"${qemu[@]}" </dev/null >>"$log" 2>&1 &
+	if [[ -n $serial_input ]]; then
+		mkfifo "$tmp/serial-in"
+		feed_serial &
+		fpid=$!
+		qin=$tmp/serial-in
+	fi
+	"${qemu[@]}" <"$qin" >>"$log" 2>&1 &
 	qpid=$!
 	tail -n +1 -s 0.2 -f --pid="$qpid" "$log" &
 	tpid=$!
@@ -301,6 +343,11 @@ run_qemu() {
 	qemu_status=0
 	wait "$qpid" || qemu_status=$?
 	qpid=
+	if [[ -n $fpid ]]; then
+		kill "$fpid" 2>/dev/null || true
+		wait "$fpid" 2>/dev/null || true
+		fpid=
+	fi
 	# tail notices QEMU is gone within 0.2 s and prints the rest.
 	wait "$tpid" || true
 	tpid=

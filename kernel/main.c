@@ -6,7 +6,8 @@
  * options, consoles, memory, the boot CPU's per-CPU state, ACPI, the CPUs,
  * their clocks, timers and hierarchy (kernel/smp.c), the boot reports (each beside
  * its subsystem), the tick check, then one built-in test (test=) or one
- * scenario, and the exit with the verdict (kernel/verdict.h).
+ * scenario, the shell if asked for (kernel/shell.h), and the exit with the
+ * verdict (kernel/verdict.h).
  *
  * Each step that reads firmware input degrades instead of crashing: no
  * framebuffer means serial only, no MADT means one CPU, no calibration
@@ -35,6 +36,7 @@
 #include "kernel/printk.h"
 #include "kernel/scenario.h"
 #include "kernel/selftest.h"
+#include "kernel/shell.h"
 #include "kernel/smp.h"
 #include "kernel/tick.h"
 #include "kernel/tick_check.h"
@@ -170,7 +172,9 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
 	tick_check(cpu_online_count());
 	if (option_str("test"))
 		selftest_run(option_str("test"));
-	else
-		run_scenario();
+	else if (!option_given("shell") || option_given("scenario"))
+		run_scenario();	/* `shell` alone skips the default scenario */
+	if (option_given("shell") || !strcmp(option_str("then"), "shell"))
+		shell_run();
 	verdict_exit();
 }

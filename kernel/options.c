@@ -78,6 +78,10 @@ static const struct option_desc options[] = {
 	  "1: print the hierarchy (table and tmigr_group records) after the idle scenario (always on failure)" },
 	{ "jiffies_wrap_ms", OPTION_U64, "MS", 1000, 0, 3600000, NULL,
 	  "jiffies start so that they wrap this long after boot (every run crosses 2^64)" },
+	{ "shell", OPTION_FLAG, NULL, 0, 0, 0, NULL,
+	  "after the boot (and the scenario), a command shell on COM1 instead of the exit (docs/shell.md)" },
+	{ "then", OPTION_WORD, "exit|shell", 0, 0, 0, "exit",
+	  "after the scenario or test: exit with the verdict, or the shell (as the shell option)" },
 	{ "help", OPTION_FLAG, NULL, 0, 0, 0, NULL,
 	  "list the command-line options" },
 };

@@ -8,6 +8,13 @@
  * for fail, which QEMU turns into exit status (v << 1) | 1, i.e. 33 or 35.
  * If the device is absent the write is ignored and the caller halts.  On
  * real hardware we never write to port 0xf4: who knows what lives there.
+ *
+ * Reset (the shell's reboot): the keyboard controller's reset pulse,
+ * command 0xFE to port 0x64 once its input buffer is empty (status bit
+ * 1 clear, bounded wait), which PCs and QEMU's i8042 honour; if the
+ * machine is still running after a while, a triple fault (an empty IDT
+ * and an exception) resets the CPU.  The FADT reset register would come
+ * first once kernel/acpi.c reads it.
  */
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/io.h"
@@ -20,6 +27,10 @@
 #define DEBUG_EXIT_PORT		0xf4
 #define DEBUG_EXIT_PASS		0x10
 #define DEBUG_EXIT_FAIL		0x11
+#define KBC_STATUS		0x64
+#define KBC_INPUT_FULL		0x02
+#define KBC_PULSE_RESET		0xfe
+#define KBC_POLLS		100000
 
 struct cpu_features cpu_features;
 
@@ -79,4 +90,21 @@ void platform_exit(bool pass)
 	if (!cpu_features.qemu)
 		return;
 	outb(DEBUG_EXIT_PORT, pass ? DEBUG_EXIT_PASS : DEBUG_EXIT_FAIL);
+}
+
+void platform_reset(void)
+{
+	struct {
+		uint16_t limit;
+		uint64_t base;
+	} __attribute__((packed)) empty = { 0, 0 };
+
+	for (int i = 0; i < KBC_POLLS && (inb(KBC_STATUS) & KBC_INPUT_FULL); i++)
+		cpu_pause();
+	outb(KBC_STATUS, KBC_PULSE_RESET);
+	for (int i = 0; i < KBC_POLLS * 10; i++)
+		cpu_pause();
+	__asm__ volatile("lidt %0; int3" : : "m"(empty));
+	for (;;)
+		__asm__ volatile("cli; hlt");
 }

@@ -29,4 +29,7 @@ void platform_detect(void);
 /* Power QEMU off through isa-debug-exit with the result; returns on real hardware. */
 void platform_exit(bool pass);
 
+/* Reset the machine: keyboard controller pulse, then a triple fault.  Never returns. */
+__attribute__((noreturn)) void platform_reset(void);
+
 #endif

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * serial: the COM1 16550 UART as a transmit-only, polled console.
+ * serial: the COM1 16550 UART as a polled console, and its receive side
+ * for the shell (kernel/shell.c, docs/shell.md).
  *
  * Theory.  Many modern boards have no COM1, and an absent UART reads back
  * 0xFF from every port, so we probe before trusting it:
@@ -24,6 +25,13 @@
  * out the UART is presumed wedged and later waits use the much smaller
  * SERIAL_STUCK_POLLS budget, so a dead port costs little per byte; the
  * first byte that gets through restores the full budget.
+ *
+ * Receive is polled too: serial_read() drains what LSR.DR says the
+ * receive FIFO holds, bounded by the caller's buffer, so a chattering
+ * line cannot keep it looping.  The UART's interrupt stays off (IER 0,
+ * OUT2 clear): the shell polls from a timer (docs/shell.md says why).
+ * Reading RBR while a transmit is polling LSR is fine: reading LSR does
+ * not clear DR, only reading RBR does.
  *
  * Locking: none here.  Every function runs under the console lock
  * (kernel/console.c); serial_init runs once on the boot CPU.
@@ -188,6 +196,22 @@ void serial_write(const char *s, size_t n)
 			put_byte('\r');
 		put_byte((uint8_t)s[i]);
 	}
+}
+
+size_t serial_read(uint8_t *buf, size_t max)
+{
+	size_t n = 0;
+
+	if (!com1.present)
+		return 0;
+	while (n < max && (uart_in(UART_LSR) & LSR_DR))
+		buf[n++] = uart_in(UART_RBR);
+	return n;
+}
+
+bool serial_present(void)
+{
+	return com1.present;
 }
 
 uint64_t serial_dropped(void)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * serial: the COM1 16550 UART as a transmit-only console.
+ * serial: the COM1 16550 UART: the console, and received bytes for the shell.
  *
  * Not locked here: kernel/console.c calls every function under the console
  * lock (serial_init once, during early boot, before other CPUs run).
@@ -17,6 +17,12 @@ bool serial_init(void);
 
 /* Transmit n bytes, "\n" as "\r\n".  Does nothing if serial_init failed. */
 void serial_write(const char *s, size_t n);
+
+/* Up to max received bytes, without waiting; 0 if none or no UART. */
+size_t serial_read(uint8_t *buf, size_t max);
+
+/* serial_init found a UART. */
+bool serial_present(void);
 
 /* Bytes dropped because the transmitter never became ready. */
 uint64_t serial_dropped(void);

@@ -15,10 +15,12 @@
 #           report, the page allocator, the option table and the run's
 #           verdict, the firmware parsers (acpi, multiboot2, cmdline)
 #   core    the portable kernel: timer, tmigr (and its debug half), idle,
-#           tick, workqueue, cpuhp (park, unpark, hot-add)
+#           tick, workqueue, cpuhp (park, unpark, hot-add), shell_core (the
+#           shell's line editor and parser)
 #   top     what runs the core: kernel/main.c, the boot glue (kernel/smp.c,
 #           kernel/selftest.c), the boot reports and the tick check, and
-#           the scenarios (kernel/scenario.c, kernel/scenarios/)
+#           the scenarios (kernel/scenario.c, kernel/scenarios/), the shell
+#           (kernel/shell.c)
 #
 # Two rules, checked on the symbols of the built objects (nm of build/k/):
 #   1. a lower object references no symbol defined in kernel/ outside the
@@ -41,8 +43,8 @@ readonly OBJDIR=build/k
 readonly KDIRS="boot arch/x86_64 drivers/apic drivers/console kernel kernel/scenarios lib"
 
 GROUND_RE='^kernel/(printk|panic|console|report|page_alloc|acpi|multiboot2|cmdline|options|verdict|spinlock)\.c$'
-CORE_RE='^kernel/(timer|tmigr|tmigr_debug|idle|tick|workqueue|cpuhp)\.c$'
-TOP_RE='^kernel/(main|smp|selftest|scenario|boot_report|tick_check|tmigr_report)\.c$|^kernel/scenarios/'
+CORE_RE='^kernel/(timer|tmigr|tmigr_debug|idle|tick|workqueue|cpuhp|shell_core)\.c$'
+TOP_RE='^kernel/(main|smp|selftest|scenario|boot_report|tick_check|tmigr_report|shell)\.c$|^kernel/scenarios/'
 LOWER_RE='^(arch|drivers|lib|boot)/'
 ALLOWED=' boot/entry32.S:kmain '	# "source:symbol", space separated
 

@@ -311,3 +311,42 @@ lateness_case() {
 lateness_case lateness_smp8_no_lost_wakeup_tmigr_on 8 90 on
 lateness_case lateness_smp64_no_lost_wakeup_tmigr_on 64 120 on
 lateness_case lateness_smp8_no_lost_wakeup_tmigr_off 8 90 off
+
+# The serial shell (docs/shell.md), driven through COM1 by
+# tests/qemu/shell_session.bin, which run-qemu.sh types once the shell has
+# started.  It holds, one line each (CR ends a line): help, cpus, down 3,
+# cpus, up 3, tree, timers; then bad input: frobnicate, down -1,
+# down 99999999999, up, a 500-byte line ("cpus " and 495 'z'), a line with
+# raw control bytes (0x01 0x02 ... 0x07), a line cut by half an escape
+# sequence (ESC [); then edited lines: "cpz" DEL "us" (cpus), "xyz" Ctrl-U
+# "down 2", up 2, "down 1" Ctrl-C (abandoned, no output); then poweroff.
+# Every command gives one "shell" record, every bad line one error record
+# with its reason, in order; the CPU parked from the shell comes back by
+# unpark with source "shell"; poweroff ends the run with a pass.
+shell_record() {
+	printf 'records("shell")[%d].%s' "$1" "$2"
+}
+qemu_case shell_commands_and_bad_input_over_serial 0 120 "--bios --smp 8 --serial-input $ROOT/tests/qemu/shell_session.bin -- shell" \
+	--expect 'count("shell") == 19' \
+	--expect "$(shell_record 0 cmd) == \"start\" and $(shell_record 1 cmd) == \"help\"" \
+	--expect "$(shell_record 2 cmd) == \"cpus\" and $(shell_record 2 online) == 8 and $(shell_record 2 states) == \"oooooooo\"" \
+	--expect "$(shell_record 3 cmd) == \"down\" and $(shell_record 3 cpu) == 3 and $(shell_record 3 result) == \"ok\"" \
+	--expect "$(shell_record 4 parked) == 1 and $(shell_record 4 states) == \"ooopoooo\"" \
+	--expect "$(shell_record 5 cmd) == \"up\" and $(shell_record 5 cpu) == 3 and $(shell_record 5 result) == \"ok\"" \
+	--expect "$(shell_record 6 cmd) == \"tree\" and $(shell_record 6 violations) == 0 and $(shell_record 6 has_root)" \
+	--expect "$(shell_record 7 cmd) == \"timers\" and $(shell_record 7 result) == \"ok\"" \
+	--expect "$(shell_record 8 why) == \"unknown_command\" and $(shell_record 8 word) == \"frobnicate\"" \
+	--expect "$(shell_record 9 why) == \"bad_number\" and $(shell_record 10 why) == \"number_too_big\"" \
+	--expect "$(shell_record 11 why) == \"missing_argument\"" \
+	--expect "$(shell_record 12 why) == \"overlong_line\" and $(shell_record 12 dropped) == 420" \
+	--expect "$(shell_record 13 why) == \"control_byte\" and $(shell_record 13 byte) == 1" \
+	--expect "$(shell_record 14 why) == \"control_byte\" and $(shell_record 14 byte) == 27" \
+	--expect "$(shell_record 15 cmd) == \"cpus\" and $(shell_record 15 online) == 8" \
+	--expect "$(shell_record 16 cmd) == \"down\" and $(shell_record 16 cpu) == 2 and $(shell_record 16 result) == \"ok\"" \
+	--expect "$(shell_record 17 cmd) == \"up\" and $(shell_record 17 cpu) == 2 and $(shell_record 17 result) == \"ok\"" \
+	--expect "$(shell_record 18 cmd) == \"poweroff\"" \
+	--expect 'count("cpu_parked") == 2 and count("cpu_online") == 2' \
+	--expect 'records("cpu_online")[0].how == "unpark" and records("cpu_online")[0].source == "shell"' \
+	--expect 'records("cpu_online")[1].how == "unpark" and records("cpu_online")[1].source == "shell"' \
+	--expect 'count("exception") == 0' \
+	--expect 'summary.result == "pass"'

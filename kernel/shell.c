@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * shell: a command prompt on COM1 after the boot, or after a scenario
+ * (`shell`, `then=shell`; docs/shell.md).
+ *
+ * Theory.  The boot CPU runs the shell in place of the exit.  Line
+ * editing and parsing are portable (kernel/shell_core.c); this file
+ * feeds it the bytes COM1 received and runs the commands: cpus, up N,
+ * down N (kernel/cpuhp.c, source "shell"), tree (the hierarchy dump),
+ * timers, poweroff and reboot.  Each command prints a human table or
+ * line and one `@report {"kind":"shell","cmd":...}` record.
+ *
+ * Waiting for input sleeps: the boot CPU waits in idle_until() like an
+ * idle CPU.  The UART's receive interrupt is not wired (the legacy PIC is
+ * masked and no I/O APIC driver routes IRQ 4 yet), so a pinned timer of
+ * ours polls the receive FIFO every SHELL_POLL_MS: 20 wake-ups a second
+ * on the boot CPU while the shell waits, none on the others.  The FIFO
+ * holds 16 bytes and QEMU stops sending while it is full, so nothing is
+ * lost at that rate; a real 115200-baud line could overrun it when a
+ * whole paste arrives at once (each byte is ~87 us, 16 bytes ~1.4 ms).
+ *
+ * Echo goes to COM1 only: the screen consoles cannot move a cursor back.
+ * Everything else goes through kprintf to every console.
+ *
+ * Locking: the shell state is the boot CPU's alone.  COM1 is read under
+ * the console lock, which every UART access takes (kernel/console.c).
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arch/x86_64/platform.h"
+#include "drivers/console/serial.h"
+#include "kernel/arch_services.h"
+#include "kernel/console.h"
+#include "kernel/cpuhp.h"
+#include "kernel/idle.h"
+#include "kernel/printk.h"
+#include "kernel/report.h"
+#include "kernel/shell.h"
+#include "kernel/shell_core.h"
+#include "kernel/timer.h"
+#include "kernel/tmigr.h"
+#include "lib/json.h"
+
+#define SHELL_POLL_MS	50
+#define RX_CHUNK	16
+
+/* The boot CPU's alone (see the theory). */
+static struct {
+	struct timer poll;
+	uint8_t rx[RX_CHUNK];
+	size_t rx_len;
+	bool stop_polling;
+	enum shell_cmd last;	/* the command that stopped the shell */
+} sh_k;
+
+static uint64_t poll_jiffies(void)
+{
+	uint64_t j = SHELL_POLL_MS * 1000000ull / timer_tick_ns();
+
+	return j ? j : 1;
+}
+
+/* The wake-up is the point: rx_ready() reads the FIFO after it. */
+static void poll_fired(struct timer *t)
+{
+	if (!sh_k.stop_polling)
+		timer_add(t, timer_jiffies() + poll_jiffies());
+}
+
+/* Interrupts off (idle_until): read what COM1 holds. */
+static bool rx_ready(void *arg)
+{
+	unsigned long flags;
+
+	(void)arg;
+	if (sh_k.rx_len)
+		return true;
+	flags = console_lock();
+	sh_k.rx_len = serial_read(sh_k.rx, sizeof(sh_k.rx));
+	console_unlock(flags);
+	return sh_k.rx_len > 0;
+}
+
+static void echo_serial(void *ctx, const char *s, size_t n)
+{
+	unsigned long flags = console_lock();
+
+	(void)ctx;
+	serial_write(s, n);
+	console_unlock(flags);
+}
+
+static void print_lines(void *ctx, const char *s, size_t n)
+{
+	(void)ctx;
+	kprintf("%.*s", (int)n, s);
+}
+
+/* ---- commands ---- */
+
+static const char *state_name(enum cpuhp_state s)
+{
+	return s == CPUHP_ONLINE ? "online" : s == CPUHP_PARKED ? "parked" : "absent";
+}
+
+static void cmd_cpus(void)
+{
+	uint32_t n = arch_cpu_count(), count[3] = { 0, 0, 0 };
+	char states[TIMER_MAX_CPUS + 1];
+	struct json_writer w;
+	char buf[TIMER_MAX_CPUS + 160];
+
+	if (n > TIMER_MAX_CPUS)
+		n = TIMER_MAX_CPUS;
+	kprintf("  cpu  state    apic  node\n");
+	for (uint32_t cpu = 0; cpu < n; cpu++) {
+		enum cpuhp_state s = cpuhp_state(cpu);
+
+		kprintf("  %3u  %-7s  %4u  %4u\n", cpu, state_name(s), arch_cpu_hw_id(cpu),
+			arch_cpu_node(cpu));
+		count[s]++;
+		states[cpu] = s == CPUHP_ONLINE ? 'o' : s == CPUHP_PARKED ? 'p' : 'a';
+	}
+	states[n] = '\0';
+	json_begin(&w, buf, sizeof(buf));
+	json_str(&w, "kind", "shell");
+	json_str(&w, "cmd", "cpus");
+	json_str(&w, "result", "ok");
+	json_u64(&w, "cpus", n);
+	json_u64(&w, "online", count[CPUHP_ONLINE]);
+	json_u64(&w, "parked", count[CPUHP_PARKED]);
+	json_u64(&w, "absent", count[CPUHP_ABSENT]);
+	json_str(&w, "states", states);
+	report_emit(json_end(&w));
+}
+
+static void cmd_updown(enum shell_cmd cmd, uint32_t cpu)
+{
+	enum cpuhp_err e = cmd == SHELL_UP ? cpu_up(cpu, CPUHP_SRC_SHELL) :
+			   cpu_down(cpu, CPUHP_SRC_SHELL);
+	struct json_writer w;
+	char buf[256];
+
+	/* cpuhp printed its line and record; this one closes the command */
+	json_begin(&w, buf, sizeof(buf));
+	json_str(&w, "kind", "shell");
+	json_str(&w, "cmd", shell_cmd_name(cmd));
+	json_u64(&w, "cpu", cpu);
+	json_str(&w, "result", e == CPUHP_OK ? "ok" : e == CPUHP_NO_ANSWER ? "failed" : "refused");
+	if (e != CPUHP_OK)
+		json_str(&w, "why", cpuhp_err_name(e));
+	else
+		json_u64(&w, "us", cpuhp_last_us());
+	json_str(&w, "state", state_name(cpuhp_state(cpu)));
+	report_emit(json_end(&w));
+}
+
+static void cmd_tree(void)
+{
+	char why[160] = "";
+	uint32_t bad;
+	struct json_writer w;
+	char buf[320];
+
+	tmigr_dump(true);
+	bad = tmigr_check_structure(why, sizeof(why));
+	if (bad)
+		kprintf("tree: %u structural violation(s), first: %s\n", bad, why);
+	json_begin(&w, buf, sizeof(buf));
+	json_str(&w, "kind", "shell");
+	json_str(&w, "cmd", "tree");
+	json_str(&w, "result", "ok");
+	json_u64(&w, "levels", tmigr_levels());
+	json_u64(&w, "groups", tmigr_group_count());
+	json_bool(&w, "has_root", tmigr_root() != NULL);
+	json_u64(&w, "violations", bad);
+	report_emit(json_end(&w));
+}
+
+struct export {
+	uint64_t global_ns;
+	bool expiring;
+};
+
+static void take_export(uint32_t cpu, uint64_t global_ns, bool expiring, void *arg)
+{
+	struct export *x = arg;
+
+	(void)cpu;
+	x->global_ns = global_ns;
+	x->expiring = expiring;
+}
+
+/*
+ * Per CPU: what it armed, what fired on it, what it deleted, and the
+ * first global expiry it exports to the hierarchy (its first GLOBAL timer
+ * when that comes before its first pinned one).  The counters are charged
+ * to the CPU that acted (kernel/timer.h), so only their sum is the number
+ * pending.
+ */
+static void cmd_timers(void)
+{
+	uint32_t n = arch_cpu_count(), with_event = 0;
+	uint64_t added = 0, fired = 0, deleted = 0, now = arch_now_ns();
+	struct json_writer w;
+	char buf[256];
+
+	if (n > TIMER_MAX_CPUS)
+		n = TIMER_MAX_CPUS;
+	kprintf("  cpu  state        added        fired      deleted  next global (ms from now)\n");
+	for (uint32_t cpu = 0; cpu < n; cpu++) {
+		struct export x = { TIMER_NO_EVENT, false };
+		struct timer_stats st;
+		unsigned long flags;
+
+		timer_get_stats(cpu, &st);
+		added += st.added;
+		fired += st.fired;
+		deleted += st.deleted;
+		if (cpuhp_state(cpu) == CPUHP_ABSENT)
+			continue;
+		flags = arch_irq_save();
+		timer_with_export(cpu, take_export, &x);
+		arch_irq_restore(flags);
+		kprintf("  %3u  %-7s %12llu %12llu %12llu  ", cpu, state_name(cpuhp_state(cpu)),
+			(unsigned long long)st.added, (unsigned long long)st.fired,
+			(unsigned long long)st.deleted);
+		if (x.global_ns == TIMER_NO_EVENT) {
+			kprintf("-\n");
+		} else {
+			with_event++;
+			kprintf("%lld%s\n", ((long long)(x.global_ns - now)) / 1000000,
+				x.expiring ? " (expiring)" : "");
+		}
+	}
+	kprintf("  pending (armed - fired - deleted, all CPUs): %llu\n",
+		(unsigned long long)(added - fired - deleted));
+	json_begin(&w, buf, sizeof(buf));
+	json_str(&w, "kind", "shell");
+	json_str(&w, "cmd", "timers");
+	json_str(&w, "result", "ok");
+	json_u64(&w, "pending", added - fired - deleted);
+	json_u64(&w, "added", added);
+	json_u64(&w, "fired", fired);
+	json_u64(&w, "deleted", deleted);
+	json_u64(&w, "cpus_with_global_event", with_event);
+	report_emit(json_end(&w));
+}
+
+static void record_ok(const char *cmd)
+{
+	struct json_writer w;
+	char buf[128];
+
+	json_begin(&w, buf, sizeof(buf));
+	json_str(&w, "kind", "shell");
+	json_str(&w, "cmd", cmd);
+	json_str(&w, "result", "ok");
+	report_emit(json_end(&w));
+}
+
+static bool run(void *ctx, enum shell_cmd cmd, uint32_t arg)
+{
+	(void)ctx;
+	switch (cmd) {
+	case SHELL_CPUS:
+		cmd_cpus();
+		break;
+	case SHELL_UP:
+	case SHELL_DOWN:
+		cmd_updown(cmd, arg);
+		break;
+	case SHELL_TREE:
+		cmd_tree();
+		break;
+	case SHELL_TIMERS:
+		cmd_timers();
+		break;
+	case SHELL_POWEROFF:
+	case SHELL_REBOOT:
+		record_ok(shell_cmd_name(cmd));
+		sh_k.last = cmd;
+		return false;
+	default:
+		break;
+	}
+	return true;
+}
+
+static const struct shell_ops kernel_ops = { echo_serial, print_lines, run, NULL };
+
+void shell_run(void)
+{
+	static struct shell sh;
+	bool going = true;
+
+	if (!serial_present()) {
+		kprintf("shell: no serial port answered; no shell\n");
+		return;
+	}
+	kprintf("shell: type help for the commands\n");
+	record_ok("start");
+	shell_init(&sh, &kernel_ops);
+	sh_k.last = SHELL_NONE;
+	sh_k.stop_polling = false;
+	timer_setup(&sh_k.poll, poll_fired, TIMER_PINNED);
+	timer_add(&sh_k.poll, timer_jiffies() + poll_jiffies());
+	shell_prompt(&sh);
+	while (going) {
+		idle_until(rx_ready, NULL);
+		for (size_t i = 0; i < sh_k.rx_len && going; i++)
+			going = shell_feed(&sh, sh_k.rx[i]);
+		sh_k.rx_len = 0;
+	}
+	sh_k.stop_polling = true;
+	timer_del_sync(&sh_k.poll);
+	if (sh_k.last == SHELL_REBOOT) {
+		kprintf("shell: resetting the machine\n");
+		platform_reset();
+	}
+}
