@@ -13,6 +13,8 @@
 #   make bench-linux the same, beside Debian's Linux on the same QEMU machine
 #   make bench-idle idle wake-ups vs their lower bound, tmigr=on vs off, -smp 64,
 #                   global-only and with pinned timers
+#   make fuzz-shell libFuzzer target for the shell's line editor (clang);
+#                   run build/fuzz/fuzz_shell (make test runs it bounded)
 #   make clean
 #
 # Everything built goes to build/.  Portable sources (the PORTABLE list
@@ -126,7 +128,7 @@ STRESS_CFLAGS := $(filter-out -MMD -MP,$(HCFLAGS)) \
 HOST_TESTS += $(BUILD)/host/test_tmigr_stress_tsan
 
 .PHONY: all kernel iso run test host-tests qemu-tests debug deps clean \
-	bench bench-tmigr bench-boot bench-linux bench-idle mutant-bin
+	bench bench-tmigr bench-boot bench-linux bench-idle mutant-bin fuzz-shell
 
 all: $(ISO)
 
@@ -174,6 +176,22 @@ $(BUILD)/host/test_timer_bench_correctness: tests/host/test_timer_bench_correctn
 $(BUILD)/host/test_readme_option_table_matches: tests/host/test_readme_option_table_matches.c $(HLIB)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HCFLAGS) -DREADME_MD='"$(CURDIR)/README.md"' -o $@ $< $(HLIB) -lcmocka
+
+# The shell's fuzz target, run for a bounded number of generated inputs
+# under gcc's sanitizers (make test); `make fuzz-shell` builds the
+# open-ended libFuzzer program with clang.
+FUZZ_SHELL_SRCS := tests/fuzz/fuzz_shell.c kernel/shell_core.c lib/format.c lib/json.c
+$(BUILD)/host/test_shell_fuzz_target_bounded: tests/host/test_shell_fuzz_target_bounded.c \
+		$(FUZZ_SHELL_SRCS) $(wildcard kernel/*.h lib/*.h)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(filter-out -MMD -MP,$(HCFLAGS)) -fsanitize=address,undefined \
+		-fno-sanitize-recover=undefined -o $@ $< $(FUZZ_SHELL_SRCS) -lcmocka
+
+fuzz-shell: $(BUILD)/fuzz/fuzz_shell
+$(BUILD)/fuzz/fuzz_shell: $(FUZZ_SHELL_SRCS) $(wildcard kernel/*.h lib/*.h)
+	@mkdir -p $(dir $@)
+	clang $(filter-out -MMD -MP,$(HCFLAGS)) -fsanitize=fuzzer,address,undefined -o $@ \
+		$(FUZZ_SHELL_SRCS)
 
 # An explicit rule, not only the %.c.o pattern: make's first pass over
 # pattern rules only takes prerequisites that exist or are named as
