@@ -11,13 +11,14 @@
  * line and one `@report {"kind":"shell","cmd":...}` record.
  *
  * Waiting for input sleeps: the boot CPU waits in idle_until() like an
- * idle CPU.  The UART's receive interrupt is not wired (the legacy PIC is
- * masked and no I/O APIC driver routes IRQ 4 yet), so a pinned timer of
- * ours polls the receive FIFO every SHELL_POLL_MS: 20 wake-ups a second
- * on the boot CPU while the shell waits, none on the others.  The FIFO
- * holds 16 bytes and QEMU stops sending while it is full, so nothing is
- * lost at that rate; a real 115200-baud line could overrun it when a
- * whole paste arrives at once (each byte is ~87 us, 16 bytes ~1.4 ms).
+ * idle CPU, and COM1's receive interrupt (IRQ 4, through the 8259 in
+ * virtual-wire mode to the boot CPU's LINT0: arch/x86_64/pic.c) ends the
+ * halt.  The interrupt handler drains the UART into rx[]; rx_ready(),
+ * called with interrupts off, also drains it, so bytes the buffer could
+ * not take are read later.  If the line cannot be routed (no local APIC
+ * yet), a pinned timer of ours polls the FIFO every SHELL_POLL_MS
+ * instead, and a console line says so: 20 wake-ups a second on the boot
+ * CPU while the shell waits, none on the others.
  *
  * Echo goes to COM1 only: the screen consoles cannot move a cursor back.
  * Everything else goes through kprintf to every console.
@@ -29,6 +30,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arch/x86_64/pic.h"
 #include "arch/x86_64/platform.h"
 #include "drivers/console/serial.h"
 #include "kernel/arch_services.h"
@@ -42,15 +44,21 @@
 #include "kernel/timer.h"
 #include "kernel/tmigr.h"
 #include "lib/json.h"
+#include "lib/string.h"
 
 #define SHELL_POLL_MS	50
-#define RX_CHUNK	16
+#define RX_BUF		64
+#define COM1_IRQ	4
 
-/* The boot CPU's alone (see the theory). */
+/*
+ * The boot CPU's alone (see the theory); rx[] and rx_len are shared with
+ * its interrupt handler, so the shell touches them with interrupts off.
+ */
 static struct {
 	struct timer poll;
-	uint8_t rx[RX_CHUNK];
+	uint8_t rx[RX_BUF];
 	size_t rx_len;
+	bool polling;		/* no interrupt: the poll timer runs */
 	bool stop_polling;
 	enum shell_cmd last;	/* the command that stopped the shell */
 } sh_k;
@@ -69,18 +77,58 @@ static void poll_fired(struct timer *t)
 		timer_add(t, timer_jiffies() + poll_jiffies());
 }
 
-/* Interrupts off (idle_until): read what COM1 holds. */
+/* Interrupts off: move what COM1 holds into rx[], as far as it fits. */
+static void drain(void)
+{
+	unsigned long flags = console_lock();
+
+	sh_k.rx_len += serial_read(sh_k.rx + sh_k.rx_len, sizeof(sh_k.rx) - sh_k.rx_len);
+	console_unlock(flags);
+}
+
+/* COM1's interrupt, on the boot CPU. */
+static void rx_irq(void)
+{
+	drain();
+}
+
+/* Interrupts off (idle_until). */
 static bool rx_ready(void *arg)
+{
+	(void)arg;
+	drain();
+	return sh_k.rx_len > 0;
+}
+
+/* Take what was received, with interrupts off against rx_irq(). */
+static size_t take_rx(uint8_t *buf)
+{
+	unsigned long flags = arch_irq_save();
+	size_t n = sh_k.rx_len;
+
+	memcpy(buf, sh_k.rx, n);
+	sh_k.rx_len = 0;
+	arch_irq_restore(flags);
+	return n;
+}
+
+static void start_input(void)
 {
 	unsigned long flags;
 
-	(void)arg;
-	if (sh_k.rx_len)
-		return true;
+	sh_k.rx_len = 0;
+	sh_k.stop_polling = false;
+	sh_k.polling = !pic_route_irq(COM1_IRQ, rx_irq);
+	if (sh_k.polling) {
+		kprintf("shell: COM1's interrupt cannot be routed; polling every %u ms\n",
+			SHELL_POLL_MS);
+		timer_setup(&sh_k.poll, poll_fired, TIMER_PINNED);
+		timer_add(&sh_k.poll, timer_jiffies() + poll_jiffies());
+		return;
+	}
 	flags = console_lock();
-	sh_k.rx_len = serial_read(sh_k.rx, sizeof(sh_k.rx));
+	serial_rx_irq_enable();
 	console_unlock(flags);
-	return sh_k.rx_len > 0;
 }
 
 static void echo_serial(void *ctx, const char *s, size_t n)
@@ -294,6 +342,7 @@ static const struct shell_ops kernel_ops = { echo_serial, print_lines, run, NULL
 void shell_run(void)
 {
 	static struct shell sh;
+	uint8_t buf[RX_BUF];
 	bool going = true;
 
 	if (!serial_present()) {
@@ -304,18 +353,20 @@ void shell_run(void)
 	record_ok("start");
 	shell_init(&sh, &kernel_ops);
 	sh_k.last = SHELL_NONE;
-	sh_k.stop_polling = false;
-	timer_setup(&sh_k.poll, poll_fired, TIMER_PINNED);
-	timer_add(&sh_k.poll, timer_jiffies() + poll_jiffies());
+	start_input();
 	shell_prompt(&sh);
 	while (going) {
+		size_t n;
+
 		idle_until(rx_ready, NULL);
-		for (size_t i = 0; i < sh_k.rx_len && going; i++)
-			going = shell_feed(&sh, sh_k.rx[i]);
-		sh_k.rx_len = 0;
+		n = take_rx(buf);
+		for (size_t i = 0; i < n && going; i++)
+			going = shell_feed(&sh, buf[i]);
 	}
-	sh_k.stop_polling = true;
-	timer_del_sync(&sh_k.poll);
+	if (sh_k.polling) {
+		sh_k.stop_polling = true;
+		timer_del_sync(&sh_k.poll);
+	}
 	if (sh_k.last == SHELL_REBOOT) {
 		kprintf("shell: resetting the machine\n");
 		platform_reset();

@@ -28,8 +28,11 @@
  *
  * Receive is polled too: serial_read() drains what LSR.DR says the
  * receive FIFO holds, bounded by the caller's buffer, so a chattering
- * line cannot keep it looping.  The UART's interrupt stays off (IER 0,
- * OUT2 clear): the shell polls from a timer (docs/shell.md says why).
+ * line cannot keep it looping.  The UART's interrupt is off (IER 0, OUT2
+ * clear) until serial_rx_irq_enable(): then "received data available"
+ * raises IRQ 4 (OUT2 gates the line on PCs) with the receive trigger at
+ * one byte, and the interrupt condition clears once serial_read() has
+ * emptied the FIFO.
  * Reading RBR while a transmit is polling LSR is fine: reading LSR does
  * not clear DR, only reading RBR does.
  *
@@ -64,6 +67,9 @@
 #define FCR_CLEAR_RX	0x02
 #define FCR_CLEAR_TX	0x04
 #define FCR_TRIGGER_14	0xC0	/* receive trigger level; irrelevant, polled */
+#define FCR_TRIGGER_1	0x00	/* interrupt on every received byte */
+#define IER_RX_DATA	0x01	/* interrupt: received data available */
+#define MCR_OUT2	0x08	/* gates the UART's interrupt onto the IRQ line */
 #define IIR_FIFO_MASK	0xC0	/* both set: FIFOs enabled (16550A) */
 #define MCR_DTR		0x01
 #define MCR_RTS		0x02
@@ -146,7 +152,7 @@ bool serial_init(void)
 		uart_out(UART_MCR, 0);
 		return false;
 	}
-	/* leave loopback; OUT2 stays clear since we never use the IRQ */
+	/* leave loopback; OUT2 stays clear until serial_rx_irq_enable() */
 	uart_out(UART_MCR, MCR_RTS | MCR_DTR);
 	com1.burst = (uart_in(UART_IIR) & IIR_FIFO_MASK) == IIR_FIFO_MASK ?
 		     FIFO_DEPTH : 1;
@@ -207,6 +213,15 @@ size_t serial_read(uint8_t *buf, size_t max)
 	while (n < max && (uart_in(UART_LSR) & LSR_DR))
 		buf[n++] = uart_in(UART_RBR);
 	return n;
+}
+
+void serial_rx_irq_enable(void)
+{
+	if (!com1.present)
+		return;
+	uart_out(UART_FCR, FCR_ENABLE | FCR_TRIGGER_1);
+	uart_out(UART_MCR, MCR_RTS | MCR_DTR | MCR_OUT2);
+	uart_out(UART_IER, IER_RX_DATA);
 }
 
 bool serial_present(void)

@@ -21,6 +21,9 @@ void serial_write(const char *s, size_t n);
 /* Up to max received bytes, without waiting; 0 if none or no UART. */
 size_t serial_read(uint8_t *buf, size_t max);
 
+/* Raise IRQ 4 when a byte arrives (until serial_read() empties the FIFO). */
+void serial_rx_irq_enable(void);
+
 /* serial_init found a UART. */
 bool serial_present(void);
 

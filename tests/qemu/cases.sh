@@ -350,3 +350,13 @@ qemu_case shell_commands_and_bad_input_over_serial 0 120 "--bios --smp 8 --seria
 	--expect 'records("cpu_online")[1].how == "unpark" and records("cpu_online")[1].source == "shell"' \
 	--expect 'count("exception") == 0' \
 	--expect 'summary.result == "pass"'
+
+# then=shell: the scenario runs and reports first, then the shell takes
+# over instead of the exit (tests/qemu/shell_then.bin: cpus, poweroff),
+# and poweroff ends the run with the scenario's verdict.
+qemu_case shell_after_scenario_with_then_shell 0 120 "--bios --smp 4 --serial-input $ROOT/tests/qemu/shell_then.bin -- scenario=idle seconds=1 then=shell" \
+	--expect 'idle.lost == 0 and idle.early == 0' \
+	--expect 'count("shell") == 3' \
+	--expect 'records("shell")[1].cmd == "cpus" and records("shell")[1].online == 4' \
+	--expect 'records("shell")[2].cmd == "poweroff"' \
+	--expect 'summary.result == "pass"'
