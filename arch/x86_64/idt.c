@@ -8,7 +8,9 @@
  * check switch to their IST stacks: they can arrive with a bad %rsp.
  *
  * The handler table is written only at boot (idt_set_handler before the
- * vector can fire) and only read afterwards; the IPI or the LAPIC setup
+ * vector can fire) and only read afterwards, but for the 8259 line the
+ * shell opens later (arch/x86_64/pic.c), written on the boot CPU before
+ * the line is unmasked, for a vector only the boot CPU takes; the IPI or the LAPIC setup
  * that makes a vector live comes after, so no ordering beyond program
  * order on the CPU that installs it is needed.  The same holds for the
  * acknowledge of an unclaimed vector, which the local APIC driver hands
