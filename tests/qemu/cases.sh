@@ -326,30 +326,38 @@ lateness_case lateness_smp8_no_lost_wakeup_tmigr_off 8 90 off
 shell_record() {
 	printf 'records("shell")[%d].%s' "$1" "$2"
 }
-qemu_case shell_commands_and_bad_input_over_serial 0 120 "--bios --smp 8 --serial-input $ROOT/tests/qemu/shell_session.bin -- shell" \
-	--expect 'count("shell") == 19' \
-	--expect "$(shell_record 0 cmd) == \"start\" and $(shell_record 1 cmd) == \"help\"" \
-	--expect "$(shell_record 2 cmd) == \"cpus\" and $(shell_record 2 online) == 8 and $(shell_record 2 states) == \"oooooooo\"" \
-	--expect "$(shell_record 3 cmd) == \"down\" and $(shell_record 3 cpu) == 3 and $(shell_record 3 result) == \"ok\"" \
-	--expect "$(shell_record 4 parked) == 1 and $(shell_record 4 states) == \"ooopoooo\"" \
-	--expect "$(shell_record 5 cmd) == \"up\" and $(shell_record 5 cpu) == 3 and $(shell_record 5 result) == \"ok\"" \
-	--expect "$(shell_record 6 cmd) == \"tree\" and $(shell_record 6 violations) == 0 and $(shell_record 6 has_root)" \
-	--expect "$(shell_record 7 cmd) == \"timers\" and $(shell_record 7 result) == \"ok\"" \
-	--expect "$(shell_record 8 why) == \"unknown_command\" and $(shell_record 8 word) == \"frobnicate\"" \
-	--expect "$(shell_record 9 why) == \"bad_number\" and $(shell_record 10 why) == \"number_too_big\"" \
-	--expect "$(shell_record 11 why) == \"missing_argument\"" \
-	--expect "$(shell_record 12 why) == \"overlong_line\" and $(shell_record 12 dropped) == 420" \
-	--expect "$(shell_record 13 why) == \"control_byte\" and $(shell_record 13 byte) == 1" \
-	--expect "$(shell_record 14 why) == \"control_byte\" and $(shell_record 14 byte) == 27" \
-	--expect "$(shell_record 15 cmd) == \"cpus\" and $(shell_record 15 online) == 8" \
-	--expect "$(shell_record 16 cmd) == \"down\" and $(shell_record 16 cpu) == 2 and $(shell_record 16 result) == \"ok\"" \
-	--expect "$(shell_record 17 cmd) == \"up\" and $(shell_record 17 cpu) == 2 and $(shell_record 17 result) == \"ok\"" \
-	--expect "$(shell_record 18 cmd) == \"poweroff\"" \
-	--expect 'count("cpu_parked") == 2 and count("cpu_online") == 2' \
-	--expect 'records("cpu_online")[0].how == "unpark" and records("cpu_online")[0].source == "shell"' \
-	--expect 'records("cpu_online")[1].how == "unpark" and records("cpu_online")[1].source == "shell"' \
-	--expect 'count("exception") == 0' \
-	--expect 'summary.result == "pass"'
+shell_session_case() {
+	local name=$1 fw=$2 timeout=$3
+
+	qemu_case "$name" 0 "$timeout" "--$fw --smp 8 --serial-input $ROOT/tests/qemu/shell_session.bin -- shell" \
+		--expect 'count("shell") == 19' \
+		--expect "$(shell_record 0 cmd) == \"start\" and $(shell_record 1 cmd) == \"help\"" \
+		--expect "$(shell_record 2 cmd) == \"cpus\" and $(shell_record 2 online) == 8 and $(shell_record 2 states) == \"oooooooo\"" \
+		--expect "$(shell_record 3 cmd) == \"down\" and $(shell_record 3 cpu) == 3 and $(shell_record 3 result) == \"ok\"" \
+		--expect "$(shell_record 4 parked) == 1 and $(shell_record 4 states) == \"ooopoooo\"" \
+		--expect "$(shell_record 5 cmd) == \"up\" and $(shell_record 5 cpu) == 3 and $(shell_record 5 result) == \"ok\"" \
+		--expect "$(shell_record 6 cmd) == \"tree\" and $(shell_record 6 violations) == 0 and $(shell_record 6 has_root)" \
+		--expect "$(shell_record 7 cmd) == \"timers\" and $(shell_record 7 result) == \"ok\"" \
+		--expect "$(shell_record 8 why) == \"unknown_command\" and $(shell_record 8 word) == \"frobnicate\"" \
+		--expect "$(shell_record 9 why) == \"bad_number\" and $(shell_record 10 why) == \"number_too_big\"" \
+		--expect "$(shell_record 11 why) == \"missing_argument\"" \
+		--expect "$(shell_record 12 why) == \"overlong_line\" and $(shell_record 12 dropped) == 420" \
+		--expect "$(shell_record 13 why) == \"control_byte\" and $(shell_record 13 byte) == 1" \
+		--expect "$(shell_record 14 why) == \"control_byte\" and $(shell_record 14 byte) == 27" \
+		--expect "$(shell_record 15 cmd) == \"cpus\" and $(shell_record 15 online) == 8" \
+		--expect "$(shell_record 16 cmd) == \"down\" and $(shell_record 16 cpu) == 2 and $(shell_record 16 result) == \"ok\"" \
+		--expect "$(shell_record 17 cmd) == \"up\" and $(shell_record 17 cpu) == 2 and $(shell_record 17 result) == \"ok\"" \
+		--expect "$(shell_record 18 cmd) == \"poweroff\"" \
+		--expect 'count("cpu_parked") == 2 and count("cpu_online") == 2' \
+		--expect 'records("cpu_online")[0].how == "unpark" and records("cpu_online")[0].source == "shell"' \
+		--expect 'records("cpu_online")[1].how == "unpark" and records("cpu_online")[1].source == "shell"' \
+		--expect 'count("exception") == 0' \
+		--expect 'summary.result == "pass"'
+}
+
+shell_session_case shell_commands_and_bad_input_over_serial bios 120
+# The same under UEFI: OVMF must leave the 8259 and LINT0 usable for COM1's interrupt.
+shell_session_case shell_commands_and_bad_input_over_serial_uefi uefi 180
 
 # then=shell: the scenario runs and reports first, then the shell takes
 # over instead of the exit (tests/qemu/shell_then.bin: cpus, poweroff),
