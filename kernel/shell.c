@@ -309,6 +309,20 @@ static void record_ok(const char *cmd)
 	report_emit(json_end(&w));
 }
 
+/* The start record says how input arrives: "irq" or "poll" (the fallback). */
+static void record_start(void)
+{
+	struct json_writer w;
+	char buf[128];
+
+	json_begin(&w, buf, sizeof(buf));
+	json_str(&w, "kind", "shell");
+	json_str(&w, "cmd", "start");
+	json_str(&w, "result", "ok");
+	json_str(&w, "input", sh_k.polling ? "poll" : "irq");
+	report_emit(json_end(&w));
+}
+
 static bool run(void *ctx, enum shell_cmd cmd, uint32_t arg)
 {
 	(void)ctx;
@@ -350,10 +364,10 @@ void shell_run(void)
 		return;
 	}
 	kprintf("shell: type help for the commands\n");
-	record_ok("start");
 	shell_init(&sh, &kernel_ops);
 	sh_k.last = SHELL_NONE;
 	start_input();
+	record_start();
 	shell_prompt(&sh);
 	while (going) {
 		size_t n;

@@ -331,7 +331,8 @@ shell_session_case() {
 
 	qemu_case "$name" 0 "$timeout" "--$fw --smp 8 --serial-input $ROOT/tests/qemu/shell_session.bin -- shell" \
 		--expect 'count("shell") == 19' \
-		--expect "$(shell_record 0 cmd) == \"start\" and $(shell_record 1 cmd) == \"help\"" \
+		--expect "$(shell_record 0 cmd) == \"start\" and $(shell_record 0 input) == \"irq\"" \
+		--expect "$(shell_record 1 cmd) == \"help\"" \
 		--expect "$(shell_record 2 cmd) == \"cpus\" and $(shell_record 2 online) == 8 and $(shell_record 2 states) == \"oooooooo\"" \
 		--expect "$(shell_record 3 cmd) == \"down\" and $(shell_record 3 cpu) == 3 and $(shell_record 3 result) == \"ok\"" \
 		--expect "$(shell_record 4 parked) == 1 and $(shell_record 4 states) == \"ooopoooo\"" \
