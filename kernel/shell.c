@@ -242,26 +242,28 @@ static void take_export(uint32_t cpu, uint64_t global_ns, bool expiring, void *a
 }
 
 /*
- * Per CPU: what it armed, what fired on it, what it deleted, and the
- * first global expiry it exports to the hierarchy (its first GLOBAL timer
- * when that comes before its first pinned one).  The counters are charged
- * to the CPU that acted (kernel/timer.h), so only their sum is the number
- * pending.
+ * Per CPU: the timers pending on it now, pinned and global (a snapshot
+ * under its base locks), the first global expiry it exports to the
+ * hierarchy (its first GLOBAL timer when that comes before its first
+ * pinned one), and what it armed, fired and deleted.  Those counters are
+ * charged to the CPU that acted (kernel/timer.h), so only their sum says
+ * how many are pending; the per-CPU counts say where.
  */
 static void cmd_timers(void)
 {
-	uint32_t n = arch_cpu_count(), with_event = 0;
+	uint32_t n = arch_cpu_count(), with_event = 0, pinned_all = 0, global_all = 0;
 	uint64_t added = 0, fired = 0, deleted = 0, now = arch_now_ns();
 	struct json_writer w;
 	char buf[256];
 
 	if (n > TIMER_MAX_CPUS)
 		n = TIMER_MAX_CPUS;
-	kprintf("  cpu  state        added        fired      deleted  next global (ms from now)\n");
+	kprintf("  cpu  state    pinned  global        added        fired      deleted  next global (ms from now)\n");
 	for (uint32_t cpu = 0; cpu < n; cpu++) {
 		struct export x = { TIMER_NO_EVENT, false };
 		struct timer_stats st;
 		unsigned long flags;
+		uint32_t pinned, global;
 
 		timer_get_stats(cpu, &st);
 		added += st.added;
@@ -272,8 +274,11 @@ static void cmd_timers(void)
 		flags = arch_irq_save();
 		timer_with_export(cpu, take_export, &x);
 		arch_irq_restore(flags);
-		kprintf("  %3u  %-7s %12llu %12llu %12llu  ", cpu, state_name(cpuhp_state(cpu)),
-			(unsigned long long)st.added, (unsigned long long)st.fired,
+		timer_count_pending(cpu, &pinned, &global);
+		pinned_all += pinned;
+		global_all += global;
+		kprintf("  %3u  %-7s %6u  %6u %12llu %12llu %12llu  ", cpu, state_name(cpuhp_state(cpu)),
+			pinned, global, (unsigned long long)st.added, (unsigned long long)st.fired,
 			(unsigned long long)st.deleted);
 		if (x.global_ns == TIMER_NO_EVENT) {
 			kprintf("-\n");
@@ -290,6 +295,8 @@ static void cmd_timers(void)
 	json_str(&w, "cmd", "timers");
 	json_str(&w, "result", "ok");
 	json_u64(&w, "pending", added - fired - deleted);
+	json_u64(&w, "pending_pinned", pinned_all);
+	json_u64(&w, "pending_global", global_all);
 	json_u64(&w, "added", added);
 	json_u64(&w, "fired", fired);
 	json_u64(&w, "deleted", deleted);

@@ -1336,6 +1336,36 @@ uint32_t timer_migrate_cpu(uint32_t from, uint32_t to)
 	return moved;
 }
 
+/* Timers linked in `base`; under its lock.  Walks every non-empty bucket. */
+static uint32_t base_count(struct timer_base *base)
+{
+	uint32_t n = 0;
+
+	spin_assert_held(&base->lock);
+	for (uint32_t i = 0; i < BUCKETS_MAX; i++)
+		for (struct timer *t = base->bucket[i]; t; t = t->next)
+			n++;
+	return n;
+}
+
+void timer_count_pending(uint32_t cpu, uint32_t *pinned, uint32_t *global)
+{
+	struct timer_base *lb, *gb;
+	unsigned long irq;
+
+	*pinned = *global = 0;
+	if (cpu >= TIMER_MAX_CPUS)
+		return;
+	lb = &bases[cpu][BASE_LOCAL];
+	gb = &bases[cpu][BASE_GLOBAL];
+	irq = spin_lock_irqsave(&lb->lock);
+	spin_lock(&gb->lock);		/* lock order: LOCAL before GLOBAL */
+	*pinned = base_count(lb);
+	*global = base_count(gb);
+	spin_unlock(&gb->lock);
+	spin_unlock_irqrestore(&lb->lock, irq);
+}
+
 void timer_get_stats(uint32_t cpu, struct timer_stats *out)
 {
 	if (cpu >= TIMER_MAX_CPUS) {

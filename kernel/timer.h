@@ -110,6 +110,12 @@ uint32_t timer_run_remote(uint32_t cpu);
  * since waits for the owner's next tick or the next remote expiry).
  * Interrupts off.
  */
+/*
+ * The timers pending on `cpu`'s two bases now, for reports (the shell's
+ * `timers`): a snapshot under both locks, O(buckets + timers).
+ */
+void timer_count_pending(uint32_t cpu, uint32_t *pinned, uint32_t *global);
+
 void timer_with_export(uint32_t cpu,
 		       void (*fn)(uint32_t cpu, uint64_t global_ns, bool expiring, void *arg),
 		       void *arg);
