@@ -44,6 +44,8 @@
  *     outstanding (spurious: a double expiry);
  *   - none early: each expiry is checked against the start of its expiry
  *     jiffy;
+ *   - a parked CPU holds no timer: right after each park every slot and
+ *     driver is scanned for one still queued on it (left_on_parked);
  *   - every operation succeeded, and every absent CPU was hot-added;
  *   - no parked CPU took an interrupt (cpuhp_parked_irqs(), over the run);
  *   - the hierarchy has one root and passes the quiescent invariant check.
@@ -126,6 +128,7 @@ static struct cpu_run runs[HP_MAX_CPUS];
 static struct totals tot;	/* relaxed atomic adds from any CPU */
 static struct lat lats[OP_NR];	/* BSP only */
 static uint32_t failed_ops;	/* BSP only */
+static uint32_t stranded;	/* BSP only: timers left on a CPU after its park */
 static uint32_t ncpus;
 static bool running;		/* relaxed: drivers and periodic slots stop once clear */
 
@@ -328,6 +331,38 @@ static void do_hotadd(uint32_t cpu, bool busy)
 		work_queue_on(cpu, &runs[cpu].start);
 }
 
+/*
+ * Timers of ours still queued on `cpu`, just parked: none may be, cpuhp
+ * moved them all.  Nothing adds a timer on a parked CPU (a periodic slot
+ * re-arms where it runs, this scenario never uses timer_add_on), so a
+ * pending timer whose base is the parked CPU's was left behind.  t->cpu is
+ * the base owner while pending: read relaxed, a snapshot that the parked
+ * CPU no longer changes.
+ */
+static uint32_t timers_left_on(uint32_t cpu)
+{
+	uint32_t n = 0;
+
+	for (uint32_t c = 0; c < ncpus; c++) {
+		struct cpu_run *r = &runs[c];
+
+		n += timer_pending(&r->driver) &&
+		     __atomic_load_n(&r->driver.cpu, __ATOMIC_RELAXED) == cpu;
+		for (int i = 0; i < SLOTS_PER_CPU; i++) {
+			struct slot *s = &r->slots[i];
+			unsigned long flags = spin_lock_irqsave(&s->lock);
+
+			if (timer_pending(&s->t) && __atomic_load_n(&s->t.cpu, __ATOMIC_RELAXED) == cpu) {
+				n++;
+				kprintf("hotplug: slot %d of CPU %u (expiry jiffy %lu) stayed on parked CPU %u\n",
+					i, c, (unsigned long)s->expires, cpu);
+			}
+			spin_unlock_irqrestore(&s->lock, flags);
+		}
+	}
+	return n;
+}
+
 static void do_park(uint32_t cpu)
 {
 	enum cpuhp_err e;
@@ -338,6 +373,8 @@ static void do_park(uint32_t cpu)
 	op_done(OP_PARK, cpu, e);
 	if (e)
 		work_queue_on(cpu, &runs[cpu].start);	/* it stays online: churn on */
+	else
+		stranded += timers_left_on(cpu);
 }
 
 static void do_unpark(uint32_t cpu)
@@ -484,9 +521,9 @@ static void print_table(const struct outcome *o)
 		"cancelled");
 	kprintf("  %-8s %6s %10lu %10lu\n", "", "", (unsigned long)tot.fired,
 		(unsigned long)tot.cancelled);
-	kprintf("hotplug: lost %lu, early %lu, spurious %lu, late max %lu us; levels %u -> %u, %u root(s), %u violation(s), parked_irqs %lu\n",
+	kprintf("hotplug: lost %lu, early %lu, spurious %lu, left on a parked CPU %u, late max %lu us; levels %u -> %u, %u root(s), %u violation(s), parked_irqs %lu\n",
 		(unsigned long)tot.lost, (unsigned long)tot.early, (unsigned long)tot.spurious,
-		(unsigned long)(tot.late.max_ns / 1000), o->levels_before, o->levels, o->roots,
+		stranded, (unsigned long)(tot.late.max_ns / 1000), o->levels_before, o->levels, o->roots,
 		o->violations, (unsigned long)o->parked_irqs);
 }
 
@@ -506,6 +543,7 @@ static void report(const struct scenario_args *args, const struct outcome *o)
 	json_u64(&w, "parks", lats[OP_PARK].n);
 	json_u64(&w, "unparks", lats[OP_UNPARK].n);
 	json_u64(&w, "failed_ops", failed_ops);
+	json_u64(&w, "left_on_parked", stranded);
 	json_u64(&w, "armed", tot.armed);
 	json_u64(&w, "fired", tot.fired);
 	json_u64(&w, "rearmed", tot.rearmed);
@@ -540,6 +578,7 @@ static void setup(const struct scenario_args *args)
 	memset(lats, 0, sizeof(lats));
 	memset(&grow, 0, sizeof(grow));
 	failed_ops = 0;
+	stranded = 0;
 	for (uint32_t cpu = 0; cpu < ncpus; cpu++) {
 		struct cpu_run *r = &runs[cpu];
 
@@ -590,6 +629,10 @@ static bool judge(const struct outcome *o, bool idle_ok, const char **reason)
 	if (tot.lost || tot.early || tot.spurious ||
 	    tot.armed != tot.fired + tot.cancelled) {
 		*reason = "hotplug: a timer was lost, early or ran twice";
+		return false;
+	}
+	if (stranded) {
+		*reason = "hotplug: a parked CPU kept timers (they were not moved)";
 		return false;
 	}
 	if (failed_ops || lats[OP_HOTADD].n != o->absent_before ||

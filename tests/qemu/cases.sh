@@ -316,13 +316,17 @@ lateness_case lateness_smp8_no_lost_wakeup_tmigr_off 8 90 off
 # scenario.md): every online CPU churns pinned and global timers and idles
 # while the BSP hot-adds every absent CPU at random moments and parks and
 # unparks random APs.  Every arming ends once (fired or cancelled), none
-# early, none twice; no parked CPU takes an interrupt; the hierarchy has
+# early, none twice; no timer stays on a CPU once it parked (checked to
+# fail with cpuhp's timer_migrate_cpu() call taken out: the timers wait
+# on the parked wheel, late but not lost); no parked CPU takes an
+# interrupt; the hierarchy has
 # one root and passes its quiescent invariant check.  "Park all CPUs but
 # one and unpark them all" is test=cpuhp's case above
 # (cpuhp_smp8_park_all_but_one_and_unpark_keeps_every_timer), not repeated.
 hotplug_checks=(
 	--expect 'hotplug.lost == 0 and hotplug.early == 0 and hotplug.spurious == 0'
 	--expect 'hotplug.armed == hotplug.fired + hotplug.cancelled and hotplug.fired > 0'
+	--expect 'hotplug.left_on_parked == 0'
 	--expect 'hotplug.failed_ops == 0 and hotplug.online == hotplug.cpus'
 	--expect 'hotplug.hotadds == hotplug.absent_before'
 	--expect 'hotplug.parks > 0 and hotplug.unparks == hotplug.parks'
