@@ -44,6 +44,8 @@
  *     outstanding (spurious: a double expiry);
  *   - none early: each expiry is checked against the start of its expiry
  *     jiffy;
+ *   - a parked CPU's churn stopped before its park: a driver that runs
+ *     off its own CPU (cpuhp moved it) counts driver_elsewhere;
  *   - a parked CPU holds no timer: right after each park every slot and
  *     driver is scanned for one still queued on it (left_on_parked);
  *   - every operation succeeded, and every absent CPU was hot-added;
@@ -112,6 +114,7 @@ struct cpu_run {
 
 struct totals {
 	uint64_t armed, fired, cancelled, rearmed, early, spurious, lost;
+	uint64_t driver_elsewhere;	/* a driver ran off its CPU: its stop failed */
 	struct late_hist late;
 };
 
@@ -228,6 +231,11 @@ static void driver_fired(struct timer *t)
 
 	if (!__atomic_load_n(&running, __ATOMIC_RELAXED))
 		return;
+	if (arch_cpu_id() != r->cpu) {
+		/* moved by a park: the stop work did not delete it first */
+		count(&tot.driver_elsewhere);
+		return;
+	}
 	act(r);
 	timer_add(t, timer_jiffies() + driver_gap_j(r));
 }
@@ -544,6 +552,7 @@ static void report(const struct scenario_args *args, const struct outcome *o)
 	json_u64(&w, "unparks", lats[OP_UNPARK].n);
 	json_u64(&w, "failed_ops", failed_ops);
 	json_u64(&w, "left_on_parked", stranded);
+	json_u64(&w, "driver_elsewhere", tot.driver_elsewhere);
 	json_u64(&w, "armed", tot.armed);
 	json_u64(&w, "fired", tot.fired);
 	json_u64(&w, "rearmed", tot.rearmed);
@@ -629,6 +638,10 @@ static bool judge(const struct outcome *o, bool idle_ok, const char **reason)
 	if (tot.lost || tot.early || tot.spurious ||
 	    tot.armed != tot.fired + tot.cancelled) {
 		*reason = "hotplug: a timer was lost, early or ran twice";
+		return false;
+	}
+	if (tot.driver_elsewhere) {
+		*reason = "hotplug: a parked CPU's churn did not stop before its park";
 		return false;
 	}
 	if (stranded) {

@@ -326,7 +326,7 @@ lateness_case lateness_smp8_no_lost_wakeup_tmigr_off 8 90 off
 hotplug_checks=(
 	--expect 'hotplug.lost == 0 and hotplug.early == 0 and hotplug.spurious == 0'
 	--expect 'hotplug.armed == hotplug.fired + hotplug.cancelled and hotplug.fired > 0'
-	--expect 'hotplug.left_on_parked == 0'
+	--expect 'hotplug.left_on_parked == 0 and hotplug.driver_elsewhere == 0'
 	--expect 'hotplug.failed_ops == 0 and hotplug.online == hotplug.cpus'
 	--expect 'hotplug.hotadds == hotplug.absent_before'
 	--expect 'hotplug.parks > 0 and hotplug.unparks == hotplug.parks'
