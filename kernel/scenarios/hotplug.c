@@ -62,7 +62,9 @@
  * callback may be running.  Each cpu_run's driver and rng belong to its
  * CPU (the driver callback and the start and stop works, all on that CPU
  * with interrupts off); the BSP touches them only before the start and
- * after the drain.  Counters are relaxed atomics.  The latency arrays are
+ * after the drain, and reads a driver's pending state and base after a
+ * park (a snapshot).  Lateness is reported, not judged (the BSP, which
+ * runs a parked CPU's timers, spins through each hot-add).  Counters are relaxed atomics.  The latency arrays are
  * the BSP's.
  */
 #include <stddef.h>
@@ -640,6 +642,10 @@ static bool judge(const struct outcome *o, bool idle_ok, const char **reason)
 		*reason = "hotplug: a timer was lost, early or ran twice";
 		return false;
 	}
+	if (!idle_ok) {
+		*reason = "hotplug: the CPUs did not all idle for the idle hot-add";
+		return false;
+	}
 	if (tot.driver_elsewhere) {
 		*reason = "hotplug: a parked CPU's churn did not stop before its park";
 		return false;
@@ -651,10 +657,6 @@ static bool judge(const struct outcome *o, bool idle_ok, const char **reason)
 	if (failed_ops || lats[OP_HOTADD].n != o->absent_before ||
 	    o->online != ncpus) {
 		*reason = "hotplug: a CPU operation failed or an absent CPU was not hot-added";
-		return false;
-	}
-	if (!idle_ok) {
-		*reason = "hotplug: the CPUs did not all idle for the idle hot-add";
 		return false;
 	}
 	if (o->parked_irqs) {
