@@ -126,6 +126,10 @@ STRESS_DEPS := $(STRESS_SRCS) $(wildcard kernel/*.h lib/*.h tests/host/*.h)
 STRESS_CFLAGS := $(filter-out -MMD -MP,$(HCFLAGS)) \
 	-DTIMER_MAX_CPUS=$(STRESS_CPUS) -DHOST_MAX_CPUS=$(STRESS_CPUS)
 HOST_TESTS += $(BUILD)/host/test_tmigr_stress_tsan
+# The hotplug stress test (park, unpark, hot-add under the same harness):
+# plain through the test_tmigr_% rule, and under ThreadSanitizer here.
+HPSTRESS_SRCS := tests/host/test_tmigr_hotplug_stress.c $(filter-out tests/host/test_tmigr_stress.c,$(STRESS_SRCS))
+HOST_TESTS += $(BUILD)/host/test_tmigr_hotplug_stress_tsan
 
 .PHONY: all kernel iso run test host-tests qemu-tests debug deps clean \
 	bench bench-tmigr bench-boot bench-linux bench-idle mutant-bin fuzz-shell
@@ -238,6 +242,11 @@ $(BUILD)/host/test_tmigr_stress: $(STRESS_DEPS)
 $(BUILD)/host/test_tmigr_stress_tsan: $(STRESS_DEPS)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(STRESS_CFLAGS) -fsanitize=thread -Wno-tsan -o $@ $(STRESS_SRCS) \
+		-lcmocka -lpthread
+
+$(BUILD)/host/test_tmigr_hotplug_stress_tsan: $(HPSTRESS_SRCS) $(wildcard kernel/*.h lib/*.h tests/host/*.h)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(STRESS_CFLAGS) -fsanitize=thread -Wno-tsan -o $@ $(HPSTRESS_SRCS) \
 		-lcmocka -lpthread
 
 host-tests: deps $(HOST_TESTS)

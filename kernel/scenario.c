@@ -21,6 +21,8 @@ static const struct scenario scenarios[] = {
 	  scenario_idle },
 	{ "lateness", "one CPU arms short global and remote timers, the rest idle: lateness bound (lost wake-ups)",
 	  scenario_lateness },
+	{ "hotplug", "CPUs hot-added, parked and unparked at random while every online CPU churns timers",
+	  scenario_hotplug },
 };
 
 const struct scenario *scenario_find(const char *name)

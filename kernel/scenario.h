@@ -29,6 +29,7 @@ bool scenario_timers(const struct scenario_args *args, const char **reason);
 bool scenario_quiet(const struct scenario_args *args, const char **reason);
 bool scenario_idle(const struct scenario_args *args, const char **reason);
 bool scenario_lateness(const struct scenario_args *args, const char **reason);
+bool scenario_hotplug(const struct scenario_args *args, const char **reason);
 
 /* ms as whole jiffies at the running HZ, at least 1 (a timer delay). */
 static inline uint64_t scenario_ms_to_jiffies(uint64_t ms)

@@ -369,3 +369,56 @@ qemu_case shell_after_scenario_with_then_shell 0 120 "--bios --smp 4 --serial-in
 	--expect 'records("shell")[1].cmd == "cpus" and records("shell")[1].online == 4' \
 	--expect 'records("shell")[2].cmd == "poweroff"' \
 	--expect 'summary.result == "pass"'
+
+# Issue 12, scenario hotplug (kernel/scenarios/hotplug.c, docs/hotplug-
+# scenario.md): every online CPU churns pinned and global timers and idles
+# while the BSP hot-adds every absent CPU at random moments and parks and
+# unparks random APs.  Every arming ends once (fired or cancelled), none
+# early, none twice; no timer stays on a CPU once it parked (checked to
+# fail with cpuhp's timer_migrate_cpu() call taken out: the timers wait
+# on the parked wheel, late but not lost); no parked CPU takes an
+# interrupt; the hierarchy has
+# one root and passes its quiescent invariant check.  "Park all CPUs but
+# one and unpark them all" is test=cpuhp's case above
+# (cpuhp_smp8_park_all_but_one_and_unpark_keeps_every_timer), not repeated.
+hotplug_checks=(
+	--expect 'hotplug.lost == 0 and hotplug.early == 0 and hotplug.spurious == 0'
+	--expect 'hotplug.armed == hotplug.fired + hotplug.cancelled and hotplug.fired > 0'
+	--expect 'hotplug.left_on_parked == 0 and hotplug.driver_elsewhere == 0'
+	--expect 'hotplug.failed_ops == 0 and hotplug.online == hotplug.cpus'
+	--expect 'hotplug.hotadds == hotplug.absent_before'
+	--expect 'hotplug.parks > 0 and hotplug.unparks == hotplug.parks'
+	--expect 'hotplug.parked_irqs == 0'
+	--expect 'hotplug.roots == 1 and hotplug.violations == 0 and tmigr_check.violations == 0'
+	--expect 'count("cpu_online") == hotplug.hotadds + hotplug.unparks'
+	--expect 'count("cpu_parked") == hotplug.parks and count("cpuhp_failed") == 0'
+	--expect 'count("exception") == 0'
+	--expect 'summary.result == "pass"'
+)
+# maxcpus=1: the BSP alone in one level-0 group; the 63 hot-adds, under the
+# churn, grow the tree to two levels (eight groups under a new root).
+qemu_case hotplug_smp64_maxcpus1_one_level_grows_to_two_under_churn 0 400 \
+	"--bios --smp 64 -- scenario=hotplug seconds=2 seed=1 maxcpus=1" \
+	--expect 'hotplug.cpus == 64 and hotplug.absent_before == 63' \
+	--expect 'hotplug.levels_before == 1 and hotplug.levels == 2 and hotplug.grew_busy == 1' \
+	"${hotplug_checks[@]}"
+# maxcpus=64: two levels (eight full level-0 groups under the root); CPU 64
+# needs a ninth level-0 group, a second level-1 group and a new root at
+# level 2 above the old one.  Proves the growth while the system is busy:
+# it happens under the churn (grew_busy).
+qemu_case hotplug_smp72_maxcpus64_new_root_while_busy 0 400 \
+	"--bios --smp 72 -- scenario=hotplug seconds=2 seed=1 maxcpus=64" \
+	--expect 'hotplug.cpus == 72 and hotplug.absent_before == 8' \
+	--expect 'hotplug.levels_before == 2 and hotplug.levels == 3 and hotplug.grew_busy == 1' \
+	"${hotplug_checks[@]}"
+# The same growth while the machine is fully idle (hotplug_idle_add=1): the
+# churn parks and unparks only; after it, with no timer left anywhere, the
+# BSP waits until every other CPU is idle in the tree and only then
+# hot-adds the eight, so CPU 64 builds the new root over an idle tree.
+qemu_case hotplug_smp72_maxcpus64_new_root_while_idle 0 400 \
+	"--bios --smp 72 -- scenario=hotplug seconds=2 seed=1 maxcpus=64 hotplug_idle_add=1" \
+	--expect 'hotplug.cpus == 72 and hotplug.absent_before == 8' \
+	--expect 'hotplug.levels_before == 2 and hotplug.levels == 3' \
+	--expect 'hotplug.grew_idle == 1 and hotplug.grew_busy == 0' \
+	--expect 'hotplug.idle_hotadds == 8 and hotplug.idle_add_others_active == 0' \
+	"${hotplug_checks[@]}"
