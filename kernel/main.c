@@ -23,8 +23,10 @@
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/pic.h"
 #include "arch/x86_64/platform.h"
+#include "drivers/apic/ioapic.h"
 #include "drivers/apic/lapic_timer.h"
 #include "kernel/acpi.h"
+#include "kernel/acpi_hotplug.h"
 #include "kernel/boot_report.h"
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
@@ -147,6 +149,7 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
 		panic("no memory for the boot CPU's interrupt stacks");
 	percpu_init_cpu(0);
 	parse_acpi();
+	ioapic_init(&acpi);	/* every input masked; the SCI is routed later */
 	smp_init(&acpi, &(struct smp_test_hooks){
 		.hold_last_ap = selftest_chosen("late_ap"),
 		.drop_first_sipis = selftest_chosen("lost_sipi"),
@@ -168,6 +171,7 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
 	lapic_timer_report();
 	smp_report();
 	tick_check(cpu_online_count());
+	acpi_hotplug_init(&acpi);
 	if (option_str("test"))
 		selftest_run(option_str("test"));
 	else
