@@ -45,7 +45,8 @@
  *
  * ACPI mode: the SCI is raised only with SCI_EN set in PM1a control.  If
  * the firmware left it clear, ACPI_ENABLE is written to SMI_CMD and
- * SCI_EN awaited (ACPI 6.5 4.8.2.5 / 16.3.1); the record says which.
+ * SCI_EN awaited (ACPI 6.5: SMI_CMD and ACPI_ENABLE in the FADT, 5.2.9;
+ * SCI_EN in the PM1 control register, chapter 4); the record says which.
  * Every PM1 event and every other GPE is disabled (we handle none), so
  * the level SCI cannot be held by a source we never clear.
  *

@@ -311,3 +311,34 @@ lateness_case() {
 lateness_case lateness_smp8_no_lost_wakeup_tmigr_on 8 90 on
 lateness_case lateness_smp64_no_lost_wakeup_tmigr_on 64 120 on
 lateness_case lateness_smp8_no_lost_wakeup_tmigr_off 8 90 off
+
+# Real hot-add from the firmware (kernel/acpi_hotplug.c, docs/acpi-hotplug.md):
+# QEMU starts with 4 of 12 CPU slots plugged; 2 s after the kernel says it
+# listens, run-qemu.sh --hotadd plugs two more with QMP device_add.  Each
+# raises the SCI (GPE0 bit 2) through the I/O APIC; the kernel reads the
+# insert from QEMU's CPU hotplug block and hot-adds that CPU (cpu_online,
+# "how":"hotadd","source":"acpi").  The hierarchy then passes its check with
+# one root, the SCI was the only trigger (no poll ran), and every event was
+# an insert for a known slot.  BIOS (SeaBIOS leaves ACPI mode off: the kernel
+# enters it through SMI_CMD) and UEFI (OVMF enters it itself).
+acpi_hotadd_case() {
+	local name=$1 fw=$2 timeout=$3
+
+	qemu_case "$name" 0 "$timeout" \
+		"--$fw --smp 4 --maxcpus 12 --hotadd 2@2 -- test=acpi_hotadd hotadd_cpus=2 hotadd_wait_s=60" \
+		--expect "boot.firmware == \"$fw\" and smp.possible == 12 and smp.online == 4" \
+		--expect 'acpi_hotplug.mode == "modern" and acpi_hotplug.polling == false' \
+		--expect 'acpi_hotplug.slots == 8 and acpi_hotplug.chipset == "piix4"' \
+		--expect 'count("cpu_online") == 2' \
+		--expect 'records("cpu_online")[0].how == "hotadd" and records("cpu_online")[0].source == "acpi"' \
+		--expect 'records("cpu_online")[1].how == "hotadd" and records("cpu_online")[1].source == "acpi"' \
+		--expect 'acpi_hotadd_test.hotadded == 2 and acpi_hotadd_test.failed == 0' \
+		--expect 'acpi_hotadd_test.unknown == 0 and acpi_hotadd_test.online == 6' \
+		--expect 'acpi_hotadd_test.scis >= 1 and acpi_hotadd_test.polls == 0' \
+		--expect 'acpi_hotadd_test.violations == 0 and acpi_hotadd_test.roots == 1' \
+		--expect 'count("exception") == 0' \
+		--expect 'summary.result == "pass"'
+}
+
+acpi_hotadd_case acpi_hotadd_bios_device_add_two_cpus_online_from_the_sci bios 120
+acpi_hotadd_case acpi_hotadd_uefi_device_add_two_cpus_online_from_the_sci uefi 180
