@@ -50,8 +50,10 @@ readonly TERM_GRACE_TENTHS=20
 readonly CMDLINE_OK='^[A-Za-z0-9 _.,:=+/@%-]*$'
 
 smp=64
+machine=pc
 maxcpus=
 hotadd=
+hotremove=0
 qmp_sock=
 mem=512
 numa=1
@@ -86,8 +88,11 @@ Boot build/pullkern.iso in QEMU, console on stdout, and exit
                    acpi_hotplug record); tools/qmp-hotadd.py prints, on
                    stderr, the host time from each device_add to the
                    kernel's cpu_online record.  Needs --maxcpus
+  --hotremove N    after --hotadd, ask for the removal (device_del) of the
+                   first N CPUs it plugged (pullkern refuses: they stay)
   --qmp PATH       QMP socket at PATH (--hotadd makes a temporary one)
   --mem MIB        memory in MiB (default 512)
+  --machine pc|q35 QEMU machine (default pc: i440FX and PIIX4; q35: ICH9)
   --numa N         N NUMA nodes (ACPI SRAT), CPUs and memory split evenly
   --bios           boot with SeaBIOS (default)
   --uefi           boot with OVMF ($OVMF_CODE, per-run VARS copy)
@@ -116,12 +121,18 @@ parse_args() {
 		--smp | --smp=*)
 			optval "$@"
 			smp=$REPLY ;;
+		--machine | --machine=*)
+			optval "$@"
+			machine=$REPLY ;;
 		--maxcpus | --maxcpus=*)
 			optval "$@"
 			maxcpus=$REPLY ;;
 		--hotadd | --hotadd=*)
 			optval "$@"
 			hotadd=$REPLY ;;
+		--hotremove | --hotremove=*)
+			optval "$@"
+			hotremove=$REPLY ;;
 		--qmp | --qmp=*)
 			optval "$@"
 			qmp_sock=$REPLY ;;
@@ -163,6 +174,7 @@ parse_args() {
 check_args() {
 	[[ $smp =~ ^[0-9]+$ && $smp -ge 1 && $smp -le 1024 ]] ||
 		die "--smp wants a CPU count from 1 to 1024, not '$smp'"
+	[[ $machine == pc || $machine == q35 ]] || die "--machine wants pc or q35, not '$machine'"
 	if [[ -n $maxcpus ]]; then
 		[[ $maxcpus =~ ^[0-9]+$ && $maxcpus -ge $smp && $maxcpus -le 1024 ]] ||
 			die "--maxcpus wants a slot count from --smp ($smp) to 1024, not '$maxcpus'"
@@ -173,6 +185,11 @@ check_args() {
 		[[ -n $maxcpus ]] || die "--hotadd needs --maxcpus (free slots to plug into)"
 		((BASH_REMATCH[1] >= 1 && BASH_REMATCH[1] <= maxcpus - smp)) ||
 			die "--hotadd $hotadd: K must be 1 .. $((maxcpus - smp)) (the free slots)"
+	fi
+	[[ $hotremove =~ ^[0-9]+$ ]] || die "--hotremove wants a CPU count, not '$hotremove'"
+	if ((hotremove > 0)); then
+		[[ -n $hotadd ]] && ((hotremove <= ${hotadd%@*})) ||
+			die "--hotremove $hotremove: removes only CPUs --hotadd plugged"
 	fi
 	[[ $mem =~ ^[0-9]+$ && $mem -ge 32 ]] ||
 		die "--mem wants MiB (at least 32), not '$mem'"
@@ -283,7 +300,7 @@ numa_args() {
 qemu_command() {
 	local extra=()
 
-	qemu=("$QEMU" -display none -monitor none -serial stdio -no-reboot
+	qemu=("$QEMU" -machine "$machine" -display none -monitor none -serial stdio -no-reboot
 		-device "isa-debug-exit,iobase=0xf4,iosize=0x04"
 		-m "$mem" -smp "$smp${maxcpus:+,maxcpus=$maxcpus}" -cdrom "$boot_iso" -boot order=d)
 	if [[ -n $hotadd && -z $qmp_sock ]]; then
@@ -326,7 +343,7 @@ run_qemu() {
 	tpid=$!
 	if [[ -n $hotadd ]]; then
 		python3 "$ROOT/tools/qmp-hotadd.py" --socket "$qmp_sock" --count "${hotadd%@*}" \
-			--after "${hotadd#*@}" --log "$log" --timeout "$((timeout_s > 0 ? timeout_s : 3600))" &
+			--after "${hotadd#*@}" --remove "$hotremove" --log "$log" --timeout "$((timeout_s > 0 ? timeout_s : 3600))" &
 		hpid=$!
 	fi
 	end_reason=exited

@@ -42,6 +42,7 @@
  * "enabled" and command 3 on selector 1 returns a known APIC ID.  If that
  * fails the legacy bitmap is used: every APIC ID present there whose CPU
  * is absent is hot-added (legacy mode has no remove requests).
+ * acpi_hotplug=legacy skips the switch, so that path is tested too.
  *
  * ACPI mode: the SCI is raised only with SCI_EN set in PM1a control.  If
  * the firmware left it clear, ACPI_ENABLE is written to SMI_CMD and
@@ -463,7 +464,10 @@ void acpi_hotplug_init(const struct acpi_info *acpi)
 	}
 	gpe_sts = (uint16_t)acpi->gpe0_port;
 	gpe_en = (uint16_t)(acpi->gpe0_port + acpi->gpe0_len / 2);
-	mode = switch_to_modern(acpi) ? MODE_MODERN : MODE_LEGACY;
+	if (!strcmp(opt, "legacy"))
+		mode = MODE_LEGACY;	/* the block starts there: no switch */
+	else
+		mode = switch_to_modern(acpi) ? MODE_MODERN : MODE_LEGACY;
 	sci_en = enter_acpi_mode(acpi);
 	quiet_events(acpi);
 	polling = !strcmp(opt, "poll");

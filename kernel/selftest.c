@@ -30,8 +30,10 @@
  *              docs/acpi-hotplug.md): waits up to hotadd_wait_s for
  *              hotadd_cpus CPUs to be plugged in (run-qemu.sh --hotadd
  *              does QEMU's device_add) and hot-added from the SCI; then
- *              the hierarchy passes its invariant check with one root,
- *              and no poll ran
+ *              the hierarchy passes its invariant check with one root;
+ *              with hotadd_removes=N it also waits for N removal
+ *              requests (run-qemu.sh --hotremove), each refused: the CPU
+ *              stays online
  *
  * The bring-up reads selftest_chosen() to arrange late_ap, lost_sipi and restart_ap
  * before the APs start; selftest_run() checks the outcome afterwards.
@@ -412,6 +414,7 @@ static void test_cpuhp(void)
 
 struct hotadd_wait {
 	uint64_t want;
+	uint64_t removes;
 	uint64_t deadline;
 };
 
@@ -420,8 +423,10 @@ static bool hotadd_done(void *arg)
 	struct hotadd_wait *x = arg;
 	const struct acpi_hotplug_stats *st = acpi_hotplug_stats();
 
+	if (arch_now_ns() >= x->deadline)
+		return true;
 	return counter_read(&st->hotadded) + counter_read(&st->failed) +
-	       counter_read(&st->unknown) >= x->want || arch_now_ns() >= x->deadline;
+	       counter_read(&st->unknown) >= x->want && counter_read(&st->removes) >= x->removes;
 }
 
 static void hotadd_deadline(struct timer *t)
@@ -432,7 +437,7 @@ static void hotadd_deadline(struct timer *t)
 static void test_acpi_hotadd(void)
 {
 	const struct acpi_hotplug_stats *st = acpi_hotplug_stats();
-	struct hotadd_wait x = { option_u64("hotadd_cpus"),
+	struct hotadd_wait x = { option_u64("hotadd_cpus"), option_u64("hotadd_removes"),
 				 arch_now_ns() + option_u64("hotadd_wait_s") * 1000000000ull };
 	uint32_t online_before = cpuhp_online_count(), violations, roots;
 	uint64_t added, polls;
@@ -481,6 +486,8 @@ static void test_acpi_hotadd(void)
 	report_emit(json_end(&w));
 	if (added < x.want)
 		verdict_fail("test=acpi_hotadd: fewer CPUs were hot-added than asked for");
+	if (counter_read(&st->removes) < x.removes)
+		verdict_fail("test=acpi_hotadd: fewer removal requests arrived than asked for");
 	if (online_before + added != cpuhp_online_count())
 		verdict_fail("test=acpi_hotadd: the online count does not match the hot-adds");
 	if (violations || (tmigr_enabled() && roots != 1))

@@ -342,3 +342,35 @@ acpi_hotadd_case() {
 
 acpi_hotadd_case acpi_hotadd_bios_device_add_two_cpus_online_from_the_sci bios 120
 acpi_hotadd_case acpi_hotadd_uefi_device_add_two_cpus_online_from_the_sci uefi 180
+
+# A removal request (device_del) is acknowledged and refused: the CPU stays
+# online and the request does not come back.
+qemu_case acpi_hotadd_bios_device_del_is_refused_and_the_cpu_stays 0 120 \
+	"--bios --smp 4 --maxcpus 12 --hotadd 2@2 --hotremove 1 -- test=acpi_hotadd hotadd_cpus=2 hotadd_removes=1 hotadd_wait_s=60" \
+	--expect 'acpi_hotadd_test.hotadded == 2 and acpi_hotadd_test.removes == 1' \
+	--expect 'count("acpi_hotplug_event") == 3' \
+	--expect 'acpi_hotplug_event.event == "remove" and acpi_hotplug_event.result == "refused"' \
+	--expect 'acpi_hotadd_test.online == 6 and acpi_hotadd_test.violations == 0' \
+	--text 'acpi_hotplug: removal of APIC ID [0-9]+ requested: refused' \
+	--expect 'summary.result == "pass"'
+
+# The same hot-add through QEMU's legacy present-CPU bitmap (the block is
+# left in the mode it starts in), on the q35 machine (ICH9: block 0x0cd8).
+qemu_case acpi_hotadd_q35_legacy_bitmap_hot_adds_from_the_sci 0 120 \
+	"--bios --machine q35 --smp 4 --maxcpus 12 --hotadd 2@2 -- test=acpi_hotadd hotadd_cpus=2 hotadd_wait_s=60 acpi_hotplug=legacy" \
+	--expect 'acpi_hotplug.mode == "legacy" and acpi_hotplug.chipset == "ich9"' \
+	--expect 'count("cpu_online") == 2 and records("cpu_online")[1].source == "acpi"' \
+	--expect 'acpi_hotadd_test.hotadded == 2 and acpi_hotadd_test.online == 6' \
+	--expect 'acpi_hotadd_test.scis >= 1 and acpi_hotadd_test.polls == 0' \
+	--expect 'acpi_hotadd_test.violations == 0 and acpi_hotadd_test.roots == 1' \
+	--expect 'summary.result == "pass"'
+
+# acpi_hotplug=poll, the explicit fallback: no SCI is routed, a timer finds
+# the GPE status bit instead (so polls happen, and no SCI is taken).
+qemu_case acpi_hotadd_bios_poll_fallback_finds_them_without_the_sci 0 120 \
+	"--bios --smp 4 --maxcpus 12 --hotadd 2@2 -- test=acpi_hotadd hotadd_cpus=2 hotadd_wait_s=60 acpi_hotplug=poll" \
+	--expect 'acpi_hotplug.polling == true and "sci_gsi" not in acpi_hotplug' \
+	--expect 'acpi_hotadd_test.hotadded == 2 and acpi_hotadd_test.online == 6' \
+	--expect 'acpi_hotadd_test.scis == 0 and acpi_hotadd_test.polls > 0' \
+	--expect 'acpi_hotadd_test.violations == 0 and acpi_hotadd_test.roots == 1' \
+	--expect 'summary.result == "pass"'
