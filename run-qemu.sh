@@ -187,9 +187,8 @@ check_args() {
 			die "--hotadd $hotadd: K must be 1 .. $((maxcpus - smp)) (the free slots)"
 	fi
 	[[ $hotremove =~ ^[0-9]+$ ]] || die "--hotremove wants a CPU count, not '$hotremove'"
-	if ((hotremove > 0)); then
-		[[ -n $hotadd ]] && ((hotremove <= ${hotadd%@*})) ||
-			die "--hotremove $hotremove: removes only CPUs --hotadd plugged"
+	if ((hotremove > 0)) && { [[ -z $hotadd ]] || ((hotremove > ${hotadd%@*})); }; then
+		die "--hotremove $hotremove: removes only CPUs --hotadd plugged"
 	fi
 	[[ $mem =~ ^[0-9]+$ && $mem -ge 32 ]] ||
 		die "--mem wants MiB (at least 32), not '$mem'"

@@ -18,8 +18,13 @@
  *                        clear by then, so it does not come back)
  *   scan work (BSP)      walk the register block's pending events; an
  *                        insert names an APIC ID, which must be a hot-add
- *                        slot of the MADT: cpu_up(cpu, CPUHP_SRC_ACPI);
- *                        a remove request is acknowledged and refused
+ *                        slot of the MADT: it is acknowledged and that CPU
+ *                        marked pending; a remove request is acknowledged
+ *                        and refused; then every pending CPU is brought up
+ *                        with cpu_up(cpu, CPUHP_SRC_ACPI).  If cpuhp is busy
+ *                        (another operation, perhaps one this work runs
+ *                        nested in) a retry timer queues the work again
+ *                        10 ms later: the work never sleeps waiting for it
  *
  * The scan runs as work, in the BSP's idle context, never in the
  * interrupt handler: cpu_up() sleeps for milliseconds (INIT, SIPI, the
@@ -118,6 +123,9 @@ static struct work scan_work;
 static uint32_t scan_queued;		/* see the theory; acquire/release */
 static uint64_t trigger_ns;		/* when the latest SCI or poll found our bit */
 static struct timer poll_timer;
+static struct timer retry_timer;	/* cpuhp was busy: scan (and drain) again */
+static uint64_t pending[ACPI_MAX_CPUS / 64];	/* acknowledged inserts to bring up */
+static uint32_t busy_tries;		/* consecutive CPUHP_BUSY answers */
 
 const struct acpi_hotplug_stats *acpi_hotplug_stats(void)
 {
@@ -207,30 +215,65 @@ static uint32_t cpu_of_apic_id(uint32_t id)
 	return UINT32_MAX;
 }
 
-/* cpu_up(), again while another CPU operation holds cpuhp (the shell, a test). */
-static enum cpuhp_err up_retrying(uint32_t cpu)
+/* Hot-add CPU `cpu` now; false if cpuhp is busy with another operation (try later). */
+static bool bring_up(uint32_t cpu)
 {
-	enum cpuhp_err e = CPUHP_BUSY;
+	uint32_t apic_id = arch_cpu_hw_id(cpu);
+	enum cpuhp_err e = cpu_up(cpu, CPUHP_SRC_ACPI);
 
-	for (uint32_t i = 0; i < BUSY_RETRIES && e == CPUHP_BUSY; i++) {
-		if (i)
-			idle_sleep_until_ns(arch_now_ns() + BUSY_RETRY_NS);
-		e = cpu_up(cpu, CPUHP_SRC_ACPI);
+	if (e == CPUHP_BUSY)
+		return false;
+	if (e == CPUHP_ALREADY_ONLINE) {
+		report_event("insert", apic_id, cpu, "already_online");
+	} else if (e) {
+		counter_add(&stats.failed, 1);
+		report_event("insert", apic_id, cpu, cpuhp_err_name(e));
+	} else {
+		counter_add(&stats.hotadded, 1);
+		__atomic_store_n(&stats.last_sci_to_online_us, (arch_now_ns() - trigger_ns) / 1000,
+				 __ATOMIC_RELAXED);
+		report_event("insert", apic_id, cpu, "online");
 	}
-	return e;
+	return true;
+}
+
+/*
+ * Every CPU whose insert was acknowledged, in order.  A busy cpuhp (the
+ * shell's operation, a test's, or one we are nested in: this work may run
+ * inside another cpu_up()'s wait) is never waited for here: the retry
+ * timer queues the scan again, up to BUSY_RETRIES times in a row.
+ */
+static void drain(void)
+{
+	for (uint32_t cpu = 0; cpu < ACPI_MAX_CPUS; cpu++) {
+		if (!(pending[cpu / 64] & (1ull << (cpu % 64))))
+			continue;
+		if (!bring_up(cpu)) {
+			if (++busy_tries <= BUSY_RETRIES) {
+				timer_add(&retry_timer, timer_jiffies() +
+					  BUSY_RETRY_NS / timer_tick_ns() + 1);
+				return;
+			}
+			kprintf("acpi_hotplug: CPU %u stays absent: CPU operations were busy for %u tries\n",
+				cpu, BUSY_RETRIES);
+			counter_add(&stats.failed, 1);
+			report_event("insert", arch_cpu_hw_id(cpu), cpu, cpuhp_err_name(CPUHP_BUSY));
+		}
+		busy_tries = 0;
+		pending[cpu / 64] &= ~(1ull << (cpu % 64));
+	}
 }
 
 static void insert(uint32_t apic_id)
 {
 	uint32_t cpu = cpu_of_apic_id(apic_id);
-	enum cpuhp_err e;
 
 	counter_add(&stats.inserts, 1);
-	if (cpu == UINT32_MAX) {
+	if (cpu == UINT32_MAX || cpu >= ACPI_MAX_CPUS) {
 		kprintf("acpi_hotplug: a CPU with APIC ID %u was plugged in, but the MADT has no slot for it: ignored\n",
 			apic_id);
 		counter_add(&stats.unknown, 1);
-		report_event("insert", apic_id, cpu, "unknown_slot");
+		report_event("insert", apic_id, UINT32_MAX, "unknown_slot");
 		return;
 	}
 	if (cpuhp_state(cpu) == CPUHP_ONLINE) {
@@ -239,16 +282,7 @@ static void insert(uint32_t apic_id)
 		return;
 	}
 	kprintf("acpi_hotplug: CPU %u (APIC ID %u) plugged in: hot-adding it\n", cpu, apic_id);
-	e = up_retrying(cpu);
-	if (e) {
-		counter_add(&stats.failed, 1);
-		report_event("insert", apic_id, cpu, cpuhp_err_name(e));
-		return;
-	}
-	counter_add(&stats.hotadded, 1);
-	__atomic_store_n(&stats.last_sci_to_online_us, (arch_now_ns() - trigger_ns) / 1000,
-			 __ATOMIC_RELAXED);
-	report_event("insert", apic_id, cpu, "online");
+	pending[cpu / 64] |= 1ull << (cpu % 64);
 }
 
 static void refuse_remove(uint32_t apic_id)
@@ -296,7 +330,9 @@ static void scan_legacy(void)
 
 			if (!(present & (1u << bit)))
 				continue;
-			if (cpu != UINT32_MAX && cpuhp_state(cpu) == CPUHP_ONLINE)
+			if (cpu != UINT32_MAX && (cpuhp_state(cpu) == CPUHP_ONLINE ||
+						  (cpu < ACPI_MAX_CPUS &&
+						   (pending[cpu / 64] & (1ull << (cpu % 64))))))
 				continue;
 			if (cpu == UINT32_MAX && (legacy_seen[byte] & (1u << bit)))
 				continue;	/* reported once */
@@ -316,6 +352,7 @@ static void scan_fn(struct work *w)
 		scan_modern();
 	else if (mode == MODE_LEGACY)
 		scan_legacy();
+	drain();
 }
 
 static void poll_arm(void)
@@ -350,6 +387,12 @@ static void sci_handler(uint32_t vector)
 		return;
 	}
 	counter_add(&stats.scis, 1);
+	kick_scan();
+}
+
+static void retry_fired(struct timer *t)
+{
+	(void)t;
 	kick_scan();
 }
 
@@ -445,6 +488,7 @@ void acpi_hotplug_init(const struct acpi_info *acpi)
 	bool sci = false;
 
 	scan_work.fn = scan_fn;
+	timer_setup(&retry_timer, retry_fired, TIMER_PINNED);
 	if (!strcmp(opt, "off")) {
 		give_up("acpi_hotplug=off", chipset, slots);
 		return;
