@@ -50,7 +50,7 @@ readonly TERM_GRACE_TENTHS=20
 readonly CMDLINE_OK='^[A-Za-z0-9 _.,:=+/@%-]*$'
 
 smp=64
-machine=pc
+machine=
 maxcpus=
 hotadd=
 hotremove=0
@@ -92,7 +92,7 @@ Boot build/pullkern.iso in QEMU, console on stdout, and exit
                    first N CPUs it plugged (pullkern refuses: they stay)
   --qmp PATH       QMP socket at PATH (--hotadd makes a temporary one)
   --mem MIB        memory in MiB (default 512)
-  --machine pc|q35 QEMU machine (default pc: i440FX and PIIX4; q35: ICH9)
+  --machine pc|q35 QEMU machine (default: QEMU's, pc: i440FX and PIIX4; q35: ICH9)
   --numa N         N NUMA nodes (ACPI SRAT), CPUs and memory split evenly
   --bios           boot with SeaBIOS (default)
   --uefi           boot with OVMF ($OVMF_CODE, per-run VARS copy)
@@ -174,7 +174,7 @@ parse_args() {
 check_args() {
 	[[ $smp =~ ^[0-9]+$ && $smp -ge 1 && $smp -le 1024 ]] ||
 		die "--smp wants a CPU count from 1 to 1024, not '$smp'"
-	[[ $machine == pc || $machine == q35 ]] || die "--machine wants pc or q35, not '$machine'"
+	[[ -z $machine || $machine == pc || $machine == q35 ]] || die "--machine wants pc or q35, not '$machine'"
 	if [[ -n $maxcpus ]]; then
 		[[ $maxcpus =~ ^[0-9]+$ && $maxcpus -ge $smp && $maxcpus -le 1024 ]] ||
 			die "--maxcpus wants a slot count from --smp ($smp) to 1024, not '$maxcpus'"
@@ -299,7 +299,7 @@ numa_args() {
 qemu_command() {
 	local extra=()
 
-	qemu=("$QEMU" -machine "$machine" -display none -monitor none -serial stdio -no-reboot
+	qemu=("$QEMU" ${machine:+-machine "$machine"} -display none -monitor none -serial stdio -no-reboot
 		-device "isa-debug-exit,iobase=0xf4,iosize=0x04"
 		-m "$mem" -smp "$smp${maxcpus:+,maxcpus=$maxcpus}" -cdrom "$boot_iso" -boot order=d)
 	if [[ -n $hotadd && -z $qmp_sock ]]; then

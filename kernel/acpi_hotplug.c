@@ -464,13 +464,12 @@ static void report_init(const char *why, const char *chipset, const char *sci_en
 	report_emit(json_end(&w));
 }
 
-/* Whatever stops us, said once; returns false. */
-static bool give_up(const char *why, const char *chipset, uint32_t slots)
+/* Whatever stops us, said once. */
+static void give_up(const char *why, const char *chipset, uint32_t slots)
 {
 	mode = MODE_OFF;
 	polling = false;
 	report_init(why, chipset, "unknown", NULL, slots);
-	return false;
 }
 
 static bool route_sci(const struct acpi_info *acpi, struct acpi_irq_route *r)

@@ -166,4 +166,8 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except (OSError, ConnectionError, ValueError) as e:
+        say("QMP conversation ended: %s" % e)
+        sys.exit(2)

@@ -26,6 +26,11 @@
  * APIC deliver again, so the handler quiets the source before that, or
  * the interrupt comes straight back.
  *
+ * Mapping: paging_map_mmio() adds an uncached mapping above 4 GiB; below,
+ * the boot map is uncached around 0xfec00000 (where every PC puts its
+ * I/O APICs) and elsewhere relies on the firmware's MTRRs marking MMIO
+ * uncacheable, as they do.
+ *
  * Destination: the boot CPU, in physical mode.  An xAPIC-format entry
  * holds an 8-bit APIC ID; a wider one would need interrupt remapping, so
  * it is refused.
