@@ -105,7 +105,7 @@
 #define PM1_SCI_EN		0x0001
 #define SCI_EN_WAIT_US		3000000
 #define SCAN_MAX_EVENTS		1024	/* a block that never runs dry is broken */
-#define BUSY_RETRIES		200
+#define BUSY_RETRIES		1000	/* 10 s of a busy cpuhp */
 #define BUSY_RETRY_NS		10000000ull
 #define POLL_MS			100
 
@@ -249,6 +249,7 @@ static void drain(void)
 		if (!(pending[cpu / 64] & (1ull << (cpu % 64))))
 			continue;
 		if (!bring_up(cpu)) {
+			counter_add(&stats.busy_retries, 1);
 			if (++busy_tries <= BUSY_RETRIES) {
 				timer_add(&retry_timer, timer_jiffies() +
 					  BUSY_RETRY_NS / timer_tick_ns() + 1);

@@ -46,6 +46,8 @@ static const struct option_desc options[] = {
 	  "how long the BSP waits for all APs before reporting the silent ones" },
 	{ "acpi_hotplug", OPTION_WORD, "on|legacy|poll|off", 0, 0, 0, "on",
 	  "CPUs plugged in by the firmware (QEMU device_add) are hot-added: on (the SCI through the I/O APIC, no polling; QEMU's modern register interface), legacy (the same with QEMU's legacy present-CPU bitmap), poll (a 100 ms timer looks instead: only for a machine without an SCI route), off (ignored)" },
+	{ "hotadd_churn", OPTION_U64, "0|1", 0, 0, 1, NULL,
+	  "test=acpi_hotadd: while waiting, park and unpark CPU 1 over and over, so hot-add events arrive while another CPU operation is in progress" },
 	{ "hotadd_removes", OPTION_U64, "N", 0, 0, TIMER_MAX_CPUS, NULL,
 	  "test=acpi_hotadd: how many removal requests (device_del) must also arrive, each refused" },
 	{ "hotadd_cpus", OPTION_U64, "N", 1, 1, TIMER_MAX_CPUS, NULL,

@@ -33,7 +33,9 @@
  *              the hierarchy passes its invariant check with one root;
  *              with hotadd_removes=N it also waits for N removal
  *              requests (run-qemu.sh --hotremove), each refused: the CPU
- *              stays online
+ *              stays online; with hotadd_churn=1 the BSP parks and
+ *              unparks CPU 1 meanwhile, so the events meet a busy cpuhp
+ *              (the hot-add work runs nested in those operations' waits)
  *
  * The bring-up reads selftest_chosen() to arrange late_ap, lost_sipi and restart_ap
  * before the APs start; selftest_run() checks the outcome afterwards.
@@ -412,6 +414,8 @@ static void test_cpuhp(void)
 		verdict_fail("test=cpuhp: the hierarchy check failed");
 }
 
+#define HOTADD_CHURN_GAP_NS	5000000ull
+
 struct hotadd_wait {
 	uint64_t want;
 	uint64_t removes;
@@ -442,7 +446,8 @@ static void test_acpi_hotadd(void)
 	uint32_t online_before = cpuhp_online_count(), violations, roots;
 	uint64_t added, polls;
 	struct json_writer w;
-	char why[160], buf[512];
+	uint32_t churn = 0, churn_failed = 0;
+	char why[160], buf[768];
 	struct timer t;
 
 	kprintf("test=acpi_hotadd: waiting up to %lu s for %lu CPU(s) to be plugged in (mode %s)\n",
@@ -451,6 +456,13 @@ static void test_acpi_hotadd(void)
 	timer_setup(&t, hotadd_deadline, TIMER_PINNED);
 	timer_add(&t, timer_jiffies() + option_u64("hotadd_wait_s") * 1000000000ull /
 			      timer_tick_ns() + 1);
+	while (option_u64("hotadd_churn") && smp_cpu_count > 1 && !hotadd_done(&x)) {
+		churn++;
+		churn_failed += cpu_down(1, CPUHP_SRC_SCENARIO) != CPUHP_OK;
+		churn_failed += cpu_up(1, CPUHP_SRC_SCENARIO) != CPUHP_OK;
+		/* a breath between cycles, as any user of cpuhp takes: a retry can get in */
+		idle_sleep_until_ns(arch_now_ns() + HOTADD_CHURN_GAP_NS);
+	}
 	idle_until(hotadd_done, &x);
 	timer_del_sync(&t);
 	/* let the new CPUs settle into idle before the quiescent check */
@@ -483,9 +495,14 @@ static void test_acpi_hotadd(void)
 	json_u64(&w, "violations", violations);
 	json_str(&w, "first_violation", why);
 	json_u64(&w, "parked_irqs", cpuhp_parked_irqs());
+	json_u64(&w, "churn", churn);
+	json_u64(&w, "churn_failed", churn_failed);
+	json_u64(&w, "busy_retries", counter_read(&st->busy_retries));
 	report_emit(json_end(&w));
 	if (added < x.want)
 		verdict_fail("test=acpi_hotadd: fewer CPUs were hot-added than asked for");
+	if (churn_failed || cpuhp_parked_irqs())
+		verdict_fail("test=acpi_hotadd: a park or unpark beside the hot-adds failed");
 	if (counter_read(&st->removes) < x.removes)
 		verdict_fail("test=acpi_hotadd: fewer removal requests arrived than asked for");
 	if (online_before + added != cpuhp_online_count())
