@@ -39,12 +39,9 @@
  * to it outside AML, so the chipset is recognised by its PCI IDs, and only
  * under QEMU (fw_cfg answered "QEMU"): on real hardware nothing here
  * touches a port.  QEMU starts it in legacy mode, a bitmap of present CPUs
- * by APIC ID; a one-byte write of 0 at the base switches it to the modern
- * interface (selector at +0, flags at +4, command at +5, data at +8).  A
- * four-byte write is dropped by QEMU 7.2 under TCG, and reading back the
- * first dword does not tell the modes apart, so the switch is checked by
- * what only the modern interface answers: the flags of selector 0 say
- * "enabled" and command 3 on selector 1 returns a known APIC ID.  If that
+ * by APIC ID; a one-byte write of 0 switches it to the modern interface,
+ * checked by what only that interface answers (the protocol, and why a
+ * four-byte write will not do, are kernel/cpuhp_block.c's).  If the check
  * fails the legacy bitmap is used: every APIC ID present there whose CPU
  * is absent is hot-added (legacy mode has no remove requests).
  * acpi_hotplug=legacy skips the switch, so that path is tested too.
@@ -71,6 +68,7 @@
 #include "kernel/acpi_hotplug.h"
 #include "kernel/arch_services.h"
 #include "kernel/cpuhp.h"
+#include "kernel/cpuhp_block.h"
 #include "kernel/idle.h"
 #include "kernel/options.h"
 #include "kernel/printk.h"
@@ -89,22 +87,11 @@
 #define PIIX4_CPUHP_BASE	0xaf00
 #define ICH9_CPUHP_BASE		0x0cd8
 
-/* The modern interface (QEMU docs/specs/acpi_cpu_hotplug.rst). */
-#define REG_SELECTOR		0	/* dword, write */
-#define REG_FLAGS		4	/* byte */
-#define REG_COMMAND		5	/* byte, write */
-#define REG_DATA		8	/* dword */
-#define FLAG_ENABLED		0x01
-#define FLAG_INSERT		0x02
-#define FLAG_REMOVE		0x04
-#define CMD_NEXT_EVENT		0
-#define CMD_GET_APIC_ID		3
-#define LEGACY_BITMAP_LEN	32
+#define LEGACY_BITMAP_LEN	CPUHP_BLOCK_LEGACY_LEN
 
 #define GPE_CPU_HOTPLUG		0x04	/* bit 2 of GPE0 status/enable byte 0 */
 #define PM1_SCI_EN		0x0001
 #define SCI_EN_WAIT_US		3000000
-#define SCAN_MAX_EVENTS		1024	/* a block that never runs dry is broken */
 #define BUSY_RETRIES		1000	/* 10 s of a busy cpuhp */
 #define BUSY_RETRY_NS		10000000ull
 #define POLL_MS			100
@@ -170,23 +157,37 @@ static bool known_apic_id(uint32_t id)
 	return false;
 }
 
-/* One-byte write of 0: the switch QEMU 7.2 honours under TCG; then check it. */
-static bool switch_to_modern(const struct acpi_info *acpi)
+static uint8_t port_in8(uint16_t port)
 {
-	uint32_t id;
-	uint8_t flags;
+	return inb(port);
+}
 
-	outb(base, 0);
-	outl(base + REG_SELECTOR, 0);
-	flags = inb(base + REG_FLAGS);
-	outl(base + REG_SELECTOR, 1);
-	outb(base + REG_COMMAND, CMD_GET_APIC_ID);
-	id = inl(base + REG_DATA);
-	outl(base + REG_SELECTOR, 0);
-	if ((flags & FLAG_ENABLED) && id != 0 && acpi->npossible > 1 && known_apic_id(id))
+static uint32_t port_in32(uint16_t port)
+{
+	return inl(port);
+}
+
+static void port_out8(uint16_t port, uint8_t v)
+{
+	outb(port, v);
+}
+
+static void port_out32(uint16_t port, uint32_t v)
+{
+	outl(port, v);
+}
+
+static const struct cpuhp_block_io ports = {
+	.in8 = port_in8, .in32 = port_in32, .out8 = port_out8, .out32 = port_out32,
+};
+
+/* The one-byte switch and its check (kernel/cpuhp_block.c). */
+static bool switch_to_modern(void)
+{
+	if (cpuhp_block_switch(&ports, base, known_apic_id))
 		return true;
-	kprintf("acpi_hotplug: the block at %#x did not switch to the modern interface (flags %#x, CPU 1 APIC ID %#x); using the legacy bitmap\n",
-		base, flags, id);
+	kprintf("acpi_hotplug: the block at %#x did not switch to the modern interface; using the legacy bitmap\n",
+		base);
 	return false;
 }
 
@@ -296,35 +297,29 @@ static void refuse_remove(uint32_t apic_id)
 	report_event("remove", apic_id, cpu, "refused");
 }
 
+static void scan_event(enum cpuhp_block_event ev, uint32_t apic_id, void *ctx)
+{
+	(void)ctx;
+	if (ev == CPUHP_BLOCK_INSERT)
+		insert(apic_id);
+	else
+		refuse_remove(apic_id);
+}
+
 static void scan_modern(void)
 {
-	uint32_t n;
-
-	for (n = 0; n < SCAN_MAX_EVENTS; n++) {
-		uint8_t flags;
-		uint32_t id;
-
-		outb(base + REG_COMMAND, CMD_NEXT_EVENT);
-		flags = inb(base + REG_FLAGS);
-		if (!(flags & (FLAG_INSERT | FLAG_REMOVE)))
-			return;
-		outb(base + REG_COMMAND, CMD_GET_APIC_ID);
-		id = inl(base + REG_DATA);
-		/* acknowledge first: the CPU is selected now, cpu_up() sleeps */
-		outb(base + REG_FLAGS, flags & FLAG_INSERT ? FLAG_INSERT : FLAG_REMOVE);
-		if (flags & FLAG_INSERT)
-			insert(id);
-		else
-			refuse_remove(id);
-	}
-	kprintf("acpi_hotplug: more than %u events in one scan; the block looks broken, stopped\n",
-		SCAN_MAX_EVENTS);
+	if (cpuhp_block_scan(&ports, base, scan_event, NULL) > CPUHP_BLOCK_SCAN_MAX)
+		kprintf("acpi_hotplug: more than %u events in one scan; the block looks broken, stopped\n",
+			CPUHP_BLOCK_SCAN_MAX);
 }
 
 static void scan_legacy(void)
 {
+	uint8_t bitmap[LEGACY_BITMAP_LEN];
+
+	cpuhp_block_read_legacy(&ports, base, bitmap);
 	for (uint32_t byte = 0; byte < LEGACY_BITMAP_LEN; byte++) {
-		uint8_t present = inb(base + byte);
+		uint8_t present = bitmap[byte];
 
 		for (uint32_t bit = 0; bit < 8; bit++) {
 			uint32_t id = byte * 8 + bit, cpu = cpu_of_apic_id(id);
@@ -511,7 +506,7 @@ void acpi_hotplug_init(const struct acpi_info *acpi)
 	if (!strcmp(opt, "legacy"))
 		mode = MODE_LEGACY;	/* the block starts there: no switch */
 	else
-		mode = switch_to_modern(acpi) ? MODE_MODERN : MODE_LEGACY;
+		mode = switch_to_modern() ? MODE_MODERN : MODE_LEGACY;
 	sci_en = enter_acpi_mode(acpi);
 	quiet_events(acpi);
 	polling = !strcmp(opt, "poll");
