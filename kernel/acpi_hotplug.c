@@ -518,6 +518,8 @@ void acpi_hotplug_init(const struct acpi_info *acpi)
 			return;
 		}
 		outb(gpe_en, inb(gpe_en) | GPE_CPU_HOTPLUG);
+		if (!strcmp(sci_en, "failed") || !strcmp(sci_en, "off"))
+			kprintf("acpi_hotplug: SCI_EN is clear and cannot be set: the SCI may never come (acpi_hotplug=poll does without it)\n");
 	} else {
 		timer_setup(&poll_timer, poll_fired, TIMER_PINNED);
 		poll_arm();
