@@ -58,6 +58,23 @@ static const void *acpi_map(uint64_t phys, uint64_t len, void *ctx)
 	return paging_map_mmio(phys, len);
 }
 
+/* ioapic_init()'s check: does [phys, phys+len) touch memory the map calls usable or ACPI? */
+static bool overlaps_memory(uint64_t phys, uint64_t len)
+{
+	for (uint32_t i = 0; i < boot_info.mmap_count; i++) {
+		const struct mb2_mmap_entry *e = &boot_info.mmap[i];
+
+		if (e->type != MB2_MEM_AVAILABLE && e->type != MB2_MEM_ACPI_RECLAIM &&
+		    e->type != MB2_MEM_NVS)
+			continue;
+		/* overlap, written so that no sum can wrap */
+		if ((phys >= e->base && phys - e->base < e->len) ||
+		    (e->base >= phys && e->base - phys < len))
+			return true;
+	}
+	return false;
+}
+
 static void setup_screen_console(void)
 {
 	const struct mb2_framebuffer *fb = &boot_info.fb;
@@ -149,7 +166,7 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
 		panic("no memory for the boot CPU's interrupt stacks");
 	percpu_init_cpu(0);
 	parse_acpi();
-	ioapic_init(&acpi);	/* every input masked; the SCI is routed later */
+	ioapic_init(&acpi, overlaps_memory);	/* every input masked; the SCI is routed later */
 	smp_init(&acpi, &(struct smp_test_hooks){
 		.hold_last_ap = selftest_chosen("late_ap"),
 		.drop_first_sipis = selftest_chosen("lost_sipi"),

@@ -15,6 +15,10 @@
  * base B is GSI B + i (ACPI 6.5 5.2.12.3; the register layout is the
  * 82093AA I/O APIC datasheet's, which chipsets keep).
  *
+ * The MADT is hostile input: an I/O APIC address inside memory the
+ * loader's map lists (usable, ACPI, NVS) is refused before any write, and
+ * one whose version register reads all ones is taken as absent.
+ *
  * ioapic_init() masks every input of every I/O APIC at boot: the firmware
  * may have left some routed, and pullkern takes no device interrupt it did
  * not ask for.  The legacy 8259 pair stays masked too (arch/x86_64/pic.c).
@@ -101,7 +105,7 @@ static void mask_all(struct ioapic *io)
 	}
 }
 
-uint32_t ioapic_init(const struct acpi_info *acpi)
+uint32_t ioapic_init(const struct acpi_info *acpi, bool (*is_memory)(uint64_t phys, uint64_t len))
 {
 	unsigned long flags;
 
@@ -110,6 +114,11 @@ uint32_t ioapic_init(const struct acpi_info *acpi)
 		struct ioapic *io = &ioapics[nioapics];
 		uint32_t ver;
 
+		if (is_memory(a->phys, IOAPIC_MMIO_LEN)) {
+			kprintf("ioapic: I/O APIC %u at %#x lies in memory, not MMIO: ignored\n",
+				a->id, a->phys);
+			continue;
+		}
 		io->mmio = paging_map_mmio(a->phys, IOAPIC_MMIO_LEN);
 		if (!io->mmio)
 			continue;
