@@ -46,7 +46,8 @@
  * is absent is hot-added (legacy mode has no remove requests).
  * acpi_hotplug=legacy skips the switch, so that path is tested too.
  *
- * ACPI mode: the SCI is raised only with SCI_EN set in PM1a control.  If
+ * ACPI mode: ACPI hardware raises the SCI only with SCI_EN set in PM1a
+ * control (measured: SeaBIOS leaves it clear, OVMF sets it).  If
  * the firmware left it clear, ACPI_ENABLE is written to SMI_CMD and
  * SCI_EN awaited (ACPI 6.5: SMI_CMD and ACPI_ENABLE in the FADT, 5.2.9;
  * SCI_EN in the PM1 control register, chapter 4); the record says which.
@@ -58,7 +59,9 @@
  * `scan_queued` keeps the work queued at most once: the producer (the
  * SCI, the poll) sets it and queues the work if it was clear; the work
  * clears it before it reads the block, so an event after that read's
- * start queues the work again.  The statistics have one writer, the BSP.
+ * start queues the work again.  `pending`, `busy_tries` and
+ * `legacy_seen` belong to the scan work alone.  The statistics have one
+ * writer, the BSP (counter_add), and are read with counter_read.
  */
 #include <stddef.h>
 
