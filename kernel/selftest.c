@@ -443,7 +443,8 @@ static void test_acpi_hotadd(void)
 	const struct acpi_hotplug_stats *st = acpi_hotplug_stats();
 	struct hotadd_wait x = { option_u64("hotadd_cpus"), option_u64("hotadd_removes"),
 				 arch_now_ns() + option_u64("hotadd_wait_s") * 1000000000ull };
-	uint32_t online_before = cpuhp_online_count(), violations, roots;
+	uint32_t online_before = cpuhp_online_count(), levels_before = hp_levels();
+	uint32_t violations, roots;
 	uint64_t added, polls;
 	struct json_writer w;
 	uint32_t churn = 0, churn_failed = 0;
@@ -490,6 +491,7 @@ static void test_acpi_hotadd(void)
 	json_u64(&w, "scis_other", counter_read(&st->scis_other));
 	json_u64(&w, "scans", counter_read(&st->scans));
 	json_u64(&w, "polls", polls);
+	json_u64(&w, "levels_before", levels_before);
 	json_u64(&w, "levels", hp_levels());
 	json_u64(&w, "roots", roots);
 	json_u64(&w, "violations", violations);

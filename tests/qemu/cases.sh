@@ -389,3 +389,16 @@ qemu_case acpi_hotadd_bios_hot_adds_beside_park_unpark_churn 0 120 \
 	--expect 'acpi_hotadd_test.online == 6 and acpi_hotadd_test.parked_irqs == 0' \
 	--expect 'acpi_hotadd_test.violations == 0 and acpi_hotadd_test.roots == 1' \
 	--expect 'summary.result == "pass"'
+
+# 64 CPUs fill two levels of the hierarchy (fan-out 8); a 65th plugged in
+# with device_add needs a third level and a new root, grown from the SCI's
+# work while the other 64 idle.
+qemu_case acpi_hotadd_bios_smp64_device_add_grows_a_third_level 0 240 \
+	"--bios --smp 64 --maxcpus 72 --hotadd 1@1 -- test=acpi_hotadd hotadd_cpus=1 hotadd_wait_s=120" \
+	--expect 'smp.possible == 72 and smp.online == 64' \
+	--expect 'count("cpu_online") == 1 and cpu_online.cpu == 64 and cpu_online.source == "acpi"' \
+	--expect 'acpi_hotadd_test.hotadded == 1 and acpi_hotadd_test.online == 65' \
+	--expect 'acpi_hotadd_test.levels_before == 2 and acpi_hotadd_test.levels == 3' \
+	--expect 'acpi_hotadd_test.roots == 1 and acpi_hotadd_test.violations == 0' \
+	--expect 'acpi_hotadd_test.polls == 0' \
+	--expect 'summary.result == "pass"'
