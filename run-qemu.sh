@@ -50,6 +50,11 @@ readonly TERM_GRACE_TENTHS=20
 readonly CMDLINE_OK='^[A-Za-z0-9 _.,:=+/@%-]*$'
 
 smp=64
+machine=
+maxcpus=
+hotadd=
+hotremove=0
+qmp_sock=
 mem=512
 numa=1
 firmware=bios
@@ -67,6 +72,7 @@ tmp=
 qpid=
 tpid=
 fpid=
+hpid=
 t0=0
 
 usage() {
@@ -77,7 +83,18 @@ Boot build/pullkern.iso in QEMU, console on stdout, and exit
 0 if the kernel reports pass, 1 if it reports fail, 2 on timeout or crash.
 
   --smp N          CPUs (default 64)
+  --maxcpus M      M CPU slots, N of them plugged at boot (-smp N,maxcpus=M):
+                   the M-N others are disabled MADT entries, for --hotadd
+  --hotadd K@T     plug K CPUs into the free slots with QMP device_add, T
+                   seconds after the kernel listens for them (its
+                   acpi_hotplug record); tools/qmp-hotadd.py prints, on
+                   stderr, the host time from each device_add to the
+                   kernel's cpu_online record.  Needs --maxcpus
+  --hotremove N    after --hotadd, ask for the removal (device_del) of the
+                   first N CPUs it plugged (pullkern refuses: they stay)
+  --qmp PATH       QMP socket at PATH (--hotadd makes a temporary one)
   --mem MIB        memory in MiB (default 512)
+  --machine pc|q35 QEMU machine (default: QEMU's, pc: i440FX and PIIX4; q35: ICH9)
   --numa N         N NUMA nodes (ACPI SRAT), CPUs and memory split evenly
   --bios           boot with SeaBIOS (default)
   --uefi           boot with OVMF ($OVMF_CODE, per-run VARS copy)
@@ -97,6 +114,7 @@ the QEMU command line, split at white space.  \$QEMU names the binary.
 
 Examples:
   ./run-qemu.sh --smp 8 --uefi -- hz=250
+  ./run-qemu.sh --smp 4 --maxcpus 12 --hotadd 2@2 -- test=acpi_hotadd hotadd_cpus=2
   QEMU_EXTRA='-s -S' ./run-qemu.sh --smp 4 --timeout 0
 EOF
 }
@@ -108,6 +126,21 @@ parse_args() {
 		--smp | --smp=*)
 			optval "$@"
 			smp=$REPLY ;;
+		--machine | --machine=*)
+			optval "$@"
+			machine=$REPLY ;;
+		--maxcpus | --maxcpus=*)
+			optval "$@"
+			maxcpus=$REPLY ;;
+		--hotadd | --hotadd=*)
+			optval "$@"
+			hotadd=$REPLY ;;
+		--hotremove | --hotremove=*)
+			optval "$@"
+			hotremove=$REPLY ;;
+		--qmp | --qmp=*)
+			optval "$@"
+			qmp_sock=$REPLY ;;
 		--mem | --mem=*)
 			optval "$@"
 			mem=$REPLY ;;
@@ -151,6 +184,22 @@ check_args() {
 		die "--serial-input: cannot read '$serial_input'"
 	[[ $smp =~ ^[0-9]+$ && $smp -ge 1 && $smp -le 1024 ]] ||
 		die "--smp wants a CPU count from 1 to 1024, not '$smp'"
+	[[ -z $machine || $machine == pc || $machine == q35 ]] || die "--machine wants pc or q35, not '$machine'"
+	if [[ -n $maxcpus ]]; then
+		[[ $maxcpus =~ ^[0-9]+$ && $maxcpus -ge $smp && $maxcpus -le 1024 ]] ||
+			die "--maxcpus wants a slot count from --smp ($smp) to 1024, not '$maxcpus'"
+	fi
+	if [[ -n $hotadd ]]; then
+		[[ $hotadd =~ ^([0-9]+)@([0-9]+(\.[0-9]+)?)$ ]] ||
+			die "--hotadd wants K@T (K CPUs, T seconds), not '$hotadd'"
+		[[ -n $maxcpus ]] || die "--hotadd needs --maxcpus (free slots to plug into)"
+		((BASH_REMATCH[1] >= 1 && BASH_REMATCH[1] <= maxcpus - smp)) ||
+			die "--hotadd $hotadd: K must be 1 .. $((maxcpus - smp)) (the free slots)"
+	fi
+	[[ $hotremove =~ ^[0-9]+$ ]] || die "--hotremove wants a CPU count, not '$hotremove'"
+	if ((hotremove > 0)) && { [[ -z $hotadd ]] || ((hotremove > ${hotadd%@*})); }; then
+		die "--hotremove $hotremove: removes only CPUs --hotadd plugged"
+	fi
 	[[ $mem =~ ^[0-9]+$ && $mem -ge 32 ]] ||
 		die "--mem wants MiB (at least 32), not '$mem'"
 	[[ $timeout_s =~ ^[0-9]+$ ]] ||
@@ -190,6 +239,10 @@ stop_qemu() {
 }
 
 cleanup() {
+	if [[ -n $hpid ]]; then
+		kill "$hpid" 2>/dev/null || true
+		wait "$hpid" 2>/dev/null || true
+	fi
 	stop_qemu
 	if [[ -n $fpid ]]; then
 		kill "$fpid" 2>/dev/null || true
@@ -260,9 +313,15 @@ numa_args() {
 qemu_command() {
 	local extra=()
 
-	qemu=("$QEMU" -display none -monitor none -serial stdio -no-reboot
+	qemu=("$QEMU" ${machine:+-machine "$machine"} -display none -monitor none -serial stdio -no-reboot
 		-device "isa-debug-exit,iobase=0xf4,iosize=0x04"
-		-m "$mem" -smp "$smp" -cdrom "$boot_iso" -boot order=d)
+		-m "$mem" -smp "$smp${maxcpus:+,maxcpus=$maxcpus}" -cdrom "$boot_iso" -boot order=d)
+	if [[ -n $hotadd && -z $qmp_sock ]]; then
+		qmp_sock="$tmp/qmp.sock"
+	fi
+	if [[ -n $qmp_sock ]]; then
+		qemu+=(-qmp "unix:$qmp_sock,server=on,wait=off")
+	fi
 	numa_args
 	if [[ $accel == kvm ]]; then
 		qemu+=(-accel kvm -cpu host)
@@ -323,6 +382,11 @@ run_qemu() {
 	qpid=$!
 	tail -n +1 -s 0.2 -f --pid="$qpid" "$log" &
 	tpid=$!
+	if [[ -n $hotadd ]]; then
+		python3 "$ROOT/tools/qmp-hotadd.py" --socket "$qmp_sock" --count "${hotadd%@*}" \
+			--after "${hotadd#*@}" --remove "$hotremove" --log "$log" --timeout "$((timeout_s > 0 ? timeout_s : 3600))" &
+		hpid=$!
+	fi
 	end_reason=exited
 	while kill -0 "$qpid" 2>/dev/null; do
 		if ((summary_at < 0)) && summary_seen; then
@@ -351,6 +415,11 @@ run_qemu() {
 	# tail notices QEMU is gone within 0.2 s and prints the rest.
 	wait "$tpid" || true
 	tpid=
+	if [[ -n $hpid ]]; then
+		kill "$hpid" 2>/dev/null || true
+		wait "$hpid" 2>/dev/null || true
+		hpid=
+	fi
 }
 
 # Maps the end of the run to our exit status and says why on stderr.
@@ -377,7 +446,7 @@ verdict() {
 	if [[ $rc -eq 0 && $summary != pass ]] || [[ $rc -eq 1 && $summary == pass ]]; then
 		why="$why (but the summary record says '$summary')"
 	fi
-	echo "run-qemu.sh: $why; ${firmware} -smp $smp; $(elapsed) s${log_named:+; log $log}" >&2
+	echo "run-qemu.sh: $why; ${firmware} -smp $smp${maxcpus:+,maxcpus=$maxcpus}; $(elapsed) s${log_named:+; log $log}" >&2
 	return "$rc"
 }
 

@@ -36,11 +36,22 @@
  * repeated IDs (a CPU listed as both type 0 and type 9) are skipped and
  * logged.  A malformed entry ends the walk; CPUs found before it stay.
  *
+ * The MADT's I/O APIC entries (type 1: ID, MMIO address, first GSI) and
+ * interrupt source overrides (type 2, ISA bus only: IRQ, GSI, MPS INTI
+ * flags) are kept, up to ACPI_MAX_IOAPICS and ACPI_MAX_OVERRIDES; an I/O
+ * APIC at address 0, an override of another bus or a second override of
+ * one IRQ is logged and dropped (the first stays).
+ *
  * FADT (ACPI 6.5 5.2.9): X_PM_TMR_BLK supersedes PM_TMR_BLK when it is
  * non-zero, but we only drive the timer through port I/O, so an X block
  * outside system I/O space falls back to the legacy 32-bit port field.
- * The FADT is looked up independently: its failure never changes the
- * MADT result.
+ * The same rule picks the PM1a event and control blocks and GPE0_BLK;
+ * every block must fit below port 0x10000 with the length the FADT gives
+ * it, and GPE0_BLK_LEN must be even (status half, enable half), else the
+ * block is dropped with a line.  SCI_INT, SMI_CMD and ACPI_ENABLE are read
+ * when the table is long enough to hold them.  A field the table is too
+ * short for stays 0, which every user reads as "absent".  The FADT is
+ * looked up independently: its failure never changes the MADT result.
  *
  * SRAT (ACPI 6.5 5.2.16): only the processor affinity structures matter
  * to us, Local APIC (type 0, 16 bytes: domain bits 7:0 at byte 2, 31:8 at
@@ -76,12 +87,25 @@
 #define MADT_HDR_LEN		44
 #define MADT_LAPIC		0
 #define MADT_IOAPIC		1
+#define MADT_IRQ_OVERRIDE	2
 #define MADT_LAPIC_OVERRIDE	5
 #define MADT_X2APIC		9
 #define MADT_ENABLED		(1u << 0)
 #define MADT_ONLINE_CAPABLE	(1u << 1)
 #define MADT_REV_ONLINE_CAPABLE	5
 
+#define FADT_SCI_INT		46
+#define FADT_SMI_CMD		48
+#define FADT_ACPI_ENABLE	52
+#define FADT_PM1A_EVT_BLK	56
+#define FADT_PM1A_CNT_BLK	64
+#define FADT_GPE0_BLK		80
+#define FADT_PM1_EVT_LEN	88
+#define FADT_PM1_CNT_LEN	89
+#define FADT_GPE0_BLK_LEN	92
+#define FADT_X_PM1A_EVT_BLK	148
+#define FADT_X_PM1A_CNT_BLK	172
+#define FADT_X_GPE0_BLK		220
 #define FADT_PM_TMR_BLK		76
 #define FADT_PM_TMR_LEN		91
 #define FADT_FLAGS		112
@@ -394,12 +418,60 @@ static void madt_override(struct acpi_info *out, const uint8_t *e)
 	out->lapic_override = true;
 }
 
+static void madt_ioapic(struct acpi_info *out, const uint8_t *e)
+{
+	struct acpi_ioapic *io;
+	uint32_t phys = rd32(e + 4);
+
+	if (phys == 0) {
+		kprintf("acpi: MADT I/O APIC %u at address 0 ignored\n", e[2]);
+		return;
+	}
+	if (out->nioapic == ACPI_MAX_IOAPICS) {
+		kprintf("acpi: MADT I/O APIC %u beyond the %u supported ignored\n",
+			e[2], ACPI_MAX_IOAPICS);
+		return;
+	}
+	io = &out->ioapics[out->nioapic++];
+	io->id = e[2];
+	io->phys = phys;
+	io->gsi_base = rd32(e + 8);
+}
+
+static void madt_irq_override(struct acpi_info *out, const uint8_t *e)
+{
+	struct acpi_irq_override *o;
+	uint32_t i;
+
+	if (e[2] != 0) {
+		kprintf("acpi: MADT interrupt override of bus %u (not ISA) ignored\n", e[2]);
+		return;
+	}
+	for (i = 0; i < out->noverride; i++) {
+		if (out->overrides[i].source == e[3]) {
+			kprintf("acpi: MADT second override of IRQ %u ignored, first kept\n", e[3]);
+			return;
+		}
+	}
+	if (out->noverride == ACPI_MAX_OVERRIDES) {
+		kprintf("acpi: MADT override of IRQ %u beyond the %u supported ignored\n",
+			e[3], ACPI_MAX_OVERRIDES);
+		return;
+	}
+	o = &out->overrides[out->noverride++];
+	o->source = e[3];
+	o->gsi = rd32(e + 4);
+	o->flags = (uint16_t)(e[8] | e[9] << 8);
+}
+
 /* Smallest length each entry type we read needs; others just a header. */
 static uint8_t madt_min_len(uint8_t type)
 {
 	switch (type) {
 	case MADT_LAPIC:
 		return 8;
+	case MADT_IRQ_OVERRIDE:
+		return 10;
 	case MADT_IOAPIC:
 	case MADT_LAPIC_OVERRIDE:
 		return 12;
@@ -423,7 +495,10 @@ static void madt_entry(struct madt_walk *w, const uint8_t *e)
 		madt_override(w->out, e);
 		break;
 	case MADT_IOAPIC:
-		w->out->nioapic++;
+		madt_ioapic(w->out, e);
+		break;
+	case MADT_IRQ_OVERRIDE:
+		madt_irq_override(w->out, e);
 		break;
 	default:
 		break;
@@ -471,9 +546,9 @@ static void madt_parse(const struct acpi_root *root, struct acpi_info *out)
 	out->lapic_phys = rd32(t + 36);
 	out->madt_flags = rd32(t + 40);
 	madt_walk(t, len, out);
-	kprintf("acpi: MADT rev %u: %u CPUs enabled, %u possible, %u skipped, %u I/O APICs, local APIC at %#llx%s\n",
+	kprintf("acpi: MADT rev %u: %u CPUs enabled, %u possible, %u skipped, %u I/O APICs, %u IRQ overrides, local APIC at %#llx%s\n",
 		out->madt_revision, out->nenabled, out->npossible,
-		out->nskipped, out->nioapic,
+		out->nskipped, out->nioapic, out->noverride,
 		(unsigned long long)out->lapic_phys,
 		out->lapic_override ? " (override)" : "");
 	if (out->nenabled == 0) {
@@ -525,6 +600,73 @@ static uint32_t fadt_pm_timer(const uint8_t *t, uint32_t len)
 	return port;
 }
 
+/*
+ * A port block of `blk_len` bytes: the X_ GAS at x_off when it is a
+ * usable system I/O address, else the 32-bit field at off; 0 if neither.
+ */
+static uint32_t fadt_block(const uint8_t *t, uint32_t len, uint32_t off,
+			   uint32_t x_off, uint32_t blk_len, const char *name)
+{
+	uint64_t port = 0;
+
+	if (len >= x_off + GAS_LEN && rd64(t + x_off + 4)) {
+		port = rd64(t + x_off + 4);
+		if (t[x_off] != GAS_SYSTEM_IO) {
+			kprintf("acpi: FADT X_%s in address space %u, not system I/O; trying %s\n",
+				name, t[x_off], name);
+			port = 0;
+		}
+	}
+	if (!port && len >= off + 4)
+		port = rd32(t + off);
+	if (port && port + blk_len > 0x10000) {
+		kprintf("acpi: FADT %s %#llx + %u runs past the I/O space, ignored\n",
+			name, (unsigned long long)port, blk_len);
+		port = 0;
+	}
+	return (uint32_t)port;
+}
+
+/* SCI, ACPI mode switch, PM1a and GPE0 blocks: whatever the length holds. */
+static void fadt_events(const uint8_t *t, uint32_t len, struct acpi_info *out)
+{
+	uint8_t gpe0_len = len > FADT_GPE0_BLK_LEN ? t[FADT_GPE0_BLK_LEN] : 0;
+	uint8_t evt_len = len > FADT_PM1_EVT_LEN ? t[FADT_PM1_EVT_LEN] : 0;
+	uint8_t cnt_len = len > FADT_PM1_CNT_LEN ? t[FADT_PM1_CNT_LEN] : 0;
+
+	if (len >= FADT_SCI_INT + 2) {
+		out->sci_ok = true;
+		out->sci_int = (uint16_t)(t[FADT_SCI_INT] | t[FADT_SCI_INT + 1] << 8);
+	}
+	if (len > FADT_ACPI_ENABLE) {
+		out->smi_cmd = rd32(t + FADT_SMI_CMD);
+		out->acpi_enable = t[FADT_ACPI_ENABLE];
+		if (out->smi_cmd > 0xffff) {
+			kprintf("acpi: FADT SMI_CMD %#x is no I/O port, ignored\n", out->smi_cmd);
+			out->smi_cmd = 0;
+		}
+	}
+	if (evt_len >= 4 && !(evt_len & 1)) {
+		out->pm1a_evt_port = fadt_block(t, len, FADT_PM1A_EVT_BLK, FADT_X_PM1A_EVT_BLK,
+						evt_len, "PM1a_EVT_BLK");
+		out->pm1_evt_len = out->pm1a_evt_port ? evt_len : 0;
+	}
+	if (cnt_len >= 2)
+		out->pm1a_cnt_port = fadt_block(t, len, FADT_PM1A_CNT_BLK, FADT_X_PM1A_CNT_BLK,
+						cnt_len, "PM1a_CNT_BLK");
+	if (gpe0_len & 1) {
+		kprintf("acpi: FADT GPE0_BLK_LEN %u is odd, no GPE0 block\n", gpe0_len);
+	} else if (gpe0_len) {
+		out->gpe0_port = fadt_block(t, len, FADT_GPE0_BLK, FADT_X_GPE0_BLK, gpe0_len,
+					    "GPE0_BLK");
+		out->gpe0_len = out->gpe0_port ? gpe0_len : 0;
+	}
+	kprintf("acpi: FADT SCI IRQ %u%s, SMI_CMD %#x (enable %#x), PM1a_EVT %#x, PM1a_CNT %#x, GPE0 %#x (%u bytes)\n",
+		out->sci_int, out->sci_ok ? "" : " (table too short)", out->smi_cmd,
+		out->acpi_enable, out->pm1a_evt_port, out->pm1a_cnt_port, out->gpe0_port,
+		out->gpe0_len);
+}
+
 static void fadt_parse(const struct acpi_root *root, struct acpi_info *out)
 {
 	enum table_err e;
@@ -538,6 +680,7 @@ static void fadt_parse(const struct acpi_root *root, struct acpi_info *out)
 	}
 	out->fadt_ok = true;
 	len = rd32(t + 4);
+	fadt_events(t, len, out);
 	port = fadt_x_pm_timer(t, len);
 	if (!port) {
 		port = fadt_pm_timer(t, len);
@@ -665,6 +808,36 @@ static void srat_parse(const struct acpi_root *root, struct acpi_info *out)
 	out->srat_ok = true;
 	kprintf("acpi: SRAT rev %u: %u NUMA node%s with CPUs\n", t[8], out->numa_nodes,
 		out->numa_nodes == 1 ? "" : "s");
+}
+
+/* MPS INTI flags (ACPI 6.5 Table 5.50): 0 = conforms to the bus. */
+#define INTI_POLARITY_MASK	0x3u
+#define INTI_ACTIVE_HIGH	0x1u
+#define INTI_ACTIVE_LOW		0x3u
+#define INTI_TRIGGER_MASK	0xcu
+#define INTI_EDGE		0x4u
+#define INTI_LEVEL		0xcu
+
+bool acpi_sci_route(const struct acpi_info *info, struct acpi_irq_route *out)
+{
+	uint16_t flags = 0;
+
+	if (!info->sci_ok)
+		return false;
+	out->gsi = info->sci_int;
+	out->overridden = false;
+	for (uint32_t i = 0; i < info->noverride; i++) {
+		if (info->overrides[i].source == info->sci_int) {
+			out->gsi = info->overrides[i].gsi;
+			flags = info->overrides[i].flags;
+			out->overridden = true;
+			break;
+		}
+	}
+	/* the SCI's own mode where the flags conform (or are reserved): level, low */
+	out->active_low = (flags & INTI_POLARITY_MASK) != INTI_ACTIVE_HIGH;
+	out->level = (flags & INTI_TRIGGER_MASK) != INTI_EDGE;
+	return true;
 }
 
 void acpi_parse(const void *rsdp, size_t rsdp_len, acpi_map_fn map, void *ctx,

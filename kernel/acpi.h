@@ -25,6 +25,8 @@
 typedef const void *(*acpi_map_fn)(uint64_t phys, uint64_t len, void *ctx);
 
 #define ACPI_MAX_CPUS 1024
+#define ACPI_MAX_IOAPICS 8
+#define ACPI_MAX_OVERRIDES 16
 
 struct acpi_cpu {
 	uint32_t apic_id;	/* xAPIC or x2APIC ID, as the MADT gives it */
@@ -32,6 +34,28 @@ struct acpi_cpu {
 	uint8_t entry_type;	/* MADT entry: 0 (Local APIC) or 9 (Local x2APIC) */
 	bool enabled;		/* start it at boot; else a hot-add slot */
 	uint32_t node;		/* dense NUMA node from the SRAT; 0 without one */
+};
+
+/* MADT type 1: one I/O APIC (ACPI 6.5 5.2.12.3). */
+struct acpi_ioapic {
+	uint8_t id;
+	uint32_t phys;		/* its MMIO registers */
+	uint32_t gsi_base;	/* the GSI of its input 0 */
+};
+
+/* MADT type 2: an ISA IRQ wired to another GSI or mode (ACPI 6.5 5.2.12.5). */
+struct acpi_irq_override {
+	uint8_t source;		/* ISA IRQ */
+	uint32_t gsi;
+	uint16_t flags;		/* MPS INTI flags: polarity bits 1:0, trigger 3:2 */
+};
+
+/* How an interrupt input is wired, after the overrides. */
+struct acpi_irq_route {
+	uint32_t gsi;
+	bool level;		/* else edge */
+	bool active_low;	/* else active high */
+	bool overridden;	/* a MADT override said so */
 };
 
 struct acpi_info {
@@ -49,13 +73,34 @@ struct acpi_info {
 	uint32_t nenabled;	/* cpus[] with enabled set */
 	uint32_t npossible;	/* == ncpus; hot-add slots are npossible - nenabled */
 	uint32_t nskipped;	/* CPU entries dropped: broadcast, duplicate, unusable, over ACPI_MAX_CPUS */
-	uint32_t nioapic;
+	uint32_t nioapic;	/* entries used in ioapics[] */
+	struct acpi_ioapic ioapics[ACPI_MAX_IOAPICS];
+	uint32_t noverride;	/* entries used in overrides[] */
+	struct acpi_irq_override overrides[ACPI_MAX_OVERRIDES];
 	bool fadt_ok;		/* a FADT with a valid checksum was found */
 	uint32_t pm_timer_port;	/* ACPI PM timer I/O port, 0 = none */
 	bool pm_timer_32bit;	/* FADT TMR_VAL_EXT: counter is 32 bits, else 24 */
+	/* FADT fields for the SCI and general-purpose events (docs/acpi-hotplug.md) */
+	bool sci_ok;		/* the FADT is long enough to name the SCI */
+	uint16_t sci_int;	/* SCI_INT: the SCI's ISA IRQ (or GSI without a PIC) */
+	uint32_t smi_cmd;	/* SMI_CMD port, 0 = ACPI mode is fixed */
+	uint8_t acpi_enable;	/* value for SMI_CMD that enters ACPI mode */
+	uint32_t pm1a_evt_port;	/* PM1a_EVT_BLK (X_ form preferred), 0 = none */
+	uint8_t pm1_evt_len;
+	uint32_t pm1a_cnt_port;	/* PM1a_CNT_BLK (X_ form preferred), 0 = none */
+	uint32_t gpe0_port;	/* GPE0_BLK (X_ form preferred), 0 = none */
+	uint8_t gpe0_len;	/* GPE0_BLK_LEN: status half, then enable half */
 	uint32_t numa_nodes;	/* distinct SRAT proximity domains of CPUs; 1 without SRAT */
 	bool srat_ok;		/* a valid SRAT assigned nodes */
 };
+
+/*
+ * How the FADT's SCI reaches the I/O APIC: the MADT override for its IRQ
+ * if there is one, else GSI = SCI_INT; a "conforms to the bus" mode reads
+ * as the SCI's own, level and active low (ACPI 6.5 5.2.9, SCI_INT).
+ * False (and *out untouched) when the FADT named no SCI.
+ */
+bool acpi_sci_route(const struct acpi_info *info, struct acpi_irq_route *out);
 
 /*
  * Parse the tables reached from the RSDP copy at `rsdp` (rsdp_len bytes,

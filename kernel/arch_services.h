@@ -72,6 +72,17 @@
  *                                             error interrupt), interrupts off,
  *                                             after arch handled it; only to
  *                                             name it (idle's wake-up causes)
+ *   bool arch_irq_attach_gsi(uint32_t gsi, bool level, bool active_low,
+ *        void (*fn)(uint32_t vector))         kernel build only: route global
+ *                                             system interrupt `gsi` (x86: an
+ *                                             I/O APIC input, the MADT's
+ *                                             numbering) to a vector of its own
+ *                                             on the boot CPU; fn runs there,
+ *                                             interrupts off, BEFORE arch
+ *                                             acknowledges it, so a level-
+ *                                             triggered fn must quiet its source
+ *                                             first.  False (nothing changed)
+ *                                             if no controller has that input
  *
  * Halting:
  *

@@ -24,8 +24,10 @@
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/pic.h"
 #include "arch/x86_64/platform.h"
+#include "drivers/apic/ioapic.h"
 #include "drivers/apic/lapic_timer.h"
 #include "kernel/acpi.h"
+#include "kernel/acpi_hotplug.h"
 #include "kernel/boot_report.h"
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
@@ -56,6 +58,23 @@ static const void *acpi_map(uint64_t phys, uint64_t len, void *ctx)
 {
 	(void)ctx;
 	return paging_map_mmio(phys, len);
+}
+
+/* ioapic_init()'s check: does [phys, phys+len) touch memory the map calls usable or ACPI? */
+static bool overlaps_memory(uint64_t phys, uint64_t len)
+{
+	for (uint32_t i = 0; i < boot_info.mmap_count; i++) {
+		const struct mb2_mmap_entry *e = &boot_info.mmap[i];
+
+		if (e->type != MB2_MEM_AVAILABLE && e->type != MB2_MEM_ACPI_RECLAIM &&
+		    e->type != MB2_MEM_NVS)
+			continue;
+		/* overlap, written so that no sum can wrap */
+		if ((phys >= e->base && phys - e->base < e->len) ||
+		    (e->base >= phys && e->base - phys < len))
+			return true;
+	}
+	return false;
 }
 
 static void setup_screen_console(void)
@@ -149,6 +168,7 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
 		panic("no memory for the boot CPU's interrupt stacks");
 	percpu_init_cpu(0);
 	parse_acpi();
+	ioapic_init(&acpi, overlaps_memory);	/* every input masked; the SCI is routed later */
 	smp_init(&acpi, &(struct smp_test_hooks){
 		.hold_last_ap = selftest_chosen("late_ap"),
 		.drop_first_sipis = selftest_chosen("lost_sipi"),
@@ -170,6 +190,7 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
 	lapic_timer_report();
 	smp_report();
 	tick_check(cpu_online_count());
+	acpi_hotplug_init(&acpi);
 	if (option_str("test"))
 		selftest_run(option_str("test"));
 	else if (!option_given("shell") || option_given("scenario"))

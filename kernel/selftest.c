@@ -26,6 +26,17 @@
  *              every timer fires once, none early, no parked CPU takes an
  *              interrupt, and the hierarchy passes its invariant check
  *
+ *   acpi_hotadd  real hot-add by the firmware (kernel/acpi_hotplug.c,
+ *              docs/acpi-hotplug.md): waits up to hotadd_wait_s for
+ *              hotadd_cpus CPUs to be plugged in (run-qemu.sh --hotadd
+ *              does QEMU's device_add) and hot-added from the SCI; then
+ *              the hierarchy passes its invariant check with one root;
+ *              with hotadd_removes=N it also waits for N removal
+ *              requests (run-qemu.sh --hotremove), each refused: the CPU
+ *              stays online; with hotadd_churn=1 the BSP parks and
+ *              unparks CPU 1 meanwhile, so the events meet a busy cpuhp
+ *              (the hot-add work runs nested in those operations' waits)
+ *
  * The bring-up reads selftest_chosen() to arrange late_ap, lost_sipi and restart_ap
  * before the APs start; selftest_run() checks the outcome afterwards.
  * Boot CPU only.
@@ -34,6 +45,7 @@
 #include <stdint.h>
 
 #include "arch/x86_64/smpboot.h"
+#include "kernel/acpi_hotplug.h"
 #include "kernel/arch_services.h"
 #include "kernel/cpu_state_name.h"
 #include "kernel/cpuhp.h"
@@ -48,6 +60,7 @@
 #include "kernel/tmigr.h"
 #include "kernel/verdict.h"
 #include "lib/container_of.h"
+#include "lib/counter.h"
 #include "lib/json.h"
 #include "lib/string.h"
 
@@ -401,6 +414,105 @@ static void test_cpuhp(void)
 		verdict_fail("test=cpuhp: the hierarchy check failed");
 }
 
+#define HOTADD_CHURN_GAP_NS	5000000ull
+
+struct hotadd_wait {
+	uint64_t want;
+	uint64_t removes;
+	uint64_t deadline;
+};
+
+static bool hotadd_done(void *arg)
+{
+	struct hotadd_wait *x = arg;
+	const struct acpi_hotplug_stats *st = acpi_hotplug_stats();
+
+	if (arch_now_ns() >= x->deadline)
+		return true;
+	return counter_read(&st->hotadded) + counter_read(&st->failed) +
+	       counter_read(&st->unknown) >= x->want && counter_read(&st->removes) >= x->removes;
+}
+
+static void hotadd_deadline(struct timer *t)
+{
+	(void)t;	/* the wake-up is the point: hotadd_done() sees the deadline */
+}
+
+static void test_acpi_hotadd(void)
+{
+	const struct acpi_hotplug_stats *st = acpi_hotplug_stats();
+	struct hotadd_wait x = { option_u64("hotadd_cpus"), option_u64("hotadd_removes"),
+				 arch_now_ns() + option_u64("hotadd_wait_s") * 1000000000ull };
+	uint32_t online_before = cpuhp_online_count(), levels_before = hp_levels();
+	uint32_t violations, roots;
+	uint64_t added, polls;
+	struct json_writer w;
+	uint32_t churn = 0, churn_failed = 0;
+	char why[160], buf[768];
+	struct timer t;
+
+	kprintf("test=acpi_hotadd: waiting up to %lu s for %lu CPU(s) to be plugged in (mode %s)\n",
+		(unsigned long)option_u64("hotadd_wait_s"), (unsigned long)x.want,
+		acpi_hotplug_mode());
+	timer_setup(&t, hotadd_deadline, TIMER_PINNED);
+	timer_add(&t, timer_jiffies() + option_u64("hotadd_wait_s") * 1000000000ull /
+			      timer_tick_ns() + 1);
+	while (option_u64("hotadd_churn") && smp_cpu_count > 1 && !hotadd_done(&x)) {
+		churn++;
+		churn_failed += cpu_down(1, CPUHP_SRC_SCENARIO) != CPUHP_OK;
+		churn_failed += cpu_up(1, CPUHP_SRC_SCENARIO) != CPUHP_OK;
+		/* a breath between cycles, as any user of cpuhp takes: a retry can get in */
+		idle_sleep_until_ns(arch_now_ns() + HOTADD_CHURN_GAP_NS);
+	}
+	idle_until(hotadd_done, &x);
+	timer_del_sync(&t);
+	/* let the new CPUs settle into idle before the quiescent check */
+	idle_sleep_until_ns(arch_now_ns() + 200000000ull);
+	added = counter_read(&st->hotadded);
+	polls = counter_read(&st->polls);
+	why[0] = 0;
+	violations = tmigr_enabled() ? tmigr_check_quiescent(why, sizeof(why), true) : 0;
+	roots = hp_roots();
+	kprintf("test=acpi_hotadd: %lu of %lu hot-added (%lu failed, %lu unknown), online %u -> %u, %lu SCIs, %lu polls, %u root(s), %u violation(s)\n",
+		(unsigned long)added, (unsigned long)x.want, (unsigned long)counter_read(&st->failed),
+		(unsigned long)counter_read(&st->unknown), online_before, cpuhp_online_count(),
+		(unsigned long)counter_read(&st->scis), (unsigned long)polls, roots, violations);
+	json_begin(&w, buf, sizeof(buf));
+	json_str(&w, "kind", "acpi_hotadd_test");
+	json_str(&w, "mode", acpi_hotplug_mode());
+	json_u64(&w, "wanted", x.want);
+	json_u64(&w, "hotadded", added);
+	json_u64(&w, "failed", counter_read(&st->failed));
+	json_u64(&w, "unknown", counter_read(&st->unknown));
+	json_u64(&w, "removes", counter_read(&st->removes));
+	json_u64(&w, "online_before", online_before);
+	json_u64(&w, "online", cpuhp_online_count());
+	json_u64(&w, "scis", counter_read(&st->scis));
+	json_u64(&w, "scis_other", counter_read(&st->scis_other));
+	json_u64(&w, "scans", counter_read(&st->scans));
+	json_u64(&w, "polls", polls);
+	json_u64(&w, "levels_before", levels_before);
+	json_u64(&w, "levels", hp_levels());
+	json_u64(&w, "roots", roots);
+	json_u64(&w, "violations", violations);
+	json_str(&w, "first_violation", why);
+	json_u64(&w, "parked_irqs", cpuhp_parked_irqs());
+	json_u64(&w, "churn", churn);
+	json_u64(&w, "churn_failed", churn_failed);
+	json_u64(&w, "busy_retries", counter_read(&st->busy_retries));
+	report_emit(json_end(&w));
+	if (added < x.want)
+		verdict_fail("test=acpi_hotadd: fewer CPUs were hot-added than asked for");
+	if (churn_failed || cpuhp_parked_irqs())
+		verdict_fail("test=acpi_hotadd: a park or unpark beside the hot-adds failed");
+	if (counter_read(&st->removes) < x.removes)
+		verdict_fail("test=acpi_hotadd: fewer removal requests arrived than asked for");
+	if (online_before + added != cpuhp_online_count())
+		verdict_fail("test=acpi_hotadd: the online count does not match the hot-adds");
+	if (violations || (tmigr_enabled() && roots != 1))
+		verdict_fail("test=acpi_hotadd: the hierarchy check failed");
+}
+
 /* The names are test='s words in kernel/options.c (tests/checks/ compares the two). */
 static const struct selftest {
 	const char *name;
@@ -411,6 +523,7 @@ static const struct selftest {
 	{ "lost_sipi", test_lost_sipi },
 	{ "restart_ap", test_restart_ap },
 	{ "cpuhp", test_cpuhp },
+	{ "acpi_hotadd", test_acpi_hotadd },
 };
 
 void selftest_run(const char *name)

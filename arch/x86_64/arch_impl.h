@@ -78,6 +78,9 @@ void arch_kick_cpu(uint32_t cpu);
 /* arch/x86_64/idt.c: interrupts no kernel handler claims, by vector. */
 void arch_irq_set_other_handler(void (*fn)(uint32_t vector));
 
+/* drivers/apic/ioapic.c: a GSI through the I/O APIC to the boot CPU. */
+bool arch_irq_attach_gsi(uint32_t gsi, bool level, bool active_low, void (*fn)(uint32_t vector));
+
 /* kernel/panic.c */
 __attribute__((noreturn, format(printf, 1, 2)))
 void arch_bug(const char *fmt, ...);

@@ -14,6 +14,8 @@
 
 /* Vector map.  The legacy PIC is remapped out of the exception range and masked. */
 #define VEC_PIC_BASE		0x20	/* 0x20-0x2f: 8259, masked but for the shell's IRQ 4 */
+#define VEC_GSI_BASE		0x30	/* 0x30-0x37: I/O APIC inputs (drivers/apic/ioapic.c) */
+#define VEC_GSI_COUNT		8
 #define VEC_LAPIC_TIMER		0xf0
 #define VEC_IPI_WAKE		0xf1	/* wake a CPU from HLT, no other action */
 #define VEC_IPI_CALL		0xf2	/* run this CPU's pending cross-call */

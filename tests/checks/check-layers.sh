@@ -13,19 +13,22 @@
 #   lower   arch/, drivers/, lib/, boot/
 #   ground  kernel services anything may call: printk, panic, console,
 #           report, the page allocator, the option table and the run's
-#           verdict, the firmware parsers (acpi, multiboot2, cmdline)
+#           verdict, the firmware parsers (acpi, multiboot2, cmdline), and
+#           QEMU's CPU hotplug register protocol (cpuhp_block)
 #   core    the portable kernel: timer, tmigr (and its debug half), idle,
 #           tick, workqueue, cpuhp (park, unpark, hot-add), shell_core (the
 #           shell's line editor and parser)
 #   top     what runs the core: kernel/main.c, the boot glue (kernel/smp.c,
 #           kernel/selftest.c), the boot reports and the tick check, and
 #           the scenarios (kernel/scenario.c, kernel/scenarios/), the shell
-#           (kernel/shell.c)
+#           (kernel/shell.c), the firmware's hot-add events (acpi_hotplug)
 #
 # Two rules, checked on the symbols of the built objects (nm of build/k/):
 #   1. a lower object references no symbol defined in kernel/ outside the
 #      ground services;
 #   2. a core object references no symbol defined in the top layer.
+# Every kernel/ object must be in one of the three kernel layers: a new file
+# that is in none fails the check until it is placed.
 # One reference is the design, not a breach: boot/entry32.S jumps to kmain,
 # the loader's entry into the kernel (ALLOWED below).  Every breach is printed as "object -> symbol (defining object)".  Only
 # objects of current sources count (a stale object of a deleted file is
@@ -42,9 +45,9 @@ cd "$ROOT"
 readonly OBJDIR=build/k
 readonly KDIRS="boot arch/x86_64 drivers/apic drivers/console kernel kernel/scenarios lib"
 
-GROUND_RE='^kernel/(printk|panic|console|report|page_alloc|acpi|multiboot2|cmdline|options|verdict|spinlock)\.c$'
+GROUND_RE='^kernel/(printk|panic|console|report|page_alloc|acpi|multiboot2|cmdline|options|verdict|spinlock|cpuhp_block)\.c$'
 CORE_RE='^kernel/(timer|tmigr|tmigr_debug|idle|tick|workqueue|cpuhp|shell_core)\.c$'
-TOP_RE='^kernel/(main|smp|selftest|scenario|boot_report|tick_check|tmigr_report|shell)\.c$|^kernel/scenarios/'
+TOP_RE='^kernel/(main|smp|selftest|scenario|boot_report|tick_check|tmigr_report|shell|acpi_hotplug)\.c$|^kernel/scenarios/'
 LOWER_RE='^(arch|drivers|lib|boot)/'
 ALLOWED=' boot/entry32.S:kmain '	# "source:symbol", space separated
 
@@ -56,6 +59,18 @@ for d in $KDIRS; do
 done
 if [[ ${#sources[@]} -eq 0 ]]; then
 	echo "check-layers: no kernel sources found under: $KDIRS"
+	exit 1
+fi
+
+unplaced=0
+for f in "${sources[@]}"; do
+	if [[ $f == kernel/* && ! $f =~ $GROUND_RE && ! $f =~ $CORE_RE && ! $f =~ $TOP_RE ]]; then
+		echo "check-layers: $f is in no layer (ground, core or top): place it above"
+		unplaced=1
+	fi
+done
+if [[ $unplaced -eq 1 ]]; then
+	echo "check-layers: FAIL: unplaced kernel objects"
 	exit 1
 fi
 

@@ -526,6 +526,7 @@ static void test_entry_overrunning_the_table_by_one_byte_is_truncated(void **sta
 static const struct { uint8_t type, len; } madt_sizes[] = {
 	{ 0, 8 },	/* Processor Local APIC */
 	{ 1, 12 },	/* I/O APIC */
+	{ 2, 10 },	/* Interrupt Source Override */
 	{ 5, 12 },	/* Local APIC Address Override */
 	{ 9, 16 },	/* Processor Local x2APIC */
 };
@@ -547,6 +548,10 @@ static void madt_around(uint8_t type, uint8_t len)
 		put32(e + 8, ENABLED);
 	} else if (type == 5 && len >= 12) {
 		put64(e + 4, 0xfee10000u);
+	} else if (type == 1 && len >= 8) {
+		put32(e + 4, 0xfec00000u);
+	} else if (type == 2 && len >= 4) {
+		e[3] = 9;
 	}
 	madt_lapic(2, 2, ENABLED);
 	rsdt_system(madt_end(4), qemu_fadt());
@@ -567,6 +572,7 @@ static void test_each_entry_type_at_its_minimum_length_is_read(void **state)
 			assert_int_equal(info.cpus[1].apic_id, 5);
 		assert_int_equal(info.cpus[cpu ? 2 : 1].apic_id, 2);
 		assert_int_equal(info.nioapic, type == 1);
+		assert_int_equal(info.noverride, type == 2);
 		assert_int_equal(info.lapic_override, type == 5);
 		assert_int_equal(host_log_count("truncated entry"), 0);
 	}
@@ -583,6 +589,7 @@ static void test_each_entry_type_one_byte_short_stops_the_walk(void **state)
 		assert_true(info.madt_ok);
 		assert_int_equal(info.ncpus, 1);	/* nothing from it on */
 		assert_int_equal(info.nioapic, 0);
+		assert_int_equal(info.noverride, 0);
 		assert_false(info.lapic_override);
 		snprintf(msg, sizeof(msg), "truncated entry at offset 52 (type %u, length %u)",
 			 type, len);
