@@ -58,9 +58,10 @@
  * A modify or cancel acts only on a slot whose timer is pending, under the
  * slot lock; if timer_del/timer_mod says it was not pending after all, the
  * expiry won the race and its callback, waiting on the slot lock, will
- * account for that arming.  Modify of a slot that fires on another CPU is
- * done as del + add for that reason: timer_mod would re-arm a timer whose
- * old arming is still being reported.
+ * account for that arming.  Modify of a slot whose callback may run on
+ * another CPU (armed elsewhere, or global: a migrator may be running it)
+ * is done as del + add for that reason: timer_mod would re-arm a timer
+ * whose old arming is still being reported.
  */
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/percpu.h"
@@ -214,9 +215,21 @@ static void modify_slot(struct cpu_run *r, struct slot *s)
 {
 	uint64_t expires = timer_jiffies() +
 			   scenario_ms_to_jiffies(rand_range(&r->rng, 1, MAX_DELAY_MS));
+	/* add_on pins a global slot; relaxed: we hold the slot, its only arm-er */
+	bool pinned = __atomic_load_n(&s->t.flags, __ATOMIC_RELAXED) & TIMER_PINNED;
 
-	if (s->fires_on == r->cpu) {
-		/* same CPU as the callback, interrupts off: no race with it */
+	if (pinned && s->fires_on == r->cpu) {
+		/*
+		 * Pinned here: only this CPU runs its callback, and we run with
+		 * interrupts off, so it is not in flight.  A global slot's
+		 * callback may be running on a migrator right now, even though
+		 * it was armed here: the hierarchy pulls the global timers of a
+		 * CPU that is idle in it, and this CPU handles its pinned
+		 * driver's interrupt without leaving idle (and with its pinned
+		 * wake-up exported, R-34, the migrator comes at that very
+		 * jiffy).  timer_mod would re-arm the unlinked timer under the
+		 * running callback, which then finds it pending: del + add.
+		 */
 		if (timer_mod(&s->t, expires)) {
 			s->expires = expires;
 			count(&tot.modified);
@@ -225,7 +238,10 @@ static void modify_slot(struct cpu_run *r, struct slot *s)
 	}
 	if (timer_del(&s->t)) {
 		s->expires = expires;
-		timer_add_on(&s->t, expires, s->fires_on);
+		if (!pinned && s->fires_on == r->cpu)
+			timer_add(&s->t, expires);	/* stays global */
+		else
+			timer_add_on(&s->t, expires, s->fires_on);
 		count(&tot.modified);
 	}
 }
