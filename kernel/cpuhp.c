@@ -28,7 +28,9 @@
  * place in the hierarchy; it takes no interrupt (arch_cpu_parked_irqs
  * counts the ones it took anyway).  Nobody queues work or adds a timer on
  * a parked or absent CPU (callers ask cpuhp_state() first; the hierarchy
- * picks only available CPUs).  No CPU joins the hierarchy with an
+ * picks only available CPUs; a timer_add_on() that loses the race with a
+ * park is redirected by kernel/timer.c to the CPU that took the parked
+ * CPU's timers, race 5 there).  No CPU joins the hierarchy with an
  * unmeasured clock: the clock offset is measured before the join (§7.4);
  * a parked CPU keeps its offset, the TSC runs on through HLT.
  *
@@ -189,6 +191,7 @@ static void park_fn(struct work *w)
 	timer_migrate_cpu(cpu, h->control);
 	arch_cpu_park_wait(announce_parked, h);
 	/* unparked, interrupts off, event device stopped: the idle loop restarts it */
+	timer_cpu_online(cpu);
 	tmigr_set_available(cpu);
 	answer(h, PHASE_ONLINE);
 	arch_irq_enable();
