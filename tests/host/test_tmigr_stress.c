@@ -209,6 +209,9 @@ struct totals {
 	uint64_t far_cancelled;			/* at the drain: due after half of it */
 	uint64_t delays[3];			/* relaxed: random delays per wheel level */
 	uint64_t quiescent_checks;		/* relaxed: read by the main thread */
+	uint64_t same_exp_coarser;		/* relaxed: timer_mod() to the unchanged
+						   expiry, kept in a coarser bucket than a
+						   fresh arming's (the bound stays, see st_arm) */
 };
 
 static struct {
@@ -388,6 +391,8 @@ static void st_arm(struct stress_timer *st, uint64_t expires, uint64_t now)
 		 */
 		if (st->armed_exp[st->n - 1] != expires)
 			st->expect[st->n - 1] = due;
+		else if (jdiff(st->expect[st->n - 1], due) > SLACK)
+			bump(&run.tot.same_exp_coarser);	/* the old rule's false "late" */
 		st->armed_exp[st->n - 1] = expires;
 		bump(&run.tot.armed);
 		bump(&run.tot.cancelled);
@@ -900,6 +905,8 @@ static void stress(uint32_t ncpus)
 	printf("stress:   delays on wheel levels 0/1/2: %llu/%llu/%llu; cancelled at the drain (due after half of it) %llu\n",
 	       (unsigned long long)run.tot.delays[0], (unsigned long long)run.tot.delays[1],
 	       (unsigned long long)run.tot.delays[2], (unsigned long long)run.tot.far_cancelled);
+	printf("stress:   re-armed to the expiry they had, kept in a bucket more than %d jiffies past a fresh arming's: %llu\n",
+	       SLACK, (unsigned long long)run.tot.same_exp_coarser);
 	printf("stress:   idle entries %llu, idle wake-ups %llu, kicks %llu; jiffies after the bucket expiry:",
 	       (unsigned long long)idles, (unsigned long long)wakes, (unsigned long long)kicks);
 	for (uint32_t i = 0; i < LATE_HIST; i++)
