@@ -22,7 +22,7 @@
  *                      starts it (arch_cpu_start: INIT, SIPI, SIPI), measures
  *                      its clock (arch_cpu_sync_clock), then lets it join
  *
- * Turns (docs/cpus.md §7.6).  One operation at a time: the caller that
+ * Turns (docs/cpus.md §7.8).  One operation at a time: the caller that
  * holds the turn is its control CPU.  A caller that finds the turn taken
  * joins a FIFO of waiters and sleeps in idle_until() (running handed work,
  * tickless: never spinning, since under TCG the CPU that holds the turn may
@@ -46,9 +46,10 @@
  * until the nested call returns): that call alone is refused CPUHP_BUSY.
  *
  * Invariants.  `state[]` changes only at the end of a completed operation,
- * by its control CPU, so a refusal or a failure changes nothing.  A parked CPU holds no lock, no timer and no
- * place in the hierarchy; it takes no interrupt (arch_cpu_parked_irqs
- * counts the ones it took anyway).  Nobody queues work or adds a timer on
+ * by its control CPU, so a refusal or a failure changes nothing.  A
+ * parked CPU holds no lock, no timer and no place in the hierarchy; it
+ * takes no interrupt (arch_cpu_parked_irqs counts the ones it took
+ * anyway).  Nobody queues work or adds a timer on
  * a parked or absent CPU (callers ask cpuhp_state() first; the hierarchy
  * picks only available CPUs; a timer_add_on() that loses the race with a
  * park is redirected by kernel/timer.c to the CPU that took the parked
@@ -58,18 +59,20 @@
  *
  * Locking and memory ordering.  `turn_lock` (interrupts off, never held
  * across a wait or a call out) guards `turn_busy`, `turn_cpu`, the waiter
- * list and each CPU's `waiting`; the lock orders one operation's writes
- * before the next one's reads, and a sleeping waiter's `granted` is a
- * release store by the CPU handing over, loaded with acquire by the
- * waiter (its stack entry may vanish the moment it sees it).  The control CPU and the target talk
- * through the target's `struct hp_cpu`: the control CPU writes `control`,
+ * list, `turn_seq` and each CPU's `waiting`.  One operation's writes are
+ * ordered before the next one's reads by the hand-over: the lock when the
+ * turn is free; for a sleeping waiter a release store of its `granted` by
+ * the CPU handing over, loaded with acquire by the waiter (its stack
+ * entry may vanish the moment it sees it); for a request the work queue's
+ * lock.  The control CPU and the target talk through the target's
+ * `struct hp_cpu`: the control CPU writes `control`,
  * `go` and the work items before queueing the work or sending the IPI
  * that makes the target look (the queue's lock and the wake-up order
  * them); the target answers with a release store of `phase`, then kicks
  * the control CPU, which loads `phase` with acquire (it then sees the
  * timers the target moved to it and its hierarchy state).  `state[]` is
- * written by the control CPU under `busy` and read relaxed by anyone: a
- * snapshot.
+ * written by the control CPU holding the turn and read relaxed by anyone:
+ * a snapshot (pass_turn() reads it holding the turn, so exactly).
  *
  * Latency (the records' "us") is measured on the control CPU's clock, from
  * the request to the moment it sees the target's answer; it sleeps
