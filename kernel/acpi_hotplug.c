@@ -20,11 +20,14 @@
  *                        insert names an APIC ID, which must be a hot-add
  *                        slot of the MADT: it is acknowledged and that CPU
  *                        marked pending; a remove request is acknowledged
- *                        and refused; then every pending CPU is brought up
- *                        with cpu_up(cpu, CPUHP_SRC_ACPI).  If cpuhp is busy
- *                        (another operation, perhaps one this work runs
- *                        nested in) a retry timer queues the work again
- *                        10 ms later: the work never sleeps waiting for it
+ *                        and refused; then the pending CPUs are brought up
+ *                        one after the other, each with a cpuhp request
+ *                        (cpu_up_queue(..., CPUHP_SRC_ACPI)): it waits in
+ *                        line behind any other CPU operation and runs in
+ *                        its turn as work on the BSP, whose done() takes
+ *                        the next pending CPU.  The work never sleeps for
+ *                        a turn: it may run nested in another operation's
+ *                        wait (the BSP's own), which a sleep would deadlock
  *
  * The scan runs as work, in the BSP's idle context, never in the
  * interrupt handler: cpu_up() sleeps for milliseconds (INIT, SIPI, the
@@ -59,8 +62,9 @@
  * `scan_queued` keeps the work queued at most once: the producer (the
  * SCI, the poll) sets it and queues the work if it was clear; the work
  * clears it before it reads the block, so an event after that read's
- * start queues the work again.  `pending`, `busy_tries` and
- * `legacy_seen` belong to the scan work alone.  The statistics have one
+ * start queues the work again.  `pending`, `up_req`, `up_inflight` and
+ * `legacy_seen` belong to the scan work and the request's done(), both
+ * work on the BSP, neither sleeping (so neither runs inside the other).  The statistics have one
  * writer, the BSP (counter_add), and are read with counter_read.
  */
 #include <stddef.h>
@@ -95,8 +99,6 @@
 #define GPE_CPU_HOTPLUG		0x04	/* bit 2 of GPE0 status/enable byte 0 */
 #define PM1_SCI_EN		0x0001
 #define SCI_EN_WAIT_US		3000000
-#define BUSY_RETRIES		1000	/* 10 s of a busy cpuhp */
-#define BUSY_RETRY_NS		10000000ull
 #define POLL_MS			100
 
 enum mode { MODE_OFF, MODE_LEGACY, MODE_MODERN };
@@ -113,9 +115,9 @@ static struct work scan_work;
 static uint32_t scan_queued;		/* see the theory; acquire/release */
 static uint64_t trigger_ns;		/* when the latest SCI or poll found our bit */
 static struct timer poll_timer;
-static struct timer retry_timer;	/* cpuhp was busy: scan (and drain) again */
 static uint64_t pending[ACPI_MAX_CPUS / 64];	/* acknowledged inserts to bring up */
-static uint32_t busy_tries;		/* consecutive CPUHP_BUSY answers */
+static struct cpuhp_request up_req;	/* the hot-add in line or running */
+static bool up_inflight;		/* up_req is cpuhp's until its done() */
 
 const struct acpi_hotplug_stats *acpi_hotplug_stats(void)
 {
@@ -219,14 +221,13 @@ static uint32_t cpu_of_apic_id(uint32_t id)
 	return UINT32_MAX;
 }
 
-/* Hot-add CPU `cpu` now; false if cpuhp is busy with another operation (try later). */
-static bool bring_up(uint32_t cpu)
-{
-	uint32_t apic_id = arch_cpu_hw_id(cpu);
-	enum cpuhp_err e = cpu_up(cpu, CPUHP_SRC_ACPI);
+static void drain(void);
 
-	if (e == CPUHP_BUSY)
-		return false;
+/* A hot-add's end, in its turn's work on the BSP: report, take the next. */
+static void up_done(struct cpuhp_request *r, enum cpuhp_err e)
+{
+	uint32_t cpu = r->cpu, apic_id = arch_cpu_hw_id(cpu);
+
 	if (e == CPUHP_ALREADY_ONLINE) {
 		report_event("insert", apic_id, cpu, "already_online");
 	} else if (e) {
@@ -238,34 +239,28 @@ static bool bring_up(uint32_t cpu)
 				 __ATOMIC_RELAXED);
 		report_event("insert", apic_id, cpu, "online");
 	}
-	return true;
+	pending[cpu / 64] &= ~(1ull << (cpu % 64));
+	up_inflight = false;
+	drain();
 }
 
 /*
- * Every CPU whose insert was acknowledged, in order.  A busy cpuhp (the
- * shell's operation, a test's, or one we are nested in: this work may run
- * inside another cpu_up()'s wait) is never waited for here: the retry
- * timer queues the scan again, up to BUSY_RETRIES times in a row.
+ * The lowest pending CPU, if no hot-add is in line already: queue its
+ * request.  It waits behind whatever CPU operation is in progress or in
+ * line (the shell's, a test's, or the one this work runs nested in), never
+ * sleeping here.
  */
 static void drain(void)
 {
+	if (up_inflight)
+		return;
 	for (uint32_t cpu = 0; cpu < ACPI_MAX_CPUS; cpu++) {
 		if (!(pending[cpu / 64] & (1ull << (cpu % 64))))
 			continue;
-		if (!bring_up(cpu)) {
-			counter_add(&stats.busy_retries, 1);
-			if (++busy_tries <= BUSY_RETRIES) {
-				timer_add(&retry_timer, timer_jiffies() +
-					  BUSY_RETRY_NS / timer_tick_ns() + 1);
-				return;
-			}
-			kprintf("acpi_hotplug: CPU %u stays absent: CPU operations were busy for %u tries\n",
-				cpu, BUSY_RETRIES);
-			counter_add(&stats.failed, 1);
-			report_event("insert", arch_cpu_hw_id(cpu), cpu, cpuhp_err_name(CPUHP_BUSY));
-		}
-		busy_tries = 0;
-		pending[cpu / 64] &= ~(1ull << (cpu % 64));
+		up_inflight = true;
+		if (cpu_up_queue(&up_req, cpu, CPUHP_SRC_ACPI, up_done))
+			counter_add(&stats.waited, 1);
+		return;
 	}
 }
 
@@ -389,12 +384,6 @@ static void sci_handler(uint32_t vector)
 	kick_scan();
 }
 
-static void retry_fired(struct timer *t)
-{
-	(void)t;
-	kick_scan();
-}
-
 static void poll_fired(struct timer *t)
 {
 	(void)t;
@@ -486,7 +475,6 @@ void acpi_hotplug_init(const struct acpi_info *acpi)
 	bool sci = false;
 
 	scan_work.fn = scan_fn;
-	timer_setup(&retry_timer, retry_fired, TIMER_PINNED);
 	if (!strcmp(opt, "off")) {
 		give_up("acpi_hotplug=off", chipset, slots);
 		return;

@@ -22,7 +22,7 @@ struct acpi_hotplug_stats {
 	uint64_t failed;	/* ... whose cpu_up() failed */
 	uint64_t unknown;	/* ... for an APIC ID that is no hot-add slot */
 	uint64_t removes;	/* remove requests, all refused */
-	uint64_t busy_retries;	/* cpu_up() found cpuhp busy: retried from the timer */
+	uint64_t waited;	/* hot-adds that waited in line behind another CPU operation */
 	uint64_t last_sci_to_online_us;	/* the latest hot-add, from its SCI (or poll) */
 };
 

@@ -22,27 +22,57 @@
  *                      starts it (arch_cpu_start: INIT, SIPI, SIPI), measures
  *                      its clock (arch_cpu_sync_clock), then lets it join
  *
- * Invariants.  One operation at a time (`busy`); `state[]` changes only at
- * the end of a completed operation, by its control CPU, so a refusal or a
- * failure changes nothing.  A parked CPU holds no lock, no timer and no
- * place in the hierarchy; it takes no interrupt (arch_cpu_parked_irqs
- * counts the ones it took anyway).  Nobody queues work or adds a timer on
+ * Turns (docs/cpus.md §7.8).  One operation at a time: the caller that
+ * holds the turn is its control CPU.  A caller that finds the turn taken
+ * joins a FIFO of waiters and sleeps in idle_until() (running handed work,
+ * tickless: never spinning, since under TCG the CPU that holds the turn may
+ * share a host core with us); the control CPU that ends an operation hands
+ * the turn straight to the oldest waiter whose CPU is online and kicks it,
+ * so nobody can take it in between and every caller gets its turn in the
+ * order it asked.  A waiter whose CPU an operation parks keeps its place
+ * and is passed over until it is back online (it cannot act parked, and
+ * handing it the turn would stop everyone until an unpark that needs the
+ * turn).  With no online waiter the turn is free.  Two kinds of waiter:
+ *
+ *   cpu_up/cpu_down    sleep for the turn on the calling CPU, then act
+ *   cpu_up_queue       a request: nothing sleeps; its turn queues its work
+ *                      on the CPU that asked, which acts as the control
+ *                      CPU there and then calls the request's done().  Any
+ *                      context: the interrupt handler's and the way for
+ *                      work that may run nested in an operation's wait
+ *
+ * Waiting is impossible for a sleeping call nested in its own CPU's
+ * operation or wait (work run from that wait: the outer turn cannot end
+ * until the nested call returns): that call alone is refused CPUHP_BUSY.
+ *
+ * Invariants.  `state[]` changes only at the end of a completed operation,
+ * by its control CPU, so a refusal or a failure changes nothing.  A
+ * parked CPU holds no lock, no timer and no place in the hierarchy; it
+ * takes no interrupt (arch_cpu_parked_irqs counts the ones it took
+ * anyway).  Nobody queues work or adds a timer on
  * a parked or absent CPU (callers ask cpuhp_state() first; the hierarchy
- * picks only available CPUs).  No CPU joins the hierarchy with an
+ * picks only available CPUs; a timer_add_on() that loses the race with a
+ * park is redirected by kernel/timer.c to the CPU that took the parked
+ * CPU's timers, race 5 there).  No CPU joins the hierarchy with an
  * unmeasured clock: the clock offset is measured before the join (§7.4);
  * a parked CPU keeps its offset, the TSC runs on through HLT.
  *
- * Locking and memory ordering.  `busy` is taken with an acquire
- * compare-exchange and left with a release store, so one operation sees
- * everything the previous one wrote.  The control CPU and the target talk
- * through the target's `struct hp_cpu`: the control CPU writes `control`,
+ * Locking and memory ordering.  `turn_lock` (interrupts off, never held
+ * across a wait or a call out) guards `turn_busy`, `turn_cpu`, the waiter
+ * list, `turn_seq` and each CPU's `waiting`.  One operation's writes are
+ * ordered before the next one's reads by the hand-over: the lock when the
+ * turn is free; for a sleeping waiter a release store of its `granted` by
+ * the CPU handing over, loaded with acquire by the waiter (its stack
+ * entry may vanish the moment it sees it); for a request the work queue's
+ * lock.  The control CPU and the target talk through the target's
+ * `struct hp_cpu`: the control CPU writes `control`,
  * `go` and the work items before queueing the work or sending the IPI
  * that makes the target look (the queue's lock and the wake-up order
  * them); the target answers with a release store of `phase`, then kicks
  * the control CPU, which loads `phase` with acquire (it then sees the
  * timers the target moved to it and its hierarchy state).  `state[]` is
- * written by the control CPU under `busy` and read relaxed by anyone: a
- * snapshot.
+ * written by the control CPU holding the turn and read relaxed by anyone:
+ * a snapshot (pass_turn() reads it holding the turn, so exactly).
  *
  * Latency (the records' "us") is measured on the control CPU's clock, from
  * the request to the moment it sees the target's answer; it sleeps
@@ -55,6 +85,7 @@
 #include "kernel/idle.h"
 #include "kernel/printk.h"
 #include "kernel/report.h"
+#include "kernel/spinlock.h"
 #include "kernel/tick.h"
 #include "kernel/timer.h"
 #include "kernel/tmigr.h"
@@ -81,11 +112,22 @@ struct hp_cpu {
 	uint32_t phase;		/* enum phase; release by the target, acquire by control */
 };
 
+#define NO_CPU	UINT32_MAX
+
 static struct hp_cpu hp[CPUHP_MAX_CPUS];
 static uint32_t state[CPUHP_MAX_CPUS];	/* enum cpuhp_state; see the theory */
 static uint32_t ncpus;
-static uint32_t busy;			/* one operation at a time; acquire/release */
 static uint64_t last_us;
+
+static struct spinlock turn_lock = SPINLOCK_INIT;
+static bool turn_busy;			/* under turn_lock: an operation has the turn */
+static uint32_t turn_cpu = NO_CPU;	/* under turn_lock: the CPU acting in it (NO_CPU while
+					   a request's work waits to run) */
+static struct cpuhp_turn *waiters;		/* under turn_lock: oldest first */
+static bool waiting[CPUHP_MAX_CPUS];	/* under turn_lock: a sleeping caller of that CPU waits */
+static uint64_t turn_seq;		/* under turn_lock: turns begun */
+static uint64_t turn_stats[3];		/* [0] turns taken at once, [1] after a wait, [2] of
+					   those overtaken; under turn_lock, read relaxed */
 
 static const char *const source_names[] = {
 	[CPUHP_SRC_MAXCPUS] = "maxcpus",
@@ -103,7 +145,7 @@ static const char *const err_names[] = {
 	[CPUHP_NOT_ONLINE] = "it is absent, not online",
 	[CPUHP_ALREADY_ONLINE] = "it is online already",
 	[CPUHP_SELF] = "a CPU cannot park itself",
-	[CPUHP_BUSY] = "another CPU operation is in progress",
+	[CPUHP_BUSY] = "this CPU is inside a CPU operation already; it cannot wait for itself",
 	[CPUHP_NO_ANSWER] = "it did not answer",
 };
 
@@ -189,6 +231,7 @@ static void park_fn(struct work *w)
 	timer_migrate_cpu(cpu, h->control);
 	arch_cpu_park_wait(announce_parked, h);
 	/* unparked, interrupts off, event device stopped: the idle loop restarts it */
+	timer_cpu_online(cpu);
 	tmigr_set_available(cpu);
 	answer(h, PHASE_ONLINE);
 	arch_irq_enable();
@@ -332,19 +375,132 @@ static void record_online(uint32_t cpu, bool hotadd, enum cpuhp_source src, uint
 	report_emit(json_end(&w));
 }
 
-static bool take_busy(void)
+static void stat_inc(uint32_t i)
 {
-	uint32_t expect = 0;
-
-	/* acquire: pairs with the release in put_busy() of the previous operation */
-	return __atomic_compare_exchange_n(&busy, &expect, 1, false, __ATOMIC_ACQUIRE,
-					   __ATOMIC_RELAXED);
+	__atomic_store_n(&turn_stats[i], turn_stats[i] + 1, __ATOMIC_RELAXED);
 }
 
-static void put_busy(void)
+/* Under turn_lock: append `t` to the waiters. */
+static void enqueue(struct cpuhp_turn *t)
 {
-	/* release: pairs with the acquire in take_busy() of the next operation */
-	__atomic_store_n(&busy, 0, __ATOMIC_RELEASE);
+	struct cpuhp_turn **pp = &waiters;
+
+	t->ahead = 0;
+	while (*pp) {
+		pp = &(*pp)->next;
+		t->ahead++;
+	}
+	t->next = NULL;
+	t->seq = turn_seq;
+	*pp = t;
+}
+
+/* Under turn_lock: a turn begins, `t`'s if it waited for it. */
+static void turn_begins(struct cpuhp_turn *t)
+{
+	if (t) {
+		stat_inc(1);
+		/* FIFO: only the waiters that were ahead of t began turns meanwhile */
+		if (turn_seq - t->seq > t->ahead)
+			stat_inc(2);
+	} else {
+		stat_inc(0);
+	}
+	turn_seq++;
+}
+
+static void request_fn(struct work *w);
+
+/*
+ * The turn holder, at the end of its operation: hand the turn to the
+ * oldest waiter whose CPU is online (our state[] writes are done), else
+ * free it.  After the hand-over the waiter may run at once: its entry is
+ * not touched again.
+ */
+static void pass_turn(void)
+{
+	struct cpuhp_turn **pp, *t = NULL;
+	struct cpuhp_request *req = NULL;
+	unsigned long flags;
+	uint32_t to = NO_CPU;
+
+	flags = spin_lock_irqsave(&turn_lock);
+	for (pp = &waiters; *pp; pp = &(*pp)->next) {
+		if (cpuhp_state((*pp)->cpu) == CPUHP_ONLINE) {
+			t = *pp;
+			*pp = t->next;
+			break;
+		}
+	}
+	if (!t) {
+		turn_busy = false;
+		turn_cpu = NO_CPU;
+	} else {
+		turn_begins(t);
+		to = t->cpu;
+		req = t->req;
+		turn_cpu = req ? NO_CPU : to;
+		if (!req)
+			/* release: pairs with the acquire in granted(); t may vanish after */
+			__atomic_store_n(&t->granted, 1, __ATOMIC_RELEASE);
+	}
+	spin_unlock_irqrestore(&turn_lock, flags);
+	if (req) {
+		req->work.fn = request_fn;
+		work_queue_on(to, &req->work);
+	} else if (to != NO_CPU) {
+		arch_kick_cpu(to);
+	}
+}
+
+static bool granted(void *arg)
+{
+	struct cpuhp_turn *t = arg;
+
+	/* acquire: pairs with the release store in pass_turn() */
+	return __atomic_load_n(&t->granted, __ATOMIC_ACQUIRE) != 0;
+}
+
+/*
+ * A sleeping caller: take the turn, waiting in line for it; false only
+ * when this CPU already holds it or waits for it further down its stack.
+ */
+static bool take_turn(void)
+{
+	uint32_t me = arch_cpu_id();
+	struct cpuhp_turn t = { .cpu = me };
+	unsigned long flags;
+
+	flags = spin_lock_irqsave(&turn_lock);
+	if (turn_cpu == me || waiting[me]) {
+		spin_unlock_irqrestore(&turn_lock, flags);
+		return false;
+	}
+	if (!turn_busy) {
+		turn_busy = true;
+		turn_cpu = me;
+		turn_begins(NULL);
+		spin_unlock_irqrestore(&turn_lock, flags);
+		return true;
+	}
+	enqueue(&t);
+	waiting[me] = true;
+	spin_unlock_irqrestore(&turn_lock, flags);
+	idle_until(granted, &t);
+	flags = spin_lock_irqsave(&turn_lock);
+	waiting[me] = false;
+	spin_unlock_irqrestore(&turn_lock, flags);
+	return true;
+}
+
+uint64_t cpuhp_turns_waited(void)
+{
+	return __atomic_load_n(&turn_stats[1], __ATOMIC_RELAXED);
+}
+
+uint64_t cpuhp_turns_overtaken(void)
+{
+	return __atomic_load_n(&turn_stats[2], __ATOMIC_RELAXED);
 }
 
 static enum cpuhp_err down_refusal(uint32_t cpu)
@@ -371,13 +527,13 @@ enum cpuhp_err cpu_down(uint32_t cpu, enum cpuhp_source src)
 	uint64_t t0;
 
 	(void)src;
-	if (!take_busy()) {
+	if (!take_turn()) {
 		record_refusal("park", cpu, CPUHP_BUSY);
 		return CPUHP_BUSY;
 	}
 	e = down_refusal(cpu);
 	if (e) {
-		put_busy();
+		pass_turn();
 		record_refusal("park", cpu, e);
 		return e;
 	}
@@ -390,13 +546,13 @@ enum cpuhp_err cpu_down(uint32_t cpu, enum cpuhp_source src)
 	if (!wait_answer(h, PHASE_PARKED)) {
 		/* its park work stays queued: it may still park, and we cannot take it back */
 		kprintf("cpuhp: CPU %u did not park within %u ms\n", cpu, ANSWER_TIMEOUT_MS);
-		put_busy();
+		pass_turn();
 		record_failure("park", cpu);
 		return CPUHP_NO_ANSWER;
 	}
 	last_us = (arch_now_ns() - t0) / 1000;
 	set_state(cpu, CPUHP_PARKED);
-	put_busy();
+	pass_turn();
 	record_parked(cpu, last_us);
 	return CPUHP_OK;
 }
@@ -447,21 +603,18 @@ static enum cpuhp_err hotadd(uint32_t cpu)
 	return CPUHP_OK;
 }
 
-enum cpuhp_err cpu_up(uint32_t cpu, enum cpuhp_source src)
+/* Holding the turn: bring `cpu` up; the turn is passed on before the record. */
+static enum cpuhp_err up_in_turn(uint32_t cpu, enum cpuhp_source src)
 {
 	enum cpuhp_state was;
 	enum cpuhp_err e;
 	uint64_t t0;
 
-	if (!take_busy()) {
-		record_refusal("online", cpu, CPUHP_BUSY);
-		return CPUHP_BUSY;
-	}
 	was = cpuhp_state(cpu);
 	e = cpu >= ncpus ? CPUHP_NO_SUCH_CPU :
 	    was == CPUHP_ONLINE ? CPUHP_ALREADY_ONLINE : CPUHP_OK;
 	if (e) {
-		put_busy();
+		pass_turn();
 		record_refusal("online", cpu, e);
 		return e;
 	}
@@ -472,10 +625,61 @@ enum cpuhp_err cpu_up(uint32_t cpu, enum cpuhp_source src)
 		last_us = (arch_now_ns() - t0) / 1000;
 		set_state(cpu, CPUHP_ONLINE);
 	}
-	put_busy();
+	pass_turn();
 	if (!e)
 		record_online(cpu, was == CPUHP_ABSENT, src, last_us);
 	else
 		record_failure(was == CPUHP_ABSENT ? "hotadd" : "unpark", cpu);
 	return e;
+}
+
+enum cpuhp_err cpu_up(uint32_t cpu, enum cpuhp_source src)
+{
+	if (!take_turn()) {
+		record_refusal("online", cpu, CPUHP_BUSY);
+		return CPUHP_BUSY;
+	}
+	return up_in_turn(cpu, src);
+}
+
+/* A request's turn, as work on the CPU that queued it: act, then tell. */
+static void request_fn(struct work *w)
+{
+	struct cpuhp_request *r = container_of(w, struct cpuhp_request, work);
+	unsigned long flags;
+	enum cpuhp_err e;
+
+	flags = spin_lock_irqsave(&turn_lock);
+	turn_cpu = arch_cpu_id();
+	spin_unlock_irqrestore(&turn_lock, flags);
+	e = up_in_turn(r->cpu, r->src);
+	r->done(r, e);
+}
+
+bool cpu_up_queue(struct cpuhp_request *r, uint32_t cpu, enum cpuhp_source src,
+		  void (*done)(struct cpuhp_request *r, enum cpuhp_err e))
+{
+	struct cpuhp_turn *t = &r->turn;
+	uint32_t me = arch_cpu_id();
+	unsigned long flags;
+	bool now;
+
+	r->cpu = cpu;
+	r->src = src;
+	r->done = done;
+	*t = (struct cpuhp_turn){ .cpu = me, .req = r };
+	flags = spin_lock_irqsave(&turn_lock);
+	now = !turn_busy;
+	if (now) {
+		turn_busy = true;	/* turn_cpu stays NO_CPU until the work runs */
+		turn_begins(NULL);
+	} else {
+		enqueue(t);
+	}
+	spin_unlock_irqrestore(&turn_lock, flags);
+	if (now) {
+		r->work.fn = request_fn;
+		work_queue_on(me, &r->work);
+	}
+	return !now;
 }

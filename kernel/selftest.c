@@ -58,6 +58,7 @@
 #include "kernel/time.h"
 #include "kernel/timer.h"
 #include "kernel/tmigr.h"
+#include "kernel/workqueue.h"
 #include "kernel/verdict.h"
 #include "lib/container_of.h"
 #include "lib/counter.h"
@@ -414,8 +415,6 @@ static void test_cpuhp(void)
 		verdict_fail("test=cpuhp: the hierarchy check failed");
 }
 
-#define HOTADD_CHURN_GAP_NS	5000000ull
-
 struct hotadd_wait {
 	uint64_t want;
 	uint64_t removes;
@@ -457,12 +456,15 @@ static void test_acpi_hotadd(void)
 	timer_setup(&t, hotadd_deadline, TIMER_PINNED);
 	timer_add(&t, timer_jiffies() + option_u64("hotadd_wait_s") * 1000000000ull /
 			      timer_tick_ns() + 1);
+	/*
+	 * Back to back, no breath between operations: this CPU sleeps only
+	 * inside them, so the hot-add events' scan work runs nested in their
+	 * waits and its requests must get their turns in line between ours.
+	 */
 	while (option_u64("hotadd_churn") && smp_cpu_count > 1 && !hotadd_done(&x)) {
 		churn++;
 		churn_failed += cpu_down(1, CPUHP_SRC_SCENARIO) != CPUHP_OK;
 		churn_failed += cpu_up(1, CPUHP_SRC_SCENARIO) != CPUHP_OK;
-		/* a breath between cycles, as any user of cpuhp takes: a retry can get in */
-		idle_sleep_until_ns(arch_now_ns() + HOTADD_CHURN_GAP_NS);
 	}
 	idle_until(hotadd_done, &x);
 	timer_del_sync(&t);
@@ -499,7 +501,7 @@ static void test_acpi_hotadd(void)
 	json_u64(&w, "parked_irqs", cpuhp_parked_irqs());
 	json_u64(&w, "churn", churn);
 	json_u64(&w, "churn_failed", churn_failed);
-	json_u64(&w, "busy_retries", counter_read(&st->busy_retries));
+	json_u64(&w, "waited", counter_read(&st->waited));
 	report_emit(json_end(&w));
 	if (added < x.want)
 		verdict_fail("test=acpi_hotadd: fewer CPUs were hot-added than asked for");
@@ -513,6 +515,100 @@ static void test_acpi_hotadd(void)
 		verdict_fail("test=acpi_hotadd: the hierarchy check failed");
 }
 
+/* ---- test=cpuhp_turns ---- */
+
+/*
+ * Two callers issue CPU operations back to back, no gap: the BSP parks
+ * and unparks CPU 1, CPU 2 (from a work item) parks and unparks CPU 3.
+ * Each must get every operation done, never refused (before cpuhp had
+ * turns the second caller got CPUHP_BUSY), and each in its turn: cpuhp
+ * counts a wait in which more turns began than there were waiters ahead
+ * of it when it joined the line (a caller that barges in as a turn ends,
+ * or a hand-over out of order), and none may be; at least one operation
+ * must have waited, or the run proved nothing.
+ */
+#define TURNS_CYCLES	25
+
+struct turns_caller {
+	uint32_t target;
+	uint32_t done;			/* operations completed; the caller's */
+	uint32_t failed;		/* any result but done, CPUHP_BUSY included */
+	uint32_t finished;		/* release by the caller, acquire by the BSP */
+	struct work work;
+};
+
+static void turns_op(struct turns_caller *c, bool down)
+{
+	enum cpuhp_err e = down ? cpu_down(c->target, CPUHP_SRC_SCENARIO) :
+				  cpu_up(c->target, CPUHP_SRC_SCENARIO);
+
+	c->failed += e != CPUHP_OK;
+	c->done++;
+}
+
+static void turns_loop(struct turns_caller *c)
+{
+	for (uint32_t i = 0; i < TURNS_CYCLES; i++) {
+		turns_op(c, true);
+		turns_op(c, false);
+	}
+	/* release: pairs with the acquire in turns_finished() */
+	__atomic_store_n(&c->finished, 1, __ATOMIC_RELEASE);
+	if (arch_cpu_id() != 0)
+		arch_kick_cpu(0);	/* the BSP may sleep tickless in idle_until() */
+}
+
+static void turns_work(struct work *w)
+{
+	turns_loop(container_of(w, struct turns_caller, work));
+}
+
+static bool turns_finished(void *arg)
+{
+	/* acquire: pairs with the release store in turns_loop() */
+	return __atomic_load_n(&((struct turns_caller *)arg)->finished, __ATOMIC_ACQUIRE);
+}
+
+static void test_cpuhp_turns(void)
+{
+	static struct turns_caller a = { .target = 1 }, b = { .target = 3 };
+	uint64_t waited0 = cpuhp_turns_waited(), waited;
+	uint64_t overtaken0 = cpuhp_turns_overtaken(), overtaken;
+	struct json_writer w;
+	char buf[384];
+
+	if (smp_cpu_count < 4) {
+		verdict_fail("test=cpuhp_turns: needs 4 CPUs");
+		return;
+	}
+	b.work.fn = turns_work;
+	work_queue_on(2, &b.work);
+	turns_loop(&a);
+	idle_until(turns_finished, &b);
+	waited = cpuhp_turns_waited() - waited0;
+	overtaken = cpuhp_turns_overtaken() - overtaken0;
+	kprintf("test=cpuhp_turns: CPU 0 did %u operations (%u failed), CPU 2 %u (%u failed); %lu waited for a turn, %lu of them overtaken\n",
+		a.done, a.failed, b.done, b.failed, (unsigned long)waited,
+		(unsigned long)overtaken);
+	json_begin(&w, buf, sizeof(buf));
+	json_str(&w, "kind", "cpuhp_turns_test");
+	json_u64(&w, "ops_a", a.done);
+	json_u64(&w, "ops_b", b.done);
+	json_u64(&w, "failed", a.failed + b.failed);
+	json_u64(&w, "waited", waited);
+	json_u64(&w, "overtaken", overtaken);
+	json_u64(&w, "online", cpuhp_online_count());
+	report_emit(json_end(&w));
+	if (a.failed || b.failed)
+		verdict_fail("test=cpuhp_turns: an operation was refused or failed");
+	if (overtaken)
+		verdict_fail("test=cpuhp_turns: a caller was overtaken: turns out of order");
+	if (!waited)
+		verdict_fail("test=cpuhp_turns: no operation met another: nothing was tested");
+	if (cpuhp_online_count() != smp_cpu_count)
+		verdict_fail("test=cpuhp_turns: not every CPU is back online");
+}
+
 /* The names are test='s words in kernel/options.c (tests/checks/ compares the two). */
 static const struct selftest {
 	const char *name;
@@ -524,6 +620,7 @@ static const struct selftest {
 	{ "restart_ap", test_restart_ap },
 	{ "cpuhp", test_cpuhp },
 	{ "acpi_hotadd", test_acpi_hotadd },
+	{ "cpuhp_turns", test_cpuhp_turns },
 };
 
 void selftest_run(const char *name)

@@ -147,12 +147,27 @@
  *  4. A remote enqueue races with the owner entering idle: either the
  *     enqueue takes the lock first and the owner's next-event computation
  *     sees the timer, or it comes second, sees is_idle and kicks.
+ *  5. timer_add_on(cpu) races with the park of `cpu` (docs/cpus.md §7.5):
+ *     the caller saw it online, then timer_migrate_cpu() emptied its bases,
+ *     and the timer would wait on a wheel nobody runs until the unpark.
+ *     timer_migrate_cpu() sets each emptied base's moved_to (the CPU that
+ *     got its timers) under the same lock hold that empties it, and every
+ *     enqueue, by any mode, checks moved_to of the base it holds locked
+ *     and, if set, migrate()s on to that CPU's base of the same kind (and
+ *     on again if that one has parked since): so the add either comes
+ *     first and is moved with the rest, or comes second and is redirected;
+ *     it never lands on a parked CPU.  One base lock at a time, as in any
+ *     migrate().  timer_cpu_online() clears moved_to when the CPU is
+ *     unparked, before it takes timers again.  Pinned timers of a parked
+ *     CPU, moved or redirected, stay pinned on the CPU they went to and run
+ *     there, also after the unpark (as at park time: nothing moves back).
  */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "kernel/arch_services.h"
+#include "kernel/mutant.h"
 #include "kernel/printk.h"
 #include "kernel/spinlock.h"
 #include "kernel/timer.h"
@@ -185,6 +200,7 @@
 #define TIMER_PUBLIC_FLAGS	TIMER_PINNED
 
 #define NO_CPU			UINT32_MAX
+#define BASE_ONLINE		UINT32_MAX	/* timer_base.moved_to of a running owner */
 
 #define DEL_SYNC_WARN_NS	1000000000ull	/* a callback running this long is a bug */
 #define MIGRATING_SPINS		(1u << 26)	/* the window is one lock acquisition */
@@ -216,6 +232,8 @@ struct timer_base {
 	bool recalc;			/* next_expiry is only a lower bound; under lock */
 	bool timers_pending;		/* some bucket non-empty (valid unless recalc); under lock */
 	bool is_idle;			/* set under lock, cleared by the owner unlocked; relaxed */
+	uint32_t moved_to;		/* the owner is parked: its timers go to that CPU's
+					   base (race 5); BASE_ONLINE otherwise; under lock */
 	uint64_t pending_map[DEPTH_MAX];	/* bit per bucket; under lock */
 	struct timer *bucket[BUCKETS_MAX];	/* heads; under lock */
 } __attribute__((aligned(64)));
@@ -711,6 +729,13 @@ static bool arm(struct timer *t, uint64_t expires, enum arm_mode mode,
 	}
 	if (to != base)
 		migrate(t, base, to, f);
+	/* race 5: never onto a parked CPU's base; its current flags keep a run hint */
+	while (!MUTANT(T05) && to->moved_to != BASE_ONLINE) {
+		struct timer_base *next = &bases[to->moved_to][to->kind];
+
+		migrate(t, to, next, tflags(t));
+		to = next;
+	}
 	forward_clk(to, now);
 	/* §1.11: an idle owner must hear about a new first event from another CPU */
 	kick = enqueue(to, t, expires) && to->cpu != me && base_idle(to);
@@ -889,6 +914,7 @@ void timer_init(uint32_t hz, uint64_t bias)
 			b->cpu = cpu;
 			b->kind = k;
 			b->running_cpu = NO_CPU;
+			b->moved_to = BASE_ONLINE;
 			b->clk = now;
 			b->next_expiry = now + NO_TIMER_DELTA;
 		}
@@ -910,6 +936,7 @@ void timer_cpu_init(uint32_t cpu)
 
 		forward_clk(b, now);
 		set_base_idle(b, false);
+		b->moved_to = BASE_ONLINE;
 		spin_unlock_irqrestore(&b->lock, irq);
 	}
 }
@@ -1319,6 +1346,8 @@ uint32_t timer_migrate_cpu(uint32_t from, uint32_t to)
 			return moved;
 		}
 		kick |= move_base(fb, tb, &moved);
+		/* race 5: from here an enqueue onto fb lands on tb */
+		fb->moved_to = to;
 		spin_unlock(&tb->lock);
 		spin_unlock(&fb->lock);
 		arch_irq_restore(irq);
@@ -1334,6 +1363,22 @@ uint32_t timer_migrate_cpu(uint32_t from, uint32_t to)
 		arch_kick_cpu(to);
 	}
 	return moved;
+}
+
+void timer_cpu_online(uint32_t cpu)
+{
+	if (cpu >= TIMER_MAX_CPUS) {
+		arch_bug("timer: timer_cpu_online(%u) beyond TIMER_MAX_CPUS", cpu);
+		return;
+	}
+	for (uint32_t k = 0; k < NR_BASES; k++) {
+		struct timer_base *b = &bases[cpu][k];
+		unsigned long irq = spin_lock_irqsave(&b->lock);
+
+		b->moved_to = BASE_ONLINE;
+		forward_clk(b, jiffies_now());
+		spin_unlock_irqrestore(&b->lock, irq);
+	}
 }
 
 /* Timers linked in `base`; under its lock.  Walks every non-empty bucket. */

@@ -131,6 +131,15 @@ void timer_with_export(uint32_t cpu,
  * callback of `from`.
  */
 uint32_t timer_migrate_cpu(uint32_t from, uint32_t to);
+/*
+ * From the park on, `from`'s bases are offline: anything armed on them,
+ * timer_add_on(from) included, goes to `to` (kernel/timer.c, race 5), so a
+ * caller that saw `from` online just before the park loses nothing.
+ * timer_cpu_online(cpu) takes a CPU's bases back, at its unpark, before it
+ * takes timers (timer_cpu_init() does it too).  Timers that went elsewhere
+ * stay there, pinned ones included.
+ */
+void timer_cpu_online(uint32_t cpu);
 
 /* Next events of this CPU at idle entry (design §1.10), in arch_now_ns() scale. */
 struct timer_next {

@@ -190,6 +190,7 @@ static void unpark(uint32_t cpu)
 {
 	host_set_cpu(cpu);
 	parked[cpu] = false;
+	timer_cpu_online(cpu);
 	tmigr_set_available(cpu);
 	cpu_idle_sim[cpu] = false;	/* back from its park work: active, ticking */
 }

@@ -12,7 +12,11 @@
  * the target is kicked exactly when it gets a new first event; a remote
  * expiry of the source's GLOBAL base that is running a callback is waited
  * out, and what its callback re-armed on the source moves too; misuse is
- * reported and moves nothing.
+ * reported and moves nothing.  Race 5 of kernel/timer.c: a timer_add_on()
+ * of a CPU that parked after the caller saw it online lands on the CPU
+ * that took the parked one's timers (on again if that one parked too) and
+ * runs there on time, pinned; after timer_cpu_online() the CPU takes
+ * timers again.
  */
 #include <pthread.h>
 #include <sched.h>
@@ -27,6 +31,7 @@
 
 #include "host_arch.h"
 #include "kernel/timer.h"
+#include "tmsim.h"
 
 #define HZ		1000
 #define TICK		1000000ull
@@ -309,6 +314,111 @@ static void test_a_remote_expiry_in_progress_is_waited_out(void **state)
 	assert_int_equal(timers[1].cpu, 0);
 }
 
+/* Run the timers of every CPU but `skip` (parked: it runs nothing), up to `until`. */
+static void run_until_but(uint64_t until, uint32_t skip)
+{
+	for (uint64_t j = timer_jiffies(); (int64_t)(j - until) <= 0; j++) {
+		set_jiffies(j);
+		for (uint32_t c = 0; c < NCPUS; c++) {
+			if (c == skip)
+				continue;
+			host_set_cpu(c);
+			timer_run_cpu();
+		}
+	}
+	host_set_cpu(0);
+}
+
+/*
+ * Race 5, forced: CPU 2 has seen CPU 1 online (the check callers make),
+ * then CPU 1 parks onto CPU 0, then CPU 2's timer_add_on(1) lands.  The
+ * timer must run once, on CPU 0, in its level-0 bucket (one jiffy after
+ * its expiry), while CPU 1 stays parked; without the redirection it sits
+ * on CPU 1's wheel until the unpark.  After timer_cpu_online(1) an add on
+ * CPU 1 goes to CPU 1 again.
+ */
+static void test_add_on_a_cpu_that_parked_after_the_check_runs_on_time_elsewhere(void **state)
+{
+	struct tt *x = &timers[0], *y = &timers[1];
+	uint32_t pinned, global;
+
+	(void)state;
+	memset(x, 0, sizeof(*x));
+	memset(y, 0, sizeof(*y));
+	host_set_cpu(2);
+	timer_setup(&x->t, fired, 0);
+	timer_setup(&y->t, fired, 0);
+	/* here CPU 2 checked cpuhp_state(1): online */
+	host_set_cpu(1);
+	assert_int_equal(timer_migrate_cpu(1, 0), 0);	/* the park, with nothing to move */
+	host_set_cpu(2);
+	x->expires = START_J + 10;
+	timer_add_on(&x->t, x->expires, 1);
+	timer_count_pending(1, &pinned, &global);
+	if (pinned + global)
+		fail_msg("race 5: the add landed on parked CPU 1");
+	timer_count_pending(0, &pinned, &global);
+	assert_int_equal(pinned, 1);			/* still pinned, on CPU 0 */
+	run_until_but(START_J + 100, 1);
+	assert_int_equal(x->fires, 1);
+	assert_int_equal(x->cpu, 0);
+	assert_false(x->early);
+	assert_int_equal(x->fired_j, x->expires + 1);	/* its level-0 bucket, not the unpark */
+
+	/* the unpark: CPU 1 takes timers again */
+	host_set_cpu(1);
+	timer_cpu_online(1);
+	host_set_cpu(2);
+	y->expires = START_J + 120;
+	timer_add_on(&y->t, y->expires, 1);
+	timer_count_pending(1, &pinned, &global);
+	assert_int_equal(pinned, 1);
+	run_until(START_J + 200);
+	assert_int_equal(y->fires, 1);
+	assert_int_equal(y->cpu, 1);
+	assert_int_equal(host_bug_count(), 0);
+}
+
+/*
+ * The CPU that took a parked CPU's timers parks too (1 onto 2, then 2 onto
+ * 0): an add on CPU 1 follows both moves, to CPU 0, and runs there on time.
+ */
+static void test_add_on_follows_a_chain_of_parks(void **state)
+{
+	struct tt *x = &timers[0];
+	uint32_t pinned, global;
+
+	(void)state;
+	memset(x, 0, sizeof(*x));
+	host_set_cpu(3);
+	timer_setup(&x->t, fired, 0);
+	host_set_cpu(1);
+	timer_migrate_cpu(1, 2);
+	host_set_cpu(2);
+	timer_migrate_cpu(2, 0);
+	host_set_cpu(3);
+	x->expires = START_J + 30;
+	timer_add_on(&x->t, x->expires, 1);
+	timer_count_pending(1, &pinned, &global);
+	if (pinned + global)
+		fail_msg("race 5: the add landed on parked CPU 1");
+	timer_count_pending(0, &pinned, &global);
+	assert_int_equal(pinned, 1);
+	timer_count_pending(2, &pinned, &global);
+	assert_int_equal(pinned + global, 0);
+	for (uint64_t j = timer_jiffies(); (int64_t)(j - (START_J + 100)) <= 0; j++) {
+		set_jiffies(j);
+		host_set_cpu(0);
+		timer_run_cpu();
+		host_set_cpu(3);
+		timer_run_cpu();
+	}
+	assert_int_equal(x->fires, 1);
+	assert_int_equal(x->cpu, 0);
+	assert_int_equal(x->fired_j, x->expires + 1);
+	assert_int_equal(host_bug_count(), 0);
+}
+
 /* No such pair: one bug report each, nothing moved. */
 static void test_misuse_is_reported_and_moves_nothing(void **state)
 {
@@ -334,7 +444,10 @@ int main(void)
 		T(test_the_target_is_kicked_only_for_a_new_first_event),
 		T(test_a_remote_expiry_in_progress_is_waited_out),
 		T(test_misuse_is_reported_and_moves_nothing),
+		T(test_add_on_a_cpu_that_parked_after_the_check_runs_on_time_elsewhere),
+		T(test_add_on_follows_a_chain_of_parks),
 	};
 
+	tmsim_test_filter();	/* TMSIM_TEST: tests/host/run-mutants.sh runs one test */
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

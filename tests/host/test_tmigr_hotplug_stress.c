@@ -791,6 +791,7 @@ static void park_self(struct vcpu *v)
 /* A hot-added CPU's first online, or an unpark: it joins, active. */
 static void come_online(struct vcpu *v)
 {
+	timer_cpu_online(v->id);	/* kernel/cpuhp.c's park_fn(), after the park loop */
 	tmigr_set_available(v->id);
 	v->active = true;
 	v->nohz = false;

@@ -185,6 +185,7 @@ struct stress_timer {
 	bool periodic_on;		/* under lock */
 	uint32_t n;			/* under lock: entries in expect[] */
 	uint64_t expect[FIFO_CAP];	/* under lock: owed bucket expiries B, oldest first */
+	uint64_t armed_exp[FIFO_CAP];	/* under lock: the expiry each entry was armed for */
 };
 
 /* One simulated CPU; everything but `epoch` is touched by its thread only. */
@@ -208,6 +209,9 @@ struct totals {
 	uint64_t far_cancelled;			/* at the drain: due after half of it */
 	uint64_t delays[3];			/* relaxed: random delays per wheel level */
 	uint64_t quiescent_checks;		/* relaxed: read by the main thread */
+	uint64_t same_exp_coarser;		/* relaxed: timer_mod() to the unchanged
+						   expiry, kept in a coarser bucket than a
+						   fresh arming's (the bound stays, see st_arm) */
 };
 
 static struct {
@@ -310,14 +314,15 @@ static uint64_t bucket_expiry(uint64_t expires, uint64_t now)
 	return ((expires >> shift) + 1) << shift;
 }
 
-static void fifo_push(struct stress_timer *st, uint64_t expires)
+static void fifo_push(struct stress_timer *st, uint64_t due, uint64_t expires)
 {
 	if (st->n == FIFO_CAP) {
 		fail_note(st->owner, st->owner, "oracle: %u armings of CPU %u's timer %u owed at once",
 			  st->n + 1, st->owner, st->slot);
 		return;
 	}
-	st->expect[st->n++] = expires;
+	st->armed_exp[st->n] = expires;
+	st->expect[st->n++] = due;
 	bump(&run.tot.armed);
 }
 
@@ -336,7 +341,9 @@ static void stress_fn(struct timer *t)
 		uint64_t due = st->expect[0];
 		int64_t late = jdiff(now, due);
 
-		memmove(st->expect, st->expect + 1, --st->n * sizeof(st->expect[0]));
+		memmove(st->expect, st->expect + 1, (st->n - 1) * sizeof(st->expect[0]));
+		memmove(st->armed_exp, st->armed_exp + 1, (st->n - 1) * sizeof(st->armed_exp[0]));
+		st->n--;
 		bump(&run.tot.fired);
 		if (late < 0)
 			fail_note(st->owner, me, "timer %u of CPU %u (%s) due in the bucket of jiffy %llu ran early at %llu on CPU %u",
@@ -351,7 +358,7 @@ static void stress_fn(struct timer *t)
 	if (st->kind == K_PERIODIC && st->periodic_on &&
 	    !__atomic_load_n(&run.draining, __ATOMIC_RELAXED)) {
 		/* re-armed from its callback: stays on the base that runs it */
-		fifo_push(st, bucket_expiry(now + st->period, now));
+		fifo_push(st, bucket_expiry(now + st->period, now), now + st->period);
 		timer_add(t, now + st->period);
 	} else if (st->kind == K_PERIODIC) {
 		st->periodic_on = false;
@@ -368,15 +375,29 @@ static void st_arm(struct stress_timer *st, uint64_t expires, uint64_t now)
 	/* nobody else arms it, so "not pending" cannot change under us */
 	if (!timer_pending(&st->t)) {
 		if (st->n < FIFO_CAP) {
-			fifo_push(st, due);
+			fifo_push(st, due, expires);
 			timer_add(&st->t, expires);
 		}
 	} else if (timer_mod(&st->t, expires)) {
-		st->expect[st->n - 1] = due;	/* the pending arming moved */
+		/*
+		 * The pending arming moved, and is owed at the new bucket's
+		 * expiry.  Not when the expiry is the one it already has:
+		 * kernel/timer.c's arm() then leaves the timer where it is
+		 * (a no-op), in the bucket of the arming that placed it, which
+		 * may be a coarser level's than a fresh arming at this jiffy
+		 * would pick (the delay has shrunk since); its bound stays.
+		 * Taking the re-arm's finer bucket here reported a timer that
+		 * ran on time as late.
+		 */
+		if (st->armed_exp[st->n - 1] != expires)
+			st->expect[st->n - 1] = due;
+		else if (jdiff(st->expect[st->n - 1], due) > SLACK)
+			bump(&run.tot.same_exp_coarser);	/* the old rule's false "late" */
+		st->armed_exp[st->n - 1] = expires;
 		bump(&run.tot.armed);
 		bump(&run.tot.cancelled);
 	} else {
-		fifo_push(st, due);		/* it fired meanwhile: a new arming */
+		fifo_push(st, due, expires);	/* it fired meanwhile: a new arming */
 	}
 	pthread_mutex_unlock(&st->lock);
 }
@@ -396,7 +417,7 @@ static void st_arm_on(struct stress_timer *st, uint64_t expires, uint64_t now, u
 {
 	pthread_mutex_lock(&st->lock);
 	if (st->n == 0 && !timer_pending(&st->t)) {
-		fifo_push(st, bucket_expiry(expires, now));
+		fifo_push(st, bucket_expiry(expires, now), expires);
 		timer_add_on(&st->t, expires, cpu);
 	}
 	pthread_mutex_unlock(&st->lock);
@@ -409,7 +430,7 @@ static void st_start_periodic(struct stress_timer *st)
 	pthread_mutex_lock(&st->lock);
 	if (!st->periodic_on && st->n == 0 && !timer_pending(&st->t)) {
 		st->periodic_on = true;
-		fifo_push(st, bucket_expiry(e, e - st->period));
+		fifo_push(st, bucket_expiry(e, e - st->period), e);
 		timer_add(&st->t, e);
 	}
 	pthread_mutex_unlock(&st->lock);
@@ -884,6 +905,8 @@ static void stress(uint32_t ncpus)
 	printf("stress:   delays on wheel levels 0/1/2: %llu/%llu/%llu; cancelled at the drain (due after half of it) %llu\n",
 	       (unsigned long long)run.tot.delays[0], (unsigned long long)run.tot.delays[1],
 	       (unsigned long long)run.tot.delays[2], (unsigned long long)run.tot.far_cancelled);
+	printf("stress:   re-armed to the expiry they had, kept in a bucket more than %d jiffies past a fresh arming's: %llu\n",
+	       SLACK, (unsigned long long)run.tot.same_exp_coarser);
 	printf("stress:   idle entries %llu, idle wake-ups %llu, kicks %llu; jiffies after the bucket expiry:",
 	       (unsigned long long)idles, (unsigned long long)wakes, (unsigned long long)kicks);
 	for (uint32_t i = 0; i < LATE_HIST; i++)

@@ -123,6 +123,21 @@ qemu_case cpuhp_smp8_park_all_but_one_and_unpark_keeps_every_timer 0 90 \
 	--expect 'count("exception") == 0' \
 	--expect 'summary.result == "pass"'
 
+# Turns: CPU 0 and CPU 2 each park and unpark a CPU of their own, 25
+# times, back to back with no gap, so each one's operation meets the
+# other's.  Every operation must be done (before cpuhp had turns the
+# loser got CPUHP_BUSY at once), and each in its turn: no wait may see
+# more turns begin than there were waiters ahead of it when it joined
+# the line (cpuhp counts those: overtaken).
+qemu_case cpuhp_turns_smp8_two_callers_back_to_back_each_in_its_turn 0 90 \
+	"--bios --smp 8 -- test=cpuhp_turns" \
+	--expect 'cpuhp_turns_test.ops_a == 50 and cpuhp_turns_test.ops_b == 50' \
+	--expect 'cpuhp_turns_test.failed == 0 and count("cpuhp_refused") == 0' \
+	--expect 'cpuhp_turns_test.overtaken == 0' \
+	--expect 'cpuhp_turns_test.waited > 0 and cpuhp_turns_test.online == 8' \
+	--expect 'count("cpu_parked") == 50 and count("cpu_online") == 50' \
+	--expect 'summary.result == "pass"'
+
 # Hot-add: maxcpus=1 starts the BSP alone; every other CPU is hot-added
 # (tmigr_prepare by the BSP, INIT/SIPI/SIPI, clock sync, join), then parks
 # and unparks as above.  The last CPU's first hot-add gets no SIPI: it
@@ -486,17 +501,19 @@ qemu_case acpi_hotadd_bios_poll_fallback_finds_them_without_the_sci 0 120 \
 	--expect 'acpi_hotadd_test.violations == 0 and acpi_hotadd_test.roots == 1' \
 	--expect 'summary.result == "pass"'
 
-# Hot-add events meeting a busy cpuhp: the BSP parks and unparks CPU 1 in a
-# loop (5 ms apart) while the CPUs are plugged in, so the scan work often
-# runs nested in one of those operations' waits and finds cpuhp busy; it
-# retries from a timer instead of sleeping there.  Both CPUs must come
-# online, every park and unpark succeed, and the tree stay consistent.
-# (How often the retry path is taken, busy_retries, depends on timing: in
-# two runs here 3 and 0; it is reported, not asserted.)
+# Hot-add events meeting a busy cpuhp: the BSP parks and unparks CPU 1 back
+# to back, no gap, while the CPUs are plugged in.  The BSP sleeps only
+# inside those operations, so the scan work always runs nested in one of
+# their waits: each hot-add must wait in line (waited == 2) and get its
+# turn between two churn operations.  Both CPUs must come online, every
+# park and unpark succeed, and the tree stay consistent.  (Before cpuhp had
+# turns, a busy cpuhp was retried from a timer, and with no gap the retries
+# always met the next churn operation: 1000 retries, then failed.)
 qemu_case acpi_hotadd_bios_hot_adds_beside_park_unpark_churn 0 120 \
 	"--bios --smp 4 --maxcpus 12 --hotadd 2@2 -- test=acpi_hotadd hotadd_cpus=2 hotadd_wait_s=60 hotadd_churn=1" \
 	--expect 'acpi_hotadd_test.hotadded == 2 and acpi_hotadd_test.failed == 0' \
 	--expect 'acpi_hotadd_test.churn > 0 and acpi_hotadd_test.churn_failed == 0' \
+	--expect 'acpi_hotadd_test.waited == 2 and count("cpuhp_refused") == 0' \
 	--expect 'acpi_hotadd_test.online == 6 and acpi_hotadd_test.parked_irqs == 0' \
 	--expect 'acpi_hotadd_test.violations == 0 and acpi_hotadd_test.roots == 1' \
 	--expect 'summary.result == "pass"'
