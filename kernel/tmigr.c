@@ -225,6 +225,9 @@
  *       idle root's first event         a valid record covers later walks
  *  R-34 (ours) a pinned wake-up lost    c->forced always recorded, and
  *       after a remote expiry           re-exported by the remote re-queue
+ *  R-35 (ours) a due forced event whose a forced event owes no wake-up only
+ *       promise was served covers       until it is due (duty_expiry)
+ *       the events behind it
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -492,12 +495,26 @@ static struct tmigr_event *pop_expired(struct tmigr_group *g, uint64_t now)
  * The wake-up a CPU owes for a group whose first event is `f` (R-29): a
  * forced wake-up needs none, its owner wakes then anyway and walks on duty
  * (tmigr_requires_remote), and every other event below is at or after it.
+ * Unless it is due already (R-35, finding F5 of the spin model,
+ * docs/tmigr-model.md section 9): its owner may have served its promise
+ * in a duty walk that stopped below an active group, which then went idle
+ * before its migrator looked; the event is then nobody's promise.  Owed
+ * then, at once: the walker wakes and pops it (one wake-up at most, in
+ * that race).  The clock is read now, under the group's lock: an event not
+ * yet due is still promised, as its owner serves it only in a duty walk at
+ * or after it, which comes after this read and finds the event, or stops
+ * at an active group whose migrator finds it due.  Caller holds the lock
+ * of the group `f` is in.
  */
 static uint64_t duty_expiry(const struct tmigr_event *f)
 {
 	if (!f)
 		return TMIGR_INF;
-	return f->forced ? TMIGR_INF : f->expires;
+	if (!f->forced)
+		return f->expires;
+	if (!MUTANT(R35) && f->expires <= tick_now())
+		return f->expires;	/* due: owed, whoever's promise it was */
+	return TMIGR_INF;
 }
 
 /*

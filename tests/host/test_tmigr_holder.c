@@ -419,6 +419,52 @@ static void test_r26_walk_stopping_below_an_active_root_retires(void **state)
 	quiescent_ok();
 }
 
+/*
+ * R-35 (finding F5 of the spin model): a due forced event covers nothing.
+ * 16 CPUs: GRP0:0 (CPU0-7) and GRP0:1 (CPU8-15) under the root.  CPU8
+ * idles with a global T in bucket F: GRP0:1 goes idle and T reaches the
+ * root, active through GRP0:0.  CPU0 idles with a pinned P in the same
+ * bucket: it exports P, forced, into GRP0:0, which CPU1 keeps active.  At
+ * F CPU0's one-shot fires: it runs P, its duty walk stops at GRP0:0 (CPU1
+ * is its migrator), pops nothing and serves its promise; its forced event
+ * stays queued, due.  CPU1 goes idle before its tick looks at GRP0:0 (a
+ * tickless CPU idles between the jiffy and its tick): GRP0:0 and the root
+ * go idle, and the root's first events are CPU0's stale forced F and T,
+ * the forced one first.  A due forced event is nobody's promise any more:
+ * CPU1 must owe F itself.  Oracle: CPU1's wake-up is F; T runs (the timer
+ * oracle allows its bucket plus one jiffy); Q9.  The mutant R-35 lets the
+ * forced event cover T: CPU1 sleeps, T is never run.
+ */
+static void test_r35_due_forced_event_of_a_served_promise_is_owed_by_the_last_idle_cpu(void **state)
+{
+	struct tmsim_timer t, p;
+	uint64_t fire_j;
+
+	(void)state;
+	tmsim_start_n(16);
+	for (uint32_t c = 2; c < 16; c++)
+		if (c != 8)
+			idle(c);
+	arm(8, &t, "T", J(10));
+	idle(8);
+	pinned(0, &p, "P", J(10));
+	idle(0);
+	fire_j = tmsim_bucket_expiry(&p);
+	EQ(tmsim_bucket_expiry(&t), fire_j);
+	advance_ok(fire_j - 1);
+	tmsim_set_jiffies(fire_j);
+	done(tmsim_interrupt(0));	/* P runs; the duty walk stops at GRP0:0 */
+	timer_ok(&p);
+	EQ(t.runs, 0);
+	idle(1);			/* before its tick at fire_j */
+	TMSIM_ASSERT(tmigr_cpu_wakeup(1) == tmsim_ns(fire_j),
+		     "R-35: CPU 1 went idle last with T (j%llu) behind CPU 0's served forced event and owes j%lld",
+		     (unsigned long long)fire_j, jof(tmigr_cpu_wakeup(1)));
+	advance_ok(fire_j + 1);
+	timer_ok(&t);
+	quiescent_ok();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -433,6 +479,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_r34_remote_requeue_exports_the_pinned_wakeup_that_covers_a_tie,
 					  teardown),
 		cmocka_unit_test_teardown(test_r34b_due_forced_wakeup_of_a_late_cpu_is_not_exported_again,
+					  teardown),
+		cmocka_unit_test_teardown(test_r35_due_forced_event_of_a_served_promise_is_owed_by_the_last_idle_cpu,
 					  teardown),
 		cmocka_unit_test_teardown(test_r26_walk_stopping_below_an_active_root_retires,
 					  teardown),
