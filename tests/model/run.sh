@@ -93,6 +93,8 @@ check forced-safety     safety    pass         "-DFORCED -DFARM=2 -DMAXCONC=1 -D
 check forced-own-safety safety    pass         "-DFORCED -DFARM=0 -DMAXCONC=1 -DOPS=5"
 check forced-conc       safety    pass         "-DFORCED -DFARM=2 -DOPS=1"
 check holder-safety     safety    pass         "-DFORCED -DFARM=2 -DNOPINS -DMAXCONC=1"
+check forced-liveness   accept    pass         "-DFORCED -DFARM=0 -DMAXCONC=1 -DOPS=3 -DLIVENESS"
+check forced-liveness2  accept    pass         "-DFORCED -DFARM=2 -DMAXCONC=1 -DOPS=2 -DLIVENESS"
 check bug-forced-delete bfs       "$LT"        "-DFORCED -DFARM=2 -DMAXCONC=1 -DOPS=2 -DBUG_FDEL"
 check bug-R31           bfs       "$LT"        "-DFORCED -DFARM=0 -DMAXCONC=1 -DOPS=2 -DBUG_R33 -DBUG_R31"
 check bug-R32           bfs       "$LT"        "-DFORCED -DFARM=2 -DMAXCONC=1 -DOPS=2 -DBUG_R32"
@@ -100,6 +102,7 @@ check bug-R33-retire    bfs       "$LT"        "-DFORCED -DFARM=2 -DNOPINS -DMAX
 check bug-R33-valid     bfs       "$LT"        "-DFORCED -DFARM=2 -DNOPINS -DMAXCONC=1 -DOPS=4 -DBUG_R33V"
 check bug-R34-due       bfs       "$RB"        "-DFORCED -DFARM=0 -DMAXCONC=1 -DOPS=3 -DBUG_R34D"
 check code-F5           bfs       "$LT"        "-DFORCED -DFARM=2 -DMAXCONC=1 -DOPS=4 -DCODE_F5"
+check code-F5-liveness  accept    "$AC"        "-DFORCED -DFARM=2 -DMAXCONC=1 -DOPS=2 -DLIVENESS -DNOMONITOR -DCODE_F5"
 
 now_ms() {
 	local t=${EPOCHREALTIME/[.,]/}
