@@ -62,6 +62,7 @@ readonly LT='assertion violated ((no_lost_timer'
 readonly NP='non-progress cycle'
 readonly AC='acceptance cycle'
 readonly AW='assertion violated ((awake_clean'
+readonly RB='assertion violated (remote_bounded'
 
 #     name              search    expectation  switches
 check safety            safety    pass         ""
@@ -88,8 +89,20 @@ check two-safety-conc   safety    pass         "-DTWO_TIMERS -DOPS=3"
 check two-liveness      accept    pass         "-DTWO_TIMERS -DMAXCONC=1 -DOPS=4 -DLIVENESS"
 check bug-wstore        bfs       "$AW"        "-DTWO_TIMERS -DMAXCONC=1 -DBUG_WSTORE"
 check bug-R26X          bfs       "$LT"        "-DTWO_TIMERS -DMAXCONC=1 -DBUG_R26X"
-check forced-safety     safety    pass         "-DFORCED"
-check bug-forced-delete bfs       "$LT"        "-DFORCED -DBUG_FDEL"
+check forced-safety     safety    pass         "-DFORCED -DFARM=2 -DMAXCONC=1 -DOPS=4"
+check forced-own-safety safety    pass         "-DFORCED -DFARM=0 -DMAXCONC=1 -DOPS=5"
+check forced-conc       safety    pass         "-DFORCED -DFARM=2 -DOPS=1"
+check holder-safety     safety    pass         "-DFORCED -DFARM=2 -DNOPINS -DMAXCONC=1"
+check forced-liveness   accept    pass         "-DFORCED -DFARM=0 -DMAXCONC=1 -DOPS=3 -DLIVENESS"
+check forced-liveness2  accept    pass         "-DFORCED -DFARM=2 -DMAXCONC=1 -DOPS=2 -DLIVENESS"
+check bug-forced-delete bfs       "$LT"        "-DFORCED -DFARM=2 -DMAXCONC=1 -DOPS=2 -DBUG_FDEL"
+check bug-R31           bfs       "$LT"        "-DFORCED -DFARM=0 -DMAXCONC=1 -DOPS=2 -DBUG_R33 -DBUG_R31"
+check bug-R32           bfs       "$LT"        "-DFORCED -DFARM=2 -DMAXCONC=1 -DOPS=2 -DBUG_R32"
+check bug-R33-retire    bfs       "$LT"        "-DFORCED -DFARM=2 -DNOPINS -DMAXCONC=1 -DOPS=4 -DBUG_R33D"
+check bug-R33-valid     bfs       "$LT"        "-DFORCED -DFARM=2 -DNOPINS -DMAXCONC=1 -DOPS=4 -DBUG_R33V"
+check bug-R34-due       bfs       "$RB"        "-DFORCED -DFARM=0 -DMAXCONC=1 -DOPS=3 -DBUG_R34D"
+check code-F5           bfs       "$LT"        "-DFORCED -DFARM=2 -DMAXCONC=1 -DOPS=4 -DCODE_F5"
+check code-F5-liveness  accept    "$AC"        "-DFORCED -DFARM=2 -DMAXCONC=1 -DOPS=2 -DLIVENESS -DNOMONITOR -DCODE_F5"
 
 now_ms() {
 	local t=${EPOCHREALTIME/[.,]/}

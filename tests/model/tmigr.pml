@@ -61,9 +61,20 @@
  * BUG_R08, BUG_R10, BUG_R15, BUG_R21 (HOTADD2), BUG_R22, BUG_R28 (= DOC_2_9),
  * BUG_R26 (no retiring; not observable, see the docs), BUG_R26X
  * (retiring after a pop too), BUG_WSTORE (unconditional wakeup store).
- * FORCED: a pinned timer's forced wake-up covers the idle migrator's
- * (issue 11's design intent, not yet the C code); BUG_FDEL: deleting the
- * pinned timer reprograms the one-shot.
+ * FORCED: forced wake-ups and the idle root's holder record as
+ * kernel/tmigr.c has them (R-29 to R-34; implies TWO_TIMERS, CPU3
+ * offline), with the fix F5 (a due forced event covers nothing);
+ * FARM=c: only CPU c arms the global timers; NOPINS: no pinned timers
+ * (R-33 alone); NOQ9: no_lost_timer without Q9 (one-off runs).  Seeded:
+ * BUG_FDEL (deleting a pinned timer reprograms the one-shot), BUG_R29
+ * (the one-shot ignores c->forced), BUG_R31 (R-26 judged against the
+ * forced wake-up too), BUG_R32 (the served promise is cleared), BUG_R33
+ * (no holder record: the code before R-33, not a loss), BUG_R33D (the
+ * recorded holder retires), BUG_R33S (no seq check), BUG_R33V (no
+ * validity check), BUG_R34 (the C code's mutant R-34: nothing recorded
+ * behind an earlier global timer, nothing exported by the re-queue),
+ * BUG_R34D (the re-queue exports a forced wake-up already due), CODE_F5
+ * (kernel/tmigr.c at d15cc42, without F5).
  *
  * Properties: the monitor process asserts the "always" invariant at every
  * step and the quiescent ones (single migrator, structure, no lost
@@ -72,6 +83,10 @@
  * end of every operation for the non-progress search (pan -l); LIVENESS:
  * once calm, the timer runs (no accepting cycle, pan -a).
  */
+
+#if defined(FORCED) && !defined(TWO_TIMERS)
+#define TWO_TIMERS		/* FORCED: two global timers (R-31 to R-33) */
+#endif
 
 #if defined(HOTADD2) || defined(HOTADD)
 #ifndef CLIMB_STEP
@@ -158,32 +173,46 @@
 #define ARM(c, k)	tcpu = (c); tarm = tarm | (k); tpend = tpend | (k)
 
 /*
- * FORCED: the design intent of issue 11's forced wake-ups, NOT the code
- * of kernel/tmigr.c (to be aligned with it once that exists).  CPU FCPU
- * has a pinned timer at T1 (pending from the start).  An idle CPU's
- * one-shot is min(its first pinned timer, its wakeup), and an idle CPU
- * whose one-shot is its pinned timer publishes it as its forced wake-up
- * (here derived from its state, so always current).  The walk that gives
- * an idle migrator its wakeup skips it (INF) when another idle CPU has a
- * forced wake-up not later; the CPU woken by its pinned timer then runs
- * the due global events in its idle softirq.  Deleting the pinned timer
- * leaves the one-shot armed (the guarantee relied on); BUG_FDEL
- * reprograms it without the pinned timer.
+ * FORCED: forced wake-ups as kernel/tmigr.c has them (R-29 to R-34).  It
+ * implies TWO_TIMERS: the global timers T1 < T2 are armed by CPU0 or CPU2
+ * (tcpu), and CPU FCPU = CPU0 has pinned timers at T1 and T2, pending
+ * from the start (pin, bit k: the one at Tk), which other CPUs may delete
+ * at any time (never reprogramming CPU0's one-shot: the guarantee R-29
+ * relies on; BUG_FDEL reprograms it).  An idle CPU exports its first
+ * global timer or, when its first pinned timer is not later, that forced
+ * wake-up, marked forced (eforced); c->forced (cfor) records the first
+ * pinned wake-up even when the global timer comes first (R-34).  A group
+ * whose first event is forced owes no wake-up (duty_expiry).  The idle
+ * root's holder record (rh, rhat, rhv: valid while the root's state word
+ * is unchanged, the seq check) and each CPU's promise chold (c->holding)
+ * are R-33's.  An idle CPU's one-shot is min(its first pinned timer,
+ * wakeup, holding, forced) (with_forced); the softirq of an idle CPU
+ * always walks (more than tmigr_requires_remote asks for).  Events carry
+ * their owner (ecpu for group events), since two CPUs export events.
  */
 #ifdef FORCED
-#define FCPU		2
-#define PINX(c)		((c) == FCPU && pin -> 1 : 0)
-#define FCOV(c, w)	((c) != FCPU && avail[FCPU] && idle[FCPU] && pin && \
-			 LE_(1, w) && NOTLATE(dl[FCPU], 1))
-#define FSKIP		if :: w_first != 0 && FCOV(me, w_first) -> w_first = 0 \
-			   :: else -> skip fi
-#define RUN_PIN(c)	pin = ((c) == FCPU && now >= 1 -> 0 : pin)
+#define FCPU		0
+#define FIRSTPIN	((pin & 1) -> 1 : ((pin & 2) -> 2 : 0))
+#define PINX(c)		((c) == FCPU -> FIRSTPIN : 0)
+#define RUN_PIN(c)	pin = ((c) == FCPU -> (pin & ~DUEMASK(now)) : pin); \
+			fdirty = ((c) == FCPU -> 0 : fdirty)	/* it decides again */
+#define LT_(a, b)	(LE_(a, b) && (a) != (b))	/* a strictly earlier */
+/* the one-shot: never later than a promise others rely on (R-29, R-33) */
+#ifdef BUG_R29
+#define WITHF(c, w)	MIN_(w, chold[c])
+#else
+#define WITHF(c, w)	MIN_(MIN_(w, chold[c]), cfor[c])
+#endif
+#define PROG(c, w)	MIN_(PINX(c), WITHF(c, w))
+/* the owner of event e: a CPU event is its CPU's, a group event copies
+ * its first event's */
+#define EVCPU(e)	((e) < NCPU -> (e) : ecpu[e])
 #else
 #define PINX(c)		0
-#define FSKIP		skip
 #define RUN_PIN(c)	skip
+#define PROG(c, w)	MIN_(PINX(c), w)
+#define EVCPU(e)	tcpu		/* one owner: every event leads to it */
 #endif
-#define PROG(c, w)	MIN_(PINX(c), w)	/* the one-shot: min(pinned, w) */
 
 #ifndef MAXCONC
 #define MAXCONC		2
@@ -221,7 +250,19 @@ byte tarm;			/* bit k: timer k was armed */
 byte tcpu = NOCPU;		/* the CPU that armed them */
 byte now;			/* instants passed (above) */
 #ifdef FORCED
-bit pin = 1;			/* FCPU's pinned timer (T1) is pending */
+#ifdef NOPINS
+byte pin = 0;			/* R-33 alone: no pinned timers */
+#else
+byte pin = 3;			/* FCPU's pinned timers: bit k, the one at Tk */
+#endif
+bit fdirty;			/* a pin was deleted: FCPU may decide again */
+byte cfor[NCA];			/* c->forced: published forced wake-up (R-29, R-34) */
+byte chold[NCA];		/* c->holding: the holder's promise (R-33) */
+bit eforced[NEV];		/* event.forced: under the queue's lock */
+byte ecpu[NEV];			/* event.cpu of group events (CPU events: own) */
+byte rh = NOCPU;		/* the idle root's holder record (R-33) */
+byte rhat;			/* its holder_at */
+bit rhv;			/* its seq still the root's (no CAS since) */
 #endif
 bit calm;			/* CALM: nothing spontaneous any more */
 byte turn;			/* CALM: round-robin once calm */
@@ -248,7 +289,9 @@ bit prepared[NCA];
 #endif
 SCRATCH byte t_cs, t_ev, t_e0, t_e1;
 SCRATCH byte t_nx, t_ign, t_skip, t_top, t_notop, t_fe, t_fexp, t_hasT, t_any;
+SCRATCH byte t_ffor, t_fidx, t_nfor, t_pcpu, t_fx;	/* forced mark, index of the first event */
 SCRATCH byte t_idlep, t_v0, t_v1;	/* update_events: queued a real event into an idle G (R-28) */
+SCRATCH byte remote_bounded;	/* always 0: its name shows in pan's assertion line */
 
 /*
  * Which CPUs may arm the timer.  In the fixed tree the CPUs are alike
@@ -263,6 +306,14 @@ SCRATCH byte t_idlep, t_v0, t_v1;	/* update_events: queued a real event into an 
 #define CAN_ARM(c)	((c) == 0 || (c) == 4)
 #elif defined(HOTADD)
 #define CAN_ARM(c)	((c) == 0 || (c) == 2)
+#elif defined(FORCED)
+/* CPU0 has the pinned timers: its own global timers (R-31, R-34) or
+ * another CPU's (R-32); CPU2 stands for any CPU but CPU0 */
+#ifndef FARM
+#define CAN_ARM(c)	((c) == 0 || (c) == 2)
+#else
+#define CAN_ARM(c)	((c) == FARM)
+#endif
 #else
 #define CAN_ARM(c)	((c) == 0)
 #endif
@@ -295,8 +346,14 @@ SCRATCH byte t_idlep, t_v0, t_v1;	/* update_events: queued a real event into an 
 #define LIVE		(tarm != TMASK || tpend != 0)	/* not all run yet */
 /* idle interrupts besides the deadline: the one that arms the timer, and
  * the owner's own (a local timer) before its global timer is due */
+#ifdef FORCED
+/* and FCPU's after a pinned timer of its was deleted (it decides again) */
+#define OTHER_IRQ(c)	(ARM_OK(c, 1) || ARM_OK(c, 2) || \
+			 (tcpu == (c) && !DUEAT(FIRSTP, now)) || ((c) == FCPU && fdirty))
+#else
 #define OTHER_IRQ(c)	(ARM_OK(c, 1) || ARM_OK(c, 2) || \
 			 (tcpu == (c) && !DUEAT(FIRSTP, now)))
+#endif
 #if defined(LIVENESS) && !defined(CALM)
 #define CALM
 #endif
@@ -428,7 +485,11 @@ SCRATCH byte t_idlep, t_v0, t_v1;	/* update_events: queued a real event into an 
 #define Q6(X)		(eq[tcpu] && !eign[tcpu] && NOTLATE(eexp[tcpu], X))
 #define TIMER_HELD	(tpend == 0 || !idle[tcpu] || \
 			 (Q6(FIRSTP) && HELD3(cgrp[tcpu], FIRSTP)))
+#ifdef NOQ9
+#define NO_LOST_TIMER	TIMER_HELD	/* one-off runs: a global timer lost, not only Q9 */
+#else
 #define NO_LOST_TIMER	(TIMER_HELD && Q9)
+#endif
 
 /* Q4: an awake CPU keeps no hierarchy state of an idle one: wakeup INF,
  * own event ignored, remote clear. */
@@ -448,8 +509,42 @@ SCRATCH byte t_idlep, t_v0, t_v1;	/* update_events: queued a real event into an 
 #define WM_ONLINE	5
 #define WM_PROBE	6
 
+#ifdef FORCED
+#define WALK_RESET	G = 0; C = 0; cm = 0; stop = 0; wstop = 0; \
+			w_next = 0; w_evt = 0; w_rem = 0; wmode = 0; evonly = 0; \
+			w_for = 0
+#define TG		tg		/* the popped event's owner */
+#define W_HELD_RESET	w_held = 0;
+#define TG_RESET	; tg = 0
+/*
+ * requeue_locked, R-34: T wakes at cfor for its pinned timer anyway, so
+ * when that comes first it is exported, marked forced; not once due (T
+ * is late, its duty walk comes; BUG_R34D exports it then too: popped
+ * again at once, for ever)
+ */
+#ifdef BUG_R34
+#define REQUEUE_FORCED
+#elif defined(BUG_R34D)
+#define REQUEUE_FORCED	; if \
+			:: cfor[TG] != 0 && LE_(cfor[TG], w_next) -> \
+				w_next = cfor[TG]; w_for = 1 \
+			:: else -> skip \
+			fi
+#else
+#define REQUEUE_FORCED	; if \
+			:: cfor[TG] != 0 && !DUEAT(cfor[TG], wnow) && LE_(cfor[TG], w_next) -> \
+				w_next = cfor[TG]; w_for = 1 \
+			:: else -> skip \
+			fi
+#endif
+#else
 #define WALK_RESET	G = 0; C = 0; cm = 0; stop = 0; wstop = 0; \
 			w_next = 0; w_evt = 0; w_rem = 0; wmode = 0; evonly = 0
+#define TG		tcpu		/* every event leads to the one owner */
+#define W_HELD_RESET
+#define TG_RESET
+#define REQUEUE_FORCED
+#endif
 
 /* ------------------------------------------------------------------ */
 /* Queues (2.4).  Used only inside one atomic step (group lock held). */
@@ -476,6 +571,16 @@ inline first_event(X)
 	nexp[X] = t_hasT;
 	t_fe = t_any;
 	t_fexp = t_hasT
+#ifdef FORCED
+	;
+	/* the first event; on a tie the forced one leads (R-29) */
+	if
+	:: t_v0 != 0 && (t_v1 == 0 || t_v0 < t_v1 ||
+	   (t_v0 == t_v1 && (eforced[t_e0] || !eforced[t_e1]))) -> t_fidx = t_e0
+	:: else -> t_fidx = t_e1
+	fi;
+	t_ffor = (t_any && eforced[t_fidx])
+#endif
 }
 
 /* pop_expired(X, now): remove the first event if it is due. */
@@ -484,16 +589,117 @@ inline pop_expired(X, NOW)
 	first_event(X);
 	if
 	:: t_fe && DUEAT(t_fexp, NOW) ->
+#ifdef FORCED
+		eq[t_fidx] = 0;
+		t_pcpu = EVCPU(t_fidx);		/* e->cpu: whose base to run */
+#else
 		if
 		:: eq[t_e0] && !eign[t_e0] && eexp[t_e0] == t_fexp -> eq[t_e0] = 0
 		:: else -> eq[t_e1] = 0
 		fi;
+#endif
 		first_event(X);
 		popped = 1
 	:: else ->
 		popped = 0
 	fi
 }
+
+#ifdef FORCED
+/*
+ * root_holder_take (R-33), at the idle root under its lock: w_first is
+ * the root's first event after duty_expiry.  Our own record is dropped;
+ * a valid record of another CPU not later than it covers us (we owe
+ * nothing), else we record ourselves and promise it in chold.  Valid:
+ * the root's state word has not changed since (rhv: the seq check) and
+ * the holder still promises it (chold not later than rhat).  BUG_R33:
+ * no record (every walk owes: the code before R-33, not a loss);
+ * BUG_R33S: no seq check; BUG_R33V: no check at all.
+ */
+#ifdef BUG_R33V
+#define HVALID		true
+#elif defined(BUG_R33S)
+#define HVALID		NOTLATE(chold[rh], rhat)
+#else
+#define HVALID		(rhv && NOTLATE(chold[rh], rhat))
+#endif
+inline holder_take()
+{
+#ifndef BUG_R33
+	if
+	:: rh == me -> rh = NOCPU
+	:: else -> skip
+	fi;
+	if
+	:: w_first == 0 -> skip
+	:: w_first != 0 && rh != NOCPU && HVALID && LE_(rhat, w_first) ->
+		w_first = 0		/* covered by the holder */
+	:: else ->
+		rh = me;
+		rhat = w_first;
+		rhv = 1;
+		chold[me] = MIN_(chold[me], w_first);
+		w_held = 1
+	fi
+#else
+	skip
+#endif
+}
+
+/* export_value (R-29, R-34): the first global timer, or the first pinned
+ * one when not later, marked forced; cfor records the pinned one in both
+ * cases (BUG_R34: only when exported, the C code's mutant R-34) */
+inline export_value(c)
+{
+	w_next = NEXTG(c);
+	w_for = 0;
+	t_fx = PINX(c);
+#ifndef BUG_R34
+	if
+	:: t_fx != 0 && LT_(t_fx, cfor[c]) -> cfor[c] = t_fx
+	:: else -> skip
+	fi;
+#endif
+	if
+	:: t_fx != 0 && LE_(t_fx, w_next) ->
+		w_next = t_fx;
+		w_for = 1;
+		if
+		:: LT_(t_fx, cfor[c]) -> cfor[c] = t_fx
+		:: else -> skip
+		fi
+	:: else -> skip
+	fi;
+	t_fx = 0
+}
+/*
+ * duty_expiry of the first event: a forced one is owed by nobody, its
+ * owner wakes then.  F5 (docs/tmigr-model.md section 9): not once it is
+ * due at the current time (read under the group's lock).  Its owner may
+ * have served the promise already: in a duty walk that stopped below a
+ * group an active migrator owned, which then went idle and exported the
+ * event to the idle root; or in a duty walk that passed the levels just
+ * before a remote re-queue with an older now put the event back (R-34),
+ * while that migrator's walk above reads it.  Both for the root's
+ * decision of a walk (DUTYR) and for a duty walk's level (DUTYH).
+ * CODE_F5 is kernel/tmigr.c at d15cc42: a due forced event covers too.
+ */
+#ifdef CODE_F5
+#define DUTYR(x)	(t_ffor -> 0 : (x))
+#else
+#define DUTYR(x)	((t_ffor && !DUEAT(t_fexp, now)) -> 0 : (x))
+#endif
+#define DUTYH(x)	DUTYR(x)
+#define HOLDER_TAKE	; holder_take()
+#define EXPORT(c)	export_value(c)
+#define ROOT_SEQ	; rhv = (G == root -> 0 : rhv)
+#else
+#define DUTYH(x)	x
+#define DUTYR(x)	x
+#define HOLDER_TAKE
+#define EXPORT(c)	w_next = NEXTG(c)
+#define ROOT_SEQ
+#endif
 
 /* ------------------------------------------------------------------ */
 /* Walks (2.6).  A walk keeps G (group), C (child group or NOG), cm (the
@@ -507,22 +713,25 @@ inline walk_end()
 	if
 	:: wmode == WM_DEACT ->
 		idle[me] = 1;
-		FSKIP;
+		skip;
 		wakeup[me] = w_first;
 		dl[me] = PROG(me, w_first);	/* program min(local, returned) */
 		clk[me] = 0;
 		busy--;
+		W_HELD_RESET
 		w_first = 0
 	:: wmode == WM_NEWT ->
-		FSKIP;
+		skip;
 		wakeup[me] = w_first;
 		dl[me] = PROG(me, w_first);
 		clk[me] = 0;
 		busy--;
+		W_HELD_RESET
 		w_first = 0
 	:: wmode == WM_REMOTE ->	/* w_first belongs to handle_remote */
-		crem[tcpu] = 0;
-		clk[tcpu] = 0
+		crem[TG] = 0;
+		clk[TG] = 0
+		TG_RESET
 	:: wmode == WM_ACT ->
 		clk[me] = 0;
 		busy--
@@ -582,7 +791,8 @@ inline iu_cas()
 #endif
 		act[G] = nact;
 		mig[G] = nmig;
-		fresh[G] = 0;		/* seq += 1 */
+		fresh[G] = 0		/* seq += 1 */
+		ROOT_SEQ;
 		ok = 1
 	:: else ->
 		rr = 1			/* failed: acquire fence, re-read */
@@ -661,7 +871,8 @@ inline au_cas()
 	:: else -> wstop = 1
 	fi;
 	act[G] = act[G] | cm;
-	fresh[G] = 0;			/* seq += 1 */
+	fresh[G] = 0			/* seq += 1 */
+	ROOT_SEQ;
 #ifndef IGN_STEP
 	eign[EVG(G)] = 1;
 #endif
@@ -743,6 +954,10 @@ inline update_events(WS)
 			:: else ->
 				first_event(C);
 				t_nx = t_fexp;
+#ifdef FORCED
+				t_nfor = t_ffor;
+				t_pcpu = EVCPU(t_fidx);
+#endif
 				t_ev = EVG(C);
 				t_ign = !t_fexp;
 				eign[t_ev] = t_ign
@@ -750,6 +965,10 @@ inline update_events(WS)
 		:: else ->
 			t_nx = w_next;
 			t_ev = w_evt;
+#ifdef FORCED
+			t_nfor = w_for;
+			t_pcpu = w_evt;
+#endif
 			t_ign = eign[t_ev];	/* read once (R-18) */
 			if
 #ifdef BUG_R10
@@ -774,8 +993,15 @@ inline update_events(WS)
 			if
 			:: eq[t_ev] ->
 				if
+#ifdef FORCED
+				:: eexp[t_ev] == t_nx && eforced[t_ev] == t_nfor && !t_ign ->
+					/* refresh the owner even if kept (R-12) */
+					ecpu[t_ev] = (t_ev >= NCPU -> t_pcpu : 0);
+					t_top = 1
+#else
 				:: eexp[t_ev] == t_nx && !t_ign ->
 					t_top = 1
+#endif
 				:: else ->
 					eq[t_ev] = 0;
 					first_event(G)	/* as the C code */
@@ -795,6 +1021,10 @@ inline update_events(WS)
 #endif
 			:: !t_top && !t_ign ->
 				eexp[t_ev] = t_nx;
+#ifdef FORCED
+				eforced[t_ev] = t_nfor;
+				ecpu[t_ev] = (t_ev >= NCPU -> t_pcpu : 0);
+#endif
 				eq[t_ev] = 1;
 				/* queue_insert: next_expiry only moves earlier */
 				nexp[G] = MIN_(nexp[G], t_nx)
@@ -807,7 +1037,8 @@ inline update_events(WS)
 				if
 				:: !w_rem ->
 					first_event(G);
-					w_first = t_fexp
+					w_first = DUTYR(t_fexp)
+					HOLDER_TAKE
 				:: else -> skip
 				fi
 			:: else -> skip
@@ -821,6 +1052,10 @@ inline update_events(WS)
 		gsm = 0;
 		gsa = 0;
 		ok = 0;
+#ifdef FORCED
+		t_nfor = 0;
+		t_pcpu = 0;
+#endif
 		step_end(WS)
 	}
 }
@@ -887,6 +1122,10 @@ inline activate()
 		eign[me] = 1;
 		wakeup[me] = 0;
 		dl[me] = 0;
+#ifdef FORCED
+		cfor[me] = 0;		/* awake: served */
+		chold[me] = 0;		/* awake: the root is active, or will be */
+#endif
 		G = cgrp[me];
 		C = NOG;
 		cm = cmask[me];
@@ -903,7 +1142,7 @@ inline deactivate()
 		clk[me] == 0 && CONC -> clk[me] = me + 1;
 		busy++;
 		COUNT_AFTER;
-		w_next = NEXTG(me);
+		EXPORT(me);
 		if
 		:: w_next -> eign[me] = 0	/* export an event */
 		:: else -> skip
@@ -942,7 +1181,22 @@ inline deactivate()
  * retires even after a pop; BUG_WSTORE stores unconditionally (the
  * model before it was aligned, and the design text 2.12).
  */
-#ifdef BUG_R26
+#ifdef FORCED
+/* R-26 against the hierarchy wake-up only (R-31; BUG_R31 judges it
+ * against the forced one too), and never for the recorded holder (R-33;
+ * BUG_R33D retires it too) */
+#ifdef BUG_R31
+#define R26_DUE		DUEAT(MIN_(hfor, hwk), wnow)
+#else
+#define R26_DUE		DUEAT(hwk, wnow)
+#endif
+#ifdef BUG_R33D
+#define R26_HELD	false
+#else
+#define R26_HELD	w_held
+#endif
+#define R26_RETIRE	if :: R26_DUE && !hpop && !R26_HELD -> w_first = 0 :: else -> skip fi
+#elif defined(BUG_R26)
 #define R26_RETIRE	skip
 #elif defined(BUG_R26X)
 #define R26_RETIRE	if :: DUEAT(hwk, wnow) -> w_first = 0 :: else -> skip fi
@@ -954,10 +1208,50 @@ inline deactivate()
 #else
 #define WSTORE_OK	(idle[me] || !w_first)
 #endif
+#ifdef FORCED
+/*
+ * Served promises.  c->forced, once due: our own event if it is a later
+ * forced one still published (R-32, published_forced; BUG_R32: INF).
+ * c->holding, if due when the walk began: what the walk recorded, if it
+ * recorded us (R-33).
+ */
+#ifdef BUG_R32
+#define PUBF(c)		0
+#else
+#define PUBF(c)		((idle[c] && eforced[c] && !eign[c] && eexp[c] > wnow) -> eexp[c] : 0)
+#endif
+#define SERVED		if \
+			:: DUEAT(cfor[me], wnow) -> cfor[me] = PUBF(me) \
+			:: else -> skip \
+			fi; \
+			if \
+			:: DUEAT(hhold, wnow) -> chold[me] = ((w_held && idle[me]) -> w_first : 0) \
+			:: else -> skip \
+			fi
+#define HR_RESET	hfor = 0; hhold = 0; w_held = 0; hloops = 0
+#else
+#define SERVED		skip
+#define HR_RESET	skip
+#endif
+#ifdef FORCED
 #define WAKEUP_STORE	if \
 			:: !hdone -> \
 				R26_RETIRE; \
-				if :: idle[me] -> FSKIP :: else -> skip fi; \
+				if \
+				:: WSTORE_OK -> wakeup[me] = w_first \
+				:: else -> skip \
+				fi; \
+				SERVED \
+			:: else -> skip \
+			fi; \
+			hwk = 0; \
+			hpop = 0; \
+			HR_RESET
+#else
+#define WAKEUP_STORE	if \
+			:: !hdone -> \
+				R26_RETIRE; \
+				if :: idle[me] -> skip :: else -> skip fi; \
 				if \
 				:: WSTORE_OK -> wakeup[me] = w_first \
 				:: else -> skip \
@@ -966,6 +1260,7 @@ inline deactivate()
 			fi; \
 			hwk = 0; \
 			hpop = 0
+#endif
 
 /* (c) tm_cpu_new_timer(g) from the idle loop after an interrupt, g = the
  * CPU's exported event; before it, as a step of its own, the end of
@@ -982,6 +1277,35 @@ inline new_timer()
 		hG = 0;
 		hcm = 0
 	};
+#ifdef FORCED
+	atomic {
+		clk[me] == 0 -> clk[me] = me + 1;
+		EXPORT(me);
+		if
+		:: w_next != 0 && (eexp[me] != w_next || eforced[me] != w_for || eign[me]) && !crem[me] ->
+			eign[me] = 0;
+			w_evt = me;
+			w_rem = 0;
+			G = cgrp[me];
+			C = NOG;
+			cm = cmask[me];
+			wmode = WM_NEWT
+		:: w_next != 0 && (eexp[me] != w_next || eforced[me] != w_for || eign[me]) && crem[me] ->
+			wakeup[me] = 0;		/* the migrator re-walks for us */
+			dl[me] = PROG(me, 0);
+			clk[me] = 0;
+			w_next = 0;
+			w_for = 0;
+			busy--
+		:: else ->
+			dl[me] = PROG(me, wakeup[me]);	/* program min(local, wakeup) */
+			clk[me] = 0;
+			w_next = 0;
+			w_for = 0;
+			busy--
+		fi
+	};
+#else
 	atomic {
 		clk[me] == 0 -> clk[me] = me + 1;
 		if
@@ -1005,50 +1329,54 @@ inline new_timer()
 			busy--
 		fi
 	};
+#endif
 	walk_update_rest()
 }
 
-/* handle_remote_cpu(tcpu) (2.12): a popped event always leads to tcpu */
+/* handle_remote_cpu(TG) (2.12): TG is the popped event's owner (tcpu
+ * when only tcpu exports events) */
 inline handle_remote_cpu()
 {
 	d_step {
-		clk[tcpu] == 0 -> popped = 0;
+		clk[TG] == 0 -> popped = 0;
 		if
-		:: !avail[tcpu] || crem[tcpu] || eign[tcpu] || !DUEAT(eexp[tcpu], wnow) ->
+		:: !avail[TG] || crem[TG] || eign[TG] || !DUEAT(eexp[TG], wnow) ->
 			hskip = 1
 		:: else ->
-			crem[tcpu] = 1;
-			wakeup[tcpu] = 0	/* responsibility moves to us */
+			crem[TG] = 1;
+			wakeup[TG] = 0	/* responsibility moves to us */
 		fi
 	};
 	if
-	:: hskip -> hskip = 0
+	:: hskip -> hskip = 0 TG_RESET
 	:: else ->
 		d_step {
-			clk[tcpu] == 0 ->
+			clk[TG] == 0 ->
 			/* run_base(T.GLOBAL) with the current jiffies */
 			if
 #ifdef BUG_R22
-			:: tcpu != me -> RUN_BASE(tcpu)	/* BUG */
+			:: TG != me -> RUN_BASE(TG)	/* BUG */
 			:: else -> skip
 #else
-			:: true -> RUN_BASE(tcpu)
+			:: true -> RUN_BASE(TG)
 #endif
 			fi;
 			/* lock T's bases and T, re-fetch T's exported event */
 			if
-			:: !avail[tcpu] || !idle[tcpu] ->
-				crem[tcpu] = 0
+			:: !avail[TG] || !idle[TG] ->
+				crem[TG] = 0
+				TG_RESET
 			:: else ->
-				clk[tcpu] = me + 1;
-				w_next = NEXTG(tcpu);
+				clk[TG] = me + 1;
+				w_next = NEXTG(TG)
+				REQUEUE_FORCED;
 				/* requeue_locked: ignore = (next == INF) */
-				eign[tcpu] = (w_next == 0);
-				w_evt = tcpu;
+				eign[TG] = (w_next == 0);
+				w_evt = TG;
 				w_rem = 1;
-				G = cgrp[tcpu];
+				G = cgrp[TG];
 				C = NOG;
-				cm = cmask[tcpu];
+				cm = cmask[TG];
 				wmode = WM_REMOTE
 			fi
 		};
@@ -1066,10 +1394,23 @@ inline hr_level()
 		pop_expired(hG, wnow);
 		if
 		:: !popped ->
-			w_first = nexp[hG];	/* overwritten at each level */
+			w_first = DUTYH(nexp[hG]);	/* overwritten at each level */
+#ifdef FORCED
+			/* the idle root: our duty too may be covered (R-33) */
+			if
+			:: par[hG] == NOG && mig[hG] == NONE -> HOLDER_TAKE
+			:: else -> skip
+			fi;
+#endif
 			hcm = gm[hG];
 			hG = par[hG]
-		:: else -> hpop = 1	/* w.popped: sticky for the walk */
+		:: else ->
+			hpop = 1	/* w.popped: sticky for the walk */
+#ifdef FORCED
+			;
+			tg = t_pcpu;
+			hloops++
+#endif
 		fi
 	fi
 }
@@ -1078,8 +1419,16 @@ inline hr_level()
 inline hr_begin()
 {
 	hwk = wakeup[me];		/* read once, before the fast exit */
+#ifdef FORCED
+	hfor = cfor[me];		/* ours: no race */
+	hhold = chold[me];
+	/* a forced wake-up, and a holder's, is a duty wake-up too */
+	if
+	:: !DUTY(cgrp[me], cmask[me]) && !wakeup[me] && !hfor && !hhold ->
+#else
 	if
 	:: !DUTY(cgrp[me], cmask[me]) && !wakeup[me] ->
+#endif
 		hdone = 1;
 		hG = NOG
 	:: else ->
@@ -1095,7 +1444,12 @@ inline hr_rest()
 {
 	do
 	:: hG == NOG && !popped -> break
-	:: popped -> handle_remote_cpu()	/* then the same level again */
+	:: popped ->
+#ifdef FORCED
+		/* kernel/tmigr.c's livelock check in handle_remote_up */
+		assert(remote_bounded || hloops <= 4);
+#endif
+		handle_remote_cpu()	/* then the same level again */
 	:: hG != NOG && !popped -> d_step { hr_level() }
 	od
 }
@@ -1276,6 +1630,10 @@ proctype cpu(byte me)
 	byte w_next, w_first, wnow, hwk;	/* times */
 	bit stop, wstop, ok, rr, evonly, w_rem;
 	bit popped, hskip, hdone, check, hpop;
+#ifdef FORCED
+	byte tg, hfor, hhold, hloops;	/* popped owner; promises read at the start */
+	bit w_for, w_held;		/* w.forced, w.held */
+#endif
 
 #ifdef HOTADD2
 	if
@@ -1374,17 +1732,21 @@ progress_irq:
 progress_wake:
 		skip
 #ifdef FORCED
-	:: d_step {	/* another CPU deletes FCPU's pinned timer */
-		me != FCPU && pin && !calm && LIVE && clk[FCPU] == 0 ->
-		pin = 0;
-#ifdef BUG_FDEL
-		/* BUG: FCPU's one-shot is reprogrammed without it */
+	:: d_step {	/* another CPU deletes one of FCPU's pinned timers */
+		me == FCPU + 1 && pin != 0 && !calm && LIVE && clk[FCPU] == 0 ->
 		if
-		:: idle[FCPU] -> dl[FCPU] = wakeup[FCPU]
+		:: pin & 1 -> pin = pin & 2
+		:: pin & 2 -> pin = pin & 1
+		fi;
+		fdirty = 1;
+#ifdef BUG_FDEL
+		/* BUG: FCPU's one-shot is reprogrammed for its timers alone */
+		if
+		:: idle[FCPU] -> dl[FCPU] = MIN_(FIRSTPIN, wakeup[FCPU])
 		:: else -> skip
 		fi
 #else
-		skip		/* the one-shot stays armed */
+		skip		/* the one-shot stays armed (R-29) */
 #endif
 	   }
 #endif
@@ -1398,13 +1760,19 @@ progress_wake:
 }
 
 /* Time: an instant passes some time after its timer is armed (so T2
- * never passes before T1). */
+ * never passes before T1); FORCED: at any time (the pinned timers are
+ * there from the start). */
+#ifdef FORCED
+#define TIME_OK		3
+#else
+#define TIME_OK		tarm
+#endif
 active proctype clock()
 {
 end_clock:
 	do
 	:: atomic {
-		now < NT && (tarm & (now + 1)) -> now++;
+		now < NT && (TIME_OK & (now + 1)) -> now++;
 #ifdef CALM
 		/* from the moment the last is due, CPUs only tick and take
 		 * deadlines */
@@ -1482,7 +1850,16 @@ init
 		run cpu(0);
 		run cpu(1);
 		run cpu(2);
+#ifdef FORCED
+		/* CPU3 stays offline (the state budget): CPU0 has
+		 * the pinned timers, CPU2 stands for any other timer owner,
+		 * CPU1 for any other CPU; pinned timers armed by the time
+		 * CPU0 went idle, its one-shot at the first */
+		dl[FCPU] = FIRSTPIN;
+		avail[3] = 0;
+#else
 		run cpu(3);
+#endif
 #ifdef HOTADD2
 		run cpu(4)
 #endif
