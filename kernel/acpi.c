@@ -111,7 +111,13 @@
 #define FADT_FLAGS		112
 #define FADT_TMR_VAL_EXT	(1u << 8)
 #define FADT_X_PM_TMR_BLK	208
+#define FADT_IAPC_BOOT_ARCH	109
+#define FADT_IAPC_8042		(1u << 1)
+#define FADT_RESET_REG		116
+#define FADT_RESET_VALUE	128
+#define FADT_RESET_REG_SUP	(1u << 10)
 #define GAS_LEN			12
+#define GAS_SYSTEM_MEMORY	0
 #define GAS_SYSTEM_IO		1
 
 /* Why a table could not be used; indexes table_err_text[]. */
@@ -667,6 +673,59 @@ static void fadt_events(const uint8_t *t, uint32_t len, struct acpi_info *out)
 		out->gpe0_len);
 }
 
+/*
+ * IAPC_BOOT_ARCH (ACPI 6.5 5.2.9.3) only exists from FADT revision 2 and
+ * offset 111 on; a shorter or older table says nothing about the 8042.
+ */
+static void fadt_boot_arch(const uint8_t *t, uint32_t len, struct acpi_info *out)
+{
+	uint16_t arch;
+
+	if (t[8] < 2 || len < FADT_IAPC_BOOT_ARCH + 2)
+		return;
+	arch = (uint16_t)(t[FADT_IAPC_BOOT_ARCH] | t[FADT_IAPC_BOOT_ARCH + 1] << 8);
+	out->boot_arch_ok = true;
+	out->has_8042 = arch & FADT_IAPC_8042;
+}
+
+/*
+ * RESET_REG and RESET_VALUE (ACPI 6.5 4.8.4.6, 5.2.9): used only when the
+ * flag RESET_REG_SUP is set, the table reaches RESET_VALUE, and the
+ * register is an 8-bit-wide byte in system I/O (port below 0x10000) or
+ * system memory (non-zero address) with no bit offset; anything else is
+ * ignored with a line, and reset falls back to the keyboard controller.
+ */
+static void fadt_reset(const uint8_t *t, uint32_t len, struct acpi_info *out)
+{
+	const uint8_t *g = t + FADT_RESET_REG;
+	uint64_t addr;
+	const char *why = NULL;
+
+	if (len < FADT_RESET_VALUE + 1 || len < FADT_FLAGS + 4 ||
+	    !(rd32(t + FADT_FLAGS) & FADT_RESET_REG_SUP))
+		return;
+	addr = rd64(g + 4);
+	if (g[0] != GAS_SYSTEM_IO && g[0] != GAS_SYSTEM_MEMORY)
+		why = "address space unsupported";
+	else if (!addr)
+		why = "address 0";
+	else if (g[0] == GAS_SYSTEM_IO && addr > 0xffff)
+		why = "port beyond the I/O space";
+	else if (g[2] != 0 || (g[1] != 8 && g[1] != 0))
+		why = "not a whole byte";
+	if (why) {
+		kprintf("acpi: FADT RESET_REG ignored (%s: space %u, width %u, offset %u, %#llx)\n",
+			why, g[0], g[1], g[2], (unsigned long long)addr);
+		return;
+	}
+	out->reset_ok = true;
+	out->reset_io = g[0] == GAS_SYSTEM_IO;
+	out->reset_addr = addr;
+	out->reset_value = t[FADT_RESET_VALUE];
+	kprintf("acpi: FADT RESET_REG %s %#llx value %#x\n", out->reset_io ? "port" : "memory",
+		(unsigned long long)addr, out->reset_value);
+}
+
 static void fadt_parse(const struct acpi_root *root, struct acpi_info *out)
 {
 	enum table_err e;
@@ -681,6 +740,8 @@ static void fadt_parse(const struct acpi_root *root, struct acpi_info *out)
 	out->fadt_ok = true;
 	len = rd32(t + 4);
 	fadt_events(t, len, out);
+	fadt_boot_arch(t, len, out);
+	fadt_reset(t, len, out);
 	port = fadt_x_pm_timer(t, len);
 	if (!port) {
 		port = fadt_pm_timer(t, len);

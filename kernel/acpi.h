@@ -90,6 +90,14 @@ struct acpi_info {
 	uint32_t pm1a_cnt_port;	/* PM1a_CNT_BLK (X_ form preferred), 0 = none */
 	uint32_t gpe0_port;	/* GPE0_BLK (X_ form preferred), 0 = none */
 	uint8_t gpe0_len;	/* GPE0_BLK_LEN: status half, then enable half */
+	/* FADT IAPC_BOOT_ARCH (revision 2 on): boot_arch_ok false means "not said" */
+	bool boot_arch_ok;
+	bool has_8042;		/* bit 1: an 8042 keyboard controller is present */
+	/* FADT RESET_REG / RESET_VALUE, when RESET_REG_SUP and usable */
+	bool reset_ok;
+	bool reset_io;		/* system I/O port, else system memory */
+	uint64_t reset_addr;
+	uint8_t reset_value;
 	uint32_t numa_nodes;	/* distinct SRAT proximity domains of CPUs; 1 without SRAT */
 	bool srat_ok;		/* a valid SRAT assigned nodes */
 };

@@ -143,6 +143,8 @@ static void parse_acpi(void)
 		acpi_parse(boot_info.rsdp, boot_info.rsdp_len, acpi_map, NULL, &acpi);
 	else
 		acpi.error = "the loader passed no ACPI RSDP";	/* acpi is zeroed .bss */
+	if (acpi.reset_ok)	/* the shell's reboot tries it first */
+		platform_set_reset_reg(acpi.reset_io, acpi.reset_addr, acpi.reset_value);
 }
 
 /* lapic_timer=: whether the TSC-deadline mode may be used. */

@@ -358,6 +358,32 @@ static bool run(void *ctx, enum shell_cmd cmd, uint32_t arg)
 	return true;
 }
 
+/*
+ * Every reset method in order (arch/x86_64/platform.c), each announced
+ * by a record first: the last record before the machine goes says which
+ * one worked.
+ */
+static void reboot(void)
+{
+	for (int m = 0; m < RESET_METHOD_NR; m++) {
+		struct json_writer w;
+		char buf[128];
+
+		if (!platform_reset_has((enum reset_method)m))
+			continue;
+		kprintf("shell: resetting the machine (%s)\n",
+			platform_reset_name((enum reset_method)m));
+		json_begin(&w, buf, sizeof(buf));
+		json_str(&w, "kind", "shell");
+		json_str(&w, "cmd", "reset");
+		json_str(&w, "result", "ok");
+		json_str(&w, "method", platform_reset_name((enum reset_method)m));
+		report_emit(json_end(&w));
+		platform_reset_try((enum reset_method)m);
+	}
+	platform_reset();
+}
+
 static const struct shell_ops kernel_ops = { echo_serial, print_lines, run, NULL };
 
 void shell_run(void)
@@ -388,8 +414,6 @@ void shell_run(void)
 		sh_k.stop_polling = true;
 		timer_del_sync(&sh_k.poll);
 	}
-	if (sh_k.last == SHELL_REBOOT) {
-		kprintf("shell: resetting the machine\n");
-		platform_reset();
-	}
+	if (sh_k.last == SHELL_REBOOT)
+		reboot();
 }

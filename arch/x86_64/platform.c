@@ -9,15 +9,26 @@
  * If the device is absent the write is ignored and the caller halts.  On
  * real hardware we never write to port 0xf4: who knows what lives there.
  *
- * Reset (the shell's reboot): the keyboard controller's reset pulse,
- * command 0xFE to port 0x64 once its input buffer is empty (status bit
- * 1 clear, bounded wait), which PCs and QEMU's i8042 honour; if the
- * machine is still running after a while, a triple fault (an empty IDT
- * and an exception) resets the CPU.  The FADT reset register would come
- * first once kernel/acpi.c reads it.
+ * Reset (the shell's reboot) is tried method by method, the caller
+ * naming each before it starts (platform_reset_try), so a record says
+ * which one the machine died in:
+ *
+ *   1. the FADT reset register (ACPI 6.5 4.8.4.6), when the kernel handed
+ *      one down (platform_set_reset_reg): RESET_VALUE written as one byte
+ *      to the I/O port or the memory byte, mapped at hand-down time so
+ *      the reset path allocates nothing;
+ *   2. the keyboard controller's reset pulse, command 0xFE to port 0x64
+ *      once its input buffer is empty (status bit 1 clear, bounded wait),
+ *      which PCs and QEMU's i8042 honour;
+ *   3. a triple fault (an empty IDT and an exception), which resets the
+ *      CPU on every machine.
+ *
+ * Each of the first two waits a bounded while for the reset to land and
+ * returns if it did not.
  */
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/io.h"
+#include "arch/x86_64/paging.h"
 #include "arch/x86_64/platform.h"
 #include "lib/string.h"
 
@@ -33,6 +44,15 @@
 #define KBC_POLLS		100000
 
 struct cpu_features cpu_features;
+
+/* The FADT reset register; written once at boot on the boot CPU. */
+static struct {
+	bool ok;
+	bool io;
+	uint16_t port;
+	volatile uint8_t *mem;	/* MMIO: volatile for the device, not for sync */
+	uint8_t value;
+} reset_reg;
 
 static void vendor_string(char out[13], uint32_t b, uint32_t c, uint32_t d)
 {
@@ -92,19 +112,85 @@ void platform_exit(bool pass)
 	outb(DEBUG_EXIT_PORT, pass ? DEBUG_EXIT_PASS : DEBUG_EXIT_FAIL);
 }
 
-void platform_reset(void)
+void platform_set_reset_reg(bool io, uint64_t addr, uint8_t value)
+{
+	reset_reg.ok = false;
+	reset_reg.io = io;
+	reset_reg.value = value;
+	if (io) {
+		if (!addr || addr > 0xffff)
+			return;
+		reset_reg.port = (uint16_t)addr;
+	} else {
+		reset_reg.mem = paging_map_mmio(addr, 1);
+		if (!reset_reg.mem)
+			return;
+	}
+	reset_reg.ok = true;
+}
+
+bool platform_reset_has(enum reset_method m)
+{
+	return m != RESET_FADT || reset_reg.ok;
+}
+
+const char *platform_reset_name(enum reset_method m)
+{
+	switch (m) {
+	case RESET_FADT:
+		return "fadt_reset_reg";
+	case RESET_KBC:
+		return "keyboard_controller";
+	default:
+		return "triple_fault";
+	}
+}
+
+static void settle(void)
+{
+	for (int i = 0; i < KBC_POLLS * 10; i++)
+		cpu_pause();
+}
+
+static void triple_fault(void)
 {
 	struct {
 		uint16_t limit;
 		uint64_t base;
 	} __attribute__((packed)) empty = { 0, 0 };
 
-	for (int i = 0; i < KBC_POLLS && (inb(KBC_STATUS) & KBC_INPUT_FULL); i++)
-		cpu_pause();
-	outb(KBC_STATUS, KBC_PULSE_RESET);
-	for (int i = 0; i < KBC_POLLS * 10; i++)
-		cpu_pause();
 	__asm__ volatile("lidt %0; int3" : : "m"(empty));
 	for (;;)
 		__asm__ volatile("cli; hlt");
+}
+
+void platform_reset_try(enum reset_method m)
+{
+	switch (m) {
+	case RESET_FADT:
+		if (!reset_reg.ok)
+			return;
+		if (reset_reg.io)
+			outb(reset_reg.port, reset_reg.value);
+		else
+			*reset_reg.mem = reset_reg.value;
+		settle();
+		return;
+	case RESET_KBC:
+		for (int i = 0; i < KBC_POLLS && (inb(KBC_STATUS) & KBC_INPUT_FULL); i++)
+			cpu_pause();
+		outb(KBC_STATUS, KBC_PULSE_RESET);
+		settle();
+		return;
+	default:
+		triple_fault();
+	}
+}
+
+void platform_reset(void)
+{
+	for (int m = RESET_FADT; m < RESET_TRIPLE_FAULT; m++)
+		platform_reset_try((enum reset_method)m);
+	triple_fault();
+	__builtin_unreachable();
 }

@@ -29,7 +29,28 @@ void platform_detect(void);
 /* Power QEMU off through isa-debug-exit with the result; returns on real hardware. */
 void platform_exit(bool pass);
 
-/* Reset the machine: keyboard controller pulse, then a triple fault.  Never returns. */
+/* The ways to reset, in the order they are tried. */
+enum reset_method {
+	RESET_FADT,		/* the FADT reset register, if handed down */
+	RESET_KBC,		/* the keyboard controller's reset pulse */
+	RESET_TRIPLE_FAULT,	/* never returns */
+	RESET_METHOD_NR
+};
+
+/*
+ * Boot CPU, once, at boot: the FADT's reset register (kernel/acpi.c
+ * validated it): RESET_VALUE goes to port `addr` if io, else to the
+ * memory byte at physical `addr`.
+ */
+void platform_set_reset_reg(bool io, uint64_t addr, uint8_t value);
+/* Whether method m can be tried here (only RESET_FADT may be missing). */
+bool platform_reset_has(enum reset_method m);
+/* The method's name for records: fadt_reset_reg, keyboard_controller, triple_fault. */
+const char *platform_reset_name(enum reset_method m);
+/* Try one method; returns if the machine is still running a while later. */
+void platform_reset_try(enum reset_method m);
+
+/* Reset the machine: every method in order, silently.  Never returns. */
 __attribute__((noreturn)) void platform_reset(void);
 
 #endif

@@ -4,7 +4,8 @@
  * crafted good and broken ones: the FADT's SCI, ACPI mode switch, PM1a
  * and GPE0 blocks (X_ fields preferred when usable), the MADT's I/O APICs
  * and interrupt source overrides, and acpi_sci_route() joining them
- * (docs/acpi-hotplug.md).  Every rejection must leave a defined "absent"
+ * (docs/acpi-hotplug.md); the reset register and the IA-PC boot
+ * architecture flags the shell's reboot and keyboard use (docs/shell.md).  Every rejection must leave a defined "absent"
  * value and a log line saying why.
  */
 #include <setjmp.h>
@@ -316,6 +317,136 @@ static void test_second_override_of_one_irq_keeps_the_first(void **state)
 	assert_int_equal(host_log_count("override of bus 1 (not ISA) ignored"), 1);
 }
 
+/* QEMU q35's reset register: port 0xcf9, value 0x0f, RESET_REG_SUP set. */
+static void fadt_reset_reg(uint8_t space, uint64_t addr, uint8_t value)
+{
+	uint8_t *b = fadt_body - 36;
+
+	put32(b + 112, 1u << 10);	/* FLAGS: RESET_REG_SUP */
+	fadt_gas(116, space, addr);
+	b[128] = value;
+}
+
+static void test_reset_register_in_io_space_is_used(void **state)
+{
+	(void)state;
+	fadt_pc();
+	fadt_reset_reg(1, 0xcf9, 0x0f);
+	boot(madt_pc(), FADT_FULL, 3);
+	assert_true(info.reset_ok && info.reset_io);
+	assert_int_equal(info.reset_addr, 0xcf9);
+	assert_int_equal(info.reset_value, 0x0f);
+	assert_int_equal(host_log_count("acpi: FADT RESET_REG port 0xcf9 value 0xf"), 1);
+}
+
+static void test_reset_register_in_memory_space_is_used(void **state)
+{
+	(void)state;
+	fadt_pc();
+	fadt_reset_reg(0, 0xfee0f000, 0x06);
+	boot(madt_pc(), FADT_FULL, 3);
+	assert_true(info.reset_ok && !info.reset_io);
+	assert_int_equal(info.reset_addr, 0xfee0f000);
+	assert_int_equal(info.reset_value, 0x06);
+}
+
+static void test_reset_register_without_reset_reg_sup_is_not_used(void **state)
+{
+	(void)state;
+	fadt_pc();
+	fadt_reset_reg(1, 0xcf9, 0x0f);
+	put32(fadt_body - 36 + 112, 0);
+	boot(madt_pc(), FADT_FULL, 3);
+	assert_false(info.reset_ok);
+}
+
+static void test_fadt_cut_before_reset_value_has_no_reset_register(void **state)
+{
+	(void)state;
+	fadt_pc();
+	fadt_reset_reg(1, 0xcf9, 0x0f);
+	boot(madt_pc(), 128, 3);	/* RESET_VALUE is byte 128 */
+	assert_true(info.fadt_ok);
+	assert_false(info.reset_ok);
+}
+
+static void test_reset_register_in_pci_config_space_is_ignored(void **state)
+{
+	(void)state;
+	fadt_pc();
+	fadt_reset_reg(2, 0xcf9, 0x0f);
+	boot(madt_pc(), FADT_FULL, 3);
+	assert_false(info.reset_ok);
+	assert_int_equal(host_log_count("acpi: FADT RESET_REG ignored (address space unsupported"), 1);
+}
+
+static void test_reset_port_beyond_the_io_space_is_ignored(void **state)
+{
+	(void)state;
+	fadt_pc();
+	fadt_reset_reg(1, 0x10000, 0x0f);
+	boot(madt_pc(), FADT_FULL, 3);
+	assert_false(info.reset_ok);
+	assert_int_equal(host_log_count("acpi: FADT RESET_REG ignored (port beyond the I/O space"), 1);
+}
+
+static void test_reset_register_at_address_zero_is_ignored(void **state)
+{
+	(void)state;
+	fadt_pc();
+	fadt_reset_reg(0, 0, 0x0f);
+	boot(madt_pc(), FADT_FULL, 3);
+	assert_false(info.reset_ok);
+	assert_int_equal(host_log_count("acpi: FADT RESET_REG ignored (address 0"), 1);
+}
+
+static void test_reset_register_with_bit_offset_or_wide_access_is_ignored(void **state)
+{
+	uint8_t *g = fadt_body - 36 + 116;
+
+	(void)state;
+	fadt_pc();
+	fadt_reset_reg(1, 0xcf9, 0x0f);
+	g[2] = 1;			/* bit offset */
+	boot(madt_pc(), FADT_FULL, 3);
+	assert_false(info.reset_ok);
+	fadt_pc();
+	fadt_reset_reg(1, 0xcf9, 0x0f);
+	g[1] = 16;			/* a 16-bit register */
+	boot(madt_pc(), FADT_FULL, 3);
+	assert_false(info.reset_ok);
+	assert_int_equal(host_log_count("acpi: FADT RESET_REG ignored (not a whole byte"), 2);
+}
+
+static void test_boot_arch_8042_flag_is_read_from_revision_2_on(void **state)
+{
+	uint8_t *b = fadt_body - 36;
+
+	(void)state;
+	fadt_pc();
+	b[109] = 0x02;			/* IAPC_BOOT_ARCH: 8042 */
+	boot(madt_pc(), FADT_FULL, 3);
+	assert_true(info.boot_arch_ok && info.has_8042);
+	fadt_pc();
+	b[109] = 0x01;			/* legacy devices, no 8042 */
+	boot(madt_pc(), FADT_FULL, 3);
+	assert_true(info.boot_arch_ok);
+	assert_false(info.has_8042);
+}
+
+static void test_revision_1_fadt_says_nothing_about_the_8042(void **state)
+{
+	uint8_t *b = fadt_body - 36;
+
+	(void)state;
+	fadt_pc();
+	b[109] = 0x02;
+	boot(madt_pc(), 116, 1);
+	assert_false(info.boot_arch_ok);
+	assert_false(info.has_8042);
+	assert_false(info.reset_ok);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -336,6 +467,16 @@ int main(void)
 		cmocka_unit_test_setup(test_ioapic_at_address_zero_is_dropped, reset),
 		cmocka_unit_test_setup(test_ioapics_beyond_the_table_are_dropped, reset),
 		cmocka_unit_test_setup(test_second_override_of_one_irq_keeps_the_first, reset),
+		cmocka_unit_test_setup(test_reset_register_in_io_space_is_used, reset),
+		cmocka_unit_test_setup(test_reset_register_in_memory_space_is_used, reset),
+		cmocka_unit_test_setup(test_reset_register_without_reset_reg_sup_is_not_used, reset),
+		cmocka_unit_test_setup(test_fadt_cut_before_reset_value_has_no_reset_register, reset),
+		cmocka_unit_test_setup(test_reset_register_in_pci_config_space_is_ignored, reset),
+		cmocka_unit_test_setup(test_reset_port_beyond_the_io_space_is_ignored, reset),
+		cmocka_unit_test_setup(test_reset_register_at_address_zero_is_ignored, reset),
+		cmocka_unit_test_setup(test_reset_register_with_bit_offset_or_wide_access_is_ignored, reset),
+		cmocka_unit_test_setup(test_boot_arch_8042_flag_is_read_from_revision_2_on, reset),
+		cmocka_unit_test_setup(test_revision_1_fadt_says_nothing_about_the_8042, reset),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -530,3 +530,16 @@ qemu_case acpi_hotadd_bios_smp64_device_add_grows_a_third_level 0 240 \
 	--expect 'acpi_hotadd_test.roots == 1 and acpi_hotadd_test.violations == 0' \
 	--expect 'acpi_hotadd_test.polls == 0' \
 	--expect 'summary.result == "pass"'
+
+# reboot tries the FADT reset register first (QEMU q35: port 0xcf9, value
+# 0x0f; the pc machine's revision 1 FADT has none), announcing each method
+# in a record before it: under -no-reboot QEMU exits at the reset, so the
+# run ends without a summary (exit 2) and the last record names the method
+# that worked; a keyboard_controller record would mean the FADT write did
+# not reset.
+qemu_case shell_reboot_uses_the_fadt_reset_register 2 120 "--bios --machine q35 --smp 4 --serial-input $ROOT/tests/qemu/shell_reboot.bin -- shell" \
+	--text 'acpi: FADT RESET_REG port 0xcf9 value 0xf' \
+	--expect 'count("shell") == 3' \
+	--expect 'records("shell")[1].cmd == "reboot"' \
+	--expect 'records("shell")[2].cmd == "reset" and records("shell")[2].method == "fadt_reset_reg"' \
+	--expect 'count("summary") == 0'
