@@ -86,7 +86,8 @@ PORTABLE := lib/format.c lib/json.c kernel/cmdline.c kernel/options.c kernel/acp
 	kernel/multiboot2.c drivers/console/fbcon.c drivers/console/font8x16.c \
 	drivers/console/text_grid.c drivers/apic/lapic_mode.c kernel/timer.c \
 	kernel/tmigr.c kernel/tmigr_debug.c kernel/report.c kernel/idle.c kernel/tick.c \
-	kernel/workqueue.c kernel/shell_core.c kernel/cpuhp_block.c
+	kernel/workqueue.c kernel/shell_core.c kernel/cpuhp_block.c \
+	drivers/console/ps2kbd_decode.c
 PORTABLE := $(wildcard $(PORTABLE))
 HOBJS := $(patsubst %,$(BUILD)/host/%.o,$(PORTABLE) tests/host/host_support.c tests/host/host_arch.c)
 HLIB := $(BUILD)/host/libportable.a

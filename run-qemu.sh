@@ -66,6 +66,8 @@ iso=
 build=1
 cmdline=
 serial_input=
+keys=
+kpid=
 
 nshift=1
 tmp=
@@ -106,6 +108,9 @@ Boot build/pullkern.iso in QEMU, console on stdout, and exit
   --serial-input FILE
                    type FILE's bytes into COM1 once the kernel's shell has
                    started (its "shell" start record; docs/shell.md)
+  --keys FILE      type FILE into the PS/2 keyboard with QMP send-key once
+                   the shell reads it (tools/qmp-keys.py: {left}, {ctrl-c}
+                   ... for special keys; docs/shell.md)
   -h, --help       this text
 
 Everything after -- is the kernel command line (key=value words; letters,
@@ -163,6 +168,9 @@ parse_args() {
 		--serial-input | --serial-input=*)
 			optval "$@"
 			serial_input=$REPLY ;;
+		--keys | --keys=*)
+			optval "$@"
+			keys=$REPLY ;;
 		--bios) firmware=bios ;;
 		--uefi) firmware=uefi ;;
 		--no-build) build=0 ;;
@@ -182,6 +190,7 @@ parse_args() {
 check_args() {
 	[[ -z $serial_input || -r $serial_input ]] ||
 		die "--serial-input: cannot read '$serial_input'"
+	[[ -z $keys || -r $keys ]] || die "--keys: cannot read '$keys'"
 	[[ $smp =~ ^[0-9]+$ && $smp -ge 1 && $smp -le 1024 ]] ||
 		die "--smp wants a CPU count from 1 to 1024, not '$smp'"
 	[[ -z $machine || $machine == pc || $machine == q35 ]] || die "--machine wants pc or q35, not '$machine'"
@@ -239,6 +248,10 @@ stop_qemu() {
 }
 
 cleanup() {
+	if [[ -n $kpid ]]; then
+		kill "$kpid" 2>/dev/null || true
+		wait "$kpid" 2>/dev/null || true
+	fi
 	if [[ -n $hpid ]]; then
 		kill "$hpid" 2>/dev/null || true
 		wait "$hpid" 2>/dev/null || true
@@ -316,7 +329,7 @@ qemu_command() {
 	qemu=("$QEMU" ${machine:+-machine "$machine"} -display none -monitor none -serial stdio -no-reboot
 		-device "isa-debug-exit,iobase=0xf4,iosize=0x04"
 		-m "$mem" -smp "$smp${maxcpus:+,maxcpus=$maxcpus}" -cdrom "$boot_iso" -boot order=d)
-	if [[ -n $hotadd && -z $qmp_sock ]]; then
+	if [[ -n $hotadd$keys && -z $qmp_sock ]]; then
 		qmp_sock="$tmp/qmp.sock"
 	fi
 	if [[ -n $qmp_sock ]]; then
@@ -387,6 +400,11 @@ run_qemu() {
 			--after "${hotadd#*@}" --remove "$hotremove" --log "$log" --timeout "$((timeout_s > 0 ? timeout_s : 3600))" &
 		hpid=$!
 	fi
+	if [[ -n $keys ]]; then
+		python3 "$ROOT/tools/qmp-keys.py" --socket "$qmp_sock" --keys "$keys" --log "$log" \
+			--timeout "$((timeout_s > 0 ? timeout_s : 3600))" &
+		kpid=$!
+	fi
 	end_reason=exited
 	while kill -0 "$qpid" 2>/dev/null; do
 		if ((summary_at < 0)) && summary_seen; then
@@ -419,6 +437,11 @@ run_qemu() {
 		kill "$hpid" 2>/dev/null || true
 		wait "$hpid" 2>/dev/null || true
 		hpid=
+	fi
+	if [[ -n $kpid ]]; then
+		kill "$kpid" 2>/dev/null || true
+		wait "$kpid" 2>/dev/null || true
+		kpid=
 	fi
 }
 

@@ -26,6 +26,7 @@
 #include "arch/x86_64/platform.h"
 #include "drivers/apic/ioapic.h"
 #include "drivers/apic/lapic_timer.h"
+#include "drivers/console/ps2kbd.h"
 #include "kernel/acpi.h"
 #include "kernel/acpi_hotplug.h"
 #include "kernel/boot_report.h"
@@ -143,6 +144,7 @@ static void parse_acpi(void)
 		acpi_parse(boot_info.rsdp, boot_info.rsdp_len, acpi_map, NULL, &acpi);
 	else
 		acpi.error = "the loader passed no ACPI RSDP";	/* acpi is zeroed .bss */
+	ps2kbd_firmware_hint(acpi.boot_arch_ok, acpi.has_8042);	/* the shell's keyboard */
 	if (acpi.reset_ok)	/* the shell's reboot tries it first */
 		platform_set_reset_reg(acpi.reset_io, acpi.reset_addr, acpi.reset_value);
 }

@@ -32,6 +32,7 @@
 
 #include "arch/x86_64/pic.h"
 #include "arch/x86_64/platform.h"
+#include "drivers/console/ps2kbd.h"
 #include "drivers/console/serial.h"
 #include "kernel/arch_services.h"
 #include "kernel/console.h"
@@ -58,6 +59,9 @@ static struct {
 	struct timer poll;
 	uint8_t rx[RX_BUF];
 	size_t rx_len;
+	struct ps2kbd_decoder kbd;
+	bool kbd_on;		/* a PS/2 controller answered */
+	bool kbd_irq;		/* ... and IRQ 1 reaches us */
 	bool polling;		/* no interrupt: the poll timer runs */
 	bool stop_polling;
 	enum shell_cmd last;	/* the command that stopped the shell */
@@ -77,16 +81,31 @@ static void poll_fired(struct timer *t)
 		timer_add(t, timer_jiffies() + poll_jiffies());
 }
 
-/* Interrupts off: move what COM1 holds into rx[], as far as it fits. */
+/*
+ * Interrupts off: scancodes to bytes, one at a time while rx[] has room
+ * for the longest key; what is left waits in the controller (which then
+ * raises no new interrupt until it is read, so rx_ready() reads it).
+ */
+static void drain_kbd(void)
+{
+	uint8_t code;
+
+	while (sh_k.kbd_on && sizeof(sh_k.rx) - sh_k.rx_len >= PS2KBD_OUT_MAX &&
+	       ps2kbd_read(&code, 1))
+		sh_k.rx_len += ps2kbd_decode(&sh_k.kbd, code, sh_k.rx + sh_k.rx_len);
+}
+
+/* Interrupts off: move what COM1 and the keyboard hold into rx[], as far as it fits. */
 static void drain(void)
 {
 	unsigned long flags = console_lock();
 
 	sh_k.rx_len += serial_read(sh_k.rx + sh_k.rx_len, sizeof(sh_k.rx) - sh_k.rx_len);
 	console_unlock(flags);
+	drain_kbd();
 }
 
-/* COM1's interrupt, on the boot CPU. */
+/* COM1's and the keyboard's interrupt, on the boot CPU. */
 static void rx_irq(void)
 {
 	drain();
@@ -112,12 +131,30 @@ static size_t take_rx(uint8_t *buf)
 	return n;
 }
 
+/* The PS/2 keyboard, if there is one: it feeds the same rx[]. */
+static void start_kbd(void)
+{
+	enum ps2kbd_set set = PS2KBD_SET1;
+	const char *why = "";
+
+	sh_k.kbd_on = ps2kbd_init(&set, &why);
+	if (!sh_k.kbd_on) {
+		kprintf("shell: no PS/2 keyboard (%s)\n", why);
+		return;
+	}
+	ps2kbd_decoder_init(&sh_k.kbd, set);
+	sh_k.kbd_irq = pic_route_irq(PS2KBD_IRQ, rx_irq);
+	kprintf("shell: PS/2 keyboard, scancode set %u, %s (%s)\n", set == PS2KBD_SET1 ? 1 : 2,
+		sh_k.kbd_irq ? "IRQ 1" : "polled", why);
+}
+
 static void start_input(void)
 {
 	unsigned long flags;
 
 	sh_k.rx_len = 0;
 	sh_k.stop_polling = false;
+	start_kbd();
 	sh_k.polling = !pic_route_irq(COM1_IRQ, rx_irq);
 	if (sh_k.polling) {
 		kprintf("shell: COM1's interrupt cannot be routed; polling every %u ms\n",
@@ -316,7 +353,10 @@ static void record_ok(const char *cmd)
 	report_emit(json_end(&w));
 }
 
-/* The start record says how input arrives: "irq" or "poll" (the fallback). */
+/*
+ * The start record says how input arrives: "irq" or "poll" (the
+ * fallback), and the keyboard's way: "irq", "poll" or "none".
+ */
 static void record_start(void)
 {
 	struct json_writer w;
@@ -327,6 +367,7 @@ static void record_start(void)
 	json_str(&w, "cmd", "start");
 	json_str(&w, "result", "ok");
 	json_str(&w, "input", sh_k.polling ? "poll" : "irq");
+	json_str(&w, "keyboard", !sh_k.kbd_on ? "none" : sh_k.kbd_irq ? "irq" : "poll");
 	report_emit(json_end(&w));
 }
 

@@ -543,3 +543,22 @@ qemu_case shell_reboot_uses_the_fadt_reset_register 2 120 "--bios --machine q35 
 	--expect 'records("shell")[1].cmd == "reboot"' \
 	--expect 'records("shell")[2].cmd == "reset" and records("shell")[2].method == "fadt_reset_reg"' \
 	--expect 'count("summary") == 0'
+
+# The shell typed on the PS/2 keyboard (QMP send-key, tools/qmp-keys.py;
+# no serial input at all): tests/qemu/shell_keys.in types help, cpus,
+# "dwn", two lefts, "o", End, " 2" (down 2 by editing with arrow keys),
+# CPUS with Shift (unknown: words are case-sensitive), "bogus" erased by
+# Ctrl-U then up 2, "xx" abandoned by Ctrl-C then cpus, and poweroff.
+# The controller translates, so the stream is scancode set 1 under SeaBIOS.
+qemu_case shell_commands_typed_on_the_ps2_keyboard 0 120 "--bios --smp 4 --keys $ROOT/tests/qemu/shell_keys.in -- shell" \
+	--expect 'count("shell") == 8' \
+	--expect "$(shell_record 0 cmd) == \"start\" and $(shell_record 0 keyboard) == \"irq\"" \
+	--expect "$(shell_record 1 cmd) == \"help\"" \
+	--expect "$(shell_record 2 cmd) == \"cpus\" and $(shell_record 2 online) == 4" \
+	--expect "$(shell_record 3 cmd) == \"down\" and $(shell_record 3 cpu) == 2 and $(shell_record 3 result) == \"ok\"" \
+	--expect "$(shell_record 4 why) == \"unknown_command\" and $(shell_record 4 word) == \"CPUS\"" \
+	--expect "$(shell_record 5 cmd) == \"up\" and $(shell_record 5 cpu) == 2 and $(shell_record 5 result) == \"ok\"" \
+	--expect "$(shell_record 6 cmd) == \"cpus\" and $(shell_record 6 states) == \"oooo\"" \
+	--expect "$(shell_record 7 cmd) == \"poweroff\"" \
+	--expect 'records("cpu_online")[0].how == "unpark" and records("cpu_online")[0].source == "shell"' \
+	--expect 'summary.result == "pass"'
