@@ -97,6 +97,7 @@ Boot build/pullkern.iso in QEMU, console on stdout, and exit
   --qmp PATH       QMP socket at PATH (--hotadd makes a temporary one)
   --mem MIB        memory in MiB (default 512)
   --machine pc|q35 QEMU machine (default: QEMU's, pc: i440FX and PIIX4; q35: ICH9)
+                   with ,PROP=VALUE machine properties, e.g. pc,i8042=off
   --numa N         N NUMA nodes (ACPI SRAT), CPUs and memory split evenly
   --bios           boot with SeaBIOS (default)
   --uefi           boot with OVMF ($OVMF_CODE, per-run VARS copy)
@@ -193,7 +194,7 @@ check_args() {
 	[[ -z $keys || -r $keys ]] || die "--keys: cannot read '$keys'"
 	[[ $smp =~ ^[0-9]+$ && $smp -ge 1 && $smp -le 1024 ]] ||
 		die "--smp wants a CPU count from 1 to 1024, not '$smp'"
-	[[ -z $machine || $machine == pc || $machine == q35 ]] || die "--machine wants pc or q35, not '$machine'"
+	[[ -z $machine || $machine =~ ^(pc|q35)(,[a-z0-9_-]+=[a-z0-9]+)*$ ]] || die "--machine wants pc or q35, optionally with ,property=value (e.g. pc,i8042=off), not '$machine'"
 	if [[ -n $maxcpus ]]; then
 		[[ $maxcpus =~ ^[0-9]+$ && $maxcpus -ge $smp && $maxcpus -le 1024 ]] ||
 			die "--maxcpus wants a slot count from --smp ($smp) to 1024, not '$maxcpus'"

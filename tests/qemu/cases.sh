@@ -549,16 +549,44 @@ qemu_case shell_reboot_uses_the_fadt_reset_register 2 120 "--bios --machine q35 
 # "dwn", two lefts, "o", End, " 2" (down 2 by editing with arrow keys),
 # CPUS with Shift (unknown: words are case-sensitive), "bogus" erased by
 # Ctrl-U then up 2, "xx" abandoned by Ctrl-C then cpus, and poweroff.
-# The controller translates, so the stream is scancode set 1 under SeaBIOS.
-qemu_case shell_commands_typed_on_the_ps2_keyboard 0 120 "--bios --smp 4 --keys $ROOT/tests/qemu/shell_keys.in -- shell" \
-	--expect 'count("shell") == 8' \
-	--expect "$(shell_record 0 cmd) == \"start\" and $(shell_record 0 keyboard) == \"irq\"" \
-	--expect "$(shell_record 1 cmd) == \"help\"" \
-	--expect "$(shell_record 2 cmd) == \"cpus\" and $(shell_record 2 online) == 4" \
-	--expect "$(shell_record 3 cmd) == \"down\" and $(shell_record 3 cpu) == 2 and $(shell_record 3 result) == \"ok\"" \
-	--expect "$(shell_record 4 why) == \"unknown_command\" and $(shell_record 4 word) == \"CPUS\"" \
-	--expect "$(shell_record 5 cmd) == \"up\" and $(shell_record 5 cpu) == 2 and $(shell_record 5 result) == \"ok\"" \
-	--expect "$(shell_record 6 cmd) == \"cpus\" and $(shell_record 6 states) == \"oooo\"" \
-	--expect "$(shell_record 7 cmd) == \"poweroff\"" \
-	--expect 'records("cpu_online")[0].how == "unpark" and records("cpu_online")[0].source == "shell"' \
-	--expect 'summary.result == "pass"'
+# The controller translates, so the stream is scancode set 1 (SeaBIOS and
+# OVMF both leave translation on; set 2 is covered by the host test).
+shell_keys_case() {
+	local name=$1 fw=$2 timeout=$3
+
+	qemu_case "$name" 0 "$timeout" "--$fw --smp 4 --keys $ROOT/tests/qemu/shell_keys.in -- shell" \
+		--expect 'count("shell") == 8' \
+		--expect "$(shell_record 0 cmd) == \"start\" and $(shell_record 0 keyboard) == \"irq\"" \
+		--expect "$(shell_record 1 cmd) == \"help\"" \
+		--expect "$(shell_record 2 cmd) == \"cpus\" and $(shell_record 2 online) == 4" \
+		--expect "$(shell_record 3 cmd) == \"down\" and $(shell_record 3 cpu) == 2 and $(shell_record 3 result) == \"ok\"" \
+		--expect "$(shell_record 4 why) == \"unknown_command\" and $(shell_record 4 word) == \"CPUS\"" \
+		--expect "$(shell_record 5 cmd) == \"up\" and $(shell_record 5 cpu) == 2 and $(shell_record 5 result) == \"ok\"" \
+		--expect "$(shell_record 6 cmd) == \"cpus\" and $(shell_record 6 states) == \"oooo\"" \
+		--expect "$(shell_record 7 cmd) == \"poweroff\"" \
+		--expect 'records("cpu_online")[0].how == "unpark" and records("cpu_online")[0].source == "shell"' \
+		--expect 'summary.result == "pass"'
+}
+
+shell_keys_case shell_commands_typed_on_the_ps2_keyboard bios 120
+# The same under UEFI: OVMF leaves the controller translating too.
+shell_keys_case shell_commands_typed_on_the_ps2_keyboard_uefi uefi 180
+
+# The `pc` machine's revision 1 FADT has no reset register: reboot goes
+# straight to the keyboard controller, which QEMU's i8042 honours.
+qemu_case shell_reboot_without_reset_register_uses_the_keyboard_controller 2 120 "--bios --smp 4 --serial-input $ROOT/tests/qemu/shell_reboot.bin -- shell" \
+	--expect 'count("shell") == 3' \
+	--expect 'records("shell")[2].cmd == "reset" and records("shell")[2].method == "keyboard_controller"' \
+	--expect 'count("summary") == 0'
+
+# A machine without an i8042 (QEMU pc,i8042=off): the keyboard probe
+# reads 0xFF from the status port and gives up at once (no hang, the
+# serial shell works), and reboot, finding neither a FADT reset register
+# nor a controller to pulse, ends in the triple fault.
+qemu_case shell_without_an_i8042_has_no_keyboard_and_reboot_falls_to_the_triple_fault 2 120 "--bios --machine pc,i8042=off --smp 4 --serial-input $ROOT/tests/qemu/shell_cpus_reboot.bin -- shell" \
+	--text 'shell: no PS/2 keyboard \(status port reads 0xff' \
+	--expect 'count("shell") == 5' \
+	--expect "$(shell_record 0 keyboard) == \"none\" and $(shell_record 0 input) == \"irq\"" \
+	--expect "$(shell_record 1 cmd) == \"cpus\" and $(shell_record 1 online) == 4" \
+	--expect "$(shell_record 3 method) == \"keyboard_controller\" and $(shell_record 4 method) == \"triple_fault\"" \
+	--expect 'count("summary") == 0'
