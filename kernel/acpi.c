@@ -49,8 +49,14 @@
  * every block must fit below port 0x10000 with the length the FADT gives
  * it, and GPE0_BLK_LEN must be even (status half, enable half), else the
  * block is dropped with a line.  SCI_INT, SMI_CMD and ACPI_ENABLE are read
- * when the table is long enough to hold them.  A field the table is too
- * short for stays 0, which every user reads as "absent".  The FADT is
+ * when the table is long enough to hold them.  IAPC_BOOT_ARCH (the 8042
+ * bit, a hint for the keyboard driver) is read from revision 2 on.  The
+ * reset register (RESET_REG, RESET_VALUE) is used only with the flag
+ * RESET_REG_SUP, as one byte in system I/O or system memory; any other
+ * space, width, bit offset or address 0 leaves it absent with a line, and
+ * reboot falls back to the keyboard controller (docs/shell.md).  A field
+ * the table is too short for stays 0, which every user reads as
+ * "absent".  The FADT is
  * looked up independently: its failure never changes the MADT result.
  *
  * SRAT (ACPI 6.5 5.2.16): only the processor affinity structures matter

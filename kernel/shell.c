@@ -5,26 +5,32 @@
  *
  * Theory.  The boot CPU runs the shell in place of the exit.  Line
  * editing and parsing are portable (kernel/shell_core.c); this file
- * feeds it the bytes COM1 received and runs the commands: cpus, up N,
- * down N (kernel/cpuhp.c, source "shell"), tree (the hierarchy dump),
- * timers, poweroff and reboot.  Each command prints a human table or
- * line and one `@report {"kind":"shell","cmd":...}` record.
+ * feeds it the bytes COM1 received and the keys a PS/2 keyboard sent
+ * (drivers/console/ps2kbd.c, decoded to the bytes a terminal would send
+ * by drivers/console/ps2kbd_decode.c), and runs the commands: cpus,
+ * up N, down N (kernel/cpuhp.c, source "shell"), tree (the hierarchy
+ * dump), timers, poweroff and reboot.  Each command prints a human table
+ * or line and one `@report {"kind":"shell","cmd":...}` record.  reboot
+ * tries the platform's reset methods in order, each announced by a
+ * record (arch/x86_64/platform.c).
  *
  * Waiting for input sleeps: the boot CPU waits in idle_until() like an
- * idle CPU, and COM1's receive interrupt (IRQ 4, through the 8259 in
- * virtual-wire mode to the boot CPU's LINT0: arch/x86_64/pic.c) ends the
- * halt.  The interrupt handler drains the UART into rx[]; rx_ready(),
- * called with interrupts off, also drains it, so bytes the buffer could
- * not take are read later.  If the line cannot be routed (no local APIC
+ * idle CPU, and COM1's receive interrupt (IRQ 4) or the keyboard's (IRQ
+ * 1), both through the 8259 in virtual-wire mode to the boot CPU's
+ * LINT0 (arch/x86_64/pic.c), ends the halt.  The interrupt handler
+ * drains both devices into rx[]; rx_ready(), called with interrupts off,
+ * also drains them, so bytes the buffer could not take are read later.  If the line cannot be routed (no local APIC
  * yet), a pinned timer of ours polls the FIFO every SHELL_POLL_MS
  * instead, and a console line says so: 20 wake-ups a second on the boot
  * CPU while the shell waits, none on the others.
  *
- * Echo goes to COM1 only: the screen consoles cannot move a cursor back.
+ * Echo goes to COM1 only, whichever device the byte came from: the
+ * screen consoles cannot move a cursor back.
  * Everything else goes through kprintf to every console.
  *
  * Locking: the shell state is the boot CPU's alone.  COM1 is read under
- * the console lock, which every UART access takes (kernel/console.c).
+ * the console lock, which every UART access takes (kernel/console.c);
+ * the keyboard controller is the boot CPU's alone and takes no lock.
  */
 #include <stdbool.h>
 #include <stddef.h>

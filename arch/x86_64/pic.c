@@ -8,8 +8,8 @@
  * IRQ 7/15 can still arrive; idt.c drops it without EOI.  ICW sequence per
  * the 8259A datasheet.
  *
- * pic_route_irq() opens one master line (the shell's COM1, IRQ 4) in
- * virtual-wire mode: the boot CPU's LINT0 is programmed for ExtINT (SDM
+ * pic_route_irq() opens one master line (the shell's COM1, IRQ 4, and
+ * its PS/2 keyboard, IRQ 1; each call adds one) in virtual-wire mode: the boot CPU's LINT0 is programmed for ExtINT (SDM
  * Vol. 3A §11.5.1), so the 8259 delivers to it alone and supplies the
  * vector.  An ExtINT interrupt takes no local APIC EOI; the 8259 gets a
  * non-specific EOI after the handler.  The handler is the kernel's entry
@@ -17,8 +17,9 @@
  * unmasked, and only the boot CPU can take the vector, so program order
  * on the boot CPU is all the ordering needed.  The wake-up is then named
  * to the kernel like any vector (idt_other_interrupt).  No I/O APIC is
- * involved: when an I/O APIC driver exists, routing IRQ 4 through it
- * would let any CPU take the line and drop the ExtINT path.
+ * involved: drivers/apic/ioapic.c keeps these ISA inputs masked at the
+ * I/O APIC (routing them there would let any CPU take the line and drop
+ * the ExtINT path).
  */
 #include <stdbool.h>
 

@@ -7,6 +7,10 @@
  * Pause sequence swallowed, and codes we do not map ignored without
  * disturbing what follows.  Expected bytes are written out by hand from
  * the scancode tables, never computed from the decoder's own tables.
+ * The last tests feed the decoder's bytes to the shell's line editor
+ * (kernel/shell_core.c), as kernel/shell.c does: edits made with the
+ * arrow keys, Home, End, Backspace, Ctrl-U and Ctrl-C end in the command
+ * the keys spell.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,6 +22,7 @@
 #include <cmocka.h>
 
 #include "drivers/console/ps2kbd_decode.h"
+#include "kernel/shell_core.h"
 
 static struct ps2kbd_decoder dec;
 
@@ -223,6 +228,109 @@ static void test_set2_typing_a_command_line(void **state)
 			    "down 2\r");
 }
 
+/* ---- through the line editor ---- */
+
+static struct {
+	enum shell_cmd cmd;
+	uint32_t arg;
+	int runs;
+	int errors;
+} ran;
+
+static void ignore_echo(void *ctx, const char *s, size_t n)
+{
+	(void)ctx;
+	(void)s;
+	(void)n;
+}
+
+static void count_errors(void *ctx, const char *s, size_t n)
+{
+	(void)ctx;
+	if (n > 6 && !memcmp(s, "shell:", 6))
+		ran.errors++;
+}
+
+static bool record_run(void *ctx, enum shell_cmd cmd, uint32_t arg)
+{
+	(void)ctx;
+	ran.cmd = cmd;
+	ran.arg = arg;
+	ran.runs++;
+	return true;
+}
+
+static const struct shell_ops ops = { ignore_echo, count_errors, record_run, NULL };
+
+/* Type set 1 codes into a fresh shell; return what ran. */
+static void type_into_shell(const uint8_t *codes, size_t n)
+{
+	static struct shell sh;
+
+	memset(&ran, 0, sizeof(ran));
+	shell_init(&sh, &ops);
+	for (size_t i = 0; i < n; i++) {
+		uint8_t out[PS2KBD_OUT_MAX];
+		size_t k = ps2kbd_decode(&dec, codes[i], out);
+
+		for (size_t j = 0; j < k; j++)
+			shell_feed(&sh, out[j]);
+	}
+}
+
+#define TYPE(...) type_into_shell((const uint8_t[]){ __VA_ARGS__ }, \
+				  sizeof((const uint8_t[]){ __VA_ARGS__ }))
+
+#define LEFT	0xe0, 0x4b
+#define HOME	0xe0, 0x47
+#define END	0xe0, 0x4f
+#define ENTER	0x1c
+#define SPACE	0x39
+
+static void test_keys_edited_with_arrows_and_end_run_down_2(void **state)
+{
+	(void)state;
+	/* d w n, left left, o, End, space 2, Enter: "down 2" */
+	TYPE(0x20, 0x11, 0x31, LEFT, LEFT, 0x18, END, SPACE, 0x03, ENTER);
+	assert_int_equal(ran.runs, 1);
+	assert_int_equal(ran.cmd, SHELL_DOWN);
+	assert_int_equal(ran.arg, 2);
+	assert_int_equal(ran.errors, 0);
+}
+
+static void test_home_then_typing_and_backspace_run_up_12(void **state)
+{
+	(void)state;
+	/* "p 12", Home, u, End, "3", Backspace, Enter: "up 12" */
+	TYPE(0x19, SPACE, 0x02, 0x03, HOME, 0x16, END, 0x04, 0x0e, ENTER);
+	assert_int_equal(ran.runs, 1);
+	assert_int_equal(ran.cmd, SHELL_UP);
+	assert_int_equal(ran.arg, 12);
+}
+
+static void test_ctrl_u_and_ctrl_c_drop_what_was_typed(void **state)
+{
+	(void)state;
+	/* "xx" Ctrl-U "cpus" Enter: cpus runs */
+	TYPE(0x2d, 0x2d, 0x1d, 0x16, 0x9d, 0x2e, 0x19, 0x16, 0x1f, ENTER);
+	assert_int_equal(ran.runs, 1);
+	assert_int_equal(ran.cmd, SHELL_CPUS);
+	assert_int_equal(ran.errors, 0);
+	/* "cpus" Ctrl-C: nothing runs, no error */
+	TYPE(0x2e, 0x19, 0x16, 0x1f, 0x1d, 0x2e, 0x9d);
+	assert_int_equal(ran.runs, 0);
+	assert_int_equal(ran.errors, 0);
+}
+
+static void test_shifted_command_word_is_refused(void **state)
+{
+	(void)state;
+	/* Shift held over "help": HELP is no command */
+	TYPE(0x2a, 0x23, 0x12, 0x26, 0x19, 0xaa, ENTER);
+	assert_int_equal(ran.runs, 0);
+	assert_int_equal(ran.errors, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -246,6 +354,10 @@ int main(void)
 		cmocka_unit_test_setup(test_set2_unknown_codes_and_controller_bytes_are_ignored, set2),
 		cmocka_unit_test_setup(test_set2_pause_sequence_is_swallowed_whole, set2),
 		cmocka_unit_test_setup(test_set2_typing_a_command_line, set2),
+		cmocka_unit_test_setup(test_keys_edited_with_arrows_and_end_run_down_2, set1),
+		cmocka_unit_test_setup(test_home_then_typing_and_backspace_run_up_12, set1),
+		cmocka_unit_test_setup(test_ctrl_u_and_ctrl_c_drop_what_was_typed, set1),
+		cmocka_unit_test_setup(test_shifted_command_word_is_refused, set1),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
