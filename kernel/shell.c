@@ -19,10 +19,11 @@
  * 1), both through the 8259 in virtual-wire mode to the boot CPU's
  * LINT0 (arch/x86_64/pic.c), ends the halt.  The interrupt handler
  * drains both devices into rx[]; rx_ready(), called with interrupts off,
- * also drains them, so bytes the buffer could not take are read later.  If the line cannot be routed (no local APIC
- * yet), a pinned timer of ours polls the FIFO every SHELL_POLL_MS
- * instead, and a console line says so: 20 wake-ups a second on the boot
- * CPU while the shell waits, none on the others.
+ * also drains them, so bytes the buffer could not take are read later.
+ * If the lines cannot be routed (no local APIC yet), a pinned timer of
+ * ours polls both devices every SHELL_POLL_MS instead, and a console
+ * line says so: 20 wake-ups a second on the boot CPU while the shell
+ * waits, none on the others.
  *
  * Echo goes to COM1 only, whichever device the byte came from: the
  * screen consoles cannot move a cursor back.

@@ -112,7 +112,8 @@ static void test_set1_ctrl_c_and_ctrl_u_give_control_bytes(void **state)
 static void test_set1_arrows_home_end_give_vt100_sequences(void **state)
 {
 	(void)state;
-	assert_string_equal(FEED(0xe0, 0x4b, 0xe0, 0x4d, 0xe0, 0x48, 0xe0, 0x50), "\033[D\033[C\033[A\033[B");
+	assert_string_equal(FEED(0xe0, 0x4b, 0xe0, 0x4d, 0xe0, 0x48, 0xe0, 0x50),
+			    "\033[D\033[C\033[A\033[B");
 	assert_string_equal(FEED(0xe0, 0x47, 0xe0, 0x4f), "\033[H\033[F");
 	/* their breaks give nothing */
 	assert_string_equal(FEED(0xe0, 0xcb, 0xe0, 0xcd, 0xe0, 0xc7, 0xe0, 0xcf), "");
@@ -198,7 +199,8 @@ static void test_set2_ctrl_c_and_ctrl_u_give_control_bytes(void **state)
 static void test_set2_arrows_home_end_give_vt100_sequences(void **state)
 {
 	(void)state;
-	assert_string_equal(FEED(0xe0, 0x6b, 0xe0, 0x74, 0xe0, 0x75, 0xe0, 0x72), "\033[D\033[C\033[A\033[B");
+	assert_string_equal(FEED(0xe0, 0x6b, 0xe0, 0x74, 0xe0, 0x75, 0xe0, 0x72),
+			    "\033[D\033[C\033[A\033[B");
 	assert_string_equal(FEED(0xe0, 0x6c, 0xe0, 0x69, 0xe0, 0x5a), "\033[H\033[F\r");
 	assert_string_equal(FEED(0xe0, 0xf0, 0x6b, 0xe0, 0xf0, 0x6c), "");
 }
