@@ -25,9 +25,10 @@
  * line says so: 20 wake-ups a second on the boot CPU while the shell
  * waits, none on the others.
  *
- * Echo goes to COM1 only, whichever device the byte came from: the
- * screen consoles cannot move a cursor back.
- * Everything else goes through kprintf to every console.
+ * Echo goes to every console, whichever device the byte came from: the
+ * editor's echo is printable bytes, "\b" and "\n", which the screen
+ * consoles render as a VT100 does (drivers/console/text_grid.c).
+ * Everything else goes through kprintf to every console too.
  *
  * Locking: the shell state is the boot CPU's alone.  COM1 is read under
  * the console lock, which every UART access takes (kernel/console.c);
@@ -175,13 +176,11 @@ static void start_input(void)
 	console_unlock(flags);
 }
 
-static void echo_serial(void *ctx, const char *s, size_t n)
+/* Every console: the screen ones move left on "\b" like a terminal. */
+static void echo_all(void *ctx, const char *s, size_t n)
 {
-	unsigned long flags = console_lock();
-
 	(void)ctx;
-	serial_write(s, n);
-	console_unlock(flags);
+	console_write(s, n);
 }
 
 static void print_lines(void *ctx, const char *s, size_t n)
@@ -432,7 +431,7 @@ static void reboot(void)
 	platform_reset();
 }
 
-static const struct shell_ops kernel_ops = { echo_serial, print_lines, run, NULL };
+static const struct shell_ops kernel_ops = { echo_all, print_lines, run, NULL };
 
 void shell_run(void)
 {

@@ -183,7 +183,7 @@ def main():
             continue
         done += 1
         if done == lines:
-            break  # the last line may end the run
+            continue  # the last line may end the run: no answer awaited
         if not wait_for(a.log, RECORD_RE, before + 1, time.monotonic() + a.answer_wait):
             say("no shell record within %.0f s after line %d" % (a.answer_wait, done))
             return 1

@@ -25,8 +25,8 @@
  * text rows of pixels per printed line.  The price is that the oldest half
  * of the screen disappears at once.
  *
- * Bytes outside 0x20..0x7E are drawn as the font's box glyph; '\n', '\r'
- * and '\t' are interpreted.  A line longer than the screen wraps.
+ * Bytes outside 0x20..0x7E are drawn as the font's box glyph; '\n', '\r',
+ * '\t' and '\b' are interpreted (drivers/console/text_grid.c).  A line longer than the screen wraps.
  *
  * Locking: none here; kernel/console.c holds the console lock around
  * fbcon_init/fbcon_write/fbcon_disable.  fbcon_check prints, so it runs

@@ -4,7 +4,9 @@
  *
  * The rules, as a terminal does them: \r goes to column 0; \n goes to the
  * next row's column 0; \t moves to the next multiple of TEXT_TAB_WIDTH
- * without erasing; a byte written past the last column wraps first; a row
+ * without erasing; \b moves one column left without erasing and stops at
+ * column 0, as a VT100 does (no reverse wrap; the shell's echo relies on
+ * it, docs/shell.md); a byte written past the last column wraps first; a row
  * past the last asks the caller to scroll, which says where to go on.  The
  * column may equal `cols` (a full line not yet wrapped): the wrap happens
  * when the next byte arrives, so a line of exactly `cols` characters
@@ -28,6 +30,11 @@ void text_grid_write(uint32_t *row_p, uint32_t *col_p, uint32_t rows,
 
 		if (ch == '\r') {
 			col = 0;
+			continue;
+		}
+		if (ch == '\b') {
+			if (col > 0)
+				col--;	/* from `cols` (wrap pending) to the last cell */
 			continue;
 		}
 		if (ch == '\n' || col >= cols) {

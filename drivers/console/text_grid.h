@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * text_grid: the cursor rules shared by the character consoles (VGA text
- * and the framebuffer console), so both treat \r, \n, \t, line wrap and
+ * and the framebuffer console), so both treat \r, \n, \t, \b, line wrap and
  * scrolling the same way.  Portable: no x86 header.
  */
 #ifndef PULLKERN_DRIVERS_TEXT_GRID_H
