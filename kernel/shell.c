@@ -90,17 +90,22 @@ static void poll_fired(struct timer *t)
 }
 
 /*
- * Interrupts off: scancodes to bytes, one at a time while rx[] has room
- * for the longest key; what is left waits in the controller (which then
- * raises no new interrupt until it is read, so rx_ready() reads it).
+ * Interrupts off: scancodes to bytes, as many codes as rx[] has room for
+ * if each were the longest key, in one bounded read (a controller that
+ * always says "byte waiting" cannot keep us here); what is left waits in
+ * the controller (which then raises no new interrupt until it is read,
+ * so rx_ready() reads it).
  */
 static void drain_kbd(void)
 {
-	uint8_t code;
+	uint8_t codes[RX_BUF / PS2KBD_OUT_MAX];
+	size_t n;
 
-	while (sh_k.kbd_on && sizeof(sh_k.rx) - sh_k.rx_len >= PS2KBD_OUT_MAX &&
-	       ps2kbd_read(&code, 1))
-		sh_k.rx_len += ps2kbd_decode(&sh_k.kbd, code, sh_k.rx + sh_k.rx_len);
+	if (!sh_k.kbd_on)
+		return;
+	n = ps2kbd_read(codes, (sizeof(sh_k.rx) - sh_k.rx_len) / PS2KBD_OUT_MAX);
+	for (size_t i = 0; i < n; i++)
+		sh_k.rx_len += ps2kbd_decode(&sh_k.kbd, codes[i], sh_k.rx + sh_k.rx_len);
 }
 
 /* Interrupts off: move what COM1 and the keyboard hold into rx[], as far as it fits. */

@@ -31,7 +31,11 @@ void ps2kbd_firmware_hint(bool said, bool has_8042);
  */
 bool ps2kbd_init(enum ps2kbd_set *set, const char **why);
 
-/* Up to max keyboard bytes, without waiting; 0 if none or no controller. */
+/*
+ * Up to max keyboard bytes (and at most 16: a controller that always says
+ * "byte waiting" cannot hold the caller), without waiting; 0 if none or
+ * no controller.
+ */
 size_t ps2kbd_read(uint8_t *buf, size_t max);
 
 #endif
