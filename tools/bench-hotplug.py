@@ -92,10 +92,11 @@ def run_qemu(args, cmdline, timeout=900):
 
 
 def stats(xs):
-    """median, max, n, or Nones."""
+    """median, max, min, n, or Nones."""
     if not xs:
-        return {"median": None, "max": None, "n": 0}
-    return {"median": round(statistics.median(xs), 1), "max": max(xs), "n": len(xs)}
+        return {"median": None, "max": None, "min": None, "n": 0}
+    return {"median": round(statistics.median(xs), 1), "max": max(xs), "min": min(xs),
+            "n": len(xs)}
 
 
 def load1():
@@ -269,7 +270,7 @@ def main():
     ratios["hotadd"] = row("hot-add / online new", sc["hotadd_us"], lx.get("hotadd_online_ms"))
     dh = da["host_ms"]
     host_as_us = {"n": dh["n"]}
-    for k in ("median", "max"):
+    for k in ("median", "max", "min"):
         host_as_us[k] = None if dh[k] is None else dh[k] * 1000.0
     ratios["device_add"] = row("device_add->online, host", host_as_us, lx.get("hotadd_ms"), "ms")
     widths = [max(len(x) for x in col) for col in zip(head, *rows)]
@@ -278,6 +279,9 @@ def main():
                                for i, (x, w) in enumerate(zip(r, widths))))
     print("  device_add, the kernel's part (guest TSC): median %s us, max %s us over %d"
           % (fmt(da["kernel_us"]["median"]), fmt(da["kernel_us"]["max"]), da["kernel_us"]["n"]))
+    print("  fastest: park %s us, unpark %s us, hot-add %s us (scenario); device_add %s ms (host)"
+          % (fmt(sc["park_us"]["min"]), fmt(sc["unpark_us"]["min"]), fmt(sc["hotadd_us"]["min"]),
+             fmt(dh["min"], 1)))
     print("  parked_irqs (interrupts taken by parked CPUs, %d scenario run(s)): %s"
           % (sc["runs"], fmt(sc["parked_irqs"])))
     if why:
