@@ -249,7 +249,13 @@ def main():
             "ratio", "Linux/ours")
     rows = []
 
+    missing = []
+
     def row(name, ours_us, lin_ms, unit="us"):
+        if lin_ms is not None and not lin_ms["n"]:
+            # Linux ran but this operation never completed: say so, no figure.
+            missing.append(name)
+            lin_ms = None
         r = ratio(ours_us["median"], lin_ms["median"] if lin_ms else None)
         scale, nd = (1.0, 0) if unit == "us" else (1000.0, 1)
 
@@ -286,6 +292,9 @@ def main():
           % (sc["runs"], fmt(sc["parked_irqs"])))
     if why:
         print("  Linux not measured: %s" % why)
+    elif missing:
+        print("  Linux not measured for %s: no attempt completed (%d failed operation(s); "
+              "logs in build/bench-linux/logs/)" % (", ".join(missing), lx["failed_ops"]))
     else:
         print("  Linux guest clock (/proc/uptime): offline median %s ms, online median %s ms; "
               "%d failed operation(s)" % (fmt(lx["offline_guest_ms"]["median"], 1),
