@@ -33,24 +33,24 @@
  * host thread, which a busy host may not run for many milliseconds); a
  * SIPI that arrives before the AP has entered wait-for-SIPI is dropped.
  * Seen here once: with init_udelay=0, 55 of 63 APs lost both SIPIs in one
- * run (QEMU 7.2 TCG, busy host).  A SIPI to a CPU that is not in
- * wait-for-SIPI is ignored (SDM Vol. 3A §9.4.4.1 / §11.6.1), so
- * re-sending cannot disturb an AP that is already running the trampoline,
- * while INIT would reset it.
+ * run (QEMU TCG).  A SIPI to a CPU that is not in wait-for-SIPI is
+ * ignored (SDM Vol. 3A §9.4.4.1 / §11.6.1), so re-sending cannot disturb
+ * an AP that is already running the trampoline, while INIT would reset it.
  *
  * The wait after INIT.  The SDM's sequence waits 10 ms; processors since
- * the Pentium Pro (Intel family 6 and later), AMD family 0xF and later and
- * Hygon (family 0x18) do not need it, as Linux's default of no wait on
- * them shows.  The boot's set keeps init_udelay (10 ms): it is paid once
- * for all APs together, and the run above is where a short wait went
- * wrong.  A set of one CPU (a hot-add, a restart) waits init_udelay_one,
- * by default 0 on those families and init_udelay on older ones: there the
- * 10 ms were most of a hot-add, and a SIPI that still comes too early
- * costs one sipi_retry_ms (10 ms by default), what the wait would have
- * cost anyway.  Measured (tools/bench-hotplug.py, docs/cpus.md §7.9):
- * without the wait the hot-add median at -smp 64 fell from 12.7 to 1.3 ms
- * and the fastest from 10.4 to 0.4 ms; five -smp 64 boots with
- * init_udelay=0 lost no SIPI, and the boot keeps its wait all the same.
+ * the Pentium Pro (Intel family 6 and later), AMD family 0xF and later
+ * and Hygon family 0x18 and later do not need it, as Linux's default of
+ * no wait on them shows.  The boot's set keeps init_udelay (10 ms): it
+ * is paid once for all APs together, and the run above is where a short
+ * wait went wrong.  A set of one CPU (a hot-add, a restart) waits
+ * init_udelay_one, by default 0 on those families and init_udelay on
+ * older ones: there the 10 ms were most of a hot-add, and a SIPI that
+ * still comes too early costs one sipi_retry_ms (10 ms by default), what
+ * the wait would have cost anyway.  Measured (tools/bench-hotplug.py,
+ * docs/cpus.md §7.9): without the wait the hot-add median at -smp 64 fell
+ * from 12.7 to 1.3 ms and the fastest from 10.4 to 0.4 ms; five -smp 64
+ * boots with init_udelay=0 lost no SIPI, and the boot keeps its wait all
+ * the same.
  *
  * INIT comes first even if firmware left an AP in its own HLT/MWAIT loop
  * (UEFI does), and it is what brings a parked CPU back: INIT resets a CPU
