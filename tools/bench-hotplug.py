@@ -192,7 +192,7 @@ def linux(a):
             if sub:
                 if o.get(sub) is None:
                     continue
-                xs.append(o[key] - o[sub])
+                xs.append(round(o[key] - o[sub], 1))
             else:
                 xs.append(o[key])
         return stats(xs)
