@@ -13,6 +13,8 @@
 #   make bench-linux the same, beside Debian's Linux on the same QEMU machine
 #   make bench-idle idle wake-ups vs their lower bound, tmigr=on vs off, -smp 64,
 #                   global-only and with pinned timers
+#   make bench-hotplug park, unpark and hot-add latency (scenario, QMP
+#                   device_add), -smp 64, beside Linux's offline/online/hot-add
 #   make fuzz-shell libFuzzer target for the shell's line editor (clang);
 #                   run build/fuzz/fuzz_shell (make test runs it bounded)
 #   make clean
@@ -133,7 +135,7 @@ HPSTRESS_SRCS := tests/host/test_tmigr_hotplug_stress.c $(filter-out tests/host/
 HOST_TESTS += $(BUILD)/host/test_tmigr_hotplug_stress_tsan
 
 .PHONY: all kernel iso run test host-tests qemu-tests debug deps clean \
-	bench bench-tmigr bench-boot bench-linux bench-idle mutant-bin fuzz-shell
+	bench bench-tmigr bench-boot bench-linux bench-idle bench-hotplug mutant-bin fuzz-shell
 
 all: $(ISO)
 
@@ -297,6 +299,10 @@ bench-linux: deps $(ISO)
 # BENCH_IDLE_ARGS="--seeds 1,2" runs every workload for each seed.
 bench-idle: deps $(ISO)
 	tools/bench-idle.py --smp 64 --seconds 10 --seed 1 $(BENCH_IDLE_ARGS)
+
+# BENCH_HOTPLUG_ARGS="--no-linux" leaves Linux out; --help for the rest.
+bench-hotplug: deps $(ISO)
+	tools/bench-hotplug.py --runs 3 --smp 64 $(BENCH_HOTPLUG_ARGS)
 
 debug: deps $(ISO)
 	@echo "gdb: gdb $(KERNEL) -ex 'target remote :1234'"

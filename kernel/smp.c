@@ -105,6 +105,7 @@ void smp_init(const struct acpi_info *a, const struct smp_test_hooks *h)
 	hooks = *h;
 	options = (struct smp_options){
 		.init_udelay = option_u64("init_udelay"),
+		.init_udelay_one = option_u64_or("init_udelay_one", SMP_UDELAY_AUTO),
 		.sipi_udelay = option_u64("sipi_udelay"),
 		.sipi_retry_ms = option_u64("sipi_retry_ms"),
 		.timeout_ms = option_u64("ap_timeout_ms"),
@@ -376,6 +377,7 @@ static void report_smp(void)
 	json_str(&w, "single_cpu_reason", prep.single_cpu_reason);
 	json_hex(&w, "trampoline", boot.trampoline);
 	json_u64(&w, "init_udelay", options.init_udelay);
+	json_u64(&w, "init_udelay_one", prep.init_udelay_one);
 	json_array_begin(&w, "failed_apic_ids");
 	for (uint32_t i = 0; i < boot.nfailed; i++)
 		json_u64(&w, NULL, boot.failed_apic_ids[i]);

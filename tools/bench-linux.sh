@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# bench-linux.sh: time Linux's SMP bring-up on the QEMU machine pullkern uses.
+# bench-linux.sh: time Linux's SMP bring-up, and with --hotplug/--hotadd its
+# CPU offline, online and hot-add, on the QEMU machine pullkern uses.
 #
 # Theory: pullkern's bring-up time means something only beside a reference,
 # so we boot a stock Debian kernel on the same machine (qemu-system-x86_64
@@ -15,6 +16,31 @@
 #             time.monotonic() when it arrives on QEMU's stdout (COM1);
 #   guest_ms  the same interval from the guest's own printk timestamps;
 #   total_s   host time from starting QEMU to the init marker line.
+#
+# --hotplug K and --hotadd H (tools/bench-hotplug.py uses them) make the
+# same boot go on, once the marker is printed, to time CPU hotplug from
+# inside the initramfs (sysfs mounted by /init):
+#
+#   offline  `echo 0 > /sys/devices/system/cpu/cpuN/online` for N = 1..K,
+#            one after the other;
+#   online   then `echo 1` to the same files, in the same order;
+#   hotadd   H times: /init prints that it is ready for CPU number C (the
+#            first is --smp: QEMU is started with -smp N,maxcpus=N+H, so
+#            Linux numbers the H empty slots after the N present CPUs),
+#            the host sends QMP device_add for the first free slot (as
+#            tools/qmp-hotadd.py does, whose QMP client we borrow), /init
+#            waits for cpuC/online to appear (ACPI hot-add), prints, then
+#            writes 1 to it (a hot-added CPU stays offline until userspace
+#            onlines it).
+#
+# /init prints a line before and after each write; the reader stamps both
+# with host time as they arrive, as for the bring-up lines, so
+#   host_ms   is the host time between the two lines (for hotadd: from
+#             sending device_add to the line after the write; present_ms
+#             to the line saying the sysfs file appeared);
+#   guest_ms  the same from the guest's /proc/uptime (10 ms resolution:
+#             busybox date has no sub-second format), a cross-check.
+# Each operation is one machine line (kind linux_hotplug, with op, cpu, rc).
 #
 # Linux prints the AP list ("#1 #2 ...") as one line built piece by piece,
 # and replays what it printed before the serial console was enabled in one
@@ -39,7 +65,7 @@
 # multi-threaded TCG) up to --retries times in all, and counted.  A run
 # that passes --timeout is stopped and reported, and not retried.
 #
-# Output: a line of progress per run, an aligned table, then one machine
+# Output (bring-up): a line of progress per run, an aligned table, then one machine
 # line per run (crashed attempts included):
 #   @bench {"kind":"linux_bringup","kernel":"6.1.0-56-amd64","smp":64,
 #           "lpj":8000000,"attempt":1,"status":"ok","host_ms":...,
@@ -81,6 +107,8 @@ series=6.1
 timeout_s=600
 retries=3
 extra=
+hotplug=0
+hotadd=0
 nshift=1
 
 usage() {
@@ -99,6 +127,10 @@ busybox initramfs and time its AP bring-up on the host.
   --timeout S      stop a run after S seconds (default $timeout_s)
   --retries R      extra attempts allowed for crashed runs (default $retries)
   --append ARGS    more kernel command line words (e.g. nowatchdog)
+  --hotplug K      after boot, time offline then online of CPUs 1..K
+                   from /init (echo 0/1 > /sys/devices/system/cpu/cpuN/online)
+  --hotadd H       after that, time H hot-adds: QMP device_add into
+                   -smp N,maxcpus=N+H, then online the new CPU from /init
   -h, --help       this text
 
 Logs and the initramfs go to build/bench-linux/.  \$QEMU names the binary.
@@ -132,6 +164,12 @@ parse_args() {
 		--append | --append=*)
 			optval "$@"
 			extra=$REPLY ;;
+		--hotplug | --hotplug=*)
+			optval "$@"
+			hotplug=$REPLY ;;
+		--hotadd | --hotadd=*)
+			optval "$@"
+			hotadd=$REPLY ;;
 		-h | --help)
 			usage
 			exit 0 ;;
@@ -145,6 +183,8 @@ parse_args() {
 	check_range "$runs" 1 100 --runs
 	check_range "$timeout_s" 1 86400 --timeout
 	check_range "$retries" 0 100 --retries
+	check_range "$hotplug" 0 $((smp - 1)) --hotplug
+	check_range "$hotadd" 0 $((255 - smp)) --hotadd
 	[[ -z $lpj ]] || check_range "$lpj" 1 4000000000 --lpj
 	[[ $series == 6.1 || $series == 6.12 ]] ||
 		die "--kernel wants 6.1 or 6.12, not '$series'"
@@ -189,7 +229,10 @@ ensure_packages() {
 # PID 1 of the guest.  The archive holds no device node (so building it
 # needs no root); the kernel's built-in initramfs normally provides
 # /dev/console, and devtmpfs is the fallback when it does not.  nproc (online
-# CPUs by affinity) cross-checks the kernel's own count.
+# CPUs by affinity) cross-checks the kernel's own count.  With --hotplug or
+# --hotadd it goes on to the operations (see the top), each framed by two
+# lines the reader stamps; "@bench-linux hotplug done" ends them.  The
+# hot-add wait gives up after about 30 s (the line says "present=0").
 write_init() {
 	cat >"$1" <<'EOF'
 #!/bin/busybox sh
@@ -197,8 +240,41 @@ write_init() {
 /bin/busybox mount -t devtmpfs devtmpfs /dev 2>/dev/null
 exec </dev/console >/dev/console 2>&1
 /bin/busybox echo "@bench-linux init reached nproc=$(/bin/busybox nproc)"
-/bin/busybox poweroff -f
 EOF
+	if ((hotplug > 0 || hotadd > 0)); then
+		cat >>"$1" <<EOF
+K=$hotplug H=$hotadd N=$smp
+EOF
+		cat >>"$1" <<'EOF'
+/bin/busybox mkdir -p /proc /sys
+/bin/busybox mount -t proc proc /proc
+/bin/busybox mount -t sysfs sysfs /sys
+cpu=/sys/devices/system/cpu
+up() { read u _ </proc/uptime; }
+flip() {	# op, CPU, value
+	f=$cpu/cpu$2/online
+	up; echo "@bench-linux op=$1 cpu=$2 begin up=$u"
+	echo $3 >$f; rc=$?
+	up; echo "@bench-linux op=$1 cpu=$2 end rc=$rc up=$u"
+}
+i=1; while [ $i -le $K ]; do flip offline $i 0; i=$((i + 1)); done
+i=1; while [ $i -le $K ]; do flip online $i 1; i=$((i + 1)); done
+j=0
+while [ $j -lt $H ]; do
+	c=$((N + j)); f=$cpu/cpu$c/online
+	up; echo "@bench-linux op=hotadd cpu=$c ready up=$u"
+	w=0
+	while [ ! -e $f ] && [ $w -lt 15000 ]; do /bin/busybox usleep 2000; w=$((w + 1)); done
+	p=0; [ -e $f ] && p=1
+	up; echo "@bench-linux op=hotadd cpu=$c present=$p up=$u"
+	rc=1; [ $p = 1 ] && { echo 1 >$f; rc=$?; }
+	up; echo "@bench-linux op=hotadd cpu=$c end rc=$rc up=$u"
+	j=$((j + 1))
+done
+echo "@bench-linux hotplug done nproc=$(/bin/busybox nproc)"
+EOF
+	fi
+	echo '/bin/busybox poweroff -f' >>"$1"
 	chmod 755 "$1"
 }
 
@@ -223,6 +299,7 @@ build_initramfs() {
 write_reader() {
 	cat >"$1" <<'PY'
 """Run QEMU K times, stamp each console line with host time, report."""
+import importlib.util
 import json
 import os
 import re
@@ -240,6 +317,9 @@ STAMP_RE = re.compile(r"^\[\s*(\d+\.\d+)\]")
 CRASH_RE = re.compile(r"Kernel panic|Oops|general protection fault")
 WARN_RE = re.compile(r"BUG: |WARNING: |rcu: INFO:|self-detected stall")
 MARKER_RE = re.compile(r"@bench-linux init reached nproc=(\d+)")
+OP_RE = re.compile(r"@bench-linux op=(\w+) cpu=(\d+) "
+                   r"(begin|ready|present=([01])|end rc=(\d+)) up=([\d.]+)")
+DONE_OPS_RE = re.compile(r"@bench-linux hotplug done nproc=(\d+)")
 # After the marker, poweroff -f should end QEMU at once.
 EXIT_GRACE_S = 10.0
 
@@ -253,6 +333,73 @@ def stop(proc):
         except subprocess.TimeoutExpired:
             proc.kill()
     proc.wait()
+
+
+def load_qmp(path):
+    """tools/qmp-hotadd.py as a module (its name has a dash)."""
+    spec = importlib.util.spec_from_file_location("qmp_hotadd", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def device_add(qmp, mod, n):
+    """Plug the first free slot; return None or the error text."""
+    reply = qmp.command("query-hotpluggable-cpus")
+    if "error" in reply:
+        return reply["error"].get("desc", "query failed")
+    free = sorted((s for s in reply["return"] if "qom-path" not in s),
+                  key=mod.topo_key)
+    if not free:
+        return "no free CPU slot"
+    slot = free[0]
+    reply = qmp.command("device_add", driver=slot["type"], id="hotadd%d" % n,
+                        **slot.get("props", {}))
+    return reply["error"].get("desc", "device_add failed") if "error" in reply else None
+
+
+class Ops:
+    """The framed operations of one run, from /init's lines."""
+
+    def __init__(self, cfg, rec, qmp, mod):
+        self.cfg, self.base, self.qmp, self.mod = cfg, rec, qmp, mod
+        self.open = {}           # (op, cpu) -> (host s, guest s)
+        self.present = {}        # cpu -> host s
+        self.recs = []
+
+    def line(self, m, now):
+        op, cpu, what = m.group(1), int(m.group(2)), m.group(3)
+        guest = float(m.group(6))
+        if what == "begin":
+            self.open[(op, cpu)] = (now, guest)
+        elif what == "ready":
+            err = device_add(self.qmp, self.mod, cpu) if self.qmp else "no QMP"
+            # The time after the command returned would hide QEMU's part.
+            self.open[(op, cpu)] = (now, guest)
+            if err:
+                self.recs.append(self.record(op, cpu, None, None, err=err))
+                self.open.pop((op, cpu))
+        elif what.startswith("present"):
+            if (op, cpu) in self.open:
+                self.present[cpu] = (now, m.group(4) == "1")
+        elif (op, cpu) in self.open:
+            t = self.open.pop((op, cpu))
+            r = self.record(op, cpu, now - t[0], guest - t[1], rc=int(m.group(5)))
+            if cpu in self.present:
+                p = self.present.pop(cpu)
+                r["present_ms"] = round((p[0] - t[0]) * 1000, 1) if p[1] else None
+            self.recs.append(r)
+
+    def record(self, op, cpu, host_s, guest_s, rc=None, err=None):
+        r = {"kind": "linux_hotplug", "kernel": self.cfg["kver"],
+             "smp": self.cfg["smp"], "lpj": self.cfg["lpj"],
+             "attempt": self.base["attempt"], "op": op, "cpu": cpu,
+             "host_ms": None if host_s is None else round(host_s * 1000, 1),
+             "guest_ms": None if guest_s is None else round(guest_s * 1000, 1),
+             "rc": rc}
+        if err:
+            r["error"] = err
+        return r
 
 
 def guest_stamp(line):
@@ -269,6 +416,8 @@ def one_run(cfg, attempt):
            # Other work on the host inflates host_ms: keep the evidence.
            "load1": round(os.getloadavg()[0], 2)}
     tag = "lpj%d" % cfg["lpj"] if cfg["lpj"] else "nolpj"
+    if cfg["ops"]:
+        tag += "_hotplug"
     log = os.path.join(cfg["logdir"], "%s_smp%d_%s_%d.log"
                        % (cfg["kver"], cfg["smp"], tag, attempt))
     rec["log"] = os.path.relpath(log, cfg["root"])
@@ -276,10 +425,18 @@ def one_run(cfg, attempt):
     # Line-buffered, so a run can be watched with tail -f.
     with open(log, "w", buffering=1) as out, \
             open(log + ".stderr", "w") as err:
+        if cfg["qmp"] and os.path.exists(cfg["qmp"]):
+            os.unlink(cfg["qmp"])
         t0 = time.monotonic()
         proc = subprocess.Popen(cfg["qemu"], stdin=subprocess.DEVNULL,
                                 stdout=subprocess.PIPE, stderr=err)
+        qmp = None
         try:
+            if cfg["qmp"]:
+                mod = load_qmp(cfg["qmp_client"])
+                qmp = mod.Qmp(cfg["qmp"], t0 + 30)
+            ops = Ops(cfg, rec, qmp, mod if qmp else None)
+            rec["ops"] = ops.recs
             fd = proc.stdout.fileno()
             deadline = t0 + cfg["timeout"]
             buf = b""
@@ -315,8 +472,18 @@ def one_run(cfg, attempt):
                     if m and rec["total_s"] is None:
                         rec["total_s"] = round(now, 3)
                         rec["nproc"] = int(m.group(1))
+                        if not cfg["ops"]:
+                            deadline = min(deadline, time.monotonic() + EXIT_GRACE_S)
+                    m = OP_RE.search(line)
+                    if m:
+                        ops.line(m, now)
+                    m = DONE_OPS_RE.search(line)
+                    if m and "nproc_after" not in rec:
+                        rec["nproc_after"] = int(m.group(1))
                         deadline = min(deadline, time.monotonic() + EXIT_GRACE_S)
         finally:
+            if qmp:
+                qmp.sock.close()
             stop(proc)
         if buf:
             out.write("%11.6f %s\n" % (time.monotonic() - t0,
@@ -327,6 +494,8 @@ def one_run(cfg, attempt):
             rec["guest_ms"] = round((done[1] - start[1]) * 1000, 1)
     if "crash" in rec:
         rec["status"] = "crash"
+    elif rec["status"] == "incomplete" and cfg["ops"] and "nproc_after" not in rec:
+        rec["status"] = "crash"      # QEMU ended before the operations did
     elif rec["status"] == "incomplete" and rec["total_s"] is not None:
         rec["status"] = "ok" if rec["host_ms"] is not None else "no-smp-lines"
     elif rec["status"] == "incomplete":
@@ -383,8 +552,21 @@ def main():
         print("median host_ms %.1f over %d run(s); %d crashed attempt(s)"
               % (statistics.median(ok), len(ok),
                  sum(r["status"] == "crash" for r in recs)))
+    ops = [o for r in recs if r["status"] == "ok" for o in r.get("ops", [])]
+    for op in ("offline", "online", "hotadd"):
+        ms = [o["host_ms"] for o in ops if o["op"] == op and o["host_ms"] is not None
+              and o["rc"] == 0]
+        bad = sum(1 for o in ops if o["op"] == op and (o["host_ms"] is None or o["rc"] != 0))
+        if ms or bad:
+            print("%-7s host_ms median %.1f min %.1f max %.1f over %d; %d failed"
+                  % (op, statistics.median(ms) if ms else float("nan"),
+                     min(ms, default=float("nan")), max(ms, default=float("nan")),
+                     len(ms), bad))
     for r in recs:
+        ops = r.pop("ops", [])
         print("@bench " + json.dumps(r, separators=(",", ":")))
+        for o in ops:
+            print("@bench " + json.dumps(o, separators=(",", ":")))
     sys.exit(0 if good == cfg["runs"] else 1)
 
 
@@ -393,7 +575,7 @@ PY
 }
 
 main() {
-	local kernel kver append cfg py
+	local kernel kver append cfg py smp_arg qmp_args
 
 	parse_args "$@"
 	ensure_packages
@@ -406,6 +588,12 @@ main() {
 	build_initramfs
 	write_reader "$OUT/reader.py"
 
+	smp_arg=$smp
+	qmp_args=()
+	if ((hotadd > 0)); then
+		smp_arg="$smp,maxcpus=$((smp + hotadd))"
+		qmp_args=(-qmp "unix:$OUT/qmp.sock,server=on,wait=off")
+	fi
 	append="console=ttyS0 panic=-1 oops=panic"
 	[[ -z $lpj ]] || append+=" lpj=$lpj"
 	[[ -z $extra ]] || append+=" $extra"
@@ -413,11 +601,13 @@ main() {
 	cfg=$(python3 -c 'import json, sys; a = sys.argv
 print(json.dumps({"root": a[1], "logdir": a[2], "kver": a[3],
 	"smp": int(a[4]), "runs": int(a[5]), "lpj": int(a[6]) if a[6] else None,
-	"timeout": int(a[7]), "retries": int(a[8]), "qemu": a[9:]}))' \
+	"timeout": int(a[7]), "retries": int(a[8]), "ops": a[9] != "0 0",
+	"qmp": a[10] or None, "qmp_client": a[11], "qemu": a[12:]}))' \
 		"$ROOT" "$OUT/logs" "$kver" "$smp" "$runs" "$lpj" "$timeout_s" \
-		"$retries" \
-		"$QEMU" -accel tcg,thread=multi -smp "$smp" -m 1024 -display none -monitor none \
-		-serial stdio -no-reboot -kernel "$kernel" \
+		"$retries" "$hotplug $hotadd" "${qmp_args:+$OUT/qmp.sock}" \
+		"$ROOT/tools/qmp-hotadd.py" \
+		"$QEMU" -accel tcg,thread=multi -smp "$smp_arg" -m 1024 -display none -monitor none \
+		-serial stdio -no-reboot "${qmp_args[@]}" -kernel "$kernel" \
 		-initrd "$OUT/initramfs.cpio" -append "$append")
 	# A pyenv-style shim runs python3 as our child instead of replacing us;
 	# exec the real interpreter, so a signal sent to us reaches it and it

@@ -16,7 +16,9 @@
  * CPUs starts in parallel by construction:
  *
  *   for each CPU: stack, entry, argument, state KICKED  (before any IPI)
- *   INIT to every CPU of the set, one shared wait  (init_udelay, SDM 10 ms)
+ *   INIT to every CPU of the set, one shared wait  (init_udelay, SDM 10 ms;
+ *                                                   init_udelay_one for a
+ *                                                   set of one, see below)
  *   SIPI to every one, one shared wait             (sipi_udelay, SDM 200 us)
  *   SIPI to every one still KICKED, same wait
  *   wait until all are ONLINE or the deadline passes, re-sending SIPI
@@ -30,10 +32,25 @@
  * Why re-send: an AP handles INIT on its own time (under QEMU on its own
  * host thread, which a busy host may not run for many milliseconds); a
  * SIPI that arrives before the AP has entered wait-for-SIPI is dropped.
- * Seen here: with init_udelay=0, 55 of 63 APs lost both SIPIs in one run.
- * A SIPI to a CPU that is not in wait-for-SIPI is ignored (SDM Vol. 3A
- * §9.4.4.1 / §11.6.1), so re-sending cannot disturb an AP that is already
- * running the trampoline, while INIT would reset it.
+ * Seen here once: with init_udelay=0, 55 of 63 APs lost both SIPIs in one
+ * run (QEMU TCG).  A SIPI to a CPU that is not in wait-for-SIPI is
+ * ignored (SDM Vol. 3A §9.4.4.1 / §11.6.1), so re-sending cannot disturb
+ * an AP that is already running the trampoline, while INIT would reset it.
+ *
+ * The wait after INIT.  The SDM's sequence waits 10 ms; processors since
+ * the Pentium Pro (Intel family 6 and later), AMD family 0xF and later
+ * and Hygon family 0x18 and later do not need it, as Linux's default of
+ * no wait on them shows.  The boot's set keeps init_udelay (10 ms): it
+ * is paid once for all APs together, and the run above is where a short
+ * wait went wrong.  A set of one CPU (a hot-add, a restart) waits
+ * init_udelay_one, by default 0 on those families and init_udelay on
+ * older ones: there the 10 ms were most of a hot-add, and a SIPI that
+ * still comes too early costs one sipi_retry_ms (10 ms by default), what
+ * the wait would have cost anyway.  Measured (tools/bench-hotplug.py,
+ * docs/cpus.md §7.9): without the wait the hot-add median at -smp 64 fell
+ * from 12.7 to 1.3 ms and the fastest from 10.4 to 0.4 ms; five -smp 64
+ * boots with init_udelay=0 lost no SIPI, and the boot keeps its wait all
+ * the same.
  *
  * INIT comes first even if firmware left an AP in its own HLT/MWAIT loop
  * (UEFI does), and it is what brings a parked CPU back: INIT resets a CPU
@@ -63,6 +80,7 @@
 #include "arch/x86_64/idt.h"
 #include "arch/x86_64/trap.h"
 #include "arch/x86_64/percpu.h"
+#include "arch/x86_64/platform.h"
 #include "arch/x86_64/smpboot.h"
 #include "drivers/apic/lapic.h"
 #include "kernel/acpi.h"
@@ -190,11 +208,27 @@ static void number_cpus(const struct acpi_info *acpi, struct smp_result *res)
 			bsp_apic_id);
 }
 
+/* Whether this CPU's family needs no wait between INIT and SIPI (see top). */
+static bool init_wait_unneeded(const struct cpu_features *f)
+{
+	if (!strcmp(f->vendor, "GenuineIntel"))
+		return f->family >= 6;
+	if (!strcmp(f->vendor, "AuthenticAMD"))
+		return f->family >= 0xf;
+	if (!strcmp(f->vendor, "HygonGenuine"))
+		return f->family >= 0x18;
+	return false;
+}
+
 void smp_prepare(const struct acpi_info *acpi, const struct smp_options *opt,
 		 struct smp_result *res)
 {
 	memset(res, 0, sizeof(*res));
 	options = *opt;
+	if (options.init_udelay_one == SMP_UDELAY_AUTO)
+		options.init_udelay_one = init_wait_unneeded(&cpu_features) ?
+					  0 : options.init_udelay;
+	res->init_udelay_one = options.init_udelay_one;
 	res->apic_mode_reason = lapic_init_bsp(acpi->madt_ok ?
 					       acpi->lapic_phys : 0,
 					       max_apic_id(acpi),
@@ -383,7 +417,7 @@ uint32_t smp_start_cpus(const uint32_t *cpus, uint32_t n, cpu_entry_fn entry,
 
 	start = rdtsc_ordered();
 	kick_all(true, false, 0);
-	udelay(options.init_udelay);
+	udelay(nkicked == 1 ? options.init_udelay_one : options.init_udelay);
 	kick_all(false, false, page);
 	udelay(options.sipi_udelay);
 	kick_all(false, false, page);

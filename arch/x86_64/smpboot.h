@@ -25,6 +25,7 @@ struct acpi_info;
 
 struct smp_options {
 	uint64_t init_udelay;	/* wait after INIT, microseconds (SDM: 10000) */
+	uint64_t init_udelay_one;	/* the same for a set of one CPU; SMP_UDELAY_AUTO: by CPU family */
 	uint64_t sipi_udelay;	/* wait after each SIPI (SDM: 200) */
 	uint64_t sipi_retry_ms;	/* re-send SIPI to silent APs this often */
 	uint64_t timeout_ms;	/* wait for all APs */
@@ -33,8 +34,11 @@ struct smp_options {
 	bool drop_first_sipis;	/* test hook: last AP misses the first two SIPIs (test=lost_sipi) */
 };
 
+#define SMP_UDELAY_AUTO	UINT64_MAX
+
 /* What smp_prepare() found. */
 struct smp_result {
+	uint64_t init_udelay_one;	/* in force: given, or chosen by CPU family */
 	uint32_t possible;	/* slots, BSP included */
 	uint32_t boot_cpus;	/* enabled in the MADT: CPU numbers 0 .. boot_cpus - 1 */
 	const char *single_cpu_reason;	/* non-NULL: why only the BSP runs */
