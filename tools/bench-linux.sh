@@ -28,7 +28,7 @@
 #            first is --smp: QEMU is started with -smp N,maxcpus=N+H, so
 #            Linux numbers the H empty slots after the N present CPUs),
 #            the host sends QMP device_add for the first free slot (as
-#            tools/qmp-hotadd.py does, whose QMP client we borrow), /init
+#            tools/qmp-hotadd.py does, with tools/qmp.py), /init
 #            waits for cpuC/online to appear (ACPI hot-add), prints, then
 #            writes 1 to it (a hot-added CPU stays offline until userspace
 #            onlines it).
@@ -336,8 +336,8 @@ def stop(proc):
 
 
 def load_qmp(path):
-    """tools/qmp-hotadd.py as a module (its name has a dash)."""
-    spec = importlib.util.spec_from_file_location("qmp_hotadd", path)
+    """tools/qmp.py as a module (it is not on this script's path)."""
+    spec = importlib.util.spec_from_file_location("qmp", path)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
@@ -605,7 +605,7 @@ print(json.dumps({"root": a[1], "logdir": a[2], "kver": a[3],
 	"qmp": a[10] or None, "qmp_client": a[11], "qemu": a[12:]}))' \
 		"$ROOT" "$OUT/logs" "$kver" "$smp" "$runs" "$lpj" "$timeout_s" \
 		"$retries" "$hotplug $hotadd" "${qmp_args:+$OUT/qmp.sock}" \
-		"$ROOT/tools/qmp-hotadd.py" \
+		"$ROOT/tools/qmp.py" \
 		"$QEMU" -accel tcg,thread=multi -smp "$smp_arg" -m 1024 -display none -monitor none \
 		-serial stdio -no-reboot "${qmp_args[@]}" -kernel "$kernel" \
 		-initrd "$OUT/initramfs.cpio" -append "$append")

@@ -26,80 +26,19 @@ or connection problem.
 """
 
 import argparse
-import json
-import os
 import re
-import socket
 import sys
 import time
+
+from qmp import Qmp, count_in_log, topo_key, wait_for  # tools/qmp.py
 
 ONLINE_RE = re.compile(r'@report .*"kind" *: *"cpu_online".*"source" *: *"acpi"')
 REMOVE_RE = re.compile(r'@report .*"kind" *: *"acpi_hotplug_event".*"event" *: *"remove"')
 LISTEN_RE = re.compile(r'@report .*"kind" *: *"acpi_hotplug"')
-TOPO_KEYS = ("node-id", "socket-id", "die-id", "cluster-id", "core-id", "thread-id")
 
 
 def say(msg):
     print("qmp-hotadd: " + msg, file=sys.stderr, flush=True)
-
-
-class Qmp:
-    def __init__(self, path, deadline):
-        self.sock = None
-        while True:
-            try:
-                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-                s.connect(path)
-                self.sock = s
-                break
-            except OSError:
-                s.close()
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
-        self.buf = b""
-        self.read_msg()  # the greeting
-        self.command("qmp_capabilities")
-
-    def read_msg(self):
-        while b"\n" not in self.buf:
-            chunk = self.sock.recv(65536)
-            if not chunk:
-                raise ConnectionError("QMP connection closed")
-            self.buf += chunk
-        line, self.buf = self.buf.split(b"\n", 1)
-        return json.loads(line)
-
-    def command(self, name, **args):
-        msg = {"execute": name}
-        if args:
-            msg["arguments"] = args
-        self.sock.sendall(json.dumps(msg).encode() + b"\n")
-        while True:
-            reply = self.read_msg()
-            if "return" in reply or "error" in reply:
-                return reply
-
-
-def count_in_log(path, regex):
-    try:
-        with open(path, "r", errors="replace") as f:
-            return sum(1 for line in f if regex.search(line))
-    except OSError:
-        return 0
-
-
-def wait_for(path, regex, at_least, deadline):
-    while time.monotonic() < deadline:
-        if count_in_log(path, regex) >= at_least:
-            return True
-        time.sleep(0.02)
-    return False
-
-
-def topo_key(slot):
-    props = slot.get("props", {})
-    return tuple(props.get(k, -1) for k in TOPO_KEYS)
 
 
 def main():
@@ -119,7 +58,7 @@ def main():
     except (OSError, ConnectionError, ValueError) as e:
         say("cannot talk to QEMU at %s: %s" % (a.socket, e))
         return 2
-    if not wait_for(a.log, LISTEN_RE, 1, deadline):
+    if not wait_for(a.log, LISTEN_RE, 1, deadline, 0.02):
         say("the kernel never printed its acpi_hotplug record; no CPU plugged in")
         return 1
     time.sleep(a.after)
@@ -144,7 +83,7 @@ def main():
             continue
         say("device_add %s %s: accepted" % (slot["type"], desc))
         added.append(("hotadd%d" % i, desc))
-        if wait_for(a.log, ONLINE_RE, before + 1, t0 + a.online_wait):
+        if wait_for(a.log, ONLINE_RE, before + 1, t0 + a.online_wait, 0.02):
             say("%s online %.1f ms after device_add (host clock, to the cpu_online record)"
                 % (desc, (time.monotonic() - t0) * 1000.0))
         else:
@@ -157,7 +96,7 @@ def main():
             say("device_del %s (%s): %s" % (dev_id, desc, reply["error"].get("desc")))
             ok = False
             continue
-        if wait_for(a.log, REMOVE_RE, before + 1, t0 + a.online_wait):
+        if wait_for(a.log, REMOVE_RE, before + 1, t0 + a.online_wait, 0.02):
             say("device_del %s (%s): the kernel answered %.1f ms later (host clock)"
                 % (dev_id, desc, (time.monotonic() - t0) * 1000.0))
         else:

@@ -34,11 +34,11 @@ or connection problem.
 """
 
 import argparse
-import json
 import re
-import socket
 import sys
 import time
+
+from qmp import Qmp, count_in_log, wait_for  # tools/qmp.py
 
 START_RE = re.compile(r'@report .*"kind" *: *"shell".*"cmd" *: *"start".*"keyboard" *: *"(irq|poll)"')
 RECORD_RE = re.compile(r'@report .*"kind" *: *"shell"')
@@ -54,59 +54,6 @@ SHIFTED = {"!": "1", "@": "2", "#": "3", "$": "4", "%": "5", "^": "6", "&": "7",
 
 def say(msg):
     print("qmp-keys: " + msg, file=sys.stderr, flush=True)
-
-
-class Qmp:
-    def __init__(self, path, deadline):
-        while True:
-            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            try:
-                s.connect(path)
-                break
-            except OSError:
-                s.close()
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
-        self.sock = s
-        self.buf = b""
-        self.read_msg()  # the greeting
-        self.command("qmp_capabilities")
-
-    def read_msg(self):
-        while b"\n" not in self.buf:
-            chunk = self.sock.recv(65536)
-            if not chunk:
-                raise ConnectionError("QMP connection closed")
-            self.buf += chunk
-        line, self.buf = self.buf.split(b"\n", 1)
-        return json.loads(line)
-
-    def command(self, name, **args):
-        msg = {"execute": name}
-        if args:
-            msg["arguments"] = args
-        self.sock.sendall(json.dumps(msg).encode() + b"\n")
-        while True:
-            reply = self.read_msg()
-            if "return" in reply or "error" in reply:
-                return reply
-
-
-def count_in_log(path, regex):
-    try:
-        with open(path, "r", errors="replace") as f:
-            return sum(1 for line in f if regex.search(line))
-    except OSError:
-        return 0
-
-
-def wait_for(path, regex, at_least, deadline):
-    while time.monotonic() < deadline:
-        if count_in_log(path, regex) >= at_least:
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def parse_keys(text):
@@ -160,7 +107,7 @@ def main():
     except (OSError, ConnectionError, ValueError) as e:
         say("cannot talk to QEMU at %s: %s" % (a.socket, e))
         return 2
-    if not wait_for(a.log, START_RE, 1, deadline):
+    if not wait_for(a.log, START_RE, 1, deadline, 0.05):
         say("the shell never said it reads the keyboard; nothing typed")
         return 1
     lines = sum(1 for c in chords if c == ["ret"])
@@ -184,7 +131,7 @@ def main():
         done += 1
         if done == lines:
             continue  # the last line may end the run: no answer awaited
-        if not wait_for(a.log, RECORD_RE, before + 1, time.monotonic() + a.answer_wait):
+        if not wait_for(a.log, RECORD_RE, before + 1, time.monotonic() + a.answer_wait, 0.05):
             say("no shell record within %.0f s after line %d" % (a.answer_wait, done))
             return 1
     say("typed %d keys, %d lines" % (len(chords), lines))
