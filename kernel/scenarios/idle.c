@@ -117,6 +117,7 @@
 #include "kernel/timer.h"
 #include "kernel/tmigr.h"
 #include "kernel/workqueue.h"
+#include "kernel/scenarios/hier_check.h"
 #include "kernel/scenarios/late_hist.h"
 #include "lib/bitops.h"
 #include "lib/container_of.h"
@@ -758,22 +759,10 @@ static void lower_bound(struct idle_totals *t, uint64_t window_ms)
 static bool check_hierarchy(bool dump)
 {
 	char why[160];
-	struct json_writer w;
-	char buf[256];
-	uint32_t bad;
 
 	if (!tmigr_enabled())
 		return true;
-	bad = tmigr_check_quiescent(why, sizeof(why), true);
-	json_begin(&w, buf, sizeof(buf));
-	json_str(&w, "kind", "tmigr_check");
-	json_u64(&w, "violations", bad);
-	json_str(&w, "first", why);
-	json_u64(&w, "root", tmigr_root() ? tmigr_group_id(tmigr_root()) : 0);
-	report_emit(json_end(&w));
-	if (dump || bad)
-		tmigr_dump(true);
-	return bad == 0;
+	return scenario_hier_check(why, sizeof(why), dump) == 0;
 }
 
 bool scenario_idle(const struct scenario_args *args, const char **reason)
