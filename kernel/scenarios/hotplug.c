@@ -52,9 +52,10 @@
  *   - no parked CPU took an interrupt (cpuhp_parked_irqs(), over the run);
  *   - the hierarchy has one root and passes the quiescent invariant check.
  *
- * Locking: as scenario timers: slot fields under slot->lock (irqsave);
- * the callback takes the slot lock, then may call timer_add: slot lock
- * before base lock, and nobody waits for a callback under a slot lock.
+ * Locking: as scenario timers, whose slots and expiry checks these are
+ * (churn_slot.h): slot fields under slot->lock (irqsave); the callback
+ * takes the slot lock, then may call timer_add: slot lock before base
+ * lock, and nobody waits for a callback under a slot lock.
  * A re-arm or cancel acts only when timer_del says the timer was pending:
  * otherwise the expiry won and its callback, waiting on the slot lock,
  * accounts for that arming.  Re-arm is del + add, never timer_mod: the
@@ -80,6 +81,8 @@
 #include "kernel/timer.h"
 #include "kernel/tmigr.h"
 #include "kernel/workqueue.h"
+#include "kernel/scenarios/churn_slot.h"
+#include "kernel/scenarios/hier_check.h"
 #include "kernel/scenarios/late_hist.h"
 #include "lib/container_of.h"
 #include "lib/json.h"
@@ -96,28 +99,19 @@
 #define SETTLE_MS	30
 #define MAX_OPS		4096	/* latencies kept per operation kind */
 
-struct slot {
-	struct timer t;
-	struct spinlock lock;
-	bool armed;		/* an arming is outstanding; under lock */
-	bool periodic;		/* under lock */
-	uint64_t expires;	/* jiffies of the outstanding arming; under lock */
-	uint64_t period_j;	/* under lock */
-};
-
 struct cpu_run {
 	struct timer driver;	/* pinned to this CPU */
 	struct work start;	/* queued by the BSP: (re)start the driver */
 	struct work stop;	/* queued by the BSP before a park */
 	struct rand_state rng;	/* this CPU's: driver callback, start work */
 	uint32_t cpu;
-	struct slot slots[SLOTS_PER_CPU];
+	struct churn_slot slots[SLOTS_PER_CPU];
 };
 
 struct totals {
-	uint64_t armed, fired, cancelled, rearmed, early, spurious, lost;
+	struct churn_counts slot;	/* armed, fired, cancelled, early, spurious, lost, late */
+	uint64_t rearmed;
 	uint64_t driver_elsewhere;	/* a driver ran off its CPU: its stop failed */
-	struct late_hist late;
 };
 
 struct lat {
@@ -146,46 +140,26 @@ struct growth {
 
 static struct growth grow;
 
-static void count(uint64_t *c)
-{
-	__atomic_fetch_add(c, 1, __ATOMIC_RELAXED);
-}
-
 static void slot_fired(struct timer *t)
 {
-	struct slot *s = container_of(t, struct slot, t);
+	struct churn_slot *s = container_of(t, struct churn_slot, t);
 	uint64_t now = arch_now_ns();
 	unsigned long flags = spin_lock_irqsave(&s->lock);
-	uint64_t deadline;
+	uint64_t late_ns;
 
-	if (!s->armed || timer_pending(t)) {
-		count(&tot.spurious);
+	if (churn_slot_expired(s, &tot.slot, now, &late_ns) == CHURN_SPURIOUS) {
 		spin_unlock_irqrestore(&s->lock, flags);
 		return;
 	}
-	deadline = timer_jiffies_to_ns(s->expires);
-	count(&tot.fired);
-	if (now < deadline)
-		count(&tot.early);
+	/* on this CPU, which runs: online, or parking and about to move it */
+	if (s->periodic && __atomic_load_n(&running, __ATOMIC_RELAXED))
+		churn_slot_rearm_periodic(s, &tot.slot);
 	else
-		late_hist_add(&tot.late, now - deadline);
-	if (s->periodic && __atomic_load_n(&running, __ATOMIC_RELAXED)) {
-		uint64_t now_j = timer_jiffies();
-
-		/* skip missed periods: no catch-up burst */
-		s->expires += s->period_j;
-		if ((int64_t)(s->expires - now_j) <= 0)
-			s->expires = now_j + s->period_j;
-		/* on this CPU, which runs: online, or parking and about to move it */
-		timer_add(t, s->expires);
-		count(&tot.armed);
-	} else {
 		s->armed = false;
-	}
 	spin_unlock_irqrestore(&s->lock, flags);
 }
 
-static void arm_slot(struct cpu_run *r, struct slot *s)
+static void arm_slot(struct cpu_run *r, struct churn_slot *s)
 {
 	s->periodic = rand_pct(&r->rng, 25);
 	s->period_j = scenario_ms_to_jiffies(rand_range(&r->rng, 1, MAX_PERIOD_MS));
@@ -193,12 +167,12 @@ static void arm_slot(struct cpu_run *r, struct slot *s)
 		     scenario_ms_to_jiffies(rand_range(&r->rng, 1, MAX_DELAY_MS));
 	s->armed = true;
 	timer_add(&s->t, s->expires);
-	count(&tot.armed);
+	churn_count(&tot.slot.armed);
 }
 
 static void act(struct cpu_run *r)
 {
-	struct slot *s = &r->slots[rand_range(&r->rng, 0, SLOTS_PER_CPU - 1)];
+	struct churn_slot *s = &r->slots[rand_range(&r->rng, 0, SLOTS_PER_CPU - 1)];
 	unsigned roll = (unsigned)rand_range(&r->rng, 0, 99);
 	unsigned long flags = spin_lock_irqsave(&s->lock);
 
@@ -211,13 +185,10 @@ static void act(struct cpu_run *r)
 		if (timer_del(&s->t)) {
 			s->expires = expires;
 			timer_add(&s->t, expires);
-			count(&tot.rearmed);
+			churn_count(&tot.rearmed);
 		}
 	} else if (roll < 75) {
-		if (timer_del(&s->t)) {
-			s->armed = false;
-			count(&tot.cancelled);
-		}
+		churn_slot_cancel(s, &tot.slot);
 	}
 	spin_unlock_irqrestore(&s->lock, flags);
 }
@@ -235,7 +206,7 @@ static void driver_fired(struct timer *t)
 		return;
 	if (arch_cpu_id() != r->cpu) {
 		/* moved by a park: the stop work did not delete it first */
-		count(&tot.driver_elsewhere);
+		churn_count(&tot.driver_elsewhere);
 		return;
 	}
 	act(r);
@@ -359,7 +330,7 @@ static uint32_t timers_left_on(uint32_t cpu)
 		n += timer_pending(&r->driver) &&
 		     __atomic_load_n(&r->driver.cpu, __ATOMIC_RELAXED) == cpu;
 		for (int i = 0; i < SLOTS_PER_CPU; i++) {
-			struct slot *s = &r->slots[i];
+			struct churn_slot *s = &r->slots[i];
 			unsigned long flags = spin_lock_irqsave(&s->lock);
 
 			if (timer_pending(&s->t) && __atomic_load_n(&s->t.cpu, __ATOMIC_RELAXED) == cpu) {
@@ -445,12 +416,12 @@ static void collect_lost(void)
 
 		timer_del_sync(&r->driver);
 		for (int i = 0; i < SLOTS_PER_CPU; i++) {
-			struct slot *s = &r->slots[i];
+			struct churn_slot *s = &r->slots[i];
 			unsigned long flags = spin_lock_irqsave(&s->lock);
 			bool was = s->armed;
 
 			if (was) {
-				count(&tot.lost);
+				churn_count(&tot.slot.lost);
 				kprintf("hotplug: LOST slot %d of CPU %u: expiry jiffy %lu, now %lu, %s\n",
 					i, cpu, (unsigned long)s->expires,
 					(unsigned long)timer_jiffies(),
@@ -495,24 +466,11 @@ static bool idle_phase(void)
 /* After the run, the APs settled: one root, the invariants of design §5. */
 static uint32_t check_hierarchy(char *why, size_t len)
 {
-	struct json_writer w;
-	char buf[256];
-	uint32_t bad;
-
 	if (!tmigr_enabled()) {
 		why[0] = 0;
 		return 0;
 	}
-	bad = tmigr_check_quiescent(why, len, true);
-	json_begin(&w, buf, sizeof(buf));
-	json_str(&w, "kind", "tmigr_check");
-	json_u64(&w, "violations", bad);
-	json_str(&w, "first", why);
-	json_u64(&w, "root", tmigr_root() ? tmigr_group_id(tmigr_root()) : 0);
-	report_emit(json_end(&w));
-	if (bad)
-		tmigr_dump(true);
-	return bad;
+	return scenario_hier_check(why, len, false);
 }
 
 struct outcome {
@@ -527,13 +485,13 @@ static void print_table(const struct outcome *o)
 	for (int op = 0; op < OP_NR; op++)
 		kprintf("  %-8s %6u %10lu %10lu\n", op_names[op], lats[op].n,
 			(unsigned long)lat_median(&lats[op]), (unsigned long)lat_max(&lats[op]));
-	kprintf("  %-8s %6lu %10s %10s\n", "timers", (unsigned long)tot.armed, "fired",
+	kprintf("  %-8s %6lu %10s %10s\n", "timers", (unsigned long)tot.slot.armed, "fired",
 		"cancelled");
-	kprintf("  %-8s %6s %10lu %10lu\n", "", "", (unsigned long)tot.fired,
-		(unsigned long)tot.cancelled);
+	kprintf("  %-8s %6s %10lu %10lu\n", "", "", (unsigned long)tot.slot.fired,
+		(unsigned long)tot.slot.cancelled);
 	kprintf("hotplug: lost %lu, early %lu, spurious %lu, left on a parked CPU %u, late max %lu us; levels %u -> %u, %u root(s), %u violation(s), parked_irqs %lu\n",
-		(unsigned long)tot.lost, (unsigned long)tot.early, (unsigned long)tot.spurious,
-		stranded, (unsigned long)(tot.late.max_ns / 1000), o->levels_before, o->levels, o->roots,
+		(unsigned long)tot.slot.lost, (unsigned long)tot.slot.early, (unsigned long)tot.slot.spurious,
+		stranded, (unsigned long)(tot.slot.late.max_ns / 1000), o->levels_before, o->levels, o->roots,
 		o->violations, (unsigned long)o->parked_irqs);
 }
 
@@ -555,15 +513,15 @@ static void report(const struct scenario_args *args, const struct outcome *o)
 	json_u64(&w, "failed_ops", failed_ops);
 	json_u64(&w, "left_on_parked", stranded);
 	json_u64(&w, "driver_elsewhere", tot.driver_elsewhere);
-	json_u64(&w, "armed", tot.armed);
-	json_u64(&w, "fired", tot.fired);
+	json_u64(&w, "armed", tot.slot.armed);
+	json_u64(&w, "fired", tot.slot.fired);
 	json_u64(&w, "rearmed", tot.rearmed);
-	json_u64(&w, "cancelled", tot.cancelled);
-	json_u64(&w, "lost", tot.lost);
-	json_u64(&w, "early", tot.early);
-	json_u64(&w, "spurious", tot.spurious);
-	json_u64(&w, "max_late_us", tot.late.max_ns / 1000);
-	json_u64(&w, "p99_late_us", late_hist_percentile_us(&tot.late, 99));
+	json_u64(&w, "cancelled", tot.slot.cancelled);
+	json_u64(&w, "lost", tot.slot.lost);
+	json_u64(&w, "early", tot.slot.early);
+	json_u64(&w, "spurious", tot.slot.spurious);
+	json_u64(&w, "max_late_us", tot.slot.late.max_ns / 1000);
+	json_u64(&w, "p99_late_us", late_hist_percentile_us(&tot.slot.late, 99));
 	json_u64(&w, "levels_before", o->levels_before);
 	json_u64(&w, "levels", o->levels);
 	json_u64(&w, "roots", o->roots);
@@ -637,8 +595,8 @@ static void churn(const struct scenario_args *args, struct rand_state *rng, bool
 
 static bool judge(const struct outcome *o, bool idle_ok, const char **reason)
 {
-	if (tot.lost || tot.early || tot.spurious ||
-	    tot.armed != tot.fired + tot.cancelled) {
+	if (tot.slot.lost || tot.slot.early || tot.slot.spurious ||
+	    tot.slot.armed != tot.slot.fired + tot.slot.cancelled) {
 		*reason = "hotplug: a timer was lost, early or ran twice";
 		return false;
 	}
@@ -667,7 +625,7 @@ static bool judge(const struct outcome *o, bool idle_ok, const char **reason)
 		*reason = "hotplug: the hierarchy is inconsistent after the run";
 		return false;
 	}
-	if (!tot.fired) {
+	if (!tot.slot.fired) {
 		*reason = "hotplug: no timer fired";
 		return false;
 	}

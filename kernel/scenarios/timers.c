@@ -75,6 +75,7 @@
 #include "kernel/spinlock.h"
 #include "kernel/timer.h"
 #include "kernel/workqueue.h"
+#include "kernel/scenarios/churn_slot.h"
 #include "kernel/scenarios/late_hist.h"
 #include "lib/container_of.h"
 #include "lib/counter.h"
@@ -87,16 +88,6 @@
 #define MAX_BUSY_MS	10
 #define SLACK_PER_CPU_US	60000	/* see the bound in the theory comment */
 
-struct slot {
-	struct timer t;
-	struct spinlock lock;
-	bool armed;		/* an arming is outstanding; under lock */
-	bool periodic;		/* under lock */
-	uint32_t fires_on;	/* CPU whose base holds it; under lock */
-	uint64_t expires;	/* jiffies of the outstanding arming; under lock */
-	uint64_t period_j;	/* under lock */
-};
-
 struct cpu_run {
 	struct timer driver;	/* pinned to this CPU */
 	struct work start;	/* queued by the BSP to begin */
@@ -105,15 +96,15 @@ struct cpu_run {
 	bool busy_queued;	/* owner only: `busy` is in the work queue */
 	struct rand_state rng;	/* owner only (driver callback) */
 	uint32_t cpu;
-	struct slot slots[SLOTS_PER_CPU];
+	struct churn_slot slots[SLOTS_PER_CPU];
 	uint64_t wakeups0, irqs0;	/* snapshot at start; BSP only */
 };
 
 struct totals {
-	uint64_t armed, fired, cancelled, modified, early, spurious, lost, overruns;
+	struct churn_counts slot;	/* armed, fired, cancelled, early, spurious, lost, late */
+	uint64_t modified, overruns;
 	uint64_t pending;	/* armings still outstanding after the drain */
 	uint64_t over_bound;
-	struct late_hist late;
 };
 
 /* The first few timers over the bound, printed after the run. */
@@ -133,19 +124,14 @@ static bool running;			/* relaxed: drivers stop arming once clear */
 static unsigned busy_pct = 5;		/* set before the drivers start */
 static uint32_t ncpus_online;
 
-static void count(uint64_t *c)
-{
-	__atomic_fetch_add(c, 1, __ATOMIC_RELAXED);
-}
-
-static void record_lateness(const struct slot *s, uint64_t late_ns)
+/* A lateness already in the histogram: judge it against the bound. */
+static void record_lateness(const struct churn_slot *s, uint64_t late_ns)
 {
 	uint32_t i;
 
-	late_hist_add(&tot.late, late_ns);
 	if (late_ns <= bound.bound_ns)
 		return;
-	count(&tot.over_bound);
+	churn_count(&tot.over_bound);
 	i = __atomic_fetch_add(&late_logged, 1, __ATOMIC_RELAXED);
 	if (i < LATE_LOG)
 		late_log[i] = (struct late_event){ s->expires, late_ns, s->fires_on,
@@ -154,41 +140,31 @@ static void record_lateness(const struct slot *s, uint64_t late_ns)
 
 static void slot_fired(struct timer *t)
 {
-	struct slot *s = container_of(t, struct slot, t);
+	struct churn_slot *s = container_of(t, struct churn_slot, t);
 	uint64_t now = arch_now_ns();
 	unsigned long flags = spin_lock_irqsave(&s->lock);
-	uint64_t deadline;
+	uint64_t late_ns;
 
-	if (!s->armed || timer_pending(t)) {
-		count(&tot.spurious);
+	switch (churn_slot_expired(s, &tot.slot, now, &late_ns)) {
+	case CHURN_SPURIOUS:
 		spin_unlock_irqrestore(&s->lock, flags);
 		return;
+	case CHURN_LATE:
+		record_lateness(s, late_ns);
+		break;
+	case CHURN_EARLY:
+		break;
 	}
-	deadline = timer_jiffies_to_ns(s->expires);
-	count(&tot.fired);
-	if (now < deadline)
-		count(&tot.early);
-	else
-		record_lateness(s, now - deadline);
 	if (s->periodic && __atomic_load_n(&running, __ATOMIC_RELAXED)) {
-		uint64_t now_j = timer_jiffies();
-
-		/* skip missed periods, as a periodic user would: no catch-up burst */
-		s->expires += s->period_j;
-		if ((int64_t)(s->expires - now_j) <= 0) {
-			s->expires = now_j + s->period_j;
-			count(&tot.overruns);
-		}
-		s->fires_on = arch_cpu_id();	/* re-armed here: placement rule */
-		timer_add(t, s->expires);
-		count(&tot.armed);
+		if (churn_slot_rearm_periodic(s, &tot.slot))
+			churn_count(&tot.overruns);
 	} else {
 		s->armed = false;
 	}
 	spin_unlock_irqrestore(&s->lock, flags);
 }
 
-static void arm_slot(struct cpu_run *r, struct slot *s)
+static void arm_slot(struct cpu_run *r, struct churn_slot *s)
 {
 	uint64_t delay = scenario_ms_to_jiffies(rand_range(&r->rng, 1, MAX_DELAY_MS));
 	uint32_t target = r->cpu;
@@ -208,10 +184,10 @@ static void arm_slot(struct cpu_run *r, struct slot *s)
 		s->fires_on = r->cpu;
 		timer_add(&s->t, s->expires);
 	}
-	count(&tot.armed);
+	churn_count(&tot.slot.armed);
 }
 
-static void modify_slot(struct cpu_run *r, struct slot *s)
+static void modify_slot(struct cpu_run *r, struct churn_slot *s)
 {
 	uint64_t expires = timer_jiffies() +
 			   scenario_ms_to_jiffies(rand_range(&r->rng, 1, MAX_DELAY_MS));
@@ -232,7 +208,7 @@ static void modify_slot(struct cpu_run *r, struct slot *s)
 		 */
 		if (timer_mod(&s->t, expires)) {
 			s->expires = expires;
-			count(&tot.modified);
+			churn_count(&tot.modified);
 		}
 		return;
 	}
@@ -242,15 +218,7 @@ static void modify_slot(struct cpu_run *r, struct slot *s)
 			timer_add(&s->t, expires);	/* stays global */
 		else
 			timer_add_on(&s->t, expires, s->fires_on);
-		count(&tot.modified);
-	}
-}
-
-static void cancel_slot(struct slot *s)
-{
-	if (timer_del(&s->t)) {
-		s->armed = false;
-		count(&tot.cancelled);
+		churn_count(&tot.modified);
 	}
 }
 
@@ -265,7 +233,7 @@ static void busy_work(struct work *w)
 
 static void act(struct cpu_run *r)
 {
-	struct slot *s = &r->slots[rand_range(&r->rng, 0, SLOTS_PER_CPU - 1)];
+	struct churn_slot *s = &r->slots[rand_range(&r->rng, 0, SLOTS_PER_CPU - 1)];
 	unsigned roll = (unsigned)rand_range(&r->rng, 0, 99);
 	unsigned long flags;
 
@@ -284,7 +252,7 @@ static void act(struct cpu_run *r)
 	else if (timer_pending(&s->t) && roll < 55)
 		modify_slot(r, s);
 	else if (timer_pending(&s->t) && roll < 75)
-		cancel_slot(s);
+		churn_slot_cancel(s, &tot.slot);
 	spin_unlock_irqrestore(&s->lock, flags);
 }
 
@@ -318,18 +286,18 @@ static void collect_lost(void)
 			continue;
 		timer_del_sync(&r->driver);
 		for (int i = 0; i < SLOTS_PER_CPU; i++) {
-			struct slot *s = &r->slots[i];
+			struct churn_slot *s = &r->slots[i];
 			unsigned long flags = spin_lock_irqsave(&s->lock);
 
 			if (s->armed && (int64_t)(now_j - (s->expires + bound)) > 0) {
-				count(&tot.lost);
+				churn_count(&tot.slot.lost);
 				kprintf("timers: LOST slot %d of cpu %u: expires %lu, now %lu, on cpu %u, %s\n",
 					i, cpu, (unsigned long)s->expires,
 					(unsigned long)now_j, s->fires_on,
 					timer_pending(&s->t) ? "still pending" : "not pending");
 			}
 			if (s->armed)
-				count(&tot.pending);
+				churn_count(&tot.pending);
 			timer_del(&s->t);
 			s->armed = false;
 			spin_unlock_irqrestore(&s->lock, flags);
@@ -342,20 +310,20 @@ static void report(const struct scenario_args *args)
 {
 	static char buf[16384];
 	struct json_writer w;
-	uint64_t p99 = late_hist_percentile_us(&tot.late, 99);
+	uint64_t p99 = late_hist_percentile_us(&tot.slot.late, 99);
 
 	kprintf("timers: %lu armed, %lu fired, %lu modified, %lu cancelled, %lu pending at the end, %lu lost, %lu early, %lu spurious\n",
-		(unsigned long)tot.armed, (unsigned long)tot.fired,
-		(unsigned long)tot.modified, (unsigned long)tot.cancelled,
-		(unsigned long)tot.pending, (unsigned long)tot.lost,
-		(unsigned long)tot.early, (unsigned long)tot.spurious);
+		(unsigned long)tot.slot.armed, (unsigned long)tot.slot.fired,
+		(unsigned long)tot.modified, (unsigned long)tot.slot.cancelled,
+		(unsigned long)tot.pending, (unsigned long)tot.slot.lost,
+		(unsigned long)tot.slot.early, (unsigned long)tot.slot.spurious);
 	for (uint32_t i = 0; i < late_logged && i < LATE_LOG; i++)
 		kprintf("timers: OVER BOUND timer of CPU %u, expiry jiffy %lu, ran %lu us late on CPU %u\n",
 			late_log[i].fires_on, (unsigned long)late_log[i].expires,
 			(unsigned long)(late_log[i].late_ns / 1000), late_log[i].ran_on);
 	kprintf("timers: lateness p50 <= %lu us, p99 <= %lu us, max %lu us (buckets of 10 us below 10 ms, 1 ms above); %lu over the bound of %lu us\n",
-		(unsigned long)late_hist_percentile_us(&tot.late, 50), (unsigned long)p99,
-		(unsigned long)(tot.late.max_ns / 1000), (unsigned long)tot.over_bound,
+		(unsigned long)late_hist_percentile_us(&tot.slot.late, 50), (unsigned long)p99,
+		(unsigned long)(tot.slot.late.max_ns / 1000), (unsigned long)tot.over_bound,
 		(unsigned long)(bound.bound_ns / 1000));
 	json_begin(&w, buf, sizeof(buf));
 	json_str(&w, "kind", "timers");
@@ -363,17 +331,17 @@ static void report(const struct scenario_args *args)
 	json_u64(&w, "window_ms", args->seconds_ms);
 	json_u64(&w, "seed", args->seed);
 	json_u64(&w, "hz", 1000000000ull / timer_tick_ns());
-	json_u64(&w, "armed", tot.armed);
-	json_u64(&w, "fired", tot.fired);
+	json_u64(&w, "armed", tot.slot.armed);
+	json_u64(&w, "fired", tot.slot.fired);
 	json_u64(&w, "modified", tot.modified);
-	json_u64(&w, "cancelled", tot.cancelled);
+	json_u64(&w, "cancelled", tot.slot.cancelled);
 	json_u64(&w, "pending", tot.pending);
-	json_u64(&w, "lost", tot.lost);
-	json_u64(&w, "early", tot.early);
-	json_u64(&w, "spurious", tot.spurious);
+	json_u64(&w, "lost", tot.slot.lost);
+	json_u64(&w, "early", tot.slot.early);
+	json_u64(&w, "spurious", tot.slot.spurious);
 	json_u64(&w, "periodic_overruns", tot.overruns);
-	json_u64(&w, "max_late_us", tot.late.max_ns / 1000);
-	json_u64(&w, "p50_late_us", late_hist_percentile_us(&tot.late, 50));
+	json_u64(&w, "max_late_us", tot.slot.late.max_ns / 1000);
+	json_u64(&w, "p50_late_us", late_hist_percentile_us(&tot.slot.late, 50));
 	json_u64(&w, "p99_late_us", p99);
 	late_bound_json(&w, &bound, tot.over_bound);
 	json_array_begin(&w, "wakeups");
@@ -430,7 +398,7 @@ bool scenario_timers(const struct scenario_args *args, const char **reason)
 		       late_wheel_bound_j(scenario_ms_to_jiffies(MAX_DELAY_MS)) * timer_tick_ns());
 	collect_lost();
 	report(args);
-	if (tot.lost || tot.early || tot.spurious) {
+	if (tot.slot.lost || tot.slot.early || tot.slot.spurious) {
 		*reason = "timers: a timer was lost, early or spurious";
 		return false;
 	}
@@ -438,7 +406,7 @@ bool scenario_timers(const struct scenario_args *args, const char **reason)
 		*reason = "timers: a timer ran later than the lateness bound";
 		return false;
 	}
-	if (!tot.fired) {
+	if (!tot.slot.fired) {
 		*reason = "timers: no timer fired";
 		return false;
 	}
