@@ -30,7 +30,7 @@ import re
 import sys
 import time
 
-from qmp import Qmp, count_in_log, topo_key, wait_for  # tools/qmp.py
+from qmp import count_in_log, open_when_ready, run, topo_key, wait_for  # tools/qmp.py
 
 ONLINE_RE = re.compile(r'@report .*"kind" *: *"cpu_online".*"source" *: *"acpi"')
 REMOVE_RE = re.compile(r'@report .*"kind" *: *"acpi_hotplug_event".*"event" *: *"remove"')
@@ -53,14 +53,11 @@ def main():
     a = ap.parse_args()
     deadline = time.monotonic() + a.timeout
 
-    try:
-        qmp = Qmp(a.socket, deadline)
-    except (OSError, ConnectionError, ValueError) as e:
-        say("cannot talk to QEMU at %s: %s" % (a.socket, e))
-        return 2
-    if not wait_for(a.log, LISTEN_RE, 1, deadline, 0.02):
-        say("the kernel never printed its acpi_hotplug record; no CPU plugged in")
-        return 1
+    qmp, status = open_when_ready(
+        a.socket, a.log, LISTEN_RE, deadline, 0.02, say,
+        "the kernel never printed its acpi_hotplug record; no CPU plugged in")
+    if qmp is None:
+        return status
     time.sleep(a.after)
     reply = qmp.command("query-hotpluggable-cpus")
     if "error" in reply:
@@ -105,8 +102,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except (OSError, ConnectionError, ValueError) as e:
-        say("QMP conversation ended: %s" % e)
-        sys.exit(2)
+    run(main, say)

@@ -38,7 +38,7 @@ import re
 import sys
 import time
 
-from qmp import Qmp, count_in_log, wait_for  # tools/qmp.py
+from qmp import count_in_log, open_when_ready, run, wait_for  # tools/qmp.py
 
 START_RE = re.compile(r'@report .*"kind" *: *"shell".*"cmd" *: *"start".*"keyboard" *: *"(irq|poll)"')
 RECORD_RE = re.compile(r'@report .*"kind" *: *"shell"')
@@ -102,14 +102,11 @@ def main():
     except (OSError, ValueError) as e:
         say("cannot use %s: %s" % (a.keys, e))
         return 2
-    try:
-        qmp = Qmp(a.socket, deadline)
-    except (OSError, ConnectionError, ValueError) as e:
-        say("cannot talk to QEMU at %s: %s" % (a.socket, e))
-        return 2
-    if not wait_for(a.log, START_RE, 1, deadline, 0.05):
-        say("the shell never said it reads the keyboard; nothing typed")
-        return 1
+    qmp, status = open_when_ready(
+        a.socket, a.log, START_RE, deadline, 0.05, say,
+        "the shell never said it reads the keyboard; nothing typed")
+    if qmp is None:
+        return status
     lines = sum(1 for c in chords if c == ["ret"])
     done = 0
     for n, chord in enumerate(chords):
@@ -139,8 +136,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except (OSError, ConnectionError, ValueError) as e:
-        say("QMP conversation ended: %s" % e)
-        sys.exit(2)
+    run(main, say)

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """qmp: the QMP client and console-log watching shared by the tools that drive a running QEMU.
 
-    from qmp import Qmp, count_in_log, wait_for, topo_key
+    from qmp import Qmp, count_in_log, wait_for, topo_key, open_when_ready, run
 
 Theory: QEMU listens on a QMP unix socket (run-qemu.sh and bench-linux.sh
 pass -qmp unix:PATH,server=on,wait=off), which may not exist yet when we
@@ -19,12 +19,19 @@ reaches at_least or the deadline passes (every `poll` seconds: each
 caller keeps its own pace).  topo_key() orders query-hotpluggable-cpus
 slots by their topology properties, so "the first free slots" are the
 same on every run.
+
+The scripts share their exits too: open_when_ready() connects and then
+waits for the guest's "ready" line (2 when QEMU cannot be reached, 1 when
+the guest never got ready), and run() turns a conversation that breaks off
+later into exit status 2 with one message.
 """
 
 import json
 import socket
+import sys
 import time
 
+ERRORS = (OSError, ConnectionError, ValueError)
 TOPO_KEYS = ("node-id", "socket-id", "die-id", "cluster-id", "core-id", "thread-id")
 
 
@@ -93,3 +100,25 @@ def wait_for(path, regex, at_least, deadline, poll):
 def topo_key(slot):
     props = slot.get("props", {})
     return tuple(props.get(k, -1) for k in TOPO_KEYS)
+
+
+def open_when_ready(path, log, ready_re, deadline, poll, say, not_ready):
+    """(Qmp, None) once LOG holds a ready_re line, else (None, exit status)."""
+    try:
+        qmp = Qmp(path, deadline)
+    except ERRORS as e:
+        say("cannot talk to QEMU at %s: %s" % (path, e))
+        return None, 2
+    if not wait_for(log, ready_re, 1, deadline, poll):
+        say(not_ready)
+        return None, 1
+    return qmp, None
+
+
+def run(main, say):
+    """sys.exit(main()); a QMP conversation that breaks off exits 2."""
+    try:
+        sys.exit(main())
+    except ERRORS as e:
+        say("QMP conversation ended: %s" % e)
+        sys.exit(2)
