@@ -96,6 +96,7 @@
 #include "host_support.h"
 #include "kernel/timer.h"
 #include "kernel/tmigr.h"
+#include "kernel/tmigr_shape.h"
 #include "lib/rand.h"
 
 #define HZ			1000
@@ -986,25 +987,6 @@ static void boot(uint32_t ncpus, uint32_t online)
 	host_set_cpu(0);
 }
 
-static uint32_t levels(void)
-{
-	struct tmigr_group *r = tmigr_root();
-
-	return r ? tmigr_group_level(r) + 1 : 0;
-}
-
-static uint32_t roots(void)
-{
-	uint32_t n = 0;
-
-	for (uint32_t id = 0; id < TMIGR_MAX_GROUPS; id++) {
-		struct tmigr_group *g = tmigr_group_by_id(id);
-
-		n += g && !tmigr_group_parent(g);
-	}
-	return n;
-}
-
 static void setup_cpus(uint32_t ncpus, uint32_t online)
 {
 	memset(&run, 0, sizeof(run));
@@ -1040,7 +1022,7 @@ static void setup_cpus(uint32_t ncpus, uint32_t online)
 	host_set_cpu(0);
 	run.online0 = online;
 	run.op_cpu = ncpus;
-	run.levels0 = levels();
+	run.levels0 = tmigr_shape_levels();
 	pthread_barrier_init(&run.barrier, NULL, ncpus);
 	pthread_mutex_lock(&fail_lock);
 	failed = false;
@@ -1158,8 +1140,8 @@ static void stress(uint32_t ncpus, uint32_t online, uint32_t levels_at_least)
 	printf("stress:   delays on wheel levels 0/1/2: %llu/%llu/%llu; cancelled at the drain (due after half of it) %llu\n",
 	       (unsigned long long)run.tot.delays[0], (unsigned long long)run.tot.delays[1],
 	       (unsigned long long)run.tot.delays[2], (unsigned long long)run.tot.far_cancelled);
-	nlevels = levels();
-	nroots = roots();
+	nlevels = tmigr_shape_levels();
+	nroots = tmigr_shape_roots();
 	printf("stress:   from %u of %u CPUs online: %llu hot-adds, %llu parks (%llu timers moved), %llu unparks; force_active %llu, run_on %llu; levels %u -> %u, %u root(s)\n",
 	       online, ncpus, (unsigned long long)run.tot.hotadds,
 	       (unsigned long long)run.tot.parks, (unsigned long long)run.tot.moved,
