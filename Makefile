@@ -122,15 +122,17 @@ HOST_TESTS += $(BUILD)/host/test_tmigr_random_ops_keep_invariants_f2
 # that TSan ignores atomic fences (-Wtsan): the one in tmigr.c (O3) orders
 # only atomic loads, which TSan never reports, so the warning is off there.
 STRESS_CPUS := 512
-STRESS_SRCS := tests/host/test_tmigr_stress.c kernel/timer.c kernel/tmigr.c \
-	kernel/tmigr_debug.c kernel/report.c lib/format.c lib/json.c tests/host/host_arch.c \
-	tests/host/host_support.c
+STRESS_SRCS := tests/host/test_tmigr_stress.c tests/host/stress_harness.c kernel/timer.c \
+	kernel/tmigr.c kernel/tmigr_debug.c kernel/report.c lib/format.c lib/json.c \
+	tests/host/host_arch.c tests/host/host_support.c
 STRESS_DEPS := $(STRESS_SRCS) $(wildcard kernel/*.h lib/*.h tests/host/*.h)
 STRESS_CFLAGS := $(filter-out -MMD -MP,$(HCFLAGS)) \
 	-DTIMER_MAX_CPUS=$(STRESS_CPUS) -DHOST_MAX_CPUS=$(STRESS_CPUS)
 HOST_TESTS += $(BUILD)/host/test_tmigr_stress_tsan
-# The hotplug stress test (park, unpark, hot-add under the same harness):
-# plain through the test_tmigr_% rule, and under ThreadSanitizer here.
+# The hotplug stress test (park, unpark, hot-add under the same harness,
+# tests/host/stress_harness.c): plain with libportable.a (its own rule
+# below, as the test_tmigr_% rule links no harness), and under
+# ThreadSanitizer with the stress test's sources.
 HPSTRESS_SRCS := tests/host/test_tmigr_hotplug_stress.c $(filter-out tests/host/test_tmigr_stress.c,$(STRESS_SRCS))
 HOST_TESTS += $(BUILD)/host/test_tmigr_hotplug_stress_tsan
 
@@ -246,6 +248,11 @@ $(BUILD)/host/test_tmigr_stress_tsan: $(STRESS_DEPS)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(STRESS_CFLAGS) -fsanitize=thread -Wno-tsan -o $@ $(STRESS_SRCS) \
 		-lcmocka -lpthread
+
+$(BUILD)/host/test_tmigr_hotplug_stress: tests/host/test_tmigr_hotplug_stress.c \
+		tests/host/stress_harness.c $(TMSIM_OBJ) $(HLIB)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HCFLAGS) -o $@ $(filter %.c,$^) $(TMSIM_OBJ) $(HLIB) -lcmocka -lpthread
 
 $(BUILD)/host/test_tmigr_hotplug_stress_tsan: $(HPSTRESS_SRCS) $(wildcard kernel/*.h lib/*.h tests/host/*.h)
 	@mkdir -p $(dir $@)

@@ -58,11 +58,13 @@
 #include "kernel/time.h"
 #include "kernel/timer.h"
 #include "kernel/tmigr.h"
+#include "kernel/tmigr_shape.h"
 #include "kernel/workqueue.h"
 #include "kernel/verdict.h"
 #include "lib/container_of.h"
 #include "lib/counter.h"
 #include "lib/json.h"
+#include "lib/sorted.h"
 #include "lib/string.h"
 
 bool selftest_chosen(const char *name)
@@ -171,40 +173,17 @@ static void hp_arm_timers(void *arg)
 
 static void hp_lat_add(struct hp_lat *l, uint64_t us)
 {
-	uint32_t i = l->n++;
-
-	for (; i > 0 && l->us[i - 1] > us; i--)
-		l->us[i] = l->us[i - 1];
-	l->us[i] = us;
+	sorted_insert(l->us, &l->n, MAX_CPUS, us);
 }
 
 static uint64_t hp_median(const struct hp_lat *l)
 {
-	return l->n ? l->us[l->n / 2] : 0;
+	return sorted_median(l->us, l->n);
 }
 
 static uint64_t hp_max(const struct hp_lat *l)
 {
-	return l->n ? l->us[l->n - 1] : 0;
-}
-
-static uint32_t hp_levels(void)
-{
-	struct tmigr_group *r = tmigr_root();
-
-	return r ? tmigr_group_level(r) + 1 : 0;
-}
-
-static uint32_t hp_roots(void)
-{
-	uint32_t n = 0;
-
-	for (uint32_t id = 0; id < TMIGR_MAX_GROUPS; id++) {
-		struct tmigr_group *g = tmigr_group_by_id(id);
-
-		n += g && !tmigr_group_parent(g);
-	}
-	return n;
+	return sorted_max(l->us, l->n);
 }
 
 /* What a refusal must not change. */
@@ -218,7 +197,7 @@ static void hp_snap(struct hp_snapshot *s)
 	for (uint32_t cpu = 0; cpu < smp_cpu_count; cpu++)
 		s->state[cpu] = cpuhp_state(cpu);
 	s->groups = tmigr_group_count();
-	s->levels = hp_levels();
+	s->levels = tmigr_shape_levels();
 	s->online = cpuhp_online_count();
 }
 
@@ -325,7 +304,7 @@ static void hp_park_unpark_all(struct hp_totals *t)
 static void test_cpuhp(void)
 {
 	static struct hp_totals t;
-	uint32_t levels_before = hp_levels(), lost = 0, doubled = 0, early = 0, armed = 0;
+	uint32_t levels_before = tmigr_shape_levels(), lost = 0, doubled = 0, early = 0, armed = 0;
 	uint32_t violations, roots;
 	uint64_t parked_irqs;
 	struct json_writer w;
@@ -363,10 +342,10 @@ static void test_cpuhp(void)
 	parked_irqs = cpuhp_parked_irqs();
 	why[0] = 0;
 	violations = tmigr_enabled() ? tmigr_check_quiescent(why, sizeof(why), true) : 0;
-	roots = hp_roots();
+	roots = tmigr_shape_roots();
 	kprintf("test=cpuhp: %u hot-adds (%u failed), %u parks, %u unparks, %u of %u refusals right; %u timers: %u lost, %u doubled, %u early; parked_irqs %lu; levels %u -> %u, %u root(s), %u violation(s)\n",
 		t.hotadd.n, t.hotadd_failed, t.park.n, t.unpark.n, t.refusals_ok, t.refusals,
-		armed, lost, doubled, early, (unsigned long)parked_irqs, levels_before, hp_levels(),
+		armed, lost, doubled, early, (unsigned long)parked_irqs, levels_before, tmigr_shape_levels(),
 		roots, violations);
 	json_begin(&w, buf, sizeof(buf));
 	json_str(&w, "kind", "cpuhp_test");
@@ -389,7 +368,7 @@ static void test_cpuhp(void)
 	json_u64(&w, "parked_irqs", parked_irqs);
 	json_u64(&w, "left_park_unasked", t.still_parked_bad);
 	json_u64(&w, "levels_before", levels_before);
-	json_u64(&w, "levels", hp_levels());
+	json_u64(&w, "levels", tmigr_shape_levels());
 	json_u64(&w, "roots", roots);
 	json_u64(&w, "violations", violations);
 	json_str(&w, "first_violation", why);
@@ -442,7 +421,7 @@ static void test_acpi_hotadd(void)
 	const struct acpi_hotplug_stats *st = acpi_hotplug_stats();
 	struct hotadd_wait x = { option_u64("hotadd_cpus"), option_u64("hotadd_removes"),
 				 arch_now_ns() + option_u64("hotadd_wait_s") * 1000000000ull };
-	uint32_t online_before = cpuhp_online_count(), levels_before = hp_levels();
+	uint32_t online_before = cpuhp_online_count(), levels_before = tmigr_shape_levels();
 	uint32_t violations, roots;
 	uint64_t added, polls;
 	struct json_writer w;
@@ -474,7 +453,7 @@ static void test_acpi_hotadd(void)
 	polls = counter_read(&st->polls);
 	why[0] = 0;
 	violations = tmigr_enabled() ? tmigr_check_quiescent(why, sizeof(why), true) : 0;
-	roots = hp_roots();
+	roots = tmigr_shape_roots();
 	kprintf("test=acpi_hotadd: %lu of %lu hot-added (%lu failed, %lu unknown), online %u -> %u, %lu SCIs, %lu polls, %u root(s), %u violation(s)\n",
 		(unsigned long)added, (unsigned long)x.want, (unsigned long)counter_read(&st->failed),
 		(unsigned long)counter_read(&st->unknown), online_before, cpuhp_online_count(),
@@ -494,7 +473,7 @@ static void test_acpi_hotadd(void)
 	json_u64(&w, "scans", counter_read(&st->scans));
 	json_u64(&w, "polls", polls);
 	json_u64(&w, "levels_before", levels_before);
-	json_u64(&w, "levels", hp_levels());
+	json_u64(&w, "levels", tmigr_shape_levels());
 	json_u64(&w, "roots", roots);
 	json_u64(&w, "violations", violations);
 	json_str(&w, "first_violation", why);

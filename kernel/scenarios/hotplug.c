@@ -80,6 +80,7 @@
 #include "kernel/spinlock.h"
 #include "kernel/timer.h"
 #include "kernel/tmigr.h"
+#include "kernel/tmigr_shape.h"
 #include "kernel/workqueue.h"
 #include "kernel/scenarios/churn_slot.h"
 #include "kernel/scenarios/hier_check.h"
@@ -87,6 +88,7 @@
 #include "lib/container_of.h"
 #include "lib/json.h"
 #include "lib/rand.h"
+#include "lib/sorted.h"
 #include "lib/string.h"
 
 #define HP_MAX_CPUS	TIMER_MAX_CPUS
@@ -235,42 +237,17 @@ static void stop_cpu(struct work *w)
 
 static void lat_add(struct lat *l, uint64_t us)
 {
-	uint32_t i;
-
-	if (l->n == MAX_OPS)
-		return;
-	for (i = l->n++; i > 0 && l->us[i - 1] > us; i--)
-		l->us[i] = l->us[i - 1];
-	l->us[i] = us;
+	sorted_insert(l->us, &l->n, MAX_OPS, us);
 }
 
 static uint64_t lat_median(const struct lat *l)
 {
-	return l->n ? l->us[l->n / 2] : 0;
+	return sorted_median(l->us, l->n);
 }
 
 static uint64_t lat_max(const struct lat *l)
 {
-	return l->n ? l->us[l->n - 1] : 0;
-}
-
-static uint32_t levels(void)
-{
-	struct tmigr_group *r = tmigr_root();
-
-	return r ? tmigr_group_level(r) + 1 : 0;
-}
-
-static uint32_t roots(void)
-{
-	uint32_t n = 0;
-
-	for (uint32_t id = 0; id < TMIGR_MAX_GROUPS; id++) {
-		struct tmigr_group *g = tmigr_group_by_id(id);
-
-		n += g && !tmigr_group_parent(g);
-	}
-	return n;
+	return sorted_max(l->us, l->n);
 }
 
 /* Online CPUs other than the caller that are active in the hierarchy. */
@@ -296,13 +273,13 @@ static void op_done(enum op op, uint32_t cpu, enum cpuhp_err e)
 
 static void do_hotadd(uint32_t cpu, bool busy)
 {
-	uint32_t before = levels();
+	uint32_t before = tmigr_shape_levels();
 	enum cpuhp_err e = cpu_up(cpu, CPUHP_SRC_SCENARIO);
 
 	op_done(OP_HOTADD, cpu, e);
 	if (e)
 		return;
-	if (levels() > before) {
+	if (tmigr_shape_levels() > before) {
 		if (busy)
 			grow.busy++;
 		else
@@ -646,7 +623,7 @@ bool scenario_hotplug(const struct scenario_args *args, const char **reason)
 		ncpus = HP_MAX_CPUS;
 	for (uint32_t cpu = 0; cpu < ncpus; cpu++)
 		o.absent_before += cpuhp_state(cpu) == CPUHP_ABSENT;
-	o.levels_before = levels();
+	o.levels_before = tmigr_shape_levels();
 	o.parked_irqs = cpuhp_parked_irqs();
 	rand_seed(&rng, args->seed * 7919 + 1);
 	setup(args);
@@ -661,8 +638,8 @@ bool scenario_hotplug(const struct scenario_args *args, const char **reason)
 	idle_sleep_until_ns(arch_now_ns() + SETTLE_MS * 1000000ull);
 	o.parked_irqs = cpuhp_parked_irqs() - o.parked_irqs;
 	o.violations = check_hierarchy(why, sizeof(why));
-	o.roots = roots();
-	o.levels = levels();
+	o.roots = tmigr_shape_roots();
+	o.levels = tmigr_shape_levels();
 	o.online = cpuhp_online_count();
 	o.ok = judge(&o, idle_ok, reason);
 	print_table(&o);
