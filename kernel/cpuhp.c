@@ -110,6 +110,7 @@ struct hp_cpu {
 	uint32_t control;	/* the CPU that asked: timers go there, kicks too */
 	uint32_t go;		/* hot-add: clock measured, join; release/acquire */
 	uint32_t phase;		/* enum phase; release by the target, acquire by control */
+	uint64_t answered_ns;	/* target: its clock at the answer; published by `phase` */
 };
 
 #define NO_CPU	UINT32_MAX
@@ -203,6 +204,7 @@ void cpuhp_init(void)
 /* Target: tell the control CPU how far we are, and wake it. */
 static void answer(struct hp_cpu *h, enum phase p)
 {
+	h->answered_ns = arch_now_ns();	/* the synced clock (§7.4): comparable with the control CPU's */
 	/* release: pairs with the acquire in answered(); our moves are seen first */
 	__atomic_store_n(&h->phase, (uint32_t)p, __ATOMIC_RELEASE);
 	arch_kick_cpu(h->control);
@@ -348,19 +350,34 @@ static void record_failure(const char *op, uint32_t cpu)
 	report_emit(json_end(&w));
 }
 
-static void record_parked(uint32_t cpu, uint64_t us)
+/*
+ * The operation's own latency: from the request (`t0`, control CPU) to the
+ * target's answer, both on the synced clock; 0 if a skew between the two
+ * CPUs' clocks makes it negative.  "us" in the records adds the control
+ * CPU's own wake-up after the answer (docs/cpus.md §7.8).
+ */
+static uint64_t done_us(uint32_t cpu, uint64_t t0)
+{
+	uint64_t a = hp[cpu].answered_ns;
+
+	return a > t0 ? (a - t0) / 1000 : 0;
+}
+
+static void record_parked(uint32_t cpu, uint64_t us, uint64_t us_done)
 {
 	struct json_writer w;
-	char buf[96];
+	char buf[128];
 
 	json_begin(&w, buf, sizeof(buf));
 	json_str(&w, "kind", "cpu_parked");
 	json_u64(&w, "cpu", cpu);
 	json_u64(&w, "us", us);
+	json_u64(&w, "us_done", us_done);
 	report_emit(json_end(&w));
 }
 
-static void record_online(uint32_t cpu, bool hotadd, enum cpuhp_source src, uint64_t us)
+static void record_online(uint32_t cpu, bool hotadd, enum cpuhp_source src, uint64_t us,
+			  uint64_t us_done)
 {
 	struct json_writer w;
 	char buf[192];
@@ -372,6 +389,7 @@ static void record_online(uint32_t cpu, bool hotadd, enum cpuhp_source src, uint
 	json_str(&w, "how", hotadd ? "hotadd" : "unpark");
 	json_str(&w, "source", (uint32_t)src < 4 ? source_names[src] : "?");
 	json_u64(&w, "us", us);
+	json_u64(&w, "us_done", us_done);
 	report_emit(json_end(&w));
 }
 
@@ -553,7 +571,7 @@ enum cpuhp_err cpu_down(uint32_t cpu, enum cpuhp_source src)
 	last_us = (arch_now_ns() - t0) / 1000;
 	set_state(cpu, CPUHP_PARKED);
 	pass_turn();
-	record_parked(cpu, last_us);
+	record_parked(cpu, last_us, done_us(cpu, t0));
 	return CPUHP_OK;
 }
 
@@ -627,7 +645,7 @@ static enum cpuhp_err up_in_turn(uint32_t cpu, enum cpuhp_source src)
 	}
 	pass_turn();
 	if (!e)
-		record_online(cpu, was == CPUHP_ABSENT, src, last_us);
+		record_online(cpu, was == CPUHP_ABSENT, src, last_us, done_us(cpu, t0));
 	else
 		record_failure(was == CPUHP_ABSENT ? "hotadd" : "unpark", cpu);
 	return e;

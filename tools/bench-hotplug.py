@@ -107,6 +107,7 @@ def load1():
 def scenario(a, extra):
     """Per-operation latencies (us) over --runs boots of scenario=hotplug."""
     park, unpark, hotadd, irqs, runs, levels = [], [], [], 0, 0, set()
+    park_done, unpark_done = [], []	# to the CPU's own answer (us_done)
     for i in range(a.runs):
         seed = a.seed + i
         load = load1()
@@ -131,8 +132,12 @@ def scenario(a, extra):
         park += p
         unpark += u
         hotadd += h
+        park_done += [r.get("us_done", 0) for r in log.of_kind("cpu_parked")]
+        unpark_done += [r.get("us_done", 0) for r in log.of_kind("cpu_online")
+                        if r.get("how") == "unpark"]
     return {"runs": runs, "park_us": stats(park), "unpark_us": stats(unpark),
             "hotadd_us": stats(hotadd), "parked_irqs": irqs if runs else None,
+            "park_done_us": stats(park_done), "unpark_done_us": stats(unpark_done),
             "levels": sorted(levels)}
 
 
@@ -288,6 +293,9 @@ def main():
     print("  fastest: park %s us, unpark %s us, hot-add %s us (scenario); device_add %s ms (host)"
           % (fmt(sc["park_us"]["min"]), fmt(sc["unpark_us"]["min"]), fmt(sc["hotadd_us"]["min"]),
              fmt(dh["min"], 1)))
+    print("  to the CPU's own answer (us_done, without the control CPU's wake-up): park median %s us, "
+          "unpark median %s us (scenario)"
+          % (fmt(sc["park_done_us"]["median"]), fmt(sc["unpark_done_us"]["median"])))
     print("  parked_irqs (interrupts taken by parked CPUs, %d scenario run(s)): %s"
           % (sc["runs"], fmt(sc["parked_irqs"])))
     if why:
