@@ -542,7 +542,7 @@ enum cpuhp_err cpu_down(uint32_t cpu, enum cpuhp_source src)
 {
 	struct hp_cpu *h;
 	enum cpuhp_err e;
-	uint64_t t0;
+	uint64_t t0, us, us_done;
 
 	(void)src;
 	if (!take_turn()) {
@@ -568,10 +568,12 @@ enum cpuhp_err cpu_down(uint32_t cpu, enum cpuhp_source src)
 		record_failure("park", cpu);
 		return CPUHP_NO_ANSWER;
 	}
-	last_us = (arch_now_ns() - t0) / 1000;
+	us = (arch_now_ns() - t0) / 1000;
+	us_done = done_us(cpu, t0);	/* before the next operation may answer */
+	last_us = us;
 	set_state(cpu, CPUHP_PARKED);
 	pass_turn();
-	record_parked(cpu, last_us, done_us(cpu, t0));
+	record_parked(cpu, us, us_done);
 	return CPUHP_OK;
 }
 
@@ -626,7 +628,7 @@ static enum cpuhp_err up_in_turn(uint32_t cpu, enum cpuhp_source src)
 {
 	enum cpuhp_state was;
 	enum cpuhp_err e;
-	uint64_t t0;
+	uint64_t t0, us = 0, us_done = 0;
 
 	was = cpuhp_state(cpu);
 	e = cpu >= ncpus ? CPUHP_NO_SUCH_CPU :
@@ -640,12 +642,14 @@ static enum cpuhp_err up_in_turn(uint32_t cpu, enum cpuhp_source src)
 	t0 = arch_now_ns();
 	e = was == CPUHP_PARKED ? unpark(cpu) : hotadd(cpu);
 	if (!e) {
-		last_us = (arch_now_ns() - t0) / 1000;
+		us = (arch_now_ns() - t0) / 1000;
+		us_done = done_us(cpu, t0);	/* before the next operation may answer */
+		last_us = us;
 		set_state(cpu, CPUHP_ONLINE);
 	}
 	pass_turn();
 	if (!e)
-		record_online(cpu, was == CPUHP_ABSENT, src, last_us, done_us(cpu, t0));
+		record_online(cpu, was == CPUHP_ABSENT, src, us, us_done);
 	else
 		record_failure(was == CPUHP_ABSENT ? "hotadd" : "unpark", cpu);
 	return e;

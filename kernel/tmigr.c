@@ -866,15 +866,17 @@ static void export_value(struct tmigr_cpu *c, uint64_t global_ns, uint64_t force
 	w->nextexp = global_ns;
 	w->forced = false;
 	w->record = true;
-	/* recorded even when the global timer comes first: a re-queue may export it */
-	if (forced_ns < c->forced && !MUTANT(R34))
-		set_forced(c, forced_ns);	/* before the event can be seen (per-CPU lock) */
 	if (forced_ns != TMIGR_INF && forced_ns <= global_ns) {
 		w->nextexp = forced_ns;
 		w->forced = true;
-		if (forced_ns < c->forced)
-			set_forced(c, forced_ns);
 	}
+	/*
+	 * Recorded even when the global timer comes first: a re-queue may
+	 * export it (R-34; the mutant records only an exported one).  Before
+	 * the event can be seen (we hold our per-CPU lock).
+	 */
+	if (forced_ns < c->forced && (w->forced || !MUTANT(R34)))
+		set_forced(c, forced_ns);
 }
 
 /* The one-shot: never later than a promise others rely on. */
@@ -951,8 +953,6 @@ uint64_t tmigr_cpu_new_timer_at(uint64_t global_ns, uint64_t forced_ns)
 			set_ignore(&c->cpuevt, false);
 			walk_cpu(update_events, &w, c);
 			r = w.firstexp;	/* not INF only if the root is idle */
-			if (w.held)
-				set_holding(c, min_u64(c->holding, r));
 		}
 		set_wakeup(c, r);
 		counter_add(&stats[id].new_timers, 1);
