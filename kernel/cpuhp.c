@@ -75,8 +75,13 @@
  * a snapshot (pass_turn() reads it holding the turn, so exactly).
  *
  * Latency (the records' "us") is measured on the control CPU's clock, from
- * the request to the moment it sees the target's answer; it sleeps
- * meanwhile and the target's kick wakes it.
+ * the request to the moment it sees the target's answer; it halts
+ * meanwhile and the target's kick wakes it.  It waits active, tick
+ * running (idle_wait_active(), not idle_until()): a control CPU that went
+ * idle would leave the target the last active CPU of the hierarchy, whose
+ * park must then first hand its events to another CPU and wait for that
+ * (R-03), one more round trip between vCPUs inside every park of a quiet
+ * machine (docs/cpus.md §7.8).
  */
 #include <stddef.h>
 
@@ -315,7 +320,7 @@ static bool wait_answer(struct hp_cpu *h, enum phase want)
 	timer_setup(&t, deadline_fired, TIMER_PINNED);
 	/* fires at least one jiffy after its expiry: after the deadline */
 	timer_add(&t, timer_jiffies() + ANSWER_TIMEOUT_MS * 1000000ull / timer_tick_ns() + 1);
-	idle_until(answered, &x);
+	idle_wait_active(answered, &x);
 	timer_del_sync(&t);
 	/* acquire: pairs with the release store in answer(), as in answered() */
 	return __atomic_load_n(&h->phase, __ATOMIC_ACQUIRE) == (uint32_t)want;

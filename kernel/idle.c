@@ -323,6 +323,39 @@ void idle_until(bool (*done)(void *arg), void *arg)
 	arch_irq_enable();
 }
 
+/*
+ * A short wait for another CPU's answer, as an active CPU: the tick keeps
+ * running (leave_idle() starts it if we come from idle), the hierarchy is
+ * never told we are idle, and each halt lasts at most a jiffy.  Used where
+ * the wait is part of an operation on another CPU (kernel/cpuhp.c waits
+ * for its target's answer, tens of microseconds): a waiter that went idle
+ * would be deactivated and activated again around every answer, and while
+ * it sleeps idle a target leaving the hierarchy may be the last active
+ * CPU, which must hand its events over with a round trip to another CPU
+ * (kernel/tmigr.c, R-03) before it can answer.  The same lost-wake-up
+ * rules as idle_step(): done() and the work check run with interrupts off,
+ * the halt enables them atomically (I1, I2), so the answer's kick after
+ * its store ends the halt.  Not for long waits: the tick wakes us every
+ * jiffy.
+ */
+void idle_wait_active(bool (*done)(void *arg), void *arg)
+{
+	uint32_t cpu = arch_cpu_id();
+
+	arch_irq_disable();
+	leave_idle(cpu);
+	while (!done(arg)) {
+		if (work_pending(cpu)) {
+			arch_irq_enable();
+			work_run_pending();
+			arch_irq_disable();
+			continue;
+		}
+		arch_idle_halt();
+	}
+	arch_irq_enable();
+}
+
 static void wake_timer_fired(struct timer *t)
 {
 	(void)t;	/* the wake-up is the point; idle_until re-checks */

@@ -126,6 +126,14 @@ __attribute__((noreturn)) void idle_loop(void);
  */
 void idle_until(bool (*done)(void *arg), void *arg);
 
+/*
+ * Wait, halted but active (tick running, never idle in the hierarchy),
+ * running handed work, until done(arg) is true; done() is called with
+ * interrupts off.  For short waits on another CPU's answer, which must
+ * kick us after making done() true (kernel/idle.c says why).
+ */
+void idle_wait_active(bool (*done)(void *arg), void *arg);
+
 /* Sleep like an idle CPU (running handed work) until arch_now_ns() >= deadline. */
 void idle_sleep_until_ns(uint64_t deadline);
 

@@ -37,6 +37,17 @@
  *              unparks CPU 1 meanwhile, so the events meet a busy cpuhp
  *              (the hot-add work runs nested in those operations' waits)
  *
+ *   wake_latency  the floor under park and unpark (docs/cpus.md §7.8): the
+ *              BSP hands every AP of the quiet machine, one after the other
+ *              and wake_rounds times each, a work item that only stamps the
+ *              synced clock and kicks the BSP back, and waits for it
+ *              halted but active, as kernel/cpuhp.c waits for an answer
+ *              (idle_wait_active).  `one_way` is
+ *              request to target running (a halted CPU woken by an IPI),
+ *              `round_trip` request to the BSP awake again (two wake-ups);
+ *              park and unpark pay both plus their own work.  A figure,
+ *              never a verdict: the run fails only if an AP does not answer
+ *
  * The bring-up reads selftest_chosen() to arrange late_ap, lost_sipi and restart_ap
  * before the APs start; selftest_run() checks the outcome afterwards.
  * Boot CPU only.
@@ -51,6 +62,7 @@
 #include "kernel/cpuhp.h"
 #include "kernel/idle.h"
 #include "kernel/options.h"
+#include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/report.h"
 #include "kernel/selftest.h"
@@ -588,6 +600,97 @@ static void test_cpuhp_turns(void)
 		verdict_fail("test=cpuhp_turns: not every CPU is back online");
 }
 
+/* ---- test=wake_latency ---- */
+
+#define WAKE_SAMPLES_MAX	1024
+
+struct wake_probe {
+	struct work work;		/* first: the work callback gets this back */
+	uint32_t control;
+	uint64_t ran_ns;		/* the target's stamp, before `done` */
+	bool done;			/* release by the target, acquire by the BSP */
+};
+
+static void wake_probe_fn(struct work *w)
+{
+	struct wake_probe *p = (struct wake_probe *)w;
+
+	p->ran_ns = arch_now_ns();
+	/* release: pairs with the acquire in wake_probe_answered(); p may vanish after */
+	__atomic_store_n(&p->done, true, __ATOMIC_RELEASE);
+	arch_kick_cpu(p->control);
+}
+
+struct wake_wait {
+	struct wake_probe *p;
+	uint64_t deadline;
+};
+
+static bool wake_probe_answered(void *arg)
+{
+	struct wake_wait *x = arg;
+
+	/* acquire: pairs with the release store in wake_probe_fn() */
+	return __atomic_load_n(&x->p->done, __ATOMIC_ACQUIRE) ||
+	       arch_now_ns() >= x->deadline;
+}
+
+static uint64_t one_way[WAKE_SAMPLES_MAX], round_trip[WAKE_SAMPLES_MAX];
+
+/* One probe of `cpu` (a CPU that does not answer within a second panics). */
+static void wake_probe_once(uint32_t cpu, uint32_t *n)
+{
+	struct wake_probe p = { .work.fn = wake_probe_fn, .control = arch_cpu_id() };
+	struct wake_wait x = { &p, 0 };
+	uint64_t t0, t1;
+
+	idle_sleep_until_ns(arch_now_ns() + 2000000ull);	/* let it fall asleep */
+	t0 = arch_now_ns();
+	x.deadline = t0 + 1000000000ull;
+	work_queue_on(cpu, &p.work);
+	idle_wait_active(wake_probe_answered, &x);
+	t1 = arch_now_ns();
+	if (!__atomic_load_n(&p.done, __ATOMIC_ACQUIRE))
+		/* the work is still queued on our stack: we cannot go on */
+		panic("test=wake_latency: CPU %u did not run its probe within 1 s", cpu);
+	if (*n < WAKE_SAMPLES_MAX) {
+		/* both arrays hold the same number of samples: insert at one count */
+		uint32_t k = *n;
+
+		sorted_insert(one_way, &k, WAKE_SAMPLES_MAX,
+			      p.ran_ns > t0 ? (p.ran_ns - t0) / 1000 : 0);
+		sorted_insert(round_trip, n, WAKE_SAMPLES_MAX, (t1 - t0) / 1000);
+	}
+}
+
+static void test_wake_latency(void)
+{
+	uint32_t rounds = (uint32_t)option_u64("wake_rounds");
+	uint32_t n = 0, cpu, r;
+	struct json_writer w;
+	char buf[256];
+
+	for (r = 0; r < rounds; r++)
+		for (cpu = 1; cpu < smp_cpu_count; cpu++)
+			if (cpuhp_state(cpu) == CPUHP_ONLINE)
+				wake_probe_once(cpu, &n);
+	kprintf("test=wake_latency: %u probes; one way median %lu us (max %lu), round trip median %lu us (max %lu)\n",
+		n, (unsigned long)sorted_median(one_way, n), (unsigned long)sorted_max(one_way, n),
+		(unsigned long)sorted_median(round_trip, n), (unsigned long)sorted_max(round_trip, n));
+	json_begin(&w, buf, sizeof(buf));
+	json_str(&w, "kind", "wake_latency");
+	json_u64(&w, "probes", n);
+	json_u64(&w, "one_way_us_median", sorted_median(one_way, n));
+	json_u64(&w, "one_way_us_min", n ? one_way[0] : 0);
+	json_u64(&w, "one_way_us_max", sorted_max(one_way, n));
+	json_u64(&w, "round_trip_us_median", sorted_median(round_trip, n));
+	json_u64(&w, "round_trip_us_min", n ? round_trip[0] : 0);
+	json_u64(&w, "round_trip_us_max", sorted_max(round_trip, n));
+	report_emit(json_end(&w));
+	if (!n)
+		verdict_fail("test=wake_latency: needs at least two CPUs");
+}
+
 /* The names are test='s words in kernel/options.c (tests/checks/ compares the two). */
 static const struct selftest {
 	const char *name;
@@ -600,6 +703,7 @@ static const struct selftest {
 	{ "cpuhp", test_cpuhp },
 	{ "acpi_hotadd", test_acpi_hotadd },
 	{ "cpuhp_turns", test_cpuhp_turns },
+	{ "wake_latency", test_wake_latency },
 };
 
 void selftest_run(const char *name)

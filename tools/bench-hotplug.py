@@ -5,7 +5,7 @@
 Theory: kernel/cpuhp.c prints a record for every completed operation,
 `cpu_parked` and `cpu_online` (how hotadd or unpark), with its latency in
 microseconds on the guest TSC, from the request to the CPU parked or
-online (docs/cpus.md §7.5-§7.8).  This tool boots three configurations in
+online (docs/cpus.md §7.5-§7.8).  This tool boots five configurations in
 one invocation, each --runs times, and collects those records:
 
   scenario  `scenario=hotplug maxcpus=8` at -smp 64 (docs/hotplug-
@@ -27,6 +27,18 @@ one invocation, each --runs times, and collects those records:
             SCI, the hot-add and the serial line included (its log poll
             adds up to ~20 ms).  The cpu_online records of those CPUs
             (source acpi) give the kernel's own part on the guest TSC.
+  quiet     `test=cpuhp` at -smp 64: every AP of an otherwise idle
+            machine parks with timers pending and unparks once.  The
+            flattering case, printed beside the hard one because the
+            verdict on the aims changes with it.
+  floor     `test=wake_latency` at -smp 64, in the same boot as nothing
+            else: the BSP hands each halted AP a work item that only
+            stamps the clock and kicks it back, and sleeps until then, as
+            cpuhp waits for an answer.  Its one-way figure (request to the
+            target running) is the least an unpark can take to the CPU's
+            own answer (us_done), its round trip the least any `us` can
+            take: under TCG each is the host waking a vCPU thread, which
+            no kernel code can shorten (docs/cpus.md §7.8).
   linux     tools/bench-linux.sh --smp 64 --hotplug K --hotadd 2: Debian's
             Linux on the same QEMU machine (TCG, pc, qemu64) times, from
             its initramfs, `echo 0` then `echo 1` to
@@ -141,6 +153,42 @@ def scenario(a, extra):
             "levels": sorted(levels)}
 
 
+def quiet(a, extra):
+    """test=cpuhp (quiet park/unpark) and test=wake_latency (the floor), --runs each."""
+    park, unpark, park_done, unpark_done, runs = [], [], [], [], 0
+    one_way, round_trip, fruns = [], [], 0
+    for _ in range(a.runs):
+        load = load1()
+        ok, log, _ = run_qemu(["--smp", str(a.smp)], ["test=cpuhp"] + extra)
+        if ok:
+            runs += 1
+            p = log.of_kind("cpu_parked")
+            u = [r for r in log.of_kind("cpu_online") if r.get("how") == "unpark"]
+            park += [r["us"] for r in p]
+            unpark += [r["us"] for r in u]
+            park_done += [r["us_done"] for r in p]
+            unpark_done += [r["us_done"] for r in u]
+            print("  quiet, load1 %.1f: %d parks (median %s us, us_done %s), %d unparks (%s us, us_done %s)"
+                  % (load, len(p), fmt(stats([r["us"] for r in p])["median"]),
+                     fmt(stats([r["us_done"] for r in p])["median"]), len(u),
+                     fmt(stats([r["us"] for r in u])["median"]),
+                     fmt(stats([r["us_done"] for r in u])["median"])), flush=True)
+        load = load1()
+        ok, log, _ = run_qemu(["--smp", str(a.smp)], ["test=wake_latency"] + extra)
+        wl = log.last("wake_latency")
+        if ok and wl is not None:
+            fruns += 1
+            one_way.append(wl["one_way_us_median"])
+            round_trip.append(wl["round_trip_us_median"])
+            print("  floor, load1 %.1f: %d probes, one way median %d us, round trip median %d us"
+                  % (load, wl["probes"], wl["one_way_us_median"], wl["round_trip_us_median"]),
+                  flush=True)
+    return {"runs": runs, "park_us": stats(park), "unpark_us": stats(unpark),
+            "park_done_us": stats(park_done), "unpark_done_us": stats(unpark_done),
+            "floor_runs": fruns, "one_way_us_median": stats(one_way)["median"],
+            "round_trip_us_median": stats(round_trip)["median"]}
+
+
 def device_add(a, extra):
     host_ms, guest_us, runs = [], [], 0
     slots = a.maxcpus_qmp
@@ -243,6 +291,7 @@ def main():
 
     print("bench-hotplug: -smp %d, %d run(s) per configuration" % (a.smp, a.runs), flush=True)
     sc = scenario(a, extra)
+    qu = quiet(a, extra)
     da = device_add(a, extra)
     lx = linux(a)
     print()
@@ -307,9 +356,29 @@ def main():
         print("  Linux guest clock (/proc/uptime): offline median %s ms, online median %s ms; "
               "%d failed operation(s)" % (fmt(lx["offline_guest_ms"]["median"], 1),
                                           fmt(lx["online_guest_ms"]["median"], 1), lx["failed_ops"]))
+    print()
+    print("Park and unpark by case, pullkern, guest TSC (medians; us = to the control CPU awake, "
+          "us_done = to the CPU's own answer)")
+    qhead = ("case", "park us", "park us_done", "unpark us", "unpark us_done", "n")
+    qrows = [("hard (scenario=hotplug, churn)", fmt(sc["park_us"]["median"]),
+              fmt(sc["park_done_us"]["median"]), fmt(sc["unpark_us"]["median"]),
+              fmt(sc["unpark_done_us"]["median"]), str(sc["park_us"]["n"])),
+             ("quiet (test=cpuhp)", fmt(qu["park_us"]["median"]), fmt(qu["park_done_us"]["median"]),
+              fmt(qu["unpark_us"]["median"]), fmt(qu["unpark_done_us"]["median"]),
+              str(qu["park_us"]["n"])),
+             ("floor (test=wake_latency)", fmt(qu["round_trip_us_median"]),
+              fmt(qu["one_way_us_median"]), fmt(qu["round_trip_us_median"]),
+              fmt(qu["one_way_us_median"]), str(qu["floor_runs"]) + " run(s)")]
+    widths = [max(len(x) for x in col) for col in zip(qhead, *qrows)]
+    for r in (qhead, *qrows):
+        print("  " + "  ".join(x.rjust(w) if i else x.ljust(w)
+                               for i, (x, w) in enumerate(zip(r, widths))))
+    print("  floor: us columns show the round trip (two vCPU wake-ups), us_done columns one way "
+          "(one wake-up): no park or unpark can take less under this emulator and host")
     print("  aims (issue): unpark < 50 us, park < 100 us, hot-add < 5 ms, 0 interrupts to parked CPUs")
     print(BENCH + json.dumps(dict(sc, kind="bench_hotplug", config="scenario", smp=a.smp,
                                   maxcpus=a.maxcpus, seconds=a.seconds, seed=a.seed)))
+    print(BENCH + json.dumps(dict(qu, kind="bench_hotplug", config="quiet", smp=a.smp)))
     print(BENCH + json.dumps(dict(da, kind="bench_hotplug", config="device_add", smp=a.smp)))
     print(BENCH + json.dumps(dict(lx, kind="bench_hotplug", config="linux", smp=a.smp,
                                   cpus=a.linux_cpus)))

@@ -144,6 +144,15 @@ qemu_case cpuhp_turns_smp8_two_callers_back_to_back_each_in_its_turn 0 90 \
 # fails after ap_timeout_ms, reported, the CPU stays absent and the tree
 # keeps its structure invariants; its second try succeeds.  At -smp 8 the tree keeps its one level; at -smp
 # 16 the ninth CPU needs a second level and a new root above the first.
+# The floor under park and unpark (tools/bench-hotplug.py prints the
+# figures): every AP answers each probe, and the records are consistent
+# (a round trip contains the one-way trip of the same probe).
+qemu_case wake_latency_smp4_every_ap_answers_each_probe 0 60 \
+	"--bios --smp 4 -- test=wake_latency wake_rounds=3" \
+	--expect 'wake_latency.probes == 9' \
+	--expect 'wake_latency.round_trip_us_median >= wake_latency.one_way_us_median' \
+	--expect 'wake_latency.round_trip_us_min >= wake_latency.one_way_us_min'
+
 qemu_case cpuhp_maxcpus1_smp8_hotadds_every_absent_cpu 0 120 \
 	"--bios --smp 8 -- test=cpuhp maxcpus=1" \
 	--expect 'smp.possible == 8 and smp.online == 1' \
