@@ -5,7 +5,7 @@
 Theory: kernel/cpuhp.c prints a record for every completed operation,
 `cpu_parked` and `cpu_online` (how hotadd or unpark), with its latency in
 microseconds on the guest TSC, from the request to the CPU parked or
-online (docs/cpus.md §7.5-§7.8).  This tool boots five configurations in
+online (docs/cpus.md §7.5-§7.8).  This tool boots six configurations in
 one invocation, each --runs times, and collects those records:
 
   scenario  `scenario=hotplug maxcpus=8` at -smp 64 (docs/hotplug-
@@ -39,6 +39,14 @@ one invocation, each --runs times, and collects those records:
             own answer (us_done), its round trip the least any `us` can
             take: under TCG each is the host waking a vCPU thread, which
             no kernel code can shorten (docs/cpus.md §7.8).
+  bochs     `test=cpuhp maxcpus=2` in Bochs with 4 CPUs (tools/run-bochs.sh):
+            Bochs runs its CPUs in turn on a virtual clock, so a halted
+            CPU that gets an interrupt runs on its next turn and the
+            latencies there are the kernel's own path in emulated
+            instructions, without a host thread's wake-up (on a CPU model
+            with x2APIC and TSC-deadline, as most current machines).
+            --no-bochs leaves it out; without Bochs installed it is "not
+            measured".
   linux     tools/bench-linux.sh --smp 64 --hotplug K --hotadd 2: Debian's
             Linux on the same QEMU machine (TCG, pc, qemu64) times, from
             its initramfs, `echo 0` then `echo 1` to
@@ -68,6 +76,7 @@ the comparison (kind bench_hotplug_ratio).
 
 Usage: tools/bench-hotplug.py [--runs N] [--smp N] [--maxcpus N]
                               [--seconds S] [--linux-cpus K] [--no-linux]
+                              [--no-bochs]
                               [--append ARGS]
 """
 
@@ -156,7 +165,7 @@ def scenario(a, extra):
 def quiet(a, extra):
     """test=cpuhp (quiet park/unpark) and test=wake_latency (the floor), --runs each."""
     park, unpark, park_done, unpark_done, runs = [], [], [], [], 0
-    one_way, round_trip, fruns = [], [], 0
+    one_way, round_trip, fruns, bounds = [], [], 0, []
     for _ in range(a.runs):
         load = load1()
         ok, log, _ = run_qemu(["--smp", str(a.smp)], ["test=cpuhp"] + extra)
@@ -179,6 +188,9 @@ def quiet(a, extra):
         if ok and wl is not None:
             fruns += 1
             one_way.append(wl["one_way_us_median"])
+            clock = log.last("clock")
+            if clock is not None:
+                bounds.append(clock["error_bound_ns"] / 1000.0)
             round_trip.append(wl["round_trip_us_median"])
             print("  floor, load1 %.1f: %d probes, one way median %d us, round trip median %d us"
                   % (load, wl["probes"], wl["one_way_us_median"], wl["round_trip_us_median"]),
@@ -186,7 +198,32 @@ def quiet(a, extra):
     return {"runs": runs, "park_us": stats(park), "unpark_us": stats(unpark),
             "park_done_us": stats(park_done), "unpark_done_us": stats(unpark_done),
             "floor_runs": fruns, "one_way_us_median": stats(one_way)["median"],
-            "round_trip_us_median": stats(round_trip)["median"]}
+            "round_trip_us_median": stats(round_trip)["median"],
+            "clock_error_bound_us_max": max(bounds) if bounds else None}
+
+
+def bochs(a, extra):
+    """test=cpuhp maxcpus=2 in Bochs, 4 CPUs, once (about two minutes)."""
+    if a.no_bochs:
+        return {"why": "--no-bochs"}
+    cmd = [os.path.join(ROOT, "tools", "run-bochs.sh"), "--smp", "4", "--timeout", "900",
+           "--", "test=cpuhp", "maxcpus=2"] + extra
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          cwd=ROOT, check=False)
+    text = proc.stdout.decode("utf-8", "replace")
+    log = report.Log("bochs", text)
+    summary = log.last("summary")
+    if proc.returncode != 0 or summary is None or summary.get("result") != "pass":
+        last = text.strip().splitlines()[-1:] or ["no output"]
+        return {"why": "the Bochs run did not pass (exit %d: %s)" % (proc.returncode, last[0][:120])}
+    p = log.of_kind("cpu_parked")
+    u = [r for r in log.of_kind("cpu_online") if r.get("how") == "unpark"]
+    h = [r for r in log.of_kind("cpu_online") if r.get("how") == "hotadd"]
+    print("  bochs: %d parks, %d unparks, %d hot-adds" % (len(p), len(u), len(h)), flush=True)
+    return {"runs": 1, "park_us": stats([r["us"] for r in p]),
+            "unpark_us": stats([r["us"] for r in u]), "hotadd_us": stats([r["us"] for r in h]),
+            "park_done_us": stats([r["us_done"] for r in p]),
+            "unpark_done_us": stats([r["us_done"] for r in u])}
 
 
 def device_add(a, extra):
@@ -285,6 +322,7 @@ def main():
     ap.add_argument("--linux-cpus", type=int, default=4,
                     help="Linux: offline and online CPUs 1..K (default 4)")
     ap.add_argument("--no-linux", action="store_true")
+    ap.add_argument("--no-bochs", action="store_true", help="leave out the Bochs run")
     ap.add_argument("--append", default="", help="more pullkern command line words")
     a = ap.parse_args()
     extra = a.append.split()
@@ -293,6 +331,7 @@ def main():
     sc = scenario(a, extra)
     qu = quiet(a, extra)
     da = device_add(a, extra)
+    bx = bochs(a, extra)
     lx = linux(a)
     print()
     lk = lx.get("kernel")
@@ -366,6 +405,11 @@ def main():
              ("quiet (test=cpuhp)", fmt(qu["park_us"]["median"]), fmt(qu["park_done_us"]["median"]),
               fmt(qu["unpark_us"]["median"]), fmt(qu["unpark_done_us"]["median"]),
               str(qu["park_us"]["n"])),
+             ("Bochs, 4 CPUs (test=cpuhp)",) + (
+                 (fmt(bx["park_us"]["median"]), fmt(bx["park_done_us"]["median"]),
+                  fmt(bx["unpark_us"]["median"]), fmt(bx["unpark_done_us"]["median"]),
+                  str(bx["park_us"]["n"])) if "why" not in bx
+                 else ("not measured",) + ("-",) * 4),
              ("floor (test=wake_latency)", fmt(qu["round_trip_us_median"]),
               fmt(qu["one_way_us_median"]), fmt(qu["round_trip_us_median"]),
               fmt(qu["one_way_us_median"]), str(qu["floor_runs"]) + " run(s)")]
@@ -375,11 +419,20 @@ def main():
                                for i, (x, w) in enumerate(zip(r, widths))))
     print("  floor: us columns show the round trip (two vCPU wake-ups), us_done columns one way "
           "(one wake-up): no park or unpark can take less under this emulator and host")
+    print("  us_done and one way compare two CPUs' clocks, synced at boot to within %s us in the "
+          "floor's boot (the clock record's error bound; a loaded host widens it): a figure "
+          "below that bound means little" % fmt(qu["clock_error_bound_us_max"]))
+    if "why" in bx:
+        print("  Bochs not measured: %s" % bx["why"])
+    else:
+        print("  Bochs hot-add (virtual clock): median %s us, max %s us over %d"
+              % (fmt(bx["hotadd_us"]["median"]), fmt(bx["hotadd_us"]["max"]), bx["hotadd_us"]["n"]))
     print("  aims (issue): unpark < 50 us, park < 100 us, hot-add < 5 ms, 0 interrupts to parked CPUs")
     print(BENCH + json.dumps(dict(sc, kind="bench_hotplug", config="scenario", smp=a.smp,
                                   maxcpus=a.maxcpus, seconds=a.seconds, seed=a.seed)))
     print(BENCH + json.dumps(dict(qu, kind="bench_hotplug", config="quiet", smp=a.smp)))
     print(BENCH + json.dumps(dict(da, kind="bench_hotplug", config="device_add", smp=a.smp)))
+    print(BENCH + json.dumps(dict(bx, kind="bench_hotplug", config="bochs", smp=4)))
     print(BENCH + json.dumps(dict(lx, kind="bench_hotplug", config="linux", smp=a.smp,
                                   cpus=a.linux_cpus)))
     print(BENCH + json.dumps({"kind": "bench_hotplug_ratio", "smp": a.smp,
