@@ -17,7 +17,8 @@
 #           QEMU's CPU hotplug register protocol (cpuhp_block)
 #   core    the portable kernel: timer, tmigr (and its debug half), idle,
 #           tick, workqueue, cpuhp (park, unpark, hot-add), shell_core (the
-#           shell's line editor and parser)
+#           shell's line editor and parser), residency (idle residency
+#           accounting and its report, kernel/residency*.c)
 #   top     what runs the core: kernel/main.c, the boot glue (kernel/smp.c,
 #           kernel/selftest.c), the boot reports and the tick check, and
 #           the scenarios (kernel/scenario.c, kernel/scenarios/), the shell
@@ -46,7 +47,7 @@ readonly OBJDIR=build/k
 readonly KDIRS="boot arch/x86_64 drivers/apic drivers/console kernel kernel/scenarios lib"
 
 GROUND_RE='^kernel/(printk|panic|console|report|page_alloc|acpi|multiboot2|cmdline|options|verdict|spinlock|cpuhp_block)\.c$'
-CORE_RE='^kernel/(timer|tmigr|tmigr_debug|idle|tick|workqueue|cpuhp|shell_core)\.c$'
+CORE_RE='^kernel/(timer|tmigr|tmigr_debug|idle|tick|workqueue|cpuhp|shell_core|residency[a-z_]*)\.c$'
 TOP_RE='^kernel/(main|smp|selftest|scenario|boot_report|tick_check|tmigr_report|shell|acpi_hotplug)\.c$|^kernel/scenarios/'
 LOWER_RE='^(arch|drivers|lib|boot)/'
 ALLOWED=' boot/entry32.S:kmain '	# "source:symbol", space separated
