@@ -234,7 +234,7 @@ $(BUILD)/host/%_f2w: tests/host/%.c $(TMSIM) $(TMWEAK) kernel/tmigr.c kernel/tmi
 # MUT_FLAGS carries -DMUTANT_ID=ID (kernel/mutant.h).  MUT_SRCS: the code
 # compiled into every mutant program (the switches live there).
 MUT_SRCS := $(TMSIM) $(TMWEAK) kernel/tmigr.c kernel/tmigr_debug.c kernel/timer.c kernel/idle.c \
-	kernel/tick.c kernel/workqueue.c
+	kernel/tick.c kernel/workqueue.c kernel/residency.c
 mutant-bin: $(HLIB)
 	@mkdir -p $(dir $(MUT_OUT))
 	$(HOST_CC) $(HCFLAGS) $(MUT_FLAGS) -o $(MUT_OUT) tests/host/$(MUT_SRC).c $(MUT_SRCS) \

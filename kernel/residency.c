@@ -32,7 +32,11 @@
  * odd seq is seen by the second load, so the copy is retried).  A reader
  * never writes anything a CPU reads and never sends anything: it cannot
  * wake a CPU.  It may retry while the owner publishes (a few hundred
- * stores with interrupts off), never longer.
+ * stores with interrupts off), never longer.  Yield points (YP, empty in
+ * the kernel) halfway through a publish and through a copy let the host
+ * tests force the two interleavings that matter
+ * (tests/host/test_residency_seqcount.c); MUTANT(S01) and MUTANT(S02) put
+ * back the bugs the two seq checks exclude (kernel/mutant.h).
  *
  * The phase in progress.  Sums hold ended phases only; the reader adds
  * [phase_ns, its clock) to the phase the record names, so a CPU asleep for
@@ -74,6 +78,7 @@
 #include "kernel/arch_services.h"
 #include "kernel/hw_counters.h"
 #include "kernel/idle.h"
+#include "kernel/mutant.h"
 #include "kernel/printk.h"
 #include "kernel/report.h"
 #include "kernel/residency.h"
@@ -236,11 +241,15 @@ static void publish(struct res_cpu *c)
 	const uint64_t *src = (const uint64_t *)&c->own;
 	uint32_t s = __atomic_load_n(&c->seq, __ATOMIC_RELAXED);
 
-	__atomic_store_n(&c->seq, s + 1, __ATOMIC_RELAXED);
+	if (!MUTANT(S01))	/* S01: the words change while seq says stable */
+		__atomic_store_n(&c->seq, s + 1, __ATOMIC_RELAXED);
 	/* release fence: pairs with the reader's acquire fence; odd seq before any word */
 	__atomic_thread_fence(__ATOMIC_RELEASE);
-	for (size_t i = 0; i < RES_REC_WORDS; i++)
+	for (size_t i = 0; i < RES_REC_WORDS; i++) {
+		if (i == RES_REC_WORDS / 2)
+			YP("residency.publish_half", NULL);
 		__atomic_store_n(&c->pub[i], src[i], __ATOMIC_RELAXED);
+	}
 	/* release: pairs with the reader's acquire load of seq; the words (and samples) first */
 	__atomic_store_n(&c->seq, s + 2, __ATOMIC_RELEASE);
 }
@@ -365,28 +374,33 @@ void residency_hw_refresh(void)
 
 /* ---- the reader's side ---- */
 
-/* One publish of `cpu`'s record, whole, and the reader's clock while it held. */
-static void read_pub(uint32_t cpu, struct res_rec *out, uint64_t *at)
+bool residency_try_read(uint32_t cpu, struct res_rec *out, uint64_t *at)
 {
 	struct res_cpu *c = &cpus[cpu];
 	uint64_t *dst = (uint64_t *)out;
+	/* acquire: pairs with the release store ending publish(); its words are seen */
+	uint32_t s = __atomic_load_n(&c->seq, __ATOMIC_ACQUIRE);
 
-	for (;;) {
-		/* acquire: pairs with the release store ending publish(); its words are seen */
-		uint32_t s = __atomic_load_n(&c->seq, __ATOMIC_ACQUIRE);
-
-		if (s & 1) {
-			arch_cpu_relax();
-			continue;
-		}
-		for (size_t i = 0; i < RES_REC_WORDS; i++)
-			dst[i] = __atomic_load_n(&c->pub[i], __ATOMIC_RELAXED);
-		*at = arch_now_ns();
-		/* acquire fence: pairs with publish()'s release fence (a torn copy sees seq move) */
-		__atomic_thread_fence(__ATOMIC_ACQUIRE);
-		if (__atomic_load_n(&c->seq, __ATOMIC_RELAXED) == s)
-			return;
+	if (s & 1)
+		return false;	/* a publish is under way */
+	for (size_t i = 0; i < RES_REC_WORDS; i++) {
+		if (i == RES_REC_WORDS / 2)
+			YP("residency.read_half", NULL);
+		dst[i] = __atomic_load_n(&c->pub[i], __ATOMIC_RELAXED);
 	}
+	*at = arch_now_ns();
+	/* acquire fence: pairs with publish()'s release fence (a torn copy sees seq move) */
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	if (MUTANT(S02))	/* S02: the copy is taken without checking seq again */
+		return true;
+	return __atomic_load_n(&c->seq, __ATOMIC_RELAXED) == s;
+}
+
+/* One publish of `cpu`'s record, whole, and the reader's clock while it held. */
+static void read_pub(uint32_t cpu, struct res_rec *out, uint64_t *at)
+{
+	while (!residency_try_read(cpu, out, at))
+		arch_cpu_relax();
 }
 
 void residency_read(uint32_t cpu, struct res_rec *out, uint64_t *at)
@@ -514,7 +528,7 @@ bool residency_begin(void)
 	win.epoch = arch_now_ns();
 	__atomic_store_n(&sample_epoch, win.epoch, __ATOMIC_RELAXED);
 	for (uint32_t cpu = 0; cpu < ncpus; cpu++)
-		residency_read(cpu, &snap0[cpu], &at0[cpu]);
+		read_pub(cpu, &snap0[cpu], &at0[cpu]);
 	win.t0 = arch_now_ns();
 	win.open = true;
 	return true;
@@ -524,7 +538,7 @@ void residency_end(void)
 {
 	win.t1 = arch_now_ns();
 	for (uint32_t cpu = 0; cpu < ncpus; cpu++)
-		residency_read(cpu, &snap1[cpu], &at1[cpu]);
+		read_pub(cpu, &snap1[cpu], &at1[cpu]);
 	win.open = false;
 	if (win.hw_edges)
 		hw_edge(hw1);
@@ -565,12 +579,20 @@ uint16_t residency_sample(uint32_t cpu, uint32_t i)
 
 bool residency_figures(uint32_t cpu, struct res_cpu_fig *f)
 {
-	const struct res_rec *a = &snap0[cpu], *b = &snap1[cpu];
+	static struct res_rec a_, b_;	/* the reader's alone */
+	const struct res_rec *a = &a_, *b = &b_;
 	uint64_t sum;
 
 	memset(f, 0, sizeof(*f));
 	if (!win.done || cpu >= ncpus)
 		return false;
+	/* the snapshots as read, each completed to the reader's clock of its copy */
+	a_ = snap0[cpu];
+	b_ = snap1[cpu];
+	if (a_.state != RES_ABSENT)
+		accrue_sums(&a_, at0[cpu]);
+	if (b_.state != RES_ABSENT)
+		accrue_sums(&b_, at1[cpu]);
 	f->state = (uint32_t)b->state;
 	f->span_ns = at1[cpu] > at0[cpu] ? at1[cpu] - at0[cpu] : 0;
 	if (b->state == RES_ABSENT)

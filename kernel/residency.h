@@ -159,6 +159,8 @@ uint16_t residency_sample_of(const struct res_rec *rec, const uint16_t *stored,
 void residency_reset(void);
 /* The hooks with the idle state given, not asked of arch. */
 void residency_idle_enter_state(uint32_t state, bool sleeps);
+/* One attempt of the reader: false if a publish was under way or overlapped the copy. */
+bool residency_try_read(uint32_t cpu, struct res_rec *out, uint64_t *at);
 /* A copy of `cpu`'s record as a reader sees it, completed to the reader's now. */
 void residency_read(uint32_t cpu, struct res_rec *out, uint64_t *at);
 
