@@ -63,7 +63,9 @@
  * read (the begin snapshot, each CPU completed to the reader's clock of
  * its copy).  end: every record is read again (the end snapshot), then
  * the hardware counters once more (edge wake-ups after the window).  The
- * figures are the differences, so the edges' wake-ups are outside them.
+ * figures are the differences, so the edges' wake-ups are outside them;
+ * after the begin edge the reader sleeps EDGE_SETTLE_NS first, so that
+ * the asked CPUs are back asleep (their tick stopped) when it opens.
  * Inside the window the residency code sends nothing: measure_wakeups
  * counts what it would send there (ask_cpu() while the window is open),
  * and stays 0.  The reader's own CPU sleeps through the window and wakes
@@ -103,6 +105,9 @@ const char *arch_idle_state_name(uint32_t i);
 bool arch_idle_state_sleeps(uint32_t i);
 uint32_t arch_idle_state(void);
 const char *arch_idle_fallback(void);
+
+/* After the begin edge's requests, before the window: their CPUs go back to sleep. */
+#define EDGE_SETTLE_NS	(10 * 1000000ull)
 
 struct res_cpu {
 	uint32_t seq;			/* odd while the owner publishes */
@@ -523,8 +528,11 @@ bool residency_begin(void)
 	memset(hw1, 0, sizeof(hw1));
 	win.reader = arch_cpu_id();
 	win.hw_edges = hw_beyond_tsc();
-	if (win.hw_edges)
+	if (win.hw_edges) {
 		hw_edge(hw0);
+		/* what the asked CPUs do after (their tick until they stop it) stays outside */
+		idle_sleep_until_ns(arch_now_ns() + EDGE_SETTLE_NS);
+	}
 	win.epoch = arch_now_ns();
 	__atomic_store_n(&sample_epoch, win.epoch, __ATOMIC_RELAXED);
 	for (uint32_t cpu = 0; cpu < ncpus; cpu++)

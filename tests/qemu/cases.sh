@@ -638,3 +638,20 @@ qemu_case shell_residency_1_measures_a_window_without_waking_anyone 0 120 \
 	--expect 'residency.window_ms >= 1000' \
 	--expect 'records("shell")[3].cmd == "poweroff"' \
 	"${residency_checks[@]}"
+
+# A parked CPU and absent ones in the report: maxcpus=6 leaves CPUs 6 and 7
+# absent, the shell parks CPU 3 (tests/qemu/shell_residency_parked.bin:
+# down 3, residency 1, up 3, poweroff).  CPU 3's whole window is parked,
+# neither busy nor idle, with no sample; the absent CPUs have null figures;
+# the system counts 5 online, 1 parked, 2 absent, samples only for the 5.
+qemu_case shell_residency_parked_and_absent_cpus_are_neither_busy_nor_idle 0 120 \
+	"--bios --smp 8 --serial-input $ROOT/tests/qemu/shell_residency_parked.bin -- shell maxcpus=6" \
+	--expect 'records("shell")[1].cmd == "down" and records("shell")[1].result == "ok"' \
+	--expect 'records("shell")[2].cmd == "residency" and records("shell")[2].result == "ok"' \
+	--expect 'residency.cpus == 8 and residency.online == 5 and residency.parked == 1 and residency.absent == 2' \
+	--expect "field($residency_cpus, \"state\") == [\"online\", \"online\", \"online\", \"parked\", \"online\", \"online\", \"absent\", \"absent\"]" \
+	--expect 'records("residency_cpu")[3].parked_pct >= 99.9 and records("residency_cpu")[3].idle_pct == 0 and records("residency_cpu")[3].busy_pct == 0' \
+	--expect 'records("residency_cpu")[6].idle_pct == None and records("residency_cpu")[7].wakeups == None' \
+	--expect 'count("residency_sample") == 5 * residency.samples and residency.samples > 0' \
+	--expect 'residency.measure_wakeups == 0' \
+	--expect 'summary.result == "pass"'
