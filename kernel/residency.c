@@ -10,8 +10,9 @@
  * ended ones by wake-up cause (enum wake_cause, named by kernel/idle.c and
  * kernel/tick.c) and by length (log2 us), interrupts taken, other vectors,
  * its latest hardware counter reading, and the 100 ms sample grid's
- * interval in progress.  A CPU is first counted at its first hook (before
- * that it is absent: not started).
+ * interval in progress.  A CPU is first counted at its first halt or park
+ * (before that it is absent: not started, or a hot-added CPU whose clock
+ * is not measured yet).
  *
  * Writer rule.  Only the CPU itself writes its record, in its hooks, with
  * interrupts off (idle entry and exit around each halt, the naming of
@@ -321,20 +322,37 @@ void residency_idle_exit(enum wake_cause cause)
 	publish(c);
 }
 
+/*
+ * Interrupts do not start the count: a hot-added CPU takes some (its clock
+ * measurement's work) before its clock is synced, and its first stamp
+ * must be on the synced clock.  Its first halt in the idle loop starts it.
+ */
+static struct res_cpu *counted(void)
+{
+	struct res_cpu *c = &cpus[arch_cpu_id()];
+
+	return c->own.state == RES_ABSENT ? NULL : c;
+}
+
 void residency_note_irq(void)
 {
-	struct res_cpu *c = mine(arch_now_ns());
+	struct res_cpu *c = counted();
 
+	if (!c)
+		return;
 	c->own.irqs++;
 	publish(c);
 }
 
 void residency_note_vector(uint32_t vector)
 {
-	struct res_cpu *c = mine(arch_now_ns());
-	struct res_rec *r = &c->own;
+	struct res_cpu *c = counted();
+	struct res_rec *r;
 	uint32_t i;
 
+	if (!c)
+		return;
+	r = &c->own;
 	r->irqs++;
 	for (i = 0; i < RES_VECTORS && r->vec_n[i] && r->vec[i] != vector; i++)
 		;
@@ -371,8 +389,10 @@ void residency_cpu_unpark(void)
 
 void residency_hw_refresh(void)
 {
-	struct res_cpu *c = mine(arch_now_ns());
+	struct res_cpu *c = counted();
 
+	if (!c)
+		return;
 	read_hw(&c->own);
 	publish(c);
 }
@@ -548,6 +568,8 @@ void residency_end(void)
 	for (uint32_t cpu = 0; cpu < ncpus; cpu++)
 		read_pub(cpu, &snap1[cpu], &at1[cpu]);
 	win.open = false;
+	/* no grid until the next window: CPUs stop filling samples (those kept stay) */
+	__atomic_store_n(&sample_epoch, 0, __ATOMIC_RELAXED);
 	if (win.hw_edges)
 		hw_edge(hw1);
 	win.done = true;

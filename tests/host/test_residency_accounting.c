@@ -51,12 +51,13 @@ static void sleep_on(uint32_t cpu, uint64_t from, uint64_t to, enum wake_cause c
 	residency_idle_exit(cause);
 }
 
-/* `cpu` is counted (busy) from `t`. */
+/* `cpu` is counted (busy) from `t`: its first halt, of no length, starts it. */
 static void start_cpu(uint32_t cpu, uint64_t t)
 {
 	host_set_cpu(cpu);
 	at(t);
-	residency_note_irq();
+	residency_idle_enter_state(0, true);
+	residency_idle_exit(WAKE_TICK);
 }
 
 /* The reader's window edges (the script calls them in clock order). */
@@ -301,7 +302,12 @@ static void test_cpu_never_counted_is_absent_and_one_started_late_is_parked_befo
 
 	(void)state;
 	begin_at(T0);
-	start_cpu(1, T0 + 600 * MS);	/* hot-added inside the window */
+	/* hot-added inside the window: its interrupts before its first halt do not count it */
+	host_set_cpu(1);
+	at(T0 + 300 * MS);
+	residency_note_irq();
+	residency_note_vector(0x30);
+	start_cpu(1, T0 + 600 * MS);
 	end_at(T0 + 1000 * MS);
 	residency_figures(3, &f);
 	assert_int_equal(f.state, RES_ABSENT);
@@ -310,6 +316,7 @@ static void test_cpu_never_counted_is_absent_and_one_started_late_is_parked_befo
 	assert_int_equal(f.state, RES_ONLINE);
 	assert_int_equal(f.busy_ns, 400 * MS);
 	assert_int_equal(f.parked_ns, 600 * MS);
+	assert_int_equal(f.irqs, 0);
 	assert_int_equal(residency_sample(1, 2), RESIDENCY_NO_SAMPLE);
 	assert_int_equal(residency_sample(1, 7), 0);
 }
