@@ -9,7 +9,10 @@
  * the sums of the phases that ended, idle periods begun and ended, the
  * ended ones by wake-up cause (enum wake_cause, named by kernel/idle.c and
  * kernel/tick.c) and by length (log2 us), interrupts taken, other vectors,
- * its latest hardware counter reading, and the 100 ms sample grid's
+ * its latest hardware counter reading (taken by the CPU at a halt's end
+ * when the last is RES_HW_EVERY_NS old, and at the window's edges when
+ * asked: reading MSRs costs a VM exit each under a hypervisor, so not at
+ * every wake-up), and the 100 ms sample grid's
  * interval in progress.  A CPU is first counted at its first halt or park
  * (before that it is absent: not started, or a hot-added CPU whose clock
  * is not measured yet).
@@ -273,11 +276,12 @@ static struct res_cpu *mine(uint64_t now)
 	return c;
 }
 
-static void read_hw(struct res_rec *r)
+static void read_hw(struct res_rec *r, uint64_t now)
 {
 	struct hw_counters h;
 
 	arch_hw_counters_read(&h);
+	r->hw_ns = now;
 	r->hw_valid = h.valid;
 	for (int i = 0; i < HWC_NR; i++)
 		r->hw[i] = h.v[i];
@@ -318,7 +322,9 @@ void residency_idle_exit(enum wake_cause cause)
 	r->wakeups++;
 	r->last_cause = (uint32_t)cause < WAKE_NR ? (uint32_t)cause : WAKE_UNNAMED;
 	r->by_cause[r->last_cause]++;
-	read_hw(r);
+	/* often enough that no counter wraps twice between two readings (RAPL's take minutes) */
+	if (now - r->hw_ns >= RES_HW_EVERY_NS || !r->hw_valid)
+		read_hw(r, now);
 	publish(c);
 }
 
@@ -393,7 +399,7 @@ void residency_hw_refresh(void)
 
 	if (!c)
 		return;
-	read_hw(&c->own);
+	read_hw(&c->own, arch_now_ns());
 	publish(c);
 }
 

@@ -30,6 +30,7 @@
 #define RES_SAMPLE_NS		100000000ull	/* one sample interval: 100 ms */
 #define RES_MAX_SAMPLES		600	/* samples kept per CPU: the first 60 s of a window */
 #define RES_MAX_WINDOW_S	3600	/* the shell's longest window */
+#define RES_HW_EVERY_NS		1000000000ull	/* a wake-up reads the counters if the last is older */
 
 /* What a CPU is, as its record says. */
 enum res_state {
@@ -72,7 +73,8 @@ struct res_rec {
 	uint64_t epoch;			/* the sample grid's origin these samples follow */
 	uint64_t sidx;			/* the sample interval in progress */
 	uint64_t s_idle_ns, s_awake_ns;	/* its sleeping and awake time so far */
-	uint64_t hw_valid;		/* struct hw_counters of the latest reading */
+	uint64_t hw_ns;			/* when the latest hardware reading was taken */
+	uint64_t hw_valid;		/* struct hw_counters of that reading */
 	uint64_t hw[HWC_NR];
 };
 
