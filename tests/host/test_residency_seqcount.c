@@ -42,6 +42,13 @@
 #define WRITER	1
 #define READER	0
 #define START_NS	1000000000ull
+#define LONG_BUCKET	21	/* a 3 s idle period's histogram bucket */
+
+/* the two halves the yield points split a publish and a copy into (see above) */
+_Static_assert(offsetof(struct res_rec, wakeups) / 8 < RES_REC_WORDS / 2,
+	       "the wake-up count must be in the first half of a record");
+_Static_assert(offsetof(struct res_rec, hist[LONG_BUCKET]) / 8 >= RES_REC_WORDS / 2,
+	       "the long period's bucket must be in the second half of a record");
 
 /* Whole by the rules above; `start` is when the CPU was first counted. */
 static bool whole(const struct res_rec *r, uint64_t at, uint64_t start, char *why, size_t n)
@@ -111,8 +118,9 @@ static void test_reader_refuses_a_record_halfway_published(void **state)
 	char why[160];
 
 	(void)state;
+	assert_int_equal(residency_hist_bucket(3000000000ull), LONG_BUCKET);
 	writer_sleeps();
-	host_clock_set_ns(START_NS + 3000000000ull);	/* a 3 s idle period: bucket 21 */
+	host_clock_set_ns(START_NS + 3000000000ull);	/* a 3 s idle period: LONG_BUCKET */
 	hook_ran = false;
 	tmigr_yield_hook = read_at_publish_half;
 	residency_idle_exit(WAKE_OWN_PINNED);
