@@ -89,7 +89,8 @@ PORTABLE := lib/format.c lib/json.c kernel/cmdline.c kernel/options.c kernel/acp
 	drivers/console/text_grid.c drivers/apic/lapic_mode.c kernel/timer.c \
 	kernel/tmigr.c kernel/tmigr_debug.c kernel/report.c kernel/idle.c kernel/tick.c \
 	kernel/workqueue.c kernel/shell_core.c kernel/cpuhp_block.c \
-	drivers/console/ps2kbd_decode.c kernel/residency.c kernel/residency_arch_fallback.c
+	drivers/console/ps2kbd_decode.c kernel/residency.c kernel/residency_report.c \
+	kernel/residency_arch_fallback.c
 PORTABLE := $(wildcard $(PORTABLE))
 HOBJS := $(patsubst %,$(BUILD)/host/%.o,$(PORTABLE) tests/host/host_support.c tests/host/host_arch.c)
 HLIB := $(BUILD)/host/libportable.a
