@@ -2,7 +2,8 @@
 /*
  * residency: where each CPU's time goes (busy, each idle state, parked),
  * its wake-ups by cause, and a window's report, measured without waking
- * anyone (kernel/residency.c; the theory is docs/residency.md).
+ * anyone (kernel/residency.c, the report kernel/residency_report.c; the
+ * theory is docs/residency.md).
  *
  * Three kinds of caller:
  *   the CPU itself   the hooks below, interrupts off, on its own record
