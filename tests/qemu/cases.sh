@@ -599,8 +599,10 @@ qemu_case shell_without_an_i8042_has_no_keyboard_and_reboot_falls_to_the_triple_
 # shares make its window; the system's median and minimum are those of the
 # CPU records, its wake-ups their sum, and each CPU's wake-ups by cause add
 # up to its wake-ups; with idle=hlt (the default) the median CPU sleeps
-# nearly all the time; measuring caused no wake-up inside the window, and
-# at most one per CPU at each edge.
+# nearly all the time (95 % at least: a vCPU the host deschedules while it
+# runs a timer stretches its busy time, the median CPU wakes about twice a
+# second; on a quiet host it is above 99.99 %); measuring caused no
+# wake-up inside the window, and at most one per CPU at each edge.
 residency_cpus='records("residency_cpu")'
 residency_share_sum="zipsum(field($residency_cpus, \"busy_pct\"), field($residency_cpus, \"idle_pct\"), field($residency_cpus, \"poll_pct\"), field($residency_cpus, \"parked_pct\"))"
 residency_checks=(
@@ -624,7 +626,7 @@ residency_checks=(
 qemu_case residency_smp8_idle_scenario_reports_consistent_figures 0 120 \
 	"--bios --smp 8 -- scenario=idle seconds=2 seed=5" \
 	--expect 'idle.lost == 0 and idle.early == 0' \
-	--expect 'residency.idle_state == "hlt" and residency.median_pct >= 99' \
+	--expect 'residency.idle_state == "hlt" and residency.median_pct >= 95' \
 	--expect 'residency.tmigr == "on"' \
 	"${residency_checks[@]}"
 
