@@ -150,8 +150,9 @@ static void record_cpu(uint32_t cpu, const struct res_sys *s)
 {
 	static char buf[4096];
 	static const char *const absent_nulls[] = {
-		"busy_pct", "idle_pct", "poll_pct", "parked_pct", "entries", "idle_mean_us",
-		"wakeups", "wakeups_per_s", "migrator_pct", "irq", NULL
+		"busy_pct", "idle_pct", "poll_pct", "parked_pct", "states", "entries",
+		"idle_mean_us", "idle_hist_log2_us", "wakeups", "wakeups_per_s", "wakeups_by",
+		"vectors", "migrator_pct", "irq", "hw", NULL
 	};
 	const struct res_rec *b = &res_snap1[cpu], *a = &res_snap0[cpu];
 	struct res_cpu_fig f;
