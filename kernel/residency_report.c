@@ -359,17 +359,25 @@ static void put_rate(uint64_t x1000, int width)
 	kprintf(" %*s", width, s);
 }
 
-/* The column of idle state i: turbostat's C1% for HLT, else its name's last word. */
+/*
+ * The column of idle state i: turbostat's C1% for HLT; an MWAIT state
+ * "mwait_c6" is MC6%; any other name as it is, upper case.
+ */
 static void state_column(uint32_t i, char *out, size_t size)
 {
-	const char *name = arch_idle_state_name(i), *last = name;
+	const char *name = arch_idle_state_name(i);
+	size_t n = 0;
 
-	for (const char *p = name; *p; p++)
-		if (*p == ' ')
-			last = p + 1;
 	if (!strcmp(name, "hlt"))
-		last = "C1";
-	fmt_snprintf(out, size, "%s%%", last);
+		name = "c1";
+	else if (!strncmp(name, "mwait_", 6)) {
+		out[n++] = 'M';
+		name += 6;
+	}
+	for (; *name && n + 2 < size; name++)
+		out[n++] = *name >= 'a' && *name <= 'z' ? (char)(*name - 'a' + 'A') : *name;
+	out[n++] = '%';
+	out[n] = '\0';
 }
 
 /* Wake-ups in the table's short groups: pin glb duty ipi tick oth. */

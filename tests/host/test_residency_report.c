@@ -108,6 +108,12 @@ static void test_every_record_whole_and_the_view_agrees(void **state)
 	draws = 0;
 	residency_report();
 	assert_int_equal(host_log_count("report_overflow"), 0);
+	/* the table: turbostat's column for HLT, one line per CPU, the system row (the
+	 * reader was busy 1 ms of the 1000) */
+	assert_int_equal(host_log_count("    C1%"), 1);
+	assert_int_equal(host_log_count("(absent)"), 1);
+	assert_int_equal(host_log_count("0.000 parked"), 1);
+	assert_int_equal(host_log_count(" sys residency median 100.000% min 99.900%"), 1);
 	assert_int_equal(host_log_count("@report {\"kind\":\"residency_cpu\""), NCPUS);
 	assert_int_equal(host_log_count("@report {\"kind\":\"residency\""), 1);
 	assert_int_equal(residency_nsamples(), 10);
