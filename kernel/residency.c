@@ -638,19 +638,6 @@ bool residency_figures(uint32_t cpu, struct res_cpu_fig *f)
 	return true;
 }
 
-bool residency_measure_ms(uint64_t ms)
-{
-	uint64_t end;
-
-	if (!residency_begin())
-		return false;
-	end = res_win.epoch + ms * 1000000ull;
-	idle_sleep_until_ns(end);
-	residency_end();
-	residency_report();
-	return true;
-}
-
 void residency_reset(void)
 {
 	memset(cpus, 0, sizeof(cpus));

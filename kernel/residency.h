@@ -116,7 +116,10 @@ void residency_init(uint32_t ncpus, uint32_t (*hw_id)(uint32_t cpu));
  */
 bool residency_begin(void);
 void residency_end(void);
-/* The finished window: records, the table, the screens. */
+/*
+ * kernel/residency_report.c (top layer: it calls the screens).  The
+ * finished window: records, the table, the screens.
+ */
 void residency_report(void);
 /* begin, sleep ms, end, report (the shell's `residency S`). */
 bool residency_measure_ms(uint64_t ms);

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * residency_report: a finished residency window as records, a table and
- * the screens' view (docs/residency.md, "Records").
+ * the screens' view (docs/residency.md, "Records"), and a whole window
+ * for the shell (residency_measure_ms).  It is in the top layer
+ * (tests/checks/check-layers.sh): it calls the screens
+ * (kernel/residency_screen.c), which draw on the consoles.
  *
  * Everything here runs on the reader's CPU after residency_end(), from the
  * window's snapshots and figures (kernel/residency.c, through
@@ -560,4 +563,17 @@ void residency_report(void)
 	record_samples();
 	record_system(&s);
 	draw_screens(&s);
+}
+
+bool residency_measure_ms(uint64_t ms)
+{
+	uint64_t end;
+
+	if (!residency_begin())
+		return false;
+	end = res_win.epoch + ms * 1000000ull;
+	idle_sleep_until_ns(end);
+	residency_end();
+	residency_report();
+	return true;
 }
