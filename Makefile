@@ -89,7 +89,8 @@ PORTABLE := lib/format.c lib/json.c kernel/cmdline.c kernel/options.c kernel/acp
 	drivers/console/text_grid.c drivers/apic/lapic_mode.c kernel/timer.c \
 	kernel/tmigr.c kernel/tmigr_debug.c kernel/report.c kernel/idle.c kernel/tick.c \
 	kernel/workqueue.c kernel/shell_core.c kernel/cpuhp_block.c \
-	drivers/console/ps2kbd_decode.c
+	drivers/console/ps2kbd_decode.c kernel/residency.c kernel/residency_report.c \
+	kernel/residency_arch_fallback.c
 PORTABLE := $(wildcard $(PORTABLE))
 HOBJS := $(patsubst %,$(BUILD)/host/%.o,$(PORTABLE) tests/host/host_support.c tests/host/host_arch.c)
 HLIB := $(BUILD)/host/libportable.a
@@ -234,7 +235,7 @@ $(BUILD)/host/%_f2w: tests/host/%.c $(TMSIM) $(TMWEAK) kernel/tmigr.c kernel/tmi
 # MUT_FLAGS carries -DMUTANT_ID=ID (kernel/mutant.h).  MUT_SRCS: the code
 # compiled into every mutant program (the switches live there).
 MUT_SRCS := $(TMSIM) $(TMWEAK) kernel/tmigr.c kernel/tmigr_debug.c kernel/timer.c kernel/idle.c \
-	kernel/tick.c kernel/workqueue.c
+	kernel/tick.c kernel/workqueue.c kernel/residency.c
 mutant-bin: $(HLIB)
 	@mkdir -p $(dir $(MUT_OUT))
 	$(HOST_CC) $(HCFLAGS) $(MUT_FLAGS) -o $(MUT_OUT) tests/host/$(MUT_SRC).c $(MUT_SRCS) \

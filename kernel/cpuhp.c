@@ -55,7 +55,9 @@
  * park is redirected by kernel/timer.c to the CPU that took the parked
  * CPU's timers, race 5 there).  No CPU joins the hierarchy with an
  * unmeasured clock: the clock offset is measured before the join (§7.4);
- * a parked CPU keeps its offset, the TSC runs on through HLT.
+ * a parked CPU keeps its offset, the TSC runs on through HLT.  Its
+ * residency record (kernel/residency.c) says "parked" from just before the
+ * park's sleep to just after it: that time is neither busy nor idle.
  *
  * Locking and memory ordering.  `turn_lock` (interrupts off, never held
  * across a wait or a call out) guards `turn_busy`, `turn_cpu`, the waiter
@@ -90,6 +92,7 @@
 #include "kernel/idle.h"
 #include "kernel/printk.h"
 #include "kernel/report.h"
+#include "kernel/residency.h"
 #include "kernel/spinlock.h"
 #include "kernel/tick.h"
 #include "kernel/timer.h"
@@ -236,8 +239,10 @@ static void park_fn(struct work *w)
 	tick_stop_cpu();
 	/* interrupts off from here to the park: no callback of ours runs, none re-arms here */
 	timer_migrate_cpu(cpu, h->control);
+	residency_cpu_park();	/* its time is parked from here: neither busy nor idle */
 	arch_cpu_park_wait(announce_parked, h);
 	/* unparked, interrupts off, event device stopped: the idle loop restarts it */
+	residency_cpu_unpark();
 	timer_cpu_online(cpu);
 	tmigr_set_available(cpu);
 	answer(h, PHASE_ONLINE);

@@ -74,6 +74,15 @@
  * and so on.  A halt no handler named stays WAKE_UNNAMED, the only
  * catch-all (an NMI or SMI would end HLT without a handler of ours).
  *
+ * Residency (kernel/residency.c, docs/residency.md).  Around each halt
+ * the CPU stamps its own residency record: residency_idle_enter() just
+ * before it (the idle state arch_idle_state() names), residency_idle_exit()
+ * with the halt's cause just after.  Every interrupt's handler names it
+ * once, through idle_note_wake() or idle_note_vector() (idle_note_early()
+ * only qualifies the event interrupt's later naming), and each of those
+ * counts the interrupt in the record.  All of it with interrupts off, on
+ * the CPU's own record: nothing here reads or wakes another CPU.
+ *
  * Yield points (YP, empty in the kernel; the host harness stops a vCPU
  * there, tests/host/test_idle_races.c): "idle.after_work_check" between
  * the work check and the decision, "idle.decided" between the decision
@@ -85,6 +94,7 @@
 #include "kernel/idle.h"
 #include "kernel/mutant.h"
 #include "kernel/panic.h"
+#include "kernel/residency.h"
 #include "kernel/tick.h"
 #include "kernel/timer.h"
 #include "kernel/tmigr.h"
@@ -161,7 +171,7 @@ void idle_set_wake_observer(idle_wake_observer_fn fn)
 	__atomic_store_n(&wake_observer, fn, __ATOMIC_RELEASE);
 }
 
-void idle_note_wake(enum wake_cause cause)
+static void raise_cause(enum wake_cause cause)
 {
 	struct idle_stats *st = idle_stats_mine();
 
@@ -169,11 +179,19 @@ void idle_note_wake(enum wake_cause cause)
 		st->wake_cause = cause;
 }
 
+/* Each interrupt's handler names it exactly once: here, or idle_note_vector(). */
+void idle_note_wake(enum wake_cause cause)
+{
+	raise_cause(cause);
+	residency_note_irq();
+}
+
+/* Not an interrupt of its own: the event interrupt names it again after. */
 void idle_note_early(uint64_t ns)
 {
 	struct idle_stats *st = idle_stats_mine();
 
-	idle_note_wake(WAKE_EARLY);
+	raise_cause(WAKE_EARLY);
 	st->early_ns = ns;
 }
 
@@ -181,8 +199,9 @@ void idle_note_vector(uint32_t vector)
 {
 	struct idle_stats *st = idle_stats_mine();
 
-	idle_note_wake(WAKE_VECTOR);
+	raise_cause(WAKE_VECTOR);
 	st->wake_vector = vector & 0xff;
+	residency_note_vector(vector & 0xff);
 }
 
 void idle_reset(void)
@@ -194,6 +213,7 @@ void idle_reset(void)
 	}
 	for (uint32_t v = 0; v < 256; v++)
 		idle_wakes_by_vector[v] = 0;
+	residency_reset();
 }
 
 static void leave_idle(uint32_t cpu)
@@ -223,9 +243,11 @@ static void halt_accounted(struct idle_stats *st)
 		arch_irq_enable();
 		arch_irq_disable();
 	}
+	residency_idle_enter();
 	t0 = arch_cycles();
 	arch_idle_halt();
 	counter_add(&st->idle_cycles, arch_cycles() - t0);
+	residency_idle_exit(st->wake_cause);
 	counter_add(&st->wakes_by[st->wake_cause], 1);
 	counter_add(&st->idle_wakeups, 1);
 	if (st->wake_cause == WAKE_EARLY) {

@@ -29,6 +29,7 @@
 #include "drivers/console/ps2kbd.h"
 #include "kernel/acpi.h"
 #include "kernel/acpi_hotplug.h"
+#include "kernel/arch_services.h"
 #include "kernel/boot_report.h"
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
@@ -37,6 +38,7 @@
 #include "kernel/page_alloc.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/residency.h"
 #include "kernel/scenario.h"
 #include "kernel/selftest.h"
 #include "kernel/shell.h"
@@ -186,6 +188,7 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
 	smp_tmigr_init();
 	if ((why = smp_bring_up()))
 		verdict_fail(why);
+	residency_init(arch_cpu_count(), arch_cpu_hw_id);
 	tick_start_cpu();
 	irq_enable();
 

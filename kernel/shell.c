@@ -9,7 +9,8 @@
  * (drivers/console/ps2kbd.c, decoded to the bytes a terminal would send
  * by drivers/console/ps2kbd_decode.c), and runs the commands: cpus,
  * up N, down N (kernel/cpuhp.c, source "shell"), tree (the hierarchy
- * dump), timers, poweroff and reboot.  Each command prints a human table
+ * dump), timers, residency S (a window of kernel/residency.c), poweroff
+ * and reboot.  Each command prints a human table
  * or line and one `@report {"kind":"shell","cmd":...}` record.  reboot
  * tries the platform's reset methods in order, each announced by a
  * record (arch/x86_64/platform.c).
@@ -48,6 +49,7 @@
 #include "kernel/idle.h"
 #include "kernel/printk.h"
 #include "kernel/report.h"
+#include "kernel/residency.h"
 #include "kernel/shell.h"
 #include "kernel/shell_core.h"
 #include "kernel/timer.h"
@@ -352,6 +354,31 @@ static void cmd_timers(void)
 	report_emit(json_end(&w));
 }
 
+/*
+ * A residency window of `seconds` on every CPU (kernel/residency.c): the
+ * boot CPU sleeps through it, then the table and the residency records;
+ * the shell's record closes it.
+ */
+static void cmd_residency(uint32_t seconds)
+{
+	struct json_writer w;
+	bool done;
+	char buf[160];
+
+	kprintf("shell: measuring idle residency for %u s\n", seconds);
+	done = residency_measure_ms((uint64_t)seconds * 1000);
+	if (!done)
+		kprintf("shell: a residency window is being measured already\n");
+	json_begin(&w, buf, sizeof(buf));
+	json_str(&w, "kind", "shell");
+	json_str(&w, "cmd", "residency");
+	json_str(&w, "result", done ? "ok" : "refused");
+	json_u64(&w, "seconds", seconds);
+	if (!done)
+		json_str(&w, "why", "window_open");
+	report_emit(json_end(&w));
+}
+
 static void record_ok(const char *cmd)
 {
 	struct json_writer w;
@@ -398,6 +425,9 @@ static bool run(void *ctx, enum shell_cmd cmd, uint32_t arg)
 		break;
 	case SHELL_TIMERS:
 		cmd_timers();
+		break;
+	case SHELL_RESIDENCY:
+		cmd_residency(arg);
 		break;
 	case SHELL_POWEROFF:
 	case SHELL_REBOOT:

@@ -16,7 +16,8 @@
  *                             that starts no sequence we decode)
  *   bytes were dropped        why "overlong_line"
  *   else the parser's reason  unknown_command, missing_argument,
- *                             bad_number, number_too_big, extra_argument
+ *                             bad_number, number_too_big, out_of_range,
+ *                             extra_argument
  *
  * Editing keys: Backspace (0x08) and DEL (0x7f) erase before the cursor,
  * Ctrl-U erases the line, Ctrl-C abandons it ("^C", a new prompt, no
@@ -55,21 +56,32 @@
 /* the first word as quoted back in an error */
 #define WORD_QUOTE_MAX	16
 
+/* A command's number argument, when it takes one: its letter in help, its range. */
+struct cmd_arg {
+	const char *letter;
+	uint32_t min, max;
+};
+
+static const struct cmd_arg cpu_arg = { "N", 0, UINT32_MAX };
+static const struct cmd_arg seconds_arg = { "S", 1, SHELL_RESIDENCY_MAX_S };
+
 struct cmd_desc {
 	const char *name;
-	bool takes_cpu;
+	const struct cmd_arg *arg;	/* NULL: takes none */
 	const char *help;
 };
 
 static const struct cmd_desc cmds[SHELL_CMD_NR] = {
-	[SHELL_HELP] = { "help", false, "this list" },
-	[SHELL_CPUS] = { "cpus", false, "each CPU: online, parked or absent, APIC ID, node" },
-	[SHELL_UP] = { "up", true, "bring CPU N online (unpark or hot-add)" },
-	[SHELL_DOWN] = { "down", true, "park CPU N" },
-	[SHELL_TREE] = { "tree", false, "the timer migration hierarchy" },
-	[SHELL_TIMERS] = { "timers", false, "pending timers: next expiries per CPU" },
-	[SHELL_POWEROFF] = { "poweroff", false, "end the run (QEMU exit device)" },
-	[SHELL_REBOOT] = { "reboot", false, "reset the machine" },
+	[SHELL_HELP] = { "help", NULL, "this list" },
+	[SHELL_CPUS] = { "cpus", NULL, "each CPU: online, parked or absent, APIC ID, node" },
+	[SHELL_UP] = { "up", &cpu_arg, "bring CPU N online (unpark or hot-add)" },
+	[SHELL_DOWN] = { "down", &cpu_arg, "park CPU N" },
+	[SHELL_TREE] = { "tree", NULL, "the timer migration hierarchy" },
+	[SHELL_TIMERS] = { "timers", NULL, "pending timers: next expiries per CPU" },
+	[SHELL_RESIDENCY] = { "residency", &seconds_arg,
+			      "idle residency of every CPU over S seconds (1..3600)" },
+	[SHELL_POWEROFF] = { "poweroff", NULL, "end the run (QEMU exit device)" },
+	[SHELL_REBOOT] = { "reboot", NULL, "reset the machine" },
 };
 
 const char *shell_cmd_name(enum shell_cmd cmd)
@@ -140,7 +152,7 @@ enum shell_cmd shell_parse(const char *line, uint32_t *arg, const char **why)
 		*why = "unknown_command";
 		return SHELL_NONE;
 	}
-	if (cmds[cmd].takes_cpu) {
+	if (cmds[cmd].arg) {
 		n = next_word(&p, &w);
 		if (n == 0) {
 			*why = "missing_argument";
@@ -149,6 +161,10 @@ enum shell_cmd shell_parse(const char *line, uint32_t *arg, const char **why)
 		*why = parse_number(w, n, arg);
 		if (*why)
 			return SHELL_NONE;
+		if (*arg < cmds[cmd].arg->min || *arg > cmds[cmd].arg->max) {
+			*why = "out_of_range";
+			return SHELL_NONE;
+		}
 	}
 	if (next_word(&p, &w)) {
 		*why = "extra_argument";
@@ -206,9 +222,10 @@ static const char *human_reason(const char *why)
 {
 	static const struct { const char *why, *text; } texts[] = {
 		{ "unknown_command", "unknown command (try help)" },
-		{ "missing_argument", "a CPU number is missing" },
-		{ "bad_number", "not a CPU number (decimal digits only)" },
-		{ "number_too_big", "CPU number too big" },
+		{ "missing_argument", "a number is missing" },
+		{ "bad_number", "not a number (decimal digits only)" },
+		{ "number_too_big", "number too big" },
+		{ "out_of_range", "number out of range (see help)" },
 		{ "extra_argument", "too many arguments" },
 	};
 
@@ -256,9 +273,9 @@ static void help(struct shell *sh)
 
 	put_line(sh, "commands:\n");
 	for (unsigned c = 1; c < SHELL_CMD_NR; c++) {
-		fmt_snprintf(form, sizeof(form), "%s%s", cmds[c].name,
-			     cmds[c].takes_cpu ? " N" : "");
-		fmt_snprintf(text, sizeof(text), "  %-10s %s\n", form, cmds[c].help);
+		fmt_snprintf(form, sizeof(form), "%s%s%s", cmds[c].name,
+			     cmds[c].arg ? " " : "", cmds[c].arg ? cmds[c].arg->letter : "");
+		fmt_snprintf(text, sizeof(text), "  %-11s %s\n", form, cmds[c].help);
 		put_line(sh, text);
 	}
 	put_line(sh, "keys: Backspace, Ctrl-U (erase line), Ctrl-C (abandon line), left/right, Home/End\n");

@@ -15,6 +15,8 @@
 
 /* Bytes a command line holds; what is typed beyond is dropped and the line refused. */
 #define SHELL_LINE_MAX		80
+/* The longest residency window the shell measures, in seconds. */
+#define SHELL_RESIDENCY_MAX_S	3600
 /* The prompt, printed at the start of every line. */
 #define SHELL_PROMPT		"pk> "
 
@@ -26,6 +28,7 @@ enum shell_cmd {
 	SHELL_DOWN,		/* arg: CPU number */
 	SHELL_TREE,
 	SHELL_TIMERS,
+	SHELL_RESIDENCY,	/* arg: seconds, 1 .. SHELL_RESIDENCY_MAX_S */
 	SHELL_POWEROFF,
 	SHELL_REBOOT,
 	SHELL_CMD_NR
@@ -77,7 +80,8 @@ bool shell_feed(struct shell *sh, uint8_t c);
  * Parse a finished line (printable ASCII only, NUL-terminated).  Returns
  * the command, *arg its number; SHELL_NONE with *why a short reason code
  * (NULL for an empty line).  Reason codes: unknown_command,
- * missing_argument, bad_number, number_too_big, extra_argument.
+ * missing_argument, bad_number, number_too_big, out_of_range (a number
+ * outside the command's range), extra_argument.
  */
 enum shell_cmd shell_parse(const char *line, uint32_t *arg, const char **why);
 const char *shell_cmd_name(enum shell_cmd cmd);

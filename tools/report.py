@@ -34,7 +34,9 @@ check: each --expect is a small expression over the records, e.g.
 Names are record kinds (the last record of that kind), fields are reached
 with ".", lists and objects with [...].  Arithmetic on numbers: + - * / //
 (e.g. timers.fired + timers.cancelled + timers.pending == timers.armed).
-Functions: len min max sum all any sorted nonzero values, count(KIND) and
+Functions: len min max sum all any sorted nonzero values, field(LIST, KEY)
+(that field of each record), sums(LIST, KEY) (each record's object field
+summed), zipsum(LIST...) (element-wise sums), count(KIND) and
 records(KIND) (the list of all records of a kind).
 Only those forms are evaluated; no Python code runs.  --text RE must match
 (re.search) some console line that is not an @report line, --no-text RE
@@ -142,6 +144,12 @@ _FUNCS = {
     "nonzero": lambda xs: sum(1 for x in xs if x),
     # an object's values as a list (e.g. sum(values(idle.wakeups_by_cause)))
     "values": lambda obj: list(obj.values()),
+    # one field of each record of a list (e.g. field(records("residency_cpu"), "idle_pct"))
+    "field": lambda objs, key: [o[key] for o in objs],
+    # the sum of each record's object field (e.g. sums(records("residency_cpu"), "wakeups_by"))
+    "sums": lambda objs, key: [sum(o[key].values()) for o in objs],
+    # element-wise sums of lists of numbers of the same length
+    "zipsum": lambda *lists: [sum(t) for t in zip(*lists)],
 }
 
 

@@ -96,6 +96,13 @@
  * (wake_class_of).  Halts ended by other vectors are summed over all CPUs
  * around the window from the BSP (idle_wakes_by_vector), not per CPU.
  *
+ * The residency report (kernel/residency.c, docs/residency.md) ends the
+ * run: its window opens once every CPU has armed (after the arming work,
+ * so those call IPIs are outside it) and closes when the BSP wakes at the
+ * end, before the end-of-window snapshots' call IPIs.  Its figures come
+ * from each CPU's own residency record, read without waking anyone; the
+ * snapshots above stay for the older idle records.
+ *
  * After the run all timers are deleted, the APs settle, and the hierarchy
  * is checked (one root, the invariants of the design's §5) and dumped.
  *
@@ -113,6 +120,7 @@
 #include "kernel/idle.h"
 #include "kernel/printk.h"
 #include "kernel/report.h"
+#include "kernel/residency.h"
 #include "kernel/scenario.h"
 #include "kernel/timer.h"
 #include "kernel/tmigr.h"
@@ -769,7 +777,7 @@ bool scenario_idle(const struct scenario_args *args, const char **reason)
 {
 	struct idle_totals t;
 	uint64_t end, limit;
-	bool ok = true, dump;
+	bool ok = true, dump, measuring;
 
 	memset(&t, 0, sizeof(t));
 	memset(global_jiffies, 0, sizeof(global_jiffies));
@@ -811,7 +819,12 @@ bool scenario_idle(const struct scenario_args *args, const char **reason)
 		*reason = "idle: a CPU did not arm its timers in time";
 		return false;
 	}
+	/* the residency window: from start_j (or now, if arming took longer) to the end */
+	idle_sleep_until_ns(timer_jiffies_to_ns(start_j));
+	measuring = residency_begin();
 	idle_sleep_until_ns(end);
+	if (measuring)
+		residency_end();
 	if (!on_all_cpus(false)) {
 		idle_set_wake_observer(NULL);
 		*reason = "idle: a CPU did not take its end-of-window snapshot in time";
@@ -877,5 +890,7 @@ bool scenario_idle(const struct scenario_args *args, const char **reason)
 	}
 	report_cpus();
 	report_totals(&t, args->seconds_ms, args->seed, limit, ok);
+	if (measuring)
+		residency_report();
 	return ok;
 }

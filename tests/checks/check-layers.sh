@@ -13,15 +13,18 @@
 #   lower   arch/, drivers/, lib/, boot/
 #   ground  kernel services anything may call: printk, panic, console,
 #           report, the page allocator, the option table and the run's
-#           verdict, the firmware parsers (acpi, multiboot2, cmdline), and
-#           QEMU's CPU hotplug register protocol (cpuhp_block)
+#           verdict, the firmware parsers (acpi, multiboot2, cmdline),
+#           QEMU's CPU hotplug register protocol (cpuhp_block), and the
+#           arch seam's stand-ins for residency (residency_arch_fallback)
 #   core    the portable kernel: timer, tmigr (and its debug half), idle,
 #           tick, workqueue, cpuhp (park, unpark, hot-add), shell_core (the
-#           shell's line editor and parser)
+#           shell's line editor and parser), residency (idle residency
+#           accounting and its windows)
 #   top     what runs the core: kernel/main.c, the boot glue (kernel/smp.c,
 #           kernel/selftest.c), the boot reports and the tick check, and
 #           the scenarios (kernel/scenario.c, kernel/scenarios/), the shell
-#           (kernel/shell.c), the firmware's hot-add events (acpi_hotplug)
+#           (kernel/shell.c), the firmware's hot-add events (acpi_hotplug),
+#           the residency report (residency_report: records, table, screens)
 #
 # Two rules, checked on the symbols of the built objects (nm of build/k/):
 #   1. a lower object references no symbol defined in kernel/ outside the
@@ -45,9 +48,9 @@ cd "$ROOT"
 readonly OBJDIR=build/k
 readonly KDIRS="boot arch/x86_64 drivers/apic drivers/console kernel kernel/scenarios lib"
 
-GROUND_RE='^kernel/(printk|panic|console|report|page_alloc|acpi|multiboot2|cmdline|options|verdict|spinlock|cpuhp_block)\.c$'
-CORE_RE='^kernel/(timer|tmigr|tmigr_debug|idle|tick|workqueue|cpuhp|shell_core)\.c$'
-TOP_RE='^kernel/(main|smp|selftest|scenario|boot_report|tick_check|tmigr_report|shell|acpi_hotplug)\.c$|^kernel/scenarios/'
+GROUND_RE='^kernel/(printk|panic|console|report|page_alloc|acpi|multiboot2|cmdline|options|verdict|spinlock|cpuhp_block|residency_arch_fallback)\.c$'
+CORE_RE='^kernel/(timer|tmigr|tmigr_debug|idle|tick|workqueue|cpuhp|shell_core|residency)\.c$'
+TOP_RE='^kernel/(main|smp|selftest|scenario|boot_report|tick_check|tmigr_report|shell|acpi_hotplug|residency_report)\.c$|^kernel/scenarios/'
 LOWER_RE='^(arch|drivers|lib|boot)/'
 ALLOWED=' boot/entry32.S:kmain '	# "source:symbol", space separated
 

@@ -195,6 +195,19 @@ static void test_each_command_runs_with_its_argument(void **state)
 	expect_run("timers", SHELL_TIMERS, 0);
 	expect_run("poweroff", SHELL_POWEROFF, 0);
 	expect_run("reboot", SHELL_REBOOT, 0);
+	expect_run("residency 1", SHELL_RESIDENCY, 1);
+	expect_run("residency 3600", SHELL_RESIDENCY, SHELL_RESIDENCY_MAX_S);
+}
+
+static void test_residency_seconds_outside_1_to_3600_refused(void **state)
+{
+	(void)state;
+	expect_refused("residency 0", "out_of_range");
+	expect_refused("residency 3601", "out_of_range");
+	expect_refused("residency 4294967295", "out_of_range");
+	expect_refused("residency", "missing_argument");
+	expect_refused("residency 1.5", "bad_number");
+	expect_refused("residency 10 s", "extra_argument");
 }
 
 static void test_bad_words_and_numbers_get_one_error_line(void **state)
@@ -399,6 +412,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_each_command_runs_with_its_argument),
 		cmocka_unit_test(test_bad_words_and_numbers_get_one_error_line),
+		cmocka_unit_test(test_residency_seconds_outside_1_to_3600_refused),
 		cmocka_unit_test(test_error_record_quotes_the_word_escaped_and_bounded),
 		cmocka_unit_test(test_overlong_line_is_cut_and_refused_once),
 		cmocka_unit_test(test_control_bytes_refuse_the_line_once),
