@@ -21,7 +21,8 @@
 #   top     what runs the core: kernel/main.c, the boot glue (kernel/smp.c,
 #           kernel/selftest.c), the boot reports and the tick check, and
 #           the scenarios (kernel/scenario.c, kernel/scenarios/), the shell
-#           (kernel/shell.c), the firmware's hot-add events (acpi_hotplug)
+#           (kernel/shell.c), the firmware's hot-add events (acpi_hotplug),
+#           the residency picture on the screens (residency_screen)
 #
 # Two rules, checked on the symbols of the built objects (nm of build/k/):
 #   1. a lower object references no symbol defined in kernel/ outside the
@@ -47,7 +48,7 @@ readonly KDIRS="boot arch/x86_64 drivers/apic drivers/console kernel kernel/scen
 
 GROUND_RE='^kernel/(printk|panic|console|report|page_alloc|acpi|multiboot2|cmdline|options|verdict|spinlock|cpuhp_block)\.c$'
 CORE_RE='^kernel/(timer|tmigr|tmigr_debug|idle|tick|workqueue|cpuhp|shell_core)\.c$'
-TOP_RE='^kernel/(main|smp|selftest|scenario|boot_report|tick_check|tmigr_report|shell|acpi_hotplug)\.c$|^kernel/scenarios/'
+TOP_RE='^kernel/(main|smp|selftest|scenario|boot_report|tick_check|tmigr_report|shell|acpi_hotplug|residency_screen)\.c$|^kernel/scenarios/'
 LOWER_RE='^(arch|drivers|lib|boot)/'
 ALLOWED=' boot/entry32.S:kmain '	# "source:symbol", space separated
 
