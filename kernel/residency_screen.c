@@ -448,6 +448,7 @@ static void draw_fb(const struct residency_view *v,
 #define ATTR_TEXT	ATTR(VGA_BLACK, VGA_GREY)
 #define ATTR_TITLE	ATTR(VGA_BLACK, VGA_WHITE)
 #define GRID_PER_LINE	64	/* cells on one grid line, in groups of 8 */
+#define GRID_COL0	5	/* after the line's first CPU number */
 #define VGA_FIXED_LINES	11	/* every line but the grid's */
 
 struct page {
@@ -547,12 +548,14 @@ void residency_vga_render(const struct residency_view *v, uint16_t *cells,
 	else
 		fmt_snprintf(buf, sizeof(buf), "per CPU, one cell each:");
 	put(&pg, r++, 0, buf, ATTR_TEXT);
+	out->grid_row = r;
+	out->grid_col = GRID_COL0;
 	for (g = 0; g * GRID_PER_LINE < cells_n; g++, r++) {
 		fmt_snprintf(buf, sizeof(buf), "%4u",
 			     v->cpu[g * GRID_PER_LINE * per_cell].cpu);
 		put(&pg, r, 0, buf, ATTR_TEXT);
 		for (i = 0; i < GRID_PER_LINE && g * GRID_PER_LINE + i < cells_n; i++) {
-			col = 5 + i + i / 8;
+			col = GRID_COL0 + RESIDENCY_VGA_GRID_COL(i);
 			put_share(&pg, r, col, least_idle(v, (g * GRID_PER_LINE + i) *
 					per_cell, per_cell, 0, nsamples(v)));
 		}

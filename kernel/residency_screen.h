@@ -52,7 +52,12 @@ struct residency_vga_result {
 	uint32_t rows_used;		/* rows holding the summary */
 	uint32_t clipped;		/* characters that did not fit (0 when it fits) */
 	uint32_t cpus_per_cell;		/* CPUs one grid cell stands for */
+	uint32_t grid_row, grid_col;	/* the first grid cell (the first CPU) */
 };
+
+/* Grid cell i of the VGA page sits this many columns right of grid_col. */
+#define RESIDENCY_VGA_GRID_COL(i)	((i) % 64 + (i) % 64 / 8)
+#define RESIDENCY_VGA_GRID_ROW(i)	((i) / 64)
 
 /*
  * Compose the VGA summary into cells (cols x rows, row-major, attribute <<
@@ -62,5 +67,13 @@ struct residency_vga_result {
 void residency_vga_render(const struct residency_view *v, uint16_t *cells,
 			  uint32_t cols, uint32_t rows,
 			  struct residency_vga_result *out);
+
+/*
+ * test=residency_screen (kernel/residency_screen_test.c): draw a window
+ * of known shares, state where the busy, idle and parked cells are and
+ * their colours, and wait for a judgement of the screen's pixels typed on
+ * the keyboard (docs/residency-screen.md).
+ */
+void residency_screen_selftest(void);
 
 #endif

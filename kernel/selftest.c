@@ -37,6 +37,9 @@
  *              unparks CPU 1 meanwhile, so the events meet a busy cpuhp
  *              (the hot-add work runs nested in those operations' waits)
  *
+ *   residency_screen  the residency picture on the real screen
+ *              (kernel/residency_screen_test.c)
+ *
  * The bring-up reads selftest_chosen() to arrange late_ap, lost_sipi and restart_ap
  * before the APs start; selftest_run() checks the outcome afterwards.
  * Boot CPU only.
@@ -53,6 +56,7 @@
 #include "kernel/options.h"
 #include "kernel/printk.h"
 #include "kernel/report.h"
+#include "kernel/residency_screen.h"
 #include "kernel/selftest.h"
 #include "kernel/smp.h"
 #include "kernel/time.h"
@@ -600,6 +604,7 @@ static const struct selftest {
 	{ "cpuhp", test_cpuhp },
 	{ "acpi_hotadd", test_acpi_hotadd },
 	{ "cpuhp_turns", test_cpuhp_turns },
+	{ "residency_screen", residency_screen_selftest },
 };
 
 void selftest_run(const char *name)
