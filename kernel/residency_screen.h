@@ -34,7 +34,7 @@ struct residency_fb_layout {
 	uint32_t cpus_per_row;		/* CPUs one row covers */
 	uint32_t axis_y, legend_y;	/* time axis and colour scale, below the map */
 	uint32_t text_x, text_y;	/* the summary's first line */
-	uint32_t text_lines;		/* summary lines */
+	uint32_t text_lines;		/* room kept for summary lines */
 	bool beside;			/* summary right of the map, else below */
 	uint32_t bottom;		/* first pixel row below the picture */
 };
