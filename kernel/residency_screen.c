@@ -217,8 +217,10 @@ static const char *or_unknown(const char *s)
 }
 
 /*
- * The summary as lines of at most `width` characters; returns how many.
- * Shared by both screens; the VGA page passes its wider lines.
+ * The summary as lines, SUMMARY_COLS characters at most for any plausible
+ * view (a longer one is cut by the screen's edge); returns how many.
+ * Shared by both screens; l (the framebuffer's layout) adds what one cell
+ * stands for, which only the heatmap needs.
  */
 static uint32_t summary_lines(const struct residency_view *v,
 			      const struct residency_fb_layout *l,
