@@ -420,7 +420,11 @@ static void draw_fb(const struct residency_view *v,
 
 	fbcon_clear();
 	n = summary_lines(v, l, line, SUMMARY_LINES);
+	/* the layout kept room for SUMMARY_LINES; text may start after n */
 	l->text_lines = n;
+	l->bottom = l->legend_y + LEGEND_H;
+	if (l->text_y + n * FH > l->bottom)
+		l->bottom = l->text_y + n * FH;
 	fmt_window(win, sizeof(win), v->window_ms);
 	fmt_snprintf(title, sizeof(title),
 		     "pullkern idle residency: idle share per CPU over time, "
