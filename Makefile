@@ -182,6 +182,13 @@ $(BUILD)/host/test_timer_bench_correctness: tests/host/test_timer_bench_correctn
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HCFLAGS) -DBENCH_TIMERS_BIN='"$(BUILD)/host/bench_timers"' -o $@ $< -lcmocka
 
+# The residency picture (kernel/residency_screen.c, portable but calling the
+# console lock and VGA text, which the test fakes) on the real fbcon.
+$(BUILD)/host/test_residency_screen_draw: tests/host/test_residency_screen_draw.c \
+		kernel/residency_screen.c $(HLIB)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HCFLAGS) -o $@ $(filter %.c,$^) $(HLIB) -lcmocka
+
 # The README check reads README.md wherever the test is run from.
 $(BUILD)/host/test_readme_option_table_matches: tests/host/test_readme_option_table_matches.c $(HLIB)
 	@mkdir -p $(dir $@)

@@ -68,6 +68,8 @@ cmdline=
 serial_input=
 keys=
 kpid=
+screendump=
+spid=
 
 nshift=1
 tmp=
@@ -112,6 +114,10 @@ Boot build/pullkern.iso in QEMU, console on stdout, and exit
   --keys FILE      type FILE into the PS/2 keyboard with QMP send-key once
                    the shell reads it (tools/qmp-keys.py: {left}, {ctrl-c}
                    ... for special keys; docs/shell.md)
+  --screendump FILE
+                   when test=residency_screen names its probe pixels, take
+                   QEMU's screendump (PPM) to FILE, judge the probes and
+                   type the answer, y or n (tools/qmp-screendump.py)
   -h, --help       this text
 
 Everything after -- is the kernel command line (key=value words; letters,
@@ -172,6 +178,9 @@ parse_args() {
 		--keys | --keys=*)
 			optval "$@"
 			keys=$REPLY ;;
+		--screendump | --screendump=*)
+			optval "$@"
+			screendump=$REPLY ;;
 		--bios) firmware=bios ;;
 		--uefi) firmware=uefi ;;
 		--no-build) build=0 ;;
@@ -253,6 +262,10 @@ cleanup() {
 		kill "$kpid" 2>/dev/null || true
 		wait "$kpid" 2>/dev/null || true
 	fi
+	if [[ -n $spid ]]; then
+		kill "$spid" 2>/dev/null || true
+		wait "$spid" 2>/dev/null || true
+	fi
 	if [[ -n $hpid ]]; then
 		kill "$hpid" 2>/dev/null || true
 		wait "$hpid" 2>/dev/null || true
@@ -330,7 +343,7 @@ qemu_command() {
 	qemu=("$QEMU" ${machine:+-machine "$machine"} -display none -monitor none -serial stdio -no-reboot
 		-device "isa-debug-exit,iobase=0xf4,iosize=0x04"
 		-m "$mem" -smp "$smp${maxcpus:+,maxcpus=$maxcpus}" -cdrom "$boot_iso" -boot order=d)
-	if [[ -n $hotadd$keys && -z $qmp_sock ]]; then
+	if [[ -n $hotadd$keys$screendump && -z $qmp_sock ]]; then
 		qmp_sock="$tmp/qmp.sock"
 	fi
 	if [[ -n $qmp_sock ]]; then
@@ -406,6 +419,12 @@ run_qemu() {
 			--timeout "$((timeout_s > 0 ? timeout_s : 3600))" &
 		kpid=$!
 	fi
+	if [[ -n $screendump ]]; then
+		mkdir -p "$(dirname "$screendump")"
+		python3 "$ROOT/tools/qmp-screendump.py" --socket "$qmp_sock" --out "$screendump" --log "$log" \
+			--timeout "$((timeout_s > 0 ? timeout_s : 3600))" &
+		spid=$!
+	fi
 	end_reason=exited
 	while kill -0 "$qpid" 2>/dev/null; do
 		if ((summary_at < 0)) && summary_seen; then
@@ -443,6 +462,10 @@ run_qemu() {
 		kill "$kpid" 2>/dev/null || true
 		wait "$kpid" 2>/dev/null || true
 		kpid=
+	fi
+	if [[ -n $spid ]]; then
+		wait "$spid" 2>/dev/null || true
+		spid=
 	fi
 }
 

@@ -47,6 +47,8 @@
  *              `round_trip` request to the BSP awake again (two wake-ups);
  *              park and unpark pay both plus their own work.  A figure,
  *              never a verdict: the run fails only if an AP does not answer
+ *   residency_screen  the residency picture on the real screen
+ *              (kernel/residency_screen_test.c)
  *
  * The bring-up reads selftest_chosen() to arrange late_ap, lost_sipi and restart_ap
  * before the APs start; selftest_run() checks the outcome afterwards.
@@ -65,6 +67,7 @@
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/report.h"
+#include "kernel/residency_screen.h"
 #include "kernel/selftest.h"
 #include "kernel/smp.h"
 #include "kernel/time.h"
@@ -704,6 +707,7 @@ static const struct selftest {
 	{ "acpi_hotadd", test_acpi_hotadd },
 	{ "cpuhp_turns", test_cpuhp_turns },
 	{ "wake_latency", test_wake_latency },
+	{ "residency_screen", residency_screen_selftest },
 };
 
 void selftest_run(const char *name)

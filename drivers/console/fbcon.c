@@ -25,6 +25,15 @@
  * text rows of pixels per printed line.  The price is that the oldest half
  * of the screen disappears at once.
  *
+ * Pictures (kernel/residency_screen.c) draw with the primitives at the
+ * end of this file: a filled rectangle and a line of text at any pixel
+ * position, both clipped to the screen, so a caller's layout mistake or a
+ * screen smaller than the picture can never write outside the buffer.  A
+ * picture starts with fbcon_clear() (screen and shadow blank, cursor top
+ * left) and ends with fbcon_text_below(): later text starts under it, and
+ * the first scroll takes the picture away whole, because the shadow holds
+ * blanks where it is and the redraw paints them over it.
+ *
  * Bytes outside 0x20..0x7E are drawn as the font's box glyph; '\n', '\r',
  * '\t' and '\b' are interpreted (drivers/console/text_grid.c).  A line longer than the screen wraps.
  *
@@ -61,6 +70,7 @@ static struct {
 	uint32_t cols, rows;		/* text cells in use */
 	uint32_t row, col;		/* cursor: the next cell written */
 	uint32_t fg, bg;		/* pixel values in the fb's format */
+	struct fb_desc fmt;		/* channel positions and sizes, for fbcon_rgb */
 	uint8_t text[FBCON_MAX_ROWS][FBCON_MAX_COLS];
 } fbc;
 
@@ -214,6 +224,7 @@ void fbcon_init(const struct fb_desc *fb, void *base)
 		fbc.rows = FBCON_MAX_ROWS;
 	fbc.row = 0;
 	fbc.col = 0;
+	fbc.fmt = *fb;
 	fbc.fg = rgb(fb, GREY, GREY, GREY);
 	fbc.bg = rgb(fb, 0, 0, 0);
 	for (r = 0; r < fbc.rows; r++)
@@ -234,4 +245,88 @@ void fbcon_write(const char *s, size_t n)
 	/* see "Locking": text_grid_write re-checks a cursor another CPU moved */
 	text_grid_write(&fbc.row, &fbc.col, fbc.rows, fbc.cols, s, n,
 			draw_cell, scroll);
+}
+
+/* ---- picture primitives (see "Pictures" above); under the console lock ---- */
+
+bool fbcon_size(uint32_t *width, uint32_t *height)
+{
+	if (!fbc.base)
+		return false;
+	*width = fbc.width;
+	*height = fbc.height;
+	return true;
+}
+
+uint32_t fbcon_rgb(uint32_t rgb24)
+{
+	return rgb(&fbc.fmt, rgb24 >> 16 & 0xFF, rgb24 >> 8 & 0xFF,
+		   rgb24 & 0xFF);
+}
+
+static void put_px(uint32_t x, uint32_t y, uint32_t px)
+{
+	uint8_t *p = fbc.base + (size_t)y * fbc.pitch + (size_t)x * fbc.bytespp;
+
+	if (fbc.bytespp == 4)
+		*(fb_u32 *)p = px;
+	else
+		put_px24(p, px);
+}
+
+void fbcon_fill(uint32_t x, uint32_t y, uint32_t w, uint32_t h, uint32_t px)
+{
+	uint32_t i, j;
+
+	if (!fbc.base || x >= fbc.width || y >= fbc.height)
+		return;
+	if (w > fbc.width - x)
+		w = fbc.width - x;
+	if (h > fbc.height - y)
+		h = fbc.height - y;
+	for (j = y; j < y + h; j++)
+		for (i = x; i < x + w; i++)
+			put_px(i, j, px);
+}
+
+uint32_t fbcon_text_at(uint32_t x, uint32_t y, const char *s, uint32_t fg,
+		       uint32_t bg)
+{
+	uint32_t gx, gy, n = 0;
+
+	if (!fbc.base)
+		return 0;
+	for (; *s && x < fbc.width && x + FONT_W > x; s++, x += FONT_W, n++) {
+		const uint8_t *glyph = font8x16_glyph((uint8_t)*s);
+
+		for (gy = 0; gy < FONT_H && y + gy < fbc.height; gy++)
+			for (gx = 0; gx < FONT_W && x + gx < fbc.width; gx++)
+				put_px(x + gx, y + gy, glyph[gy] & (0x80u >> gx) ?
+				       fg : bg);
+	}
+	return n;
+}
+
+void fbcon_clear(void)
+{
+	uint32_t r, c;
+
+	if (!fbc.base)
+		return;
+	for (r = 0; r < fbc.rows; r++)
+		for (c = 0; c < fbc.cols; c++)
+			fbc.text[r][c] = ' ';
+	fill_bg(0, fbc.height, fbc.width);
+	fbc.row = 0;
+	fbc.col = 0;
+}
+
+void fbcon_text_below(uint32_t y)
+{
+	uint32_t row = (y + FONT_H - 1) / FONT_H;
+
+	if (!fbc.base)
+		return;
+	fbc.row = row < fbc.rows ? row : fbc.rows - 1;
+	fbc.col = 0;
 }

@@ -22,6 +22,13 @@
  * VGA technical reference) is moved once per write call, only when the
  * caller says this is the standard colour adapter.
  *
+ * A page (vga_text_page, for kernel/residency_screen.c) replaces the
+ * whole screen at once: cells the caller composed, with their own
+ * attributes, copied top-left and clipped to the screen, the rest blank,
+ * the cursor on the row the caller names.  The caller composes off screen
+ * so the screen never shows half a page, and later text scrolls the page
+ * away as it would any text.
+ *
  * Locking: none here; the console lock covers every call.  In panic mode
  * (kernel/console.c) two CPUs may write at once, so the cursor is read
  * into locals and bounds-checked before every use: garbled text is
@@ -129,4 +136,30 @@ void vga_text_write(const char *s, size_t n)
 			put_cell, scroll);
 	if (vga.hw_cursor)
 		move_hw_cursor(vga.row, vga.col < vga.cols ? vga.col : vga.cols - 1);
+}
+
+bool vga_text_size(uint32_t *cols, uint32_t *rows)
+{
+	if (!vga.cells)
+		return false;
+	*cols = vga.cols;
+	*rows = vga.rows;
+	return true;
+}
+
+void vga_text_page(const uint16_t *cells, uint32_t cols, uint32_t rows,
+		   uint32_t cursor_row)
+{
+	uint32_t r, c;
+
+	if (!vga.cells)
+		return;
+	clear_rows(0, vga.rows);
+	for (r = 0; r < rows && r < vga.rows; r++)
+		for (c = 0; c < cols && c < vga.cols; c++)
+			vga.cells[r * vga.cols + c] = cells[r * cols + c];
+	vga.row = cursor_row < vga.rows ? cursor_row : vga.rows - 1;
+	vga.col = 0;
+	if (vga.hw_cursor)
+		move_hw_cursor(vga.row, 0);
 }

@@ -34,4 +34,16 @@ void vga_text_disable(void);
 
 void vga_text_write(const char *s, size_t n);
 
+/* The screen in cells; false (nothing set) when not in use. */
+bool vga_text_size(uint32_t *cols, uint32_t *rows);
+
+/*
+ * Replace the screen with a page: `cells` is cols x rows, row-major, each
+ * (attribute << 8 | CP437 character), shown top-left and clipped; the rest
+ * of the screen is blanked and text continues at column 0 of cursor_row
+ * (the last row if it is past the end).  Nothing while not in use.
+ */
+void vga_text_page(const uint16_t *cells, uint32_t cols, uint32_t rows,
+		   uint32_t cursor_row);
+
 #endif

@@ -24,7 +24,8 @@
 #           kernel/selftest.c), the boot reports and the tick check, and
 #           the scenarios (kernel/scenario.c, kernel/scenarios/), the shell
 #           (kernel/shell.c), the firmware's hot-add events (acpi_hotplug),
-#           the residency report (residency_report: records, table, screens)
+#           the residency report (residency_report: records, table) and
+#           its picture on the screens (residency_screen)
 #
 # Two rules, checked on the symbols of the built objects (nm of build/k/):
 #   1. a lower object references no symbol defined in kernel/ outside the
@@ -50,7 +51,7 @@ readonly KDIRS="boot arch/x86_64 drivers/apic drivers/console kernel kernel/scen
 
 GROUND_RE='^kernel/(printk|panic|console|report|page_alloc|acpi|multiboot2|cmdline|options|verdict|spinlock|cpuhp_block|residency_arch_fallback)\.c$'
 CORE_RE='^kernel/(timer|tmigr|tmigr_debug|idle|tick|workqueue|cpuhp|shell_core|residency)\.c$'
-TOP_RE='^kernel/(main|smp|selftest|scenario|boot_report|tick_check|tmigr_report|shell|acpi_hotplug|residency_report)\.c$|^kernel/scenarios/'
+TOP_RE='^kernel/(main|smp|selftest|scenario|boot_report|tick_check|tmigr_report|shell|acpi_hotplug|residency_report|residency_screen|residency_screen_test)\.c$|^kernel/scenarios/'
 LOWER_RE='^(arch|drivers|lib|boot)/'
 ALLOWED=' boot/entry32.S:kmain '	# "source:symbol", space separated
 

@@ -384,6 +384,52 @@ static void test_write_after_disable_draws_nothing(void **state)
 	free(f.mem);
 }
 
+static void test_picture_primitives_clip_to_the_screen(void **state)
+{
+	struct fake_fb f = make_fb(70, 40, 32, 12);
+	uint32_t w = 0, h = 0;
+
+	(void)state;
+	start(&f);
+	assert_true(fbcon_size(&w, &h));
+	assert_int_equal(w, 70);
+	assert_int_equal(h, 40);
+	fbcon_fill(60, 30, 100, 100, fbcon_rgb(0x123456));
+	assert_int_equal(pixel(&f, 60, 30), 0x123456);
+	assert_int_equal(pixel(&f, 69, 39), 0x123456);
+	assert_int_equal(pixel(&f, 59, 30), 0);
+	fbcon_fill(70, 0, 5, 5, fbcon_rgb(0xFFFFFF));	/* wholly off screen */
+	/* 'A' starts at x 66 and is cut at 70; 'B' would start off screen */
+	assert_int_equal(fbcon_text_at(66, 30, "AB", f.fg, 0), 1);
+	assert_canaries_intact(&f);
+	finish(&f);
+}
+
+static void test_text_after_a_picture_starts_below_it_and_a_scroll_takes_it_away(void **state)
+{
+	struct fake_fb f = make_fb(64, 64, 32, 0);	/* 4 text rows */
+	uint32_t x, y;
+
+	(void)state;
+	start(&f);
+	put("old text");
+	fbcon_clear();
+	assert_string_equal(row_text(&f, 0), "");
+	fbcon_fill(0, 0, 64, 20, fbcon_rgb(0xD02020));
+	fbcon_text_below(20);		/* rows 0 and 1 hold the picture */
+	put("x");
+	assert_int_equal(cell_char(&f, 2, 0), 'x');
+	assert_int_equal(pixel(&f, 5, 5), 0xD02020);
+	put("\ny\nz");			/* z needs row 4: rows 2-3 move up */
+	for (y = 0; y < 64; y++)
+		for (x = 0; x < 64; x++)
+			assert_int_not_equal(pixel(&f, x, y), 0xD02020);
+	assert_string_equal(row_text(&f, 0), "x");
+	assert_string_equal(row_text(&f, 1), "y");
+	assert_string_equal(row_text(&f, 2), "z");
+	finish(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -401,6 +447,8 @@ int main(void)
 		cmocka_unit_test(test_bad_geometry_rejected_with_message),
 		cmocka_unit_test(test_huge_screen_uses_top_left_cells),
 		cmocka_unit_test(test_write_after_disable_draws_nothing),
+		cmocka_unit_test(test_picture_primitives_clip_to_the_screen),
+		cmocka_unit_test(test_text_after_a_picture_starts_below_it_and_a_scroll_takes_it_away),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -665,4 +665,29 @@ qemu_case shell_residency_parked_and_absent_cpus_are_neither_busy_nor_idle 0 120
 	--expect 'records("residency_cpu")[6].idle_pct == None and records("residency_cpu")[7].wakeups == None' \
 	--expect 'count("residency_sample") == 5 * residency.samples and residency.samples > 0' \
 	--expect 'residency.measure_wakeups == 0' \
+
+# Issue 13, the residency picture (kernel/residency_screen.c,
+# docs/residency-screen.md).  test=residency_screen draws a window of known
+# shares (64 CPUs: CPU 0 always busy, 1 always idle, 2 parked, 3 not measured
+# in the first half) and names probe points with the colour each must have;
+# run-qemu.sh --screendump takes QEMU's screendump (what the display shows),
+# judges the probes (tools/qmp-screendump.py) and types y or n, which the
+# kernel reports.  UEFI: the heatmap on the GOP framebuffer, one row per CPU,
+# so a wrong pixel format, placement or scale end shows as a mismatch.
+qemu_case residency_screen_uefi_heatmap_shows_busy_idle_and_parked_colours 0 180 \
+	"--uefi --smp 2 --screendump $ROOT/build/test-logs/residency_screen_uefi.ppm -- test=residency_screen" \
+	--expect 'boot.firmware == "uefi" and residency_screen.screen == "fb"' \
+	--expect 'residency_screen.rows == 64 and residency_screen.cpus_per_row == 1' \
+	--expect 'len(residency_screen_probe.probes) >= 12' \
+	--expect 'residency_screen_test.screendump == "match"' \
+	--expect 'summary.result == "pass"'
+
+# BIOS: the 80x25 VGA text page, nothing clipped, one grid cell per CPU; the
+# busy, idle and parked CPUs' cells show their background colours.
+qemu_case residency_screen_bios_vga_page_shows_busy_idle_and_parked_cells 0 60 \
+	"--bios --smp 2 --screendump $ROOT/build/test-logs/residency_screen_bios.ppm -- test=residency_screen" \
+	--expect 'boot.firmware == "bios" and residency_screen.screen == "vga"' \
+	--expect 'residency_screen.clipped == 0 and residency_screen.rows_used < 25' \
+	--expect 'residency_screen.cpus_per_cell == 1 and len(residency_screen_probe.probes) == 3' \
+	--expect 'residency_screen_test.screendump == "match"' \
 	--expect 'summary.result == "pass"'
