@@ -2,7 +2,9 @@
 # pullkern build.
 #
 #   make            kernel ELF and the hybrid BIOS/UEFI ISO
-#   make run        build, boot QEMU -smp 64, print the report, exit
+#   make run        build, boot QEMU -smp 64 on the idle scenario (10 s), print
+#                   the residency report; log and plot in out/ (RUN_SMP=8
+#                   RUN_SECONDS=2 RUN_ARGS="tmigr=off" to change the run)
 #   make test       every test: host unit tests, mutants, spin model, QEMU integration
 #   make debug      QEMU waiting for gdb, and the gdb command line to use
 #   make deps       install missing Debian packages (as root) or print the line
@@ -265,8 +267,12 @@ host-tests: deps $(HOST_TESTS)
 qemu-tests: deps $(ISO)
 	@tests/qemu/run.sh
 
+# make run's defaults; RUN_ARGS adds kernel command line words.
+RUN_SMP := 64
+RUN_SECONDS := 10
+RUN_ARGS :=
 run: deps $(ISO)
-	./run-qemu.sh
+	@tools/run-report.sh --smp $(RUN_SMP) --seconds $(RUN_SECONDS) -- $(RUN_ARGS)
 
 test: deps
 	@$(MAKE) --no-print-directory -s $(ISO) $(HOST_TESTS)
