@@ -42,6 +42,22 @@
 #             busybox date has no sub-second format), a cross-check.
 # Each operation is one machine line (kind linux_hotplug, with op, cpu, rc).
 #
+# --idle S (tools/bench-residency.py uses it) makes the boot go on, once
+# the marker is printed, to an idle window: /init mounts proc, waits
+# --settle seconds, copies /proc/uptime, /proc/stat and /proc/interrupts to
+# the console (every line tagged "@s0 FILE " or "@s1 FILE ", so a kernel
+# message printed in between is never read as part of a copy), sleeps S
+# seconds and copies them again.  The reader turns the two copies into one
+# machine line per run, printed before the @bench lines:
+#   @report {"kind":"linux_residency","kernel":...,"window_ms":...,
+#            "wakeups":[LOC per CPU],"irq":[all per-CPU rows],
+#            "idle_pct":[per CPU],"bringup_ms":...,...}
+# wakeups are the local-timer interrupts in the window, idle_pct is idle
+# plus iowait over all time of each CPU (/proc/stat, USER_HZ), window_ms
+# the guest's uptime difference (host_window_ms the host's, for the
+# drift); docs/residency-tool.md has every field.  tools/residency reads
+# the line.  A run whose copies cannot be read is status bad-snapshot.
+#
 # Linux prints the AP list ("#1 #2 ...") as one line built piece by piece,
 # and replays what it printed before the serial console was enabled in one
 # burst; neither matters here, as both bring-up lines are printed whole
