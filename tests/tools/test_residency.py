@@ -160,6 +160,40 @@ def test_summary_states_measurement_and_counters():
                   "counter %s not listed as not available (%s)" % (name, why))
 
 
+def test_summary_adds_vectors_and_idle_histogram_over_cpus():
+    rc, out, err = run(data("tmigr-on.log"))
+    check(rc == 0, "exit %d: %s" % (rc, err))
+    cpus = records(data("tmigr-on.log"), "residency_cpu")
+    vectors, hist = {}, [0] * 24
+    for c in cpus:
+        for v, n in c["vectors"].items():
+            vectors[v] = vectors.get(v, 0) + n
+        hist = [a + b for a, b in zip(hist, c["idle_hist_log2_us"])]
+    check(vectors, "fixture: want some vector wake-ups")
+    for v, n in vectors.items():
+        check("%s x%d" % (v, n) in out, "vector %s x%d not in the summary" % (v, n))
+    want = ", ".join("%d:%d" % (k, n) for k, n in enumerate(hist) if n)
+    check("us): " + want + "\n" in out, "histogram line, want %r in:\n%s" % (want, out[:600]))
+
+
+def test_parked_and_absent_cpus_stay_out_of_the_system_row():
+    rc, out, err = run(data("parked.log"))
+    check(rc == 0, "exit %d: %s" % (rc, err))
+    cpus = records(data("parked.log"), "residency_cpu")
+    online = [c for c in cpus if c["state"] == "online"]
+    check(0 < len(online) < len(cpus), "fixture: want online and other CPUs")
+    head, rows = table_rows(out)
+    check("State" in head, "no State column: %s" % head)
+    st, busy, w = head.index("State"), head.index("Busy%"), head.index("Wake/s")
+    for c, row in zip(cpus, rows[1:]):
+        check(row[st] == c["state"], "CPU %d state %s, record %s" % (c["cpu"], row[st], c["state"]))
+    want_busy = sum(c["busy_pct"] for c in online) / len(online)
+    want_w = sum(c["wakeups_per_s"] for c in online)
+    check(rows[0][busy] == "%.3f" % want_busy and rows[0][w] == "%.2f" % want_w,
+          "system row Busy%% %s Wake/s %s, online CPUs give %.3f %.2f"
+          % (rows[0][busy], rows[0][w], want_busy, want_w))
+
+
 def test_json_parses_and_matches_the_records():
     rc, out, err = run("--json", data("tmigr-on.log"))
     check(rc == 0, "exit %d: %s" % (rc, err))
