@@ -20,11 +20,16 @@ boot each:
   Linux 6.12   the same with Debian's 6.12 (pull-model timer migration).
   pullkern tmigr=off / tmigr=on
                run-qemu.sh `scenario=idle seconds=S` (the scenario's
-               default timer load, as `make run`), read by tools/residency
-               from its residency records (or, from a kernel without them,
-               the idle scenario's own records).
+               default timer load, as `make run`: global timers on every
+               CPU and pinned ones on some, README option table), read by
+               tools/residency from its residency records (or, from a
+               kernel without them, the idle scenario's own records).
+  pullkern quiet
+               the same with `idle_globals=0 idle_pinned=0`: nothing armed,
+               the kernel's own wake-ups only, closest to Linux idling with
+               nothing to do (--no-quiet leaves it out).
 
-The table is tools/residency --compare on the four logs: wake-ups per CPU
+The table is tools/residency --compare on the logs: wake-ups per CPU
 per second (median, max), in all, residency (median, min), AP bring-up
 (Linux: host time between its bring-up lines, lpj preset; pullkern: its
 own smp record, guest TSC, which runs at the host's rate under TCG), and
@@ -36,7 +41,8 @@ installable, crashed every retry) is left out with the reason.
 The figures are measurements, never verdicts: the run fails only when a
 part could not be measured.  The aim of issue 13 (pullkern tmigr=on at
 least ten times fewer wake-ups per idle CPU per second than Linux 6.12)
-is printed as a ratio of the per-CPU medians.  Under TCG the guests share
+is printed as a ratio of the per-CPU medians, for tmigr=on with the
+scenario's timers and for the quiet run.  Under TCG the guests share
 the host's cores with everything else that runs: load1 is printed.
 
 A 64-CPU Linux boot takes minutes here; --smp 8 --seconds 5 is the quick
@@ -57,6 +63,14 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "build", "bench-residency")
 TOOL = os.path.join(ROOT, "tools", "residency")
+# The idle scenario with none of its own timers armed.
+QUIET = ["idle_globals=0", "idle_pinned=0"]
+
+
+def shown(path):
+    """A path under the repository relative to it, any other as it is."""
+    rel = os.path.relpath(path, ROOT)
+    return path if rel.startswith("..") else rel
 
 
 def load1():
@@ -94,13 +108,16 @@ def linux(a, series):
     return None, "exit %d: %s" % (rc, tail[0][:160])
 
 
-def pullkern(a, tmigr):
-    log = os.path.join(OUT, "pullkern-tmigr-%s.log" % tmigr)
+def pullkern(a, tmigr, quiet=False):
+    name = "pullkern-quiet" if quiet else "pullkern-tmigr-%s" % tmigr
+    log = os.path.join(OUT, name + ".log")
     cmdline = ["scenario=idle", "seconds=%d" % a.seconds, "tmigr=%s" % tmigr]
+    if quiet:
+        cmdline += QUIET
     cmdline += a.append.split()
     cmd = [os.path.join(ROOT, "run-qemu.sh"), "--no-build", "--smp", str(a.smp),
            "--mem", str(a.mem), "--timeout", str(a.timeout), "--"] + cmdline
-    rc = run_logged(cmd, log, "pullkern tmigr=%s" % tmigr)
+    rc = run_logged(cmd, log, "pullkern quiet" if quiet else "pullkern tmigr=" + tmigr)
     if rc == 0 and (has_record(log, "residency") or has_record(log, "idle_cpus")):
         return log, None
     return None, "run-qemu.sh exit %d (see %s)" % (rc, os.path.relpath(log, ROOT))
@@ -116,6 +133,8 @@ def main():
                     help="MiB for every guest (bench-linux.sh's; default 1024)")
     ap.add_argument("--kernels", default="6.1,6.12", help="Linux series, comma-separated")
     ap.add_argument("--no-linux", action="store_true")
+    ap.add_argument("--no-quiet", action="store_true",
+                    help="leave out the pullkern run with no scenario timers")
     ap.add_argument("--append", default="", help="more pullkern command line words")
     ap.add_argument("--linux-append", default="", help="more Linux command line words")
     ap.add_argument("--timeout", type=int, default=900, help="per boot, seconds")
@@ -139,6 +158,10 @@ def main():
         log, why = pullkern(a, tmigr)
         (runs.append((log, "pullkern tmigr=" + tmigr)) if log
          else missing.append(("pullkern tmigr=" + tmigr, why)))
+    if not a.no_quiet:
+        log, why = pullkern(a, "on", quiet=True)
+        (runs.append((log, "pullkern quiet")) if log
+         else missing.append(("pullkern quiet", why)))
 
     print("idle residency, -smp %d, TCG, %d s window, load1 %s now"
           % (a.smp, a.seconds, load1()))
@@ -157,19 +180,20 @@ def main():
                                     cwd=ROOT, check=False, capture_output=True,
                                     text=True).stdout or '{"compare":[]}')["compare"]
     by = {d["label"]: d for d in doc}
-    ours = by.get("pullkern tmigr=on", {}).get("wakeups_per_cpu_s_median")
     ref = by.get("Linux 6.12", {}).get("wakeups_per_cpu_s_median")
-    if ours is not None and ref is not None:
-        print("aim: Linux 6.12 / pullkern tmigr=on wake-ups per CPU per second "
-              "(medians): %s (aim: 10 or more)"
-              % ("%.1f" % (ref / ours) if ours else "inf (pullkern median 0)"))
+    for label in ("pullkern tmigr=on", "pullkern quiet"):
+        ours = by.get(label, {}).get("wakeups_per_cpu_s_median")
+        if ours is not None and ref is not None:
+            print("aim: Linux 6.12 / %s wake-ups per CPU per second (medians): "
+                  "%s (aim: 10 or more)"
+                  % (label, "%.1f" % (ref / ours) if ours else
+                     "no ratio (pullkern's median is 0)"))
     for d in doc:
         rec = dict({"kind": "bench_residency", "smp": a.smp, "seconds": a.seconds},
                    **d)
         rec["log"] = os.path.relpath(rec["log"], ROOT)
         print("@bench " + json.dumps(rec, separators=(",", ":")))
-    print("logs: %s; plot: %s" % (os.path.relpath(OUT, ROOT),
-                                  os.path.relpath(png, ROOT) if rc == 0 else
+    print("logs: %s; plot: %s" % (shown(OUT), shown(png) if rc == 0 else
                                   "not written (tools/residency exit %d)" % rc))
     return 1 if missing else 0
 
