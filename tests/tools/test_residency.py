@@ -225,6 +225,37 @@ def test_garbled_lines_are_skipped_and_counted():
           "garbled lines changed the table")
 
 
+def test_members_added_to_the_records_change_nothing():
+    # The schemas let the kernel add fields, at the top and inside objects.
+    added = {"residency_cpu": {"future": [1, 2]}, "residency": {"future": "x"},
+             "residency_sample": {"future": None}}
+    nested = {"hw": {"future_src": "aperf"}, "states": {"future": "n/a"},
+              "wakeups_by": {"future": {"a": 1}}, "counters": {"future": 3},
+              "pkg": {"future": "x"}}
+    with open(data("tmigr-on.log"), encoding="utf-8") as f:
+        lines = f.read().splitlines()
+    out_lines = []
+    for line in lines:
+        pos = line.find("@report ")
+        if pos >= 0:
+            rec = json.loads(line[pos + 8:])
+            rec.update(added.get(rec["kind"], {}))
+            for k, extra in nested.items():
+                if isinstance(rec.get(k), dict):
+                    rec[k].update(extra)
+            line = "@report " + json.dumps(rec)
+        out_lines.append(line)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "added.log")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("\n".join(out_lines) + "\n")
+        rc, out, err = run(path)
+    no_traceback(err)
+    check(rc == 0 and "garbled" not in err, "exit %d: %s" % (rc, err))
+    _, want, _ = run(data("tmigr-on.log"))
+    check(table_rows(out) == table_rows(want), "added members changed the table")
+
+
 def test_truncated_last_line_keeps_the_cpu_rows():
     rc, out, err = run("--json", data("truncated.log"))
     no_traceback(err)
