@@ -2,7 +2,9 @@
 # pullkern build.
 #
 #   make            kernel ELF and the hybrid BIOS/UEFI ISO
-#   make run        build, boot QEMU -smp 64, print the report, exit
+#   make run        build, boot QEMU -smp 64 on the idle scenario (10 s), print
+#                   the residency report; log and plot in out/ (RUN_SMP=8
+#                   RUN_SECONDS=2 RUN_ARGS="tmigr=off" to change the run)
 #   make test       every test: host unit tests, mutants, spin model, QEMU integration
 #   make debug      QEMU waiting for gdb, and the gdb command line to use
 #   make deps       install missing Debian packages (as root) or print the line
@@ -10,7 +12,9 @@
 #                   (and bench-tmigr)
 #   make bench-tmigr idle entry/exit cost of the hierarchy, 8 .. 4096 CPUs, host
 #   make bench-boot AP bring-up time and run wall time, -smp 64, 5 runs
-#   make bench-linux the same, beside Debian's Linux on the same QEMU machine
+#   make bench-linux the same, beside Debian's Linux on the same QEMU machine,
+#                   then idle wake-ups and residency: Linux 6.1, 6.12, pullkern
+#                   tmigr=off and on
 #   make bench-idle idle wake-ups vs their lower bound, tmigr=on vs off, -smp 64,
 #                   global-only and with pinned timers
 #   make bench-hotplug park, unpark and hot-add latency (scenario, QMP
@@ -273,8 +277,12 @@ host-tests: deps $(HOST_TESTS)
 qemu-tests: deps $(ISO)
 	@tests/qemu/run.sh
 
+# make run's defaults; RUN_ARGS adds kernel command line words.
+RUN_SMP := 64
+RUN_SECONDS := 10
+RUN_ARGS :=
 run: deps $(ISO)
-	./run-qemu.sh
+	@tools/run-report.sh --smp $(RUN_SMP) --seconds $(RUN_SECONDS) -- $(RUN_ARGS)
 
 test: deps
 	@$(MAKE) --no-print-directory -s $(ISO) $(HOST_TESTS)
@@ -308,8 +316,13 @@ $(BUILD)/host/tmigr_scale: $(SCALE_SRCS) $(wildcard kernel/*.h lib/*.h tests/hos
 bench-boot: deps $(ISO)
 	tools/bench-boot.py --runs 5 --smp 64
 
+# Bring-up beside Linux, then idle wake-ups and residency beside Linux 6.1
+# and 6.12 (tools/bench-residency.py; BENCH_LINUX_ARGS="--smp 8 --seconds 5"
+# for a quick one).  Both parts run; the status is the first failure's.
 bench-linux: deps $(ISO)
-	tools/bench-boot.py --runs 3 --smp 64 --linux
+	@rc=0; tools/bench-boot.py --runs 3 --smp 64 --linux || rc=$$?; \
+	tools/bench-residency.py --smp 64 --seconds 20 $(BENCH_LINUX_ARGS) || \
+		{ r=$$?; [ $$rc -ne 0 ] || rc=$$r; }; exit $$rc
 
 # BENCH_IDLE_ARGS="--seeds 1,2" runs every workload for each seed.
 bench-idle: deps $(ISO)

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# run-all.sh: every test: host unit tests first, then the repository's
-# static checks (tests/checks/), the spin model checks, then QEMU
-# integration.
+# run-all.sh: every test: host unit tests first, then the host tools'
+# tests (tests/tools/), the repository's static checks (tests/checks/),
+# the spin model checks, then QEMU integration.
 #
 # Usage: tests/run-all.sh HOST_TEST_BIN...   (`make test` passes them)
 #
@@ -15,8 +15,8 @@
 # "N passed, N failed" (", N skipped" added when it skipped cases: an
 # environment variable such as TMSIM_TEST or TMIGR_STRESS_CPUS shrank it).
 # We pass the case lines through as they come, keep each runner's count
-# line (shown as "host tests: ..." / "model tests: ..." / "qemu tests:
-# ..."), and finish with exactly "N passed, N failed" over all test cases
+# line (shown as "host tests: ..." / "tool tests: ..." / "model tests:
+# ..." / "qemu tests: ..."), and finish with exactly "N passed, N failed" over all test cases
 # as the last line, or "N passed, N failed, N skipped" when any case was
 # skipped.  A runner that ends without a count line, or whose exit
 # status says failure while its count says none, counts as one more
@@ -83,6 +83,7 @@ run_suite() {
 
 main() {
 	run_suite host "$ROOT/tests/run-host-tests.sh" "$@"
+	run_suite tool "$ROOT/tests/tools/run.sh"
 	run_suite check "$ROOT/tests/checks/run.sh"
 	run_suite mutant "$ROOT/tests/host/run-mutants.sh"
 	run_suite model "$ROOT/tests/model/run.sh"

@@ -42,6 +42,22 @@
 #             busybox date has no sub-second format), a cross-check.
 # Each operation is one machine line (kind linux_hotplug, with op, cpu, rc).
 #
+# --idle S (tools/bench-residency.py uses it) makes the boot go on, once
+# the marker is printed, to an idle window: /init mounts proc, waits
+# --settle seconds, copies /proc/uptime, /proc/stat and /proc/interrupts to
+# the console (every line tagged "@s0 FILE " or "@s1 FILE ", so a kernel
+# message printed in between is never read as part of a copy), sleeps S
+# seconds and copies them again.  The reader turns the two copies into one
+# machine line per run, printed before the @bench lines:
+#   @report {"kind":"linux_residency","kernel":...,"window_ms":...,
+#            "wakeups":[LOC per CPU],"irq":[all per-CPU rows],
+#            "idle_pct":[per CPU],"bringup_ms":...,...}
+# wakeups are the local-timer interrupts in the window, idle_pct is idle
+# plus iowait over all time of each CPU (/proc/stat, USER_HZ), window_ms
+# the guest's uptime difference (host_window_ms the host's, for the
+# drift); docs/residency-tool.md has every field.  tools/residency reads
+# the line.  A run whose copies cannot be read is status bad-snapshot.
+#
 # Linux prints the AP list ("#1 #2 ...") as one line built piece by piece,
 # and replays what it printed before the serial console was enabled in one
 # burst; neither matters here, as both bring-up lines are printed whole
@@ -109,6 +125,8 @@ retries=3
 extra=
 hotplug=0
 hotadd=0
+idle=0
+settle=2
 nshift=1
 
 usage() {
@@ -131,6 +149,12 @@ busybox initramfs and time its AP bring-up on the host.
                    from /init (echo 0/1 > /sys/devices/system/cpu/cpuN/online)
   --hotadd H       after that, time H hot-adds: QMP device_add into
                    -smp N,maxcpus=N+H, then online the new CPU from /init
+  --idle S         after boot, idle S seconds and measure local-timer
+                   interrupts per CPU (/proc/interrupts LOC) and idle time
+                   (/proc/stat) across the window: one
+                   @report {"kind":"linux_residency",...} line per run
+  --settle S       with --idle: seconds to wait after boot before the
+                   window opens (default $settle)
   -h, --help       this text
 
 Logs and the initramfs go to build/bench-linux/.  \$QEMU names the binary.
@@ -170,6 +194,12 @@ parse_args() {
 		--hotadd | --hotadd=*)
 			optval "$@"
 			hotadd=$REPLY ;;
+		--idle | --idle=*)
+			optval "$@"
+			idle=$REPLY ;;
+		--settle | --settle=*)
+			optval "$@"
+			settle=$REPLY ;;
 		-h | --help)
 			usage
 			exit 0 ;;
@@ -185,6 +215,10 @@ parse_args() {
 	check_range "$retries" 0 100 --retries
 	check_range "$hotplug" 0 $((smp - 1)) --hotplug
 	check_range "$hotadd" 0 $((255 - smp)) --hotadd
+	check_range "$idle" 0 3600 --idle
+	check_range "$settle" 0 600 --settle
+	((idle == 0 || (hotplug == 0 && hotadd == 0))) ||
+		die "--idle goes alone: not with --hotplug or --hotadd"
 	[[ -z $lpj ]] || check_range "$lpj" 1 4000000000 --lpj
 	[[ $series == 6.1 || $series == 6.12 ]] ||
 		die "--kernel wants 6.1 or 6.12, not '$series'"
@@ -274,6 +308,29 @@ done
 echo "@bench-linux hotplug done nproc=$(/bin/busybox nproc)"
 EOF
 	fi
+	if ((idle > 0)); then
+		cat >>"$1" <<EOF
+S=$idle SETTLE=$settle
+EOF
+		cat >>"$1" <<'EOF'
+/bin/busybox mkdir -p /proc
+/bin/busybox mount -t proc proc /proc
+# Each snapshot line carries its tag, so a kernel message printed in
+# between cannot be taken for one.
+snap() {
+	echo "@bench-linux snap $1 begin"
+	for f in uptime stat interrupts; do
+		/bin/busybox sed "s/^/@s$1 $f /" /proc/$f
+	done
+	echo "@bench-linux snap $1 end"
+}
+/bin/busybox sleep $SETTLE
+snap 0
+/bin/busybox sleep $S
+snap 1
+echo "@bench-linux idle done"
+EOF
+	fi
 	echo '/bin/busybox poweroff -f' >>"$1"
 	chmod 755 "$1"
 }
@@ -320,6 +377,12 @@ MARKER_RE = re.compile(r"@bench-linux init reached nproc=(\d+)")
 OP_RE = re.compile(r"@bench-linux op=(\w+) cpu=(\d+) "
                    r"(begin|ready|present=([01])|end rc=(\d+)) up=([\d.]+)")
 DONE_OPS_RE = re.compile(r"@bench-linux hotplug done nproc=(\d+)")
+SNAP_RE = re.compile(r"@s([01]) (uptime|stat|interrupts) (.*)$")
+SNAP_EDGE_RE = re.compile(r"@bench-linux snap ([01]) (begin|end)")
+IDLE_DONE_RE = re.compile(r"@bench-linux idle done")
+# /proc/stat's per-CPU times (USER_HZ): user nice system idle iowait irq
+# softirq steal; guest time is already inside user.
+STAT_FIELDS = 8
 # After the marker, poweroff -f should end QEMU at once.
 EXIT_GRACE_S = 10.0
 
@@ -402,6 +465,61 @@ class Ops:
         return r
 
 
+class Idle:
+    """The two /proc snapshots of an --idle run, and what they give."""
+
+    def __init__(self):
+        self.snaps = [{"uptime": None, "stat": {}, "irq_head": None,
+                       "loc": None, "irq": None} for _ in range(2)]
+        self.edges = {}          # (snap, begin|end) -> host s
+
+    def line(self, m):
+        snap = self.snaps[int(m.group(1))]
+        what, text = m.group(2), m.group(3)
+        tok = text.split()
+        if what == "uptime" and tok:
+            snap["uptime"] = float(tok[0])
+        elif what == "stat" and tok and re.fullmatch(r"cpu\d+", tok[0]):
+            snap["stat"][int(tok[0][3:])] = [int(x) for x in tok[1:1 + STAT_FIELDS]]
+        elif what == "interrupts" and snap["irq_head"] is None:
+            snap["irq_head"] = len(tok)          # CPU0 CPU1 ...
+            snap["irq"] = [0] * len(tok)
+        elif what == "interrupts" and tok and tok[0].endswith(":"):
+            n = snap["irq_head"]
+            vals = tok[1:1 + n]
+            if len(vals) == n and all(v.isdigit() for v in vals):
+                vals = [int(v) for v in vals]
+                snap["irq"] = [a + b for a, b in zip(snap["irq"], vals)]
+                if tok[0] == "LOC:":
+                    snap["loc"] = vals
+
+    def record(self, cfg, rec):
+        """The linux_residency record, or None if a snapshot is incomplete."""
+        a, b = self.snaps
+        if None in (a["uptime"], b["uptime"], a["loc"], b["loc"]) or \
+                not a["stat"] or sorted(a["stat"]) != sorted(b["stat"]) or \
+                len(a["loc"]) != len(b["loc"]):
+            return None
+        idle = []
+        for cpu in sorted(a["stat"]):
+            d = [y - x for x, y in zip(a["stat"][cpu], b["stat"][cpu])]
+            total = sum(d)
+            if total <= 0:
+                return None
+            idle.append(round(100.0 * (d[3] + d[4]) / total, 3))
+        host = None
+        if (0, "end") in self.edges and (1, "begin") in self.edges:
+            host = round((self.edges[(1, "begin")] - self.edges[(0, "end")]) * 1000, 1)
+        return {"kind": "linux_residency", "kernel": cfg["kver"], "smp": cfg["smp"],
+                "attempt": rec["attempt"], "append": cfg["append"],
+                "window_ms": round((b["uptime"] - a["uptime"]) * 1000),
+                "host_window_ms": host, "settle_s": cfg["settle"],
+                "wakeups": [y - x for x, y in zip(a["loc"], b["loc"])],
+                "irq": [y - x for x, y in zip(a["irq"], b["irq"])],
+                "idle_pct": idle, "bringup_ms": rec["host_ms"],
+                "load1": rec["load1"]}
+
+
 def guest_stamp(line):
     m = STAMP_RE.match(line)
     return float(m.group(1)) if m else None
@@ -437,6 +555,7 @@ def one_run(cfg, attempt):
                 qmp = mod.Qmp(cfg["qmp"], t0 + 30)
             ops = Ops(cfg, rec, qmp, mod if qmp else None)
             rec["ops"] = ops.recs
+            idle = Idle() if cfg["idle"] else None
             fd = proc.stdout.fileno()
             deadline = t0 + cfg["timeout"]
             buf = b""
@@ -472,11 +591,21 @@ def one_run(cfg, attempt):
                     if m and rec["total_s"] is None:
                         rec["total_s"] = round(now, 3)
                         rec["nproc"] = int(m.group(1))
-                        if not cfg["ops"]:
+                        if not cfg["ops"] and not cfg["idle"]:
                             deadline = min(deadline, time.monotonic() + EXIT_GRACE_S)
                     m = OP_RE.search(line)
                     if m:
                         ops.line(m, now)
+                    if idle:
+                        m = SNAP_RE.search(line)
+                        if m:
+                            idle.line(m)
+                        m = SNAP_EDGE_RE.search(line)
+                        if m:
+                            idle.edges[(int(m.group(1)), m.group(2))] = now
+                        if IDLE_DONE_RE.search(line) and "idle_done" not in rec:
+                            rec["idle_done"] = True
+                            deadline = min(deadline, time.monotonic() + EXIT_GRACE_S)
                     m = DONE_OPS_RE.search(line)
                     if m and "nproc_after" not in rec:
                         rec["nproc_after"] = int(m.group(1))
@@ -494,12 +623,19 @@ def one_run(cfg, attempt):
             rec["guest_ms"] = round((done[1] - start[1]) * 1000, 1)
     if "crash" in rec:
         rec["status"] = "crash"
+    elif rec["status"] == "incomplete" and cfg["idle"] and "idle_done" not in rec:
+        rec["status"] = "crash"      # QEMU ended before the window did
     elif rec["status"] == "incomplete" and cfg["ops"] and "nproc_after" not in rec:
         rec["status"] = "crash"      # QEMU ended before the operations did
     elif rec["status"] == "incomplete" and rec["total_s"] is not None:
         rec["status"] = "ok" if rec["host_ms"] is not None else "no-smp-lines"
     elif rec["status"] == "incomplete":
         rec["status"] = "crash"      # QEMU ended before the marker
+    rec.pop("idle_done", None)
+    if idle and rec["status"] == "ok":
+        rec["residency"] = idle.record(cfg, rec)
+        if rec["residency"] is None:
+            rec["status"] = "bad-snapshot"
     return rec
 
 
@@ -522,10 +658,12 @@ def main():
     # SIGTERM unwinds through the finally above, so QEMU never outlives us.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     os.makedirs(cfg["logdir"], exist_ok=True)
-    print("bench-linux: %s, -smp %d, %s, %d run(s), timeout %d s"
+    print("bench-linux: %s, -smp %d, %s, %d run(s), timeout %d s%s"
           % (cfg["kver"], cfg["smp"],
              "lpj=%d" % cfg["lpj"] if cfg["lpj"] else "no lpj (calibrating)",
-             cfg["runs"], cfg["timeout"]), flush=True)
+             cfg["runs"], cfg["timeout"],
+             ", idle window %d s after %d s" % (cfg["idle"], cfg["settle"])
+             if cfg["idle"] else ""), flush=True)
     recs = []
     good = crashes = attempt = 0
     while good < cfg["runs"]:
@@ -539,6 +677,14 @@ def main():
                  "".join("  [%s]" % rec[k] for k in ("crash", "warning")
                          if k in rec)),
               flush=True)
+        res = rec.get("residency")
+        if res:
+            per_s = [w * 1000.0 / res["window_ms"] for w in res["wakeups"]]
+            print("         idle %.1f s (guest): local-timer interrupts/s per CPU "
+                  "median %.2f max %.2f, all CPUs %.1f; idle median %.3f%% min %.3f%%"
+                  % (res["window_ms"] / 1000.0, statistics.median(per_s), max(per_s),
+                     sum(per_s), statistics.median(res["idle_pct"]),
+                     min(res["idle_pct"])), flush=True)
         if rec["status"] == "ok":
             good += 1
         elif rec["status"] == "crash" and crashes < cfg["retries"]:
@@ -562,6 +708,10 @@ def main():
                   % (op, statistics.median(ms) if ms else float("nan"),
                      min(ms, default=float("nan")), max(ms, default=float("nan")),
                      len(ms), bad))
+    for r in recs:
+        res = r.pop("residency", None)
+        if res:
+            print("@report " + json.dumps(res, separators=(",", ":")))
     for r in recs:
         ops = r.pop("ops", [])
         print("@bench " + json.dumps(r, separators=(",", ":")))
@@ -602,10 +752,11 @@ main() {
 print(json.dumps({"root": a[1], "logdir": a[2], "kver": a[3],
 	"smp": int(a[4]), "runs": int(a[5]), "lpj": int(a[6]) if a[6] else None,
 	"timeout": int(a[7]), "retries": int(a[8]), "ops": a[9] != "0 0",
-	"qmp": a[10] or None, "qmp_client": a[11], "qemu": a[12:]}))' \
+	"qmp": a[10] or None, "qmp_client": a[11], "idle": int(a[12]),
+	"settle": int(a[13]), "append": a[14], "qemu": a[15:]}))' \
 		"$ROOT" "$OUT/logs" "$kver" "$smp" "$runs" "$lpj" "$timeout_s" \
 		"$retries" "$hotplug $hotadd" "${qmp_args:+$OUT/qmp.sock}" \
-		"$ROOT/tools/qmp.py" \
+		"$ROOT/tools/qmp.py" "$idle" "$settle" "$append" \
 		"$QEMU" -accel tcg,thread=multi -smp "$smp_arg" -m 1024 -display none -monitor none \
 		-serial stdio -no-reboot "${qmp_args[@]}" -kernel "$kernel" \
 		-initrd "$OUT/initramfs.cpio" -append "$append")

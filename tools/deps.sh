@@ -33,6 +33,7 @@ readonly PACKAGES=(
 	ovmf                 # UEFI firmware for QEMU
 	libcmocka-dev        # host unit tests
 	spin                 # model checker for tests/model (timer migration)
+	python3-matplotlib   # tools/residency --png: the plot make run leaves in out/
 )
 
 # Fallback for systems without dpkg: one program or file per need.
@@ -41,7 +42,8 @@ readonly PROGRAMS=(gcc make ld grub-mkrescue grub-file xorriso mformat spin
 
 missing_packages() {
 	pkg_missing "${PACKAGES[@]}"
-	# Any python3 will do (the tools use only the standard library).
+	# Any python3 will do for the other tools (standard library only);
+	# python3-matplotlib above brings Debian's.
 	command -v python3 >/dev/null || missing+=(python3)
 }
 
@@ -51,6 +53,9 @@ without_dpkg() {
 	for p in "${PROGRAMS[@]}" python3; do
 		command -v "$p" >/dev/null || absent+=("$p")
 	done
+	if command -v python3 >/dev/null && ! python3 -c 'import matplotlib' 2>/dev/null; then
+		absent+=("python3's matplotlib module")
+	fi
 	[[ ${#absent[@]} -eq 0 ]] && return 0
 	echo "tools/deps.sh: no dpkg here, and these programs are missing: ${absent[*]}" >&2
 	echo "tools/deps.sh: the Debian packages are: ${PACKAGES[*]}" >&2
