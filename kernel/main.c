@@ -20,6 +20,7 @@
 
 #include "arch/x86_64/clock.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/extable.h"
 #include "arch/x86_64/idt.h"
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/pic.h"
@@ -171,6 +172,8 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
 	if (!percpu_prepare(0))
 		panic("no memory for the boot CPU's interrupt stacks");
 	percpu_init_cpu(0);
+	if (!extable_selftest())
+		verdict_fail("extable: a #GP the exception table should catch was not");
 	parse_acpi();
 	ioapic_init(&acpi, overlaps_memory);	/* every input masked; the SCI is routed later */
 	smp_init(&acpi, &(struct smp_test_hooks){

@@ -590,3 +590,13 @@ qemu_case shell_without_an_i8042_has_no_keyboard_and_reboot_falls_to_the_triple_
 	--expect "$(shell_record 1 cmd) == \"cpus\" and $(shell_record 1 online) == 4" \
 	--expect "$(shell_record 3 method) == \"keyboard_controller\" and $(shell_record 4 method) == \"triple_fault\"" \
 	--expect 'count("summary") == 0'
+
+# The exception table: instructions that #GP on every machine (a segment
+# selector beyond the GDT, a reserved bit of IA32_PKRS) come back through
+# their fix-ups at boot (arch/x86_64/extable.c), and the run goes on.
+qemu_case extable_fixup_turns_a_gp_into_false_and_the_run_goes_on 0 60 "--bios --smp 4 -- scenario=none" \
+	--expect 'extable_selftest.ok == true' \
+	--expect 'extable_selftest.segment == "caught" and extable_selftest.pkrs_msr == "caught"' \
+	--expect 'extable_selftest.fixups >= 2' \
+	--expect 'count("exception") == 0' \
+	--expect 'summary.result == "pass"'
