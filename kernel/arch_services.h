@@ -109,6 +109,24 @@
  *                                             halted CPU into wait-for-SIPI (SDM
  *                                             Vol. 3A §9.4, §11.6.1); kernel only
  *
+ * Hardware counters (kernel/hw_counters.h, docs/hw-counters.md):
+ *
+ *   void arch_hw_counters_read(struct hw_counters *out)
+ *                                             this CPU, interrupts off: its own
+ *                                             counters (and its package's), the
+ *                                             energy ones widened to 64 bits;
+ *                                             valid says which were read (the
+ *                                             TSC always).  Never touches
+ *                                             another CPU
+ *   const char *arch_hw_counter_status(enum hw_counter c)
+ *                                             NULL if c is read on this
+ *                                             machine, else a short reason:
+ *                                             "not in CPUID", "not on this
+ *                                             model", "#GP on rdmsr", ...
+ *   uint64_t arch_hw_energy_nj(enum hw_counter c, uint64_t units)
+ *                                             an energy counter's units in nJ
+ *   uint64_t arch_tsc_khz(void)               the cycle counter's rate
+ *
  * Parking and hot-add (docs/cpus.md §7.5, §7.7; kernel build only, called
  * by kernel/cpuhp.c):
  *

@@ -11,6 +11,7 @@
 
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/percpu.h"
+#include "kernel/hw_counters.h"
 
 static inline void arch_cpu_relax(void)
 {
@@ -80,6 +81,14 @@ void arch_irq_set_other_handler(void (*fn)(uint32_t vector));
 
 /* drivers/apic/ioapic.c: a GSI through the I/O APIC to the boot CPU. */
 bool arch_irq_attach_gsi(uint32_t gsi, bool level, bool active_low, void (*fn)(uint32_t vector));
+
+/* arch/x86_64/hw_counters.c: this CPU's hardware counters (kernel/hw_counters.h). */
+void arch_hw_counters_read(struct hw_counters *out);
+const char *arch_hw_counter_status(enum hw_counter c);
+uint64_t arch_hw_energy_nj(enum hw_counter c, uint64_t units);
+
+/* arch/x86_64/tsc.c: the calibrated TSC rate (an assumed one before calibration). */
+uint64_t arch_tsc_khz(void);
 
 /* kernel/panic.c */
 __attribute__((noreturn, format(printf, 1, 2)))
