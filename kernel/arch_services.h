@@ -93,7 +93,27 @@
  *                                             caller's last check, ends the sleep
  *                                             at once; returns with interrupts off,
  *                                             after the waking interrupt's handler
- *                                             ran
+ *                                             ran, in every idle state (below);
+ *                                             idle=poll spins with interrupts
+ *                                             on until an interrupt was taken
+ *
+ * Idle states (docs/idle-states.md), for reports:
+ *
+ *   uint32_t arch_idle_state_count(void)      the states this machine offers,
+ *                                             numbered 0 .. count-1
+ *   const char *arch_idle_state_name(uint32_t i)
+ *                                             "hlt", "poll", "mwait_c6", ...
+ *   bool arch_idle_state_sleeps(uint32_t i)   false for poll
+ *   uint32_t arch_idle_state(void)            the state this CPU's next
+ *                                             arch_idle_halt() enters (after
+ *                                             any fall-back)
+ *   const char *arch_idle_fallback(void)      NULL, or why idle= was not
+ *                                             granted as asked (refused at
+ *                                             boot, or the first CPU's fall-
+ *                                             back at run time)
+ *
+ * Starting and stopping CPUs:
+ *
  *   bool arch_cpu_start(uint32_t cpu,         start `cpu` (never started, or parked)
  *        void (*entry)(void *), void *arg)    running entry(arg) on its own stack,
  *                                             interrupts off; false if it did not

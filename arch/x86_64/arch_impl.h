@@ -53,15 +53,16 @@ static inline uint64_t arch_cycles(void)
 }
 
 /*
- * STI's interrupt shadow covers HLT (SDM Vol. 2B, STI): an interrupt
- * pending at STI is taken after HLT has begun, so it ends the HLT instead
- * of running in between and leaving us asleep.
+ * arch/x86_64/idle_states.c: arch_idle_halt() in the state idle= chose
+ * (STI;HLT, MONITOR + STI;MWAIT, or a PAUSE loop with interrupts on), and
+ * the states for reports.
  */
-static inline void arch_idle_halt(void)
-{
-	cpu_safe_halt();
-	irq_disable();
-}
+void arch_idle_halt(void);
+uint32_t arch_idle_state_count(void);
+const char *arch_idle_state_name(uint32_t i);
+bool arch_idle_state_sleeps(uint32_t i);
+uint32_t arch_idle_state(void);
+const char *arch_idle_fallback(void);
 
 /* arch/x86_64/clock.c: TSC scaled to ns, corrected by this CPU's measured skew. */
 uint64_t arch_now_ns(void);

@@ -600,3 +600,43 @@ qemu_case extable_fixup_turns_a_gp_into_false_and_the_run_goes_on 0 60 "--bios -
 	--expect 'extable_selftest.fixups >= 2' \
 	--expect 'count("exception") == 0' \
 	--expect 'summary.result == "pass"'
+
+# idle=poll: every CPU waits in a PAUSE loop with interrupts on, and the
+# idle scenario still passes (every timer on time, the hierarchy
+# consistent): the poll state keeps arch_idle_halt()'s contract.
+qemu_case idle_poll_runs_the_idle_scenario 0 90 "--bios --smp 4 -- scenario=idle seconds=2 idle=poll" \
+	--expect 'idle_state.requested == "poll" and idle_state.chosen == "poll"' \
+	--expect 'idle_state.refused == null and count("idle_fallback") == 0' \
+	--expect 'idle.cpus == 4' \
+	--expect 'count("exception") == 0' \
+	--expect 'summary.result == "pass"'
+
+# idle=mwait on QEMU's default CPU (qemu64: no MONITOR/MWAIT in CPUID) is
+# refused with a message, and the CPUs halt with HLT.
+qemu_case idle_mwait_without_monitor_is_refused_and_runs_on_hlt 0 90 "--bios --smp 4 -- scenario=idle seconds=2 idle=mwait" \
+	--text 'idle: idle=mwait: hlt; refused: no MONITOR/MWAIT' \
+	--expect 'idle_state.chosen == "hlt" and idle_state.mwait_in_cpuid == false' \
+	--expect 'idle_state.refused != null' \
+	--expect 'count("idle_fallback") == 0' \
+	--expect 'summary.result == "pass"'
+
+# -cpu max offers MONITOR/MWAIT, but QEMU's TCG returns from MWAIT at once
+# when it has more than one vCPU: the returns without an interrupt are
+# counted, the CPUs fall back to HLT, one record says why, and no such
+# return reached the kernel as a wake-up (no unnamed cause).
+qemu_case idle_mwait_that_does_not_sleep_falls_back_to_hlt 0 90 "--bios --cpu max --smp 4 -- scenario=idle seconds=2 idle=mwait" \
+	--expect 'idle_state.chosen == "mwait_c1" and idle_state.hint == "0x0"' \
+	--expect 'count("idle_fallback") == 1 and idle_fallback.to == "hlt"' \
+	--expect 'idle_fallback["from"] == idle_state.chosen and idle_fallback.reason != ""' \
+	--expect 'sum(idle_cpus.by_cause.unnamed) == 0' \
+	--expect 'summary.result == "pass"'
+
+# With one vCPU, TCG's MWAIT halts until an interrupt: MWAIT is kept (no
+# fall-back), every wake-up is a named interrupt, and the scenario passes.
+# Without ARAT or an invariant TSC (TCG offers no invariant TSC) the
+# C-state is limited to C1, and the boot line says why.
+qemu_case idle_mwait_that_sleeps_is_kept 0 90 "--bios --cpu max --smp 1 -- scenario=idle seconds=2 idle=mwait" \
+	--expect 'idle_state.chosen == "mwait_c1" and idle_state.limit != null' \
+	--expect 'count("idle_fallback") == 0' \
+	--expect 'sum(idle_cpus.by_cause.unnamed) == 0' \
+	--expect 'summary.result == "pass"'
