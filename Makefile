@@ -90,8 +90,9 @@ PORTABLE := lib/format.c lib/json.c kernel/cmdline.c kernel/options.c kernel/acp
 	kernel/tmigr.c kernel/tmigr_debug.c kernel/report.c kernel/idle.c kernel/tick.c \
 	kernel/workqueue.c kernel/shell_core.c kernel/cpuhp_block.c \
 	drivers/console/ps2kbd_decode.c
-# Hardware counters: their names, and the model table (data, no instruction).
-PORTABLE += kernel/hw_counters.c arch/x86_64/hw_model.c
+# Hardware counters' names, their model table, and the idle-state choice:
+# data and decisions from CPUID's answers, no instruction.
+PORTABLE += kernel/hw_counters.c arch/x86_64/hw_model.c arch/x86_64/idle_choice.c
 PORTABLE := $(wildcard $(PORTABLE))
 HOBJS := $(patsubst %,$(BUILD)/host/%.o,$(PORTABLE) tests/host/host_support.c tests/host/host_arch.c)
 HLIB := $(BUILD)/host/libportable.a

@@ -36,12 +36,9 @@
  * back to HLT for good, and the first CPU to do so says why (a line and
  * an `@report {"kind":"idle_fallback",...}` record).
  *
- * Deep C-states and time.  The kernel's clock is the TSC and its events
- * the LAPIC timer.  In C-states deeper than C1 the LAPIC timer may stop
- * unless CPUID.06H:EAX[2] (ARAT, "APIC timer always running") is set
- * (SDM Vol. 3A §11.5.4), and the TSC may stop unless it is invariant
- * (CPUID.80000007H:EDX[8], SDM Vol. 3B §18.17.1).  Without both, only
- * C1 (hint 0) is used, and the boot line says so.
+ * Which state and which MWAIT hint idle= and max_cstate= get is decided
+ * by arch/x86_64/idle_choice.c from CPUID's answers: deep C-states only
+ * where the LAPIC timer and the TSC keep running in them.
  *
  * Data.  The machine's choice (chosen, mwait_hint, the names, refusal) is
  * written by the boot CPU before any AP starts and read-only afterwards.
@@ -49,6 +46,7 @@
  * by compare-and-swap, by whichever CPU falls back first.
  */
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/idle_choice.h"
 #include "arch/x86_64/idle_states.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/platform.h"
@@ -65,7 +63,6 @@ enum { STATE_HLT, STATE_POLL, STATE_MWAIT, STATE_NR };
 #define MWAIT_EMPTY_LIMIT	100	/* returns in a row with no interrupt: it does not sleep */
 #define MONITOR_LINE		256	/* bytes per CPU: above any CPUID.05H:EBX line size seen */
 #define CPUID1_ECX_MONITOR	(1u << 3)
-#define CPUID5_ECX_EMX		(1u << 0)	/* leaf 5 EDX enumerates sub-states */
 
 struct idle_cpu {
 	uint32_t state;			/* what the next arch_idle_halt() enters */
@@ -198,29 +195,6 @@ void arch_idle_halt(void)
 	}
 }
 
-/*
- * The deepest MWAIT C-state at most max_cstate that leaf 5 enumerates
- * (EDX: four bits per C-state, C0 in bits 3:0, the number of its
- * sub-states); 1 (C1) when leaf 5 enumerates nothing.
- */
-static uint32_t deepest_cstate(uint32_t max_cstate, uint32_t *edx_out)
-{
-	struct cpuid_regs r;
-	uint32_t best = 1;
-
-	*edx_out = 0;
-	if (cpu_features.max_leaf < 5)
-		return 1;
-	r = cpuid(5, 0);
-	if (!(r.ecx & CPUID5_ECX_EMX))
-		return 1;
-	*edx_out = r.edx;
-	for (uint32_t n = 1; n <= max_cstate && n < 8; n++)
-		if ((r.edx >> (4 * n)) & 0xf)
-			best = n;
-	return best;
-}
-
 static void report_choice(const char *asked, uint32_t max_cstate, uint32_t edx,
 			  const char *limit)
 {
@@ -263,31 +237,31 @@ static void decide(void)
 {
 	const char *asked = option_str("idle");
 	uint32_t max_cstate = (uint32_t)option_u64("max_cstate");
-	const char *limit = NULL;
-	uint32_t edx = 0, n = 1;
+	const struct cpu_features *f = &cpu_features;
+	struct idle_caps caps = {
+		.monitor = f->max_leaf >= 1 && (cpuid(1, 0).ecx & CPUID1_ECX_MONITOR),
+		.leaf5 = f->max_leaf >= 5,
+		.arat = f->arat,
+		.invariant_tsc = f->invariant_tsc,
+	};
+	struct idle_choice c;
 
-	have_mwait = cpu_features.max_leaf >= 1 && (cpuid(1, 0).ecx & CPUID1_ECX_MONITOR);
-	if (!strcmp(asked, "poll")) {
-		chosen = STATE_POLL;
-	} else if (!strcmp(asked, "mwait")) {
-		if (!have_mwait) {
-			refusal = "no MONITOR/MWAIT (CPUID.01H:ECX[3] clear): hlt";
-		} else {
-			n = deepest_cstate(max_cstate, &edx);
-			/* said even when leaf 5 offers nothing deeper: it is why C1 is the most */
-			if (!cpu_features.arat) {
-				limit = "no ARAT (CPUID.06H:EAX[2]): the LAPIC timer may stop in deeper C-states, C1 only";
-				n = 1;
-			} else if (!cpu_features.invariant_tsc) {
-				limit = "no invariant TSC (CPUID.80000007H:EDX[8]): the TSC may stop in deeper C-states, C1 only";
-				n = 1;
-			}
-			chosen = STATE_MWAIT;
-		}
+	if (caps.leaf5) {
+		struct cpuid_regs r = cpuid(5, 0);
+
+		caps.leaf5_ecx = r.ecx;
+		caps.leaf5_edx = r.edx;
 	}
-	mwait_hint = (n - 1) << 4;
-	fmt_snprintf(mwait_name, sizeof(mwait_name), "mwait_c%u", n);
-	report_choice(asked, max_cstate, edx, limit);
+	c = idle_choose(asked, max_cstate, &caps);
+	have_mwait = caps.monitor;
+	chosen = c.kind == IDLE_KIND_POLL ? STATE_POLL :
+		 c.kind == IDLE_KIND_MWAIT ? STATE_MWAIT : STATE_HLT;
+	refusal = c.refused;
+	if (c.kind == IDLE_KIND_MWAIT) {
+		mwait_hint = c.hint;
+		fmt_snprintf(mwait_name, sizeof(mwait_name), "mwait_c%u", c.cstate);
+	}
+	report_choice(asked, max_cstate, caps.leaf5_edx, c.limit);
 }
 
 void idle_states_init_cpu(void)
