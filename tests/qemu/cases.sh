@@ -640,3 +640,24 @@ qemu_case idle_mwait_that_sleeps_is_kept 0 90 "--bios --cpu max --smp 1 -- scena
 	--expect 'count("idle_fallback") == 0' \
 	--expect 'sum(idle_cpus.by_cause.unnamed) == 0' \
 	--expect 'summary.result == "pass"'
+
+# The hardware counters' boot record names every counter, read or not and
+# why: QEMU's default CPU (an AMD family 0Fh model no table lists, no
+# APERF/MPERF in CPUID) has only the TSC.
+qemu_case hw_counters_say_what_is_read_and_why_not 0 60 "--bios --smp 4 -- scenario=none" \
+	--expect 'hw_counters.counters.tsc == "read"' \
+	--expect 'hw_counters.counters.aperf == "not in CPUID" and hw_counters.counters.mperf == "not in CPUID"' \
+	--expect 'hw_counters.table == null and hw_counters.counters.core_c6 == "model not in the table"' \
+	--expect 'len(hw_counters.counters) == 17' \
+	--expect 'summary.result == "pass"'
+
+# An Intel model (QEMU's Skylake-Client) gets its table row: the counters
+# the row lists pass the rdmsr_safe probe on every CPU (TCG reads 0 for
+# them; the residency report finds they never advance), the others are
+# "not on this model".
+qemu_case hw_counters_of_an_intel_model_come_from_its_table 0 60 "--bios --cpu Skylake-Client --smp 4 -- scenario=none" \
+	--expect 'hw_counters.vendor == "GenuineIntel" and hw_counters.table == "Skylake client"' \
+	--expect 'hw_counters.counters.core_c6 == "read" and hw_counters.counters.pkg_c10 == "read"' \
+	--expect 'hw_counters.counters.energy_pkg == "read"' \
+	--expect 'hw_counters.counters.core_c1 == "not on this model"' \
+	--expect 'summary.result == "pass"'
