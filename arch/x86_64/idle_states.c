@@ -6,7 +6,7 @@
  *   hlt        STI;HLT (the default)
  *   mwait_cN   MONITOR on a line of this CPU's own, then STI;MWAIT with
  *              the hint of MWAIT C-state N (Intel SDM Vol. 2B, MWAIT;
- *              Vol. 3A §15.6 (leaf 5) for the enumeration)
+ *              Vol. 2A, CPUID leaf 05H, for the enumeration)
  *   poll       interrupts on, PAUSE until an interrupt was taken: the
  *              reference that never sleeps
  *
