@@ -153,7 +153,7 @@ static void report_boot(void)
 {
 	const struct cpu_features *f = &cpu_features;
 	struct json_writer w;
-	char buf[1024];
+	char buf[1536];	/* 17 counters with their longest reasons fit */
 
 	kprintf("hw_counters: %s family %#x model %#x (%s)%s: read",
 		f->vendor, f->family, f->model,
