@@ -4,7 +4,10 @@
  * (docs/idle-states.md).
  *
  *   poll    always granted
- *   mwait   refused (hlt) without MONITOR/MWAIT in CPUID.01H:ECX[3];
+ *   mwait   refused (hlt) without MONITOR/MWAIT in CPUID.01H:ECX[3], and
+ *           with the caches disabled (CR0.CD, which some legacy BIOSes
+ *           leave set): the monitor works on write-back memory only
+ *           (Intel SDM Vol. 2B, MONITOR), so MWAIT would not sleep;
  *           otherwise MWAIT with the deepest C-state n <= max_cstate whose
  *           sub-state count in leaf 5 EDX (bits 4n+3:4n) is not zero, or
  *           C1 when leaf 5 does not enumerate them (ECX[0] clear).  The
@@ -49,6 +52,10 @@ struct idle_choice idle_choose(const char *asked, uint32_t max_cstate,
 		return c;
 	if (!caps->monitor) {
 		c.refused = "no MONITOR/MWAIT (CPUID.01H:ECX[3] clear): hlt";
+		return c;
+	}
+	if (caps->caches_disabled) {
+		c.refused = "caches disabled (CR0.CD set): MONITOR needs write-back memory: hlt";
 		return c;
 	}
 	c.kind = IDLE_KIND_MWAIT;

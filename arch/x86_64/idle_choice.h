@@ -20,6 +20,7 @@ struct idle_caps {
 	uint32_t leaf5_edx;	/* sub-states per MWAIT C-state, 4 bits each, C0 lowest */
 	bool arat;		/* CPUID.06H:EAX[2]: the LAPIC timer runs in every C-state */
 	bool invariant_tsc;	/* CPUID.80000007H:EDX[8] */
+	bool caches_disabled;	/* CR0.CD: all memory uncached */
 };
 
 struct idle_choice {

@@ -61,6 +61,7 @@
 enum { STATE_HLT, STATE_POLL, STATE_MWAIT, STATE_NR };
 
 #define MWAIT_EMPTY_LIMIT	100	/* returns in a row with no interrupt: it does not sleep */
+#define CR0_CD			(1ull << 30)	/* caches disabled: memory is UC */
 #define MONITOR_LINE		256	/* bytes per CPU: above any CPUID.05H:EBX line size seen */
 #define CPUID1_ECX_MONITOR	(1u << 3)
 
@@ -196,7 +197,7 @@ void arch_idle_halt(void)
 }
 
 static void report_choice(const char *asked, uint32_t max_cstate, uint32_t edx,
-			  const char *limit)
+			  bool caches_disabled, const char *limit)
 {
 	struct json_writer w;
 	char buf[512];
@@ -216,6 +217,7 @@ static void report_choice(const char *asked, uint32_t max_cstate, uint32_t edx,
 	json_bool(&w, "mwait_in_cpuid", have_mwait);
 	json_bool(&w, "arat", cpu_features.arat);
 	json_bool(&w, "invariant_tsc", cpu_features.invariant_tsc);
+	json_bool(&w, "caches_disabled", caches_disabled);
 	json_u64(&w, "max_cstate", max_cstate);
 	json_hex(&w, "leaf5_edx", edx);
 	if (chosen == STATE_MWAIT)
@@ -243,6 +245,7 @@ static void decide(void)
 		.leaf5 = f->max_leaf >= 5,
 		.arat = f->arat,
 		.invariant_tsc = f->invariant_tsc,
+		.caches_disabled = read_cr0() & CR0_CD,
 	};
 	struct idle_choice c;
 
@@ -261,7 +264,7 @@ static void decide(void)
 		mwait_hint = c.hint;
 		fmt_snprintf(mwait_name, sizeof(mwait_name), "mwait_c%u", c.cstate);
 	}
-	report_choice(asked, max_cstate, caps.leaf5_edx, c.limit);
+	report_choice(asked, max_cstate, caps.leaf5_edx, caps.caches_disabled, c.limit);
 }
 
 void idle_states_init_cpu(void)

@@ -3,7 +3,8 @@
  * arch/x86_64/idle_choice.c: idle=mwait gets the deepest C-state leaf 5
  * enumerates up to max_cstate, only where both the LAPIC timer and the
  * TSC keep running (C1 otherwise, with the reason); it is refused, for
- * hlt, without MONITOR/MWAIT; poll and hlt are granted as asked.
+ * hlt, without MONITOR/MWAIT or with the caches disabled; poll and hlt
+ * are granted as asked.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -42,6 +43,21 @@ static void mwait_without_monitor_is_refused_for_hlt(void **state)
 	r = idle_choose("mwait", 7, &c);
 	assert_int_equal(r.kind, IDLE_KIND_HLT);
 	assert_non_null(r.refused);
+}
+
+static void mwait_with_caches_disabled_is_refused_for_hlt(void **state)
+{
+	struct idle_caps c = modern;
+	struct idle_choice r;
+
+	(void)state;
+	c.caches_disabled = true;	/* CR0.CD: the monitor would never arm */
+	r = idle_choose("mwait", 7, &c);
+	assert_int_equal(r.kind, IDLE_KIND_HLT);
+	assert_non_null(r.refused);
+	c.monitor = false;
+	assert_string_not_equal(idle_choose("mwait", 7, &c).refused, r.refused);
+	assert_int_equal(idle_choose("poll", 7, &c).kind, IDLE_KIND_POLL);
 }
 
 static void mwait_takes_the_deepest_enumerated_state_up_to_max_cstate(void **state)
@@ -103,6 +119,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(poll_and_hlt_are_granted_as_asked),
 		cmocka_unit_test(mwait_without_monitor_is_refused_for_hlt),
+		cmocka_unit_test(mwait_with_caches_disabled_is_refused_for_hlt),
 		cmocka_unit_test(mwait_takes_the_deepest_enumerated_state_up_to_max_cstate),
 		cmocka_unit_test(without_enumeration_mwait_is_c1),
 		cmocka_unit_test(without_arat_or_invariant_tsc_only_c1_with_the_reason),
