@@ -152,8 +152,11 @@ static uint32_t probe(struct hw_cpu *h, uint32_t want, const char *why)
 static void report_boot(void)
 {
 	const struct cpu_features *f = &cpu_features;
+	struct hw_counters first;
 	struct json_writer w;
 	char buf[1536];	/* 17 counters with their longest reasons fit */
+
+	arch_hw_counters_read(&first);	/* the read path, once: its valid mask goes in the record */
 
 	kprintf("hw_counters: %s family %#x model %#x (%s)%s: read",
 		f->vendor, f->family, f->model,
@@ -187,6 +190,7 @@ static void report_boot(void)
 		json_null(&w, "table");
 	json_bool(&w, "hypervisor", f->hypervisor);
 	json_u64(&w, "energy_unit_shift", energy_shift);
+	json_hex(&w, "valid", first.valid);
 	json_object_begin(&w, "counters");
 	for (uint32_t c = 0; c < HWC_NR; c++)
 		json_str(&w, hw_counter_name((enum hw_counter)c), status[c] ? status[c] : "read");

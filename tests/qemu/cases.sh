@@ -643,21 +643,24 @@ qemu_case idle_mwait_that_sleeps_is_kept 0 90 "--bios --cpu max --smp 1 -- scena
 
 # The hardware counters' boot record names every counter, read or not and
 # why: QEMU's default CPU (an AMD family 0Fh model no table lists, no
-# APERF/MPERF in CPUID) has only the TSC.
+# APERF/MPERF in CPUID) has only the TSC, and the boot CPU's first
+# arch_hw_counters_read() marks only the TSC valid (bit 0).
 qemu_case hw_counters_say_what_is_read_and_why_not 0 60 "--bios --smp 4 -- scenario=none" \
 	--expect 'hw_counters.counters.tsc == "read"' \
 	--expect 'hw_counters.counters.aperf == "not in CPUID" and hw_counters.counters.mperf == "not in CPUID"' \
 	--expect 'hw_counters.table == null and hw_counters.counters.core_c6 == "model not in the table"' \
 	--expect 'len(hw_counters.counters) == 17' \
+	--expect 'hw_counters.valid == "0x1"' \
 	--expect 'summary.result == "pass"'
 
 # An Intel model (QEMU's Skylake-Client) gets its table row: the counters
 # the row lists pass the rdmsr_safe probe on every CPU (TCG reads 0 for
 # them; the residency report finds they never advance), the others are
-# "not on this model".
+# "not on this model"; the first read returns more than the TSC.
 qemu_case hw_counters_of_an_intel_model_come_from_its_table 0 60 "--bios --cpu Skylake-Client --smp 4 -- scenario=none" \
 	--expect 'hw_counters.vendor == "GenuineIntel" and hw_counters.table == "Skylake client"' \
 	--expect 'hw_counters.counters.core_c6 == "read" and hw_counters.counters.pkg_c10 == "read"' \
 	--expect 'hw_counters.counters.energy_pkg == "read"' \
 	--expect 'hw_counters.counters.core_c1 == "not on this model"' \
+	--expect 'hw_counters.valid != "0x1"' \
 	--expect 'summary.result == "pass"'
