@@ -28,8 +28,8 @@
  *               returned.
  *
  * MWAIT can return with no interrupt taken (a write to the monitored
- * line, or for no reason the SDM promises to exclude; QEMU's TCG returns
- * at once whenever more than one vCPU exists).  Such a return is not a
+ * line, or other events the SDM leaves open; QEMU's TCG returns at once
+ * whenever more than one vCPU exists).  Such a return is not a
  * wake-up: the wait is repeated inside arch_idle_halt(), so the kernel
  * never sees it.  MWAIT_EMPTY_LIMIT such returns in a row, with no
  * interrupt in between, mean MWAIT does not sleep on this CPU: it falls
@@ -37,13 +37,15 @@
  * an `@report {"kind":"idle_fallback",...}` record).
  *
  * Which state and which MWAIT hint idle= and max_cstate= get is decided
- * by arch/x86_64/idle_choice.c from CPUID's answers: deep C-states only
- * where the LAPIC timer and the TSC keep running in them.
+ * by arch/x86_64/idle_choice.c from CPUID's answers and CR0.CD: deep
+ * C-states only where the LAPIC timer and the TSC keep running in them,
+ * MWAIT only where the monitor can arm.
  *
  * Data.  The machine's choice (chosen, mwait_hint, the names, refusal) is
  * written by the boot CPU before any AP starts and read-only afterwards.
- * struct idle_cpu is written and read by its CPU only.  first_fallback is set once,
- * by compare-and-swap, by whichever CPU falls back first.
+ * struct idle_cpu is written and read by its CPU only.  first_fallback
+ * is set once, by compare-and-swap, by whichever CPU falls back first;
+ * relaxed: it points at a constant string, nothing else hangs on it.
  */
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/idle_choice.h"
@@ -153,6 +155,7 @@ static void fall_back(struct idle_cpu *ic)
 	json_str(&w, "from", mwait_name);
 	json_str(&w, "to", "hlt");
 	json_str(&w, "reason", why);
+	json_u64(&w, "empty_returns", ic->empty_total);
 	report_emit(json_end(&w));
 }
 
