@@ -59,6 +59,7 @@ mem=512
 numa=1
 firmware=bios
 accel=tcg
+cpu_model=
 timeout_s=300
 log=
 log_named=
@@ -104,6 +105,8 @@ Boot build/pullkern.iso in QEMU, console on stdout, and exit
   --bios           boot with SeaBIOS (default)
   --uefi           boot with OVMF ($OVMF_CODE, per-run VARS copy)
   --accel tcg|kvm  accelerator (default tcg, multi-threaded); kvm adds -cpu host
+  --cpu MODEL      QEMU CPU model under tcg (default QEMU's, qemu64), e.g. max
+                   (MONITOR/MWAIT, ARAT) or Skylake-Client (an Intel model)
   --timeout S      stop QEMU after S seconds, 0 = never (default 300)
   --log FILE       also write the console to FILE (default: temporary)
   --iso FILE       boot FILE instead of build/pullkern.iso; implies --no-build
@@ -162,6 +165,9 @@ parse_args() {
 		--accel | --accel=*)
 			optval "$@"
 			accel=$REPLY ;;
+		--cpu | --cpu=*)
+			optval "$@"
+			cpu_model=$REPLY ;;
 		--timeout | --timeout=*)
 			optval "$@"
 			timeout_s=$REPLY ;;
@@ -233,6 +239,9 @@ check_args() {
 		;;
 	*) die "--accel wants tcg or kvm, not '$accel'" ;;
 	esac
+	[[ -z $cpu_model || $cpu_model =~ ^[A-Za-z0-9._-]+(,[A-Za-z0-9_.=+-]+)*$ ]] ||
+		die "--cpu wants a QEMU CPU model (e.g. max, Skylake-Client), not '$cpu_model'"
+	[[ -z $cpu_model || $accel == tcg ]] || die "--cpu is for --accel tcg (kvm uses -cpu host)"
 	if [[ ! $cmdline =~ $CMDLINE_OK ]]; then
 		die "kernel command line '$cmdline' has characters GRUB would interpret; allowed: letters, digits, space and _ . , : = + / @ % -"
 	fi
@@ -357,7 +366,7 @@ qemu_command() {
 		# runs every vCPU on one thread in turn, ~10 ms slices: a busy CPU
 		# then starves the others (measured: 25 of 200 ticks, and 8 ms for
 		# one AP to see a value the BSP wrote).
-		qemu+=(-accel tcg,thread=multi)
+		qemu+=(-accel tcg,thread=multi ${cpu_model:+-cpu "$cpu_model"})
 	fi
 	if [[ $firmware == uefi ]]; then
 		cp "$OVMF_VARS" "$tmp/OVMF_VARS.fd"

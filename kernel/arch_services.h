@@ -93,7 +93,27 @@
  *                                             caller's last check, ends the sleep
  *                                             at once; returns with interrupts off,
  *                                             after the waking interrupt's handler
- *                                             ran
+ *                                             ran, in every idle state (below);
+ *                                             idle=poll spins with interrupts
+ *                                             on until an interrupt was taken
+ *
+ * Idle states (docs/idle-states.md), for reports:
+ *
+ *   uint32_t arch_idle_state_count(void)      the states this machine offers,
+ *                                             numbered 0 .. count-1
+ *   const char *arch_idle_state_name(uint32_t i)
+ *                                             "hlt", "poll", "mwait_c6", ...
+ *   bool arch_idle_state_sleeps(uint32_t i)   false for poll
+ *   uint32_t arch_idle_state(void)            the state this CPU's next
+ *                                             arch_idle_halt() enters (after
+ *                                             any fall-back)
+ *   const char *arch_idle_fallback(void)      NULL, or why idle= was not
+ *                                             granted as asked (refused at
+ *                                             boot, or the first CPU's fall-
+ *                                             back at run time)
+ *
+ * Starting and stopping CPUs:
+ *
  *   bool arch_cpu_start(uint32_t cpu,         start `cpu` (never started, or parked)
  *        void (*entry)(void *), void *arg)    running entry(arg) on its own stack,
  *                                             interrupts off; false if it did not
@@ -108,6 +128,24 @@
  *                                             holds nothing.  x86: INIT resets a
  *                                             halted CPU into wait-for-SIPI (SDM
  *                                             Vol. 3A §9.4, §11.6.1); kernel only
+ *
+ * Hardware counters (kernel/hw_counters.h, docs/hw-counters.md):
+ *
+ *   void arch_hw_counters_read(struct hw_counters *out)
+ *                                             this CPU, interrupts off: its own
+ *                                             counters (and its package's), the
+ *                                             energy ones widened to 64 bits;
+ *                                             valid says which were read (the
+ *                                             TSC always).  Never touches
+ *                                             another CPU
+ *   const char *arch_hw_counter_status(enum hw_counter c)
+ *                                             NULL if c is read on this
+ *                                             machine, else a short reason:
+ *                                             "not in CPUID", "not on this
+ *                                             model", "#GP on rdmsr", ...
+ *   uint64_t arch_hw_energy_nj(enum hw_counter c, uint64_t units)
+ *                                             an energy counter's units in nJ
+ *   uint64_t arch_tsc_khz(void)               the cycle counter's rate
  *
  * Parking and hot-add (docs/cpus.md §7.5, §7.7; kernel build only, called
  * by kernel/cpuhp.c):

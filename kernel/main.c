@@ -20,6 +20,9 @@
 
 #include "arch/x86_64/clock.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/extable.h"
+#include "arch/x86_64/hw_counters.h"
+#include "arch/x86_64/idle_states.h"
 #include "arch/x86_64/idt.h"
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/pic.h"
@@ -173,6 +176,10 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
 	if (!percpu_prepare(0))
 		panic("no memory for the boot CPU's interrupt stacks");
 	percpu_init_cpu(0);
+	if (!extable_selftest())
+		verdict_fail("extable: a #GP the exception table should catch was not");
+	hw_counters_init_cpu();
+	idle_states_init_cpu();
 	parse_acpi();
 	ioapic_init(&acpi, overlaps_memory);	/* every input masked; the SCI is routed later */
 	smp_init(&acpi, &(struct smp_test_hooks){

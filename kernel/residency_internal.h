@@ -14,23 +14,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "kernel/arch_services.h"	/* the seam: hardware counters, idle states */
 #include "kernel/hw_counters.h"
 #include "kernel/residency.h"
-
-/*
- * The arch seam's residency functions (kernel/arch_services.h lists them;
- * arch implements them, kernel/residency_arch_fallback.c stands in until
- * then).  Declared here again, identically, so both files build on either.
- */
-void arch_hw_counters_read(struct hw_counters *out);
-const char *arch_hw_counter_status(enum hw_counter c);
-uint64_t arch_hw_energy_nj(enum hw_counter c, uint64_t units);
-uint64_t arch_tsc_khz(void);
-uint32_t arch_idle_state_count(void);
-const char *arch_idle_state_name(uint32_t i);
-bool arch_idle_state_sleeps(uint32_t i);
-uint32_t arch_idle_state(void);
-const char *arch_idle_fallback(void);
 
 struct res_window {
 	bool done;			/* a window finished: the figures hold */

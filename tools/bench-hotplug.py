@@ -421,7 +421,7 @@ def main():
           "(one wake-up): no park or unpark can take less under this emulator and host")
     print("  us_done and one way compare two CPUs' clocks, synced at boot to within %s us in the "
           "floor's boot (the clock record's error bound; a loaded host widens it): a figure "
-          "below that bound means little" % fmt(qu["clock_error_bound_us_max"]))
+          "below that bound means little" % fmt(qu["clock_error_bound_us_max"], 1))
     if "why" in bx:
         print("  Bochs not measured: %s" % bx["why"])
     else:

@@ -11,6 +11,7 @@
 
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/percpu.h"
+#include "kernel/hw_counters.h"
 
 static inline void arch_cpu_relax(void)
 {
@@ -52,15 +53,16 @@ static inline uint64_t arch_cycles(void)
 }
 
 /*
- * STI's interrupt shadow covers HLT (SDM Vol. 2B, STI): an interrupt
- * pending at STI is taken after HLT has begun, so it ends the HLT instead
- * of running in between and leaving us asleep.
+ * arch/x86_64/idle_states.c: arch_idle_halt() in the state idle= chose
+ * (STI;HLT, MONITOR + STI;MWAIT, or a PAUSE loop with interrupts on), and
+ * the states for reports.
  */
-static inline void arch_idle_halt(void)
-{
-	cpu_safe_halt();
-	irq_disable();
-}
+void arch_idle_halt(void);
+uint32_t arch_idle_state_count(void);
+const char *arch_idle_state_name(uint32_t i);
+bool arch_idle_state_sleeps(uint32_t i);
+uint32_t arch_idle_state(void);
+const char *arch_idle_fallback(void);
 
 /* arch/x86_64/clock.c: TSC scaled to ns, corrected by this CPU's measured skew. */
 uint64_t arch_now_ns(void);
@@ -80,6 +82,14 @@ void arch_irq_set_other_handler(void (*fn)(uint32_t vector));
 
 /* drivers/apic/ioapic.c: a GSI through the I/O APIC to the boot CPU. */
 bool arch_irq_attach_gsi(uint32_t gsi, bool level, bool active_low, void (*fn)(uint32_t vector));
+
+/* arch/x86_64/hw_counters.c: this CPU's hardware counters (kernel/hw_counters.h). */
+void arch_hw_counters_read(struct hw_counters *out);
+const char *arch_hw_counter_status(enum hw_counter c);
+uint64_t arch_hw_energy_nj(enum hw_counter c, uint64_t units);
+
+/* arch/x86_64/tsc.c: the calibrated TSC rate (an assumed one before calibration). */
+uint64_t arch_tsc_khz(void);
 
 /* kernel/panic.c */
 __attribute__((noreturn, format(printf, 1, 2)))

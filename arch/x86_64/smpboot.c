@@ -77,6 +77,8 @@
 #include <stddef.h>
 
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/hw_counters.h"
+#include "arch/x86_64/idle_states.h"
 #include "arch/x86_64/idt.h"
 #include "arch/x86_64/trap.h"
 #include "arch/x86_64/percpu.h"
@@ -605,6 +607,8 @@ void ap_start(struct cpu_start *d)
 	}
 	percpu_init_cpu(cpu);
 	lapic_init_cpu();
+	hw_counters_init_cpu();
+	idle_states_init_cpu();
 	if (!slot_move(cpu, CPU_KICKED, CPU_ONLINE))
 		cpu_halt_forever();
 	/* entry and arg were written before our INIT, like the stack we run on */

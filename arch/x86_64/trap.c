@@ -3,7 +3,9 @@
  * trap: what happens when a CPU faults.
  *
  * Every exception is fatal in pullkern (there is no user mode and no
- * demand paging): the faulting CPU prints the vector and its name, the
+ * demand paging), but for a #GP raised by an instruction of the exception
+ * table (arch/x86_64/extable.c: rdmsr_safe and friends), which resumes at
+ * its fix-up.  Otherwise the faulting CPU prints the vector and its name, the
  * error code, RIP, CR2, all registers and a frame-pointer backtrace, emits
  * an `@report {"kind":"exception",...}` record, then panics, which stops
  * every other CPU with an NMI and ends the run with result "fail".
@@ -19,6 +21,7 @@
 #include <stdint.h>
 
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/extable.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/smpboot.h"
 #include "arch/x86_64/trap.h"
@@ -127,6 +130,8 @@ void trap_exception(struct trap_frame *f)
 		cpu_halt_forever();	/* stopped by panic() on another CPU */
 	if (f->vector == 2 && smp_park_nmi(f))
 		return;		/* a parked CPU's wake-up (smpboot.c) */
+	if (extable_fixup(f))
+		return;		/* an instruction allowed to fault: resume at its fix-up */
 
 	console_panic_mode();
 	kprintf("\nEXCEPTION on cpu %u: vector %lu (%s), error code %#lx, rip %#lx, cr2 %#lx\n",

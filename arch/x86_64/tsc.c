@@ -46,6 +46,11 @@ static uint64_t hz_or_early(void)
 	return hz ? hz : EARLY_TSC_HZ;
 }
 
+uint64_t arch_tsc_khz(void)
+{
+	return hz_or_early() / 1000;
+}
+
 uint64_t time_deadline_us(uint64_t us)
 {
 	return rdtsc() + us * (hz_or_early() / 1000000);

@@ -15,7 +15,7 @@
 #           report, the page allocator, the option table and the run's
 #           verdict, the firmware parsers (acpi, multiboot2, cmdline),
 #           QEMU's CPU hotplug register protocol (cpuhp_block), and the
-#           arch seam's stand-ins for residency (residency_arch_fallback)
+#           hardware counters' names (hw_counters)
 #   core    the portable kernel: timer, tmigr (and its debug half), idle,
 #           tick, workqueue, cpuhp (park, unpark, hot-add), shell_core (the
 #           shell's line editor and parser), residency (idle residency
@@ -49,7 +49,7 @@ cd "$ROOT"
 readonly OBJDIR=build/k
 readonly KDIRS="boot arch/x86_64 drivers/apic drivers/console kernel kernel/scenarios lib"
 
-GROUND_RE='^kernel/(printk|panic|console|report|page_alloc|acpi|multiboot2|cmdline|options|verdict|spinlock|cpuhp_block|residency_arch_fallback)\.c$'
+GROUND_RE='^kernel/(printk|panic|console|report|page_alloc|acpi|multiboot2|cmdline|options|verdict|spinlock|cpuhp_block|hw_counters)\.c$'
 CORE_RE='^kernel/(timer|tmigr|tmigr_debug|idle|tick|workqueue|cpuhp|shell_core|residency)\.c$'
 TOP_RE='^kernel/(main|smp|selftest|scenario|boot_report|tick_check|tmigr_report|shell|acpi_hotplug|residency_report|residency_screen|residency_screen_test)\.c$|^kernel/scenarios/'
 LOWER_RE='^(arch|drivers|lib|boot)/'

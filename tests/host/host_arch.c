@@ -64,6 +64,62 @@ uint64_t arch_cycles(void)
 	return arch_now_ns();
 }
 
+void arch_hw_counters_read(struct hw_counters *out)
+{
+	*out = (struct hw_counters){ .valid = 1u << HWC_TSC };
+	out->v[HWC_TSC] = arch_cycles();
+}
+
+const char *arch_hw_counter_status(enum hw_counter c)
+{
+	return c == HWC_TSC ? NULL : "not on the host";
+}
+
+uint64_t arch_hw_energy_nj(enum hw_counter c, uint64_t units)
+{
+	(void)c;
+	(void)units;
+	return 0;
+}
+
+uint64_t arch_tsc_khz(void)
+{
+	return 1000000;		/* arch_cycles() counts ns */
+}
+
+static const char *const idle_state_names[] = { "hlt", "poll" };
+static uint32_t idle_state_now;	/* relaxed: set by a test before its vCPUs idle */
+
+uint32_t arch_idle_state_count(void)
+{
+	return 2;
+}
+
+const char *arch_idle_state_name(uint32_t i)
+{
+	return i < 2 ? idle_state_names[i] : "?";
+}
+
+bool arch_idle_state_sleeps(uint32_t i)
+{
+	return i == 0;
+}
+
+uint32_t arch_idle_state(void)
+{
+	return __atomic_load_n(&idle_state_now, __ATOMIC_RELAXED);
+}
+
+const char *arch_idle_fallback(void)
+{
+	return NULL;
+}
+
+void host_idle_state_set(uint32_t i)
+{
+	__atomic_store_n(&idle_state_now, i < 2 ? i : 0, __ATOMIC_RELAXED);
+}
+
 void arch_send_ipi(uint32_t cpu, enum arch_ipi kind)
 {
 	if (cpu < HOST_MAX_CPUS)

@@ -36,6 +36,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "kernel/hw_counters.h"
+
 #include "kernel/arch_services.h"	/* enum arch_ipi; it includes us back, guarded */
 
 #ifndef HOST_MAX_CPUS
@@ -92,6 +94,27 @@ void arch_ipi_set_handler(enum arch_ipi kind, void (*fn)(void));
 void arch_irq_set_other_handler(void (*fn)(uint32_t vector));
 void arch_send_ipi(uint32_t cpu, enum arch_ipi kind);
 void arch_idle_halt(void);
+
+/*
+ * Hardware counters (kernel/hw_counters.h): the host has the TSC only,
+ * which is arch_cycles(), counting at 1 GHz (one per controlled ns).
+ */
+void arch_hw_counters_read(struct hw_counters *out);
+const char *arch_hw_counter_status(enum hw_counter c);	/* non-TSC: "not on the host" */
+uint64_t arch_hw_energy_nj(enum hw_counter c, uint64_t units);	/* 0 */
+uint64_t arch_tsc_khz(void);				/* 1000000 */
+
+/*
+ * Idle states: "hlt" (0, sleeps) and "poll" (1, does not); this CPU's
+ * next halt enters host_idle_state_set()'s choice (0 until set), no
+ * fallback.  arch_idle_halt() behaves the same in both.
+ */
+uint32_t arch_idle_state_count(void);
+const char *arch_idle_state_name(uint32_t i);
+bool arch_idle_state_sleeps(uint32_t i);
+uint32_t arch_idle_state(void);
+const char *arch_idle_fallback(void);
+void host_idle_state_set(uint32_t i);			/* every CPU */
 
 /*
  * Called by arch_idle_halt() while nothing is pending: the deterministic

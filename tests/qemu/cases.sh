@@ -690,4 +690,80 @@ qemu_case residency_screen_bios_vga_page_shows_busy_idle_and_parked_cells 0 60 \
 	--expect 'residency_screen.clipped == 0 and residency_screen.rows_used < 25' \
 	--expect 'residency_screen.cpus_per_cell == 1 and len(residency_screen_probe.probes) == 3' \
 	--expect 'residency_screen_test.screendump == "match"' \
+
+# The exception table: instructions that #GP on every machine (a segment
+# selector beyond the GDT, a reserved bit of IA32_PKRS) come back through
+# their fix-ups at boot (arch/x86_64/extable.c), and the run goes on.
+qemu_case extable_fixup_turns_a_gp_into_false_and_the_run_goes_on 0 60 "--bios --smp 4 -- scenario=none" \
+	--expect 'extable_selftest.ok == true' \
+	--expect 'extable_selftest.segment == "caught" and extable_selftest.pkrs_msr == "caught"' \
+	--expect 'extable_selftest.fixups >= 2' \
+	--expect 'count("exception") == 0' \
+	--expect 'summary.result == "pass"'
+
+# idle=poll: every CPU waits in a PAUSE loop with interrupts on, and the
+# idle scenario still passes (every timer on time, the hierarchy
+# consistent): the poll state keeps arch_idle_halt()'s contract.  Polling
+# never sleeps, so the residency report puts idle CPUs near 0 %.
+qemu_case idle_poll_runs_the_idle_scenario 0 90 "--bios --smp 4 -- scenario=idle seconds=2 idle=poll" \
+	--expect 'idle_state.requested == "poll" and idle_state.chosen == "poll"' \
+	--expect 'idle_state.refused == null and count("idle_fallback") == 0' \
+	--expect 'idle.cpus == 4' \
+	--expect 'residency.idle_state == "poll" and residency.median_pct < 1' \
+	--expect 'residency.measure_wakeups == 0' \
+	--expect 'count("exception") == 0' \
+	--expect 'summary.result == "pass"'
+
+# idle=mwait on QEMU's default CPU (qemu64: no MONITOR/MWAIT in CPUID) is
+# refused with a message, and the CPUs halt with HLT.
+qemu_case idle_mwait_without_monitor_is_refused_and_runs_on_hlt 0 90 "--bios --smp 4 -- scenario=idle seconds=2 idle=mwait" \
+	--text 'idle: idle=mwait: hlt; refused: no MONITOR/MWAIT' \
+	--expect 'idle_state.chosen == "hlt" and idle_state.mwait_in_cpuid == false' \
+	--expect 'idle_state.refused != null' \
+	--expect 'count("idle_fallback") == 0' \
+	--expect 'summary.result == "pass"'
+
+# -cpu max offers MONITOR/MWAIT, but QEMU's TCG returns from MWAIT at once
+# when it has more than one vCPU: the returns without an interrupt are
+# counted, the CPUs fall back to HLT, one record says why, and no such
+# return reached the kernel as a wake-up (no unnamed cause).
+qemu_case idle_mwait_that_does_not_sleep_falls_back_to_hlt 0 90 "--bios --cpu max --smp 4 -- scenario=idle seconds=2 idle=mwait" \
+	--expect 'idle_state.chosen == "mwait_c1" and idle_state.hint == "0x0"' \
+	--expect 'count("idle_fallback") == 1 and idle_fallback.to == "hlt"' \
+	--expect 'idle_fallback["from"] == idle_state.chosen and idle_fallback.reason != ""' \
+	--expect 'sum(idle_cpus.by_cause.unnamed) == 0' \
+	--expect 'summary.result == "pass"'
+
+# With one vCPU, TCG's MWAIT halts until an interrupt: MWAIT is kept (no
+# fall-back), every wake-up is a named interrupt, and the scenario passes.
+# Without ARAT or an invariant TSC (TCG offers no invariant TSC) the
+# C-state is limited to C1, and the boot line says why.
+qemu_case idle_mwait_that_sleeps_is_kept 0 90 "--bios --cpu max --smp 1 -- scenario=idle seconds=2 idle=mwait" \
+	--expect 'idle_state.chosen == "mwait_c1" and idle_state.limit != null' \
+	--expect 'count("idle_fallback") == 0' \
+	--expect 'sum(idle_cpus.by_cause.unnamed) == 0' \
+	--expect 'summary.result == "pass"'
+
+# The hardware counters' boot record names every counter, read or not and
+# why: QEMU's default CPU (an AMD family 0Fh model no table lists, no
+# APERF/MPERF in CPUID) has only the TSC, and the boot CPU's first
+# arch_hw_counters_read() marks only the TSC valid (bit 0).
+qemu_case hw_counters_say_what_is_read_and_why_not 0 60 "--bios --smp 4 -- scenario=none" \
+	--expect 'hw_counters.counters.tsc == "read"' \
+	--expect 'hw_counters.counters.aperf == "not in CPUID" and hw_counters.counters.mperf == "not in CPUID"' \
+	--expect 'hw_counters.table == null and hw_counters.counters.core_c6 == "model not in the table"' \
+	--expect 'len(hw_counters.counters) == 17' \
+	--expect 'hw_counters.valid == "0x1"' \
+	--expect 'summary.result == "pass"'
+
+# An Intel model (QEMU's Skylake-Client) gets its table row: the counters
+# the row lists pass the rdmsr_safe probe on every CPU (TCG reads 0 for
+# them; the residency report finds they never advance), the others are
+# "not on this model"; the first read returns more than the TSC.
+qemu_case hw_counters_of_an_intel_model_come_from_its_table 0 60 "--bios --cpu Skylake-Client --smp 4 -- scenario=none" \
+	--expect 'hw_counters.vendor == "GenuineIntel" and hw_counters.table == "Skylake client"' \
+	--expect 'hw_counters.counters.core_c6 == "read" and hw_counters.counters.pkg_c10 == "read"' \
+	--expect 'hw_counters.counters.energy_pkg == "read"' \
+	--expect 'hw_counters.counters.core_c1 == "not on this model"' \
+	--expect 'hw_counters.valid != "0x1"' \
 	--expect 'summary.result == "pass"'
