@@ -99,6 +99,7 @@
 #include "kernel/timer.h"
 #include "kernel/tmigr.h"
 #include "kernel/workqueue.h"
+#include "lib/bitops.h"
 #include "lib/counter.h"
 
 static bool nohz[IDLE_MAX_CPUS];	/* owner only: the tick is stopped for idle */
@@ -153,14 +154,7 @@ struct idle_stats *idle_stats_mine(void)
 
 uint32_t idle_early_bucket(uint64_t ns)
 {
-	uint64_t us = ns / 1000;
-	uint32_t k = 0;
-
-	while (us >= 2 && k < IDLE_EARLY_BUCKETS - 1) {
-		us >>= 1;
-		k++;
-	}
-	return k;
+	return log2_bucket_us(ns, IDLE_EARLY_BUCKETS);
 }
 
 static idle_wake_observer_fn wake_observer;	/* atomic: set by one CPU, read by all */

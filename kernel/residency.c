@@ -90,6 +90,7 @@
 #include "kernel/residency_internal.h"
 #include "kernel/residency_view.h"
 #include "kernel/tmigr.h"	/* YP() */
+#include "lib/bitops.h"
 #include "lib/string.h"
 
 /* After the begin edge's requests, before the window: their CPUs go back to sleep. */
@@ -121,14 +122,7 @@ static uint64_t max_u64(uint64_t a, uint64_t b)
 
 uint32_t residency_hist_bucket(uint64_t ns)
 {
-	uint64_t us = ns / 1000;
-	uint32_t k = 0;
-
-	while (us >= 2 && k < RES_HIST_BUCKETS - 1) {
-		us >>= 1;
-		k++;
-	}
-	return k;
+	return log2_bucket_us(ns, RES_HIST_BUCKETS);
 }
 
 /* The sleeping share of an interval, per-mille (rounded), or none. */
@@ -353,26 +347,26 @@ void residency_note_vector(uint32_t vector)
 	publish(c);
 }
 
-void residency_cpu_park(void)
+/* This CPU's time goes to `phase` from now on, and its state is `state`. */
+static void switch_phase(enum res_phase phase, enum res_state state)
 {
 	uint64_t now = arch_now_ns();
 	struct res_cpu *c = mine(now);
 
 	accrue(c, now);
-	c->own.phase = RES_PH_PARKED;
-	c->own.state = RES_PARKED;
+	c->own.phase = phase;
+	c->own.state = state;
 	publish(c);
+}
+
+void residency_cpu_park(void)
+{
+	switch_phase(RES_PH_PARKED, RES_PARKED);
 }
 
 void residency_cpu_unpark(void)
 {
-	uint64_t now = arch_now_ns();
-	struct res_cpu *c = mine(now);
-
-	accrue(c, now);
-	c->own.phase = RES_PH_BUSY;
-	c->own.state = RES_ONLINE;
-	publish(c);
+	switch_phase(RES_PH_BUSY, RES_ONLINE);
 }
 
 void residency_hw_refresh(void)

@@ -63,4 +63,21 @@ static inline uint64_t div_round_up(uint64_t n, uint64_t d)
 	return n / d + (n % d != 0);
 }
 
+/*
+ * The log2 bucket of a duration of `ns` counted in whole microseconds:
+ * bucket 0 is under 2 us, bucket k is [2^k, 2^(k+1)) us, and the last of
+ * `nbuckets` (at least 1) takes everything longer.
+ */
+static inline uint32_t log2_bucket_us(uint64_t ns, uint32_t nbuckets)
+{
+	uint64_t us = ns / 1000;
+	uint32_t k = 0;
+
+	while (us >= 2 && k + 1 < nbuckets) {
+		us >>= 1;
+		k++;
+	}
+	return k;
+}
+
 #endif
