@@ -404,6 +404,20 @@ static uint64_t group(const struct res_cpu_fig *f, int g)
 	}
 }
 
+/* turbostat's hardware residency columns, shown when the counter was read. */
+static const struct {
+	const char *col;
+	enum hw_counter c;
+} hw_cols[] = {
+	{ "CPU%c1", HWC_CORE_C1 }, { "CPU%c3", HWC_CORE_C3 },
+	{ "CPU%c6", HWC_CORE_C6 }, { "CPU%c7", HWC_CORE_C7 },
+};
+
+static bool hw_col_shown(size_t i)
+{
+	return !strcmp(counter_status(hw_cols[i].c), "read");
+}
+
 static void print_header(void)
 {
 	static const char *const groups[] = { "pin/s", "glb/s", "duty/s", "ipi/s", "tick/s", "oth/s" };
@@ -416,6 +430,9 @@ static void print_header(void)
 		state_column(i, col, sizeof(col));
 		kprintf(" %8s", col);
 	}
+	for (size_t i = 0; i < sizeof(hw_cols) / sizeof(hw_cols[0]); i++)
+		if (hw_col_shown(i))
+			kprintf(" %8s", hw_cols[i].col);
 	kprintf(" %8s %8s %6s %7s", "Poll%", "Park%", "IRQ", "Wk/s");
 	for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++)
 		kprintf(" %6s", groups[g]);
@@ -442,6 +459,16 @@ static void print_cpu(uint32_t cpu, const struct res_sys *s)
 	for (uint32_t i = 0; i < nstates(); i++)
 		if (arch_idle_state_sleeps(i))
 			put_pct(pct_x1000(f.state_ns[i], f.span_ns), 8);
+	for (size_t i = 0; i < sizeof(hw_cols) / sizeof(hw_cols[0]); i++) {
+		uint64_t d, tsc;
+
+		if (!hw_col_shown(i))
+			continue;
+		if (hw_delta(cpu, hw_cols[i].c, &d) && hw_delta(cpu, HWC_TSC, &tsc))
+			put_pct(pct_x1000(d, tsc), 8);
+		else
+			kprintf(" %8s", "-");
+	}
 	put_pct(pct_x1000(f.poll_ns, f.span_ns), 8);
 	put_pct(pct_x1000(f.parked_ns, f.span_ns), 8);
 	kprintf(" %6lu", (unsigned long)f.irqs);
@@ -451,6 +478,28 @@ static void print_cpu(uint32_t cpu, const struct res_sys *s)
 	kprintf(" %10lu", (unsigned long)(f.periods ? (f.idle_ns + f.poll_ns) / f.periods / 1000 : 0));
 	put_pct(ratio(duty_of(&f), s->duty, 100000), 7);
 	kprintf("%s\n", f.state == RES_PARKED ? " parked" : "");
+}
+
+/* PkgWatt, CorWatt and RAMWatt over the window, where RAPL was read. */
+static void print_watts(void)
+{
+	static const struct {
+		const char *name;
+		enum hw_counter c;
+	} w[] = { { "PkgWatt", HWC_ENERGY_PKG }, { "CorWatt", HWC_ENERGY_CORE },
+		  { "RAMWatt", HWC_ENERGY_DRAM } };
+	bool any = false;
+	uint64_t mw;
+
+	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++) {
+		if (!energy_mw(w[i].c, &mw))
+			continue;
+		kprintf("%s %s %lu.%03lu", any ? "," : " sys", w[i].name,
+			(unsigned long)(mw / 1000), (unsigned long)(mw % 1000));
+		any = true;
+	}
+	if (any)
+		kprintf("\n");
 }
 
 static void print_counters(void)
@@ -484,6 +533,7 @@ static void print_table(const struct res_sys *s)
 	put_rate(per_s_x1000(s->wakeups, span), 0);
 	kprintf(", measure_wakeups %u, edge_wakeups %u\n", residency_measure_wakeups(),
 		residency_edge_wakeups());
+	print_watts();
 	print_counters();
 }
 
