@@ -767,3 +767,16 @@ qemu_case hw_counters_of_an_intel_model_come_from_its_table 0 60 "--bios --cpu S
 	--expect 'hw_counters.counters.core_c1 == "not on this model"' \
 	--expect 'hw_counters.valid != "0x1"' \
 	--expect 'summary.result == "pass"'
+
+# A CPU model whose residency and energy MSRs exist (Skylake-Client is in
+# the model table) but read 0 under TCG: the window reads every CPU's
+# counters at its two edges (each CPU asked once per edge, the reader's own
+# end wake-up besides), nothing inside it, and every counter that read 0
+# twice is reported "never advances", none as a figure.
+qemu_case residency_edges_read_counters_once_per_cpu_and_zero_ones_never_advance 0 90 \
+	"--bios --cpu Skylake-Client --smp 4 -- scenario=idle seconds=2" \
+	--expect 'residency.online == 4 and residency.measure_wakeups == 0' \
+	--expect 'residency.edge_wakeups == 2 * 3 + 1' \
+	--expect 'residency.counters.core_c6 == "never advances" and residency.counters.energy_pkg == "never advances"' \
+	--expect 'residency.pkg_watt == null and residency.pkg.pc6_pct == null' \
+	--expect 'summary.result == "pass"'
