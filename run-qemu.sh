@@ -21,9 +21,12 @@
 # not see the Ctrl-C by itself.)
 #
 # Command line: the ISO carries no kernel command line, so the file that is
-# written to a USB stick is the one under test.  Options after `--` go into
-# /boot/grub/cmdline.cfg of a per-run copy of the ISO, which boot/grub.cfg
-# sources.  The value is written in GRUB single quotes and may hold only
+# written to a USB stick is the one under test.  Every run boots a per-run
+# copy of the ISO with /boot/grub/cmdline.cfg added, which boot/grub.cfg
+# sources: it sets timeout=0, so GRUB boots straight through instead of
+# showing the boot menu and its countdown, and pk_cmdline to the options
+# after `--` (empty without them: the kernel's defaults).  --menu boots the
+# ISO as it is instead, menu and countdown as on a USB stick.  The value is written in GRUB single quotes and may hold only
 # letters, digits, space and _ . , : = + / @ % -, so nothing in it is
 # GRUB script syntax.  The copy is made with xorriso, replaying the
 # original's El Torito, MBR and GPT boot setup; HFS+ (Mac only) is dropped
@@ -65,6 +68,7 @@ log=
 log_named=
 iso=
 build=1
+menu=0
 cmdline=
 serial_input=
 keys=
@@ -111,6 +115,9 @@ Boot build/pullkern.iso in QEMU, console on stdout, and exit
   --log FILE       also write the console to FILE (default: temporary)
   --iso FILE       boot FILE instead of build/pullkern.iso; implies --no-build
   --no-build       do not run 'make all' first
+  --menu           boot the ISO as written to a USB stick: GRUB's boot menu,
+                   its 5 s countdown, then the default entry (nothing is
+                   typed); without --menu GRUB boots straight through
   --serial-input FILE
                    type FILE's bytes into COM1 once the kernel's shell has
                    started (its "shell" start record; docs/shell.md)
@@ -190,6 +197,7 @@ parse_args() {
 		--bios) firmware=bios ;;
 		--uefi) firmware=uefi ;;
 		--no-build) build=0 ;;
+		--menu) menu=1 ;;
 		-h | --help)
 			usage
 			exit 0 ;;
@@ -242,6 +250,8 @@ check_args() {
 	[[ -z $cpu_model || $cpu_model =~ ^[A-Za-z0-9._-]+(,[A-Za-z0-9_.=+-]+)*$ ]] ||
 		die "--cpu wants a QEMU CPU model (e.g. max, Skylake-Client), not '$cpu_model'"
 	[[ -z $cpu_model || $accel == tcg ]] || die "--cpu is for --accel tcg (kvm uses -cpu host)"
+	[[ $menu -eq 0 || -z $cmdline ]] ||
+		die "--menu boots the menu's own entries: no kernel command line after --"
 	if [[ ! $cmdline =~ $CMDLINE_OK ]]; then
 		die "kernel command line '$cmdline' has characters GRUB would interpret; allowed: letters, digits, space and _ . , : = + / @ % -"
 	fi
@@ -315,10 +325,12 @@ build_iso() {
 }
 
 # A copy of the ISO with /boot/grub/cmdline.cfg added; sets boot_iso.
+# With --menu, the ISO itself: GRUB shows its menu and boots the default
+# entry when the countdown ends.
 add_cmdline() {
 	boot_iso=$iso
-	[[ -n $cmdline ]] || return 0
-	printf '# written by run-qemu.sh for one run\nset pk_cmdline='\''%s'\''\n' \
+	((!menu)) || return 0
+	printf '# written by run-qemu.sh for one run: no menu, straight to the kernel\nset timeout=0\nset pk_cmdline='\''%s'\''\n' \
 		"$cmdline" >"$tmp/cmdline.cfg"
 	boot_iso="$tmp/run.iso"
 	if ! xorriso -indev "$iso" -outdev "$boot_iso" \
@@ -532,6 +544,7 @@ main() {
 	qemu_command
 	printf 'run-qemu.sh: %s\n' "${qemu[*]}" >>"$log"
 	[[ -z $cmdline ]] || printf 'run-qemu.sh: kernel command line: %s\n' "$cmdline" >>"$log"
+	((!menu)) || printf 'run-qemu.sh: boot menu, its default entry after the countdown\n' >>"$log"
 	t0=${EPOCHREALTIME/[.,]/}
 	run_qemu
 	verdict
