@@ -19,6 +19,8 @@
 #                   global-only and with pinned timers
 #   make bench-hotplug park, unpark and hot-add latency (scenario, QMP
 #                   device_add), -smp 64, beside Linux's offline/online/hot-add
+#   make bench-reliability N=50: N boots at -smp 64, BIOS and UEFI alternating;
+#                   crashes, hangs and timeouts counted, host time to the smp record
 #   make fuzz-shell libFuzzer target for the shell's line editor (clang);
 #                   run build/fuzz/fuzz_shell (make test runs it bounded)
 #   make clean
@@ -144,7 +146,7 @@ HPSTRESS_SRCS := tests/host/test_tmigr_hotplug_stress.c $(filter-out tests/host/
 HOST_TESTS += $(BUILD)/host/test_tmigr_hotplug_stress_tsan
 
 .PHONY: all kernel iso run test host-tests qemu-tests debug deps clean \
-	bench bench-tmigr bench-boot bench-linux bench-idle bench-hotplug mutant-bin fuzz-shell
+	bench bench-tmigr bench-boot bench-linux bench-idle bench-hotplug bench-reliability mutant-bin fuzz-shell
 
 all: $(ISO)
 
@@ -333,6 +335,11 @@ bench-idle: deps $(ISO)
 # BENCH_HOTPLUG_ARGS="--no-linux" leaves Linux out; --help for the rest.
 bench-hotplug: deps $(ISO)
 	tools/bench-hotplug.py --runs 3 --smp 64 $(BENCH_HOTPLUG_ARGS)
+
+# N boots (default 50); BENCH_RELIABILITY_ARGS="--cmdline 'hz=250'" and
+# the rest of --help for other runs.
+bench-reliability: deps $(ISO)
+	tools/bench-reliability.py --runs $(or $(N),50) --smp 64 $(BENCH_RELIABILITY_ARGS)
 
 debug: deps $(ISO)
 	@echo "gdb: gdb $(KERNEL) -ex 'target remote :1234'"
