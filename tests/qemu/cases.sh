@@ -45,6 +45,33 @@ qemu_case page_fault_is_reported_and_fails_the_run 1 60 "--bios --smp 2 -- test=
 # (which also shows the command line reached the kernel).
 qemu_case unknown_option_warns_and_still_passes 0 60 "--bios --smp 2 -- pk_no_such_option=1" \
 	--text "cmdline: unknown option 'pk_no_such_option' ignored" \
+	--no-text 'executed automatically in' \
+	--expect 'summary.result == "pass"'
+
+# The ISO as written to a USB stick (run-qemu.sh --menu: no cmdline.cfg)
+# shows GRUB's boot menu on COM1 with its countdown, and with nothing typed
+# boots the default entry, the residency report, with that entry's command
+# line.
+qemu_case boot_menu_boots_the_residency_report_after_the_countdown_when_nothing_is_typed 0 120 \
+	"--bios --menu --smp 2" \
+	--text 'pullkern: hotplug demonstration' \
+	--text 'pullkern: shell' \
+	--text 'pullkern: self-tests' \
+	--text 'executed automatically in 5s' \
+	--text 'executed automatically in 0s' \
+	--text 'Booting .pullkern: residency report' \
+	--expect 'boot.cmdline == "scenario=idle seconds=10"' \
+	--expect 'residency.online == 2' \
+	--expect 'summary.result == "pass"'
+
+# A run-qemu.sh run with no command line still boots straight through: its
+# cmdline.cfg sets timeout 0, so GRUB draws no menu and the kernel gets an
+# empty command line (its defaults).  Runs with a command line are
+# checked for the same by unknown_option_warns_and_still_passes.
+qemu_case run_qemu_without_a_command_line_boots_straight_past_the_menu 0 60 "--bios --smp 1" \
+	--no-text 'GNU GRUB' \
+	--no-text 'executed automatically in' \
+	--expect 'boot.cmdline == ""' \
 	--expect 'summary.result == "pass"'
 
 # hz=250 changes the tick rate the kernel programs and reports, measured:
