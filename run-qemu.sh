@@ -120,7 +120,8 @@ Boot build/pullkern.iso in QEMU, console on stdout, and exit
                    typed); without --menu GRUB boots straight through
   --serial-input FILE
                    type FILE's bytes into COM1 once the kernel's shell has
-                   started (its "shell" start record; docs/shell.md)
+                   started (its "shell" start record; docs/shell.md); with
+                   --menu, once GRUB's menu counts down (keys for the menu)
   --keys FILE      type FILE into the PS/2 keyboard with QMP send-key once
                    the shell reads it (tools/qmp-keys.py: {left}, {ctrl-c}
                    ... for special keys; docs/shell.md)
@@ -399,15 +400,21 @@ shell_started() {
 	grep -a -q -E '@report .*"kind" *: *"shell".*"cmd" *: *"start"' "$log"
 }
 
+# Has GRUB's boot menu started its countdown (--menu)?
+menu_shown() {
+	grep -a -q 'will be executed automatically in' "$log"
+}
+
 # --serial-input: QEMU's COM1 reads stdin, a FIFO; this writes the file
-# into it once the shell has started (QEMU passes bytes on only as the
-# UART's receive FIFO has room, so the kernel reads them at its pace).
+# into it once the shell has started, or with --menu once GRUB's menu
+# counts down, for keys that drive the menu (QEMU passes bytes on only as
+# the UART's receive FIFO has room, so the reader takes them at its pace).
 # Opening the FIFO waits for QEMU to open the other end.
 feed_serial() {
 	local start=$SECONDS
 
 	exec 3>"$tmp/serial-in"
-	until shell_started; do
+	until if ((menu)); then menu_shown; else shell_started; fi; do
 		((timeout_s == 0 || SECONDS - start < timeout_s)) || exit 0
 		sleep 0.2
 	done

@@ -64,6 +64,19 @@ qemu_case boot_menu_boots_the_residency_report_after_the_countdown_when_nothing_
 	--expect 'residency.online == 2' \
 	--expect 'summary.result == "pass"'
 
+# A key on COM1 stops the countdown, and `e` edits an entry's command line:
+# menu_edit.bin moves down three entries with Ctrl-N (stopping the
+# countdown at its first second), opens the self-tests entry with `e`, goes
+# to the end of the multiboot2 line (Ctrl-N twice, Ctrl-E), appends
+# " seed=7" and boots the edit with Ctrl-X.  The kernel gets the entry's
+# line with the edit; the countdown never reaches 0.
+qemu_case boot_menu_key_stops_the_countdown_and_e_edits_the_command_line 0 120 \
+	"--bios --menu --smp 2 --serial-input $ROOT/tests/qemu/menu_edit.bin" \
+	--no-text 'executed automatically in 0s' \
+	--text 'Booting a command list' \
+	--expect 'boot.cmdline == "scenario=timers seconds=10 seed=7"' \
+	--expect 'summary.result == "pass"'
+
 # A run-qemu.sh run with no command line still boots straight through: its
 # cmdline.cfg sets timeout 0, so GRUB draws no menu and the kernel gets an
 # empty command line (its defaults).  Runs with a command line are
