@@ -3,7 +3,8 @@
 #
 # run-all.sh: every test: host unit tests first, then the host tools'
 # tests (tests/tools/), the repository's static checks (tests/checks/),
-# the spin model checks, then QEMU integration.
+# the spin model checks, then QEMU integration, then Bochs integration
+# (tests/bochs/, the second emulator: skipped when Bochs is missing).
 #
 # Usage: tests/run-all.sh HOST_TEST_BIN...   (`make test` passes them)
 #
@@ -16,7 +17,7 @@
 # environment variable such as TMSIM_TEST or TMIGR_STRESS_CPUS shrank it).
 # We pass the case lines through as they come, keep each runner's count
 # line (shown as "host tests: ..." / "tool tests: ..." / "model tests:
-# ..." / "qemu tests: ..."), and finish with exactly "N passed, N failed" over all test cases
+# ..." / "qemu tests: ..." / "bochs tests: ..."), and finish with exactly "N passed, N failed" over all test cases
 # as the last line, or "N passed, N failed, N skipped" when any case was
 # skipped.  A runner that ends without a count line, or whose exit
 # status says failure while its count says none, counts as one more
@@ -88,6 +89,7 @@ main() {
 	run_suite mutant "$ROOT/tests/host/run-mutants.sh"
 	run_suite model "$ROOT/tests/model/run.sh"
 	run_suite qemu "$ROOT/tests/qemu/run.sh"
+	run_suite bochs "$ROOT/tests/bochs/run.sh"
 	count_line "$total_pass" "$total_fail" "$total_skip"
 	[[ $total_fail -eq 0 ]]
 }

@@ -12,6 +12,9 @@
 # for the programs instead and say what is missing.
 #
 # PACKAGES is the one list of what the project needs; add to it here.
+# OPTIONAL is what only some tests need: root gets it installed with the
+# rest; anyone else is told once and goes on, and the tests that need it
+# are skipped (tests/bochs: Bochs, the second emulator, docs/bochs.md).
 
 set -euo pipefail
 
@@ -34,6 +37,13 @@ readonly PACKAGES=(
 	libcmocka-dev        # host unit tests
 	spin                 # model checker for tests/model (timer migration)
 	python3-matplotlib   # tools/residency --png: the plot make run leaves in out/
+)
+
+readonly OPTIONAL=(
+	bochs                # the second emulator (tools/run-bochs.sh, tests/bochs)
+	bochs-term           # its terminal display, the one that needs no X server
+	bochsbios            # its BIOS image
+	vgabios              # its VGA BIOS image
 )
 
 # Fallback for systems without dpkg: one program or file per need.
@@ -63,14 +73,24 @@ without_dpkg() {
 }
 
 main() {
-	local missing=()
+	local missing=() required
 
 	if ! command -v dpkg-query >/dev/null; then
 		without_dpkg
 		return
 	fi
 	missing_packages
-	pkg_install_or_explain "${missing[@]}"
+	required=${#missing[@]}
+	pkg_missing "${OPTIONAL[@]}"
+	if [[ $(id -u) -eq 0 ]]; then
+		pkg_install_or_explain "${missing[@]}"
+		return
+	fi
+	if [[ ${#missing[@]} -gt $required ]]; then
+		echo "$PROG: optional, for the Bochs tests (skipped without them):" \
+			"sudo apt-get install --no-install-recommends ${missing[*]:$required}" >&2
+	fi
+	pkg_install_or_explain "${missing[@]:0:$required}"
 }
 
 main "$@"

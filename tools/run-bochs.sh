@@ -19,7 +19,9 @@
 # summary record (kind summary, kernel/verdict.c) and stop Bochs then, or
 # at the timeout.  The command line reaches GRUB as with run-qemu.sh: a
 # per-run copy of the ISO with /boot/grub/cmdline.cfg (boot/grub.cfg).
-# Bochs wants a terminal for its `term` display; `script` gives it one.
+# Bochs wants terminals for its `term` display (Debian builds no
+# display-less one): tools/bochs-pty.py gives it them and drains them,
+# or Bochs blocks in a screen update and the guest stops.
 #
 # Exit status: 0 when the summary says pass, 1 when it says fail or none
 # came before the timeout, 2 for bad usage or a missing tool.
@@ -119,9 +121,10 @@ echo c >"$tmp/commands"
 : >"$tmp/com1.log"
 [[ -z $cmdline ]] || echo "$PROG: kernel command line: $cmdline"
 
-# Its own process group, so that the stop reaches bochs under script.
-setsid script -qc "bochs -q -f '$tmp/bochsrc' -rc '$tmp/commands'" /dev/null \
-	</dev/null >/dev/null 2>&1 &
+# Its own process group, so that the stop reaches bochs-pty.py, which
+# passes it on to Bochs.
+TERM=vt100 setsid python3 "$ROOT/tools/bochs-pty.py" \
+	bochs -q -f "$tmp/bochsrc" -rc "$tmp/commands" </dev/null >/dev/null 2>&1 &
 bochs_pid=$!
 
 summary=
