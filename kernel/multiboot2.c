@@ -35,9 +35,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kernel/cmdline.h"
 #include "kernel/multiboot2.h"
 #include "kernel/printk.h"
 #include "lib/string.h"
+
+/* cmdline_parse() must see the byte after its cut: see struct boot_info. */
+_Static_assert(sizeof(((struct boot_info *)0)->cmdline) > CMDLINE_MAX_LEN,
+	       "boot_info.cmdline must outlast the command-line parser's buffer");
 
 #define MBI_MIN_SIZE		16	/* header and end tag */
 #define MBI_MAX_SIZE		(16u << 20)

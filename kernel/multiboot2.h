@@ -45,7 +45,13 @@ struct boot_info {
 	const char *error;	/* static string when !valid, NULL otherwise */
 	uint64_t mbi_phys;
 	uint32_t mbi_size;	/* total_size, once it passed the bounds check */
-	char cmdline[1024];	/* always NUL-terminated, possibly truncated */
+	/*
+	 * Always NUL-terminated, possibly truncated.  One byte more than
+	 * cmdline_parse() keeps (CMDLINE_MAX_LEN), so that when the loader's
+	 * line is longer the parser still sees the byte after its cut and
+	 * can drop a cut option instead of using its prefix.
+	 */
+	char cmdline[1024 + 1];
 	bool has_cmdline;
 	char loader[64];
 	bool has_basic_meminfo;

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "host_support.h"
+#include "kernel/cmdline.h"
 #include "kernel/multiboot2.h"
 
 #define MBI_PHYS	0x10000ull
@@ -640,7 +641,47 @@ static void test_overlong_cmdline_truncated_to_buffer(void **state)
 	assert_true(bi.valid);
 	assert_int_equal(strlen(bi.cmdline), sizeof(bi.cmdline) - 1);
 	assert_int_equal(bi.cmdline[sizeof(bi.cmdline) - 2], 'a');
-	assert_int_equal(host_log_count("mb2: cmdline longer than 1023 bytes, truncated"), 1);
+	assert_int_equal(host_log_count("mb2: cmdline longer than 1024 bytes, truncated"), 1);
+}
+
+static bool seed_or_hz(const char *key, void *ctx)
+{
+	(void)ctx;
+	return !strcmp(key, "seed") || !strcmp(key, "hz");
+}
+
+/*
+ * The fuzzer's input: an image path, `seed=1 ` 145 times, then `hz=1000`,
+ * so the parser's 1023-byte cut falls after `hz=10`.  The loader copy
+ * used to end at the same byte, so the parser saw a whole line ending in
+ * `hz=10` and took it.
+ */
+static void test_cmdline_cut_inside_an_option_drops_it_with_a_warning(void **state)
+{
+	static char line[2048];
+	static struct cmdline cl;
+	size_t len;
+
+	(void)state;
+	strcpy(line, "/k ");
+	for (int i = 0; i < 145; i++)
+		strcat(line, "seed=1 ");
+	strcat(line, "hz=1000");
+	len = strlen(line);
+	assert_true(len >= CMDLINE_MAX_LEN);
+	assert_memory_equal(line + CMDLINE_MAX_LEN - 1 - 5, "hz=10", 5);
+	mb_begin();
+	mb_string(1, line);
+	mb_end();
+	parse();
+	assert_true(bi.valid);
+
+	host_log_reset();
+	cmdline_parse(&cl, bi.cmdline, seed_or_hz, NULL);
+	assert_null(cmdline_get(&cl, "hz"));
+	assert_string_equal(cmdline_get(&cl, "seed"), "1");
+	assert_int_equal(host_log_count("cmdline: longer than 1023 bytes"), 1);
+	assert_int_equal(host_log_count("cmdline: option 'hz=10' cut by the length limit, ignored"), 1);
 }
 
 static void test_overlong_loader_name_truncated(void **state)
@@ -788,6 +829,7 @@ int main(void)
 		T(test_mmap_trailing_partial_entry_ignored),
 		T(test_unterminated_cmdline_copied_bounded_and_terminated),
 		T(test_overlong_cmdline_truncated_to_buffer),
+		T(test_cmdline_cut_inside_an_option_drops_it_with_a_warning),
 		T(test_overlong_loader_name_truncated),
 		T(test_repeated_cmdline_tag_first_wins),
 		T(test_short_known_tag_ignored),
