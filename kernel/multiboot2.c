@@ -345,6 +345,35 @@ static void log_summary(const struct boot_info *bi)
 		kprintf(", no framebuffer\n");
 }
 
+/*
+ * An invalid MBI's fields are kept for diagnostics only: the ones the
+ * kernel would act on are withdrawn, each with its fallback (no options,
+ * no ACPI, no memory map, no screen).  The loader name, the modules and
+ * mbi_size stay: they are only printed or only reserve memory.
+ */
+static void drop_untrusted(struct boot_info *out)
+{
+	bool any = out->has_cmdline || out->rsdp || out->mmap_count ||
+		   out->has_basic_meminfo || out->fb.present;
+
+	if (!any)
+		return;
+	kprintf("mb2: not used from invalid boot information:%s%s%s%s\n",
+		out->has_cmdline ? " command line (defaults apply)" : "",
+		out->rsdp ? " RSDP (no ACPI)" : "",
+		out->mmap_count || out->has_basic_meminfo ?
+			" memory map and basic meminfo" : "",
+		out->fb.present ? " framebuffer (no screen console)" : "");
+	out->has_cmdline = false;
+	out->rsdp = NULL;
+	out->rsdp_len = 0;
+	out->rsdp_tag = 0;
+	out->mmap_count = 0;
+	out->mmap_truncated = false;
+	out->has_basic_meminfo = false;
+	out->fb.present = false;
+}
+
 void mb2_parse(uint32_t magic, const void *mbi, uint64_t mbi_phys,
 	       struct boot_info *out)
 {
@@ -372,6 +401,7 @@ void mb2_parse(uint32_t magic, const void *mbi, uint64_t mbi_phys,
 	}
 	if (out->error) {
 		kprintf("mb2: %s; boot information unusable\n", out->error);
+		drop_untrusted(out);
 		return;
 	}
 	out->valid = true;

@@ -77,8 +77,11 @@ struct boot_info {
 
 /*
  * Fill *out from the MBI at `mbi` (physical address mbi_phys).  `out` is
- * fully overwritten.  When !out->valid, fields taken from tags before the
- * fault are kept for diagnostics only.
+ * fully overwritten.  When !out->valid, strings taken from tags before the
+ * fault are kept for diagnostics only: has_cmdline is false, rsdp NULL,
+ * mmap_count 0, has_basic_meminfo and fb.present false, with one line
+ * saying what was withdrawn (the page allocator then stops the boot: no
+ * memory is known to be free).
  */
 void mb2_parse(uint32_t magic, const void *mbi, uint64_t mbi_phys,
 	       struct boot_info *out);

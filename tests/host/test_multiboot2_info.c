@@ -449,9 +449,34 @@ static void test_tag_running_past_total_size_rejected(void **state)
 	assert_false(bi.valid);
 	assert_string_equal(bi.error, "MBI tag runs past total_size");
 	assert_int_equal(bi.mmap_count, 0);
-	/* Fields before the fault stay, for diagnostics. */
+	/* The text before the fault stays, for diagnostics, but is not used. */
 	assert_string_equal(bi.cmdline, "kept");
+	assert_false(bi.has_cmdline);
 	assert_int_equal(host_log_count("mb2: tag 6 at offset 24, size 4096, runs past"), 1);
+}
+
+/*
+ * A whole GRUB UEFI MBI whose total_size stops before the end tag: the
+ * command line, RSDP, memory map and framebuffer were all read, and none
+ * may be used.
+ */
+static void test_invalid_mbi_withdraws_every_field_the_kernel_acts_on(void **state)
+{
+	(void)state;
+	grub_uefi_mbi();
+	put32(mbi, (uint32_t)mbi_len - 8);	/* cut off the end tag */
+	parse();
+	assert_false(bi.valid);
+	assert_string_equal(bi.error, "MBI has no end tag");
+	assert_false(bi.has_cmdline);
+	assert_null(bi.rsdp);
+	assert_int_equal(bi.rsdp_tag, 0);
+	assert_int_equal(bi.mmap_count, 0);
+	assert_false(bi.has_basic_meminfo);
+	assert_false(bi.fb.present);
+	assert_int_equal(host_log_count("mb2: not used from invalid boot information: command line (defaults apply) RSDP (no ACPI) memory map and basic meminfo framebuffer (no screen console)"), 1);
+	/* still shown: the loader's name */
+	assert_string_equal(bi.loader, "GRUB 2.06-13+deb12u1");
 }
 
 static void test_tag_smaller_than_header_rejected(void **state)
@@ -817,6 +842,7 @@ int main(void)
 		T(test_null_mbi_rejected),
 		T(test_huge_or_tiny_total_size_rejected),
 		T(test_tag_running_past_total_size_rejected),
+		T(test_invalid_mbi_withdraws_every_field_the_kernel_acts_on),
 		T(test_tag_smaller_than_header_rejected),
 		T(test_zero_size_tag_rejected_not_looped_on),
 		T(test_missing_end_tag_rejected),
