@@ -73,6 +73,13 @@
  * on node 0, logged: NUMA only shapes the timer hierarchy, it never
  * decides whether we boot.
  *
+ * Per-entry warnings: a table of a megabyte holds tens of thousands of
+ * entries, and one console line each would take minutes at 115200 baud.
+ * Each kind of per-entry warning (a skipped MADT CPU, a dropped I/O APIC,
+ * interrupt override or local APIC override, an unmappable or broken
+ * root-table entry in one lookup) prints its first ACPI_WARN_LIMIT lines,
+ * then counts silently, and one summary line gives the number not shown.
+ *
  * Locking: none.  acpi_parse() runs once on the boot CPU before any other
  * CPU is started, and writes only to *out.
  */
@@ -170,11 +177,31 @@ struct acpi_root {
 	uint32_t entry_size;	/* 4 for the RSDT, 8 for the XSDT */
 };
 
+#define ACPI_WARN_LIMIT		8	/* lines per kind of per-entry warning */
+
 /* State of one MADT walk that is not part of the result. */
 struct madt_walk {
 	struct acpi_info *out;
 	uint32_t overflow;	/* CPU entries beyond ACPI_MAX_CPUS */
+	uint32_t cpu_skips;	/* per-kind warning counts: see warn_ok() */
+	uint32_t ioapic_drops;
+	uint32_t irq_drops;
+	uint32_t lapic_drops;
 };
+
+/* True while *count is below the limit; counts every call. */
+static bool warn_ok(uint32_t *count)
+{
+	return (*count)++ < ACPI_WARN_LIMIT;
+}
+
+/* The summary line for the warnings warn_ok() held back, if any. */
+static void warn_summary(uint32_t count, const char *what)
+{
+	if (count > ACPI_WARN_LIMIT)
+		kprintf("acpi: %u more %s not shown\n", count - ACPI_WARN_LIMIT,
+			what);
+}
 
 /* Firmware data need not be aligned: read little-endian bytes. */
 static uint32_t rd32(const uint8_t *p)
@@ -247,33 +274,41 @@ static uint64_t root_entry(const struct acpi_root *root, uint32_t i)
 static const uint8_t *find_table(const struct acpi_root *root, const char *sig,
 				 enum table_err *err)
 {
-	bool unmappable = false;
+	uint32_t unmappable = 0, broken = 0;
+	const uint8_t *t = NULL;
 	uint32_t i;
 
 	*err = TE_MISSING;
 	for (i = 0; i < root->nentries; i++) {
 		uint64_t phys = root_entry(root, i);
-		const uint8_t *hdr, *t;
+		const uint8_t *hdr;
 		enum table_err e;
 
 		if (phys == 0)
 			continue;
 		hdr = root->map(phys, SDT_HDR_LEN, root->ctx);
 		if (!hdr) {
-			kprintf("acpi: table %u at %#llx cannot be mapped\n", i,
-				(unsigned long long)phys);
-			unmappable = true;
+			if (warn_ok(&unmappable))
+				kprintf("acpi: table %u at %#llx cannot be mapped\n",
+					i, (unsigned long long)phys);
 			continue;
 		}
 		if (memcmp(hdr, sig, 4) != 0)
 			continue;
 		e = map_table(root->map, root->ctx, phys, sig, &t);
 		if (e == TE_OK)
-			return t;
-		kprintf("acpi: %.4s at %#llx: %s, ignored\n", sig,
-			(unsigned long long)phys, table_err_text[e]);
+			break;
+		if (warn_ok(&broken))
+			kprintf("acpi: %.4s at %#llx: %s, ignored\n", sig,
+				(unsigned long long)phys, table_err_text[e]);
 		*err = e;
 	}
+	warn_summary(unmappable, "root-table entries that cannot be mapped");
+	if (broken > ACPI_WARN_LIMIT)
+		kprintf("acpi: %u more broken %.4s tables not shown\n",
+			broken - ACPI_WARN_LIMIT, sig);
+	if (i < root->nentries)
+		return t;
 	if (*err == TE_MISSING && unmappable)
 		*err = TE_MAP;
 	return NULL;
@@ -358,12 +393,13 @@ static bool rsdp_ok(const uint8_t *rsdp, size_t rsdp_len, struct acpi_info *out)
 	return false;
 }
 
-static void cpu_skip(struct acpi_info *out, uint8_t type, uint32_t id,
+static void cpu_skip(struct madt_walk *w, uint8_t type, uint32_t id,
 		     uint32_t uid, const char *why)
 {
-	kprintf("acpi: MADT type %u entry APIC ID %#x UID %u skipped: %s\n",
-		type, id, uid, why);
-	out->nskipped++;
+	if (warn_ok(&w->cpu_skips))
+		kprintf("acpi: MADT type %u entry APIC ID %#x UID %u skipped: %s\n",
+			type, id, uid, why);
+	w->out->nskipped++;
 }
 
 static bool cpu_known(const struct acpi_info *out, uint32_t id)
@@ -386,7 +422,7 @@ static void madt_cpu(struct madt_walk *w, uint8_t type, uint32_t id,
 
 	if ((type == MADT_LAPIC && id == 0xff) ||
 	    (type == MADT_X2APIC && id == 0xffffffffu)) {
-		cpu_skip(out, type, id, uid, "broadcast APIC ID");
+		cpu_skip(w, type, id, uid, "broadcast APIC ID");
 		return;
 	}
 	if (!enabled) {
@@ -395,11 +431,11 @@ static void madt_cpu(struct madt_walk *w, uint8_t type, uint32_t id,
 			   (flags & MADT_ONLINE_CAPABLE);
 	}
 	if (!possible) {
-		cpu_skip(out, type, id, uid, "disabled and not online-capable");
+		cpu_skip(w, type, id, uid, "disabled and not online-capable");
 		return;
 	}
 	if (cpu_known(out, id)) {
-		cpu_skip(out, type, id, uid, "duplicate APIC ID, first entry kept");
+		cpu_skip(w, type, id, uid, "duplicate APIC ID, first entry kept");
 		return;
 	}
 	if (out->ncpus == ACPI_MAX_CPUS) {
@@ -418,30 +454,35 @@ static void madt_cpu(struct madt_walk *w, uint8_t type, uint32_t id,
 		out->nenabled++;
 }
 
-static void madt_override(struct acpi_info *out, const uint8_t *e)
+static void madt_override(struct madt_walk *w, const uint8_t *e)
 {
+	struct acpi_info *out = w->out;
 	uint64_t addr = rd64(e + 4);
 
 	if (addr == 0) {
-		kprintf("acpi: MADT local APIC override to address 0 ignored\n");
+		if (warn_ok(&w->lapic_drops))
+			kprintf("acpi: MADT local APIC override to address 0 ignored\n");
 		return;
 	}
 	out->lapic_phys = addr;
 	out->lapic_override = true;
 }
 
-static void madt_ioapic(struct acpi_info *out, const uint8_t *e)
+static void madt_ioapic(struct madt_walk *w, const uint8_t *e)
 {
+	struct acpi_info *out = w->out;
 	struct acpi_ioapic *io;
 	uint32_t phys = rd32(e + 4);
 
 	if (phys == 0) {
-		kprintf("acpi: MADT I/O APIC %u at address 0 ignored\n", e[2]);
+		if (warn_ok(&w->ioapic_drops))
+			kprintf("acpi: MADT I/O APIC %u at address 0 ignored\n", e[2]);
 		return;
 	}
 	if (out->nioapic == ACPI_MAX_IOAPICS) {
-		kprintf("acpi: MADT I/O APIC %u beyond the %u supported ignored\n",
-			e[2], ACPI_MAX_IOAPICS);
+		if (warn_ok(&w->ioapic_drops))
+			kprintf("acpi: MADT I/O APIC %u beyond the %u supported ignored\n",
+				e[2], ACPI_MAX_IOAPICS);
 		return;
 	}
 	io = &out->ioapics[out->nioapic++];
@@ -450,24 +491,28 @@ static void madt_ioapic(struct acpi_info *out, const uint8_t *e)
 	io->gsi_base = rd32(e + 8);
 }
 
-static void madt_irq_override(struct acpi_info *out, const uint8_t *e)
+static void madt_irq_override(struct madt_walk *w, const uint8_t *e)
 {
+	struct acpi_info *out = w->out;
 	struct acpi_irq_override *o;
 	uint32_t i;
 
 	if (e[2] != 0) {
-		kprintf("acpi: MADT interrupt override of bus %u (not ISA) ignored\n", e[2]);
+		if (warn_ok(&w->irq_drops))
+			kprintf("acpi: MADT interrupt override of bus %u (not ISA) ignored\n", e[2]);
 		return;
 	}
 	for (i = 0; i < out->noverride; i++) {
 		if (out->overrides[i].source == e[3]) {
-			kprintf("acpi: MADT second override of IRQ %u ignored, first kept\n", e[3]);
+			if (warn_ok(&w->irq_drops))
+				kprintf("acpi: MADT second override of IRQ %u ignored, first kept\n", e[3]);
 			return;
 		}
 	}
 	if (out->noverride == ACPI_MAX_OVERRIDES) {
-		kprintf("acpi: MADT override of IRQ %u beyond the %u supported ignored\n",
-			e[3], ACPI_MAX_OVERRIDES);
+		if (warn_ok(&w->irq_drops))
+			kprintf("acpi: MADT override of IRQ %u beyond the %u supported ignored\n",
+				e[3], ACPI_MAX_OVERRIDES);
 		return;
 	}
 	o = &out->overrides[out->noverride++];
@@ -504,13 +549,13 @@ static void madt_entry(struct madt_walk *w, const uint8_t *e)
 		madt_cpu(w, MADT_X2APIC, rd32(e + 4), rd32(e + 12), rd32(e + 8));
 		break;
 	case MADT_LAPIC_OVERRIDE:
-		madt_override(w->out, e);
+		madt_override(w, e);
 		break;
 	case MADT_IOAPIC:
-		madt_ioapic(w->out, e);
+		madt_ioapic(w, e);
 		break;
 	case MADT_IRQ_OVERRIDE:
-		madt_irq_override(w->out, e);
+		madt_irq_override(w, e);
 		break;
 	default:
 		break;
@@ -537,6 +582,10 @@ static void madt_walk(const uint8_t *t, uint32_t len, struct acpi_info *out)
 	if (w.overflow)
 		kprintf("acpi: MADT lists %u CPUs beyond the %u supported, ignored\n",
 			w.overflow, ACPI_MAX_CPUS);
+	warn_summary(w.cpu_skips, "skipped MADT CPU entries");
+	warn_summary(w.ioapic_drops, "ignored MADT I/O APIC entries");
+	warn_summary(w.irq_drops, "ignored MADT interrupt overrides");
+	warn_summary(w.lapic_drops, "ignored MADT local APIC overrides");
 }
 
 static void madt_parse(const struct acpi_root *root, struct acpi_info *out)

@@ -728,6 +728,61 @@ static void test_lapic_override_to_zero_ignored(void **state)
 	assert_int_equal(host_log_count("override to address 0 ignored"), 1);
 }
 
+/*
+ * A MADT of 1000 disabled, not online-capable CPU entries (revision 5):
+ * every one is skipped, but the console gets ACPI_WARN_LIMIT (8) lines and
+ * one summary, not a line each (a 1 MiB MADT once gave 11 MB of log).
+ */
+static void test_skipped_madt_entries_give_limited_lines_and_a_summary(void **state)
+{
+	uint32_t i;
+
+	(void)state;
+	madt_begin(LAPIC_DEFAULT);
+	madt_lapic(0, 0, ENABLED);
+	for (i = 1; i <= 1000; i++)
+		madt_x2apic(0x1000 + i, 0, i);
+	for (i = 0; i < 20; i++) {
+		uint8_t *e = madt_entry(1, 12);	/* I/O APIC at address 0 */
+
+		e[2] = (uint8_t)i;
+	}
+	rsdt_system(madt_end(5), qemu_fadt());
+	parse(20);
+	assert_true(info.madt_ok);
+	assert_int_equal(info.ncpus, 1);
+	assert_int_equal(info.nskipped, 1000);
+	assert_int_equal(host_log_count("skipped: disabled and not online-capable"), 8);
+	assert_int_equal(host_log_count("acpi: 992 more skipped MADT CPU entries not shown"), 1);
+	assert_int_equal(host_log_count("at address 0 ignored"), 8);
+	assert_int_equal(host_log_count("acpi: 12 more ignored MADT I/O APIC entries not shown"), 1);
+	assert_int_equal(host_log_count("acpi: MADT rev 5: 1 CPUs enabled, 1 possible, 1000 skipped"), 1);
+}
+
+/*
+ * An RSDT of 200 entries that cannot be mapped before the FADT and the
+ * MADT: each table lookup prints ACPI_WARN_LIMIT lines and one summary.
+ */
+static void test_unmappable_root_entries_give_limited_lines_and_a_summary(void **state)
+{
+	static uint8_t body[4 * 202];
+	uint64_t madt = qemu_madt(1), fadt = qemu_fadt();
+	uint32_t i;
+
+	(void)state;
+	for (i = 0; i < 200; i++)
+		put32(body + 4 * i, 0x1000 + 0x1000 * i);	/* outside the fake window */
+	put32(body + 4 * 200, (uint32_t)fadt);
+	put32(body + 4 * 201, (uint32_t)madt);
+	make_rsdp(0, make_table("RSDT", 1, body, sizeof(body)), 0);
+	parse(20);
+	assert_true(info.madt_ok);
+	assert_true(info.fadt_ok);
+	/* three lookups (APIC, FACP, SRAT): 8 lines and a summary each */
+	assert_int_equal(host_log_count("acpi: table "), 3 * 8);
+	assert_int_equal(host_log_count("acpi: 192 more root-table entries that cannot be mapped not shown"), 3);
+}
+
 static void test_more_than_max_cpus_stops_adding_at_limit(void **state)
 {
 	const uint32_t n = ACPI_MAX_CPUS + 76;
@@ -893,6 +948,8 @@ int main(void)
 		T(test_lapic_address_override_replaces_header_address),
 		T(test_lapic_override_to_zero_ignored),
 		T(test_more_than_max_cpus_stops_adding_at_limit),
+		T(test_skipped_madt_entries_give_limited_lines_and_a_summary),
+		T(test_unmappable_root_entries_give_limited_lines_and_a_summary),
 		T(test_fadt_legacy_pm_timer_is_24_bit_without_tmr_val_ext),
 		T(test_fadt_tmr_val_ext_makes_pm_timer_32_bit),
 		T(test_fadt_x_pm_tmr_blk_preferred_when_system_io),
