@@ -66,9 +66,14 @@
  * entry is in use.  Memory affinity and other structures are stepped
  * over.  Proximity domains are renumbered densely in order of first
  * appearance among the CPUs the MADT lists (a domain with memory only, or
- * with CPUs the MADT does not list, is no node of ours); a CPU the SRAT
- * does not name stays on node 0, and a CPU named twice keeps its first
- * entry.  A bad SRAT (checksum, shorter than its 48-byte header, an entry
+ * with CPUs the MADT does not list, is no node of ours), so every node has
+ * at least one CPU.  A CPU named twice keeps its first entry: the later
+ * one is dropped before its domain is looked at, so it can neither move
+ * the CPU nor create a node that would stay empty.  A CPU the SRAT does
+ * not name has no affinity we know; the rule is that it joins node 0 (the
+ * first domain named), counted in srat_unnamed and said on one line,
+ * because the hierarchy needs every CPU in some node and node 0 is the
+ * only one sure to exist.  A bad SRAT (checksum, shorter than its 48-byte header, an entry
  * that runs past the table or is shorter than its type) leaves every CPU
  * on node 0, logged: NUMA only shapes the timer hierarchy, it never
  * decides whether we boot.
@@ -920,6 +925,11 @@ static void srat_parse(const struct acpi_root *root, struct acpi_info *out)
 	if (w.unnamed)
 		kprintf("acpi: SRAT names more than %u proximity domains; %u CPU entries put on node 0\n",
 			SRAT_MAX_DOMAINS, w.unnamed);
+	for (uint32_t i = 0; i < out->ncpus; i++)
+		out->srat_unnamed += !(w.placed[i / 64] & (1ull << (i % 64)));
+	if (out->srat_unnamed && w.ndomains)
+		kprintf("acpi: SRAT does not name %u of %u CPUs; they join node 0 (domain %u)\n",
+			out->srat_unnamed, out->ncpus, w.domains[0]);
 	out->numa_nodes = w.ndomains ? w.ndomains : 1;
 	out->srat_ok = true;
 	kprintf("acpi: SRAT rev %u: %u NUMA node%s with CPUs\n", t[8], out->numa_nodes,
