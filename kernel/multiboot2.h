@@ -32,7 +32,7 @@ struct mb2_mmap_entry {
 };
 
 struct mb2_framebuffer {
-	bool present;
+	bool present;		/* false too when it overlapped RAM, the MBI or a module */
 	uint64_t addr;
 	uint32_t pitch, width, height;
 	uint8_t bpp, type;	/* type 0 indexed, 1 RGB, 2 EGA text */

@@ -769,6 +769,75 @@ static void test_rgb_framebuffer_without_colour_layout_kept(void **state)
 	assert_int_equal(host_log_count("RGB framebuffer tag without colour layout"), 1);
 }
 
+/* The case: an RGB framebuffer at 1 MiB would be cleared over the kernel. */
+static void test_framebuffer_over_usable_ram_at_1mib_is_not_used(void **state)
+{
+	(void)state;
+	mb_begin();
+	mb_mmap(bios_map, 6);
+	mb_fb_rgb(0x100000, 1024, 768);
+	mb_end();
+	parse();
+	assert_true(bi.valid);
+	assert_false(bi.fb.present);
+	assert_int_equal(host_log_count("mb2: framebuffer at 0x100000, 3145728 bytes, overlaps usable RAM; not used"), 1);
+}
+
+/* The same with basic meminfo only, and the tag before the map would be. */
+static void test_framebuffer_over_basic_meminfo_ram_is_not_used(void **state)
+{
+	(void)state;
+	mb_begin();
+	mb_fb_rgb(0x200000, 640, 480);
+	mb_meminfo(639, 65536);
+	mb_end();
+	parse();
+	assert_false(bi.fb.present);
+	assert_int_equal(host_log_count("overlaps usable RAM; not used"), 1);
+}
+
+static void test_framebuffer_over_the_boot_information_is_not_used(void **state)
+{
+	static const struct range high_only[] = { { 0x100000, 0x1000000, 1 } };
+
+	(void)state;
+	mb_begin();
+	mb_mmap(high_only, 1);
+	mb_fb_rgb(MBI_PHYS - 0x100, 64, 16);
+	mb_end();
+	parse();
+	assert_false(bi.fb.present);
+	assert_int_equal(host_log_count("overlaps the boot information; not used"), 1);
+}
+
+static void test_framebuffer_over_a_module_is_not_used(void **state)
+{
+	static const struct range high_only[] = { { 0x100000, 0x1000000, 1 } };
+
+	(void)state;
+	mb_begin();
+	mb_mmap(high_only, 1);
+	mb_module(0x2000000, 0x2100000, "initrd");
+	mb_fb_rgb(0x20f0000, 640, 480);
+	mb_end();
+	parse();
+	assert_false(bi.fb.present);
+	assert_int_equal(host_log_count("overlaps a boot module; not used"), 1);
+}
+
+/* GOP's framebuffer above RAM, and the EGA buffer in the legacy hole, stay. */
+static void test_framebuffer_outside_ram_is_kept(void **state)
+{
+	(void)state;
+	grub_uefi_mbi();
+	parse();
+	assert_true(bi.fb.present);
+	grub_bios_mbi();
+	parse();
+	assert_true(bi.fb.present);
+	assert_int_equal(host_log_count("framebuffer at"), 0);
+}
+
 static void test_modules_recorded_and_excess_ignored(void **state)
 {
 	uint32_t i;
@@ -860,6 +929,11 @@ int main(void)
 		T(test_repeated_cmdline_tag_first_wins),
 		T(test_short_known_tag_ignored),
 		T(test_rgb_framebuffer_without_colour_layout_kept),
+		T(test_framebuffer_over_usable_ram_at_1mib_is_not_used),
+		T(test_framebuffer_over_basic_meminfo_ram_is_not_used),
+		T(test_framebuffer_over_the_boot_information_is_not_used),
+		T(test_framebuffer_over_a_module_is_not_used),
+		T(test_framebuffer_outside_ram_is_kept),
 		T(test_modules_recorded_and_excess_ignored),
 		T(test_usable_bytes_counts_overlapping_ranges_once),
 		T(test_usable_bytes_saturates_a_range_wrapping_past_2_64),
