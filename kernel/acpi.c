@@ -24,7 +24,10 @@
  * covers.  Each fallback is logged with its reason.
  *
  * Table walk: find_table() is generic over the signature; the MADT, the
- * FADT and the SRAT are all found with it.  A table is mapped twice, header first to
+ * FADT and the SRAT are all found with it.  Only the first
+ * ACPI_MAX_ROOT_ENTRIES entries are looked at (one line says so), and an
+ * entry whose table could not lie below 2^64 is refused before it is
+ * mapped.  A table is mapped twice, header first to
  * learn its length, then whole; the length must lie in [36, 1 MiB].
  *
  * MADT (ACPI 6.5 5.2.12): Local APIC (type 0) and Local x2APIC (type 9)
@@ -183,6 +186,13 @@ struct acpi_root {
 };
 
 #define ACPI_WARN_LIMIT		8	/* lines per kind of per-entry warning */
+/*
+ * Root-table entries looked at.  Each costs a header mapping, and one
+ * above 4 GiB a page-table page for every new 1 GiB region
+ * (arch/x86_64/paging.c bounds those too); real firmware lists a few
+ * dozen tables.
+ */
+#define ACPI_MAX_ROOT_ENTRIES	256
 
 /* State of one MADT walk that is not part of the result. */
 struct madt_walk {
@@ -289,8 +299,8 @@ static const uint8_t *find_table(const struct acpi_root *root, const char *sig,
 		const uint8_t *hdr;
 		enum table_err e;
 
-		if (phys == 0)
-			continue;
+		if (phys == 0 || phys > UINT64_MAX - SDT_MAX_LEN)
+			continue;	/* no table can be there: not worth a mapping */
 		hdr = root->map(phys, SDT_HDR_LEN, root->ctx);
 		if (!hdr) {
 			if (warn_ok(&unmappable))
@@ -325,6 +335,12 @@ static bool use_root(struct acpi_root *root, const uint8_t *t, bool xsdt,
 	root->table = t;
 	root->entry_size = xsdt ? 8 : 4;
 	root->nentries = (rd32(t + 4) - SDT_HDR_LEN) / root->entry_size;
+	if (root->nentries > ACPI_MAX_ROOT_ENTRIES) {
+		kprintf("acpi: %s lists %u tables, only the first %u are looked at\n",
+			xsdt ? "XSDT" : "RSDT", root->nentries,
+			ACPI_MAX_ROOT_ENTRIES);
+		root->nentries = ACPI_MAX_ROOT_ENTRIES;
+	}
 	out->used_xsdt = xsdt;
 	out->root_phys = phys;
 	return true;

@@ -783,6 +783,36 @@ static void test_unmappable_root_entries_give_limited_lines_and_a_summary(void *
 	assert_int_equal(host_log_count("acpi: 192 more root-table entries that cannot be mapped not shown"), 3);
 }
 
+/*
+ * An XSDT of 1000 entries, all but the last two at scattered addresses
+ * (each new 1 GiB region above 4 GiB used to cost a page-table page,
+ * never freed): only the first 256 entries are looked at, each lookup
+ * maps at most that many headers, and entries no table can be at are
+ * refused without a mapping.
+ */
+static void test_root_table_entries_looked_at_are_bounded(void **state)
+{
+	static uint8_t body[8 * 1000];
+	uint64_t madt = qemu_madt(1), fadt = qemu_fadt();
+	uint32_t i;
+
+	(void)state;
+	for (i = 0; i < 998; i++)
+		put64(body + 8 * i, (5ull << 32) + ((uint64_t)i << 30));
+	put64(body + 8 * 0, UINT64_MAX - 8);	/* no table fits there: never mapped */
+	put64(body + 8 * 998, fadt);
+	put64(body + 8 * 999, madt);
+	make_rsdp(2, make_rsdt(&madt, 1), make_table("XSDT", 1, body, sizeof(body)));
+	parse(36);
+	assert_true(info.used_xsdt);
+	assert_int_equal(host_log_count("acpi: XSDT lists 1000 tables, only the first 256 are looked at"), 1);
+	assert_false(info.madt_ok);	/* listed past the bound */
+	assert_string_equal(info.error, "MADT cannot be mapped");
+	/* three lookups, each mapping at most 255 headers (entry 0 refused) */
+	assert_true(fctx.calls <= 4 + 3 * 255);
+	assert_int_equal(host_log_count("at 0xfffffffffffffff7"), 0);
+}
+
 static void test_more_than_max_cpus_stops_adding_at_limit(void **state)
 {
 	const uint32_t n = ACPI_MAX_CPUS + 76;
@@ -948,6 +978,7 @@ int main(void)
 		T(test_lapic_address_override_replaces_header_address),
 		T(test_lapic_override_to_zero_ignored),
 		T(test_more_than_max_cpus_stops_adding_at_limit),
+		T(test_root_table_entries_looked_at_are_bounded),
 		T(test_skipped_madt_entries_give_limited_lines_and_a_summary),
 		T(test_unmappable_root_entries_give_limited_lines_and_a_summary),
 		T(test_fadt_legacy_pm_timer_is_24_bit_without_tmr_val_ext),
