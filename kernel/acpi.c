@@ -27,8 +27,8 @@
  * FADT and the SRAT are all found with it.  Only the first
  * ACPI_MAX_ROOT_ENTRIES entries are looked at (one line says so), and an
  * entry whose table could not lie below 2^64 is refused before it is
- * mapped.  A table is mapped twice, header first to
- * learn its length, then whole; the length must lie in [36, 1 MiB].
+ * mapped.  A table is mapped twice, header first to learn its length,
+ * then whole; the length must lie in [36, 1 MiB].
  *
  * MADT (ACPI 6.5 5.2.12): Local APIC (type 0) and Local x2APIC (type 9)
  * entries are taken in one pass so cpus[] keeps table order, which is the
@@ -76,10 +76,10 @@
  * not name has no affinity we know; the rule is that it joins node 0 (the
  * first domain named), counted in srat_unnamed and said on one line,
  * because the hierarchy needs every CPU in some node and node 0 is the
- * only one sure to exist.  A bad SRAT (checksum, shorter than its 48-byte header, an entry
- * that runs past the table or is shorter than its type) leaves every CPU
- * on node 0, logged: NUMA only shapes the timer hierarchy, it never
- * decides whether we boot.
+ * only one sure to exist.  A bad SRAT (checksum, shorter than its 48-byte
+ * header, an entry that runs past the table or is shorter than its type)
+ * leaves every CPU on node 0, logged: NUMA only shapes the timer
+ * hierarchy, it never decides whether we boot.
  *
  * Per-entry warnings: a table of a megabyte holds tens of thousands of
  * entries, and one console line each would take minutes at 115200 baud.
