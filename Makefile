@@ -95,7 +95,8 @@ PORTABLE := lib/format.c lib/json.c kernel/cmdline.c kernel/options.c kernel/acp
 	drivers/console/text_grid.c drivers/apic/lapic_mode.c kernel/timer.c \
 	kernel/tmigr.c kernel/tmigr_debug.c kernel/report.c kernel/idle.c kernel/tick.c \
 	kernel/workqueue.c kernel/shell_core.c kernel/cpuhp_block.c \
-	drivers/console/ps2kbd_decode.c kernel/residency.c kernel/residency_report.c
+	drivers/console/ps2kbd_decode.c kernel/residency.c kernel/residency_report.c \
+	kernel/boot_records.c
 # Hardware counters' names, their model table, and the idle-state choice:
 # data and decisions from CPUID's answers, no instruction.
 PORTABLE += kernel/hw_counters.c arch/x86_64/hw_model.c arch/x86_64/idle_choice.c

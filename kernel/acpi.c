@@ -24,8 +24,11 @@
  * covers.  Each fallback is logged with its reason.
  *
  * Table walk: find_table() is generic over the signature; the MADT, the
- * FADT and the SRAT are all found with it.  A table is mapped twice, header first to
- * learn its length, then whole; the length must lie in [36, 1 MiB].
+ * FADT and the SRAT are all found with it.  Only the first
+ * ACPI_MAX_ROOT_ENTRIES entries are looked at (one line says so), and an
+ * entry whose table could not lie below 2^64 is refused before it is
+ * mapped.  A table is mapped twice, header first to learn its length,
+ * then whole; the length must lie in [36, 1 MiB].
  *
  * MADT (ACPI 6.5 5.2.12): Local APIC (type 0) and Local x2APIC (type 9)
  * entries are taken in one pass so cpus[] keeps table order, which is the
@@ -66,12 +69,24 @@
  * entry is in use.  Memory affinity and other structures are stepped
  * over.  Proximity domains are renumbered densely in order of first
  * appearance among the CPUs the MADT lists (a domain with memory only, or
- * with CPUs the MADT does not list, is no node of ours); a CPU the SRAT
- * does not name stays on node 0, and a CPU named twice keeps its first
- * entry.  A bad SRAT (checksum, shorter than its 48-byte header, an entry
- * that runs past the table or is shorter than its type) leaves every CPU
- * on node 0, logged: NUMA only shapes the timer hierarchy, it never
- * decides whether we boot.
+ * with CPUs the MADT does not list, is no node of ours), so every node has
+ * at least one CPU.  A CPU named twice keeps its first entry: the later
+ * one is dropped before its domain is looked at, so it can neither move
+ * the CPU nor create a node that would stay empty.  A CPU the SRAT does
+ * not name has no affinity we know; the rule is that it joins node 0 (the
+ * first domain named), counted in srat_unnamed and said on one line,
+ * because the hierarchy needs every CPU in some node and node 0 is the
+ * only one sure to exist.  A bad SRAT (checksum, shorter than its 48-byte
+ * header, an entry that runs past the table or is shorter than its type)
+ * leaves every CPU on node 0, logged: NUMA only shapes the timer
+ * hierarchy, it never decides whether we boot.
+ *
+ * Per-entry warnings: a table of a megabyte holds tens of thousands of
+ * entries, and one console line each would take minutes at 115200 baud.
+ * Each kind of per-entry warning (a skipped MADT CPU, a dropped I/O APIC,
+ * interrupt override or local APIC override, an unmappable or broken
+ * root-table entry in one lookup) prints its first ACPI_WARN_LIMIT lines,
+ * then counts silently, and one summary line gives the number not shown.
  *
  * Locking: none.  acpi_parse() runs once on the boot CPU before any other
  * CPU is started, and writes only to *out.
@@ -170,11 +185,38 @@ struct acpi_root {
 	uint32_t entry_size;	/* 4 for the RSDT, 8 for the XSDT */
 };
 
+#define ACPI_WARN_LIMIT		8	/* lines per kind of per-entry warning */
+/*
+ * Root-table entries looked at.  Each costs a header mapping, and one
+ * above 4 GiB a page-table page for every new 1 GiB region
+ * (arch/x86_64/paging.c bounds those too); real firmware lists a few
+ * dozen tables.
+ */
+#define ACPI_MAX_ROOT_ENTRIES	256
+
 /* State of one MADT walk that is not part of the result. */
 struct madt_walk {
 	struct acpi_info *out;
 	uint32_t overflow;	/* CPU entries beyond ACPI_MAX_CPUS */
+	uint32_t cpu_skips;	/* per-kind warning counts: see warn_ok() */
+	uint32_t ioapic_drops;
+	uint32_t irq_drops;
+	uint32_t lapic_drops;
 };
+
+/* True while *count is below the limit; counts every call. */
+static bool warn_ok(uint32_t *count)
+{
+	return (*count)++ < ACPI_WARN_LIMIT;
+}
+
+/* The summary line for the warnings warn_ok() held back, if any. */
+static void warn_summary(uint32_t count, const char *what)
+{
+	if (count > ACPI_WARN_LIMIT)
+		kprintf("acpi: %u more %s not shown\n", count - ACPI_WARN_LIMIT,
+			what);
+}
 
 /* Firmware data need not be aligned: read little-endian bytes. */
 static uint32_t rd32(const uint8_t *p)
@@ -247,33 +289,41 @@ static uint64_t root_entry(const struct acpi_root *root, uint32_t i)
 static const uint8_t *find_table(const struct acpi_root *root, const char *sig,
 				 enum table_err *err)
 {
-	bool unmappable = false;
+	uint32_t unmappable = 0, broken = 0;
+	const uint8_t *t = NULL;
 	uint32_t i;
 
 	*err = TE_MISSING;
 	for (i = 0; i < root->nentries; i++) {
 		uint64_t phys = root_entry(root, i);
-		const uint8_t *hdr, *t;
+		const uint8_t *hdr;
 		enum table_err e;
 
-		if (phys == 0)
-			continue;
+		if (phys == 0 || phys > UINT64_MAX - SDT_MAX_LEN)
+			continue;	/* no table can be there: not worth a mapping */
 		hdr = root->map(phys, SDT_HDR_LEN, root->ctx);
 		if (!hdr) {
-			kprintf("acpi: table %u at %#llx cannot be mapped\n", i,
-				(unsigned long long)phys);
-			unmappable = true;
+			if (warn_ok(&unmappable))
+				kprintf("acpi: table %u at %#llx cannot be mapped\n",
+					i, (unsigned long long)phys);
 			continue;
 		}
 		if (memcmp(hdr, sig, 4) != 0)
 			continue;
 		e = map_table(root->map, root->ctx, phys, sig, &t);
 		if (e == TE_OK)
-			return t;
-		kprintf("acpi: %.4s at %#llx: %s, ignored\n", sig,
-			(unsigned long long)phys, table_err_text[e]);
+			break;
+		if (warn_ok(&broken))
+			kprintf("acpi: %.4s at %#llx: %s, ignored\n", sig,
+				(unsigned long long)phys, table_err_text[e]);
 		*err = e;
 	}
+	warn_summary(unmappable, "root-table entries that cannot be mapped");
+	if (broken > ACPI_WARN_LIMIT)
+		kprintf("acpi: %u more broken %.4s tables not shown\n",
+			broken - ACPI_WARN_LIMIT, sig);
+	if (i < root->nentries)
+		return t;
 	if (*err == TE_MISSING && unmappable)
 		*err = TE_MAP;
 	return NULL;
@@ -285,6 +335,12 @@ static bool use_root(struct acpi_root *root, const uint8_t *t, bool xsdt,
 	root->table = t;
 	root->entry_size = xsdt ? 8 : 4;
 	root->nentries = (rd32(t + 4) - SDT_HDR_LEN) / root->entry_size;
+	if (root->nentries > ACPI_MAX_ROOT_ENTRIES) {
+		kprintf("acpi: %s lists %u tables, only the first %u are looked at\n",
+			xsdt ? "XSDT" : "RSDT", root->nentries,
+			ACPI_MAX_ROOT_ENTRIES);
+		root->nentries = ACPI_MAX_ROOT_ENTRIES;
+	}
 	out->used_xsdt = xsdt;
 	out->root_phys = phys;
 	return true;
@@ -358,12 +414,13 @@ static bool rsdp_ok(const uint8_t *rsdp, size_t rsdp_len, struct acpi_info *out)
 	return false;
 }
 
-static void cpu_skip(struct acpi_info *out, uint8_t type, uint32_t id,
+static void cpu_skip(struct madt_walk *w, uint8_t type, uint32_t id,
 		     uint32_t uid, const char *why)
 {
-	kprintf("acpi: MADT type %u entry APIC ID %#x UID %u skipped: %s\n",
-		type, id, uid, why);
-	out->nskipped++;
+	if (warn_ok(&w->cpu_skips))
+		kprintf("acpi: MADT type %u entry APIC ID %#x UID %u skipped: %s\n",
+			type, id, uid, why);
+	w->out->nskipped++;
 }
 
 static bool cpu_known(const struct acpi_info *out, uint32_t id)
@@ -386,7 +443,7 @@ static void madt_cpu(struct madt_walk *w, uint8_t type, uint32_t id,
 
 	if ((type == MADT_LAPIC && id == 0xff) ||
 	    (type == MADT_X2APIC && id == 0xffffffffu)) {
-		cpu_skip(out, type, id, uid, "broadcast APIC ID");
+		cpu_skip(w, type, id, uid, "broadcast APIC ID");
 		return;
 	}
 	if (!enabled) {
@@ -395,11 +452,11 @@ static void madt_cpu(struct madt_walk *w, uint8_t type, uint32_t id,
 			   (flags & MADT_ONLINE_CAPABLE);
 	}
 	if (!possible) {
-		cpu_skip(out, type, id, uid, "disabled and not online-capable");
+		cpu_skip(w, type, id, uid, "disabled and not online-capable");
 		return;
 	}
 	if (cpu_known(out, id)) {
-		cpu_skip(out, type, id, uid, "duplicate APIC ID, first entry kept");
+		cpu_skip(w, type, id, uid, "duplicate APIC ID, first entry kept");
 		return;
 	}
 	if (out->ncpus == ACPI_MAX_CPUS) {
@@ -418,30 +475,35 @@ static void madt_cpu(struct madt_walk *w, uint8_t type, uint32_t id,
 		out->nenabled++;
 }
 
-static void madt_override(struct acpi_info *out, const uint8_t *e)
+static void madt_override(struct madt_walk *w, const uint8_t *e)
 {
+	struct acpi_info *out = w->out;
 	uint64_t addr = rd64(e + 4);
 
 	if (addr == 0) {
-		kprintf("acpi: MADT local APIC override to address 0 ignored\n");
+		if (warn_ok(&w->lapic_drops))
+			kprintf("acpi: MADT local APIC override to address 0 ignored\n");
 		return;
 	}
 	out->lapic_phys = addr;
 	out->lapic_override = true;
 }
 
-static void madt_ioapic(struct acpi_info *out, const uint8_t *e)
+static void madt_ioapic(struct madt_walk *w, const uint8_t *e)
 {
+	struct acpi_info *out = w->out;
 	struct acpi_ioapic *io;
 	uint32_t phys = rd32(e + 4);
 
 	if (phys == 0) {
-		kprintf("acpi: MADT I/O APIC %u at address 0 ignored\n", e[2]);
+		if (warn_ok(&w->ioapic_drops))
+			kprintf("acpi: MADT I/O APIC %u at address 0 ignored\n", e[2]);
 		return;
 	}
 	if (out->nioapic == ACPI_MAX_IOAPICS) {
-		kprintf("acpi: MADT I/O APIC %u beyond the %u supported ignored\n",
-			e[2], ACPI_MAX_IOAPICS);
+		if (warn_ok(&w->ioapic_drops))
+			kprintf("acpi: MADT I/O APIC %u beyond the %u supported ignored\n",
+				e[2], ACPI_MAX_IOAPICS);
 		return;
 	}
 	io = &out->ioapics[out->nioapic++];
@@ -450,24 +512,28 @@ static void madt_ioapic(struct acpi_info *out, const uint8_t *e)
 	io->gsi_base = rd32(e + 8);
 }
 
-static void madt_irq_override(struct acpi_info *out, const uint8_t *e)
+static void madt_irq_override(struct madt_walk *w, const uint8_t *e)
 {
+	struct acpi_info *out = w->out;
 	struct acpi_irq_override *o;
 	uint32_t i;
 
 	if (e[2] != 0) {
-		kprintf("acpi: MADT interrupt override of bus %u (not ISA) ignored\n", e[2]);
+		if (warn_ok(&w->irq_drops))
+			kprintf("acpi: MADT interrupt override of bus %u (not ISA) ignored\n", e[2]);
 		return;
 	}
 	for (i = 0; i < out->noverride; i++) {
 		if (out->overrides[i].source == e[3]) {
-			kprintf("acpi: MADT second override of IRQ %u ignored, first kept\n", e[3]);
+			if (warn_ok(&w->irq_drops))
+				kprintf("acpi: MADT second override of IRQ %u ignored, first kept\n", e[3]);
 			return;
 		}
 	}
 	if (out->noverride == ACPI_MAX_OVERRIDES) {
-		kprintf("acpi: MADT override of IRQ %u beyond the %u supported ignored\n",
-			e[3], ACPI_MAX_OVERRIDES);
+		if (warn_ok(&w->irq_drops))
+			kprintf("acpi: MADT override of IRQ %u beyond the %u supported ignored\n",
+				e[3], ACPI_MAX_OVERRIDES);
 		return;
 	}
 	o = &out->overrides[out->noverride++];
@@ -504,13 +570,13 @@ static void madt_entry(struct madt_walk *w, const uint8_t *e)
 		madt_cpu(w, MADT_X2APIC, rd32(e + 4), rd32(e + 12), rd32(e + 8));
 		break;
 	case MADT_LAPIC_OVERRIDE:
-		madt_override(w->out, e);
+		madt_override(w, e);
 		break;
 	case MADT_IOAPIC:
-		madt_ioapic(w->out, e);
+		madt_ioapic(w, e);
 		break;
 	case MADT_IRQ_OVERRIDE:
-		madt_irq_override(w->out, e);
+		madt_irq_override(w, e);
 		break;
 	default:
 		break;
@@ -537,6 +603,10 @@ static void madt_walk(const uint8_t *t, uint32_t len, struct acpi_info *out)
 	if (w.overflow)
 		kprintf("acpi: MADT lists %u CPUs beyond the %u supported, ignored\n",
 			w.overflow, ACPI_MAX_CPUS);
+	warn_summary(w.cpu_skips, "skipped MADT CPU entries");
+	warn_summary(w.ioapic_drops, "ignored MADT I/O APIC entries");
+	warn_summary(w.irq_drops, "ignored MADT interrupt overrides");
+	warn_summary(w.lapic_drops, "ignored MADT local APIC overrides");
 }
 
 static void madt_parse(const struct acpi_root *root, struct acpi_info *out)
@@ -871,6 +941,11 @@ static void srat_parse(const struct acpi_root *root, struct acpi_info *out)
 	if (w.unnamed)
 		kprintf("acpi: SRAT names more than %u proximity domains; %u CPU entries put on node 0\n",
 			SRAT_MAX_DOMAINS, w.unnamed);
+	for (uint32_t i = 0; i < out->ncpus; i++)
+		out->srat_unnamed += !(w.placed[i / 64] & (1ull << (i % 64)));
+	if (out->srat_unnamed && w.ndomains)
+		kprintf("acpi: SRAT does not name %u of %u CPUs; they join node 0 (domain %u)\n",
+			out->srat_unnamed, out->ncpus, w.domains[0]);
 	out->numa_nodes = w.ndomains ? w.ndomains : 1;
 	out->srat_ok = true;
 	kprintf("acpi: SRAT rev %u: %u NUMA node%s with CPUs\n", t[8], out->numa_nodes,

@@ -100,6 +100,7 @@ struct acpi_info {
 	uint8_t reset_value;
 	uint32_t numa_nodes;	/* distinct SRAT proximity domains of CPUs; 1 without SRAT */
 	bool srat_ok;		/* a valid SRAT assigned nodes */
+	uint32_t srat_unnamed;	/* CPUs a valid SRAT does not name: on node 0 */
 };
 
 /*

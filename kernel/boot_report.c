@@ -6,9 +6,11 @@
  * The record's fields: firmware, cmdline (the accepted options, written so
  * they parse back: kernel/options.h), mem_mib, loader, consoles,
  * cpu_vendor, hypervisor (null on bare metal), x2apic, tsc_deadline, arat,
- * invariant_tsc.
+ * invariant_tsc.  Strings are cut to the limits of kernel/boot_records.h,
+ * a cut marked "...": the record is never lost to report_overflow.
  */
 #include "arch/x86_64/platform.h"
+#include "kernel/boot_records.h"
 #include "kernel/boot_report.h"
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
@@ -16,38 +18,35 @@
 #include "kernel/options.h"
 #include "kernel/printk.h"
 #include "kernel/report.h"
-#include "lib/json.h"
 
 void boot_report(const struct boot_info *bi)
 {
-	struct json_writer w;
 	/* once, on the BSP before any AP runs: static keeps them off its stack */
-	static char buf[1536];
+	static char buf[BOOT_RECORD_MAX];
 	static char opts[CMDLINE_MAX_LEN];
 	const struct cpu_features *f = &cpu_features;
+	struct boot_record r = {
+		.firmware = bi->efi ? "uefi" : "bios",
+		.cmdline = opts,
+		.cmdline_cut = options_format(opts, sizeof(opts)) >= sizeof(opts),
+		.mem_mib = mb2_usable_bytes(bi) >> 20,
+		.loader = bi->loader,
+		.consoles = console_names(),
+		.cpu_vendor = f->vendor,
+		.hypervisor = f->hypervisor ? f->hv_vendor : NULL,
+		.x2apic = f->x2apic,
+		.tsc_deadline = f->tsc_deadline,
+		.arat = f->arat,
+		.invariant_tsc = f->invariant_tsc,
+	};
 
-	options_format(opts, sizeof(opts));
 	kprintf("boot: %s firmware, loader \"%s\", %lu MiB usable, consoles %s\n",
 		bi->efi ? "UEFI" : "BIOS", bi->loader,
-		(unsigned long)(mb2_usable_bytes(bi) >> 20),
-		console_names());
+		(unsigned long)r.mem_mib, r.consoles);
 	kprintf("cpu:  %s family %#x model %#x%s%s; x2apic %s, tsc-deadline %s, arat %s, invariant tsc %s\n",
 		f->vendor, f->family, f->model,
 		f->hypervisor ? ", hypervisor " : "", f->hypervisor ? f->hv_vendor : "",
 		f->x2apic ? "yes" : "no", f->tsc_deadline ? "yes" : "no",
 		f->arat ? "yes" : "no", f->invariant_tsc ? "yes" : "no");
-	json_begin(&w, buf, sizeof(buf));
-	json_str(&w, "kind", "boot");
-	json_str(&w, "firmware", bi->efi ? "uefi" : "bios");
-	json_str(&w, "cmdline", opts);
-	json_u64(&w, "mem_mib", mb2_usable_bytes(bi) >> 20);
-	json_str(&w, "loader", bi->loader);
-	json_str(&w, "consoles", console_names());
-	json_str(&w, "cpu_vendor", f->vendor);
-	json_str(&w, "hypervisor", f->hypervisor ? f->hv_vendor : NULL);
-	json_bool(&w, "x2apic", f->x2apic);
-	json_bool(&w, "tsc_deadline", f->tsc_deadline);
-	json_bool(&w, "arat", f->arat);
-	json_bool(&w, "invariant_tsc", f->invariant_tsc);
-	report_emit(json_end(&w));
+	report_emit(boot_record_json(&r, buf, sizeof(buf)));
 }

@@ -34,9 +34,13 @@
  *     line cannot drive the console); a new key once CMDLINE_MAX_OPTS are
  *     stored.
  *   - A repeated key: the last value wins, with a warning.
- *   - Input longer than CMDLINE_MAX_LEN - 1 bytes: one warning, and the
- *     option the cut falls into is dropped silently, so the result is
- *     always a run of whole options.
+ *   - Input longer than CMDLINE_MAX_LEN - 1 bytes: one warning for the
+ *     length, and the option the cut falls into is dropped with a warning
+ *     of its own (a cut `hz=1000` must not become `hz=10`), so the result
+ *     is always a run of whole options.  The cut is seen only if the byte
+ *     after the kept ones is still there: a caller that copied the line
+ *     first must keep at least CMDLINE_MAX_LEN bytes of it (struct
+ *     boot_info does).
  *
  * Lifetime and locking: cl is written only by cmdline_parse(), once, on the
  * boot CPU before other CPUs run; afterwards it is read-only and the
@@ -229,7 +233,7 @@ void cmdline_parse(struct cmdline *cl, const char *s,
 		if (p == end)
 			break;
 		scan_token(&t, p, end);
-		/* The option the cut fell into is partial: drop it quietly. */
+		/* The option the cut fell into is partial: never use it. */
 		cut = t.end == end && truncated && (cut_in_token || t.unterminated);
 		p = t.end < end ? t.end + 1 : end;
 		*t.end = '\0';
@@ -239,7 +243,12 @@ void cmdline_parse(struct cmdline *cl, const char *s,
 			continue;
 		}
 		first = false;
-		if (cut || token_rejected(&t))
+		if (cut) {
+			kprintf("cmdline: option '%.32s' cut by the length limit, ignored\n",
+				t.start);
+			continue;
+		}
+		if (token_rejected(&t))
 			continue;
 		accept_token(cl, &t, known, ctx);
 	}

@@ -35,9 +35,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kernel/cmdline.h"
 #include "kernel/multiboot2.h"
 #include "kernel/printk.h"
 #include "lib/string.h"
+
+/* cmdline_parse() must see the byte after its cut: see struct boot_info. */
+_Static_assert(sizeof(((struct boot_info *)0)->cmdline) > CMDLINE_MAX_LEN,
+	       "boot_info.cmdline must outlast the command-line parser's buffer");
 
 #define MBI_MIN_SIZE		16	/* header and end tag */
 #define MBI_MAX_SIZE		(16u << 20)
@@ -340,6 +345,89 @@ static void log_summary(const struct boot_info *bi)
 		kprintf(", no framebuffer\n");
 }
 
+/*
+ * An invalid MBI's fields are kept for diagnostics only: the ones the
+ * kernel would act on are withdrawn, each with its fallback (no options,
+ * no ACPI, no memory map, no screen).  The loader name, the modules and
+ * mbi_size stay: they are only printed or only reserve memory.
+ */
+static void drop_untrusted(struct boot_info *out)
+{
+	bool any = out->has_cmdline || out->rsdp || out->mmap_count ||
+		   out->has_basic_meminfo || out->fb.present;
+
+	if (!any)
+		return;
+	kprintf("mb2: not used from invalid boot information:%s%s%s%s\n",
+		out->has_cmdline ? " command line (defaults apply)" : "",
+		out->rsdp ? " RSDP (no ACPI)" : "",
+		out->mmap_count || out->has_basic_meminfo ?
+			" memory map and basic meminfo" : "",
+		out->fb.present ? " framebuffer (no screen console)" : "");
+	out->has_cmdline = false;
+	out->rsdp = NULL;
+	out->rsdp_len = 0;
+	out->rsdp_tag = 0;
+	out->mmap_count = 0;
+	out->mmap_truncated = false;
+	out->has_basic_meminfo = false;
+	out->fb.present = false;
+}
+
+/* [a, a + alen) and [b, b + blen) share a byte; written so no sum wraps. */
+static bool ranges_overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+	return alen && blen &&
+	       ((a >= b && a - b < blen) || (b >= a && b - a < alen));
+}
+
+/* What the framebuffer [addr, addr + len) would be drawn over, or NULL. */
+static const char *fb_overlap(const struct boot_info *bi, uint64_t addr,
+			      uint64_t len)
+{
+	for (uint32_t i = 0; i < bi->mmap_count; i++)
+		if (bi->mmap[i].type == MB2_MEM_AVAILABLE &&
+		    ranges_overlap(addr, len, bi->mmap[i].base, bi->mmap[i].len))
+			return "usable RAM";
+	if (!bi->mmap_count && bi->has_basic_meminfo &&
+	    (ranges_overlap(addr, len, 0, (uint64_t)bi->mem_lower_kib << 10) ||
+	     ranges_overlap(addr, len, 1ull << 20, (uint64_t)bi->mem_upper_kib << 10)))
+		return "usable RAM";
+	if (ranges_overlap(addr, len, bi->mbi_phys, bi->mbi_size))
+		return "the boot information";
+	for (uint32_t i = 0; i < bi->nmodules; i++)
+		if (ranges_overlap(addr, len, bi->modules[i].start,
+				   bi->modules[i].end - bi->modules[i].start))
+			return "a boot module";
+	return NULL;
+}
+
+/*
+ * The loader's framebuffer address is not trusted: drawing (and the first
+ * clear) over RAM would overwrite the kernel, its page tables or the MBI.
+ * The kernel image and everything the kernel allocates lie in memory the
+ * map calls usable, so a framebuffer touching usable RAM, the MBI or a
+ * module is dropped: no screen console, serial only.  An EGA text buffer
+ * is 2 bytes per cell.
+ */
+static void check_framebuffer(struct boot_info *bi)
+{
+	struct mb2_framebuffer *fb = &bi->fb;
+	uint64_t len = (uint64_t)fb->pitch * fb->height;
+	const char *what;
+
+	if (!fb->present)
+		return;
+	if (fb->type == 2 && len == 0)
+		len = (uint64_t)fb->width * fb->height * 2;
+	what = fb_overlap(bi, fb->addr, len);
+	if (!what)
+		return;
+	kprintf("mb2: framebuffer at %#llx, %llu bytes, overlaps %s; not used\n",
+		(unsigned long long)fb->addr, (unsigned long long)len, what);
+	fb->present = false;
+}
+
 void mb2_parse(uint32_t magic, const void *mbi, uint64_t mbi_phys,
 	       struct boot_info *out)
 {
@@ -367,9 +455,11 @@ void mb2_parse(uint32_t magic, const void *mbi, uint64_t mbi_phys,
 	}
 	if (out->error) {
 		kprintf("mb2: %s; boot information unusable\n", out->error);
+		drop_untrusted(out);
 		return;
 	}
 	out->valid = true;
+	check_framebuffer(out);
 	log_summary(out);
 }
 

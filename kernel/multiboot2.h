@@ -32,7 +32,7 @@ struct mb2_mmap_entry {
 };
 
 struct mb2_framebuffer {
-	bool present;
+	bool present;		/* false too when it overlapped RAM, the MBI or a module */
 	uint64_t addr;
 	uint32_t pitch, width, height;
 	uint8_t bpp, type;	/* type 0 indexed, 1 RGB, 2 EGA text */
@@ -45,7 +45,13 @@ struct boot_info {
 	const char *error;	/* static string when !valid, NULL otherwise */
 	uint64_t mbi_phys;
 	uint32_t mbi_size;	/* total_size, once it passed the bounds check */
-	char cmdline[1024];	/* always NUL-terminated, possibly truncated */
+	/*
+	 * Always NUL-terminated, possibly truncated.  One byte more than
+	 * cmdline_parse() keeps (CMDLINE_MAX_LEN), so that when the loader's
+	 * line is longer the parser still sees the byte after its cut and
+	 * can drop a cut option instead of using its prefix.
+	 */
+	char cmdline[1024 + 1];
 	bool has_cmdline;
 	char loader[64];
 	bool has_basic_meminfo;
@@ -71,8 +77,11 @@ struct boot_info {
 
 /*
  * Fill *out from the MBI at `mbi` (physical address mbi_phys).  `out` is
- * fully overwritten.  When !out->valid, fields taken from tags before the
- * fault are kept for diagnostics only.
+ * fully overwritten.  When !out->valid, strings taken from tags before the
+ * fault are kept for diagnostics only: has_cmdline is false, rsdp NULL,
+ * mmap_count 0, has_basic_meminfo and fb.present false, with one line
+ * saying what was withdrawn (the page allocator then stops the boot: no
+ * memory is known to be free).
  */
 void mb2_parse(uint32_t magic, const void *mbi, uint64_t mbi_phys,
 	       struct boot_info *out);

@@ -46,6 +46,7 @@
 #include "drivers/apic/lapic.h"
 #include "kernel/acpi.h"
 #include "kernel/arch_services.h"
+#include "kernel/boot_records.h"
 #include "kernel/cpu_state_name.h"
 #include "kernel/cpuhp.h"
 #include "kernel/idle.h"
@@ -356,37 +357,35 @@ const char *smp_bring_up(void)
 	return test_why ? test_why : why;
 }
 
+_Static_assert(MAX_CPUS <= RECORD_MAX_IDS, "the smp record holds every CPU's ID");
+
 static void report_smp(void)
 {
-	struct json_writer w;
-	static char buf[4096];
+	static char buf[SMP_RECORD_MAX];
+	struct smp_record r = {
+		.possible = prep.possible,
+		.online = cpu_online_count(),
+		.started = boot.started,
+		.bringup_us = boot.bringup_us,
+		.sipi_resends = boot.sipi_resends,
+		.apic_mode = lapic_mode_name(),
+		.apic_mode_reason = prep.apic_mode_reason,
+		.single_cpu_reason = prep.single_cpu_reason,
+		.trampoline = boot.trampoline,
+		.init_udelay = options.init_udelay,
+		.init_udelay_one = prep.init_udelay_one,
+		.failed_apic_ids = boot.failed_apic_ids,
+		.nfailed = boot.nfailed,
+		.apic_id = smp_apic_id,
+		.ncpus = smp_cpu_count,
+	};
 
 	kprintf("smp:  %u of %u possible CPUs online (%u kicked) in %lu us, %u SIPI re-sends, APIC %s (%s), trampoline at %#lx\n",
 		cpu_online_count(), prep.possible, boot.started,
 		(unsigned long)boot.bringup_us, boot.sipi_resends, lapic_mode_name(),
 		prep.apic_mode_reason, (unsigned long)boot.trampoline);
-	json_begin(&w, buf, sizeof(buf));
-	json_str(&w, "kind", "smp");
-	json_u64(&w, "possible", prep.possible);
-	json_u64(&w, "online", cpu_online_count());
-	json_u64(&w, "started", boot.started);
-	json_u64(&w, "bringup_us", boot.bringup_us);
-	json_u64(&w, "sipi_resends", boot.sipi_resends);
-	json_str(&w, "apic_mode", lapic_mode_name());
-	json_str(&w, "apic_mode_reason", prep.apic_mode_reason);
-	json_str(&w, "single_cpu_reason", prep.single_cpu_reason);
-	json_hex(&w, "trampoline", boot.trampoline);
-	json_u64(&w, "init_udelay", options.init_udelay);
-	json_u64(&w, "init_udelay_one", prep.init_udelay_one);
-	json_array_begin(&w, "failed_apic_ids");
-	for (uint32_t i = 0; i < boot.nfailed; i++)
-		json_u64(&w, NULL, boot.failed_apic_ids[i]);
-	json_array_end(&w);
-	json_array_begin(&w, "apic_ids");
-	for (uint32_t cpu = 0; cpu < smp_cpu_count; cpu++)
-		json_u64(&w, NULL, smp_apic_id(cpu));
-	json_array_end(&w);
-	report_emit(json_end(&w));
+	/* sized for MAX_CPUS IDs of 10 digits: kernel/boot_records.h */
+	report_emit(smp_record_json(&r, buf, sizeof(buf)));
 }
 
 static void report_clock(void)

@@ -9,6 +9,14 @@
  * only add mappings, never change or remove one, so no TLB shootdown is
  * needed: a CPU that has not seen the new entry yet takes no stale
  * translation, and the lock orders concurrent extenders.
+ *
+ * Each new 1 GiB region costs a page directory page (and each new
+ * 512 GiB one a PDPT page), kept for good because the mappings are.  The
+ * addresses come from firmware (ACPI root-table entries, a framebuffer),
+ * so the pages spent are bounded: past MAX_TABLE_PAGES a request that
+ * needs a new one is refused with a line, and memory cannot be drained by
+ * a table listing thousands of scattered addresses.  Requests inside
+ * regions already mapped reuse their pages and still succeed.
  */
 #include "arch/x86_64/paging.h"
 #include "kernel/page_alloc.h"
@@ -24,7 +32,13 @@
 #define LARGE_PAGE	(2ull << 20)
 #define PHYS_LIMIT	(1ull << 46)	/* stay well inside 48-bit canonical space */
 
+#define MAX_TABLE_PAGES	64	/* page-table pages spent above 4 GiB */
+
 static struct spinlock map_lock = SPINLOCK_INIT;
+static unsigned table_pages;	/* under map_lock */
+static bool table_pages_full;	/* under map_lock: the bound was reached */
+static bool told_full;		/* under map_lock: and said so */
+static bool told_outside;	/* an address past PHYS_LIMIT was said */
 
 static uint64_t *next_table(uint64_t *table, unsigned idx)
 {
@@ -32,9 +46,14 @@ static uint64_t *next_table(uint64_t *table, unsigned idx)
 
 	if (table[idx] & PTE_P)
 		return (uint64_t *)(table[idx] & PTE_ADDR);
+	if (table_pages == MAX_TABLE_PAGES) {
+		table_pages_full = true;
+		return NULL;
+	}
 	sub = page_alloc_pages(1);
 	if (!sub)
 		return NULL;
+	table_pages++;
 	table[idx] = (uint64_t)sub | PTE_P | PTE_RW;
 	return sub;
 }
@@ -59,11 +78,13 @@ void *paging_map_mmio(uint64_t phys, uint64_t len)
 {
 	unsigned long flags;
 	uint64_t start, end;
-	bool ok = true;
+	bool ok = true, spent, tell;
 
 	if (!len || phys >= PHYS_LIMIT || len > PHYS_LIMIT - phys) {
-		kprintf("paging: cannot map %#lx+%#lx: outside the supported physical range\n",
-			(unsigned long)phys, (unsigned long)len);
+		/* once: firmware may list thousands; relaxed, it only gates a line */
+		if (!__atomic_exchange_n(&told_outside, true, __ATOMIC_RELAXED))
+			kprintf("paging: cannot map %#lx+%#lx: outside the supported physical range (said once)\n",
+				(unsigned long)phys, (unsigned long)len);
 		return NULL;
 	}
 	if (phys + len <= PAGE_LIMIT)
@@ -75,11 +96,18 @@ void *paging_map_mmio(uint64_t phys, uint64_t len)
 	flags = spin_lock_irqsave(&map_lock);
 	for (uint64_t a = start; a < end && ok; a += LARGE_PAGE)
 		ok = map_large(a);
+	/* the bound is said once; each caller says what it could not map */
+	spent = table_pages_full;
+	tell = spent && !told_full;
+	told_full = spent;
 	spin_unlock_irqrestore(&map_lock, flags);
-	if (!ok) {
+	if (tell)
+		kprintf("paging: the %u page-table pages for mappings above 4 GiB are spent; %#lx+%#lx and later new regions not mapped\n",
+			MAX_TABLE_PAGES, (unsigned long)phys, (unsigned long)len);
+	else if (!ok && !spent)
 		kprintf("paging: out of memory mapping %#lx+%#lx\n",
 			(unsigned long)phys, (unsigned long)len);
+	if (!ok)
 		return NULL;
-	}
 	return (void *)phys;
 }

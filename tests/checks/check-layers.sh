@@ -21,7 +21,8 @@
 #           shell's line editor and parser), residency (idle residency
 #           accounting and its windows)
 #   top     what runs the core: kernel/main.c, the boot glue (kernel/smp.c,
-#           kernel/selftest.c), the boot reports and the tick check, and
+#           kernel/selftest.c), the boot reports (and their records' builders,
+#           boot_records) and the tick check, and
 #           the scenarios (kernel/scenario.c, kernel/scenarios/), the shell
 #           (kernel/shell.c), the firmware's hot-add events (acpi_hotplug),
 #           the residency report (residency_report: records, table) and
@@ -51,7 +52,7 @@ readonly KDIRS="boot arch/x86_64 drivers/apic drivers/console kernel kernel/scen
 
 GROUND_RE='^kernel/(printk|panic|console|report|page_alloc|acpi|multiboot2|cmdline|options|verdict|spinlock|cpuhp_block|hw_counters)\.c$'
 CORE_RE='^kernel/(timer|tmigr|tmigr_debug|idle|tick|workqueue|cpuhp|shell_core|residency)\.c$'
-TOP_RE='^kernel/(main|smp|selftest|scenario|boot_report|tick_check|tmigr_report|shell|acpi_hotplug|residency_report|residency_screen|residency_screen_test)\.c$|^kernel/scenarios/'
+TOP_RE='^kernel/(main|smp|selftest|scenario|boot_report|boot_records|tick_check|tmigr_report|shell|acpi_hotplug|residency_report|residency_screen|residency_screen_test)\.c$|^kernel/scenarios/'
 LOWER_RE='^(arch|drivers|lib|boot)/'
 ALLOWED=' boot/entry32.S:kmain '	# "source:symbol", space separated
 

@@ -728,6 +728,91 @@ static void test_lapic_override_to_zero_ignored(void **state)
 	assert_int_equal(host_log_count("override to address 0 ignored"), 1);
 }
 
+/*
+ * A MADT of 1000 disabled, not online-capable CPU entries (revision 5):
+ * every one is skipped, but the console gets ACPI_WARN_LIMIT (8) lines and
+ * one summary, not a line each (a 1 MiB MADT once gave 11 MB of log).
+ */
+static void test_skipped_madt_entries_give_limited_lines_and_a_summary(void **state)
+{
+	uint32_t i;
+
+	(void)state;
+	madt_begin(LAPIC_DEFAULT);
+	madt_lapic(0, 0, ENABLED);
+	for (i = 1; i <= 1000; i++)
+		madt_x2apic(0x1000 + i, 0, i);
+	for (i = 0; i < 20; i++) {
+		uint8_t *e = madt_entry(1, 12);	/* I/O APIC at address 0 */
+
+		e[2] = (uint8_t)i;
+	}
+	rsdt_system(madt_end(5), qemu_fadt());
+	parse(20);
+	assert_true(info.madt_ok);
+	assert_int_equal(info.ncpus, 1);
+	assert_int_equal(info.nskipped, 1000);
+	assert_int_equal(host_log_count("skipped: disabled and not online-capable"), 8);
+	assert_int_equal(host_log_count("acpi: 992 more skipped MADT CPU entries not shown"), 1);
+	assert_int_equal(host_log_count("at address 0 ignored"), 8);
+	assert_int_equal(host_log_count("acpi: 12 more ignored MADT I/O APIC entries not shown"), 1);
+	assert_int_equal(host_log_count("acpi: MADT rev 5: 1 CPUs enabled, 1 possible, 1000 skipped"), 1);
+}
+
+/*
+ * An RSDT of 200 entries that cannot be mapped before the FADT and the
+ * MADT: each table lookup prints ACPI_WARN_LIMIT lines and one summary.
+ */
+static void test_unmappable_root_entries_give_limited_lines_and_a_summary(void **state)
+{
+	static uint8_t body[4 * 202];
+	uint64_t madt = qemu_madt(1), fadt = qemu_fadt();
+	uint32_t i;
+
+	(void)state;
+	for (i = 0; i < 200; i++)
+		put32(body + 4 * i, 0x1000 + 0x1000 * i);	/* outside the fake window */
+	put32(body + 4 * 200, (uint32_t)fadt);
+	put32(body + 4 * 201, (uint32_t)madt);
+	make_rsdp(0, make_table("RSDT", 1, body, sizeof(body)), 0);
+	parse(20);
+	assert_true(info.madt_ok);
+	assert_true(info.fadt_ok);
+	/* three lookups (APIC, FACP, SRAT): 8 lines and a summary each */
+	assert_int_equal(host_log_count("acpi: table "), 3 * 8);
+	assert_int_equal(host_log_count("acpi: 192 more root-table entries that cannot be mapped not shown"), 3);
+}
+
+/*
+ * An XSDT of 1000 entries, all but the last two at scattered addresses
+ * (each new 1 GiB region above 4 GiB used to cost a page-table page,
+ * never freed): only the first 256 entries are looked at, each lookup
+ * maps at most that many headers, and entries no table can be at are
+ * refused without a mapping.
+ */
+static void test_root_table_entries_looked_at_are_bounded(void **state)
+{
+	static uint8_t body[8 * 1000];
+	uint64_t madt = qemu_madt(1), fadt = qemu_fadt();
+	uint32_t i;
+
+	(void)state;
+	for (i = 0; i < 998; i++)
+		put64(body + 8 * i, (5ull << 32) + ((uint64_t)i << 30));
+	put64(body + 8 * 0, UINT64_MAX - 8);	/* no table fits there: never mapped */
+	put64(body + 8 * 998, fadt);
+	put64(body + 8 * 999, madt);
+	make_rsdp(2, make_rsdt(&madt, 1), make_table("XSDT", 1, body, sizeof(body)));
+	parse(36);
+	assert_true(info.used_xsdt);
+	assert_int_equal(host_log_count("acpi: XSDT lists 1000 tables, only the first 256 are looked at"), 1);
+	assert_false(info.madt_ok);	/* listed past the bound */
+	assert_string_equal(info.error, "MADT cannot be mapped");
+	/* three lookups, each mapping at most 255 headers (entry 0 refused) */
+	assert_true(fctx.calls <= 4 + 3 * 255);
+	assert_int_equal(host_log_count("at 0xfffffffffffffff7"), 0);
+}
+
 static void test_more_than_max_cpus_stops_adding_at_limit(void **state)
 {
 	const uint32_t n = ACPI_MAX_CPUS + 76;
@@ -893,6 +978,9 @@ int main(void)
 		T(test_lapic_address_override_replaces_header_address),
 		T(test_lapic_override_to_zero_ignored),
 		T(test_more_than_max_cpus_stops_adding_at_limit),
+		T(test_root_table_entries_looked_at_are_bounded),
+		T(test_skipped_madt_entries_give_limited_lines_and_a_summary),
+		T(test_unmappable_root_entries_give_limited_lines_and_a_summary),
 		T(test_fadt_legacy_pm_timer_is_24_bit_without_tmr_val_ext),
 		T(test_fadt_tmr_val_ext_makes_pm_timer_32_bit),
 		T(test_fadt_x_pm_tmr_blk_preferred_when_system_io),

@@ -285,6 +285,31 @@ static void test_cpus_the_srat_does_not_name_stay_on_node_0(void **state)
 	assert_true(info.srat_ok);
 	assert_int_equal(info.numa_nodes, 2);
 	assert_nodes(nodes, 3);
+	assert_int_equal(info.srat_unnamed, 1);
+	assert_int_equal(host_log_count("acpi: SRAT does not name 1 of 3 CPUs; they join node 0 (domain 8)"), 1);
+}
+
+/*
+ * A CPU named twice, first in domain 5 (with the other CPU), then alone
+ * in domain 7: the second entry must not make domain 7 a node, which
+ * would have no CPU.
+ */
+static void test_cpu_named_twice_creates_no_empty_node(void **state)
+{
+	static const uint32_t nodes[] = { 0, 0 };
+
+	(void)state;
+	srat_begin();
+	srat_lapic(0, 5, ENABLED);
+	srat_x2apic(0, 7, ENABLED);
+	srat_lapic(1, 5, ENABLED);
+	srat_system(madt_of(2), srat_end());
+	parse(20);
+	assert_true(info.srat_ok);
+	assert_int_equal(info.numa_nodes, 1);
+	assert_nodes(nodes, 2);
+	assert_int_equal(info.srat_unnamed, 0);
+	assert_int_equal(host_log_count("SRAT does not name"), 0);
 }
 
 static void test_entry_longer_than_its_type_is_stepped_over_whole(void **state)
@@ -464,6 +489,7 @@ int main(void)
 		T(test_cpus_the_madt_does_not_list_are_ignored),
 		T(test_cpu_named_twice_keeps_its_first_entry),
 		T(test_cpus_the_srat_does_not_name_stay_on_node_0),
+		T(test_cpu_named_twice_creates_no_empty_node),
 		T(test_entry_longer_than_its_type_is_stepped_over_whole),
 		T(test_more_domains_than_supported_put_the_rest_on_node_0),
 		T(test_bad_checksum_leaves_every_cpu_on_node_0),

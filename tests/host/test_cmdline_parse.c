@@ -232,10 +232,11 @@ static void test_over_long_line_is_cut_at_an_option_boundary(void **state)
 	assert_int_equal(parse(line), 0);
 	assert_true(cmdline_has(&cl, "quiet"));
 
-	/* the cut falls inside "quiet": it is dropped, one warning */
+	/* the cut falls inside "quiet": it is dropped, with a warning */
 	long_line(line, CMDLINE_MAX_LEN + 2, "quiet", 0);
-	assert_int_equal(parse(line), 1);
+	assert_int_equal(parse(line), 2);
 	assert_int_equal(host_log_count("longer than 1023 bytes"), 1);
+	assert_int_equal(host_log_count("option 'qu' cut by the length limit, ignored"), 1);
 	assert_false(cmdline_has(&cl, "quiet"));
 	assert_string_equal(cmdline_get(&cl, "cpus"), "4");
 
@@ -248,14 +249,14 @@ static void test_over_long_line_is_cut_at_an_option_boundary(void **state)
 
 	/* the cut falls inside a quoted value that would have contained blanks */
 	long_line(line, CMDLINE_MAX_LEN + 20, "title=\"a      b      c      d\"", 0);
-	assert_int_equal(parse(line), 1);
+	assert_int_equal(parse(line), 2);
 	assert_false(cmdline_has(&cl, "title"));
 	assert_int_equal(cl.n, 1);
 
-	/* a huge line of junk: still one warning for the length */
+	/* a huge line of junk: one warning for the length, one for the cut token */
 	memset(line, 'x', sizeof(line) - 1);
 	line[sizeof(line) - 1] = '\0';
-	assert_int_equal(parse(line), 1);
+	assert_int_equal(parse(line), 2);
 	assert_int_equal(cl.n, 0);
 }
 
@@ -431,6 +432,23 @@ static void test_option_bad_value_warns_once_and_reads_as_default(void **state)
 	assert_int_equal(host_log_count("cmdline:"), 0);
 }
 
+/*
+ * A range says what is done: seconds=0 used to give a 0 ms window while
+ * seconds_ms=0 was refused, and tick_window_ms accepted 60000 although the
+ * tick check stops at 10 s.
+ */
+static void test_option_ranges_hold_only_windows_that_are_run(void **state)
+{
+	(void)state;
+	assert_int_equal(parse_options("seconds=0 tick_window_ms=60000"), 2);
+	assert_int_equal(host_log_count("cmdline: seconds=0 is outside 1..3600, using 1"), 1);
+	assert_int_equal(host_log_count("cmdline: tick_window_ms=60000 is outside 10..10000, using 200"), 1);
+	assert_int_equal(option_u64("seconds"), 1);
+	assert_int_equal(option_u64("tick_window_ms"), 200);
+	assert_int_equal(parse_options("seconds=1 tick_window_ms=10000"), 0);
+	assert_int_equal(option_u64("tick_window_ms"), 10000);
+}
+
 /* A scenario or test name is its reader's to judge: kept as given. */
 static void test_option_names_are_left_to_their_reader(void **state)
 {
@@ -499,6 +517,7 @@ int main(void)
 		cmocka_unit_test(test_options_absent_read_as_their_table_default),
 		cmocka_unit_test(test_options_given_values_are_read_back),
 		cmocka_unit_test(test_option_bad_value_warns_once_and_reads_as_default),
+		cmocka_unit_test(test_option_ranges_hold_only_windows_that_are_run),
 		cmocka_unit_test(test_option_names_are_left_to_their_reader),
 		cmocka_unit_test(test_option_not_in_table_is_unknown_and_a_reader_bug),
 		cmocka_unit_test(test_help_lists_every_option_with_default_and_range),

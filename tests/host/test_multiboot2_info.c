@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "host_support.h"
+#include "kernel/cmdline.h"
 #include "kernel/multiboot2.h"
 
 #define MBI_PHYS	0x10000ull
@@ -448,9 +449,34 @@ static void test_tag_running_past_total_size_rejected(void **state)
 	assert_false(bi.valid);
 	assert_string_equal(bi.error, "MBI tag runs past total_size");
 	assert_int_equal(bi.mmap_count, 0);
-	/* Fields before the fault stay, for diagnostics. */
+	/* The text before the fault stays, for diagnostics, but is not used. */
 	assert_string_equal(bi.cmdline, "kept");
+	assert_false(bi.has_cmdline);
 	assert_int_equal(host_log_count("mb2: tag 6 at offset 24, size 4096, runs past"), 1);
+}
+
+/*
+ * A whole GRUB UEFI MBI whose total_size stops before the end tag: the
+ * command line, RSDP, memory map and framebuffer were all read, and none
+ * may be used.
+ */
+static void test_invalid_mbi_withdraws_every_field_the_kernel_acts_on(void **state)
+{
+	(void)state;
+	grub_uefi_mbi();
+	put32(mbi, (uint32_t)mbi_len - 8);	/* cut off the end tag */
+	parse();
+	assert_false(bi.valid);
+	assert_string_equal(bi.error, "MBI has no end tag");
+	assert_false(bi.has_cmdline);
+	assert_null(bi.rsdp);
+	assert_int_equal(bi.rsdp_tag, 0);
+	assert_int_equal(bi.mmap_count, 0);
+	assert_false(bi.has_basic_meminfo);
+	assert_false(bi.fb.present);
+	assert_int_equal(host_log_count("mb2: not used from invalid boot information: command line (defaults apply) RSDP (no ACPI) memory map and basic meminfo framebuffer (no screen console)"), 1);
+	/* still shown: the loader's name */
+	assert_string_equal(bi.loader, "GRUB 2.06-13+deb12u1");
 }
 
 static void test_tag_smaller_than_header_rejected(void **state)
@@ -640,7 +666,47 @@ static void test_overlong_cmdline_truncated_to_buffer(void **state)
 	assert_true(bi.valid);
 	assert_int_equal(strlen(bi.cmdline), sizeof(bi.cmdline) - 1);
 	assert_int_equal(bi.cmdline[sizeof(bi.cmdline) - 2], 'a');
-	assert_int_equal(host_log_count("mb2: cmdline longer than 1023 bytes, truncated"), 1);
+	assert_int_equal(host_log_count("mb2: cmdline longer than 1024 bytes, truncated"), 1);
+}
+
+static bool seed_or_hz(const char *key, void *ctx)
+{
+	(void)ctx;
+	return !strcmp(key, "seed") || !strcmp(key, "hz");
+}
+
+/*
+ * The fuzzer's input: an image path, `seed=1 ` 145 times, then `hz=1000`,
+ * so the parser's 1023-byte cut falls after `hz=10`.  The loader copy
+ * used to end at the same byte, so the parser saw a whole line ending in
+ * `hz=10` and took it.
+ */
+static void test_cmdline_cut_inside_an_option_drops_it_with_a_warning(void **state)
+{
+	static char line[2048];
+	static struct cmdline cl;
+	size_t len;
+
+	(void)state;
+	strcpy(line, "/k ");
+	for (int i = 0; i < 145; i++)
+		strcat(line, "seed=1 ");
+	strcat(line, "hz=1000");
+	len = strlen(line);
+	assert_true(len >= CMDLINE_MAX_LEN);
+	assert_memory_equal(line + CMDLINE_MAX_LEN - 1 - 5, "hz=10", 5);
+	mb_begin();
+	mb_string(1, line);
+	mb_end();
+	parse();
+	assert_true(bi.valid);
+
+	host_log_reset();
+	cmdline_parse(&cl, bi.cmdline, seed_or_hz, NULL);
+	assert_null(cmdline_get(&cl, "hz"));
+	assert_string_equal(cmdline_get(&cl, "seed"), "1");
+	assert_int_equal(host_log_count("cmdline: longer than 1023 bytes"), 1);
+	assert_int_equal(host_log_count("cmdline: option 'hz=10' cut by the length limit, ignored"), 1);
 }
 
 static void test_overlong_loader_name_truncated(void **state)
@@ -701,6 +767,75 @@ static void test_rgb_framebuffer_without_colour_layout_kept(void **state)
 	assert_int_equal(bi.fb.addr, 0xfd000000u);
 	assert_int_equal(bi.fb.red_size, 0);
 	assert_int_equal(host_log_count("RGB framebuffer tag without colour layout"), 1);
+}
+
+/* The case: an RGB framebuffer at 1 MiB would be cleared over the kernel. */
+static void test_framebuffer_over_usable_ram_at_1mib_is_not_used(void **state)
+{
+	(void)state;
+	mb_begin();
+	mb_mmap(bios_map, 6);
+	mb_fb_rgb(0x100000, 1024, 768);
+	mb_end();
+	parse();
+	assert_true(bi.valid);
+	assert_false(bi.fb.present);
+	assert_int_equal(host_log_count("mb2: framebuffer at 0x100000, 3145728 bytes, overlaps usable RAM; not used"), 1);
+}
+
+/* The same with basic meminfo only, and the tag before the map would be. */
+static void test_framebuffer_over_basic_meminfo_ram_is_not_used(void **state)
+{
+	(void)state;
+	mb_begin();
+	mb_fb_rgb(0x200000, 640, 480);
+	mb_meminfo(639, 65536);
+	mb_end();
+	parse();
+	assert_false(bi.fb.present);
+	assert_int_equal(host_log_count("overlaps usable RAM; not used"), 1);
+}
+
+static void test_framebuffer_over_the_boot_information_is_not_used(void **state)
+{
+	static const struct range high_only[] = { { 0x100000, 0x1000000, 1 } };
+
+	(void)state;
+	mb_begin();
+	mb_mmap(high_only, 1);
+	mb_fb_rgb(MBI_PHYS - 0x100, 64, 16);
+	mb_end();
+	parse();
+	assert_false(bi.fb.present);
+	assert_int_equal(host_log_count("overlaps the boot information; not used"), 1);
+}
+
+static void test_framebuffer_over_a_module_is_not_used(void **state)
+{
+	static const struct range high_only[] = { { 0x100000, 0x1000000, 1 } };
+
+	(void)state;
+	mb_begin();
+	mb_mmap(high_only, 1);
+	mb_module(0x2000000, 0x2100000, "initrd");
+	mb_fb_rgb(0x20f0000, 640, 480);
+	mb_end();
+	parse();
+	assert_false(bi.fb.present);
+	assert_int_equal(host_log_count("overlaps a boot module; not used"), 1);
+}
+
+/* GOP's framebuffer above RAM, and the EGA buffer in the legacy hole, stay. */
+static void test_framebuffer_outside_ram_is_kept(void **state)
+{
+	(void)state;
+	grub_uefi_mbi();
+	parse();
+	assert_true(bi.fb.present);
+	grub_bios_mbi();
+	parse();
+	assert_true(bi.fb.present);
+	assert_int_equal(host_log_count("framebuffer at"), 0);
 }
 
 static void test_modules_recorded_and_excess_ignored(void **state)
@@ -776,6 +911,7 @@ int main(void)
 		T(test_null_mbi_rejected),
 		T(test_huge_or_tiny_total_size_rejected),
 		T(test_tag_running_past_total_size_rejected),
+		T(test_invalid_mbi_withdraws_every_field_the_kernel_acts_on),
 		T(test_tag_smaller_than_header_rejected),
 		T(test_zero_size_tag_rejected_not_looped_on),
 		T(test_missing_end_tag_rejected),
@@ -788,10 +924,16 @@ int main(void)
 		T(test_mmap_trailing_partial_entry_ignored),
 		T(test_unterminated_cmdline_copied_bounded_and_terminated),
 		T(test_overlong_cmdline_truncated_to_buffer),
+		T(test_cmdline_cut_inside_an_option_drops_it_with_a_warning),
 		T(test_overlong_loader_name_truncated),
 		T(test_repeated_cmdline_tag_first_wins),
 		T(test_short_known_tag_ignored),
 		T(test_rgb_framebuffer_without_colour_layout_kept),
+		T(test_framebuffer_over_usable_ram_at_1mib_is_not_used),
+		T(test_framebuffer_over_basic_meminfo_ram_is_not_used),
+		T(test_framebuffer_over_the_boot_information_is_not_used),
+		T(test_framebuffer_over_a_module_is_not_used),
+		T(test_framebuffer_outside_ram_is_kept),
 		T(test_modules_recorded_and_excess_ignored),
 		T(test_usable_bytes_counts_overlapping_ranges_once),
 		T(test_usable_bytes_saturates_a_range_wrapping_past_2_64),
