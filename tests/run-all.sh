@@ -85,6 +85,7 @@ main() {
 	run_suite host "$ROOT/tests/run-host-tests.sh" "$@"
 	run_suite tool "$ROOT/tests/tools/run.sh"
 	run_suite check "$ROOT/tests/checks/run.sh"
+	run_suite fuzz "$ROOT/tests/fuzz/run.sh"
 	run_suite mutant "$ROOT/tests/host/run-mutants.sh"
 	run_suite model "$ROOT/tests/model/run.sh"
 	run_suite qemu "$ROOT/tests/qemu/run.sh"
