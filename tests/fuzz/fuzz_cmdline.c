@@ -14,7 +14,12 @@
  *   - cmdline_parse_u64() agrees with a reference built on strtoull: the
  *     whole string decimal, or hex after 0x/0X, no sign, no overflow;
  *   - options_parse() (the kernel's table, with every value's check) runs
- *     clean on the same line.
+ *     clean on the same line;
+ *   - with FUZZ_STRICT=1 in the environment (docs/fuzzing.md), each stored
+ *     option is a whole token of the input: `key`, `key=val` or
+ *     `key="val"` between blanks.  Off by default while the cut of a line
+ *     longer than CMDLINE_MAX_LEN - 1 keeps a partial option (issue 14's
+ *     first listed defect, tests/fuzz/crashes/cmdline/).
  */
 #include <errno.h>
 #include <stdint.h>
@@ -78,7 +83,11 @@ static bool inside_text(const struct cmdline *c, const char *p)
 
 static void check(const char *s)
 {
+	static int strict = -1;
 	size_t n;
+
+	if (strict < 0)
+		strict = getenv("FUZZ_STRICT") != NULL;
 
 	cmdline_parse(&cl, s, known, NULL);
 	if (cl.n > CMDLINE_MAX_OPTS)
@@ -95,6 +104,8 @@ static void check(const char *s)
 		if (cmdline_get(&cl, cl.opt[i].key) != cl.opt[i].val)
 			fuzz_fail("cmdline_get does not find a stored option");
 		check_u64(cl.opt[i].val);
+		if (strict && !fuzz_whole_token((const uint8_t *)s, strlen(s), &cl.opt[i]))
+			fuzz_fail("a stored option is not a whole token of the input");
 		(void)cmdline_get_u64(&cl, cl.opt[i].key, 7, 1, 1000);
 	}
 	n = cmdline_format(&cl, line, sizeof(line));

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/cmdline.h"
 #include "kernel/printk.h"
 #include "lib/format.h"
 #include "tests/fuzz/fuzz_support.h"
@@ -71,6 +72,34 @@ void fuzz_mem_release(struct fuzz_mem *m)
 {
 	while (m->nmaps)
 		free(m->maps[--m->nmaps]);
+}
+
+static bool edge(uint8_t c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\0';
+}
+
+static bool has_token(const uint8_t *s, size_t n, const char *tok, size_t k)
+{
+	for (size_t i = 0; k && i + k <= n; i++)
+		if (!memcmp(s + i, tok, k) && (i == 0 || edge(s[i - 1])) &&
+		    (i + k == n || edge(s[i + k])))
+			return true;
+	return false;
+}
+
+bool fuzz_whole_token(const uint8_t *s, size_t n, const struct cmdline_opt *o)
+{
+	static const char *const forms[] = { "%s=%s", "%s=\"%s\"", "%s%s" };
+	static char tok[2 * CMDLINE_MAX_LEN];
+
+	for (int i = 0; i < 3; i++) {
+		int k = snprintf(tok, sizeof(tok), forms[i], o->key, o->val);
+
+		if (!(i == 2 && *o->val) && has_token(s, n, tok, (size_t)k))
+			return true;
+	}
+	return false;
 }
 
 void fuzz_fail(const char *what)

@@ -48,6 +48,14 @@ void fuzz_mem_release(struct fuzz_mem *m);
 #define FUZZ_MBI_LIMIT (16u << 20)
 uint8_t *fuzz_mbi_copy(const uint8_t *data, size_t size, size_t *len);
 
+/*
+ * Is option o written whole in the n bytes at s: `key=val`, `key="val"`
+ * or, for an empty value, `key`, with a blank, a NUL or an end on each side?  (A command line
+ * cut inside an option keeps a prefix of it, which this refuses.)
+ */
+struct cmdline_opt;
+bool fuzz_whole_token(const uint8_t *s, size_t n, const struct cmdline_opt *o);
+
 /* Make bytes [0, len) of p sum to zero by adjusting p[at]. */
 void fuzz_fix_checksum(uint8_t *p, size_t len, size_t at);
 
