@@ -21,8 +21,11 @@
 #                   device_add), -smp 64, beside Linux's offline/online/hot-add
 #   make bench-reliability N=50: N boots at -smp 64, BIOS and UEFI alternating;
 #                   crashes, hangs and timeouts counted, host time to the smp record
-#   make fuzz-shell libFuzzer target for the shell's line editor (clang);
-#                   run build/fuzz/fuzz_shell (make test runs it bounded)
+#   make fuzz       libFuzzer targets (clang, ASan+UBSan) for the ACPI tables,
+#                   multiboot2, the command line, the whole boot chain, the
+#                   format and JSON writers and the shell, FUZZ_SECONDS each
+#                   (60); make test replays their corpora and fuzzes briefly
+#                   (docs/fuzzing.md); make fuzz-build only builds them
 #   make clean
 #
 # Everything built goes to build/.  Portable sources (the PORTABLE list
@@ -83,6 +86,9 @@ HCFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -I. -Itests/host
 HCFLAGS += -DPULLKERN_HOST -MMD -MP
 # Lock debugging (kernel/spinlock.h) in every host test; not in the benches.
 HCFLAGS += -DLOCK_DEBUG
+# make host-asan builds every host test a second time, in $(BUILD)/asan,
+# with these switches (compile and link); see that target below.
+HCFLAGS += $(HOST_SANITIZE)
 
 # Kernel sources: every .c and .S below these directories.
 KDIRS := boot arch/x86_64 drivers/apic drivers/console kernel kernel/scenarios lib
@@ -147,7 +153,8 @@ HPSTRESS_SRCS := tests/host/test_tmigr_hotplug_stress.c $(filter-out tests/host/
 HOST_TESTS += $(BUILD)/host/test_tmigr_hotplug_stress_tsan
 
 .PHONY: all kernel iso run test host-tests qemu-tests debug deps clean \
-	bench bench-tmigr bench-boot bench-linux bench-idle bench-hotplug bench-reliability mutant-bin fuzz-shell
+	bench bench-tmigr bench-boot bench-linux bench-idle bench-hotplug bench-reliability mutant-bin fuzz-shell \
+	fuzz fuzz-build host-asan host-asan-build
 
 all: $(ISO)
 
@@ -204,8 +211,7 @@ $(BUILD)/host/test_readme_option_table_matches: tests/host/test_readme_option_ta
 	$(HOST_CC) $(HCFLAGS) -DREADME_MD='"$(CURDIR)/README.md"' -o $@ $< $(HLIB) -lcmocka
 
 # The shell's fuzz target, run for a bounded number of generated inputs
-# under gcc's sanitizers (make test); `make fuzz-shell` builds the
-# open-ended libFuzzer program with clang.
+# under gcc's sanitizers (make test), needing no clang.
 FUZZ_SHELL_SRCS := tests/fuzz/fuzz_shell.c kernel/shell_core.c lib/format.c lib/json.c
 $(BUILD)/host/test_shell_fuzz_target_bounded: tests/host/test_shell_fuzz_target_bounded.c \
 		$(FUZZ_SHELL_SRCS) $(wildcard kernel/*.h lib/*.h)
@@ -213,11 +219,60 @@ $(BUILD)/host/test_shell_fuzz_target_bounded: tests/host/test_shell_fuzz_target_
 	$(HOST_CC) $(filter-out -MMD -MP,$(HCFLAGS)) -fsanitize=address,undefined \
 		-fno-sanitize-recover=undefined -o $@ $< $(FUZZ_SHELL_SRCS) -lcmocka
 
+# libFuzzer targets (tests/fuzz/, docs/fuzzing.md): clang with ASan and
+# UBSan, a UBSan report fatal.  fuzz_NAME is tests/fuzz/fuzz_NAME.c, the
+# code under test (FUZZ_SRCS_NAME) and, for the firmware parsers,
+# tests/fuzz/fuzz_support.c (kprintf and the exact-length ACPI map).
+# `make test` builds them when clang is there and tests/fuzz/run.sh
+# replays each seed corpus and fuzzes briefly; `make fuzz` fuzzes each
+# for FUZZ_SECONDS (60 by default) and prints the executions.
+FUZZ_CC := clang
+FUZZ_CFLAGS := $(filter-out -MMD -MP,$(HCFLAGS)) -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=undefined
+FUZZ_SUPPORT := tests/fuzz/fuzz_support.c lib/format.c
+FUZZ_SRCS_acpi := $(FUZZ_SUPPORT) kernel/acpi.c
+FUZZ_SRCS_mb2 := $(FUZZ_SUPPORT) kernel/multiboot2.c
+FUZZ_SRCS_cmdline := $(FUZZ_SUPPORT) kernel/cmdline.c kernel/options.c
+FUZZ_SRCS_chain := $(FUZZ_SUPPORT) kernel/multiboot2.c kernel/cmdline.c kernel/options.c \
+	kernel/acpi.c
+FUZZ_SRCS_format := $(FUZZ_SUPPORT)
+FUZZ_SRCS_json := $(FUZZ_SUPPORT) lib/json.c
+FUZZ_SRCS_shell := kernel/shell_core.c lib/format.c lib/json.c
+FUZZ_TARGETS := acpi mb2 cmdline chain format json shell
+FUZZ_BINS := $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_TARGETS))
+FUZZ_SECONDS ?= 60
+# make test builds the targets only where clang exists (the suite then
+# skips them, saying so).
+FUZZ_TEST_BINS := $(if $(shell command -v $(FUZZ_CC)),$(FUZZ_BINS))
+
+define fuzz_rule
+$(BUILD)/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c $$(FUZZ_SRCS_$(1)) \
+		$$(wildcard kernel/*.h lib/*.h tests/fuzz/*.h)
+	@mkdir -p $$(dir $$@)
+	$$(FUZZ_CC) $$(FUZZ_CFLAGS) -o $$@ tests/fuzz/fuzz_$(1).c $$(FUZZ_SRCS_$(1))
+endef
+$(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_rule,$(t))))
+
+# Every host test again under AddressSanitizer and UBSan (a report fatal),
+# built in its own tree $(BUILD)/asan by a make of its own, so the objects
+# of the two builds never mix.  The ThreadSanitizer programs are left out:
+# one program takes one of ASan and TSan.  make test builds them and
+# tests/run-all.sh runs them as the suite "asan" (about 2 minutes more on
+# two busy cores: 1m50 to build, 40 s to run).
+ASAN_BUILD := $(BUILD)/asan
+ASAN_SWITCHES := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	-Wno-error=format-truncation
+ASAN_TESTS := $(patsubst $(BUILD)/%,$(ASAN_BUILD)/%,$(filter-out %_tsan,$(HOST_TESTS)))
+host-asan-build:
+	@$(MAKE) --no-print-directory -s BUILD=$(ASAN_BUILD) HOST_SANITIZE="$(ASAN_SWITCHES)" \
+		$(ASAN_TESTS)
+host-asan: host-asan-build
+	@tests/run-host-tests.sh $(ASAN_TESTS)
+
+fuzz-build: $(FUZZ_BINS)
 fuzz-shell: $(BUILD)/fuzz/fuzz_shell
-$(BUILD)/fuzz/fuzz_shell: $(FUZZ_SHELL_SRCS) $(wildcard kernel/*.h lib/*.h)
-	@mkdir -p $(dir $@)
-	clang $(filter-out -MMD -MP,$(HCFLAGS)) -fsanitize=fuzzer,address,undefined -o $@ \
-		$(FUZZ_SHELL_SRCS)
+fuzz: $(FUZZ_BINS)
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh
 
 # An explicit rule, not only the %.c.o pattern: make's first pass over
 # pattern rules only takes prerequisites that exist or are named as
@@ -290,7 +345,8 @@ run: deps $(ISO)
 	@tools/run-report.sh --smp $(RUN_SMP) --seconds $(RUN_SECONDS) -- $(RUN_ARGS)
 
 test: deps
-	@$(MAKE) --no-print-directory -s $(ISO) $(HOST_TESTS)
+	@$(MAKE) --no-print-directory -s $(ISO) $(HOST_TESTS) $(FUZZ_TEST_BINS)
+	@$(MAKE) --no-print-directory -s host-asan-build
 	@tests/run-all.sh $(HOST_TESTS)
 
 # Benchmarks print figures; they are not tests and never fail on speed.

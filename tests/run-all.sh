@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# run-all.sh: every test: host unit tests first, then the host tools'
+# run-all.sh: every test: host unit tests first (plain, then again under
+# ASan and UBSan from build/asan/), then the host tools'
 # tests (tests/tools/), the repository's static checks (tests/checks/),
 # the spin model checks, then QEMU integration, then Bochs integration
 # (tests/bochs/, the second emulator: skipped when Bochs is missing).
@@ -83,9 +84,16 @@ run_suite() {
 }
 
 main() {
+	# the same host tests built under ASan and UBSan (make host-asan-build)
+	local asan=() t
+	for t in "$@"; do
+		[[ $t == *_tsan ]] || asan+=("${t/\/host\///asan/host/}")
+	done
 	run_suite host "$ROOT/tests/run-host-tests.sh" "$@"
+	run_suite asan "$ROOT/tests/run-host-tests.sh" "${asan[@]}"
 	run_suite tool "$ROOT/tests/tools/run.sh"
 	run_suite check "$ROOT/tests/checks/run.sh"
+	run_suite fuzz "$ROOT/tests/fuzz/run.sh"
 	run_suite mutant "$ROOT/tests/host/run-mutants.sh"
 	run_suite model "$ROOT/tests/model/run.sh"
 	run_suite qemu "$ROOT/tests/qemu/run.sh"

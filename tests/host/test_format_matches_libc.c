@@ -185,7 +185,7 @@ static const struct fcase table[] = {
 	S("%s", "hello"), S("[%10s]", "hello"), S("[%-10s]", "hello"),
 	S("[%.3s]", "hello"), S("[%10.3s]", "hello"), S("[%-10.3s]", "hello"),
 	S("[%.0s]", "hello"), S("[%.10s]", "hello"), S("[%s]", ""),
-	S("[%5s]", ""), S("[%2s]", "toolong"), S("[%s|%%|%s]", "x"),
+	S("[%5s]", ""), S("[%2s]", "toolong"), S("[%s|%%|]", "x"),
 	/* p */
 	P("%p", 0x1234), P("%p", UINT64_MAX), P("%p", 0xffff800000000000ULL),
 	P("[%20p]", 0xdeadbeef), P("[%-20p]", 0xdeadbeef), P("[%020p]", 0xdeadbeef),

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * fuzz_acpi: libFuzzer target for kernel/acpi.c: the RSDP, the RSDT/XSDT
+ * walk and every table parsed behind it (MADT, FADT, SRAT).
+ *
+ * Input layout:
+ *   [0]        flags: bit 0 set keeps checksums as given, else every
+ *              whole table mapped and the RSDP get theirs fixed
+ *   [1]        the RSDP copy's length is this byte mod 37 (the multiboot2
+ *              tags carry 20 or 36 bytes; anything else must be refused)
+ *   [2, 38)    the RSDP bytes (only the first length of them are given)
+ *   [38, ...)  physical memory from address 0: the tables
+ * The RSDP copy and every mapping are heap blocks of exactly the bytes
+ * asked for (tests/fuzz/fuzz_support.h), so a read past the RSDP, a table
+ * or an entry is an AddressSanitizer report.
+ *
+ * Invariants checked on struct acpi_info (kernel/acpi.h): counts within
+ * their arrays, enabled CPUs among the possible ones, error set exactly
+ * when the MADT was refused, every CPU's node below numa_nodes, the SCI
+ * route answered only when the FADT named an SCI.  With FUZZ_STRICT=1 in
+ * the environment (docs/fuzzing.md), also: no NUMA node without a CPU
+ * (off by default while a SRAT naming a CPU twice can make one, a defect
+ * issue 14 lists).
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernel/acpi.h"
+#include "tests/fuzz/fuzz_support.h"
+
+#define HDR_LEN 38
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static struct acpi_info info;
+static struct fuzz_mem mem;
+
+static void check(const struct acpi_info *a)
+{
+	static int strict = -1;
+	struct acpi_irq_route route;
+	uint32_t enabled = 0;
+
+	if (strict < 0)
+		strict = getenv("FUZZ_STRICT") != NULL;
+	if (a->ncpus > ACPI_MAX_CPUS || a->nioapic > ACPI_MAX_IOAPICS ||
+	    a->noverride > ACPI_MAX_OVERRIDES)
+		fuzz_fail("a count exceeds its array");
+	if (a->madt_ok != (a->error == NULL))
+		fuzz_fail("error is not set exactly when the MADT was refused");
+	for (uint32_t i = 0; i < a->ncpus; i++) {
+		enabled += a->cpus[i].enabled;
+		if (a->cpus[i].entry_type != 0 && a->cpus[i].entry_type != 9)
+			fuzz_fail("a CPU from an entry that is not type 0 or 9");
+		if (a->cpus[i].node >= (a->numa_nodes ? a->numa_nodes : 1))
+			fuzz_fail("a CPU's node is not below numa_nodes");
+	}
+	if (enabled != a->nenabled || a->npossible != a->ncpus)
+		fuzz_fail("nenabled or npossible disagree with cpus[]");
+	if (strict && a->srat_ok) {
+		for (uint32_t n = 0; n < a->numa_nodes; n++) {
+			uint32_t i = 0;
+
+			while (i < a->ncpus && a->cpus[i].node != n)
+				i++;
+			if (i == a->ncpus)
+				fuzz_fail("a NUMA node without a CPU");
+		}
+	}
+	if (acpi_sci_route(a, &route) != a->sci_ok)
+		fuzz_fail("an SCI route without an SCI, or none with one");
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	size_t rsdp_len;
+	uint8_t *rsdp;
+
+	if (size < HDR_LEN)
+		return 0;
+	rsdp_len = data[1] % 37;
+	rsdp = malloc(rsdp_len);	/* ASan gives 0 bytes a block of its own */
+	if (!rsdp)
+		abort();
+	memcpy(rsdp, data + 2, rsdp_len);
+	mem.base = 0;
+	mem.img = data + HDR_LEN;
+	mem.size = size - HDR_LEN;
+	mem.fix_csum = !(data[0] & 1);
+	if (mem.fix_csum && rsdp_len >= 20)
+		fuzz_fix_checksum(rsdp, 20, 8);
+	if (mem.fix_csum && rsdp_len >= 36)
+		fuzz_fix_checksum(rsdp, 36, 32);
+	memset(&info, 0xa5, sizeof(info));	/* acpi_parse must overwrite all */
+	acpi_parse(rsdp, rsdp_len, fuzz_map, &mem, &info);
+	check(&info);
+	fuzz_mem_release(&mem);
+	free(rsdp);
+	return 0;
+}
