@@ -396,13 +396,17 @@ static bool container(struct parser *ps, int depth, bool array)
 	}
 }
 
+/*
+ * `depth` is the container this value would open: the writer allows
+ * JSON_MAX_DEPTH open containers, and scalars inside the deepest one.
+ */
 static bool value(struct parser *ps, int depth)
 {
-	if (ps->p == ps->end || depth > JSON_MAX_DEPTH)
+	if (ps->p == ps->end)
 		return false;
 	switch (*ps->p) {
-	case '{': return container(ps, depth, false);
-	case '[': return container(ps, depth, true);
+	case '{': return depth <= JSON_MAX_DEPTH && container(ps, depth, false);
+	case '[': return depth <= JSON_MAX_DEPTH && container(ps, depth, true);
 	case '"': return string(ps, 's');
 	case 't': return word_is(ps, "true") && (ev(&got, 'b', "true", 4), true);
 	case 'f': return word_is(ps, "false") && (ev(&got, 'b', "false", 5), true);
