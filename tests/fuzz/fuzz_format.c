@@ -26,25 +26,12 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-struct in {
-	const uint8_t *p;
-	size_t left;
-};
-
-static uint8_t byte(struct in *in)
-{
-	if (!in->left)
-		return 0;
-	in->left--;
-	return *in->p++;
-}
-
-static uint64_t word(struct in *in)
+static uint64_t word(struct fuzz_in *in)
 {
 	uint64_t v = 0;
 
 	for (int i = 0; i < 8; i++)
-		v = v << 8 | byte(in);
+		v = v << 8 | fuzz_byte(in);
 	return v;
 }
 
@@ -104,12 +91,12 @@ static int run(int (*fn)(char *, size_t, const char *, ...), char *buf, size_t n
 }
 
 /* Literal text: printable bytes, '%' doubled. */
-static void literal(struct in *in, char *f, size_t *k)
+static void literal(struct fuzz_in *in, char *f, size_t *k)
 {
-	unsigned n = byte(in) % 4;
+	unsigned n = fuzz_byte(in) % 4;
 
 	while (n--) {
-		char ch = (char)(0x20 + byte(in) % 95);
+		char ch = (char)(0x20 + fuzz_byte(in) % 95);
 
 		f[(*k)++] = ch;
 		if (ch == '%')
@@ -117,14 +104,14 @@ static void literal(struct in *in, char *f, size_t *k)
 	}
 }
 
-static void make_spec(struct in *in, struct spec *c, char *str, size_t str_cap)
+static void make_spec(struct fuzz_in *in, struct spec *c, char *str, size_t str_cap)
 {
 	static const char convs[] = "diuxXocsp%";
 	static const char *const lens[] = { "", "hh", "h", "l", "ll", "z", "t", "j" };
-	char conv = convs[byte(in) % (sizeof(convs) - 1)];
-	uint8_t flags = byte(in), wsel = byte(in), psel = byte(in);
+	char conv = convs[fuzz_byte(in) % (sizeof(convs) - 1)];
+	uint8_t flags = fuzz_byte(in), wsel = fuzz_byte(in), psel = fuzz_byte(in);
 	bool num = strchr("diuxXo", conv) != NULL;
-	const char *len = num ? lens[byte(in) % 8] : "";
+	const char *len = num ? lens[fuzz_byte(in) % 8] : "";
 	size_t k = 0;
 
 	memset(c, 0, sizeof(*c));
@@ -145,13 +132,13 @@ static void make_spec(struct in *in, struct spec *c, char *str, size_t str_cap)
 			k += (size_t)sprintf(c->fmt + k, "%u", wsel / 4 % 40);
 		else if (wsel % 4 == 2 && conv != 'p') {
 			c->fmt[k++] = '*';
-			c->star[c->nstar++] = (int8_t)byte(in) % 48;
+			c->star[c->nstar++] = (int8_t)fuzz_byte(in) % 48;
 		}
 		if ((num || conv == 's') && psel % 4 == 1) {
 			k += (size_t)sprintf(c->fmt + k, ".%u", psel / 4 % 40);
 		} else if ((num || conv == 's') && psel % 4 == 2) {
 			k += (size_t)sprintf(c->fmt + k, ".*");
-			c->star[c->nstar++] = (int8_t)byte(in) % 48;
+			c->star[c->nstar++] = (int8_t)fuzz_byte(in) % 48;
 		}
 		if (conv == 'p')
 			k = (size_t)(strrchr(c->fmt, '%') - c->fmt) + 1 +
@@ -166,10 +153,10 @@ static void make_spec(struct in *in, struct spec *c, char *str, size_t str_cap)
 	if (conv == '%')
 		c->type = A_NONE;
 	else if (conv == 's') {
-		size_t n = byte(in) % str_cap;
+		size_t n = fuzz_byte(in) % str_cap;
 
 		for (size_t i = 0; i < n; i++)
-			str[i] = (char)(1 + byte(in) % 255);
+			str[i] = (char)(1 + fuzz_byte(in) % 255);
 		str[n] = '\0';
 		c->type = A_STR;
 		c->s = str;
@@ -205,14 +192,14 @@ static void compare(const struct spec *c, size_t n)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct in in = { data, size };
+	struct fuzz_in in = { data, size };
 	struct spec c;
 	char str[64];
 
 	while (in.left) {
 		make_spec(&in, &c, str, sizeof(str) - 1);
 		compare(&c, 256);
-		compare(&c, byte(&in) % 24);
+		compare(&c, fuzz_byte(&in) % 24);
 	}
 	return 0;
 }

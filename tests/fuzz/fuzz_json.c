@@ -36,26 +36,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define MAX_OPS		200
 #define EV_CAP		(256 * 1024)
 
-struct in {
-	const uint8_t *p;
-	size_t left;
-};
-
-static uint8_t byte(struct in *in)
-{
-	if (!in->left)
-		return 0;
-	in->left--;
-	return *in->p++;
-}
-
-static uint64_t word(struct in *in)
+static uint64_t word(struct fuzz_in *in)
 {
 	uint64_t v = 0;
-	unsigned n = byte(in) % 9;	/* small numbers are common */
+	unsigned n = fuzz_byte(in) % 9;	/* small numbers are common */
 
 	while (n--)
-		v = v << 8 | byte(in);
+		v = v << 8 | fuzz_byte(in);
 	return v;
 }
 
@@ -147,10 +134,10 @@ static void fixed_text(int64_t v, unsigned dec)
 	}
 }
 
-static void step(struct in *in, struct json_writer *w, struct model *m,
+static void step(struct fuzz_in *in, struct json_writer *w, struct model *m,
 		 char keys[][24], char *str)
 {
-	uint8_t op = byte(in);
+	uint8_t op = fuzz_byte(in);
 	bool want_key = m->depth >= 1 && !m->in_array[m->depth - 1];
 	const char *key;
 	char num[32];
@@ -161,12 +148,12 @@ static void step(struct in *in, struct json_writer *w, struct model *m,
 	key = want_key ? keys[op >> 4 & 3] : NULL;
 	switch (op % 11) {
 	case 0: {
-		size_t n = byte(in) % 24;
+		size_t n = fuzz_byte(in) % 24;
 
 		for (size_t i = 0; i < n; i++)
-			str[i] = (char)(1 + byte(in) % 255);
+			str[i] = (char)(1 + fuzz_byte(in) % 255);
 		str[n] = '\0';
-		bool null = byte(in) % 8 == 0;
+		bool null = fuzz_byte(in) % 8 == 0;
 
 		json_str(w, key, null ? NULL : str);
 		if (key_ok(m, key))
@@ -192,7 +179,7 @@ static void step(struct in *in, struct json_writer *w, struct model *m,
 		break;
 	}
 	case 3: {
-		bool v = byte(in) & 1;
+		bool v = fuzz_byte(in) & 1;
 
 		json_bool(w, key, v);
 		if (key_ok(m, key))
@@ -214,7 +201,7 @@ static void step(struct in *in, struct json_writer *w, struct model *m,
 	}
 	case 6: {
 		int64_t v = (int64_t)word(in);
-		unsigned dec = byte(in) % 24;
+		unsigned dec = fuzz_byte(in) % 24;
 
 		json_fixed(w, key, v, dec);
 		if (key_ok(m, key))
@@ -418,7 +405,7 @@ static bool value(struct parser *ps, int depth)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static char keys[4][24] = { "a", "kind", "x\"y", "\\\x01\x1f\x7f" };
-	struct in in = { data, size };
+	struct fuzz_in in = { data, size };
 	struct json_writer w;
 	struct model m = { 1, { false }, false };
 	struct parser ps;

@@ -65,6 +65,23 @@ static inline uint32_t fuzz_rd32(const uint8_t *p)
 }
 
 /* A violated invariant: say which, then abort (the fuzzer keeps the input). */
+/*
+ * A fuzz input read as a stream: fuzz_byte() gives the next byte, or 0
+ * once the input is used up, so a short input is a valid one.
+ */
+struct fuzz_in {
+	const uint8_t *p;
+	size_t left;
+};
+
+static inline uint8_t fuzz_byte(struct fuzz_in *in)
+{
+	if (!in->left)
+		return 0;
+	in->left--;
+	return *in->p++;
+}
+
 void fuzz_fail(const char *what) __attribute__((noreturn));
 
 #endif
