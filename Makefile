@@ -95,8 +95,12 @@ KDIRS := boot arch/x86_64 drivers/apic drivers/console kernel kernel/scenarios l
 KSRCS := $(foreach d,$(KDIRS),$(wildcard $(d)/*.c $(d)/*.S))
 KOBJS := $(patsubst %,$(BUILD)/k/%.o,$(KSRCS))
 
+# The ACPI table parsers: kernel/acpi.c and one file per further table
+# (kernel/acpi_table.h); acpi_hotplug.c is not a parser but runs the SCI.
+ACPI_SRCS := $(filter-out kernel/acpi_hotplug.c,$(wildcard kernel/acpi*.c))
+
 # Portable sources, also linked into host tests.  Files that exist only.
-PORTABLE := lib/format.c lib/json.c kernel/cmdline.c kernel/options.c kernel/acpi.c \
+PORTABLE := lib/format.c lib/json.c kernel/cmdline.c kernel/options.c $(ACPI_SRCS) \
 	kernel/multiboot2.c drivers/console/fbcon.c drivers/console/font8x16.c \
 	drivers/console/text_grid.c drivers/apic/lapic_mode.c kernel/timer.c \
 	kernel/tmigr.c kernel/tmigr_debug.c kernel/report.c kernel/idle.c kernel/tick.c \
@@ -230,11 +234,11 @@ FUZZ_CC := clang
 FUZZ_CFLAGS := $(filter-out -MMD -MP,$(HCFLAGS)) -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined
 FUZZ_SUPPORT := tests/fuzz/fuzz_support.c lib/format.c
-FUZZ_SRCS_acpi := $(FUZZ_SUPPORT) kernel/acpi.c
+FUZZ_SRCS_acpi := $(FUZZ_SUPPORT) $(ACPI_SRCS)
 FUZZ_SRCS_mb2 := $(FUZZ_SUPPORT) kernel/multiboot2.c
 FUZZ_SRCS_cmdline := $(FUZZ_SUPPORT) kernel/cmdline.c kernel/options.c
 FUZZ_SRCS_chain := $(FUZZ_SUPPORT) kernel/multiboot2.c kernel/cmdline.c kernel/options.c \
-	kernel/acpi.c
+	$(ACPI_SRCS)
 FUZZ_SRCS_format := $(FUZZ_SUPPORT)
 FUZZ_SRCS_json := $(FUZZ_SUPPORT) lib/json.c
 FUZZ_SRCS_shell := kernel/shell_core.c lib/format.c lib/json.c

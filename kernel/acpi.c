@@ -23,7 +23,7 @@
  * otherwise the RSDT, whose address the 20-byte v1 checksum already
  * covers.  Each fallback is logged with its reason.
  *
- * Table walk: find_table() is generic over the signature; the MADT, the
+ * Table walk: acpi_find_table() is generic over the signature; the MADT, the
  * FADT and the SRAT are all found with it.  Only the first
  * ACPI_MAX_ROOT_ENTRIES entries are looked at (one line says so), and an
  * entry whose table could not lie below 2^64 is refused before it is
@@ -96,14 +96,13 @@
 #include <stdint.h>
 
 #include "kernel/acpi.h"
+#include "kernel/acpi_table.h"
 #include "kernel/printk.h"
 #include "lib/string.h"
 
 #define RSDP_V1_LEN		20
 #define RSDP_V2_LEN		36
 #define RSDP_MAX_LEN		4096	/* far above any real RSDP */
-#define SDT_HDR_LEN		36
-#define SDT_MAX_LEN		(1024u * 1024u)
 
 #define MADT_HDR_LEN		44
 #define MADT_LAPIC		0
@@ -141,51 +140,28 @@
 #define GAS_SYSTEM_MEMORY	0
 #define GAS_SYSTEM_IO		1
 
-/* Why a table could not be used; indexes table_err_text[]. */
-enum table_err {
-	TE_OK,
-	TE_MISSING,
-	TE_ZERO,
-	TE_MAP,
-	TE_SIG,
-	TE_SHORT,
-	TE_LONG,
-	TE_CSUM,
-	TE_NR
-};
-
-static const char *const table_err_text[TE_NR] = {
-	[TE_OK] = "ok",
-	[TE_MISSING] = "not listed",
-	[TE_ZERO] = "address is zero",
-	[TE_MAP] = "cannot be mapped",
-	[TE_SIG] = "wrong signature",
-	[TE_SHORT] = "length below 36 bytes",
-	[TE_LONG] = "length above 1 MiB",
-	[TE_CSUM] = "checksum mismatch",
+const char *const acpi_table_err_text[ACPI_TE_NR] = {
+	[ACPI_TE_OK] = "ok",
+	[ACPI_TE_MISSING] = "not listed",
+	[ACPI_TE_ZERO] = "address is zero",
+	[ACPI_TE_MAP] = "cannot be mapped",
+	[ACPI_TE_SIG] = "wrong signature",
+	[ACPI_TE_SHORT] = "length below 36 bytes",
+	[ACPI_TE_LONG] = "length above 1 MiB",
+	[ACPI_TE_CSUM] = "checksum mismatch",
 };
 
 /* out->error for each way the MADT lookup can fail. */
-static const char *const madt_err_text[TE_NR] = {
-	[TE_MISSING] = "MADT not found",
-	[TE_ZERO] = "MADT not found",
-	[TE_MAP] = "MADT cannot be mapped",
-	[TE_SIG] = "MADT not found",
-	[TE_SHORT] = "MADT length out of range",
-	[TE_LONG] = "MADT length out of range",
-	[TE_CSUM] = "MADT checksum mismatch",
+static const char *const madt_err_text[ACPI_TE_NR] = {
+	[ACPI_TE_MISSING] = "MADT not found",
+	[ACPI_TE_ZERO] = "MADT not found",
+	[ACPI_TE_MAP] = "MADT cannot be mapped",
+	[ACPI_TE_SIG] = "MADT not found",
+	[ACPI_TE_SHORT] = "MADT length out of range",
+	[ACPI_TE_LONG] = "MADT length out of range",
+	[ACPI_TE_CSUM] = "MADT checksum mismatch",
 };
 
-/* The validated RSDT or XSDT. */
-struct acpi_root {
-	acpi_map_fn map;
-	void *ctx;
-	const uint8_t *table;
-	uint32_t nentries;
-	uint32_t entry_size;	/* 4 for the RSDT, 8 for the XSDT */
-};
-
-#define ACPI_WARN_LIMIT		8	/* lines per kind of per-entry warning */
 /*
  * Root-table entries looked at.  Each costs a header mapping, and one
  * above 4 GiB a page-table page for every new 1 GiB region
@@ -198,39 +174,27 @@ struct acpi_root {
 struct madt_walk {
 	struct acpi_info *out;
 	uint32_t overflow;	/* CPU entries beyond ACPI_MAX_CPUS */
-	uint32_t cpu_skips;	/* per-kind warning counts: see warn_ok() */
+	uint32_t cpu_skips;	/* per-kind warning counts: see acpi_warn_ok() */
 	uint32_t ioapic_drops;
 	uint32_t irq_drops;
 	uint32_t lapic_drops;
 };
 
 /* True while *count is below the limit; counts every call. */
-static bool warn_ok(uint32_t *count)
+bool acpi_warn_ok(uint32_t *count)
 {
 	return (*count)++ < ACPI_WARN_LIMIT;
 }
 
-/* The summary line for the warnings warn_ok() held back, if any. */
-static void warn_summary(uint32_t count, const char *what)
+/* The summary line for the warnings acpi_warn_ok() held back, if any. */
+void acpi_warn_summary(uint32_t count, const char *what)
 {
 	if (count > ACPI_WARN_LIMIT)
 		kprintf("acpi: %u more %s not shown\n", count - ACPI_WARN_LIMIT,
 			what);
 }
 
-/* Firmware data need not be aligned: read little-endian bytes. */
-static uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32;
-}
-
-static bool checksum_ok(const uint8_t *p, size_t len)
+bool acpi_checksum_ok(const uint8_t *p, size_t len)
 {
 	uint8_t sum = 0;
 	size_t i;
@@ -241,7 +205,7 @@ static bool checksum_ok(const uint8_t *p, size_t len)
 }
 
 /* Map the table at `phys` whole and check length and checksum. */
-static enum table_err map_table(acpi_map_fn map, void *ctx, uint64_t phys,
+enum acpi_table_err acpi_map_table(acpi_map_fn map, void *ctx, uint64_t phys,
 				const char *sig, const uint8_t **table)
 {
 	const uint8_t *hdr, *t;
@@ -249,36 +213,36 @@ static enum table_err map_table(acpi_map_fn map, void *ctx, uint64_t phys,
 
 	*table = NULL;
 	if (phys == 0)
-		return TE_ZERO;
-	if (phys > UINT64_MAX - SDT_MAX_LEN)
-		return TE_MAP;
-	hdr = map(phys, SDT_HDR_LEN, ctx);
+		return ACPI_TE_ZERO;
+	if (phys > UINT64_MAX - ACPI_SDT_MAX_LEN)
+		return ACPI_TE_MAP;
+	hdr = map(phys, ACPI_SDT_HDR_LEN, ctx);
 	if (!hdr)
-		return TE_MAP;
+		return ACPI_TE_MAP;
 	if (sig && memcmp(hdr, sig, 4) != 0)
-		return TE_SIG;
-	len = rd32(hdr + 4);
-	if (len < SDT_HDR_LEN)
-		return TE_SHORT;
-	if (len > SDT_MAX_LEN)
-		return TE_LONG;
+		return ACPI_TE_SIG;
+	len = acpi_rd32(hdr + 4);
+	if (len < ACPI_SDT_HDR_LEN)
+		return ACPI_TE_SHORT;
+	if (len > ACPI_SDT_MAX_LEN)
+		return ACPI_TE_LONG;
 	t = map(phys, len, ctx);
 	if (!t)
-		return TE_MAP;
+		return ACPI_TE_MAP;
 	/* The header may have come from a different mapping: re-check it. */
-	if ((sig && memcmp(t, sig, 4) != 0) || rd32(t + 4) != len)
-		return TE_SIG;
-	if (!checksum_ok(t, len))
-		return TE_CSUM;
+	if ((sig && memcmp(t, sig, 4) != 0) || acpi_rd32(t + 4) != len)
+		return ACPI_TE_SIG;
+	if (!acpi_checksum_ok(t, len))
+		return ACPI_TE_CSUM;
 	*table = t;
-	return TE_OK;
+	return ACPI_TE_OK;
 }
 
 static uint64_t root_entry(const struct acpi_root *root, uint32_t i)
 {
-	const uint8_t *p = root->table + SDT_HDR_LEN + (size_t)i * root->entry_size;
+	const uint8_t *p = root->table + ACPI_SDT_HDR_LEN + (size_t)i * root->entry_size;
 
-	return root->entry_size == 8 ? rd64(p) : rd32(p);
+	return root->entry_size == 8 ? acpi_rd64(p) : acpi_rd32(p);
 }
 
 /*
@@ -286,46 +250,46 @@ static uint64_t root_entry(const struct acpi_root *root, uint32_t i)
  * right signature does not stop the search: some firmware lists stale
  * copies.  On failure *err tells the most specific reason seen.
  */
-static const uint8_t *find_table(const struct acpi_root *root, const char *sig,
-				 enum table_err *err)
+const uint8_t *acpi_find_table(const struct acpi_root *root, const char *sig,
+				 enum acpi_table_err *err)
 {
 	uint32_t unmappable = 0, broken = 0;
 	const uint8_t *t = NULL;
 	uint32_t i;
 
-	*err = TE_MISSING;
+	*err = ACPI_TE_MISSING;
 	for (i = 0; i < root->nentries; i++) {
 		uint64_t phys = root_entry(root, i);
 		const uint8_t *hdr;
-		enum table_err e;
+		enum acpi_table_err e;
 
-		if (phys == 0 || phys > UINT64_MAX - SDT_MAX_LEN)
+		if (phys == 0 || phys > UINT64_MAX - ACPI_SDT_MAX_LEN)
 			continue;	/* no table can be there: not worth a mapping */
-		hdr = root->map(phys, SDT_HDR_LEN, root->ctx);
+		hdr = root->map(phys, ACPI_SDT_HDR_LEN, root->ctx);
 		if (!hdr) {
-			if (warn_ok(&unmappable))
+			if (acpi_warn_ok(&unmappable))
 				kprintf("acpi: table %u at %#llx cannot be mapped\n",
 					i, (unsigned long long)phys);
 			continue;
 		}
 		if (memcmp(hdr, sig, 4) != 0)
 			continue;
-		e = map_table(root->map, root->ctx, phys, sig, &t);
-		if (e == TE_OK)
+		e = acpi_map_table(root->map, root->ctx, phys, sig, &t);
+		if (e == ACPI_TE_OK)
 			break;
-		if (warn_ok(&broken))
+		if (acpi_warn_ok(&broken))
 			kprintf("acpi: %.4s at %#llx: %s, ignored\n", sig,
-				(unsigned long long)phys, table_err_text[e]);
+				(unsigned long long)phys, acpi_table_err_text[e]);
 		*err = e;
 	}
-	warn_summary(unmappable, "root-table entries that cannot be mapped");
+	acpi_warn_summary(unmappable, "root-table entries that cannot be mapped");
 	if (broken > ACPI_WARN_LIMIT)
 		kprintf("acpi: %u more broken %.4s tables not shown\n",
 			broken - ACPI_WARN_LIMIT, sig);
 	if (i < root->nentries)
 		return t;
-	if (*err == TE_MISSING && unmappable)
-		*err = TE_MAP;
+	if (*err == ACPI_TE_MISSING && unmappable)
+		*err = ACPI_TE_MAP;
 	return NULL;
 }
 
@@ -334,7 +298,7 @@ static bool use_root(struct acpi_root *root, const uint8_t *t, bool xsdt,
 {
 	root->table = t;
 	root->entry_size = xsdt ? 8 : 4;
-	root->nentries = (rd32(t + 4) - SDT_HDR_LEN) / root->entry_size;
+	root->nentries = (acpi_rd32(t + 4) - ACPI_SDT_HDR_LEN) / root->entry_size;
 	if (root->nentries > ACPI_MAX_ROOT_ENTRIES) {
 		kprintf("acpi: %s lists %u tables, only the first %u are looked at\n",
 			xsdt ? "XSDT" : "RSDT", root->nentries,
@@ -358,19 +322,19 @@ static uint64_t rsdp_xsdt(const uint8_t *rsdp, size_t rsdp_len)
 			rsdp[15], rsdp_len);
 		return 0;
 	}
-	len = rd32(rsdp + 20);
+	len = acpi_rd32(rsdp + 20);
 	if (len < RSDP_V2_LEN || len > rsdp_len || len > RSDP_MAX_LEN) {
 		kprintf("acpi: RSDP length %u invalid (%zu bytes given), using the RSDT\n",
 			len, rsdp_len);
 		return 0;
 	}
-	if (!checksum_ok(rsdp, len)) {
+	if (!acpi_checksum_ok(rsdp, len)) {
 		kprintf("acpi: RSDP extended checksum mismatch, using the RSDT\n");
 		return 0;
 	}
-	if (rd64(rsdp + 24) == 0)
+	if (acpi_rd64(rsdp + 24) == 0)
 		kprintf("acpi: XSDT address is zero, using the RSDT\n");
-	return rd64(rsdp + 24);
+	return acpi_rd64(rsdp + 24);
 }
 
 /* Choose and validate the root table; false with out->error set if none. */
@@ -378,24 +342,24 @@ static bool pick_root(const uint8_t *rsdp, size_t rsdp_len, acpi_map_fn map,
 		      void *ctx, struct acpi_root *root, struct acpi_info *out)
 {
 	uint64_t xsdt = rsdp_xsdt(rsdp, rsdp_len);
-	uint64_t rsdt = rd32(rsdp + 16);
+	uint64_t rsdt = acpi_rd32(rsdp + 16);
 	const uint8_t *t;
-	enum table_err e;
+	enum acpi_table_err e;
 
 	root->map = map;
 	root->ctx = ctx;
 	if (xsdt) {
-		e = map_table(map, ctx, xsdt, "XSDT", &t);
-		if (e == TE_OK)
+		e = acpi_map_table(map, ctx, xsdt, "XSDT", &t);
+		if (e == ACPI_TE_OK)
 			return use_root(root, t, true, xsdt, out);
 		kprintf("acpi: XSDT at %#llx: %s, falling back to the RSDT\n",
-			(unsigned long long)xsdt, table_err_text[e]);
+			(unsigned long long)xsdt, acpi_table_err_text[e]);
 	}
-	e = map_table(map, ctx, rsdt, "RSDT", &t);
-	if (e == TE_OK)
+	e = acpi_map_table(map, ctx, rsdt, "RSDT", &t);
+	if (e == ACPI_TE_OK)
 		return use_root(root, t, false, rsdt, out);
 	kprintf("acpi: RSDT at %#llx: %s\n", (unsigned long long)rsdt,
-		table_err_text[e]);
+		acpi_table_err_text[e]);
 	out->error = "no valid RSDT or XSDT";
 	return false;
 }
@@ -407,7 +371,7 @@ static bool rsdp_ok(const uint8_t *rsdp, size_t rsdp_len, struct acpi_info *out)
 		out->error = "RSDP missing or shorter than 20 bytes";
 	else if (memcmp(rsdp, "RSD PTR ", 8) != 0)
 		out->error = "RSDP signature is not \"RSD PTR \"";
-	else if (!checksum_ok(rsdp, RSDP_V1_LEN))
+	else if (!acpi_checksum_ok(rsdp, RSDP_V1_LEN))
 		out->error = "RSDP checksum mismatch";
 	else
 		return true;
@@ -417,7 +381,7 @@ static bool rsdp_ok(const uint8_t *rsdp, size_t rsdp_len, struct acpi_info *out)
 static void cpu_skip(struct madt_walk *w, uint8_t type, uint32_t id,
 		     uint32_t uid, const char *why)
 {
-	if (warn_ok(&w->cpu_skips))
+	if (acpi_warn_ok(&w->cpu_skips))
 		kprintf("acpi: MADT type %u entry APIC ID %#x UID %u skipped: %s\n",
 			type, id, uid, why);
 	w->out->nskipped++;
@@ -478,10 +442,10 @@ static void madt_cpu(struct madt_walk *w, uint8_t type, uint32_t id,
 static void madt_override(struct madt_walk *w, const uint8_t *e)
 {
 	struct acpi_info *out = w->out;
-	uint64_t addr = rd64(e + 4);
+	uint64_t addr = acpi_rd64(e + 4);
 
 	if (addr == 0) {
-		if (warn_ok(&w->lapic_drops))
+		if (acpi_warn_ok(&w->lapic_drops))
 			kprintf("acpi: MADT local APIC override to address 0 ignored\n");
 		return;
 	}
@@ -493,15 +457,15 @@ static void madt_ioapic(struct madt_walk *w, const uint8_t *e)
 {
 	struct acpi_info *out = w->out;
 	struct acpi_ioapic *io;
-	uint32_t phys = rd32(e + 4);
+	uint32_t phys = acpi_rd32(e + 4);
 
 	if (phys == 0) {
-		if (warn_ok(&w->ioapic_drops))
+		if (acpi_warn_ok(&w->ioapic_drops))
 			kprintf("acpi: MADT I/O APIC %u at address 0 ignored\n", e[2]);
 		return;
 	}
 	if (out->nioapic == ACPI_MAX_IOAPICS) {
-		if (warn_ok(&w->ioapic_drops))
+		if (acpi_warn_ok(&w->ioapic_drops))
 			kprintf("acpi: MADT I/O APIC %u beyond the %u supported ignored\n",
 				e[2], ACPI_MAX_IOAPICS);
 		return;
@@ -509,7 +473,7 @@ static void madt_ioapic(struct madt_walk *w, const uint8_t *e)
 	io = &out->ioapics[out->nioapic++];
 	io->id = e[2];
 	io->phys = phys;
-	io->gsi_base = rd32(e + 8);
+	io->gsi_base = acpi_rd32(e + 8);
 }
 
 static void madt_irq_override(struct madt_walk *w, const uint8_t *e)
@@ -519,26 +483,26 @@ static void madt_irq_override(struct madt_walk *w, const uint8_t *e)
 	uint32_t i;
 
 	if (e[2] != 0) {
-		if (warn_ok(&w->irq_drops))
+		if (acpi_warn_ok(&w->irq_drops))
 			kprintf("acpi: MADT interrupt override of bus %u (not ISA) ignored\n", e[2]);
 		return;
 	}
 	for (i = 0; i < out->noverride; i++) {
 		if (out->overrides[i].source == e[3]) {
-			if (warn_ok(&w->irq_drops))
+			if (acpi_warn_ok(&w->irq_drops))
 				kprintf("acpi: MADT second override of IRQ %u ignored, first kept\n", e[3]);
 			return;
 		}
 	}
 	if (out->noverride == ACPI_MAX_OVERRIDES) {
-		if (warn_ok(&w->irq_drops))
+		if (acpi_warn_ok(&w->irq_drops))
 			kprintf("acpi: MADT override of IRQ %u beyond the %u supported ignored\n",
 				e[3], ACPI_MAX_OVERRIDES);
 		return;
 	}
 	o = &out->overrides[out->noverride++];
 	o->source = e[3];
-	o->gsi = rd32(e + 4);
+	o->gsi = acpi_rd32(e + 4);
 	o->flags = (uint16_t)(e[8] | e[9] << 8);
 }
 
@@ -564,10 +528,10 @@ static void madt_entry(struct madt_walk *w, const uint8_t *e)
 {
 	switch (e[0]) {
 	case MADT_LAPIC:
-		madt_cpu(w, MADT_LAPIC, e[3], e[2], rd32(e + 4));
+		madt_cpu(w, MADT_LAPIC, e[3], e[2], acpi_rd32(e + 4));
 		break;
 	case MADT_X2APIC:
-		madt_cpu(w, MADT_X2APIC, rd32(e + 4), rd32(e + 12), rd32(e + 8));
+		madt_cpu(w, MADT_X2APIC, acpi_rd32(e + 4), acpi_rd32(e + 12), acpi_rd32(e + 8));
 		break;
 	case MADT_LAPIC_OVERRIDE:
 		madt_override(w, e);
@@ -603,30 +567,30 @@ static void madt_walk(const uint8_t *t, uint32_t len, struct acpi_info *out)
 	if (w.overflow)
 		kprintf("acpi: MADT lists %u CPUs beyond the %u supported, ignored\n",
 			w.overflow, ACPI_MAX_CPUS);
-	warn_summary(w.cpu_skips, "skipped MADT CPU entries");
-	warn_summary(w.ioapic_drops, "ignored MADT I/O APIC entries");
-	warn_summary(w.irq_drops, "ignored MADT interrupt overrides");
-	warn_summary(w.lapic_drops, "ignored MADT local APIC overrides");
+	acpi_warn_summary(w.cpu_skips, "skipped MADT CPU entries");
+	acpi_warn_summary(w.ioapic_drops, "ignored MADT I/O APIC entries");
+	acpi_warn_summary(w.irq_drops, "ignored MADT interrupt overrides");
+	acpi_warn_summary(w.lapic_drops, "ignored MADT local APIC overrides");
 }
 
 static void madt_parse(const struct acpi_root *root, struct acpi_info *out)
 {
-	enum table_err e;
-	const uint8_t *t = find_table(root, "APIC", &e);
+	enum acpi_table_err e;
+	const uint8_t *t = acpi_find_table(root, "APIC", &e);
 	uint32_t len;
 
 	if (!t) {
 		out->error = madt_err_text[e];
 		return;
 	}
-	len = rd32(t + 4);
+	len = acpi_rd32(t + 4);
 	if (len < MADT_HDR_LEN) {
 		out->error = "MADT shorter than its 44-byte header";
 		return;
 	}
 	out->madt_revision = t[8];
-	out->lapic_phys = rd32(t + 36);
-	out->madt_flags = rd32(t + 40);
+	out->lapic_phys = acpi_rd32(t + 36);
+	out->madt_flags = acpi_rd32(t + 40);
 	madt_walk(t, len, out);
 	kprintf("acpi: MADT rev %u: %u CPUs enabled, %u possible, %u skipped, %u I/O APICs, %u IRQ overrides, local APIC at %#llx%s\n",
 		out->madt_revision, out->nenabled, out->npossible,
@@ -648,7 +612,7 @@ static uint32_t fadt_x_pm_timer(const uint8_t *t, uint32_t len)
 
 	if (len < FADT_X_PM_TMR_BLK + GAS_LEN)
 		return 0;
-	addr = rd64(gas + 4);
+	addr = acpi_rd64(gas + 4);
 	if (addr == 0)
 		return 0;
 	if (gas[0] != GAS_SYSTEM_IO) {
@@ -670,7 +634,7 @@ static uint32_t fadt_pm_timer(const uint8_t *t, uint32_t len)
 
 	if (len < FADT_PM_TMR_LEN + 1)
 		return 0;
-	port = rd32(t + FADT_PM_TMR_BLK);
+	port = acpi_rd32(t + FADT_PM_TMR_BLK);
 	if (port == 0)
 		return 0;
 	/* ACPI: PM_TMR_LEN must be 4 when the timer is supported. */
@@ -691,8 +655,8 @@ static uint32_t fadt_block(const uint8_t *t, uint32_t len, uint32_t off,
 {
 	uint64_t port = 0;
 
-	if (len >= x_off + GAS_LEN && rd64(t + x_off + 4)) {
-		port = rd64(t + x_off + 4);
+	if (len >= x_off + GAS_LEN && acpi_rd64(t + x_off + 4)) {
+		port = acpi_rd64(t + x_off + 4);
 		if (t[x_off] != GAS_SYSTEM_IO) {
 			kprintf("acpi: FADT X_%s in address space %u, not system I/O; trying %s\n",
 				name, t[x_off], name);
@@ -700,7 +664,7 @@ static uint32_t fadt_block(const uint8_t *t, uint32_t len, uint32_t off,
 		}
 	}
 	if (!port && len >= off + 4)
-		port = rd32(t + off);
+		port = acpi_rd32(t + off);
 	if (port && port + blk_len > 0x10000) {
 		kprintf("acpi: FADT %s %#llx + %u runs past the I/O space, ignored\n",
 			name, (unsigned long long)port, blk_len);
@@ -721,7 +685,7 @@ static void fadt_events(const uint8_t *t, uint32_t len, struct acpi_info *out)
 		out->sci_int = (uint16_t)(t[FADT_SCI_INT] | t[FADT_SCI_INT + 1] << 8);
 	}
 	if (len > FADT_ACPI_ENABLE) {
-		out->smi_cmd = rd32(t + FADT_SMI_CMD);
+		out->smi_cmd = acpi_rd32(t + FADT_SMI_CMD);
 		out->acpi_enable = t[FADT_ACPI_ENABLE];
 		if (out->smi_cmd > 0xffff) {
 			kprintf("acpi: FADT SMI_CMD %#x is no I/O port, ignored\n", out->smi_cmd);
@@ -778,9 +742,9 @@ static void fadt_reset(const uint8_t *t, uint32_t len, struct acpi_info *out)
 	const char *why = NULL;
 
 	if (len < FADT_RESET_VALUE + 1 || len < FADT_FLAGS + 4 ||
-	    !(rd32(t + FADT_FLAGS) & FADT_RESET_REG_SUP))
+	    !(acpi_rd32(t + FADT_FLAGS) & FADT_RESET_REG_SUP))
 		return;
-	addr = rd64(g + 4);
+	addr = acpi_rd64(g + 4);
 	if (g[0] != GAS_SYSTEM_IO && g[0] != GAS_SYSTEM_MEMORY)
 		why = "address space unsupported";
 	else if (!addr)
@@ -804,17 +768,17 @@ static void fadt_reset(const uint8_t *t, uint32_t len, struct acpi_info *out)
 
 static void fadt_parse(const struct acpi_root *root, struct acpi_info *out)
 {
-	enum table_err e;
-	const uint8_t *t = find_table(root, "FACP", &e);
+	enum acpi_table_err e;
+	const uint8_t *t = acpi_find_table(root, "FACP", &e);
 	const char *src = "X_PM_TMR_BLK";
 	uint32_t len, port;
 
 	if (!t) {
-		kprintf("acpi: FADT %s, no PM timer\n", table_err_text[e]);
+		kprintf("acpi: FADT %s, no PM timer\n", acpi_table_err_text[e]);
 		return;
 	}
 	out->fadt_ok = true;
-	len = rd32(t + 4);
+	len = acpi_rd32(t + 4);
 	fadt_events(t, len, out);
 	fadt_boot_arch(t, len, out);
 	fadt_reset(t, len, out);
@@ -829,7 +793,7 @@ static void fadt_parse(const struct acpi_root *root, struct acpi_info *out)
 	}
 	out->pm_timer_port = port;
 	out->pm_timer_32bit = len >= FADT_FLAGS + 4 &&
-			      (rd32(t + FADT_FLAGS) & FADT_TMR_VAL_EXT);
+			      (acpi_rd32(t + FADT_FLAGS) & FADT_TMR_VAL_EXT);
 	kprintf("acpi: FADT rev %u: PM timer at port %#x (%u-bit, %s)\n", t[8],
 		port, out->pm_timer_32bit ? 32 : 24, src);
 }
@@ -899,10 +863,10 @@ static uint8_t srat_min_len(uint8_t type)
 
 static void srat_entry(struct srat_walk *w, const uint8_t *e)
 {
-	if (e[0] == SRAT_LAPIC && (rd32(e + 4) & SRAT_ENABLED))
-		srat_cpu(w, e[3], e[2] | (rd32(e + 8) & 0xffffff00u));
-	else if (e[0] == SRAT_X2APIC && (rd32(e + 12) & SRAT_ENABLED))
-		srat_cpu(w, rd32(e + 8), rd32(e + 4));
+	if (e[0] == SRAT_LAPIC && (acpi_rd32(e + 4) & SRAT_ENABLED))
+		srat_cpu(w, e[3], e[2] | (acpi_rd32(e + 8) & 0xffffff00u));
+	else if (e[0] == SRAT_X2APIC && (acpi_rd32(e + 12) & SRAT_ENABLED))
+		srat_cpu(w, acpi_rd32(e + 8), acpi_rd32(e + 4));
 }
 
 static void srat_all_on_node0(struct acpi_info *out)
@@ -914,13 +878,13 @@ static void srat_all_on_node0(struct acpi_info *out)
 static void srat_parse(const struct acpi_root *root, struct acpi_info *out)
 {
 	struct srat_walk w = { .out = out };
-	enum table_err e;
-	const uint8_t *t = find_table(root, "SRAT", &e);
+	enum acpi_table_err e;
+	const uint8_t *t = acpi_find_table(root, "SRAT", &e);
 	uint32_t len, off = SRAT_HDR_LEN;
 
 	if (!t)
 		return;		/* no SRAT is the common case: one node */
-	len = rd32(t + 4);
+	len = acpi_rd32(t + 4);
 	if (len < SRAT_HDR_LEN) {
 		kprintf("acpi: SRAT shorter than its 48-byte header; all CPUs on node 0\n");
 		return;

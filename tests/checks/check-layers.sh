@@ -13,7 +13,8 @@
 #   lower   arch/, drivers/, lib/, boot/
 #   ground  kernel services anything may call: printk, panic, console,
 #           report, the page allocator, the option table and the run's
-#           verdict, the firmware parsers (acpi, multiboot2, cmdline),
+#           verdict, the firmware parsers (acpi and its per-table files
+#           acpi_spcr, acpi_hpet, acpi_s5; multiboot2, cmdline),
 #           QEMU's CPU hotplug register protocol (cpuhp_block), and the
 #           hardware counters' names (hw_counters)
 #   core    the portable kernel: timer, tmigr (and its debug half), idle,
@@ -50,7 +51,7 @@ cd "$ROOT"
 readonly OBJDIR=build/k
 readonly KDIRS="boot arch/x86_64 drivers/apic drivers/console kernel kernel/scenarios lib"
 
-GROUND_RE='^kernel/(printk|panic|console|report|page_alloc|acpi|multiboot2|cmdline|options|verdict|spinlock|cpuhp_block|hw_counters)\.c$'
+GROUND_RE='^kernel/(printk|panic|console|report|page_alloc|acpi|acpi_(spcr|hpet|s5)|multiboot2|cmdline|options|verdict|spinlock|cpuhp_block|hw_counters)\.c$'
 CORE_RE='^kernel/(timer|tmigr|tmigr_debug|idle|tick|workqueue|cpuhp|shell_core|residency)\.c$'
 TOP_RE='^kernel/(main|smp|selftest|scenario|boot_report|boot_records|tick_check|tmigr_report|shell|acpi_hotplug|residency_report|residency_screen|residency_screen_test)\.c$|^kernel/scenarios/'
 LOWER_RE='^(arch|drivers|lib|boot)/'
