@@ -71,6 +71,7 @@ build=1
 menu=0
 cmdline=
 serial_input=
+acpi_tables=()
 keys=
 kpid=
 screendump=
@@ -125,6 +126,10 @@ Boot build/pullkern.iso in QEMU, console on stdout, and exit
   --keys FILE      type FILE into the PS/2 keyboard with QMP send-key once
                    the shell reads it (tools/qmp-keys.py: {left}, {ctrl-c}
                    ... for special keys; docs/shell.md)
+  --acpi-table RECIPE
+                   add the ACPI table tools/acpi-table.py builds from RECIPE
+                   to QEMU's (-acpitable); repeatable; --acpi-table list
+                   prints the recipes
   --screendump FILE
                    when test=residency_screen names its probe pixels, take
                    QEMU's screendump (PPM) to FILE, judge the probes and
@@ -195,6 +200,13 @@ parse_args() {
 		--screendump | --screendump=*)
 			optval "$@"
 			screendump=$REPLY ;;
+		--acpi-table | --acpi-table=*)
+			optval "$@"
+			if [[ $REPLY == list ]]; then
+				"$ROOT/tools/acpi-table.py" --list
+				exit 0
+			fi
+			acpi_tables+=("$REPLY") ;;
 		--bios) firmware=bios ;;
 		--uefi) firmware=uefi ;;
 		--no-build) build=0 ;;
@@ -386,8 +398,22 @@ qemu_command() {
 		qemu+=(-drive "if=pflash,format=raw,unit=0,readonly=on,file=$OVMF_CODE"
 			-drive "if=pflash,format=raw,unit=1,file=$tmp/OVMF_VARS.fd")
 	fi
+	acpi_table_args
 	read -r -a extra <<<"${QEMU_EXTRA:-}"
 	qemu+=("${extra[@]}")
+}
+
+# --acpi-table RECIPE: tools/acpi-table.py builds the table into the run's
+# temporary directory and QEMU lists it beside its own tables.
+acpi_table_args() {
+	local r i=0
+
+	for r in "${acpi_tables[@]}"; do
+		"$ROOT/tools/acpi-table.py" "$r" "$tmp/acpi-table-$i.bin" ||
+			die "--acpi-table: no recipe '$r' (tools/acpi-table.py --list)"
+		qemu+=(-acpitable "file=$tmp/acpi-table-$i.bin")
+		i=$((i + 1))
+	done
 }
 
 # Has the kernel printed its summary record?
