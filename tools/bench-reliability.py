@@ -95,6 +95,8 @@ def one_boot(firmware, opts):
     to_smp = None if con.smp_at is None else con.smp_at - t0
     if summary is not None:
         outcome = "pass" if summary.get("result") == "pass" and rc == 0 else "fail"
+        if outcome == "fail":
+            verdict += f"; summary result {summary.get('result')!r}, run-qemu.sh status {rc}"
     elif "timed out" in verdict:
         outcome = "hang" if end - con.last_at >= opts.hang_after else "timeout"
     else:
