@@ -312,6 +312,46 @@ static void test_cpu_named_twice_creates_no_empty_node(void **state)
 	assert_int_equal(host_log_count("SRAT does not name"), 0);
 }
 
+/* Every node below numa_nodes holds at least one CPU. */
+static void assert_no_empty_node(void)
+{
+	for (uint32_t n = 0; n < info.numa_nodes; n++) {
+		uint32_t i = 0;
+
+		while (i < info.ncpus && info.cpus[i].node != n)
+			i++;
+		if (i == info.ncpus)
+			fail_msg("node %u of %u has no CPU", n, info.numa_nodes);
+	}
+}
+
+/*
+ * The input that empties a node when a CPU's later entry wins: CPU 0 is
+ * named first alone in domain 5 (node 0), then again in domain 7, where
+ * CPU 1 is.  Taking the later entry moves CPU 0 to domain 7's node and
+ * leaves node 0 without a CPU, yet counted in numa_nodes; the parser did
+ * that until a CPU named twice kept its first entry.  The test above
+ * names the CPU again alone in a new domain, which moves it without
+ * emptying a node, so it passed on that parser too.
+ */
+static void test_cpu_named_again_cannot_empty_the_node_it_was_first_in(void **state)
+{
+	static const uint32_t nodes[] = { 0, 1 };
+
+	(void)state;
+	srat_begin();
+	srat_lapic(0, 5, ENABLED);
+	srat_x2apic(0, 7, ENABLED);
+	srat_lapic(1, 7, ENABLED);
+	srat_system(madt_of(2), srat_end());
+	parse(20);
+	assert_true(info.srat_ok);
+	assert_int_equal(info.numa_nodes, 2);
+	assert_no_empty_node();
+	assert_nodes(nodes, 2);
+	assert_int_equal(host_log_count("acpi: SRAT names APIC ID 0 again (domain 7), first entry kept"), 1);
+}
+
 static void test_entry_longer_than_its_type_is_stepped_over_whole(void **state)
 {
 	static const uint32_t nodes[] = { 0, 1 };
@@ -490,6 +530,7 @@ int main(void)
 		T(test_cpu_named_twice_keeps_its_first_entry),
 		T(test_cpus_the_srat_does_not_name_stay_on_node_0),
 		T(test_cpu_named_twice_creates_no_empty_node),
+		T(test_cpu_named_again_cannot_empty_the_node_it_was_first_in),
 		T(test_entry_longer_than_its_type_is_stepped_over_whole),
 		T(test_more_domains_than_supported_put_the_rest_on_node_0),
 		T(test_bad_checksum_leaves_every_cpu_on_node_0),
