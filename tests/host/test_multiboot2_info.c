@@ -810,6 +810,75 @@ static void test_framebuffer_over_the_boot_information_is_not_used(void **state)
 	assert_int_equal(host_log_count("overlaps the boot information; not used"), 1);
 }
 
+/*
+ * The kernel image is asked apart from RAM: GRUB loads it into memory the
+ * map calls usable, and the line names the kernel, not just RAM.
+ */
+static void test_framebuffer_over_the_kernel_image_is_not_used(void **state)
+{
+	(void)state;
+	mb_begin();
+	mb_mmap(bios_map, 6);
+	mb_fb_rgb(0x100000, 1024, 768);
+	mb_end();
+	mb2_set_kernel_image(0x100000, 0x180000);
+	parse();
+	mb2_set_kernel_image(0, 0);
+	assert_true(bi.valid);
+	assert_false(bi.fb.present);
+	assert_int_equal(host_log_count("mb2: framebuffer at 0x100000, 3145728 bytes, overlaps the kernel image; not used"), 1);
+	assert_int_equal(host_log_count("overlaps usable RAM"), 0);
+}
+
+/* Without a memory map no RAM is known: the kernel image still refuses it. */
+static void test_framebuffer_over_the_kernel_image_is_not_used_without_a_map(void **state)
+{
+	(void)state;
+	mb_begin();
+	mb_fb_rgb(0x17f000, 64, 16);	/* its first rows touch the image's last page */
+	mb_end();
+	mb2_set_kernel_image(0x100000, 0x180000);
+	parse();
+	mb2_set_kernel_image(0, 0);
+	assert_true(bi.valid);
+	assert_int_equal(bi.mmap_count, 0);
+	assert_false(bi.fb.present);
+	assert_int_equal(host_log_count("overlaps the kernel image; not used"), 1);
+}
+
+/* Ends right where the image starts, and starts right at its end: kept. */
+static void test_framebuffer_next_to_the_kernel_image_is_kept(void **state)
+{
+	(void)state;
+	mb_begin();
+	mb_fb_rgb(0x100000 - 64 * 4 * 16, 64, 16);
+	mb_end();
+	mb2_set_kernel_image(0x100000, 0x180000);
+	parse();
+	assert_true(bi.fb.present);
+	mb_begin();
+	mb_fb_rgb(0x180000, 64, 16);
+	mb_end();
+	parse();
+	mb2_set_kernel_image(0, 0);
+	assert_true(bi.fb.present);
+	assert_int_equal(host_log_count("framebuffer at"), 0);
+}
+
+/* The MBI in usable RAM, as GRUB puts it: the line names the MBI. */
+static void test_framebuffer_over_the_boot_information_in_ram_names_it(void **state)
+{
+	(void)state;
+	mb_begin();
+	mb_mmap(bios_map, 6);
+	mb_fb_rgb(MBI_PHYS - 0x100, 64, 16);
+	mb_end();
+	parse();
+	assert_false(bi.fb.present);
+	assert_int_equal(host_log_count("overlaps the boot information; not used"), 1);
+	assert_int_equal(host_log_count("overlaps usable RAM"), 0);
+}
+
 static void test_framebuffer_over_a_module_is_not_used(void **state)
 {
 	static const struct range high_only[] = { { 0x100000, 0x1000000, 1 } };
@@ -932,6 +1001,10 @@ int main(void)
 		T(test_framebuffer_over_usable_ram_at_1mib_is_not_used),
 		T(test_framebuffer_over_basic_meminfo_ram_is_not_used),
 		T(test_framebuffer_over_the_boot_information_is_not_used),
+		T(test_framebuffer_over_the_kernel_image_is_not_used),
+		T(test_framebuffer_over_the_kernel_image_is_not_used_without_a_map),
+		T(test_framebuffer_next_to_the_kernel_image_is_kept),
+		T(test_framebuffer_over_the_boot_information_in_ram_names_it),
 		T(test_framebuffer_over_a_module_is_not_used),
 		T(test_framebuffer_outside_ram_is_kept),
 		T(test_modules_recorded_and_excess_ignored),
