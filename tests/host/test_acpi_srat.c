@@ -289,29 +289,6 @@ static void test_cpus_the_srat_does_not_name_stay_on_node_0(void **state)
 	assert_int_equal(host_log_count("acpi: SRAT does not name 1 of 3 CPUs; they join node 0 (domain 8)"), 1);
 }
 
-/*
- * A CPU named twice, first in domain 5 (with the other CPU), then alone
- * in domain 7: the second entry must not make domain 7 a node, which
- * would have no CPU.
- */
-static void test_cpu_named_twice_creates_no_empty_node(void **state)
-{
-	static const uint32_t nodes[] = { 0, 0 };
-
-	(void)state;
-	srat_begin();
-	srat_lapic(0, 5, ENABLED);
-	srat_x2apic(0, 7, ENABLED);
-	srat_lapic(1, 5, ENABLED);
-	srat_system(madt_of(2), srat_end());
-	parse(20);
-	assert_true(info.srat_ok);
-	assert_int_equal(info.numa_nodes, 1);
-	assert_nodes(nodes, 2);
-	assert_int_equal(info.srat_unnamed, 0);
-	assert_int_equal(host_log_count("SRAT does not name"), 0);
-}
-
 /* Every node below numa_nodes holds at least one CPU. */
 static void assert_no_empty_node(void)
 {
@@ -323,6 +300,38 @@ static void assert_no_empty_node(void)
 		if (i == info.ncpus)
 			fail_msg("node %u of %u has no CPU", n, info.numa_nodes);
 	}
+}
+
+/*
+ * CPU 0 named twice, first in domain 5, then in domain 7; CPU 1 once, in
+ * cpu1_domain.  Parsed, with every node holding a CPU.
+ */
+static void parse_cpu0_named_twice(uint32_t cpu1_domain)
+{
+	srat_begin();
+	srat_lapic(0, 5, ENABLED);
+	srat_x2apic(0, 7, ENABLED);
+	srat_lapic(1, cpu1_domain, ENABLED);
+	srat_system(madt_of(2), srat_end());
+	parse(20);
+	assert_true(info.srat_ok);
+	assert_no_empty_node();
+}
+
+/*
+ * CPU 0 first in domain 5 with the other CPU, then alone in domain 7: the
+ * second entry must not make domain 7 a node, which would have no CPU.
+ */
+static void test_cpu_named_twice_creates_no_empty_node(void **state)
+{
+	static const uint32_t nodes[] = { 0, 0 };
+
+	(void)state;
+	parse_cpu0_named_twice(5);
+	assert_int_equal(info.numa_nodes, 1);
+	assert_nodes(nodes, 2);
+	assert_int_equal(info.srat_unnamed, 0);
+	assert_int_equal(host_log_count("SRAT does not name"), 0);
 }
 
 /*
@@ -339,15 +348,8 @@ static void test_cpu_named_again_cannot_empty_the_node_it_was_first_in(void **st
 	static const uint32_t nodes[] = { 0, 1 };
 
 	(void)state;
-	srat_begin();
-	srat_lapic(0, 5, ENABLED);
-	srat_x2apic(0, 7, ENABLED);
-	srat_lapic(1, 7, ENABLED);
-	srat_system(madt_of(2), srat_end());
-	parse(20);
-	assert_true(info.srat_ok);
+	parse_cpu0_named_twice(7);
 	assert_int_equal(info.numa_nodes, 2);
-	assert_no_empty_node();
 	assert_nodes(nodes, 2);
 	assert_int_equal(host_log_count("acpi: SRAT names APIC ID 0 again (domain 7), first entry kept"), 1);
 }
