@@ -251,7 +251,7 @@ FUZZ_TEST_BINS := $(if $(shell command -v $(FUZZ_CC)),$(FUZZ_BINS))
 
 define fuzz_rule
 $(BUILD)/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c $$(FUZZ_SRCS_$(1)) \
-		$$(wildcard kernel/*.h lib/*.h tests/fuzz/*.h)
+		$$(wildcard kernel/*.h lib/*.h tests/fuzz/*.h) tests/host/format_cases.h
 	@mkdir -p $$(dir $$@)
 	$$(FUZZ_CC) $$(FUZZ_CFLAGS) -o $$@ tests/fuzz/fuzz_$(1).c $$(FUZZ_SRCS_$(1))
 endef

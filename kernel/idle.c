@@ -384,7 +384,12 @@ static bool deadline_reached(void *arg)
 
 void idle_sleep_until_ns(uint64_t deadline)
 {
-	struct timer wake;
+	/*
+	 * Zeroed: timer_setup() reads an old magic and pending state to catch
+	 * a set-up of a pending timer, and stack garbage (another caller's
+	 * frame) can look like one.
+	 */
+	struct timer wake = { 0 };
 	uint64_t now = arch_now_ns();
 	uint64_t tick = timer_tick_ns();
 	uint64_t delta_j = deadline > now ? (deadline - now + tick - 1) / tick : 0;
@@ -400,16 +405,22 @@ struct run_on_work {
 	struct work work;		/* first: the work callback gets this back */
 	void (*fn)(void *arg);
 	void *arg;
+	uint32_t waiter;		/* the CPU to kick once done, when kick */
+	bool kick;			/* the waiter halts in idle_wait_active() */
 	bool done;			/* release by the target, acquire by the waiter */
 };
 
 static void run_on_fn(struct work *w)
 {
 	struct run_on_work *r = (struct run_on_work *)w;
+	uint32_t waiter = r->waiter;
+	bool kick = r->kick;
 
 	r->fn(r->arg);
 	/* release: pairs with the acquire in run_on_done(); r may vanish after */
 	__atomic_store_n(&r->done, true, __ATOMIC_RELEASE);
+	if (kick)
+		arch_kick_cpu(waiter);	/* after done: idle_wait_active()'s rule */
 }
 
 struct run_on_wait {
@@ -426,23 +437,36 @@ static bool run_on_done(void *arg)
 	       arch_now_ns() >= x->deadline;
 }
 
-bool idle_run_on(uint32_t cpu, void (*fn)(void *arg), void *arg, uint64_t timeout_ms)
+bool idle_run_on_wait(uint32_t cpu, void (*fn)(void *arg), void *arg,
+		      uint64_t timeout_ms, enum idle_run_wait how)
 {
-	struct run_on_work r = { .work.fn = run_on_fn, .fn = fn, .arg = arg };
+	struct run_on_work r = {
+		.work.fn = run_on_fn, .fn = fn, .arg = arg,
+		.waiter = arch_cpu_id(), .kick = how == IDLE_RUN_ACTIVE,
+	};
 	struct run_on_wait x = { &r, arch_now_ns() + timeout_ms * 1000000ull };
 
 	work_queue_on(cpu, &r.work);
-	/*
-	 * Sleep, not spin: the target may be a vCPU thread that needs our
-	 * host core.  A short pinned timer bounds each sleep.
-	 */
-	while (!run_on_done(&x))
-		idle_sleep_until_ns(arch_now_ns() + 1000000ull);
+	if (how == IDLE_RUN_ACTIVE) {
+		idle_wait_active(run_on_done, &x);
+	} else {
+		/*
+		 * Sleep, not spin: the target may be a vCPU thread that needs
+		 * our host core.  A short pinned timer bounds each sleep.
+		 */
+		while (!run_on_done(&x))
+			idle_sleep_until_ns(arch_now_ns() + 1000000ull);
+	}
 	if (!__atomic_load_n(&r.done, __ATOMIC_ACQUIRE))
 		/* the work is still queued on our stack: we cannot return */
 		panic("idle: CPU %u did not run the work handed to it within %lu ms",
 		      cpu, (unsigned long)timeout_ms);
 	return true;
+}
+
+bool idle_run_on(uint32_t cpu, void (*fn)(void *arg), void *arg, uint64_t timeout_ms)
+{
+	return idle_run_on_wait(cpu, fn, arg, timeout_ms, IDLE_RUN_SLEEP);
 }
 
 static void nothing(void *arg)

@@ -145,6 +145,23 @@ void idle_sleep_until_ns(uint64_t deadline);
  */
 bool idle_run_on(uint32_t cpu, void (*fn)(void *arg), void *arg, uint64_t timeout_ms);
 
+/*
+ * How idle_run_on_wait() waits for the target.  IDLE_RUN_SLEEP sleeps like
+ * an idle CPU, woken at least every millisecond (idle_run_on's way: the
+ * target may need our host core).  IDLE_RUN_ACTIVE halts active
+ * (idle_wait_active) and the target kicks us right after fn ran, so the
+ * wait ends at the target's answer: for measuring the wake-up itself
+ * (test=wake_latency).
+ */
+enum idle_run_wait {
+	IDLE_RUN_SLEEP,
+	IDLE_RUN_ACTIVE,
+};
+
+/* idle_run_on() with the waiting style chosen. */
+bool idle_run_on_wait(uint32_t cpu, void (*fn)(void *arg), void *arg,
+		      uint64_t timeout_ms, enum idle_run_wait how);
+
 /* The hooks kernel/tmigr.c needs, built on idle_run_on(). */
 struct tmigr_platform;
 void idle_tmigr_platform(struct tmigr_platform *out);

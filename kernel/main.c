@@ -134,6 +134,9 @@ static void run_scenario(void)
 
 static void parse_boot_info(uint32_t magic, uint32_t mbi_phys)
 {
+	extern char _kernel_start[], _kernel_end[];	/* linker.ld */
+
+	mb2_set_kernel_image((uint64_t)_kernel_start, (uint64_t)_kernel_end);
 	mb2_parse(magic, (const void *)(uint64_t)mbi_phys, mbi_phys, &boot_info);
 	if (!boot_info.valid)
 		kprintf("boot: boot information unusable (%s); continuing with defaults\n",

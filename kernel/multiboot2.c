@@ -29,7 +29,9 @@
  * values are read bytewise so a misaligned MBI cannot fault either.
  *
  * Locking: none.  mb2_parse() runs once on the boot CPU, before paging
- * changes and before any other CPU exists, and writes only to *out.
+ * changes and before any other CPU exists, and writes only to *out; the
+ * kernel image it checks the framebuffer against is set just before
+ * (mb2_set_kernel_image), on the same CPU.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -381,10 +383,33 @@ static bool ranges_overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 	       ((a >= b && a - b < blen) || (b >= a && b - a < alen));
 }
 
-/* What the framebuffer [addr, addr + len) would be drawn over, or NULL. */
+/* The kernel image, from mb2_set_kernel_image(); empty until then. */
+static uint64_t image_start, image_end;
+
+void mb2_set_kernel_image(uint64_t start, uint64_t end)
+{
+	image_start = start;
+	image_end = end > start ? end : start;
+}
+
+/*
+ * What the framebuffer [addr, addr + len) would be drawn over, or NULL.
+ * The kernel image, the MBI and the modules are asked first and each on
+ * its own: they usually lie in usable RAM, and the line should name what
+ * the clear would have destroyed; and a loader that gave no memory map
+ * names no RAM at all, which must not let a framebuffer over them pass.
+ */
 static const char *fb_overlap(const struct boot_info *bi, uint64_t addr,
 			      uint64_t len)
 {
+	if (ranges_overlap(addr, len, image_start, image_end - image_start))
+		return "the kernel image";
+	if (ranges_overlap(addr, len, bi->mbi_phys, bi->mbi_size))
+		return "the boot information";
+	for (uint32_t i = 0; i < bi->nmodules; i++)
+		if (ranges_overlap(addr, len, bi->modules[i].start,
+				   bi->modules[i].end - bi->modules[i].start))
+			return "a boot module";
 	for (uint32_t i = 0; i < bi->mmap_count; i++)
 		if (bi->mmap[i].type == MB2_MEM_AVAILABLE &&
 		    ranges_overlap(addr, len, bi->mmap[i].base, bi->mmap[i].len))
@@ -393,22 +418,15 @@ static const char *fb_overlap(const struct boot_info *bi, uint64_t addr,
 	    (ranges_overlap(addr, len, 0, (uint64_t)bi->mem_lower_kib << 10) ||
 	     ranges_overlap(addr, len, 1ull << 20, (uint64_t)bi->mem_upper_kib << 10)))
 		return "usable RAM";
-	if (ranges_overlap(addr, len, bi->mbi_phys, bi->mbi_size))
-		return "the boot information";
-	for (uint32_t i = 0; i < bi->nmodules; i++)
-		if (ranges_overlap(addr, len, bi->modules[i].start,
-				   bi->modules[i].end - bi->modules[i].start))
-			return "a boot module";
 	return NULL;
 }
 
 /*
  * The loader's framebuffer address is not trusted: drawing (and the first
  * clear) over RAM would overwrite the kernel, its page tables or the MBI.
- * The kernel image and everything the kernel allocates lie in memory the
- * map calls usable, so a framebuffer touching usable RAM, the MBI or a
- * module is dropped: no screen console, serial only.  An EGA text buffer
- * is 2 bytes per cell.
+ * A framebuffer touching the kernel image, the MBI, a module or usable RAM
+ * (where everything the kernel allocates lies) is dropped: no screen
+ * console, serial only.  An EGA text buffer is 2 bytes per cell.
  */
 static void check_framebuffer(struct boot_info *bi)
 {

@@ -32,7 +32,7 @@ struct mb2_mmap_entry {
 };
 
 struct mb2_framebuffer {
-	bool present;		/* false too when it overlapped RAM, the MBI or a module */
+	bool present;		/* false too when it overlapped RAM, the kernel, the MBI or a module */
 	uint64_t addr;
 	uint32_t pitch, width, height;
 	uint8_t bpp, type;	/* type 0 indexed, 1 RGB, 2 EGA text */
@@ -74,6 +74,13 @@ struct boot_info {
 	bool has_load_base;
 	uint32_t load_base;
 };
+
+/*
+ * The kernel image [start, end) in physical memory, which the framebuffer
+ * must not overlap; kernel/main.c sets it from the linker script before
+ * mb2_parse().  Never set (host tests, fuzzers): no image to overlap.
+ */
+void mb2_set_kernel_image(uint64_t start, uint64_t end);
 
 /*
  * Fill *out from the MBI at `mbi` (physical address mbi_phys).  `out` is

@@ -40,9 +40,9 @@
  *   wake_latency  the floor under park and unpark (docs/cpus.md §7.8): the
  *              BSP hands every AP of the quiet machine, one after the other
  *              and wake_rounds times each, a work item that only stamps the
- *              synced clock and kicks the BSP back, and waits for it
- *              halted but active, as kernel/cpuhp.c waits for an answer
- *              (idle_wait_active).  `one_way` is
+ *              synced clock, and waits for it halted but active, kicked
+ *              back by the AP, as kernel/cpuhp.c waits for an answer
+ *              (idle_run_on_wait, IDLE_RUN_ACTIVE).  `one_way` is
  *              request to target running (a halted CPU woken by an IPI),
  *              `round_trip` request to the BSP awake again (two wake-ups);
  *              park and unpark pay both plus their own work.  A figure,
@@ -607,61 +607,33 @@ static void test_cpuhp_turns(void)
 
 #define WAKE_SAMPLES_MAX	1024
 
-struct wake_probe {
-	struct work work;		/* first: the work callback gets this back */
-	uint32_t control;
-	uint64_t ran_ns;		/* the target's stamp, before `done` */
-	bool done;			/* release by the target, acquire by the BSP */
-};
-
-static void wake_probe_fn(struct work *w)
+/* On the probed CPU, as handed work: when it ran. */
+static void wake_probe_stamp(void *arg)
 {
-	struct wake_probe *p = (struct wake_probe *)w;
-
-	p->ran_ns = arch_now_ns();
-	/* release: pairs with the acquire in wake_probe_answered(); p may vanish after */
-	__atomic_store_n(&p->done, true, __ATOMIC_RELEASE);
-	arch_kick_cpu(p->control);
-}
-
-struct wake_wait {
-	struct wake_probe *p;
-	uint64_t deadline;
-};
-
-static bool wake_probe_answered(void *arg)
-{
-	struct wake_wait *x = arg;
-
-	/* acquire: pairs with the release store in wake_probe_fn() */
-	return __atomic_load_n(&x->p->done, __ATOMIC_ACQUIRE) ||
-	       arch_now_ns() >= x->deadline;
+	*(uint64_t *)arg = arch_now_ns();
 }
 
 static uint64_t one_way[WAKE_SAMPLES_MAX], round_trip[WAKE_SAMPLES_MAX];
 
-/* One probe of `cpu` (a CPU that does not answer within a second panics). */
+/*
+ * One probe of `cpu` (a CPU that does not answer within a second panics):
+ * we halt active and the target kicks us once it ran the stamp, so the
+ * round trip is two wake-ups, not the 1 ms sleep of idle_run_on().
+ */
 static void wake_probe_once(uint32_t cpu, uint32_t *n)
 {
-	struct wake_probe p = { .work.fn = wake_probe_fn, .control = arch_cpu_id() };
-	struct wake_wait x = { &p, 0 };
-	uint64_t t0, t1;
+	uint64_t ran_ns = 0, t0, t1;
 
 	idle_sleep_until_ns(arch_now_ns() + 2000000ull);	/* let it fall asleep */
 	t0 = arch_now_ns();
-	x.deadline = t0 + 1000000000ull;
-	work_queue_on(cpu, &p.work);
-	idle_wait_active(wake_probe_answered, &x);
+	idle_run_on_wait(cpu, wake_probe_stamp, &ran_ns, 1000, IDLE_RUN_ACTIVE);
 	t1 = arch_now_ns();
-	if (!__atomic_load_n(&p.done, __ATOMIC_ACQUIRE))
-		/* the work is still queued on our stack: we cannot go on */
-		panic("test=wake_latency: CPU %u did not run its probe within 1 s", cpu);
 	if (*n < WAKE_SAMPLES_MAX) {
 		/* both arrays hold the same number of samples: insert at one count */
 		uint32_t k = *n;
 
 		sorted_insert(one_way, &k, WAKE_SAMPLES_MAX,
-			      p.ran_ns > t0 ? (p.ran_ns - t0) / 1000 : 0);
+			      ran_ns > t0 ? (ran_ns - t0) / 1000 : 0);
 		sorted_insert(round_trip, n, WAKE_SAMPLES_MAX, (t1 - t0) / 1000);
 	}
 }

@@ -5,8 +5,9 @@
 #
 # Usage: tests/bochs/run.sh [--list] [NAME...]   (no NAME: every case)
 #
-# Theory: the second emulator's suite, the twin of tests/qemu/run.sh.  The
-# cases live in tests/bochs/cases.sh as a table; each is one
+# Theory: the second emulator's suite, the twin of tests/qemu/run.sh (both
+# run their cases with tests/lib/cases.sh).  The cases live in
+# tests/bochs/cases.sh as a table; each is one
 # tools/run-bochs.sh run (the exit status must match) and a list of checks
 # that tools/report.py evaluates against the console log, in the same
 # expectation language as the QEMU cases, with --strict so a torn or
@@ -27,84 +28,20 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 readonly ROOT
-readonly LOGDIR="$ROOT/build/test-logs"
-readonly TAIL_LINES=30
 # What tools/run-bochs.sh needs; the same list as its own.
 readonly PACKAGES=(bochs bochs-term bochsbios vgabios xorriso)
-PROG=tests/bochs/run.sh
+readonly PROG=tests/bochs/run.sh SUITE=Bochs SUITE_WORD="bochs " SUITE_LOG=bochs- \
+	SUITE_TIMES=bochs-times.tsv SUITE_VERDICT=why
+readonly SUITE_RUNNER=("$ROOT/tools/run-bochs.sh")
 # shellcheck source=tools/lib.sh
 . "$ROOT/tools/lib.sh"
+# shellcheck source=tests/lib/cases.sh
+. "$ROOT/tests/lib/cases.sh"
 
-names=()
-exits=()
-timeouts=()
-options=()
-checks=()       # each entry: the check arguments, quoted for eval
+skipped=0
 
 # Registers one case (see cases.sh for the arguments).
-bochs_case() {
-	local quoted
-
-	names+=("$1")
-	exits+=("$2")
-	timeouts+=("$3")
-	options+=("$4")
-	shift 4
-	printf -v quoted '%q ' "$@"
-	checks+=("$quoted")
-}
-
-passed=0
-failed=0
-skipped=0
-tmp=
-
-now_us() {
-	echo "${EPOCHREALTIME/[.,]/}"
-}
-
-# run_case INDEX: runs one case, prints its line, counts it.
-run_case() {
-	local i=$1 name=${names[$1]} log rc=0 t0 secs why=() check_args=() opts=()
-	local iso_opt=()
-
-	log="$LOGDIR/bochs-$name.log"
-	[[ -z ${PULLKERN_ISO:-} ]] || iso_opt=(--iso "$PULLKERN_ISO")
-	read -r -a opts <<<"${options[$i]}"
-	eval "check_args=(${checks[$i]})"
-	: >"$log"
-	t0=$(now_us)
-	"$ROOT/tools/run-bochs.sh" "${iso_opt[@]}" --timeout "${timeouts[$i]}" \
-		--log "$log" "${opts[@]}" </dev/null >/dev/null 2>"$tmp/verdict" || rc=$?
-	if ((rc > 128)); then
-		echo "INTERRUPTED $name: run-bochs.sh died of signal $((rc - 128))"
-		exit "$rc"
-	fi
-	secs=$((($(now_us) - t0) / 100000))
-	secs="$((secs / 10)).$((secs % 10))"
-	if [[ $rc -ne ${exits[$i]} ]]; then
-		why+=("run-bochs.sh exited $rc, expected ${exits[$i]}")
-		mapfile -t -O "${#why[@]}" why <"$tmp/verdict"
-	fi
-	if ! python3 "$ROOT/tools/report.py" check --strict "$log" "${check_args[@]}" \
-		>"$tmp/check" 2>&1; then
-		mapfile -t -O "${#why[@]}" why <"$tmp/check"
-	fi
-	printf '%s\t%s\t%s\n' "$name" "$([[ ${#why[@]} -eq 0 ]] && echo pass || echo fail)" \
-		"$secs" >>"$LOGDIR/bochs-times.tsv"
-	if [[ ${#why[@]} -eq 0 ]]; then
-		printf 'PASS bochs %s (%s s)\n' "$name" "$secs"
-		passed=$((passed + 1))
-		return
-	fi
-	printf 'FAIL bochs %s (%s s)\n' "$name" "$secs"
-	printf '    %s\n' "${why[@]}"
-	printf '    --- last %d lines of %s ---\n' "$TAIL_LINES" "${log#"$ROOT"/}"
-	# Without GRUB's terminal escapes, which would move the cursor.
-	tail -n "$TAIL_LINES" "$log" |
-		sed -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/^/    | /'
-	failed=$((failed + 1))
-}
+bochs_case() { suite_case "$@"; }
 
 # skip_all INDEX...: Bochs is missing and we may not install it.
 skip_all() {
@@ -117,38 +54,16 @@ skip_all() {
 	echo "    install Bochs with: sudo apt-get update && sudo apt-get install --no-install-recommends ${missing[*]}"
 }
 
-build_once() {
-	[[ -z ${PULLKERN_ISO:-} ]] || return 0
-	if ! make -s -C "$ROOT" all >"$tmp/build.log" 2>&1; then
-		cat "$tmp/build.log"
-		echo "FAIL build: make all failed, no Bochs case can run"
-		return 1
-	fi
-}
-
 main() {
-	local i want selected=()
 	missing=()
 
 	# shellcheck source=tests/bochs/cases.sh
 	source "$ROOT/tests/bochs/cases.sh"
 	if [[ ${1:-} == --list ]]; then
-		printf '%s\n' "${names[@]}"
+		suite_list
 		return 0
 	fi
-	for ((i = 0; i < ${#names[@]}; i++)); do
-		if [[ $# -eq 0 ]]; then
-			selected+=("$i")
-			continue
-		fi
-		for want in "$@"; do
-			[[ $want != "${names[$i]}" ]] || selected+=("$i")
-		done
-	done
-	if [[ $# -gt 0 && ${#selected[@]} -eq 0 ]]; then
-		echo "$PROG: no case named $* (see --list)" >&2
-		return 2
-	fi
+	suite_select "$@" || return
 
 	if command -v dpkg-query >/dev/null; then
 		pkg_missing "${PACKAGES[@]}"
@@ -160,20 +75,7 @@ main() {
 		echo "0 passed, 0 failed, $skipped skipped"
 		return 0
 	fi
-
-	tmp=$(mktemp -d)
-	trap 'rm -rf "$tmp"' EXIT
-	mkdir -p "$LOGDIR"
-	: >"$LOGDIR/bochs-times.tsv"
-	if ! build_once; then
-		echo "0 passed, ${#selected[@]} failed"
-		return 1
-	fi
-	for i in "${selected[@]}"; do
-		run_case "$i"
-	done
-	echo "$passed passed, $failed failed"
-	[[ $failed -eq 0 ]]
+	suite_run
 }
 
 main "$@"

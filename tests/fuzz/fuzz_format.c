@@ -13,7 +13,9 @@
  * precision with s); '+' and ' ' only with d and i; length modifiers only
  * with numbers; %p only non-NULL, with '-' and a width at most; %% bare.
  * The buffers are heap blocks of exactly the size passed, so a write past
- * them is an AddressSanitizer report.
+ * them is an AddressSanitizer report.  Cases and their calls are
+ * tests/host/format_cases.h's, whose hand-written table (the host test's)
+ * is replayed once at start-up the same way.
  */
 #include <stdarg.h>
 #include <stdint.h>
@@ -23,7 +25,11 @@
 
 #include "lib/format.h"
 #include "tests/fuzz/fuzz_support.h"
+#include "tests/host/format_cases.h"
 
+#define FMT_BUF 96	/* a built format: literals, one specification, literals */
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static uint64_t word(struct fuzz_in *in)
@@ -33,61 +39,6 @@ static uint64_t word(struct fuzz_in *in)
 	for (int i = 0; i < 8; i++)
 		v = v << 8 | fuzz_byte(in);
 	return v;
-}
-
-enum arg { A_NONE, A_INT, A_LONG, A_STR, A_PTR };
-
-struct spec {
-	char fmt[96];
-	enum arg type;
-	int nstar, star[2];
-	long long v;
-	const char *s;
-	void *ptr;
-};
-
-static int ours(char *buf, size_t n, const char *fmt, ...)
-{
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = fmt_vsnprintf(buf, n, fmt, ap);
-	va_end(ap);
-	return r;
-}
-
-static int theirs(char *buf, size_t n, const char *fmt, ...)
-{
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = vsnprintf(buf, n, fmt, ap);
-	va_end(ap);
-	return r;
-}
-
-#define CALL(fn, buf, n, c, val)						\
-	((c)->nstar == 0 ? fn(buf, n, (c)->fmt, val) :				\
-	 (c)->nstar == 1 ? fn(buf, n, (c)->fmt, (c)->star[0], val) :		\
-	 fn(buf, n, (c)->fmt, (c)->star[0], (c)->star[1], val))
-
-static int run(int (*fn)(char *, size_t, const char *, ...), char *buf, size_t n,
-	       const struct spec *c)
-{
-	switch (c->type) {
-	case A_INT:
-		return CALL(fn, buf, n, c, (int)c->v);
-	case A_LONG:
-		return CALL(fn, buf, n, c, c->v);
-	case A_STR:
-		return CALL(fn, buf, n, c, c->s);
-	case A_PTR:
-		return CALL(fn, buf, n, c, c->ptr);
-	default:
-		return CALL(fn, buf, n, c, 0);	/* %%: the argument is not read */
-	}
 }
 
 /* Literal text: printable bytes, '%' doubled. */
@@ -104,7 +55,8 @@ static void literal(struct fuzz_in *in, char *f, size_t *k)
 	}
 }
 
-static void make_spec(struct fuzz_in *in, struct spec *c, char *str, size_t str_cap)
+static void make_spec(struct fuzz_in *in, struct fmt_case *c, char *f, char *str,
+		      size_t str_cap)
 {
 	static const char convs[] = "diuxXocsp%";
 	static const char *const lens[] = { "", "hh", "h", "l", "ll", "z", "t", "j" };
@@ -115,41 +67,43 @@ static void make_spec(struct fuzz_in *in, struct spec *c, char *str, size_t str_
 	size_t k = 0;
 
 	memset(c, 0, sizeof(*c));
-	literal(in, c->fmt, &k);
-	c->fmt[k++] = '%';
+	memset(f, 0, FMT_BUF);	/* the %p rewrite below looks for the last '%' */
+	c->fmt = f;
+	literal(in, f, &k);
+	f[k++] = '%';
 	if (conv != '%') {
 		if (flags & 1)
-			c->fmt[k++] = '-';
+			f[k++] = '-';
 		if ((flags & 2) && (conv == 'd' || conv == 'i'))
-			c->fmt[k++] = '+';
+			f[k++] = '+';
 		if ((flags & 4) && (conv == 'd' || conv == 'i'))
-			c->fmt[k++] = ' ';
+			f[k++] = ' ';
 		if ((flags & 8) && strchr("oxX", conv))
-			c->fmt[k++] = '#';
+			f[k++] = '#';
 		if ((flags & 16) && num)
-			c->fmt[k++] = '0';
+			f[k++] = '0';
 		if (wsel % 4 == 1)
-			k += (size_t)sprintf(c->fmt + k, "%u", wsel / 4 % 40);
+			k += (size_t)sprintf(f + k, "%u", wsel / 4 % 40);
 		else if (wsel % 4 == 2 && conv != 'p') {
-			c->fmt[k++] = '*';
+			f[k++] = '*';
 			c->star[c->nstar++] = (int8_t)fuzz_byte(in) % 48;
 		}
 		if ((num || conv == 's') && psel % 4 == 1) {
-			k += (size_t)sprintf(c->fmt + k, ".%u", psel / 4 % 40);
+			k += (size_t)sprintf(f + k, ".%u", psel / 4 % 40);
 		} else if ((num || conv == 's') && psel % 4 == 2) {
-			k += (size_t)sprintf(c->fmt + k, ".*");
+			k += (size_t)sprintf(f + k, ".*");
 			c->star[c->nstar++] = (int8_t)fuzz_byte(in) % 48;
 		}
 		if (conv == 'p')
-			k = (size_t)(strrchr(c->fmt, '%') - c->fmt) + 1 +
-			    (size_t)sprintf(strrchr(c->fmt, '%') + 1, "%s%u", flags & 1 ? "-" : "",
+			k = (size_t)(strrchr(f, '%') - f) + 1 +
+			    (size_t)sprintf(strrchr(f, '%') + 1, "%s%u", flags & 1 ? "-" : "",
 					    wsel / 4 % 40);
 	}
-	k += (size_t)sprintf(c->fmt + k, "%s%c", len, conv);
-	literal(in, c->fmt, &k);
-	c->fmt[k] = '\0';
+	k += (size_t)sprintf(f + k, "%s%c", len, conv);
+	literal(in, f, &k);
+	f[k] = '\0';
 
-	c->v = (long long)word(in);
+	c->v = word(in);
 	if (conv == '%')
 		c->type = A_NONE;
 	else if (conv == 's') {
@@ -162,15 +116,15 @@ static void make_spec(struct fuzz_in *in, struct spec *c, char *str, size_t str_
 		c->s = str;
 	} else if (conv == 'p') {
 		c->type = A_PTR;
-		c->ptr = (void *)(uintptr_t)(c->v | 1);
+		c->v |= 1;	/* never NULL: glibc prints "(nil)" */
 	} else if (conv == 'c' || len[0] == 'h' || !len[0]) {
 		c->type = A_INT;
 	} else {
-		c->type = A_LONG;
+		c->type = A_LLONG;
 	}
 }
 
-static void compare(const struct spec *c, size_t n)
+static void compare(const struct fmt_case *c, size_t n)
 {
 	char *a = malloc(n ? n : 1), *b = malloc(n ? n : 1);
 	int ra, rb;
@@ -179,8 +133,8 @@ static void compare(const struct spec *c, size_t n)
 		abort();
 	memset(a, 0x5a, n ? n : 1);
 	memset(b, 0x5a, n ? n : 1);
-	ra = run(ours, n ? a : NULL, n, c);
-	rb = run(theirs, n ? b : NULL, n, c);
+	ra = fmt_case_ours(n ? a : NULL, n, c);
+	rb = fmt_case_libc(n ? b : NULL, n, c);
 	if (ra != rb || (n && memcmp(a, b, n))) {
 		fprintf(stderr, "format \"%s\" size %zu: ours %d \"%.*s\", libc %d \"%.*s\"\n",
 			c->fmt, n, ra, (int)(n ? n - 1 : 0), a, rb, (int)(n ? n - 1 : 0), b);
@@ -190,14 +144,26 @@ static void compare(const struct spec *c, size_t n)
 	free(b);
 }
 
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	for (size_t i = 0; i < FMT_NCASES; i++) {
+		compare(&fmt_cases[i], 256);
+		for (size_t n = 0; n < 24; n++)
+			compare(&fmt_cases[i], n);
+	}
+	return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_in in = { data, size };
-	struct spec c;
-	char str[64];
+	struct fmt_case c;
+	char fmt[FMT_BUF], str[64];
 
 	while (in.left) {
-		make_spec(&in, &c, str, sizeof(str) - 1);
+		make_spec(&in, &c, fmt, str, sizeof(str) - 1);
 		compare(&c, 256);
 		compare(&c, fuzz_byte(&in) % 24);
 	}

@@ -289,27 +289,69 @@ static void test_cpus_the_srat_does_not_name_stay_on_node_0(void **state)
 	assert_int_equal(host_log_count("acpi: SRAT does not name 1 of 3 CPUs; they join node 0 (domain 8)"), 1);
 }
 
+/* Every node below numa_nodes holds at least one CPU. */
+static void assert_no_empty_node(void)
+{
+	for (uint32_t n = 0; n < info.numa_nodes; n++) {
+		uint32_t i = 0;
+
+		while (i < info.ncpus && info.cpus[i].node != n)
+			i++;
+		if (i == info.ncpus)
+			fail_msg("node %u of %u has no CPU", n, info.numa_nodes);
+	}
+}
+
 /*
- * A CPU named twice, first in domain 5 (with the other CPU), then alone
- * in domain 7: the second entry must not make domain 7 a node, which
- * would have no CPU.
+ * CPU 0 named twice, first in domain 5, then in domain 7; CPU 1 once, in
+ * cpu1_domain.  Parsed, with every node holding a CPU.
+ */
+static void parse_cpu0_named_twice(uint32_t cpu1_domain)
+{
+	srat_begin();
+	srat_lapic(0, 5, ENABLED);
+	srat_x2apic(0, 7, ENABLED);
+	srat_lapic(1, cpu1_domain, ENABLED);
+	srat_system(madt_of(2), srat_end());
+	parse(20);
+	assert_true(info.srat_ok);
+	assert_no_empty_node();
+}
+
+/*
+ * CPU 0 first in domain 5 with the other CPU, then alone in domain 7: the
+ * second entry must not make domain 7 a node, which would have no CPU.
  */
 static void test_cpu_named_twice_creates_no_empty_node(void **state)
 {
 	static const uint32_t nodes[] = { 0, 0 };
 
 	(void)state;
-	srat_begin();
-	srat_lapic(0, 5, ENABLED);
-	srat_x2apic(0, 7, ENABLED);
-	srat_lapic(1, 5, ENABLED);
-	srat_system(madt_of(2), srat_end());
-	parse(20);
-	assert_true(info.srat_ok);
+	parse_cpu0_named_twice(5);
 	assert_int_equal(info.numa_nodes, 1);
 	assert_nodes(nodes, 2);
 	assert_int_equal(info.srat_unnamed, 0);
 	assert_int_equal(host_log_count("SRAT does not name"), 0);
+}
+
+/*
+ * The input that empties a node when a CPU's later entry wins: CPU 0 is
+ * named first alone in domain 5 (node 0), then again in domain 7, where
+ * CPU 1 is.  Taking the later entry moves CPU 0 to domain 7's node and
+ * leaves node 0 without a CPU, yet counted in numa_nodes; the parser did
+ * that until a CPU named twice kept its first entry.  The test above
+ * names the CPU again alone in a new domain, which moves it without
+ * emptying a node, so it passed on that parser too.
+ */
+static void test_cpu_named_again_cannot_empty_the_node_it_was_first_in(void **state)
+{
+	static const uint32_t nodes[] = { 0, 1 };
+
+	(void)state;
+	parse_cpu0_named_twice(7);
+	assert_int_equal(info.numa_nodes, 2);
+	assert_nodes(nodes, 2);
+	assert_int_equal(host_log_count("acpi: SRAT names APIC ID 0 again (domain 7), first entry kept"), 1);
 }
 
 static void test_entry_longer_than_its_type_is_stepped_over_whole(void **state)
@@ -490,6 +532,7 @@ int main(void)
 		T(test_cpu_named_twice_keeps_its_first_entry),
 		T(test_cpus_the_srat_does_not_name_stay_on_node_0),
 		T(test_cpu_named_twice_creates_no_empty_node),
+		T(test_cpu_named_again_cannot_empty_the_node_it_was_first_in),
 		T(test_entry_longer_than_its_type_is_stepped_over_whole),
 		T(test_more_domains_than_supported_put_the_rest_on_node_0),
 		T(test_bad_checksum_leaves_every_cpu_on_node_0),

@@ -4,7 +4,9 @@
  * precision, '*' and length modifier we support must give the same bytes
  * and the same return value as glibc's snprintf, at every buffer size from
  * 0 to past the end, without writing one byte beyond the size given.
- * The last tests cover the places where we differ from glibc on purpose.
+ * The table of cases is tests/host/format_cases.h, which the fuzz target
+ * tests/fuzz/fuzz_format.c replays too.  The last tests cover the places
+ * where we differ from glibc on purpose.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,62 +18,12 @@
 #include <cmocka.h>
 
 #include "lib/format.h"
-
-enum arg_type { A_NONE, A_INT, A_UINT, A_LONG, A_ULONG, A_LLONG, A_ULLONG,
-		A_SIZE, A_PTRDIFF, A_INTMAX, A_UINTMAX, A_STR, A_PTR };
-
-struct fcase {
-	const char *fmt;
-	enum arg_type type;
-	uint64_t v;		/* integer argument, reinterpreted per type */
-	const char *s;		/* A_STR argument */
-	int nstar;		/* leading int arguments for '*' */
-	int star[2];
-};
+#include "tests/host/format_cases.h"
 
 #define OUT_MAX 8192
 #define CANARY 0x5a
 
-/* Call fn (snprintf or fmt_snprintf) with the case's arguments. */
-#define CALL_STARS(fn, buf, n, c, val)					\
-	((c)->nstar == 0 ? fn(buf, n, (c)->fmt, val) :			\
-	 (c)->nstar == 1 ? fn(buf, n, (c)->fmt, (c)->star[0], val) :	\
-	 fn(buf, n, (c)->fmt, (c)->star[0], (c)->star[1], val))
-
-#define CALL_TYPED(fn, buf, n, c)					\
-	switch ((c)->type) {						\
-	case A_NONE: r = CALL_STARS(fn, buf, n, c, 0); break;		\
-	case A_INT: r = CALL_STARS(fn, buf, n, c, (int)(c)->v); break;	\
-	case A_UINT: r = CALL_STARS(fn, buf, n, c, (unsigned)(c)->v); break; \
-	case A_LONG: r = CALL_STARS(fn, buf, n, c, (long)(c)->v); break; \
-	case A_ULONG: r = CALL_STARS(fn, buf, n, c, (unsigned long)(c)->v); break; \
-	case A_LLONG: r = CALL_STARS(fn, buf, n, c, (long long)(c)->v); break; \
-	case A_ULLONG: r = CALL_STARS(fn, buf, n, c, (unsigned long long)(c)->v); break; \
-	case A_SIZE: r = CALL_STARS(fn, buf, n, c, (size_t)(c)->v); break; \
-	case A_PTRDIFF: r = CALL_STARS(fn, buf, n, c, (ptrdiff_t)(c)->v); break; \
-	case A_INTMAX: r = CALL_STARS(fn, buf, n, c, (intmax_t)(c)->v); break; \
-	case A_UINTMAX: r = CALL_STARS(fn, buf, n, c, (uintmax_t)(c)->v); break; \
-	case A_STR: r = CALL_STARS(fn, buf, n, c, (c)->s); break;	\
-	case A_PTR: r = CALL_STARS(fn, buf, n, c, (void *)(uintptr_t)(c)->v); break; \
-	}
-
-static int run_ours(char *buf, size_t n, const struct fcase *c)
-{
-	int r = -2;
-
-	CALL_TYPED(fmt_snprintf, buf, n, c);
-	return r;
-}
-
-static int run_libc(char *buf, size_t n, const struct fcase *c)
-{
-	int r = -2;
-
-	CALL_TYPED(snprintf, buf, n, c);
-	return r;
-}
-
-static void describe(const struct fcase *c, const char *why, size_t n)
+static void describe(const struct fmt_case *c, const char *why, size_t n)
 {
 	print_error("format \"%s\" type %d value %#llx nstar %d (%d,%d) size %zu: %s\n",
 		    c->fmt, c->type, (unsigned long long)c->v, c->nstar,
@@ -82,7 +34,7 @@ static void describe(const struct fcase *c, const char *why, size_t n)
  * Compare at one size.  Both buffers start filled with a canary; every byte
  * at or beyond `n` must still be the canary afterwards.
  */
-static void compare_at(const struct fcase *c, size_t n)
+static void compare_at(const struct fmt_case *c, size_t n)
 {
 	static char ours[OUT_MAX + 16], libc[OUT_MAX + 16];
 	int r_ours, r_libc;
@@ -90,8 +42,8 @@ static void compare_at(const struct fcase *c, size_t n)
 
 	memset(ours, CANARY, sizeof(ours));
 	memset(libc, CANARY, sizeof(libc));
-	r_ours = run_ours(n ? ours : NULL, n, c);
-	r_libc = run_libc(n ? libc : NULL, n, c);
+	r_ours = fmt_case_ours(n ? ours : NULL, n, c);
+	r_libc = fmt_case_libc(n ? libc : NULL, n, c);
 	if (r_ours != r_libc) {
 		describe(c, "return value differs", n);
 		assert_int_equal(r_ours, r_libc);
@@ -112,10 +64,10 @@ static void compare_at(const struct fcase *c, size_t n)
 }
 
 /* Full length, then every truncated size 0..len+1. */
-static void compare_all_sizes(const struct fcase *c)
+static void compare_all_sizes(const struct fmt_case *c)
 {
 	char probe[OUT_MAX];
-	int len = run_libc(probe, sizeof(probe), c);
+	int len = fmt_case_libc(probe, sizeof(probe), c);
 	int n;
 
 	assert_true(len >= 0 && len < OUT_MAX);
@@ -124,95 +76,13 @@ static void compare_all_sizes(const struct fcase *c)
 		compare_at(c, (size_t)n);
 }
 
-#define I(f, val) { f, A_INT, (uint64_t)(int64_t)(val), NULL, 0, { 0, 0 } }
-#define U(f, val) { f, A_UINT, (uint64_t)(val), NULL, 0, { 0, 0 } }
-#define L(f, val) { f, A_LONG, (uint64_t)(int64_t)(val), NULL, 0, { 0, 0 } }
-#define UL(f, val) { f, A_ULONG, (uint64_t)(val), NULL, 0, { 0, 0 } }
-#define LL(f, val) { f, A_LLONG, (uint64_t)(int64_t)(val), NULL, 0, { 0, 0 } }
-#define ULL(f, val) { f, A_ULLONG, (uint64_t)(val), NULL, 0, { 0, 0 } }
-#define T(f, ty, val) { f, ty, (uint64_t)(val), NULL, 0, { 0, 0 } }
-#define S(f, str) { f, A_STR, 0, str, 0, { 0, 0 } }
-#define P(f, val) { f, A_PTR, (uint64_t)(val), NULL, 0, { 0, 0 } }
-#define N(f) { f, A_NONE, 0, NULL, 0, { 0, 0 } }
-#define STAR1(f, ty, a, val) { f, ty, (uint64_t)(int64_t)(val), NULL, 1, { a, 0 } }
-#define STAR2(f, ty, a, b, val) { f, ty, (uint64_t)(int64_t)(val), NULL, 2, { a, b } }
-#define STARS(f, a, b, str) { f, A_STR, 0, str, 2, { a, b } }
-
-static const struct fcase table[] = {
-	/* plain text and %% */
-	N(""), N("hello, world"), N("100%%"), N("%%%%"), N("a%%b%%c"),
-	/* d and i */
-	I("%d", 0), I("%d", 1), I("%d", -1), I("%i", 12345), I("%d", INT32_MAX),
-	I("%d", INT32_MIN), I("[%5d]", 42), I("[%-5d]", 42), I("[%05d]", 42),
-	I("[%05d]", -42), I("[%+d]", 42), I("[%+d]", -42), I("[% d]", 42),
-	I("[% d]", -42), I("[%+ d]", 42), I("[% 05d]", 42), I("[%-05d]", 42),
-	I("[%.3d]", 7), I("[%.3d]", -7), I("[%8.3d]", -7), I("[%-8.3d]", 7),
-	I("[%08.3d]", 7), I("[%.0d]", 0), I("[%5.0d]", 0), I("[%+.0d]", 0),
-	I("[% .0d]", 0), I("[%.0d]", 1), I("[%.10d]", INT32_MIN), I("[%1d]", 123456),
-	I("[%-+8d]", 9), I("[%0+8d]", 9), I("[%0 8i]", -9), I("[%40d]", 5),
-	I("[%.40d]", 5), I("[%-40.30d]", -5),
-	/* u, x, X, o */
-	U("%u", 0), U("%u", UINT32_MAX), U("[%10u]", 77), U("[%-10u]", 77),
-	U("[%010u]", 77), U("[%.5u]", 77), U("[%+u]", 77), U("[% u]", 77),
-	U("%x", 0xdeadbeef), U("%X", 0xdeadbeef), U("%#x", 0xdeadbeef),
-	U("%#X", 0xdeadbeef), U("%#x", 0), U("%#X", 0), U("[%#10x]", 255),
-	U("[%#-10x]", 255), U("[%#010x]", 255), U("[%#08x]", 255),
-	U("[%#.8x]", 255), U("[%#12.8x]", 255), U("[%#.0x]", 0), U("[%.0x]", 0),
-	U("[%#.0x]", 1), U("%o", 0), U("%o", 8), U("%o", UINT32_MAX),
-	U("%#o", 0), U("%#o", 8), U("[%#.0o]", 0), U("[%.0o]", 0),
-	U("[%#.5o]", 8), U("[%#5o]", 8), U("[%#05o]", 8), U("[%#-6o]", 8),
-	U("[%#.1o]", 0), U("[%#.2o]", 1),
-	/* length modifiers */
-	I("%hhd", 127), I("%hhd", 128), I("%hhd", -129), I("%hhd", 0x1ff),
-	I("%hhu", -1), I("%hhx", 0x1234), I("%hho", -1), I("%hd", 32767),
-	I("%hd", 32768), I("%hd", -40000), I("%hu", -1), I("%hx", 0x12345),
-	I("%#hX", -2),
-	L("%ld", INT64_MIN), L("%ld", INT64_MAX), L("%li", -1), UL("%lu", UINT64_MAX),
-	UL("%lx", UINT64_MAX), UL("%#lo", UINT64_MAX), UL("%lX", 0x0123456789abcdefULL),
-	LL("%lld", INT64_MIN), LL("%lld", INT64_MAX), LL("[%+25lld]", INT64_MIN),
-	LL("[%-+25lld]", INT64_MAX), LL("[%025lld]", INT64_MIN), LL("[%.25lld]", INT64_MIN),
-	ULL("%llu", UINT64_MAX), ULL("%llx", UINT64_MAX), ULL("%#llx", UINT64_MAX),
-	ULL("%llo", UINT64_MAX), ULL("%#llo", UINT64_MAX), ULL("%#.30llo", 1),
-	T("%zu", A_SIZE, SIZE_MAX), T("%zx", A_SIZE, 0x1000), T("%zd", A_SIZE, -5),
-	T("%zi", A_SIZE, 123), T("%td", A_PTRDIFF, -77), T("%tx", A_PTRDIFF, -1),
-	T("%tu", A_PTRDIFF, 5), T("%jd", A_INTMAX, INT64_MIN),
-	T("%ju", A_UINTMAX, UINT64_MAX), T("%jx", A_UINTMAX, 0xabc),
-	T("%#jo", A_UINTMAX, 0), T("%ji", A_INTMAX, -1),
-	/* c */
-	I("%c", 'A'), I("[%5c]", 'x'), I("[%-5c]", 'x'), I("[%c]", 0),
-	I("[%3c]", 0), I("%c", 0x1ff), I("[%.0c]", 'q'),
-	/* s */
-	S("%s", "hello"), S("[%10s]", "hello"), S("[%-10s]", "hello"),
-	S("[%.3s]", "hello"), S("[%10.3s]", "hello"), S("[%-10.3s]", "hello"),
-	S("[%.0s]", "hello"), S("[%.10s]", "hello"), S("[%s]", ""),
-	S("[%5s]", ""), S("[%2s]", "toolong"), S("[%s|%%|]", "x"),
-	/* p */
-	P("%p", 0x1234), P("%p", UINT64_MAX), P("%p", 0xffff800000000000ULL),
-	P("[%20p]", 0xdeadbeef), P("[%-20p]", 0xdeadbeef), P("[%020p]", 0xdeadbeef),
-	P("[%.12p]", 0xdeadbeef), P("[%+p]", 0x10), P("[% p]", 0x10),
-	P("%p", 0), P("[%10p]", 0), P("[%-10p]", 0), P("[%010p]", 0),
-	/* '*' width and precision, including negative values */
-	STAR1("[%*d]", A_INT, 6, 42), STAR1("[%*d]", A_INT, -6, 42),
-	STAR1("[%-*d]", A_INT, 6, 42), STAR1("[%*d]", A_INT, 0, 42),
-	STAR1("[%.*d]", A_INT, 5, 42), STAR1("[%.*d]", A_INT, -1, 42),
-	STAR1("[%.*d]", A_INT, 0, 0), STAR1("[%0.*d]", A_INT, -3, 42),
-	STAR1("[%0*d]", A_INT, 8, -42), STAR1("[%0*d]", A_INT, -8, -42),
-	STAR2("[%*.*d]", A_INT, 10, 4, -42), STAR2("[%*.*x]", A_UINT, -10, 4, 0xab),
-	STAR2("[%#*.*o]", A_UINT, 7, 0, 0), STAR2("[%*.*lld]", A_LLONG, 30, 25, INT64_MIN),
-	STARS("[%*.*s]", 8, 3, "abcdef"), STARS("[%*.*s]", -8, -3, "abcdef"),
-	STARS("[%*.*s]", 0, 0, "abcdef"),
-	/* text around conversions, so truncation cuts in every part */
-	I("cpu %d online", 63), S("name=%s;", "pullkern"),
-	UL("addr 0x%016lx end", 0xfee00000UL), LL("delta=%+lld ns", -1500),
-};
-
 static void test_table_matches_libc_at_every_size(void **state)
 {
 	size_t i;
 
 	(void)state;
-	for (i = 0; i < sizeof(table) / sizeof(table[0]); i++)
-		compare_all_sizes(&table[i]);
+	for (i = 0; i < FMT_NCASES; i++)
+		compare_all_sizes(&fmt_cases[i]);
 }
 
 /* Several conversions in one call, to check the argument walk. */
@@ -271,7 +141,7 @@ static const char *const words[] = {
 };
 
 /* One random but well-defined conversion with literal text around it. */
-static void random_case(struct fcase *c, char *fmt, size_t fmt_size)
+static void random_case(struct fmt_case *c, char *fmt, size_t fmt_size)
 {
 	static const char convs[] = "diuxXocsp";
 	static const char *const lens[] = { "", "hh", "h", "l", "ll", "z", "t", "j" };
@@ -362,7 +232,7 @@ static void random_case(struct fcase *c, char *fmt, size_t fmt_size)
 static void test_random_formats_match_libc(void **state)
 {
 	char fmt[64];
-	struct fcase c;
+	struct fmt_case c;
 	int i;
 
 	(void)state;

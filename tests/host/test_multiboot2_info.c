@@ -810,6 +810,73 @@ static void test_framebuffer_over_the_boot_information_is_not_used(void **state)
 	assert_int_equal(host_log_count("overlaps the boot information; not used"), 1);
 }
 
+#define IMAGE_START	0x100000ull
+#define IMAGE_END	0x180000ull
+
+/*
+ * Parse an MBI of `map` (n entries; none when 0) and a 32-bpp framebuffer
+ * of w x h at fb, with the kernel image at [IMAGE_START, IMAGE_END).
+ */
+static void parse_fb_with_image(const struct range *map, size_t n, uint64_t fb,
+				uint32_t w, uint32_t h)
+{
+	mb_begin();
+	if (n)
+		mb_mmap(map, n);
+	mb_fb_rgb(fb, w, h);
+	mb_end();
+	mb2_set_kernel_image(IMAGE_START, IMAGE_END);
+	parse();
+	mb2_set_kernel_image(0, 0);
+}
+
+/*
+ * The kernel image is asked apart from RAM: GRUB loads it into memory the
+ * map calls usable, and the line names the kernel, not just RAM.
+ */
+static void test_framebuffer_over_the_kernel_image_is_not_used(void **state)
+{
+	(void)state;
+	parse_fb_with_image(bios_map, 6, IMAGE_START, 1024, 768);
+	assert_true(bi.valid);
+	assert_false(bi.fb.present);
+	assert_int_equal(host_log_count("mb2: framebuffer at 0x100000, 3145728 bytes, overlaps the kernel image; not used"), 1);
+	assert_int_equal(host_log_count("overlaps usable RAM"), 0);
+}
+
+/* Without a memory map no RAM is known: the kernel image still refuses it. */
+static void test_framebuffer_over_the_kernel_image_is_not_used_without_a_map(void **state)
+{
+	(void)state;
+	/* 4 KiB: only its last bytes touch the image's first */
+	parse_fb_with_image(NULL, 0, IMAGE_START - 4095, 64, 16);
+	assert_true(bi.valid);
+	assert_int_equal(bi.mmap_count, 0);
+	assert_false(bi.fb.present);
+	assert_int_equal(host_log_count("overlaps the kernel image; not used"), 1);
+}
+
+/* Ending right where the image starts, or starting right at its end: kept. */
+static void test_framebuffer_next_to_the_kernel_image_is_kept(void **state)
+{
+	(void)state;
+	parse_fb_with_image(NULL, 0, IMAGE_START - 4096, 64, 16);
+	assert_true(bi.fb.present);
+	parse_fb_with_image(NULL, 0, IMAGE_END, 64, 16);
+	assert_true(bi.fb.present);
+	assert_int_equal(host_log_count("framebuffer at"), 0);
+}
+
+/* The MBI in usable RAM, as GRUB puts it: the line names the MBI. */
+static void test_framebuffer_over_the_boot_information_in_ram_names_it(void **state)
+{
+	(void)state;
+	parse_fb_with_image(bios_map, 6, MBI_PHYS - 0x100, 64, 16);
+	assert_false(bi.fb.present);
+	assert_int_equal(host_log_count("overlaps the boot information; not used"), 1);
+	assert_int_equal(host_log_count("overlaps usable RAM"), 0);
+}
+
 static void test_framebuffer_over_a_module_is_not_used(void **state)
 {
 	static const struct range high_only[] = { { 0x100000, 0x1000000, 1 } };
@@ -932,6 +999,10 @@ int main(void)
 		T(test_framebuffer_over_usable_ram_at_1mib_is_not_used),
 		T(test_framebuffer_over_basic_meminfo_ram_is_not_used),
 		T(test_framebuffer_over_the_boot_information_is_not_used),
+		T(test_framebuffer_over_the_kernel_image_is_not_used),
+		T(test_framebuffer_over_the_kernel_image_is_not_used_without_a_map),
+		T(test_framebuffer_next_to_the_kernel_image_is_kept),
+		T(test_framebuffer_over_the_boot_information_in_ram_names_it),
 		T(test_framebuffer_over_a_module_is_not_used),
 		T(test_framebuffer_outside_ram_is_kept),
 		T(test_modules_recorded_and_excess_ignored),
