@@ -91,7 +91,7 @@ HCFLAGS += -DLOCK_DEBUG
 HCFLAGS += $(HOST_SANITIZE)
 
 # Kernel sources: every .c and .S below these directories.
-KDIRS := boot arch/x86_64 drivers/apic drivers/console kernel kernel/scenarios lib
+KDIRS := boot arch/x86_64 drivers/apic drivers/console drivers/hpet kernel kernel/scenarios lib
 KSRCS := $(foreach d,$(KDIRS),$(wildcard $(d)/*.c $(d)/*.S))
 KOBJS := $(patsubst %,$(BUILD)/k/%.o,$(KSRCS))
 
