@@ -69,6 +69,8 @@ static const struct option_desc options[] = {
 	  "TSC calibration sources to leave out, comma-separated (e.g. pit,pmtimer: calibrate from the HPET alone); an excluded source is not touched; an unknown name is a warning (docs/cpus.md)" },
 	{ "tsc_adjust_test", OPTION_U64, "CYCLES", 0, 0, 1000000000000, NULL,
 	  "test: every odd-numbered AP first moves its IA32_TSC_ADJUST this far from the BSP's, as firmware may leave it; the alignment before the clock sync must undo it (docs/cpus.md)" },
+	{ "tsc_test_skew_ppm", OPTION_U64, "PPM", 0, 0, 100000, NULL,
+	  "test: each calibration source's answer is made (its number in the order of preference x PPM) ppm fast, so that above 1000 no two agree and the warning path runs (docs/cpus.md)" },
 	{ "clock_sync_aim_ns", OPTION_U64, "NS", 20000, 1, 1000000000, NULL,
 	  "an AP's clock sync is measured again (a bounded number of times) until its best BSP-AP round trip, the error bound, is this short (docs/cpus.md)" },
 	{ "idle", OPTION_WORD, "hlt|mwait|poll", 0, 0, 0, "hlt",

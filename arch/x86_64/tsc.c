@@ -291,6 +291,23 @@ static uint64_t ask(enum tsc_src s, const struct acpi_info *acpi, const char **w
 	return hz;
 }
 
+/*
+ * tsc_test_skew_ppm=N: the answer of source s (its number in the order of
+ * preference) is made s * N ppm fast, so that with N above the agreement
+ * limit no two agree and the warning path runs (a test, never a fix).
+ */
+static void test_skew(uint64_t hz[TSC_SRC_NR])
+{
+	uint64_t ppm = option_u64("tsc_test_skew_ppm");
+
+	if (!ppm)
+		return;
+	kprintf("tsc: tsc_test_skew_ppm=%llu: each source's answer made (its number x %llu) ppm fast, a test\n",
+		(unsigned long long)ppm, (unsigned long long)ppm);
+	for (int s = 0; s < TSC_SRC_NR; s++)
+		hz[s] += hz[s] / 1000000 * ppm * (uint64_t)s;
+}
+
 void tsc_calibrate(const struct acpi_info *acpi, struct tsc_calibration *out)
 {
 	uint32_t excluded = excluded_sources();
@@ -306,8 +323,10 @@ void tsc_calibrate(const struct acpi_info *acpi, struct tsc_calibration *out)
 		} else {
 			hz[s] = ask((enum tsc_src)s, acpi, &out->src_why[s]);
 		}
-		out->src_hz[s] = hz[s];
 	}
+	test_skew(hz);
+	for (int s = 0; s < TSC_SRC_NR; s++)
+		out->src_hz[s] = hz[s];
 	tsc_choose(hz, &c);
 	out->agreement = tsc_agreement_name[c.agreement];
 	out->agreed = c.agreement == TSC_AGREE_YES;

@@ -849,6 +849,17 @@ qemu_case tsc_calibrates_from_the_hpet_alone_without_pit_and_pm_timer 0 60 \
 	--expect 'idle.lost == 0 and idle.early == 0 and idle.over_bound == 0' \
 	--expect 'summary.result == "pass"'
 
+# A machine where no two calibration sources agree within 1000 ppm boots,
+# with a warning and the record saying so: tsc_test_skew_ppm= makes each
+# source's answer (its number x 5000) ppm fast, so every pair differs by at
+# least 5000 ppm less what the measurements themselves differ by.
+qemu_case tsc_sources_that_do_not_agree_give_a_warning_and_the_boot_goes_on 0 60 \
+	"--bios --smp 2 -- tsc_test_skew_ppm=5000 scenario=none" \
+	--text 'tsc: WARNING: no two calibration sources agree within 1000 ppm' \
+	--expect 'tsc.agreement == "disagree" and tsc.agreed == false' \
+	--expect 'tsc.source == "pmtimer" and tsc.check_source == "hpet" and tsc.ppm > 1000' \
+	--expect 'summary.result == "pass"'
+
 # The clock sync retries an AP until its best round trip is under the aim,
 # a bounded number of times: with an aim no round trip can meet (1 ns)
 # every AP takes every attempt, is counted above the aim, and is synced
