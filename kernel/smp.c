@@ -391,7 +391,7 @@ static void report_smp(void)
 static void report_clock(void)
 {
 	struct json_writer w;
-	char buf[256];
+	char buf[384];
 
 	clock_report_tsc_adjust();
 	kprintf("clock: %u APs synced to the BSP's TSC (%u not), largest skew %lu us, error bound %lu ns (APs may lag, never lead); aim %lu ns, %u APs above it, %u retries\n",

@@ -53,8 +53,8 @@
  * The result goes back the same way (`skew_out`, then `done` with
  * release), and the AP writes its own skew[] entry: skew[cpu] is written
  * only by its CPU, and read only by it (arch_now_ns) or for reports.  An
- * AP's adjust[] entry is written by the AP before its release of
- * `finished`, which the BSP acquires before it reads the entry.
+ * AP's adjust[] entry is written by the AP before its release store of
+ * adjust_seen[cpu], which the report acquires before it reads the entry.
  */
 #include <stdarg.h>
 #include <stdbool.h>
@@ -115,8 +115,8 @@ static struct sync_mailbox mbox;
 static bool adjust_offered;
 static int64_t adjust_bsp;
 static int64_t adjust_test;		/* tsc_adjust_test=, for odd-numbered APs */
-static struct tsc_adjust_cpu adjust[MAX_CPUS];	/* written by its CPU, see Ordering */
-static bool adjust_seen[MAX_CPUS];
+static struct tsc_adjust_cpu adjust[MAX_CPUS];	/* written by its CPU before adjust_seen */
+static bool adjust_seen[MAX_CPUS];	/* release/acquire: publishes adjust[] */
 
 static bool adjust_read(uint64_t *v)
 {
@@ -147,7 +147,7 @@ static void adjust_init_bsp(void)
 	adjust_test = (int64_t)option_u64("tsc_adjust_test");
 	adjust[cpu] = (struct tsc_adjust_cpu){ .read_ok = true, .before = adjust_bsp,
 					       .after = adjust_bsp, .aligned = true };
-	adjust_seen[cpu] = true;
+	__atomic_store_n(&adjust_seen[cpu], true, __ATOMIC_RELAXED);	/* no AP runs yet */
 }
 
 /* On an AP, before its first skew measurement: bring TSC_ADJUST to the BSP's. */
@@ -156,10 +156,12 @@ static void adjust_this_cpu(void)
 	uint32_t cpu = this_cpu_id();
 	struct tsc_adjust_cpu *a = &adjust[cpu];
 
-	if (!adjust_offered || adjust_seen[cpu])
+	/* relaxed: only this CPU sets its flag */
+	if (!adjust_offered || __atomic_load_n(&adjust_seen[cpu], __ATOMIC_RELAXED))
 		return;
 	tsc_adjust_align(&adjust_ops, adjust_bsp, cpu & 1 ? adjust_test : 0, a);
-	adjust_seen[cpu] = true;
+	/* release: pairs with the acquire in clock_report_tsc_adjust, publishing adjust[cpu] */
+	__atomic_store_n(&adjust_seen[cpu], true, __ATOMIC_RELEASE);
 }
 
 void clock_init(void)
@@ -348,8 +350,8 @@ int64_t clock_skew_cycles(uint32_t cpu)
 void clock_report_tsc_adjust(void)
 {
 	uint32_t cpus = 0, differed = 0, aligned = 0, unread = 0, listed = 0;
+	static char buf[2048];	/* ADJUST_LISTED entries of three 20-digit numbers */
 	struct json_writer w;
-	char buf[1024];
 
 	if (!adjust_offered) {
 		kprintf("clock: IA32_TSC_ADJUST not offered by CPUID; APs not aligned\n");
@@ -363,10 +365,10 @@ void clock_report_tsc_adjust(void)
 	json_i64(&w, "test_offset", adjust_test);
 	json_array_begin(&w, "differing");
 	for (uint32_t cpu = 0; cpu < MAX_CPUS; cpu++) {
-		/* the AP published adjust[cpu] before its release of finished */
 		const struct tsc_adjust_cpu *a = &adjust[cpu];
 
-		if (!adjust_seen[cpu])
+		/* acquire: pairs with the CPU's release in adjust_this_cpu */
+		if (!__atomic_load_n(&adjust_seen[cpu], __ATOMIC_ACQUIRE))
 			continue;
 		cpus++;
 		unread += !a->read_ok;

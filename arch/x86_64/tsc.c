@@ -20,7 +20,8 @@
  * answer two sources agree on (within 1000 ppm), preferring the exact
  * ones, and the source that confirmed it; when no two agree the preferred
  * answer is used and a warning says so, on the console and in the record:
- * a machine with bad references still boots, visibly.  Each measurement
+ * a machine with bad references still boots, visibly (tsc_test_skew_ppm=
+ * makes the sources disagree on purpose, to show it).  Each measurement
  * is sanity-checked: a PM timer or an HPET that does not advance or a
  * PIT whose output never rises (a gated PIT on some boards, or none, as
  * with QEMU's -machine pc,pit=off) is reported and skipped, never

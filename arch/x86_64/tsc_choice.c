@@ -164,8 +164,8 @@ void tsc_adjust_align(const struct tsc_adjust_ops *ops, int64_t bsp,
 	uint64_t v;
 
 	*out = (struct tsc_adjust_cpu){ 0 };
-	if (test_offset)
-		ops->write((uint64_t)(bsp + test_offset));
+	if (test_offset)	/* unsigned: wraps like the MSR, never undefined */
+		ops->write((uint64_t)bsp + (uint64_t)test_offset);
 	if (!ops->read(&v))
 		return;
 	out->read_ok = true;

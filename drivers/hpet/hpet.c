@@ -49,7 +49,7 @@ static uint64_t rd64(const struct hpet *h, uint32_t reg)
 
 static void wr64(const struct hpet *h, uint32_t reg, uint64_t v)
 {
-	*(volatile uint64_t *)(uintptr_t)(h->regs + reg) = v;
+	*(volatile uint64_t *)(h->regs + reg) = v;
 }
 
 static const char *hpet_period_problem(uint32_t period_fs)

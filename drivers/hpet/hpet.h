@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 struct hpet {
-	const volatile uint8_t *regs;	/* the 1 KiB register block, mapped */
+	volatile uint8_t *regs;		/* the 1 KiB register block, mapped */
 	uint32_t period_fs;		/* main counter tick, femtoseconds */
 	uint64_t hz;			/* 10^15 / period_fs */
 	uint64_t mask;			/* all ones for a 64-bit counter, else 32 bits */
