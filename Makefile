@@ -91,7 +91,7 @@ HCFLAGS += -DLOCK_DEBUG
 HCFLAGS += $(HOST_SANITIZE)
 
 # Kernel sources: every .c and .S below these directories.
-KDIRS := boot arch/x86_64 drivers/apic drivers/console kernel kernel/scenarios lib
+KDIRS := boot arch/x86_64 drivers/apic drivers/console drivers/hpet kernel kernel/scenarios lib
 KSRCS := $(foreach d,$(KDIRS),$(wildcard $(d)/*.c $(d)/*.S))
 KOBJS := $(patsubst %,$(BUILD)/k/%.o,$(KSRCS))
 
@@ -107,9 +107,11 @@ PORTABLE := lib/format.c lib/json.c kernel/cmdline.c kernel/options.c $(ACPI_SRC
 	kernel/workqueue.c kernel/shell_core.c kernel/cpuhp_block.c \
 	drivers/console/ps2kbd_decode.c kernel/residency.c kernel/residency_report.c \
 	kernel/boot_records.c
-# Hardware counters' names, their model table, and the idle-state choice:
+# Hardware counters' names, their model table, the idle-state choice and
+# the TSC calibration's choice (tsc_choice):
 # data and decisions from CPUID's answers, no instruction.
-PORTABLE += kernel/hw_counters.c arch/x86_64/hw_model.c arch/x86_64/idle_choice.c
+PORTABLE += kernel/hw_counters.c arch/x86_64/hw_model.c arch/x86_64/idle_choice.c \
+	arch/x86_64/tsc_choice.c
 PORTABLE := $(wildcard $(PORTABLE))
 HOBJS := $(patsubst %,$(BUILD)/host/%.o,$(PORTABLE) tests/host/host_support.c tests/host/host_arch.c)
 HLIB := $(BUILD)/host/libportable.a

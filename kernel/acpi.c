@@ -961,6 +961,7 @@ void acpi_parse(const void *rsdp, size_t rsdp_len, acpi_map_fn map, void *ctx,
 		if (pick_root(r, rsdp_len, map, ctx, &root, out)) {
 			madt_parse(&root, out);
 			fadt_parse(&root, out);
+			acpi_hpet_parse(&root, &out->hpet);
 			if (out->madt_ok)
 				srat_parse(&root, out);
 		}

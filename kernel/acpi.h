@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * acpi: the few ACPI tables pullkern needs (RSDP, RSDT/XSDT, MADT, FADT, SRAT).
+ * acpi: the few ACPI tables pullkern needs (RSDP, RSDT/XSDT, MADT, FADT, SRAT,
+ * HPET: kernel/acpi_hpet.h).
  *
  * acpi_parse() reads firmware tables as untrusted bytes through a caller
  * supplied map function and fills a struct acpi_info.  It never fails hard:
@@ -16,6 +17,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "kernel/acpi_hpet.h"
 
 /*
  * Maps a physical range for reading; returns NULL if it cannot.
@@ -101,6 +104,7 @@ struct acpi_info {
 	uint32_t numa_nodes;	/* distinct SRAT proximity domains of CPUs; 1 without SRAT */
 	bool srat_ok;		/* a valid SRAT assigned nodes */
 	uint32_t srat_unnamed;	/* CPUs a valid SRAT does not name: on node 0 */
+	struct acpi_hpet hpet;	/* the HPET table (kernel/acpi_hpet.c); hpet.ok false without one */
 };
 
 /*

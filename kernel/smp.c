@@ -391,18 +391,25 @@ static void report_smp(void)
 static void report_clock(void)
 {
 	struct json_writer w;
-	char buf[256];
+	char buf[384];
 
-	kprintf("clock: %u APs synced to the BSP's TSC (%u not), largest skew %lu us, error bound %lu ns (APs may lag, never lead)\n",
+	clock_report_tsc_adjust();
+	kprintf("clock: %u APs synced to the BSP's TSC (%u not), largest skew %lu us, error bound %lu ns (APs may lag, never lead); aim %lu ns, %u APs above it, %u retries\n",
 		clock_sync.synced, clock_sync.unsynced,
 		(unsigned long)tsc_to_us(clock_sync.max_abs_skew_cycles),
-		(unsigned long)tsc_to_ns(clock_sync.max_rtt_cycles));
+		(unsigned long)tsc_to_ns(clock_sync.max_rtt_cycles),
+		(unsigned long)clock_sync.good_rtt_ns,
+		clock_sync.over_good, clock_sync.retries);
 	json_begin(&w, buf, sizeof(buf));
 	json_str(&w, "kind", "clock");
 	json_u64(&w, "synced", clock_sync.synced);
 	json_u64(&w, "unsynced", clock_sync.unsynced);
 	json_u64(&w, "max_skew_us", tsc_to_us(clock_sync.max_abs_skew_cycles));
 	json_u64(&w, "error_bound_ns", tsc_to_ns(clock_sync.max_rtt_cycles));
+	json_u64(&w, "sync_aim_ns", clock_sync.good_rtt_ns);
+	json_u64(&w, "over_aim", clock_sync.over_good);
+	json_u64(&w, "retries", clock_sync.retries);
+	json_u64(&w, "attempts_max", clock_sync.attempts_max);
 	report_emit(json_end(&w));
 }
 

@@ -15,6 +15,11 @@ struct clock_sync_result {
 	uint32_t synced, unsynced;
 	uint64_t max_rtt_cycles;	/* error bound: an AP's clock lags by at most this */
 	uint64_t max_abs_skew_cycles;
+	uint64_t good_rtt_cycles;	/* the round trip the retries aim for ... */
+	uint64_t good_rtt_ns;		/* ... in nanoseconds */
+	uint32_t over_good;		/* synced APs whose best round trip stayed above it */
+	uint32_t retries;		/* attempts after each AP's first */
+	uint32_t attempts_max;		/* per AP, first included */
 };
 
 /*
@@ -34,6 +39,9 @@ typedef void (*clock_run_on_fn)(uint32_t cpu, void (*fn)(void *arg), void *arg);
 void clock_sync_all(const uint32_t *cpus, uint32_t n, clock_run_on_fn run_on,
 		    struct clock_sync_result *res);
 int64_t clock_skew_cycles(uint32_t cpu);
+
+/* Boot CPU, after clock_sync_all(): every CPU's IA32_TSC_ADJUST, as found. */
+void clock_report_tsc_adjust(void);
 
 /* An arch_now_ns() instant as this CPU's TSC value (for TSC-deadline). */
 uint64_t clock_ns_to_local_tsc(uint64_t ns);

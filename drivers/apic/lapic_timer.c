@@ -160,17 +160,28 @@ static void arm_countdown(uint8_t vector, uint64_t deadline_ns)
 static void arm_at(uint8_t vector, uint64_t deadline_ns)
 {
 	if (deadline_ns == UINT64_MAX) {
-		lapic_write(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED);
-		if (deadline_mode)
+		if (deadline_mode) {
+			/*
+			 * Masked, but still in TSC-deadline mode: the deadline
+			 * MSR is written only while the LVT selects that mode
+			 * (SDM Vol. 3A 11.5.4.1: a write in another mode is
+			 * ignored; Bochs logs it as "TSC-Deadline timer is
+			 * disabled").  Writing 0 then disarms.
+			 */
+			lapic_write(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED |
+				    LVT_TIMER_TSC_DEADLINE | vector);
 			wrmsr_fenced(MSR_TSC_DEADLINE, 0);
-		else
+		} else {
+			lapic_write(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED);
 			lapic_write(LAPIC_TIMER_INIT, 0);
+		}
 		return;
 	}
 	if (!deadline_mode) {
 		arm_countdown(vector, deadline_ns);
 		return;
 	}
+	/* mode first, then the deadline: the order SDM Vol. 3A 11.5.4.1 asks */
 	lapic_write(LAPIC_LVT_TIMER, LVT_TIMER_TSC_DEADLINE | vector);
 	/* a deadline already past fires at once, which is what we want */
 	wrmsr_fenced(MSR_TSC_DEADLINE, clock_ns_to_local_tsc(deadline_ns));

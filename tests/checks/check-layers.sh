@@ -49,7 +49,7 @@ readonly ROOT
 cd "$ROOT"
 
 readonly OBJDIR=build/k
-readonly KDIRS="boot arch/x86_64 drivers/apic drivers/console kernel kernel/scenarios lib"
+readonly KDIRS="boot arch/x86_64 drivers/apic drivers/console drivers/hpet kernel kernel/scenarios lib"
 
 GROUND_RE='^kernel/(printk|panic|console|report|page_alloc|acpi|acpi_(spcr|hpet|s5)|multiboot2|cmdline|options|verdict|spinlock|cpuhp_block|hw_counters)\.c$'
 CORE_RE='^kernel/(timer|tmigr|tmigr_debug|idle|tick|workqueue|cpuhp|shell_core|residency)\.c$'

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * fuzz_acpi: libFuzzer target for kernel/acpi.c: the RSDP, the RSDT/XSDT
- * walk and every table parsed behind it (MADT, FADT, SRAT).
+ * walk and every table parsed behind it (MADT, FADT, SRAT, and the HPET
+ * table of kernel/acpi_hpet.c).
  *
  * Input layout:
  *   [0]        flags: bit 0 set keeps checksums as given, else every
@@ -17,8 +18,10 @@
  * Invariants checked on struct acpi_info (kernel/acpi.h): counts within
  * their arrays, enabled CPUs among the possible ones, error set exactly
  * when the MADT was refused, every CPU's node below numa_nodes, the SCI
- * route answered only when the FADT named an SCI, and no NUMA node
- * without a CPU (a SRAT naming a CPU twice must not make one).
+ * route answered only when the FADT named an SCI, no NUMA node
+ * without a CPU (a SRAT naming a CPU twice must not make one), and an
+ * HPET only with a usable base (non-zero, 1 KiB aligned, not wrapping)
+ * and 1 to 32 comparators, else all zero.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -33,6 +36,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct acpi_info info;
 static struct fuzz_mem mem;
+
+static void check_hpet(const struct acpi_hpet *h)
+{
+	if (!h->ok) {
+		if (h->base || h->comparators || h->vendor || h->min_tick)
+			fuzz_fail("an HPET refused but its fields left set");
+		return;
+	}
+	if (!h->base || (h->base & (ACPI_HPET_REGS_LEN - 1)) ||
+	    h->base > UINT64_MAX - ACPI_HPET_REGS_LEN)
+		fuzz_fail("an HPET kept with an unusable base address");
+	if (h->comparators < 1 || h->comparators > 32)
+		fuzz_fail("an HPET with a comparator count outside 1..32");
+}
 
 static void check(const struct acpi_info *a)
 {
@@ -65,6 +82,7 @@ static void check(const struct acpi_info *a)
 	}
 	if (acpi_sci_route(a, &route) != a->sci_ok)
 		fuzz_fail("an SCI route without an SCI, or none with one");
+	check_hpet(&a->hpet);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

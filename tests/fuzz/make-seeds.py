@@ -5,7 +5,7 @@
 Each seed is a small, valid input in its target's layout, so the fuzzer
 starts from the shapes the parsers accept: a QEMU-like ACPI system (RSDT
 and XSDT, MADT with xAPIC and x2APIC entries, FADT of several revisions,
-SRAT), a GRUB-like multiboot2 information block, command lines, format
+SRAT, HPET), a GRUB-like multiboot2 information block, command lines, format
 programs, JSON writer programs and shell keystrokes.  Deterministic: running it again
 rewrites the same bytes.  Usage: tests/fuzz/make-seeds.py [CORPUS_DIR]
 """
@@ -105,6 +105,12 @@ def srat(doms):
     return sdt(b"SRAT", 3, body)
 
 
+def hpet(base=0xfed00000, space=0, length=56):
+    """IA-PC HPET specification 1.0a, 3.2.4: block ID, base GAS, number, min tick."""
+    body = struct.pack("<IBBBBQBHB", 0x8086a201, space, 64, 0, 0, base, 0, 0x80, 0)
+    return sdt(b"HPET", 1, body[:length - 36])
+
+
 def acpi_system(rev, tables, broken_rsdp=False):
     img = Image()
     addrs = [img.put(t) for t in tables]
@@ -126,6 +132,10 @@ def acpi_seeds():
                                             srat([(0, 0), (1, 0), (2, 1), (3, 1)])])[0]
     yield "srat-x2apic", acpi_system(2, [madt(2, x2=2), srat([(0, 0), (1, 1), (300, 2), (301, 2)])])[0]
     yield "madt-truncated-entry", acpi_system(0, [madt(2, extra=bytes([0, 8, 9, 9]))])[0]
+    yield "hpet-qemu", acpi_system(0, [fadt(1, 116), madt(4), hpet()])[0]
+    yield "hpet-one-byte-short", acpi_system(2, [madt(2), hpet(length=55)])[0]
+    yield "hpet-io-space-then-valid", acpi_system(2, [madt(2), hpet(space=1, base=0x400),
+                                                      hpet(base=0xfed01000)])[0]
 
 
 def mbi(tags):

@@ -820,3 +820,53 @@ qemu_case residency_edges_read_counters_once_per_cpu_and_zero_ones_never_advance
 	--expect 'residency.counters.core_c6 == "never advances" and residency.counters.energy_pkg == "never advances"' \
 	--expect 'residency.pkg_watt == null and residency.pkg.pc6_pct == null' \
 	--expect 'summary.result == "pass"'
+
+# Time without a PIT (docs/cpus.md, "Calibration sources"): QEMU's pc
+# machine without its 8254 (pit=off).  The PIT's sanity check refuses it
+# with its line, and the PM timer's answer is cross-checked by the HPET
+# found through the ACPI HPET table; the record names both, the ppm and
+# whether they agree, and every source's answer or why there is none.
+qemu_case tsc_pmtimer_is_checked_by_the_hpet_when_the_pit_is_off 0 60 \
+	"--bios --smp 2 --machine pc,pit=off -- scenario=none" \
+	--text 'tsc: PIT channel 2 output already high after programming; not used' \
+	--text 'hpet: at 0x[0-9a-f]+: [0-9]+ Hz' \
+	--expect 'tsc.source == "pmtimer" and tsc.check_source == "hpet" and "ppm" in tsc' \
+	--expect 'tsc.hz == tsc.sources.pmtimer and tsc.check_hz == tsc.sources.hpet' \
+	--expect 'tsc.sources.pit == "failed" and tsc.agreement in ["agree", "disagree"]' \
+	--expect 'tsc.agreed == (tsc.agreement == "agree")' \
+	--expect 'summary.result == "pass"'
+
+# ... and with the PM timer left out as well (tsc_exclude=pmtimer: it is
+# not touched), the HPET alone calibrates the TSC: the record says so and
+# that nothing checked it, and the idle scenario's timers, armed in TSC
+# terms, all fire on time.
+qemu_case tsc_calibrates_from_the_hpet_alone_without_pit_and_pm_timer 0 60 \
+	"--bios --smp 2 --machine pc,pit=off -- tsc_exclude=pmtimer scenario=idle seconds_ms=500" \
+	--text 'tsc: only hpet answered: the rate is not cross-checked' \
+	--expect 'tsc.source == "hpet" and tsc.check_source == null' \
+	--expect 'tsc.agreement == "single" and tsc.agreed == false' \
+	--expect 'tsc.sources.pmtimer == "excluded" and tsc.sources.pit == "failed"' \
+	--expect 'idle.lost == 0 and idle.early == 0 and idle.over_bound == 0' \
+	--expect 'summary.result == "pass"'
+
+# A machine where no two calibration sources agree within 1000 ppm boots,
+# with a warning and the record saying so: tsc_test_skew_ppm= makes each
+# source's answer (its number x 5000) ppm fast, so every pair differs by at
+# least 5000 ppm less what the measurements themselves differ by.
+qemu_case tsc_sources_that_do_not_agree_give_a_warning_and_the_boot_goes_on 0 60 \
+	"--bios --smp 2 -- tsc_test_skew_ppm=5000 scenario=none" \
+	--text 'tsc: WARNING: no two calibration sources agree within 1000 ppm' \
+	--expect 'tsc.agreement == "disagree" and tsc.agreed == false' \
+	--expect 'tsc.source == "pmtimer" and tsc.check_source == "hpet" and tsc.ppm > 1000' \
+	--expect 'summary.result == "pass"'
+
+# The clock sync retries an AP until its best round trip is under the aim,
+# a bounded number of times: with an aim no round trip can meet (1 ns)
+# every AP takes every attempt, is counted above the aim, and is synced
+# all the same, with the best of its attempts.
+qemu_case clock_sync_retries_each_ap_a_bounded_number_of_times 0 60 \
+	"--bios --smp 4 -- clock_sync_aim_ns=1 scenario=none" \
+	--expect 'clock.synced == 3 and clock.unsynced == 0 and clock.sync_aim_ns == 1' \
+	--expect 'clock.attempts_max > 1 and clock.retries == 3 * (clock.attempts_max - 1)' \
+	--expect 'clock.over_aim == 3' \
+	--expect 'summary.result == "pass"'
