@@ -103,8 +103,8 @@ static const struct option_desc options[] = {
 	  "jiffies start so that they wrap this long after boot (every run crosses 2^64)" },
 	{ "shell", OPTION_FLAG, NULL, 0, 0, 0, NULL,
 	  "after the boot (and the scenario), a command shell on COM1 instead of the exit (docs/shell.md)" },
-	{ "then", OPTION_WORD, "exit|shell", 0, 0, 0, "exit",
-	  "after the scenario or test: exit with the verdict, or the shell (as the shell option)" },
+	{ "then", OPTION_WORD, "exit|shell|poweroff", 0, 0, 0, "exit",
+	  "after the scenario or test: exit with the verdict, the shell (as the shell option), or exit and power off with ACPI S5, under QEMU too instead of its exit device (docs/firmware.md)" },
 	{ "help", OPTION_FLAG, NULL, 0, 0, 0, NULL,
 	  "list the command-line options" },
 };

@@ -235,6 +235,7 @@ void smp_prepare(const struct acpi_info *acpi, const struct smp_options *opt,
 					       acpi->lapic_phys : 0,
 					       max_apic_id(acpi),
 					       opt->apic_force);
+	lapic_set_nmi_wiring(acpi);
 	lapic_init_cpu();
 	bsp_apic_id = lapic_id();
 	number_cpus(acpi, res);
