@@ -1062,6 +1062,7 @@ void acpi_parse(const void *rsdp, size_t rsdp_len, acpi_map_fn map, void *ctx,
 
 	memset(out, 0, sizeof(*out));
 	out->numa_nodes = 1;
+	out->s5.error = "no ACPI tables";	/* until acpi_s5_parse() says more */
 	if (!map) {
 		out->error = "no map function";
 	} else if (rsdp_ok(r, rsdp_len, out)) {

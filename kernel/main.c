@@ -208,6 +208,7 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
 	tsc_report(&tsc_cal);
 	lapic_timer_report();
 	smp_report();
+	platform_firmware_report(&acpi);	/* docs/firmware.md */
 	tick_check(cpu_online_count());
 	acpi_hotplug_init(&acpi);
 	if (option_str("test"))

@@ -62,6 +62,10 @@ bool platform_poweroff_has(void);
 /* Enter S5; returns if it was not handed down or the machine still runs a while later. */
 void platform_poweroff(void);
 
+struct acpi_info;
+/* Boot CPU, once, after the boot CPUs started: the `firmware` record. */
+void platform_firmware_report(const struct acpi_info *acpi);
+
 /* Reset the machine: every method in order, silently.  Never returns. */
 __attribute__((noreturn)) void platform_reset(void);
 

@@ -53,6 +53,7 @@
 uint8_t lapic_x2apic_mode;
 
 static const struct lapic_backend *backend;
+static bool firmware_x2apic;		/* IA32_APIC_BASE.EXTD at hand-over; BSP, once */
 static const struct acpi_info *nmi_wiring;	/* set once on the BSP before any AP */
 static uint32_t lint_nmi_cpus;		/* CPUs that programmed a LINT as NMI; relaxed */
 static uint64_t spurious_count;
@@ -226,6 +227,8 @@ const char *lapic_init_bsp(uint64_t madt_base, uint32_t max_apic_id,
 	uint64_t msr_addr = apic_base & APIC_BASE_ADDR_MASK;
 	const char *why = choose_mode(apic_base, max_apic_id, force);
 
+	firmware_x2apic = apic_base & APIC_BASE_EXTD;
+
 	lapic_mmio_base = msr_addr ? msr_addr : XAPIC_DEFAULT_BASE;
 	if (madt_base && madt_base != lapic_mmio_base)
 		kprintf("lapic: MADT says base %#lx, IA32_APIC_BASE says %#lx; using the MSR\n",
@@ -241,6 +244,11 @@ const char *lapic_init_bsp(uint64_t madt_base, uint32_t max_apic_id,
 void lapic_set_nmi_wiring(const struct acpi_info *acpi)
 {
 	nmi_wiring = acpi->madt_ok ? acpi : NULL;
+}
+
+bool lapic_firmware_x2apic(void)
+{
+	return firmware_x2apic;
 }
 
 uint32_t lapic_lint_nmi_cpus(void)

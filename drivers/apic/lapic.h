@@ -69,6 +69,8 @@ struct acpi_info;
  * entries lapic_init_cpu() programs into LINT0/LINT1 (kept, read-only).
  */
 void lapic_set_nmi_wiring(const struct acpi_info *acpi);
+/* Whether the firmware handed over with x2APIC already on (IA32_APIC_BASE.EXTD). */
+bool lapic_firmware_x2apic(void);
 /* How many CPUs programmed at least one LINT pin as NMI so far. */
 uint32_t lapic_lint_nmi_cpus(void);
 void lapic_init_cpu(void);		/* every CPU, on itself */

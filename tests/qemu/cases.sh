@@ -820,3 +820,20 @@ qemu_case residency_edges_read_counters_once_per_cpu_and_zero_ones_never_advance
 	--expect 'residency.counters.core_c6 == "never advances" and residency.counters.energy_pkg == "never advances"' \
 	--expect 'residency.pkg_watt == null and residency.pkg.pc6_pct == null' \
 	--expect 'summary.result == "pass"'
+
+# Firmware hand-over (docs/firmware.md).  then=poweroff ends the run with
+# ACPI S5 instead of the exit device: SLP_TYP from the DSDT's _S5_
+# package (QEMU's: all zeros) and SLP_EN written to PM1a_CNT, at which
+# QEMU exits by itself with status 0 and the summary decides.  Had S5 not
+# taken effect, the kernel would say so a second later, well before
+# run-qemu.sh's grace ends.  QEMU's MADT has one LINT NMI entry (type 4,
+# all processors, LINT1): every CPU programs it.
+qemu_case acpi_s5_poweroff_ends_qemu_without_the_exit_device 0 60 "--bios --smp 2 -- scenario=idle seconds=1 then=poweroff" \
+	--text 'acpi: S5 from DSDT at 0x[0-9a-f]+ offset [0-9]+: SLP_TYPa 0 SLP_TYPb 0, PM1a_CNT 0x604' \
+	--text 'pullkern: powering off \(ACPI S5\)' \
+	--no-text 'power-off not available' \
+	--text 'lapic: LINT1 is NMI \(active high, edge-triggered per MADT\)' \
+	--expect 'firmware.poweroff == "acpi_s5" and firmware.s5_from == "dsdt" and firmware.slp_typa == 0' \
+	--expect 'firmware.lint_nmi_entries == 1 and firmware.lint_nmi_refused == 0 and firmware.lint_nmi_cpus == 2' \
+	--expect 'firmware.x2apic_by_firmware == false' \
+	--expect 'summary.result == "pass"'
