@@ -209,6 +209,12 @@ $(BUILD)/host/test_residency_screen_draw: tests/host/test_residency_screen_draw.
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HCFLAGS) -o $@ $(filter %.c,$^) $(HLIB) -lcmocka
 
+# arch/x86_64/paging.c on host page tables (its allocator replaced by the test).
+$(BUILD)/host/test_paging_bounds_table_pages: tests/host/test_paging_bounds_table_pages.c \
+		arch/x86_64/paging.c $(HLIB)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HCFLAGS) -o $@ $(filter %.c,$^) $(HLIB) -lcmocka
+
 # The README check reads README.md wherever the test is run from.
 $(BUILD)/host/test_readme_option_table_matches: tests/host/test_readme_option_table_matches.c $(HLIB)
 	@mkdir -p $(dir $@)
