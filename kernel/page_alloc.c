@@ -86,6 +86,16 @@ static void free_below(uint64_t base, uint64_t len, uint64_t limit)
 	mark_range(base, len, false);
 }
 
+/* The bytes of [base, base+len) at or above PAGE_LIMIT, saturating at 2^64. */
+static uint64_t above_limit(uint64_t base, uint64_t len)
+{
+	uint64_t end = base + len < base ? UINT64_MAX : base + len;
+
+	if (end <= PAGE_LIMIT)
+		return 0;
+	return end - (base > PAGE_LIMIT ? base : PAGE_LIMIT);
+}
+
 static void free_from_meminfo(const struct boot_info *bi)
 {
 	if (bi->has_basic_meminfo) {
@@ -106,9 +116,18 @@ void page_alloc_init(const struct boot_info *bi)
 	if (bi->mmap_count) {
 		uint64_t limit = bi->mmap_truncated ? bi->mmap_dropped_base : UINT64_MAX;
 
-		for (uint32_t i = 0; i < bi->mmap_count; i++)
-			if (bi->mmap[i].type == 1)
-				free_below(bi->mmap[i].base, bi->mmap[i].len, limit);
+		uint64_t high = 0, x;
+
+		for (uint32_t i = 0; i < bi->mmap_count; i++) {
+			if (bi->mmap[i].type != 1)
+				continue;
+			free_below(bi->mmap[i].base, bi->mmap[i].len, limit);
+			x = above_limit(bi->mmap[i].base, bi->mmap[i].len);
+			high = high + x < high ? UINT64_MAX : high + x;	/* a figure only */
+		}
+		if (high)
+			kprintf("mem: %llu MiB available above 4 GiB not used (the allocator covers the first 4 GiB)\n",
+				(unsigned long long)(high >> 20));
 		for (uint32_t i = 0; i < bi->mmap_count; i++)
 			if (bi->mmap[i].type != 1)
 				mark_range(bi->mmap[i].base, bi->mmap[i].len, true);

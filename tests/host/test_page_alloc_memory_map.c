@@ -155,6 +155,8 @@ static void test_entries_above_4gib_or_wrapping_are_harmless(void **state)
 	check_every_page_below(PAGE_LIMIT);
 	assert_false(page_used(0xfff00000 / PAGE_SIZE));
 	assert_false(page_used(0x500000 / PAGE_SIZE));
+	/* 4 GiB from 4 GiB, and 2^64 - 4 GiB (saturated) from the wrapping one */
+	assert_int_equal(host_log_count("mem: 17592186044415 MiB available above 4 GiB not used"), 1);
 }
 
 static void test_a_cut_map_frees_nothing_from_the_lowest_dropped_base_up(void **state)

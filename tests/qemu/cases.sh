@@ -837,3 +837,13 @@ qemu_case acpi_s5_poweroff_ends_qemu_without_the_exit_device 0 60 "--bios --smp 
 	--expect 'firmware.lint_nmi_entries == 1 and firmware.lint_nmi_refused == 0 and firmware.lint_nmi_cpus == 2' \
 	--expect 'firmware.x2apic_by_firmware == false' \
 	--expect 'summary.result == "pass"'
+
+# q35 with 5 GiB: QEMU puts 2 GiB below the PCI hole and 3 GiB above
+# 4 GiB, so the memory map has RAM above 4 GiB, the MMCONFIG window and
+# the hole between.  The allocator frees what it covers, says what it
+# leaves unused above 4 GiB, and the run passes.
+qemu_case memory_above_4gib_on_q35_is_mapped_and_the_run_passes 0 60 "--bios --machine q35 --mem 5120 --smp 2 -- scenario=idle seconds=1" \
+	--text 'mem: 3072 MiB available above 4 GiB not used' \
+	--expect 'boot.mem_mib >= 5000' \
+	--expect 'firmware.lint_nmi_cpus == 2' \
+	--expect 'summary.result == "pass"'
