@@ -76,6 +76,7 @@
  */
 #include <stddef.h>
 
+#include "arch/x86_64/apic_base.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/hw_counters.h"
 #include "arch/x86_64/idle_states.h"
@@ -222,6 +223,26 @@ static bool init_wait_unneeded(const struct cpu_features *f)
 	return false;
 }
 
+/*
+ * apic=firmware_x2apic, a test: put the boot CPU's APIC in x2APIC mode
+ * before lapic_init_bsp() reads IA32_APIC_BASE, by the legal path
+ * (enabled, then EXTD: SDM Vol. 3A §11.12.5), so the kernel finds what
+ * firmware that hands over in x2APIC mode leaves (docs/firmware.md).
+ */
+static void x2apic_handover(void)
+{
+	uint64_t base = rdmsr(MSR_APIC_BASE);
+
+	if (!cpu_features.x2apic) {
+		kprintf("smp: apic=firmware_x2apic: the CPU has no x2APIC; as apic=auto\n");
+		return;
+	}
+	if (!(base & APIC_BASE_EN))
+		wrmsr(MSR_APIC_BASE, base |= APIC_BASE_EN);
+	wrmsr(MSR_APIC_BASE, base | APIC_BASE_EXTD);
+	kprintf("smp: apic=firmware_x2apic: x2APIC switched on before the APIC setup, as firmware may hand over\n");
+}
+
 void smp_prepare(const struct acpi_info *acpi, const struct smp_options *opt,
 		 struct smp_result *res)
 {
@@ -231,10 +252,13 @@ void smp_prepare(const struct acpi_info *acpi, const struct smp_options *opt,
 		options.init_udelay_one = init_wait_unneeded(&cpu_features) ?
 					  0 : options.init_udelay;
 	res->init_udelay_one = options.init_udelay_one;
+	if (opt->apic_force == SMP_APIC_HANDOVER)
+		x2apic_handover();
 	res->apic_mode_reason = lapic_init_bsp(acpi->madt_ok ?
 					       acpi->lapic_phys : 0,
 					       max_apic_id(acpi),
-					       opt->apic_force);
+					       opt->apic_force == SMP_APIC_HANDOVER ?
+					       0 : opt->apic_force);
 	lapic_set_nmi_wiring(acpi);
 	lapic_init_cpu();
 	bsp_apic_id = lapic_id();
