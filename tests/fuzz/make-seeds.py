@@ -198,11 +198,12 @@ def mb2_seeds():
 
 def chain_seeds():
     """MBI, then physical memory from 0: the RSDP tag points into it."""
-    for name, (rev, tables) in {
-            "bios": (0, [fadt(1, 116), madt(4)]),
-            "uefi-srat": (2, [fadt(6, 276), madt(4, x2=1), srat([(0, 0), (1, 1), (2, 0), (3, 1)])]),
+    for name, (rev, tables, unlisted) in {
+            "bios": (0, [fadt(1, 116), madt(4)], []),
+            "uefi-srat": (2, [fadt(6, 276), madt(4, x2=1), srat([(0, 0), (1, 1), (2, 0), (3, 1)])], []),
+            "bios-dsdt-s5": (0, [fadt(1, 116, dsdt=0x40), madt(2)], [dsdt(S5_QEMU)]),
     }.items():
-        _, r, img = acpi_system(rev, tables)
+        _, r, img = acpi_system(rev, tables, unlisted=unlisted)
         tag = 15 if rev >= 2 else 14
         yield name, mbi([(1, b"hz=250 seconds=2 bogus\0"), (tag, r), mmap_tag(GRUB_MMAP)]) + img
 
