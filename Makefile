@@ -110,6 +110,8 @@ PORTABLE := lib/format.c lib/json.c kernel/cmdline.c kernel/options.c $(ACPI_SRC
 # Hardware counters' names, their model table, and the idle-state choice:
 # data and decisions from CPUID's answers, no instruction.
 PORTABLE += kernel/hw_counters.c arch/x86_64/hw_model.c arch/x86_64/idle_choice.c
+# CPU numbering from the MADT (32-bit APIC IDs), a decision without hardware.
+PORTABLE += arch/x86_64/cpu_numbering.c
 PORTABLE := $(wildcard $(PORTABLE))
 HOBJS := $(patsubst %,$(BUILD)/host/%.o,$(PORTABLE) tests/host/host_support.c tests/host/host_arch.c)
 HLIB := $(BUILD)/host/libportable.a
