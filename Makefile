@@ -112,6 +112,8 @@ PORTABLE := lib/format.c lib/json.c kernel/cmdline.c kernel/options.c $(ACPI_SRC
 # data and decisions from CPUID's answers, no instruction.
 PORTABLE += kernel/hw_counters.c arch/x86_64/hw_model.c arch/x86_64/idle_choice.c \
 	arch/x86_64/tsc_choice.c
+# CPU numbering from the MADT (32-bit APIC IDs), a decision without hardware.
+PORTABLE += arch/x86_64/cpu_numbering.c
 PORTABLE := $(wildcard $(PORTABLE))
 HOBJS := $(patsubst %,$(BUILD)/host/%.o,$(PORTABLE) tests/host/host_support.c tests/host/host_arch.c)
 HLIB := $(BUILD)/host/libportable.a
@@ -208,6 +210,12 @@ $(BUILD)/host/test_timer_bench_correctness: tests/host/test_timer_bench_correctn
 # console lock and VGA text, which the test fakes) on the real fbcon.
 $(BUILD)/host/test_residency_screen_draw: tests/host/test_residency_screen_draw.c \
 		kernel/residency_screen.c $(HLIB)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HCFLAGS) -o $@ $(filter %.c,$^) $(HLIB) -lcmocka
+
+# arch/x86_64/paging.c on host page tables (its allocator replaced by the test).
+$(BUILD)/host/test_paging_bounds_table_pages: tests/host/test_paging_bounds_table_pages.c \
+		arch/x86_64/paging.c $(HLIB)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HCFLAGS) -o $@ $(filter %.c,$^) $(HLIB) -lcmocka
 

@@ -16,6 +16,7 @@
  *   RSDP "RSD PTR " --rev >= 2--> XSDT (u64 entries) --+
  *        |                                              +--> "APIC" (MADT)
  *        +--------------------> RSDT (u32 entries) ----+--> "FACP" (FADT)
+ *                                                       |      +--> DSDT (_S5_)
  *                                                       +--> "SRAT" (NUMA)
  *
  * Root choice: the XSDT when the RSDP revision is >= 2, its extended
@@ -44,6 +45,18 @@
  * flags) are kept, up to ACPI_MAX_IOAPICS and ACPI_MAX_OVERRIDES; an I/O
  * APIC at address 0, an override of another bus or a second override of
  * one IRQ is logged and dropped (the first stays).
+ *
+ * NMI wiring (ACPI 6.5 5.2.12.7 type 4, 5.2.12.13 type 0xA): which local
+ * APIC input, LINT0 or LINT1, carries NMI on which processor (by ACPI UID;
+ * 0xff resp. 0xffffffff for all), with MPS INTI polarity and trigger
+ * flags.  An entry naming LINT 2 or above, or a reserved polarity or
+ * trigger encoding (10b) or reserved flag bits, is refused with a line;
+ * so is an exact repeat of an earlier entry's UID and pin, and anything
+ * past ACPI_MAX_LAPIC_NMIS.  acpi_nmi_pins() answers for one CPU: the
+ * first entry in table order that names the CPU (or all CPUs) and a pin
+ * decides that pin.  The local APIC driver programs the pins; the SDM
+ * allows only edge-triggered NMI on LINT pins (Vol. 3A 11.5.1), so a
+ * level trigger from firmware is reported, not programmed.
  *
  * FADT (ACPI 6.5 5.2.9): X_PM_TMR_BLK supersedes PM_TMR_BLK when it is
  * non-zero, but we only drive the timer through port I/O, so an X block
@@ -84,7 +97,7 @@
  * Per-entry warnings: a table of a megabyte holds tens of thousands of
  * entries, and one console line each would take minutes at 115200 baud.
  * Each kind of per-entry warning (a skipped MADT CPU, a dropped I/O APIC,
- * interrupt override or local APIC override, an unmappable or broken
+ * interrupt override, local APIC override or NMI entry, an unmappable or broken
  * root-table entry in one lookup) prints its first ACPI_WARN_LIMIT lines,
  * then counts silently, and one summary line gives the number not shown.
  *
@@ -108,8 +121,21 @@
 #define MADT_LAPIC		0
 #define MADT_IOAPIC		1
 #define MADT_IRQ_OVERRIDE	2
+#define MADT_LAPIC_NMI		4
 #define MADT_LAPIC_OVERRIDE	5
 #define MADT_X2APIC		9
+#define MADT_X2APIC_NMI		0xa
+#define MADT_LAPIC_NMI_ALL	0xffu
+/* MPS INTI flags (ACPI 6.5 Table 5.50): 0 = conforms to the bus. */
+#define INTI_POLARITY_MASK	0x3u
+#define INTI_ACTIVE_HIGH	0x1u
+#define INTI_ACTIVE_LOW		0x3u
+#define INTI_TRIGGER_MASK	0xcu
+#define INTI_EDGE		0x4u
+#define INTI_LEVEL		0xcu
+#define INTI_RESERVED_BITS	0xfff0u	/* MPS INTI flags above trigger: reserved */
+#define INTI_POL_RESERVED	0x2u	/* polarity 10b and trigger 10b are reserved */
+#define INTI_TRIG_RESERVED	0x8u
 #define MADT_ENABLED		(1u << 0)
 #define MADT_ONLINE_CAPABLE	(1u << 1)
 #define MADT_REV_ONLINE_CAPABLE	5
@@ -178,6 +204,7 @@ struct madt_walk {
 	uint32_t ioapic_drops;
 	uint32_t irq_drops;
 	uint32_t lapic_drops;
+	uint32_t nmi_drops;
 };
 
 /* True while *count is below the limit; counts every call. */
@@ -506,16 +533,67 @@ static void madt_irq_override(struct madt_walk *w, const uint8_t *e)
 	o->flags = (uint16_t)(e[8] | e[9] << 8);
 }
 
+static const char *nmi_flags_bad(uint16_t flags)
+{
+	if (flags & INTI_RESERVED_BITS)
+		return "reserved flag bits set";
+	if ((flags & INTI_POLARITY_MASK) == INTI_POL_RESERVED)
+		return "reserved polarity";
+	if ((flags & INTI_TRIGGER_MASK) == INTI_TRIG_RESERVED)
+		return "reserved trigger mode";
+	return NULL;
+}
+
+static bool nmi_repeat(const struct acpi_info *out, uint32_t uid, uint8_t lint)
+{
+	for (uint32_t i = 0; i < out->nlapic_nmi; i++)
+		if (out->lapic_nmis[i].uid == uid && out->lapic_nmis[i].lint == lint)
+			return true;
+	return false;
+}
+
+/* Type 4 or 0xA: the fields are already pulled out of their layouts. */
+static void madt_nmi(struct madt_walk *w, uint8_t type, uint32_t uid,
+		     uint16_t flags, uint8_t lint)
+{
+	struct acpi_info *out = w->out;
+	struct acpi_lapic_nmi *n;
+	const char *why = nmi_flags_bad(flags);
+
+	if (lint > 1)
+		why = "LINT# is neither 0 nor 1";
+	else if (!why && nmi_repeat(out, uid, lint))
+		why = "repeats an earlier entry";
+	else if (!why && out->nlapic_nmi == ACPI_MAX_LAPIC_NMIS)
+		why = "beyond the supported number";
+	if (why) {
+		out->lapic_nmi_refused++;
+		if (acpi_warn_ok(&w->nmi_drops))
+			kprintf("acpi: MADT type %u NMI entry (UID %#x, LINT%u, flags %#x) refused: %s\n",
+				type, uid, lint, flags, why);
+		return;
+	}
+	n = &out->lapic_nmis[out->nlapic_nmi++];
+	n->uid = uid;
+	n->flags = flags;
+	n->lint = lint;
+	n->entry_type = type;
+}
+
 /* Smallest length each entry type we read needs; others just a header. */
 static uint8_t madt_min_len(uint8_t type)
 {
 	switch (type) {
+	case MADT_LAPIC_NMI:
+		return 6;
 	case MADT_LAPIC:
 		return 8;
 	case MADT_IRQ_OVERRIDE:
 		return 10;
 	case MADT_IOAPIC:
 	case MADT_LAPIC_OVERRIDE:
+		return 12;
+	case MADT_X2APIC_NMI:
 		return 12;
 	case MADT_X2APIC:
 		return 16;
@@ -541,6 +619,14 @@ static void madt_entry(struct madt_walk *w, const uint8_t *e)
 		break;
 	case MADT_IRQ_OVERRIDE:
 		madt_irq_override(w, e);
+		break;
+	case MADT_LAPIC_NMI:
+		madt_nmi(w, MADT_LAPIC_NMI,
+			 e[2] == MADT_LAPIC_NMI_ALL ? ACPI_NMI_ALL_CPUS : e[2],
+			 acpi_rd16(e + 3), e[5]);
+		break;
+	case MADT_X2APIC_NMI:
+		madt_nmi(w, MADT_X2APIC_NMI, acpi_rd32(e + 4), acpi_rd16(e + 2), e[8]);
 		break;
 	default:
 		break;
@@ -571,6 +657,7 @@ static void madt_walk(const uint8_t *t, uint32_t len, struct acpi_info *out)
 	acpi_warn_summary(w.ioapic_drops, "ignored MADT I/O APIC entries");
 	acpi_warn_summary(w.irq_drops, "ignored MADT interrupt overrides");
 	acpi_warn_summary(w.lapic_drops, "ignored MADT local APIC overrides");
+	acpi_warn_summary(w.nmi_drops, "refused MADT NMI entries");
 }
 
 static void madt_parse(const struct acpi_root *root, struct acpi_info *out)
@@ -592,9 +679,9 @@ static void madt_parse(const struct acpi_root *root, struct acpi_info *out)
 	out->lapic_phys = acpi_rd32(t + 36);
 	out->madt_flags = acpi_rd32(t + 40);
 	madt_walk(t, len, out);
-	kprintf("acpi: MADT rev %u: %u CPUs enabled, %u possible, %u skipped, %u I/O APICs, %u IRQ overrides, local APIC at %#llx%s\n",
+	kprintf("acpi: MADT rev %u: %u CPUs enabled, %u possible, %u skipped, %u I/O APICs, %u IRQ overrides, %u LINT NMI entries, local APIC at %#llx%s\n",
 		out->madt_revision, out->nenabled, out->npossible,
-		out->nskipped, out->nioapic, out->noverride,
+		out->nskipped, out->nioapic, out->noverride, out->nlapic_nmi,
 		(unsigned long long)out->lapic_phys,
 		out->lapic_override ? " (override)" : "");
 	if (out->nenabled == 0) {
@@ -766,7 +853,8 @@ static void fadt_reset(const uint8_t *t, uint32_t len, struct acpi_info *out)
 		(unsigned long long)addr, out->reset_value);
 }
 
-static void fadt_parse(const struct acpi_root *root, struct acpi_info *out)
+/* The FADT's fields; returns the table (for the DSDT scan) or NULL. */
+static const uint8_t *fadt_parse(const struct acpi_root *root, struct acpi_info *out)
 {
 	enum acpi_table_err e;
 	const uint8_t *t = acpi_find_table(root, "FACP", &e);
@@ -775,7 +863,7 @@ static void fadt_parse(const struct acpi_root *root, struct acpi_info *out)
 
 	if (!t) {
 		kprintf("acpi: FADT %s, no PM timer\n", acpi_table_err_text[e]);
-		return;
+		return NULL;
 	}
 	out->fadt_ok = true;
 	len = acpi_rd32(t + 4);
@@ -789,13 +877,14 @@ static void fadt_parse(const struct acpi_root *root, struct acpi_info *out)
 	}
 	if (!port) {
 		kprintf("acpi: FADT rev %u: no PM timer\n", t[8]);
-		return;
+		return t;
 	}
 	out->pm_timer_port = port;
 	out->pm_timer_32bit = len >= FADT_FLAGS + 4 &&
 			      (acpi_rd32(t + FADT_FLAGS) & FADT_TMR_VAL_EXT);
 	kprintf("acpi: FADT rev %u: PM timer at port %#x (%u-bit, %s)\n", t[8],
 		port, out->pm_timer_32bit ? 32 : 24, src);
+	return t;
 }
 
 #define SRAT_HDR_LEN		48
@@ -916,14 +1005,6 @@ static void srat_parse(const struct acpi_root *root, struct acpi_info *out)
 		out->numa_nodes == 1 ? "" : "s");
 }
 
-/* MPS INTI flags (ACPI 6.5 Table 5.50): 0 = conforms to the bus. */
-#define INTI_POLARITY_MASK	0x3u
-#define INTI_ACTIVE_HIGH	0x1u
-#define INTI_ACTIVE_LOW		0x3u
-#define INTI_TRIGGER_MASK	0xcu
-#define INTI_EDGE		0x4u
-#define INTI_LEVEL		0xcu
-
 bool acpi_sci_route(const struct acpi_info *info, struct acpi_irq_route *out)
 {
 	uint16_t flags = 0;
@@ -946,6 +1027,33 @@ bool acpi_sci_route(const struct acpi_info *info, struct acpi_irq_route *out)
 	return true;
 }
 
+uint32_t acpi_nmi_pins(const struct acpi_info *info, uint32_t apic_id,
+		       struct acpi_nmi_pin pins[2])
+{
+	uint32_t uid = ACPI_NMI_ALL_CPUS, n = 0;
+
+	pins[0] = pins[1] = (struct acpi_nmi_pin){ 0 };
+	for (uint32_t i = 0; i < info->ncpus; i++) {
+		if (info->cpus[i].apic_id == apic_id) {
+			uid = info->cpus[i].uid;
+			break;
+		}
+	}
+	for (uint32_t i = 0; i < info->nlapic_nmi; i++) {
+		const struct acpi_lapic_nmi *e = &info->lapic_nmis[i];
+		struct acpi_nmi_pin *p = &pins[e->lint & 1];
+
+		if (p->nmi || (e->uid != ACPI_NMI_ALL_CPUS && e->uid != uid))
+			continue;
+		/* conforming polarity and trigger: the ISA default, high and edge */
+		p->nmi = true;
+		p->active_low = (e->flags & INTI_POLARITY_MASK) == INTI_ACTIVE_LOW;
+		p->level = (e->flags & INTI_TRIGGER_MASK) == INTI_LEVEL;
+		n++;
+	}
+	return n;
+}
+
 void acpi_parse(const void *rsdp, size_t rsdp_len, acpi_map_fn map, void *ctx,
 		struct acpi_info *out)
 {
@@ -954,13 +1062,14 @@ void acpi_parse(const void *rsdp, size_t rsdp_len, acpi_map_fn map, void *ctx,
 
 	memset(out, 0, sizeof(*out));
 	out->numa_nodes = 1;
+	out->s5.error = "no ACPI tables";	/* until acpi_s5_parse() says more */
 	if (!map) {
 		out->error = "no map function";
 	} else if (rsdp_ok(r, rsdp_len, out)) {
 		out->rsdp_revision = r[15];
 		if (pick_root(r, rsdp_len, map, ctx, &root, out)) {
 			madt_parse(&root, out);
-			fadt_parse(&root, out);
+			acpi_s5_parse(&root, fadt_parse(&root, out), out);
 			acpi_hpet_parse(&root, &out->hpet);
 			if (out->madt_ok)
 				srat_parse(&root, out);

@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "kernel/acpi_hpet.h"
+#include "kernel/acpi_s5.h"
 
 /*
  * Maps a physical range for reading; returns NULL if it cannot.
@@ -30,6 +31,8 @@ typedef const void *(*acpi_map_fn)(uint64_t phys, uint64_t len, void *ctx);
 #define ACPI_MAX_CPUS 1024
 #define ACPI_MAX_IOAPICS 8
 #define ACPI_MAX_OVERRIDES 16
+#define ACPI_MAX_LAPIC_NMIS 16
+#define ACPI_NMI_ALL_CPUS 0xffffffffu	/* acpi_lapic_nmi.uid: every processor */
 
 struct acpi_cpu {
 	uint32_t apic_id;	/* xAPIC or x2APIC ID, as the MADT gives it */
@@ -51,6 +54,26 @@ struct acpi_irq_override {
 	uint8_t source;		/* ISA IRQ */
 	uint32_t gsi;
 	uint16_t flags;		/* MPS INTI flags: polarity bits 1:0, trigger 3:2 */
+};
+
+/*
+ * MADT type 4 (Local APIC NMI, 8-bit UID, 0xff = all) or type 0xA (Local
+ * x2APIC NMI, 32-bit UID, 0xffffffff = all): the local APIC input LINT0
+ * or LINT1 of the named processor(s) is wired to NMI (ACPI 6.5 5.2.12.7,
+ * 5.2.12.13).  Both broadcast UIDs are stored as ACPI_NMI_ALL_CPUS.
+ */
+struct acpi_lapic_nmi {
+	uint32_t uid;		/* processor UID, or ACPI_NMI_ALL_CPUS */
+	uint16_t flags;		/* MPS INTI flags: polarity bits 1:0, trigger 3:2 */
+	uint8_t lint;		/* 0 or 1 */
+	uint8_t entry_type;	/* 4 or 0xa */
+};
+
+/* What one LINT pin of one CPU gets from the NMI entries. */
+struct acpi_nmi_pin {
+	bool nmi;		/* program it as NMI; else it stays masked */
+	bool active_low;	/* polarity; "conforms to the bus" reads as high */
+	bool level;		/* the firmware's trigger (NMI is always edge: see acpi.c) */
 };
 
 /* How an interrupt input is wired, after the overrides. */
@@ -80,6 +103,9 @@ struct acpi_info {
 	struct acpi_ioapic ioapics[ACPI_MAX_IOAPICS];
 	uint32_t noverride;	/* entries used in overrides[] */
 	struct acpi_irq_override overrides[ACPI_MAX_OVERRIDES];
+	uint32_t nlapic_nmi;	/* entries used in lapic_nmis[] */
+	struct acpi_lapic_nmi lapic_nmis[ACPI_MAX_LAPIC_NMIS];
+	uint32_t lapic_nmi_refused;	/* NMI entries refused: bad LINT#, bad flags, repeats, overflow */
 	bool fadt_ok;		/* a FADT with a valid checksum was found */
 	uint32_t pm_timer_port;	/* ACPI PM timer I/O port, 0 = none */
 	bool pm_timer_32bit;	/* FADT TMR_VAL_EXT: counter is 32 bits, else 24 */
@@ -105,6 +131,7 @@ struct acpi_info {
 	bool srat_ok;		/* a valid SRAT assigned nodes */
 	uint32_t srat_unnamed;	/* CPUs a valid SRAT does not name: on node 0 */
 	struct acpi_hpet hpet;	/* the HPET table (kernel/acpi_hpet.c); hpet.ok false without one */
+	struct acpi_s5 s5;	/* soft-off: kernel/acpi_s5.c */
 };
 
 /*
@@ -114,6 +141,15 @@ struct acpi_info {
  * False (and *out untouched) when the FADT named no SCI.
  */
 bool acpi_sci_route(const struct acpi_info *info, struct acpi_irq_route *out);
+
+/*
+ * The LINT0/LINT1 wiring of the CPU with APIC ID `apic_id` from the MADT's
+ * NMI entries: pins[0] for LINT0, pins[1] for LINT1.  A CPU the MADT does
+ * not list matches only the entries for all processors.  Returns how many
+ * of the two pins are NMI.
+ */
+uint32_t acpi_nmi_pins(const struct acpi_info *info, uint32_t apic_id,
+		       struct acpi_nmi_pin pins[2]);
 
 /*
  * Parse the tables reached from the RSDP copy at `rsdp` (rsdp_len bytes,

@@ -144,6 +144,8 @@ static void parse_boot_info(uint32_t magic, uint32_t mbi_phys)
 	options_parse(&cmdline, boot_info.has_cmdline ? boot_info.cmdline : "");
 	if (option_given("help"))
 		options_print_help();
+	if (!strcmp(option_str("then"), "poweroff"))
+		kernel_set_end(KERNEL_END_S5);
 }
 
 static void parse_acpi(void)
@@ -155,6 +157,9 @@ static void parse_acpi(void)
 	ps2kbd_firmware_hint(acpi.boot_arch_ok, acpi.has_8042);	/* the shell's keyboard */
 	if (acpi.reset_ok)	/* the shell's reboot tries it first */
 		platform_set_reset_reg(acpi.reset_io, acpi.reset_addr, acpi.reset_value);
+	if (acpi.s5.ok)		/* power-off: docs/firmware.md */
+		platform_set_s5(acpi.s5.pm1a_cnt, acpi.s5.pm1b_cnt, acpi.s5.slp_typa,
+				acpi.s5.slp_typb, (uint16_t)acpi.smi_cmd, acpi.acpi_enable);
 }
 
 /* lapic_timer=: whether the TSC-deadline mode may be used. */
@@ -206,6 +211,7 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
 	tsc_report(&tsc_cal);
 	lapic_timer_report();
 	smp_report();
+	platform_firmware_report(&acpi);	/* docs/firmware.md */
 	tick_check(cpu_online_count());
 	acpi_hotplug_init(&acpi);
 	if (option_str("test"))

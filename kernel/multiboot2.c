@@ -172,8 +172,16 @@ static void tag_mmap(struct boot_info *out, const uint8_t *t, uint32_t size)
 		kprintf("mb2: mmap has %u trailing bytes; ignored\n",
 			(size - MMAP_HDR_LEN) % esize);
 	if (n > MB2_MAX_MMAP) {
-		kprintf("mb2: mmap has %u entries, only the first %u kept\n",
-			n, MB2_MAX_MMAP);
+		/* what the dropped entries say is unknown from their lowest base up */
+		out->mmap_dropped_base = UINT64_MAX;
+		for (i = MB2_MAX_MMAP; i < n; i++) {
+			uint64_t base = rd64(t + MMAP_HDR_LEN + (size_t)i * esize);
+
+			if (base < out->mmap_dropped_base)
+				out->mmap_dropped_base = base;
+		}
+		kprintf("mb2: mmap has %u entries, only the first %u kept; memory from %#llx up is not used\n",
+			n, MB2_MAX_MMAP, (unsigned long long)out->mmap_dropped_base);
 		out->mmap_truncated = true;
 		n = MB2_MAX_MMAP;
 	}
@@ -372,6 +380,7 @@ static void drop_untrusted(struct boot_info *out)
 	out->rsdp_tag = 0;
 	out->mmap_count = 0;
 	out->mmap_truncated = false;
+	out->mmap_dropped_base = 0;
 	out->has_basic_meminfo = false;
 	out->fb.present = false;
 }

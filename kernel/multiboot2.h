@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 #define MB2_BOOTLOADER_MAGIC 0x36d76289
-#define MB2_MAX_MMAP 128
+#define MB2_MAX_MMAP 512
 #define MB2_MAX_MODULES 16
 
 /* Multiboot2 memory types (tag 6). */
@@ -59,6 +59,7 @@ struct boot_info {
 	struct mb2_mmap_entry mmap[MB2_MAX_MMAP];
 	uint32_t mmap_count;
 	bool mmap_truncated;	/* the tag had more than MB2_MAX_MMAP entries */
+	uint64_t mmap_dropped_base;	/* lowest base among the entries not kept */
 	struct {
 		uint64_t start, end;
 	} modules[MB2_MAX_MODULES];

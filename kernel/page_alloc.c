@@ -13,6 +13,14 @@
  * placement to the boot loader).  The AP trampoline
  * page is taken from what is left (page_alloc_below) and never freed.
  *
+ * The map is taken as firmware gives it: unsorted, with holes (pages in
+ * no entry stay in use) and overlaps (the reserved entry wins whatever the
+ * order, because every available range is freed before any other is
+ * marked), with hundreds of entries (kernel/multiboot2.h keeps up to
+ * MB2_MAX_MMAP).  Past that the entries not kept might reserve memory an
+ * available entry we kept also names, so nothing from the lowest base
+ * among them up is freed (one line says so).
+ *
  * A boot without a memory map falls back to GRUB's basic meminfo (lower
  * 640 KiB and upper memory from 1 MiB), with a message.
  *
@@ -68,6 +76,26 @@ static void mark_range(uint64_t base, uint64_t len, bool used)
 		mark(pfn, used);
 }
 
+/* Free the available range [base, base+len), cut at `limit`. */
+static void free_below(uint64_t base, uint64_t len, uint64_t limit)
+{
+	if (base >= limit)
+		return;
+	if (len > limit - base)
+		len = limit - base;
+	mark_range(base, len, false);
+}
+
+/* The bytes of [base, base+len) at or above PAGE_LIMIT, saturating at 2^64. */
+static uint64_t above_limit(uint64_t base, uint64_t len)
+{
+	uint64_t end = base + len < base ? UINT64_MAX : base + len;
+
+	if (end <= PAGE_LIMIT)
+		return 0;
+	return end - (base > PAGE_LIMIT ? base : PAGE_LIMIT);
+}
+
 static void free_from_meminfo(const struct boot_info *bi)
 {
 	if (bi->has_basic_meminfo) {
@@ -86,9 +114,20 @@ void page_alloc_init(const struct boot_info *bi)
 
 	memset(bitmap, 0xff, sizeof(bitmap));
 	if (bi->mmap_count) {
-		for (uint32_t i = 0; i < bi->mmap_count; i++)
-			if (bi->mmap[i].type == 1)
-				mark_range(bi->mmap[i].base, bi->mmap[i].len, false);
+		uint64_t limit = bi->mmap_truncated ? bi->mmap_dropped_base : UINT64_MAX;
+
+		uint64_t high = 0, x;
+
+		for (uint32_t i = 0; i < bi->mmap_count; i++) {
+			if (bi->mmap[i].type != 1)
+				continue;
+			free_below(bi->mmap[i].base, bi->mmap[i].len, limit);
+			x = above_limit(bi->mmap[i].base, bi->mmap[i].len);
+			high = high + x < high ? UINT64_MAX : high + x;	/* a figure only */
+		}
+		if (high)
+			kprintf("mem: %llu MiB available above 4 GiB not used (the allocator covers the first 4 GiB)\n",
+				(unsigned long long)(high >> 20));
 		for (uint32_t i = 0; i < bi->mmap_count; i++)
 			if (bi->mmap[i].type != 1)
 				mark_range(bi->mmap[i].base, bi->mmap[i].len, true);

@@ -9,6 +9,12 @@
  * "fail" and exits.  NMI, not a maskable IPI: a CPU spinning with
  * interrupts off must stop too.
  *
+ * The end of a run (kernel_exit) after the summary: under QEMU the exit
+ * device carries the result; then, as kernel_set_end() chose, halt (the
+ * default: on a real machine the report stays on the screen) or power off
+ * through ACPI S5 (arch/x86_64/platform.c), with one line when S5 is not
+ * available or did not take effect, and halt.
+ *
  * arch_bug() (kernel/arch_services.h), a debug check of the portable core
  * that failed, is a panic here; host tests record it instead.
  */
@@ -30,6 +36,7 @@
 #define PANIC_NONE	UINT32_MAX
 
 static uint32_t panic_cpu = PANIC_NONE;
+static enum kernel_end end_how;	/* boot CPU, before the end; read by whoever ends */
 
 bool panic_in_progress(void)
 {
@@ -49,12 +56,31 @@ static void report_summary(bool pass, const char *reason)
 	report_emit(json_end(&w));
 }
 
+void kernel_set_end(enum kernel_end end)
+{
+	end_how = end;
+}
+
+static void power_off(void)
+{
+	if (!platform_poweroff_has()) {
+		kprintf("power-off not available (no ACPI S5): halted\n");
+		return;
+	}
+	kprintf("pullkern: powering off (ACPI S5)\n");
+	platform_poweroff();
+	kprintf("power-off not available (ACPI S5 did not take effect): halted\n");
+}
+
 void kernel_exit(bool pass, const char *reason)
 {
 	kprintf("pullkern: %s%s%s\n", pass ? "PASS" : "FAIL",
 		reason && *reason ? ": " : "", reason ? reason : "");
 	report_summary(pass, reason);
-	platform_exit(pass);
+	if (end_how != KERNEL_END_S5)
+		platform_exit(pass);
+	if (end_how != KERNEL_END_HALT)
+		power_off();
 	cpu_halt_forever();
 }
 

@@ -47,6 +47,7 @@
 #include "kernel/console.h"
 #include "kernel/cpuhp.h"
 #include "kernel/idle.h"
+#include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/report.h"
 #include "kernel/residency.h"
@@ -451,8 +452,11 @@ static void reboot(void)
 		struct json_writer w;
 		char buf[128];
 
-		if (!platform_reset_has((enum reset_method)m))
+		if (!platform_reset_has((enum reset_method)m)) {
+			kprintf("shell: reset by %s not available (the FADT names no usable reset register)\n",
+				platform_reset_name((enum reset_method)m));
 			continue;
+		}
 		kprintf("shell: resetting the machine (%s)\n",
 			platform_reset_name((enum reset_method)m));
 		json_begin(&w, buf, sizeof(buf));
@@ -498,4 +502,6 @@ void shell_run(void)
 	}
 	if (sh_k.last == SHELL_REBOOT)
 		reboot();
+	if (sh_k.last == SHELL_POWEROFF)	/* on a real machine: ACPI S5 */
+		kernel_set_end(KERNEL_END_POWEROFF);
 }

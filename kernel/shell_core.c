@@ -80,7 +80,7 @@ static const struct cmd_desc cmds[SHELL_CMD_NR] = {
 	[SHELL_TIMERS] = { "timers", NULL, "pending timers: next expiries per CPU" },
 	[SHELL_RESIDENCY] = { "residency", &seconds_arg,
 			      "idle residency of every CPU over S seconds (1..3600)" },
-	[SHELL_POWEROFF] = { "poweroff", NULL, "end the run (QEMU exit device)" },
+	[SHELL_POWEROFF] = { "poweroff", NULL, "end the run: QEMU exit device, else ACPI S5 power-off" },
 	[SHELL_REBOOT] = { "reboot", NULL, "reset the machine" },
 };
 

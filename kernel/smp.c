@@ -90,13 +90,15 @@ const struct smp_start_stats *smp_boot_stats(void)
 	return &boot;
 }
 
-/* apic=: 0 auto, -1 xAPIC, 1 x2APIC (struct smp_options.apic_force). */
+/* apic=: 0 auto, -1 xAPIC, 1 x2APIC, SMP_APIC_HANDOVER (struct smp_options.apic_force). */
 static int apic_force_option(void)
 {
 	const char *v = option_str("apic");
 
 	if (!strcmp(v, "xapic"))
 		return -1;
+	if (!strcmp(v, "firmware_x2apic"))
+		return SMP_APIC_HANDOVER;
 	return !strcmp(v, "x2apic");
 }
 

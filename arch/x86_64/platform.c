@@ -25,11 +25,24 @@
  *
  * Each of the first two waits a bounded while for the reset to land and
  * returns if it did not.
+ *
+ * Power-off (docs/firmware.md): ACPI S5, when the kernel handed down the
+ * SLP_TYP values kernel/acpi_s5.c found in the DSDT and the PM1 control
+ * ports (platform_set_s5).  ACPI 6.5 4.8.3.2.1 / 7.4.2: the sleep type is
+ * written to SLP_TYP (bits 12:10) of PM1a_CNT (SLP_TYPb to PM1b_CNT if
+ * there is one) first, then SLP_EN (bit 13) with it; every other bit of
+ * the register is kept.  Hardware in legacy (SMM) mode may ignore the
+ * write, so when SCI_EN (bit 0) is clear and the FADT names SMI_CMD, the
+ * ACPI_ENABLE value goes there first and SCI_EN is awaited, bounded.  QEMU
+ * stops at the write (its exit status is then 0).  Like reset, the try
+ * returns when the machine is still running a while later, and the
+ * caller says so.
  */
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/io.h"
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/platform.h"
+#include "kernel/time.h"
 #include "lib/string.h"
 
 #define FW_CFG_PORT_SEL		0x510
@@ -42,6 +55,12 @@
 #define KBC_INPUT_FULL		0x02
 #define KBC_PULSE_RESET		0xfe
 #define KBC_POLLS		100000
+#define PM1_SCI_EN		0x0001u
+#define PM1_SLP_TYP_SHIFT	10
+#define PM1_SLP_TYP_MASK	(7u << PM1_SLP_TYP_SHIFT)
+#define PM1_SLP_EN		(1u << 13)
+#define SCI_EN_WAIT_US		1000000
+#define S5_WAIT_US		1000000
 
 struct cpu_features cpu_features;
 
@@ -53,6 +72,15 @@ static struct {
 	volatile uint8_t *mem;	/* MMIO: volatile for the device, not for sync */
 	uint8_t value;
 } reset_reg;
+
+/* ACPI S5; written once at boot on the boot CPU. */
+static struct {
+	bool ok;
+	uint16_t pm1a, pm1b;	/* PM1a_CNT, PM1b_CNT (0 = none) ports */
+	uint8_t typa, typb;
+	uint16_t smi_cmd;	/* 0 = ACPI mode cannot be asked for */
+	uint8_t acpi_enable;
+} s5;
 
 static void vendor_string(char out[13], uint32_t b, uint32_t c, uint32_t d)
 {
@@ -185,6 +213,61 @@ void platform_reset_try(enum reset_method m)
 	default:
 		triple_fault();
 	}
+}
+
+void platform_set_s5(uint16_t pm1a_cnt, uint16_t pm1b_cnt, uint8_t typa,
+		     uint8_t typb, uint16_t smi_cmd, uint8_t acpi_enable)
+{
+	s5.pm1a = pm1a_cnt;
+	s5.pm1b = pm1b_cnt;
+	s5.typa = typa & 7;
+	s5.typb = typb & 7;
+	s5.smi_cmd = smi_cmd;
+	s5.acpi_enable = acpi_enable;
+	s5.ok = pm1a_cnt != 0;
+}
+
+bool platform_poweroff_has(void)
+{
+	return s5.ok;
+}
+
+/* SCI_EN set, asking the firmware through SMI_CMD if it is not; bounded. */
+static void acpi_mode(void)
+{
+	uint64_t deadline;
+
+	if ((inw(s5.pm1a) & PM1_SCI_EN) || !s5.smi_cmd || !s5.acpi_enable)
+		return;
+	outb(s5.smi_cmd, s5.acpi_enable);
+	deadline = time_deadline_us(SCI_EN_WAIT_US);
+	while (!(inw(s5.pm1a) & PM1_SCI_EN) && !time_after_deadline(deadline))
+		cpu_pause();
+}
+
+static void pm1_write(uint16_t port, uint8_t typ, uint16_t en)
+{
+	uint16_t v = inw(port) & (uint16_t)~(PM1_SLP_TYP_MASK | PM1_SLP_EN);
+
+	outw(port, (uint16_t)(v | typ << PM1_SLP_TYP_SHIFT | en));
+}
+
+void platform_poweroff(void)
+{
+	uint64_t deadline;
+
+	if (!s5.ok)
+		return;
+	acpi_mode();
+	pm1_write(s5.pm1a, s5.typa, 0);
+	if (s5.pm1b)
+		pm1_write(s5.pm1b, s5.typb, 0);
+	pm1_write(s5.pm1a, s5.typa, PM1_SLP_EN);
+	if (s5.pm1b)
+		pm1_write(s5.pm1b, s5.typb, PM1_SLP_EN);
+	deadline = time_deadline_us(S5_WAIT_US);
+	while (!time_after_deadline(deadline))
+		cpu_pause();
 }
 
 void platform_reset(void)

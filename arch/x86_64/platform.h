@@ -50,6 +50,22 @@ const char *platform_reset_name(enum reset_method m);
 /* Try one method; returns if the machine is still running a while later. */
 void platform_reset_try(enum reset_method m);
 
+/*
+ * Boot CPU, once, at boot: ACPI S5 as kernel/acpi_s5.c found it (PM1a_CNT
+ * and PM1b_CNT ports, 0 = none; SLP_TYPa/b; SMI_CMD and ACPI_ENABLE for
+ * entering ACPI mode first, 0 = cannot).
+ */
+void platform_set_s5(uint16_t pm1a_cnt, uint16_t pm1b_cnt, uint8_t typa,
+		     uint8_t typb, uint16_t smi_cmd, uint8_t acpi_enable);
+/* Whether S5 was handed down. */
+bool platform_poweroff_has(void);
+/* Enter S5; returns if it was not handed down or the machine still runs a while later. */
+void platform_poweroff(void);
+
+struct acpi_info;
+/* Boot CPU, once, after the boot CPUs started: the `firmware` record. */
+void platform_firmware_report(const struct acpi_info *acpi);
+
 /* Reset the machine: every method in order, silently.  Never returns. */
 __attribute__((noreturn)) void platform_reset(void);
 

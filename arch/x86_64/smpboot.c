@@ -2,7 +2,8 @@
 /*
  * smpboot: CPU numbering, and starting CPUs with INIT/SIPI.
  *
- * Numbering.  CPU numbers are dense and ours: the BSP is 0, then the
+ * Numbering (decided by arch/x86_64/cpu_numbering.c, a pure function the
+ * host tests run).  CPU numbers are dense and ours: the BSP is 0, then the
  * enabled MADT entries in table order (firmware lists primary threads
  * first), then the disabled-but-possible ones, which stay CPU_POSSIBLE
  * for a later hot-add.  So the CPUs enabled at boot are exactly 0 ..
@@ -76,7 +77,9 @@
  */
 #include <stddef.h>
 
+#include "arch/x86_64/apic_base.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/cpu_numbering.h"
 #include "arch/x86_64/hw_counters.h"
 #include "arch/x86_64/idle_states.h"
 #include "arch/x86_64/idt.h"
@@ -148,21 +151,6 @@ static bool id_addressable(uint32_t apic_id)
 	return apic_dest_ok(lapic_x2apic_mode, apic_id);
 }
 
-static void add_slot(uint32_t apic_id, uint32_t node, enum cpu_state state)
-{
-	uint32_t cpu = smp_cpu_count;
-
-	if (cpu >= MAX_CPUS) {
-		kprintf("smp: APIC ID %u ignored: more than %u CPUs\n",
-			apic_id, MAX_CPUS);
-		return;
-	}
-	cpu_start_table[cpu].apic_id = apic_id;
-	cpu_start_table[cpu].node = node;
-	cpu_start_table[cpu].state = state;
-	smp_cpu_count = cpu + 1;
-}
-
 static uint32_t max_apic_id(const struct acpi_info *acpi)
 {
 	uint32_t max = 0;
@@ -173,41 +161,21 @@ static uint32_t max_apic_id(const struct acpi_info *acpi)
 	return max;
 }
 
+/* CPU numbers and their descriptors (arch/x86_64/cpu_numbering.c decides). */
 static void number_cpus(const struct acpi_info *acpi, struct smp_result *res)
 {
-	bool bsp_listed = false;
+	static struct cpu_slot slots[MAX_CPUS];
+	struct cpu_numbering n;
 
-	add_slot(bsp_apic_id, 0, CPU_ONLINE);
-	res->boot_cpus = 1;
-	if (!acpi->madt_ok) {
-		res->single_cpu_reason = acpi->error ? acpi->error :
-					 "no usable MADT";
-		return;
+	cpu_number(acpi, bsp_apic_id, lapic_x2apic_mode, slots, MAX_CPUS, &n);
+	for (uint32_t cpu = 0; cpu < n.count; cpu++) {
+		cpu_start_table[cpu].apic_id = slots[cpu].apic_id;
+		cpu_start_table[cpu].node = slots[cpu].node;
+		cpu_start_table[cpu].state = cpu ? CPU_POSSIBLE : CPU_ONLINE;
 	}
-	for (int pass = 0; pass < 2; pass++) {
-		for (uint32_t i = 0; i < acpi->ncpus; i++) {
-			const struct acpi_cpu *c = &acpi->cpus[i];
-
-			if (c->apic_id == bsp_apic_id) {
-				cpu_start_table[0].node = c->node;
-				bsp_listed = true;
-				continue;
-			}
-			if (c->enabled != (pass == 0))
-				continue;
-			if (!id_addressable(c->apic_id)) {
-				kprintf("smp: APIC ID %u cannot be addressed in %s mode; CPU skipped\n",
-					c->apic_id, lapic_mode_name());
-				continue;
-			}
-			add_slot(c->apic_id, c->node, CPU_POSSIBLE);
-		}
-		if (pass == 0)
-			res->boot_cpus = smp_cpu_count;
-	}
-	if (!bsp_listed)
-		kprintf("smp: the boot CPU (APIC ID %u) is not in the MADT; added as CPU 0\n",
-			bsp_apic_id);
+	smp_cpu_count = n.count;
+	res->boot_cpus = n.boot_cpus;
+	res->single_cpu_reason = n.single_cpu_reason;
 }
 
 /* Whether this CPU's family needs no wait between INIT and SIPI (see top). */
@@ -222,6 +190,26 @@ static bool init_wait_unneeded(const struct cpu_features *f)
 	return false;
 }
 
+/*
+ * apic=firmware_x2apic, a test: put the boot CPU's APIC in x2APIC mode
+ * before lapic_init_bsp() reads IA32_APIC_BASE, by the legal path
+ * (enabled, then EXTD: SDM Vol. 3A §11.12.5), so the kernel finds what
+ * firmware that hands over in x2APIC mode leaves (docs/firmware.md).
+ */
+static void x2apic_handover(void)
+{
+	uint64_t base = rdmsr(MSR_APIC_BASE);
+
+	if (!cpu_features.x2apic) {
+		kprintf("smp: apic=firmware_x2apic: the CPU has no x2APIC; as apic=auto\n");
+		return;
+	}
+	if (!(base & APIC_BASE_EN))
+		wrmsr(MSR_APIC_BASE, base |= APIC_BASE_EN);
+	wrmsr(MSR_APIC_BASE, base | APIC_BASE_EXTD);
+	kprintf("smp: apic=firmware_x2apic: x2APIC switched on before the APIC setup, as firmware may hand over\n");
+}
+
 void smp_prepare(const struct acpi_info *acpi, const struct smp_options *opt,
 		 struct smp_result *res)
 {
@@ -231,10 +219,14 @@ void smp_prepare(const struct acpi_info *acpi, const struct smp_options *opt,
 		options.init_udelay_one = init_wait_unneeded(&cpu_features) ?
 					  0 : options.init_udelay;
 	res->init_udelay_one = options.init_udelay_one;
+	if (opt->apic_force == SMP_APIC_HANDOVER)
+		x2apic_handover();
 	res->apic_mode_reason = lapic_init_bsp(acpi->madt_ok ?
 					       acpi->lapic_phys : 0,
 					       max_apic_id(acpi),
-					       opt->apic_force);
+					       opt->apic_force == SMP_APIC_HANDOVER ?
+					       0 : opt->apic_force);
+	lapic_set_nmi_wiring(acpi);
 	lapic_init_cpu();
 	bsp_apic_id = lapic_id();
 	number_cpus(acpi, res);

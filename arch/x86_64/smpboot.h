@@ -29,12 +29,14 @@ struct smp_options {
 	uint64_t sipi_udelay;	/* wait after each SIPI (SDM: 200) */
 	uint64_t sipi_retry_ms;	/* re-send SIPI to silent APs this often */
 	uint64_t timeout_ms;	/* wait for all APs */
-	int apic_force;		/* -1 xapic, 0 auto, 1 x2apic */
+	int apic_force;		/* -1 xapic, 0 auto, 1 x2apic, SMP_APIC_HANDOVER */
 	bool hold_last_ap;	/* test hook: no SIPI for the last AP (test=late_ap) */
 	bool drop_first_sipis;	/* test hook: last AP misses the first two SIPIs (test=lost_sipi) */
 };
 
 #define SMP_UDELAY_AUTO	UINT64_MAX
+/* apic_force: switch x2APIC on first, as firmware that hands over in x2APIC mode; then auto */
+#define SMP_APIC_HANDOVER	2
 
 /* What smp_prepare() found. */
 struct smp_result {

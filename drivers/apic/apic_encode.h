@@ -145,6 +145,23 @@ static inline uint32_t apic_icr_nmi_all_but_self(void)
 	return ICR_DM_NMI | ICR_DEST_ALL_BUT_SELF;
 }
 
+/* LVT fields (SDM Vol. 3A §11.5.1, Figure 11-8). */
+#define LVT_DM_NMI		(4u << 8)
+#define LVT_ACTIVE_LOW		(1u << 13)
+#define LVT_TRIGGER_LEVEL	(1u << 15)
+#define LVT_MASKED		(1u << 16)
+
+/*
+ * An LINT0/LINT1 entry delivering NMI, unmasked, with the pin's polarity.
+ * Always edge: with delivery mode NMI the trigger mode bit is not used
+ * and the SDM says to leave it 0 on LINT1 (§11.5.1), so a level trigger
+ * the firmware names is reported by the caller, never written.
+ */
+static inline uint32_t apic_lvt_lint_nmi(bool active_low)
+{
+	return LVT_DM_NMI | (active_low ? LVT_ACTIVE_LOW : 0);
+}
+
 /* The APIC ID held in the ID register's value `id_reg`. */
 static inline uint32_t apic_id_from_reg(bool x2apic, uint32_t id_reg)
 {

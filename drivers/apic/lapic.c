@@ -14,9 +14,17 @@
  *
  * Per-CPU setup (lapic_init_cpu) follows SDM Vol. 3A §11.4.7 / §11.9:
  * software-enable through the spurious-interrupt vector register, mask
- * every LVT entry we do not use (LINT0/1 stay masked: the 8259 is masked
- * and we take no ExtINT), route APIC errors to VEC_LAPIC_ERROR, clear the
- * error status (write then read), accept all priorities (TPR 0).
+ * every LVT entry we do not use, route APIC errors to VEC_LAPIC_ERROR,
+ * clear the error status (write then read), accept all priorities (TPR 0).
+ * LINT0/LINT1 stay masked (the 8259 is masked and we take no ExtINT)
+ * unless the MADT's NMI entries wire one to NMI on this CPU
+ * (acpi_nmi_pins(), kernel/acpi.c): then that pin delivers NMI with the
+ * firmware's polarity, edge-triggered (apic_lvt_lint_nmi).  The wiring is
+ * handed down once on the BSP (lapic_set_nmi_wiring) before any AP
+ * starts, read-only after; a hot-added CPU programs its pins the same way.
+ * An NMI from such a pin is a platform event (a hardware error, a front
+ * panel or BMC NMI): the trap handler reports it and panics, as for any
+ * NMI that is neither panic()'s nor a parked CPU's wake-up.
  *
  * The kernel's IPIs (kernel/arch_services.h: wake and call) go out at
  * VEC_IPI_WAKE and VEC_IPI_CALL; their interrupts acknowledge (EOI) and
@@ -36,6 +44,7 @@
 #include "arch/x86_64/smpboot.h"
 #include "drivers/apic/lapic.h"
 #include "drivers/apic/lapic_mode.h"
+#include "kernel/acpi.h"
 #include "kernel/arch_services.h"
 #include "kernel/printk.h"
 
@@ -44,6 +53,9 @@
 uint8_t lapic_x2apic_mode;
 
 static const struct lapic_backend *backend;
+static bool firmware_x2apic;		/* IA32_APIC_BASE.EXTD at hand-over; BSP, once */
+static const struct acpi_info *nmi_wiring;	/* set once on the BSP before any AP */
+static uint32_t lint_nmi_cpus;		/* CPUs that programmed a LINT as NMI; relaxed */
 static uint64_t spurious_count;
 static uint64_t error_count;
 
@@ -215,6 +227,8 @@ const char *lapic_init_bsp(uint64_t madt_base, uint32_t max_apic_id,
 	uint64_t msr_addr = apic_base & APIC_BASE_ADDR_MASK;
 	const char *why = choose_mode(apic_base, max_apic_id, force);
 
+	firmware_x2apic = apic_base & APIC_BASE_EXTD;
+
 	lapic_mmio_base = msr_addr ? msr_addr : XAPIC_DEFAULT_BASE;
 	if (madt_base && madt_base != lapic_mmio_base)
 		kprintf("lapic: MADT says base %#lx, IA32_APIC_BASE says %#lx; using the MSR\n",
@@ -227,6 +241,43 @@ const char *lapic_init_bsp(uint64_t madt_base, uint32_t max_apic_id,
 	return why;
 }
 
+void lapic_set_nmi_wiring(const struct acpi_info *acpi)
+{
+	nmi_wiring = acpi->madt_ok ? acpi : NULL;
+}
+
+bool lapic_firmware_x2apic(void)
+{
+	return firmware_x2apic;
+}
+
+uint32_t lapic_lint_nmi_cpus(void)
+{
+	return __atomic_load_n(&lint_nmi_cpus, __ATOMIC_RELAXED);
+}
+
+/* LINT0/LINT1 as the MADT's NMI entries say; masked (already) otherwise. */
+static void program_lints(void)
+{
+	static const uint32_t reg[2] = { LAPIC_LVT_LINT0, LAPIC_LVT_LINT1 };
+	struct acpi_nmi_pin pins[2];
+	uint32_t id = lapic_id();
+
+	if (!nmi_wiring || !acpi_nmi_pins(nmi_wiring, id, pins))
+		return;
+	for (int i = 0; i < 2; i++) {
+		if (!pins[i].nmi)
+			continue;
+		lapic_write(reg[i], apic_lvt_lint_nmi(pins[i].active_low));
+		/* one CPU says it; the others count (the firmware record) */
+		if (this_cpu_id_safe() == 0)
+			kprintf("lapic: LINT%d is NMI (active %s, %s-triggered per MADT%s)\n", i,
+				pins[i].active_low ? "low" : "high", pins[i].level ? "level" : "edge",
+				pins[i].level ? "; programmed edge, the only NMI trigger" : "");
+	}
+	__atomic_fetch_add(&lint_nmi_cpus, 1, __ATOMIC_RELAXED);
+}
+
 void lapic_init_cpu(void)
 {
 	backend->enable_mode();
@@ -236,6 +287,7 @@ void lapic_init_cpu(void)
 	lapic_write(LAPIC_LVT_PERF, LAPIC_LVT_MASKED);
 	lapic_write(LAPIC_LVT_LINT0, LAPIC_LVT_MASKED);
 	lapic_write(LAPIC_LVT_LINT1, LAPIC_LVT_MASKED);
+	program_lints();
 	lapic_write(LAPIC_LVT_ERROR, VEC_LAPIC_ERROR);
 	lapic_write(LAPIC_ESR, 0);
 	(void)lapic_read(LAPIC_ESR);

@@ -63,6 +63,16 @@ extern uint8_t lapic_x2apic_mode;
  */
 const char *lapic_init_bsp(uint64_t madt_base, uint32_t max_apic_id,
 			   int force /* -1 xapic, 0 auto, 1 x2apic */);
+struct acpi_info;
+/*
+ * BSP, once, before lapic_init_cpu() runs anywhere: the MADT whose NMI
+ * entries lapic_init_cpu() programs into LINT0/LINT1 (kept, read-only).
+ */
+void lapic_set_nmi_wiring(const struct acpi_info *acpi);
+/* Whether the firmware handed over with x2APIC already on (IA32_APIC_BASE.EXTD). */
+bool lapic_firmware_x2apic(void);
+/* How many CPUs programmed at least one LINT pin as NMI so far. */
+uint32_t lapic_lint_nmi_cpus(void);
 void lapic_init_cpu(void);		/* every CPU, on itself */
 bool lapic_ready(void);
 const char *lapic_mode_name(void);

@@ -14,7 +14,8 @@
 
 # What QEMU's TCG cannot show, in one boot of Bochs's Skylake-X model with 4
 # CPUs: the APs brought up and run in x2APIC mode (ICR and LVT through
-# MSRs, asked for on the command line), the LAPIC timer in TSC-deadline
+# MSRs, switched on before the kernel looked, as firmware that hands over
+# in x2APIC mode leaves it: apic=firmware_x2apic), the LAPIC timer in TSC-deadline
 # mode, the idle scenario's timers all on time with the hierarchy
 # consistent, and the MSRs this model lacks: with ignore_bad_msrs=0 Bochs
 # raises #GP on them as hardware does, the exception table turns each into
@@ -29,9 +30,11 @@
 # base frequency that is nominal only (not the TSC's rate): the rate used
 # is one two sources agree on (§7.10).
 bochs_case smp4_x2apic_tsc_deadline_idle_and_missing_msrs_fault_safely 0 1200 \
-	"--smp 4 -- apic=x2apic scenario=idle seconds_ms=500 tsc_adjust_test=1000000000" \
+	"--smp 4 -- apic=firmware_x2apic scenario=idle seconds_ms=500 tsc_adjust_test=1000000000" \
 	--expect 'smp.possible == 4 and smp.online == 4 and smp.failed_apic_ids == []' \
 	--expect 'smp.apic_mode == "x2apic" and smp.apic_ids == [0, 1, 2, 3]' \
+	--expect 'smp.apic_mode_reason == "firmware enabled x2APIC" and firmware.x2apic_by_firmware == true' \
+	--expect 'firmware.poweroff == "acpi_s5" and firmware.s5_from == "dsdt"' \
 	--expect 'lapic_timer.mode == "tsc-deadline"' \
 	--expect 'idle_state.mwait_in_cpuid == true and idle_state.arat == true' \
 	--expect 'idle_state.invariant_tsc == true and idle_state.caches_disabled == true' \

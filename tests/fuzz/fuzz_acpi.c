@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * fuzz_acpi: libFuzzer target for kernel/acpi.c: the RSDP, the RSDT/XSDT
- * walk and every table parsed behind it (MADT, FADT, SRAT, and the HPET
- * table of kernel/acpi_hpet.c).
+ * walk and every table parsed behind it (MADT, FADT, SRAT, the HPET
+ * table of kernel/acpi_hpet.c, and the FADT's DSDT for kernel/acpi_s5.c).
  *
  * Input layout:
  *   [0]        flags: bit 0 set keeps checksums as given, else every
@@ -19,9 +19,14 @@
  * their arrays, enabled CPUs among the possible ones, error set exactly
  * when the MADT was refused, every CPU's node below numa_nodes, the SCI
  * route answered only when the FADT named an SCI, no NUMA node
- * without a CPU (a SRAT naming a CPU twice must not make one), and an
+ * without a CPU (a SRAT naming a CPU twice must not make one), an
  * HPET only with a usable base (non-zero, 1 KiB aligned, not wrapping)
- * and 1 to 32 comparators, else all zero.
+ * and 1 to 32 comparators, else all zero.  The
+ * MADT's LINT NMI entries kept are all well-formed (LINT 0 or 1, no
+ * reserved flags) and acpi_nmi_pins() gives each CPU at most its two
+ * pins; the S5 result (the FADT's DSDT, scanned for `_S5_`, reached from
+ * the seeds' FADTs) is either usable, with 3-bit sleep types and a
+ * PM1a_CNT port, or refused with a reason.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -49,6 +54,25 @@ static void check_hpet(const struct acpi_hpet *h)
 		fuzz_fail("an HPET kept with an unusable base address");
 	if (h->comparators < 1 || h->comparators > 32)
 		fuzz_fail("an HPET with a comparator count outside 1..32");
+}
+
+static void check_nmi(const struct acpi_info *a)
+{
+	struct acpi_nmi_pin pins[2];
+
+	if (a->nlapic_nmi > ACPI_MAX_LAPIC_NMIS)
+		fuzz_fail("more NMI entries than the array holds");
+	for (uint32_t i = 0; i < a->nlapic_nmi; i++) {
+		if (a->lapic_nmis[i].lint > 1 || (a->lapic_nmis[i].flags & 0xfff0) ||
+		    (a->lapic_nmis[i].flags & 3) == 2 || (a->lapic_nmis[i].flags & 0xc) == 8)
+			fuzz_fail("an NMI entry kept with a bad LINT# or reserved flags");
+	}
+	for (uint32_t i = 0; i < a->ncpus; i++) {
+		uint32_t n = acpi_nmi_pins(a, a->cpus[i].apic_id, pins);
+
+		if (n > 2 || n != (uint32_t)pins[0].nmi + pins[1].nmi)
+			fuzz_fail("acpi_nmi_pins counts other than the pins it set");
+	}
 }
 
 static void check(const struct acpi_info *a)
@@ -83,6 +107,11 @@ static void check(const struct acpi_info *a)
 	if (acpi_sci_route(a, &route) != a->sci_ok)
 		fuzz_fail("an SCI route without an SCI, or none with one");
 	check_hpet(&a->hpet);
+	check_nmi(a);
+	if (a->s5.ok == (a->s5.error != NULL))
+		fuzz_fail("s5.error is not set exactly when S5 is unusable");
+	if (a->s5.ok && (a->s5.slp_typa > 7 || a->s5.slp_typb > 7 || !a->s5.pm1a_cnt))
+		fuzz_fail("a usable S5 with a sleep type above 7 or no PM1a_CNT");
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -67,7 +67,7 @@ def madt(ncpu, x2=0, rev=4, extra=b""):
     return sdt(b"APIC", rev, body + extra)
 
 
-def fadt(rev, length):
+def fadt(rev, length, dsdt=0, x_dsdt=0):
     b = bytearray(length - 36)
 
     def put(off, fmt, *v):
@@ -82,6 +82,10 @@ def fadt(rev, length):
     put(88, "<B", 4)            # PM1_EVT_LEN
     put(91, "<B", 4)            # PM_TMR_LEN
     put(92, "<B", 16)           # GPE0_BLK_LEN
+    put(89, "<B", 2)            # PM1_CNT_LEN
+    put(40, "<I", dsdt)         # DSDT
+    if length >= 148:
+        put(140, "<Q", x_dsdt)  # X_DSDT
     put(112, "<I", 1 << 10 | 1 << 8)   # RESET_REG_SUP, TMR_VAL_EXT
     if length >= 129:
         put(109, "<H", 2)       # IAPC_BOOT_ARCH: 8042
@@ -111,8 +115,23 @@ def hpet(base=0xfed00000, space=0, length=56):
     return sdt(b"HPET", 1, body[:length - 36])
 
 
-def acpi_system(rev, tables, broken_rsdp=False):
+def dsdt(aml):
+    """A DSDT of AML bytes: the first table put into an Image lands at 0x40."""
+    return sdt(b"DSDT", 2, aml)
+
+
+# Name(_S5_, Package(4){Zero, Zero, Zero, Zero}), as QEMU writes it
+S5_QEMU = bytes([0x08]) + b"_S5_" + bytes([0x12, 0x06, 0x04, 0, 0, 0, 0])
+# \_S5_ with BytePrefix values and a two-byte PkgLength, behind a string
+# holding the name (no NameOp before it: not the object)
+S5_ROOT = (bytes([0x0d]) + b"x_S5_y\0" + bytes([0x08, 0x5c]) + b"_S5_" +
+           bytes([0x12, 0x48, 0x00, 0x02, 0x0a, 0x07, 0x0a, 0x05]) + bytes(64))
+
+
+def acpi_system(rev, tables, broken_rsdp=False, unlisted=()):
     img = Image()
+    for t in unlisted:
+        img.put(t)
     addrs = [img.put(t) for t in tables]
     if rev >= 2:
         root = img.put(sdt(b"XSDT", 1, b"".join(struct.pack("<Q", a) for a in addrs)))
@@ -136,6 +155,14 @@ def acpi_seeds():
     yield "hpet-one-byte-short", acpi_system(2, [madt(2), hpet(length=55)])[0]
     yield "hpet-io-space-then-valid", acpi_system(2, [madt(2), hpet(space=1, base=0x400),
                                                       hpet(base=0xfed01000)])[0]
+    # LINT NMI entries: QEMU's (type 4, all, LINT1) and an x2APIC one (type 0xA)
+    yield "madt-lint-nmi", acpi_system(2, [fadt(3, 244), madt(2, x2=1, extra=
+        struct.pack("<BBBHB", 4, 6, 0xff, 0, 1) +
+        struct.pack("<BBHIB3s", 0xa, 12, 0xd, 100, 0, b"\0\0\0"))])[0]
+    yield "dsdt-s5-qemu", acpi_system(0, [fadt(1, 116, dsdt=0x40), madt(2)],
+                                      unlisted=[dsdt(S5_QEMU)])[0]
+    yield "x-dsdt-s5-root", acpi_system(2, [fadt(6, 276, x_dsdt=0x40), madt(2)],
+                                        unlisted=[dsdt(S5_ROOT)])[0]
 
 
 def mbi(tags):
@@ -181,11 +208,12 @@ def mb2_seeds():
 
 def chain_seeds():
     """MBI, then physical memory from 0: the RSDP tag points into it."""
-    for name, (rev, tables) in {
-            "bios": (0, [fadt(1, 116), madt(4)]),
-            "uefi-srat": (2, [fadt(6, 276), madt(4, x2=1), srat([(0, 0), (1, 1), (2, 0), (3, 1)])]),
+    for name, (rev, tables, unlisted) in {
+            "bios": (0, [fadt(1, 116), madt(4)], []),
+            "uefi-srat": (2, [fadt(6, 276), madt(4, x2=1), srat([(0, 0), (1, 1), (2, 0), (3, 1)])], []),
+            "bios-dsdt-s5": (0, [fadt(1, 116, dsdt=0x40), madt(2)], [dsdt(S5_QEMU)]),
     }.items():
-        _, r, img = acpi_system(rev, tables)
+        _, r, img = acpi_system(rev, tables, unlisted=unlisted)
         tag = 15 if rev >= 2 else 14
         yield name, mbi([(1, b"hz=250 seconds=2 bogus\0"), (tag, r), mmap_tag(GRUB_MMAP)]) + img
 

@@ -199,6 +199,15 @@ static void test_nmi_all_but_self_word(void **state)
 	assert_int_equal(apic_icr_nmi_all_but_self(), 0xc0400);
 }
 
+/* LINT NMI: delivery mode 100b, unmasked, polarity bit 13, never level (bit 15). */
+static void test_lint_nmi_entry_is_nmi_unmasked_edge_with_the_polarity(void **state)
+{
+	(void)state;
+	assert_int_equal(apic_lvt_lint_nmi(false), 0x400);
+	assert_int_equal(apic_lvt_lint_nmi(true), 0x2400);
+	assert_int_equal(apic_lvt_lint_nmi(true) & (LVT_MASKED | LVT_TRIGGER_LEVEL), 0);
+}
+
 static void test_xapic_id_is_bits_31_24(void **state)
 {
 	(void)state;
@@ -237,6 +246,7 @@ int main(void)
 		cmocka_unit_test(test_sipi_address_must_be_aligned_below_1mib),
 		cmocka_unit_test(test_sipi_vectors_a0_to_bf_are_reserved),
 		cmocka_unit_test(test_nmi_all_but_self_word),
+		cmocka_unit_test(test_lint_nmi_entry_is_nmi_unmasked_edge_with_the_polarity),
 		cmocka_unit_test(test_xapic_id_is_bits_31_24),
 		cmocka_unit_test(test_x2apic_id_is_all_32_bits),
 	};

@@ -592,25 +592,27 @@ static void test_mmap_larger_entry_size_read_by_stride(void **state)
 
 static void test_too_many_mmap_entries_truncated_and_flagged(void **state)
 {
-	static struct range many[200];
+	static struct range many[600];
 	uint32_t i;
 
 	(void)state;
-	for (i = 0; i < 200; i++) {
+	for (i = 0; i < 600; i++) {
 		many[i].base = (uint64_t)i << 20;
 		many[i].len = 1u << 19;
 		many[i].type = 1;
 	}
+	many[590].base = 0x7000000;	/* a dropped entry below the others dropped */
 	mb_begin();
-	mb_mmap(many, 200);
+	mb_mmap(many, 600);
 	mb_end();
 	parse();
 	assert_true(bi.valid);
 	assert_int_equal(bi.mmap_count, MB2_MAX_MMAP);
 	assert_true(bi.mmap_truncated);
+	assert_int_equal(bi.mmap_dropped_base, 0x7000000);
 	assert_int_equal(bi.mmap[MB2_MAX_MMAP - 1].base, (uint64_t)(MB2_MAX_MMAP - 1) << 20);
 	assert_int_equal(mb2_usable_bytes(&bi), (uint64_t)MB2_MAX_MMAP << 19);
-	assert_int_equal(host_log_count("mb2: mmap has 200 entries, only the first 128 kept"), 1);
+	assert_int_equal(host_log_count("mb2: mmap has 600 entries, only the first 512 kept; memory from 0x7000000 up is not used"), 1);
 }
 
 static void test_mmap_trailing_partial_entry_ignored(void **state)

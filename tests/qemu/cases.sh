@@ -621,9 +621,11 @@ shell_keys_case shell_commands_typed_on_the_ps2_keyboard bios 120
 # The same under UEFI: OVMF leaves the controller translating too.
 shell_keys_case shell_commands_typed_on_the_ps2_keyboard_uefi uefi 180
 
-# The `pc` machine's revision 1 FADT has no reset register: reboot goes
-# straight to the keyboard controller, which QEMU's i8042 honours.
+# The `pc` machine's revision 1 FADT has no reset register: reboot says
+# so and goes straight to the keyboard controller, which QEMU's i8042
+# honours.
 qemu_case shell_reboot_without_reset_register_uses_the_keyboard_controller 2 120 "--bios --smp 4 --serial-input $ROOT/tests/qemu/shell_reboot.bin -- shell" \
+	--text 'shell: reset by fadt_reset_reg not available \(the FADT names no usable reset register\)' \
 	--expect 'count("shell") == 3' \
 	--expect 'records("shell")[2].cmd == "reset" and records("shell")[2].method == "keyboard_controller"' \
 	--expect 'count("summary") == 0'
@@ -869,4 +871,31 @@ qemu_case clock_sync_retries_each_ap_a_bounded_number_of_times 0 60 \
 	--expect 'clock.synced == 3 and clock.unsynced == 0 and clock.sync_aim_ns == 1' \
 	--expect 'clock.attempts_max > 1 and clock.retries == 3 * (clock.attempts_max - 1)' \
 	--expect 'clock.over_aim == 3' \
+	--expect 'summary.result == "pass"'
+
+# Firmware hand-over (docs/firmware.md).  then=poweroff ends the run with
+# ACPI S5 instead of the exit device: SLP_TYP from the DSDT's _S5_
+# package (QEMU's: all zeros) and SLP_EN written to PM1a_CNT, at which
+# QEMU exits by itself with status 0 and the summary decides.  Had S5 not
+# taken effect, the kernel would say so a second later, well before
+# run-qemu.sh's grace ends.  QEMU's MADT has one LINT NMI entry (type 4,
+# all processors, LINT1): every CPU programs it.
+qemu_case acpi_s5_poweroff_ends_qemu_without_the_exit_device 0 60 "--bios --smp 2 -- scenario=idle seconds=1 then=poweroff" \
+	--text 'acpi: S5 from DSDT at 0x[0-9a-f]+ offset [0-9]+: SLP_TYPa 0 SLP_TYPb 0, PM1a_CNT 0x604' \
+	--text 'pullkern: powering off \(ACPI S5\)' \
+	--no-text 'power-off not available' \
+	--text 'lapic: LINT1 is NMI \(active high, edge-triggered per MADT\)' \
+	--expect 'firmware.poweroff == "acpi_s5" and firmware.s5_from == "dsdt" and firmware.slp_typa == 0' \
+	--expect 'firmware.lint_nmi_entries == 1 and firmware.lint_nmi_refused == 0 and firmware.lint_nmi_cpus == 2' \
+	--expect 'firmware.x2apic_by_firmware == false' \
+	--expect 'summary.result == "pass"'
+
+# q35 with 5 GiB: QEMU puts 2 GiB below the PCI hole and 3 GiB above
+# 4 GiB, so the memory map has RAM above 4 GiB, the MMCONFIG window and
+# the hole between.  The allocator frees what it covers, says what it
+# leaves unused above 4 GiB, and the run passes.
+qemu_case memory_above_4gib_on_q35_is_mapped_and_the_run_passes 0 60 "--bios --machine q35 --mem 5120 --smp 2 -- scenario=idle seconds=1" \
+	--text 'mem: 3072 MiB available above 4 GiB not used' \
+	--expect 'boot.mem_mib >= 5000' \
+	--expect 'firmware.lint_nmi_cpus == 2' \
 	--expect 'summary.result == "pass"'
