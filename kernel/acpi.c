@@ -963,6 +963,7 @@ void acpi_parse(const void *rsdp, size_t rsdp_len, acpi_map_fn map, void *ctx,
 			fadt_parse(&root, out);
 			if (out->madt_ok)
 				srat_parse(&root, out);
+			acpi_spcr_parse(&root, &out->spcr);
 		}
 	}
 	if (out->error)

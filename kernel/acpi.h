@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kernel/acpi_spcr.h"
+
 /*
  * Maps a physical range for reading; returns NULL if it cannot.
  * Kernel: identity map; tests: fake memory.  May be called several times
@@ -101,6 +103,7 @@ struct acpi_info {
 	uint32_t numa_nodes;	/* distinct SRAT proximity domains of CPUs; 1 without SRAT */
 	bool srat_ok;		/* a valid SRAT assigned nodes */
 	uint32_t srat_unnamed;	/* CPUs a valid SRAT does not name: on node 0 */
+	struct acpi_spcr spcr;	/* the SPCR's serial console (kernel/acpi_spcr.h) */
 };
 
 /*

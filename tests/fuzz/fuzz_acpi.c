@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * fuzz_acpi: libFuzzer target for kernel/acpi.c: the RSDP, the RSDT/XSDT
- * walk and every table parsed behind it (MADT, FADT, SRAT).
+ * walk and every table parsed behind it (MADT, FADT, SRAT, SPCR).
  *
  * Input layout:
  *   [0]        flags: bit 0 set keeps checksums as given, else every
@@ -17,8 +17,11 @@
  * Invariants checked on struct acpi_info (kernel/acpi.h): counts within
  * their arrays, enabled CPUs among the possible ones, error set exactly
  * when the MADT was refused, every CPU's node below numa_nodes, the SCI
- * route answered only when the FADT named an SCI, and no NUMA node
- * without a CPU (a SRAT naming a CPU twice must not make one).
+ * route answered only when the FADT named an SCI, no NUMA node
+ * without a CPU (a SRAT naming a CPU twice must not make one), and an
+ * SPCR console only as kernel/acpi_spcr.c promises it (a reason exactly
+ * when refused; a port whose 8 registers fit below 0x10000, memory
+ * registers that do not wrap, an ISA IRQ below 16).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -33,6 +36,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct acpi_info info;
 static struct fuzz_mem mem;
+
+static void check_spcr(const struct acpi_spcr *s)
+{
+	const struct uart_desc *u = &s->uart;
+
+	if (!s->present) {
+		if (s->ok)
+			fuzz_fail("an SPCR console without an SPCR");
+		return;
+	}
+	if (s->ok == (s->why != NULL))
+		fuzz_fail("SPCR: a reason not set exactly when refused");
+	if (!s->ok)
+		return;
+	if (u->addr == 0 || u->irq >= 16)
+		fuzz_fail("SPCR: address 0 or an IRQ above 15 accepted");
+	if (u->access == UART_IO ? u->addr > 0xFFF8 :
+	    u->access != UART_MMIO8 && u->access != UART_MMIO32)
+		fuzz_fail("SPCR: a port past 0xFFF8 or an unknown access kind");
+	if (u->access != UART_IO && u->addr + (uart_span(u) - 1) < u->addr)
+		fuzz_fail("SPCR: memory registers that wrap past 2^64");
+}
 
 static void check(const struct acpi_info *a)
 {
@@ -65,6 +90,7 @@ static void check(const struct acpi_info *a)
 	}
 	if (acpi_sci_route(a, &route) != a->sci_ok)
 		fuzz_fail("an SCI route without an SCI, or none with one");
+	check_spcr(&a->spcr);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

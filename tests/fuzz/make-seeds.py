@@ -105,6 +105,18 @@ def srat(doms):
     return sdt(b"SRAT", 3, body)
 
 
+def spcr(rev, iftype=0, space=1, width=8, access=1, addr=0x2f8, baud=7,
+         length=80, precise=0):
+    """An SPCR (the layout in kernel/acpi_spcr.c), length 80 or 88 bytes."""
+    b = bytearray(length - 36)
+    struct.pack_into("<B", b, 0, iftype)
+    struct.pack_into("<BBBBQ", b, 4, space, width, 0, access, addr)
+    struct.pack_into("<BBIBBB", b, 16, 1, 3, 3, baud, 0, 1)
+    if length >= 88:
+        struct.pack_into("<I", b, 44, precise)
+    return sdt(b"SPCR", rev, bytes(b))
+
+
 def acpi_system(rev, tables, broken_rsdp=False):
     img = Image()
     addrs = [img.put(t) for t in tables]
@@ -126,6 +138,9 @@ def acpi_seeds():
                                             srat([(0, 0), (1, 0), (2, 1), (3, 1)])])[0]
     yield "srat-x2apic", acpi_system(2, [madt(2, x2=2), srat([(0, 0), (1, 1), (300, 2), (301, 2)])])[0]
     yield "madt-truncated-entry", acpi_system(0, [madt(2, extra=bytes([0, 8, 9, 9]))])[0]
+    yield "spcr-com2", acpi_system(0, [fadt(1, 116), madt(4), spcr(2)])[0]
+    yield "spcr-mmio32-rev4", acpi_system(2, [madt(2), spcr(4, iftype=0x12, space=0, width=32, access=3,
+                                                         addr=0xfe001000, length=88, precise=1500000)])[0]
 
 
 def mbi(tags):
