@@ -337,10 +337,10 @@ static void choose_locked(struct choice *c, enum console_ask ask,
 		return;
 	}
 	if (ask == ASK_UART &&
-	    try_uart(c, "console=", asked, asked_regs, "console="))
+	    try_uart(c, "console= names", asked, asked_regs, "console="))
 		return;
 	if (spcr && spcr->ok &&
-	    try_uart(c, "SPCR's", &spcr->uart, spcr_regs, "spcr"))
+	    try_uart(c, "the SPCR names", &spcr->uart, spcr_regs, "spcr"))
 		return;
 	for (unsigned int i = 0; i < UART_COM_PORTS; i++) {
 		uart_com_desc(i, 115200, &com);
@@ -379,11 +379,44 @@ static void say_choice(const struct choice *c, const char *old_name)
 			old_name);
 }
 
+/* The early console hears where the output went. */
+static void tell_early(const struct uart_desc *old, const struct choice *c,
+		       enum console_ask ask)
+{
+	char name[48];
+
+	if (!old)
+		return;
+	if (!c->uart.present) {
+		kprintf("console: serial output ends here: %s\n",
+			ask == ASK_SCREEN ? "console= asks for the screen alone" :
+			"no UART answered");
+		return;
+	}
+	if (old->access == c->uart.d.access && old->addr == c->uart.d.addr)
+		return;
+	uart_describe(&c->uart.d, name, sizeof(name));
+	kprintf("console: output moves to %s\n", name);
+}
+
+static void switch_serial(const struct choice *c)
+{
+	unsigned long flags = console_lock();
+
+	serial_switch(&c->uart);
+	if (c->uart.present)
+		con.active |= CON_SERIAL;
+	else
+		con.active &= ~CON_SERIAL;
+	con.found = c->found;
+	console_unlock(flags);
+}
+
 void console_choose(const struct acpi_spcr *spcr)
 {
 	static struct choice c;	/* boot CPU, once: off the small boot stack */
 	const struct uart_desc *old = serial_desc();
-	char old_name[48] = "", new_name[48];
+	char old_name[48] = "";
 	volatile void *asked_regs = NULL, *spcr_regs = NULL;
 	struct uart_desc asked;
 	enum console_ask ask;
@@ -402,22 +435,8 @@ void console_choose(const struct acpi_spcr *spcr)
 	choose_locked(&c, ask, &asked, asked_regs, spcr, spcr_regs);
 	console_unlock(flags);
 
-	if (c.uart.present)
-		uart_describe(&c.uart.d, new_name, sizeof(new_name));
-	else
-		fmt_snprintf(new_name, sizeof(new_name), "no serial console");
-	if (old && (!c.uart.present || old->access != c.uart.d.access ||
-		    old->addr != c.uart.d.addr))
-		kprintf("console: output moves to %s\n", new_name);
-
-	flags = console_lock();
-	serial_switch(&c.uart);
-	if (c.uart.present)
-		con.active |= CON_SERIAL;
-	else
-		con.active &= ~CON_SERIAL;
-	con.found = c.found;
-	console_unlock(flags);
+	tell_early(old, &c, ask);
+	switch_serial(&c);
 
 	for (unsigned int i = 0; i < c.nlines; i++)
 		kprintf("%s", c.lines[i]);
