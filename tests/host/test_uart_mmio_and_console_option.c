@@ -218,7 +218,7 @@ static void test_ttys1_with_baud_is_com2(void **state)
 static void test_ttys0_to_3_are_com1_to_com4(void **state)
 {
 	static const uint16_t port[] = { 0x3F8, 0x2F8, 0x3E8, 0x2E8 };
-	char opt[8];
+	char opt[16];
 
 	(void)state;
 	for (int i = 0; i < 4; i++) {
