@@ -27,7 +27,8 @@
  * Everything is read only after the length check for its revision: 80
  * bytes for revisions 1-3, 88 for 4 and later.  We accept the 16550 and
  * 16450 kinds (0, 1, 0x12) in system I/O (8-bit registers, stride 1,
- * below port 0x10000) or system memory (8-bit registers stride 1, or
+ * from port 0x100, above the PC's fixed devices whose registers a probe
+ * must not write, to 0xFFF8) or system memory (8-bit registers stride 1, or
  * 32-bit registers stride 4: the GAS access size when it is given, else
  * its register bit width; above 4 GiB too).  A bit offset, another
  * width, another space or an unknown baud code refuses the table with
@@ -109,6 +110,8 @@ static bool base_ok(const uint8_t *gas, struct acpi_spcr *out)
 			return refuse(out, "I/O registers wider than 8 bits");
 		if (addr > 0xFFFF - 7)
 			return refuse(out, "I/O port beyond 0xFFF8");
+		if (addr < UART_IO_MIN)
+			return refuse(out, "I/O port among the PC's fixed devices (below 0x100)");
 		out->uart.access = UART_IO;
 		return true;
 	}

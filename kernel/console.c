@@ -281,20 +281,34 @@ static void note(struct choice *c, const char *what, const struct uart_desc *d,
 }
 
 /*
- * Probe d (mapping its registers if they are memory) into c->uart.
- * The mapping is made before the lock is taken: paging may print.
+ * The registers of a memory-mapped UART (NULL for port I/O, or with *why
+ * set when they cannot be used), mapped before the console lock is taken:
+ * paging may print.  Registers over RAM are refused unmapped: a probe
+ * writes them, and a bad address from the SPCR or console= must not
+ * scribble on memory the kernel uses.
  */
-static volatile void *map_regs(const struct uart_desc *d)
+static volatile void *map_regs(const struct uart_desc *d,
+			       bool (*overlaps_ram)(uint64_t, uint64_t),
+			       const char **why)
 {
+	volatile void *regs;
+
 	if (d->access == UART_IO)
 		return NULL;
-	return paging_map_mmio(d->addr, uart_span(d));
+	if (overlaps_ram && overlaps_ram(d->addr, uart_span(d))) {
+		*why = "registers overlap RAM";
+		return NULL;
+	}
+	regs = paging_map_mmio(d->addr, uart_span(d));
+	if (!regs)
+		*why = "registers cannot be mapped";
+	return regs;
 }
 
 static bool try_uart(struct choice *c, const char *what, const struct uart_desc *d,
-		     volatile void *regs, const char *found)
+		     volatile void *regs, const char *map_why, const char *found)
 {
-	const char *why = "registers cannot be mapped";
+	const char *why = map_why;
 
 	if ((d->access == UART_IO || regs) && uart_probe(&c->uart, d, regs, &why)) {
 		c->found = found;
@@ -323,9 +337,16 @@ static enum console_ask parse_ask(const char *opt, struct uart_desc *d)
 	return ASK_AUTO;
 }
 
+/* A UART to try, its registers mapped (memory) and why not (NULL: mapped). */
+struct candidate {
+	const struct uart_desc *d;
+	volatile void *regs;
+	const char *why;
+};
+
 static void choose_locked(struct choice *c, enum console_ask ask,
-			  const struct uart_desc *asked, volatile void *asked_regs,
-			  const struct acpi_spcr *spcr, volatile void *spcr_regs)
+			  const struct candidate *asked,
+			  const struct candidate *spcr)
 {
 	struct uart_desc com;
 
@@ -336,15 +357,15 @@ static void choose_locked(struct choice *c, enum console_ask ask,
 		c->found = "console=";
 		return;
 	}
-	if (ask == ASK_UART &&
-	    try_uart(c, "console= names", asked, asked_regs, "console="))
+	if (ask == ASK_UART && try_uart(c, "console= names", asked->d,
+					asked->regs, asked->why, "console="))
 		return;
-	if (spcr && spcr->ok &&
-	    try_uart(c, "the SPCR names", &spcr->uart, spcr_regs, "spcr"))
+	if (spcr->d && try_uart(c, "the SPCR names", spcr->d, spcr->regs,
+				spcr->why, "spcr"))
 		return;
 	for (unsigned int i = 0; i < UART_COM_PORTS; i++) {
 		uart_com_desc(i, 115200, &com);
-		if (try_uart(c, "probe of", &com, NULL, "probe"))
+		if (try_uart(c, "probe of", &com, NULL, NULL, "probe"))
 			return;
 	}
 }
@@ -412,27 +433,30 @@ static void switch_serial(const struct choice *c)
 	console_unlock(flags);
 }
 
-void console_choose(const struct acpi_spcr *spcr)
+void console_choose(const struct acpi_spcr *spcr,
+		    bool (*overlaps_ram)(uint64_t phys, uint64_t len))
 {
 	static struct choice c;	/* boot CPU, once: off the small boot stack */
 	const struct uart_desc *old = serial_desc();
 	char old_name[48] = "";
-	volatile void *asked_regs = NULL, *spcr_regs = NULL;
-	struct uart_desc asked;
+	struct uart_desc asked_d;
+	struct candidate asked = { .d = &asked_d }, firmware = { 0 };
 	enum console_ask ask;
 	unsigned long flags;
 
-	ask = parse_ask(option_str("console"), &asked);
+	ask = parse_ask(option_str("console"), &asked_d);
 	if (ask == ASK_UART)
-		asked_regs = map_regs(&asked);
-	if (ask != ASK_SCREEN && spcr && spcr->ok)
-		spcr_regs = map_regs(&spcr->uart);
+		asked.regs = map_regs(&asked_d, overlaps_ram, &asked.why);
+	if (ask != ASK_SCREEN && spcr && spcr->ok) {
+		firmware.d = &spcr->uart;
+		firmware.regs = map_regs(firmware.d, overlaps_ram, &firmware.why);
+	}
 	if (old)
 		uart_describe(old, old_name, sizeof(old_name));
 
 	flags = console_lock();
 	serial_drain();		/* a probe of the same UART clears its FIFO */
-	choose_locked(&c, ask, &asked, asked_regs, spcr, spcr_regs);
+	choose_locked(&c, ask, &asked, &firmware);
 	console_unlock(flags);
 
 	tell_early(old, &c, ask);

@@ -39,9 +39,11 @@ struct acpi_spcr;
  * console (console=, else the SPCR's UART, else the first of COM1-COM4
  * that answers, else none) and switch to it from the early COM1, with a
  * line naming it and how it was found, and one per failed probe.
- * spcr may be NULL (no ACPI).
+ * spcr may be NULL (no ACPI); overlaps_ram (may be NULL) says whether a
+ * physical range touches memory, where no MMIO UART may be.
  */
-void console_choose(const struct acpi_spcr *spcr);
+void console_choose(const struct acpi_spcr *spcr,
+		    bool (*overlaps_ram)(uint64_t phys, uint64_t len));
 
 /* How the serial console was found: "early", "console=", "spcr", "probe", "none". */
 const char *console_serial_found(void);

@@ -392,6 +392,10 @@ bool uart_parse_option(const char *s, struct uart_desc *d, const char **why)
 		return false;
 	}
 	d->addr = addr;
+	if (d->access == UART_IO && addr < UART_IO_MIN) {
+		*why = "I/O ports below 0x100 are the PC's fixed devices";
+		return false;
+	}
 	if (d->access == UART_IO ? addr > 0xFFFF - 7 :
 	    addr > UINT64_MAX - (uart_span(d) - 1)) {
 		*why = "the registers do not fit below the top of their space";

@@ -33,6 +33,12 @@ struct uart_desc {
 
 #define UART_COM_PORTS	4
 
+/*
+ * Ports below this are the PC's fixed devices (PIC, PIT, keyboard
+ * controller, CMOS, DMA, the debug-exit port): no UART a probe may write.
+ */
+#define UART_IO_MIN	0x100
+
 /* COM1-COM4 as PCs place them: 0x3F8 IRQ 4, 0x2F8 IRQ 3, 0x3E8, 0x2E8. */
 void uart_com_desc(unsigned int com, uint32_t baud, struct uart_desc *d);
 

@@ -20,7 +20,7 @@
  * route answered only when the FADT named an SCI, no NUMA node
  * without a CPU (a SRAT naming a CPU twice must not make one), and an
  * SPCR console only as kernel/acpi_spcr.c promises it (a reason exactly
- * when refused; a port whose 8 registers fit below 0x10000, memory
+ * when refused; a port from 0x100 whose 8 registers fit below 0x10000, memory
  * registers that do not wrap, an ISA IRQ below 16).
  */
 #include <stdint.h>
@@ -52,7 +52,7 @@ static void check_spcr(const struct acpi_spcr *s)
 		return;
 	if (u->addr == 0 || u->irq >= 16)
 		fuzz_fail("SPCR: address 0 or an IRQ above 15 accepted");
-	if (u->access == UART_IO ? u->addr > 0xFFF8 :
+	if (u->access == UART_IO ? u->addr > 0xFFF8 || u->addr < UART_IO_MIN :
 	    u->access != UART_MMIO8 && u->access != UART_MMIO32)
 		fuzz_fail("SPCR: a port past 0xFFF8 or an unknown access kind");
 	if (u->access != UART_IO && u->addr + (uart_span(u) - 1) < u->addr)

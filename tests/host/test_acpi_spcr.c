@@ -392,6 +392,20 @@ static void test_io_port_0xfff8_is_the_last_that_fits(void **state)
 	assert_refused("I/O port beyond 0xFFF8");
 }
 
+static void test_io_port_below_0x100_is_refused_and_0x100_used(void **state)
+{
+	(void)state;
+	spcr_default();
+	put64(spcr + GAS_ADDR, 0xF0);	/* 0xF4 would be QEMU's debug-exit port */
+	parse_spcr(2, 80);
+	assert_refused("I/O port among the PC's fixed devices (below 0x100)");
+	fake_top = 0;
+	host_log_reset();
+	put64(spcr + GAS_ADDR, 0x100);
+	parse_spcr(2, 80);
+	assert_true(info.spcr.ok);
+}
+
 static void test_mmio32_at_the_top_of_memory_is_refused(void **state)
 {
 	(void)state;
@@ -467,6 +481,7 @@ int main(void)
 		T(test_16_bit_access_is_refused),
 		T(test_32_bit_io_registers_are_refused),
 		T(test_io_port_0xfff8_is_the_last_that_fits),
+		T(test_io_port_below_0x100_is_refused_and_0x100_used),
 		T(test_mmio32_at_the_top_of_memory_is_refused),
 		T(test_pci_config_space_is_refused),
 		T(test_unknown_baud_code_is_refused),

@@ -265,7 +265,7 @@ static void test_bad_console_values_are_refused_with_a_reason(void **state)
 	static const char *const bad[] = {
 		"ttyS4", "ttyS", "ttyS12", "ttyS1,fast", "ttyS1,0",
 		"ttyS1,115200,n8", "uart", "uart,pci,0x3f8", "uart,io",
-		"uart,io,0", "uart,io,0xfff9", "uart,mmio32,0xffffffffffffffe1",
+		"uart,io,0", "uart,io,0xff", "uart,io,0xfff9", "uart,mmio32,0xffffffffffffffe1",
 		"uart,mmio,junk", "serial0", "",
 		"uart,mmio32,0x1000000000000000000000000000000",
 	};
@@ -282,6 +282,7 @@ static void test_last_port_and_address_that_fit_are_accepted(void **state)
 {
 	(void)state;
 	assert_true(uart_parse_option("uart,io,0xfff8", &d, &why));
+	assert_true(uart_parse_option("uart,io,0x100", &d, &why));
 	assert_true(uart_parse_option("uart,mmio32,0xffffffffffffffe0", &d, &why));
 }
 
