@@ -106,7 +106,7 @@ static const struct option_desc options[] = {
 	{ "then", OPTION_WORD, "exit|shell", 0, 0, 0, "exit",
 	  "after the scenario or test: exit with the verdict, or the shell (as the shell option)" },
 	{ "console", OPTION_NAME, "ttyS0..3[,BAUD]|uart,io|mmio|mmio32,ADDR[,BAUD]|fb|vga", 0, 0, 0, NULL,
-	  "the serial console: ttyS0-3 are COM1-COM4; uart,io,0xPORT or uart,mmio,0xADDR (8-bit registers) or uart,mmio32,0xADDR (32-bit registers, stride 4), each with an optional baud rate (default 115200); fb or vga: the screen alone, no serial console.  Without it: the UART the ACPI SPCR table names, else the first of COM1-COM4 that answers (docs/consoles.md).  A value not understood or a UART that does not answer: one line, then that automatic choice" },
+	  "the serial console: ttyS0-3 (COM1-COM4), uart,io,0xPORT, uart,mmio,0xADDR (8-bit registers) or uart,mmio32,0xADDR (32-bit, stride 4), each with an optional ,BAUD (115200); fb or vga: the screen alone.  Default: the ACPI SPCR's UART, else the first COM port that answers (docs/consoles.md)" },
 	{ "help", OPTION_FLAG, NULL, 0, 0, 0, NULL,
 	  "list the command-line options" },
 };
