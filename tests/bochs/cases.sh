@@ -22,6 +22,8 @@
 # self-test's PKRS write is caught), and no exception reaches the handler.
 # The idle-state record shows what the model offers (MWAIT, ARAT, an
 # invariant TSC) and the BIOS's CR0.CD that keeps MWAIT out (docs/bochs.md).
+# Bochs's own 16550 model answers the console's probe (scratch, loopback)
+# as COM1 (docs/consoles.md).
 bochs_case smp4_x2apic_tsc_deadline_idle_and_missing_msrs_fault_safely 0 1200 \
 	"--smp 4 -- apic=x2apic scenario=idle seconds_ms=500" \
 	--expect 'smp.possible == 4 and smp.online == 4 and smp.failed_apic_ids == []' \
@@ -42,4 +44,5 @@ bochs_case smp4_x2apic_tsc_deadline_idle_and_missing_msrs_fault_safely 0 1200 \
 	--expect 'extable_selftest.ok == true and extable_selftest.fixups >= 2' \
 	--expect 'extable_selftest.segment == "caught" and extable_selftest.pkrs_msr == "caught"' \
 	--expect 'count("exception") == 0' \
+	--expect 'boot.serial == "ttyS0" and boot.serial_found == "probe"' \
 	--expect 'summary.result == "pass"'
