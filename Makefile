@@ -102,7 +102,7 @@ ACPI_SRCS := $(filter-out kernel/acpi_hotplug.c,$(wildcard kernel/acpi*.c))
 # Portable sources, also linked into host tests.  Files that exist only.
 PORTABLE := lib/format.c lib/json.c kernel/cmdline.c kernel/options.c $(ACPI_SRCS) \
 	kernel/multiboot2.c drivers/console/fbcon.c drivers/console/font8x16.c \
-	drivers/console/text_grid.c drivers/apic/lapic_mode.c kernel/timer.c \
+	drivers/console/text_grid.c drivers/console/uart.c drivers/apic/lapic_mode.c kernel/timer.c \
 	kernel/tmigr.c kernel/tmigr_debug.c kernel/report.c kernel/idle.c kernel/tick.c \
 	kernel/workqueue.c kernel/shell_core.c kernel/cpuhp_block.c \
 	drivers/console/ps2kbd_decode.c kernel/residency.c kernel/residency_report.c \

@@ -3,7 +3,7 @@
 #
 # run-qemu.sh: boot pullkern in QEMU once and turn the run into an exit status.
 #
-# Theory: QEMU runs in the background with COM1 on its stdout, which goes
+# Theory: QEMU runs in the background with COM1 (or the --com port) on its stdout, which goes
 # straight into the log file; `tail -f` copies the log to our stdout live.
 # We poll every 0.2 s for three ends of a run:
 #   - QEMU exits by itself.  The kernel writes 0x10 (pass) or 0x11 (fail) to
@@ -71,6 +71,7 @@ build=1
 menu=0
 cmdline=
 serial_input=
+com=1
 acpi_tables=()
 keys=
 kpid=
@@ -119,8 +120,14 @@ Boot build/pullkern.iso in QEMU, console on stdout, and exit
   --menu           boot the ISO as written to a USB stick: GRUB's boot menu,
                    its 5 s countdown, then the default entry (nothing is
                    typed); without --menu GRUB boots straight through
+  --com 1-4|none   the COM port the console file and --serial-input use
+                   (default 1); the lower ones are left out of the machine,
+                   so --com 2 is a PC whose only UART is COM2 (-serial none
+                   -serial stdio: QEMU's pc and q35 machines number ISA
+                   serial ports by position); none: no UART at all, the
+                   log stays empty and the exit status decides
   --serial-input FILE
-                   type FILE's bytes into COM1 once the kernel's shell has
+                   type FILE's bytes into that COM port once the kernel's shell has
                    started (its "shell" start record; docs/shell.md); with
                    --menu, once GRUB's menu counts down (keys for the menu)
   --keys FILE      type FILE into the PS/2 keyboard with QMP send-key once
@@ -200,6 +207,9 @@ parse_args() {
 		--screendump | --screendump=*)
 			optval "$@"
 			screendump=$REPLY ;;
+		--com | --com=*)
+			optval "$@"
+			com=$REPLY ;;
 		--acpi-table | --acpi-table=*)
 			optval "$@"
 			if [[ $REPLY == list ]]; then
@@ -225,6 +235,7 @@ parse_args() {
 }
 
 check_args() {
+	[[ $com =~ ^([1-4]|none)$ ]] || die "--com: '$com' is not 1, 2, 3, 4 or none"
 	[[ -z $serial_input || -r $serial_input ]] ||
 		die "--serial-input: cannot read '$serial_input'"
 	[[ -z $keys || -r $keys ]] || die "--keys: cannot read '$keys'"
@@ -371,10 +382,27 @@ numa_args() {
 	done
 }
 
-qemu_command() {
-	local extra=()
+# --com: QEMU gives the Nth -serial the Nth COM port's address, and
+# "none" leaves that port out of the machine.
+serial_args() {
+	local i
 
-	qemu=("$QEMU" ${machine:+-machine "$machine"} -display none -monitor none -serial stdio -no-reboot
+	serial=()
+	if [[ $com == none ]]; then
+		serial=(-serial none)
+		return
+	fi
+	for ((i = 1; i < com; i++)); do
+		serial+=(-serial none)
+	done
+	serial+=(-serial stdio)
+}
+
+qemu_command() {
+	local extra=() serial
+
+	serial_args
+	qemu=("$QEMU" ${machine:+-machine "$machine"} -display none -monitor none "${serial[@]}" -no-reboot
 		-device "isa-debug-exit,iobase=0xf4,iosize=0x04"
 		-m "$mem" -smp "$smp${maxcpus:+,maxcpus=$maxcpus}" -cdrom "$boot_iso" -boot order=d)
 	if [[ -n $hotadd$keys$screendump && -z $qmp_sock ]]; then
@@ -421,7 +449,7 @@ summary_seen() {
 	grep -a -q -E '@report .*"kind" *: *"summary"' "$log"
 }
 
-# Has the kernel's shell started reading COM1?
+# Has the kernel's shell started reading its serial console?
 shell_started() {
 	grep -a -q -E '@report .*"kind" *: *"shell".*"cmd" *: *"start"' "$log"
 }
@@ -431,7 +459,7 @@ menu_shown() {
 	grep -a -q 'will be executed automatically in' "$log"
 }
 
-# --serial-input: QEMU's COM1 reads stdin, a FIFO; this writes the file
+# --serial-input: QEMU's COM port (--com) reads stdin, a FIFO; this writes the file
 # into it once the shell has started, or with --menu once GRUB's menu
 # counts down, for keys that drive the menu (QEMU passes bytes on only as
 # the UART's receive FIFO has room, so the reader takes them at its pace).

@@ -1073,6 +1073,7 @@ void acpi_parse(const void *rsdp, size_t rsdp_len, acpi_map_fn map, void *ctx,
 			acpi_hpet_parse(&root, &out->hpet);
 			if (out->madt_ok)
 				srat_parse(&root, out);
+			acpi_spcr_parse(&root, &out->spcr);
 		}
 	}
 	if (out->error)

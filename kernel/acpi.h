@@ -20,6 +20,7 @@
 
 #include "kernel/acpi_hpet.h"
 #include "kernel/acpi_s5.h"
+#include "kernel/acpi_spcr.h"
 
 /*
  * Maps a physical range for reading; returns NULL if it cannot.
@@ -132,6 +133,7 @@ struct acpi_info {
 	uint32_t srat_unnamed;	/* CPUs a valid SRAT does not name: on node 0 */
 	struct acpi_hpet hpet;	/* the HPET table (kernel/acpi_hpet.c); hpet.ok false without one */
 	struct acpi_s5 s5;	/* soft-off: kernel/acpi_s5.c */
+	struct acpi_spcr spcr;	/* the SPCR's serial console (kernel/acpi_spcr.h) */
 };
 
 /*

@@ -56,6 +56,8 @@ const char *boot_record_json(const struct boot_record *r, char *buf,
 	json_u64(&w, "mem_mib", r->mem_mib);
 	str_field(&w, "loader", r->loader, RECORD_STR_MAX, false);
 	str_field(&w, "consoles", r->consoles, RECORD_STR_MAX, false);
+	str_field(&w, "serial", r->serial, RECORD_STR_MAX, false);
+	str_field(&w, "serial_found", r->serial_found, RECORD_STR_MAX, false);
 	str_field(&w, "cpu_vendor", r->cpu_vendor, RECORD_STR_MAX, false);
 	str_field(&w, "hypervisor", r->hypervisor, RECORD_STR_MAX, false);
 	json_bool(&w, "x2apic", r->x2apic);

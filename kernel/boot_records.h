@@ -35,11 +35,13 @@ struct boot_record {
 	const char *loader, *consoles, *cpu_vendor;
 	const char *hypervisor;	/* NULL on bare metal */
 	bool x2apic, tsc_deadline, arat, invariant_tsc;
+	const char *serial;	/* the serial console, uart_name(); NULL: none */
+	const char *serial_found;	/* console_serial_found() */
 };
 
-/* cmdline, and 5 short strings. */
+/* cmdline, and 7 short strings. */
 #define BOOT_RECORD_MAX	(RECORD_FIXED + RECORD_ESC * \
-			 (RECORD_CMDLINE_MAX + 5 * RECORD_STR_MAX))
+			 (RECORD_CMDLINE_MAX + 7 * RECORD_STR_MAX))
 
 struct smp_record {
 	uint64_t possible, online, started, bringup_us, sipi_resends;

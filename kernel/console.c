@@ -5,7 +5,7 @@
  * Theory.  Three backends, each optional, all fed the same bytes in this
  * order (serial first: it is what the test harness reads):
  *
- *   console_write ─► [console lock] ─┬─► serial   COM1, if a UART answered
+ *   console_write ─► [console lock] ─┬─► serial   the console's UART, if any
  *                                    ├─► vga_text 0xB8000 or GRUB's EGA text
  *                                    └─► fbcon    GRUB's direct-RGB framebuffer
  *
@@ -17,6 +17,16 @@
  * framebuffer tag.  Attaching a graphics framebuffer always switches VGA
  * text off, usable or not: the display is in a graphics mode, where
  * writes to 0xB8000 land as garbage in video memory.
+ *
+ * The serial console is found, not assumed (docs/consoles.md).  Once the
+ * options and the ACPI tables are known, console_choose() picks its UART:
+ * the one console= names, else the one the SPCR table names, else the
+ * first of COM1-COM4 that answers the probe, else none; console=fb or
+ * console=vga asks for the screen alone.  A choice that does not answer
+ * falls through to the next way, each failure one line.  The lines are
+ * kept while the lock is held (kprintf takes it) and printed after the
+ * switch, so they reach the consoles that work, the new UART included;
+ * one line before the switch tells the early COM1 where output went.
  *
  * Locking and ordering.  One ticket lock (kernel/spinlock.h), taken with
  * interrupts off because interrupt handlers print.  It guards every
@@ -52,10 +62,14 @@
 #include "drivers/console/fbcon.h"
 #include "drivers/console/serial.h"
 #include "drivers/console/vga_text.h"
+#include "kernel/acpi_spcr.h"
 #include "kernel/arch_services.h"
 #include "kernel/console.h"
+#include "kernel/options.h"
 #include "kernel/printk.h"
 #include "kernel/spinlock.h"
+#include "lib/format.h"
+#include "lib/string.h"
 
 #define CON_SERIAL	0x1
 #define CON_VGA		0x2
@@ -82,7 +96,8 @@ static struct {
 	unsigned int active;	/* CON_* bits; under lock */
 	bool no_vga;		/* console_disable_vga() called; under lock */
 	bool panic;		/* set once, never cleared; relaxed atomics */
-} con = { .lock = SPINLOCK_INIT };
+	const char *found;	/* how the serial console was found; boot CPU only */
+} con = { .lock = SPINLOCK_INIT, .found = "early" };
 
 unsigned long console_lock(void)
 {
@@ -124,6 +139,8 @@ void console_init_early(void)
 
 	if (serial_init())
 		con.active |= CON_SERIAL;
+	else
+		con.found = "none";
 	if (!con.no_vga) {
 		/* 0xB8000 is inside the boot identity map */
 		vga_text_init((volatile uint16_t *)(uintptr_t)VGA_TEXT_PHYS,
@@ -236,4 +253,221 @@ const char *console_names(void)
 
 	console_unlock(flags);
 	return names[active & 7];
+}
+
+/* --- choosing the serial console ------------------------------------------ */
+
+/* Lines console_choose() prints once the switch is made. */
+#define CHOOSE_LINES	8
+#define CHOOSE_LINE_MAX	128
+
+struct choice {
+	struct uart uart;	/* the winner, or not present */
+	const char *found;	/* "console=", "spcr", "probe", "none" */
+	unsigned int nlines;
+	char lines[CHOOSE_LINES][CHOOSE_LINE_MAX];
+};
+
+static void note(struct choice *c, const char *what, const struct uart_desc *d,
+		 const char *why)
+{
+	char name[48];
+
+	if (c->nlines == CHOOSE_LINES)
+		return;
+	uart_describe(d, name, sizeof(name));
+	fmt_snprintf(c->lines[c->nlines++], CHOOSE_LINE_MAX,
+		     "console: %s %s: %s\n", what, name, why);
+}
+
+/*
+ * The registers of a memory-mapped UART (NULL for port I/O, or with *why
+ * set when they cannot be used), mapped before the console lock is taken:
+ * paging may print.  Registers over RAM are refused unmapped: a probe
+ * writes them, and a bad address from the SPCR or console= must not
+ * scribble on memory the kernel uses.
+ */
+static volatile void *map_regs(const struct uart_desc *d,
+			       bool (*overlaps_ram)(uint64_t, uint64_t),
+			       const char **why)
+{
+	volatile void *regs;
+
+	if (d->access == UART_IO)
+		return NULL;
+	if (overlaps_ram && overlaps_ram(d->addr, uart_span(d))) {
+		*why = "registers overlap RAM";
+		return NULL;
+	}
+	regs = paging_map_mmio(d->addr, uart_span(d));
+	if (!regs)
+		*why = "registers cannot be mapped";
+	return regs;
+}
+
+static bool try_uart(struct choice *c, const char *what, const struct uart_desc *d,
+		     volatile void *regs, const char *map_why, const char *found)
+{
+	const char *why = map_why;
+
+	if ((d->access == UART_IO || regs) && uart_probe(&c->uart, d, regs, &why)) {
+		c->found = found;
+		return true;
+	}
+	c->uart.present = false;
+	note(c, what, d, why);
+	return false;
+}
+
+/* What console= asks for: a UART (*d), the screen alone, or nothing usable. */
+enum console_ask { ASK_AUTO, ASK_UART, ASK_SCREEN };
+
+static enum console_ask parse_ask(const char *opt, struct uart_desc *d)
+{
+	const char *why;
+
+	if (!opt)
+		return ASK_AUTO;
+	if (!strcmp(opt, "fb") || !strcmp(opt, "vga"))
+		return ASK_SCREEN;
+	if (uart_parse_option(opt, d, &why))
+		return ASK_UART;
+	kprintf("console: console=%s not understood (%s); choosing automatically\n",
+		opt, why);
+	return ASK_AUTO;
+}
+
+/* A UART to try, its registers mapped (memory) and why not (NULL: mapped). */
+struct candidate {
+	const struct uart_desc *d;
+	volatile void *regs;
+	const char *why;
+};
+
+static void choose_locked(struct choice *c, enum console_ask ask,
+			  const struct candidate *asked,
+			  const struct candidate *spcr)
+{
+	struct uart_desc com;
+
+	c->uart.present = false;
+	c->nlines = 0;
+	c->found = "none";
+	if (ask == ASK_SCREEN) {
+		c->found = "console=";
+		return;
+	}
+	if (ask == ASK_UART && try_uart(c, "console= names", asked->d,
+					asked->regs, asked->why, "console="))
+		return;
+	if (spcr->d && try_uart(c, "the SPCR names", spcr->d, spcr->regs,
+				spcr->why, "spcr"))
+		return;
+	for (unsigned int i = 0; i < UART_COM_PORTS; i++) {
+		uart_com_desc(i, 115200, &com);
+		if (try_uart(c, "probe of", &com, NULL, NULL, "probe"))
+			return;
+	}
+}
+
+static void say_choice(const struct choice *c, const char *old_name)
+{
+	static const char *const how[][2] = {
+		{ "console=", "the option console=" },
+		{ "spcr", "the firmware's SPCR table" },
+		{ "probe", "probing COM1-COM4" },
+	};
+	const char *by = c->found;
+	char name[48];
+
+	if (!c->uart.present) {
+		kprintf("console: no serial console: %s\n",
+			strcmp(c->found, "console=") ?
+			"no UART answered; screen only" :
+			"console= asks for the screen alone");
+		return;
+	}
+	for (size_t i = 0; i < sizeof(how) / sizeof(how[0]); i++)
+		if (!strcmp(how[i][0], c->found))
+			by = how[i][1];
+	uart_describe(&c->uart.d, name, sizeof(name));
+	if (!strcmp(name, old_name))
+		kprintf("console: serial console %s, chosen by %s (the early console)\n",
+			name, by);
+	else
+		kprintf("console: serial console %s, chosen by %s%s%s\n", name,
+			by, old_name[0] ? "; the early console was " : "",
+			old_name);
+}
+
+/* The early console hears where the output went. */
+static void tell_early(const struct uart_desc *old, const struct choice *c,
+		       enum console_ask ask)
+{
+	char name[48];
+
+	if (!old)
+		return;
+	if (!c->uart.present) {
+		kprintf("console: serial output ends here: %s\n",
+			ask == ASK_SCREEN ? "console= asks for the screen alone" :
+			"no UART answered");
+		return;
+	}
+	if (old->access == c->uart.d.access && old->addr == c->uart.d.addr)
+		return;
+	uart_describe(&c->uart.d, name, sizeof(name));
+	kprintf("console: output moves to %s\n", name);
+}
+
+static void switch_serial(const struct choice *c)
+{
+	unsigned long flags = console_lock();
+
+	serial_switch(&c->uart);
+	if (c->uart.present)
+		con.active |= CON_SERIAL;
+	else
+		con.active &= ~CON_SERIAL;
+	con.found = c->found;
+	console_unlock(flags);
+}
+
+void console_choose(const struct acpi_spcr *spcr,
+		    bool (*overlaps_ram)(uint64_t phys, uint64_t len))
+{
+	static struct choice c;	/* boot CPU, once: off the small boot stack */
+	const struct uart_desc *old = serial_desc();
+	char old_name[48] = "";
+	struct uart_desc asked_d;
+	struct candidate asked = { .d = &asked_d }, firmware = { 0 };
+	enum console_ask ask;
+	unsigned long flags;
+
+	ask = parse_ask(option_str("console"), &asked_d);
+	if (ask == ASK_UART)
+		asked.regs = map_regs(&asked_d, overlaps_ram, &asked.why);
+	if (ask != ASK_SCREEN && spcr && spcr->ok) {
+		firmware.d = &spcr->uart;
+		firmware.regs = map_regs(firmware.d, overlaps_ram, &firmware.why);
+	}
+	if (old)
+		uart_describe(old, old_name, sizeof(old_name));
+
+	flags = console_lock();
+	serial_drain();		/* a probe of the same UART clears its FIFO */
+	choose_locked(&c, ask, &asked, &firmware);
+	console_unlock(flags);
+
+	tell_early(old, &c, ask);
+	switch_serial(&c);
+
+	for (unsigned int i = 0; i < c.nlines; i++)
+		kprintf("%s", c.lines[i]);
+	say_choice(&c, old ? old_name : "");
+}
+
+const char *console_serial_found(void)
+{
+	return con.found;
 }

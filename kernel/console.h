@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * console: where kernel text goes (COM1, VGA text, a linear framebuffer).
+ * console: where kernel text goes (a UART, VGA text, a linear framebuffer).
  *
  * Boot brings consoles up in stages as it learns about the machine:
  *
  *   console_init_early()          COM1 (if a UART answers) and VGA text
+ *   console_choose()              the serial console found (docs/consoles.md)
  *   console_disable_vga()         booted via UEFI: there is no 0xB8000
  *   console_use_ega_text()        GRUB framebuffer tag, type 2 (EGA text)
  *   console_attach_framebuffer()  GRUB framebuffer tag, type 1 (direct RGB)
@@ -30,6 +31,22 @@ struct fb_desc {
 
 /* COM1 if a UART answers, plus VGA text at 0xB8000 unless disabled. */
 void console_init_early(void);
+
+struct acpi_spcr;
+
+/*
+ * Once the options and the ACPI tables are known: choose the serial
+ * console (console=, else the SPCR's UART, else the first of COM1-COM4
+ * that answers, else none) and switch to it from the early COM1, with a
+ * line naming it and how it was found, and one per failed probe.
+ * spcr may be NULL (no ACPI); overlaps_ram (may be NULL) says whether a
+ * physical range touches memory, where no MMIO UART may be.
+ */
+void console_choose(const struct acpi_spcr *spcr,
+		    bool (*overlaps_ram)(uint64_t phys, uint64_t len));
+
+/* How the serial console was found: "early", "console=", "spcr", "probe", "none". */
+const char *console_serial_found(void);
 
 /* Never touch 0xB8000 or the VGA CRTC again (UEFI has no VGA text). */
 void console_disable_vga(void);

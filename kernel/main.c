@@ -189,6 +189,7 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
 	hw_counters_init_cpu();
 	idle_states_init_cpu();
 	parse_acpi();
+	console_choose(&acpi.spcr, overlaps_memory);	/* console=, SPCR or a probe */
 	ioapic_init(&acpi, overlaps_memory);	/* every input masked; the SCI is routed later */
 	smp_init(&acpi, &(struct smp_test_hooks){
 		.hold_last_ap = selftest_chosen("late_ap"),

@@ -113,6 +113,8 @@ static const struct option_desc options[] = {
 	  "after the boot (and the scenario), a command shell on COM1 instead of the exit (docs/shell.md)" },
 	{ "then", OPTION_WORD, "exit|shell|poweroff", 0, 0, 0, "exit",
 	  "after the scenario or test: exit with the verdict, the shell (as the shell option), or exit and power off with ACPI S5, under QEMU too instead of its exit device (docs/firmware.md)" },
+	{ "console", OPTION_NAME, "ttyS0..3[,BAUD]|uart,io|mmio|mmio32,ADDR[,BAUD]|fb|vga", 0, 0, 0, NULL,
+	  "the serial console: ttyS0-3 (COM1-COM4), uart,io,0xPORT, uart,mmio,0xADDR (8-bit registers) or uart,mmio32,0xADDR (32-bit, stride 4), each with an optional ,BAUD (115200); fb or vga: the screen alone.  Default: the ACPI SPCR's UART, else the first COM port that answers (docs/consoles.md)" },
 	{ "help", OPTION_FLAG, NULL, 0, 0, 0, NULL,
 	  "list the command-line options" },
 };

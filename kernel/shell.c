@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * shell: a command prompt on COM1 after the boot, or after a scenario
- * (`shell`, `then=shell`; docs/shell.md).
+ * shell: a command prompt on the serial console after the boot, or after
+ * a scenario (`shell`, `then=shell`; docs/shell.md).
  *
  * Theory.  The boot CPU runs the shell in place of the exit.  Line
  * editing and parsing are portable (kernel/shell_core.c); this file
- * feeds it the bytes COM1 received and the keys a PS/2 keyboard sent
- * (drivers/console/ps2kbd.c, decoded to the bytes a terminal would send
- * by drivers/console/ps2kbd_decode.c), and runs the commands: cpus,
+ * feeds it the bytes the serial console (docs/consoles.md) received and
+ * the keys a PS/2 keyboard sent (drivers/console/ps2kbd.c, decoded to
+ * the bytes a terminal would send by drivers/console/ps2kbd_decode.c),
+ * and runs the commands: cpus,
  * up N, down N (kernel/cpuhp.c, source "shell"), tree (the hierarchy
  * dump), timers, residency S (a window of kernel/residency.c), poweroff
  * and reboot.  Each command prints a human table
@@ -16,9 +17,10 @@
  * record (arch/x86_64/platform.c).
  *
  * Waiting for input sleeps: the boot CPU waits in idle_until() like an
- * idle CPU, and COM1's receive interrupt (IRQ 4) or the keyboard's (IRQ
- * 1), both through the 8259 in virtual-wire mode to the boot CPU's
- * LINT0 (arch/x86_64/pic.c), ends the halt.  The interrupt handler
+ * idle CPU, and the serial console's receive interrupt (its ISA IRQ: 4 on
+ * COM1, 3 on COM2; an MMIO UART has none and is polled) or the
+ * keyboard's (IRQ 1), both through the 8259 in virtual-wire mode to the
+ * boot CPU's LINT0 (arch/x86_64/pic.c), ends the halt.  The interrupt handler
  * drains both devices into rx[]; rx_ready(), called with interrupts off,
  * also drains them, so bytes the buffer could not take are read later.
  * If the lines cannot be routed (no local APIC yet), a pinned timer of
@@ -60,7 +62,6 @@
 
 #define SHELL_POLL_MS	50
 #define RX_BUF		64
-#define COM1_IRQ	4
 
 /*
  * The boot CPU's alone (see the theory); rx[] and rx_len are shared with
@@ -167,14 +168,17 @@ static void start_kbd(void)
 static void start_input(void)
 {
 	unsigned long flags;
+	unsigned int irq;
 
 	sh_k.rx_len = 0;
 	sh_k.stop_polling = false;
 	start_kbd();
-	sh_k.polling = !pic_route_irq(COM1_IRQ, rx_irq);
+	/* the console's UART (docs/consoles.md): an MMIO one has no ISA IRQ */
+	irq = serial_irq();
+	sh_k.polling = !irq || !pic_route_irq(irq, rx_irq);
 	if (sh_k.polling) {
-		kprintf("shell: COM1's interrupt cannot be routed; polling every %u ms\n",
-			SHELL_POLL_MS);
+		kprintf("shell: the serial console's interrupt (IRQ %u) cannot be routed; polling every %u ms\n",
+			irq, SHELL_POLL_MS);
 		timer_setup(&sh_k.poll, poll_fired, TIMER_PINNED);
 		timer_add(&sh_k.poll, timer_jiffies() + poll_jiffies());
 		return;
@@ -479,7 +483,7 @@ void shell_run(void)
 	bool going = true;
 
 	if (!serial_present()) {
-		kprintf("shell: no serial port answered; no shell\n");
+		kprintf("shell: no serial console; no shell\n");
 		return;
 	}
 	kprintf("shell: type help for the commands\n");

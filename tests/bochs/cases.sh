@@ -29,6 +29,8 @@
 # offset (docs/cpus.md §7.11).  Bochs also has an HPET, and a CPUID 0x16
 # base frequency that is nominal only (not the TSC's rate): the rate used
 # is one two sources agree on (§7.10).
+# Bochs's own 16550 model answers the console's probe (scratch, loopback)
+# as COM1 (docs/consoles.md).
 bochs_case smp4_x2apic_tsc_deadline_idle_and_missing_msrs_fault_safely 0 1200 \
 	"--smp 4 -- apic=firmware_x2apic scenario=idle seconds_ms=500 tsc_adjust_test=1000000000" \
 	--expect 'smp.possible == 4 and smp.online == 4 and smp.failed_apic_ids == []' \
@@ -56,4 +58,5 @@ bochs_case smp4_x2apic_tsc_deadline_idle_and_missing_msrs_fault_safely 0 1200 \
 	--expect 'extable_selftest.ok == true and extable_selftest.fixups >= 2' \
 	--expect 'extable_selftest.segment == "caught" and extable_selftest.pkrs_msr == "caught"' \
 	--expect 'count("exception") == 0' \
+	--expect 'boot.serial == "ttyS0" and boot.serial_found == "probe"' \
 	--expect 'summary.result == "pass"'

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * fuzz_acpi: libFuzzer target for kernel/acpi.c: the RSDP, the RSDT/XSDT
- * walk and every table parsed behind it (MADT, FADT, SRAT, the HPET
- * table of kernel/acpi_hpet.c, and the FADT's DSDT for kernel/acpi_s5.c).
+ * walk and every table parsed behind it (MADT, FADT, SRAT, SPCR, the
+ * HPET table of kernel/acpi_hpet.c, and the FADT's DSDT for kernel/acpi_s5.c).
  *
  * Input layout:
  *   [0]        flags: bit 0 set keeps checksums as given, else every
@@ -27,6 +27,9 @@
  * pins; the S5 result (the FADT's DSDT, scanned for `_S5_`, reached from
  * the seeds' FADTs) is either usable, with 3-bit sleep types and a
  * PM1a_CNT port, or refused with a reason.
+ * An SPCR console only as kernel/acpi_spcr.c promises it (a reason exactly
+ * when refused; a port from 0x100 whose 8 registers fit below 0x10000, memory
+ * registers that do not wrap, an ISA IRQ below 16).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -75,6 +78,28 @@ static void check_nmi(const struct acpi_info *a)
 	}
 }
 
+static void check_spcr(const struct acpi_spcr *s)
+{
+	const struct uart_desc *u = &s->uart;
+
+	if (!s->present) {
+		if (s->ok)
+			fuzz_fail("an SPCR console without an SPCR");
+		return;
+	}
+	if (s->ok == (s->why != NULL))
+		fuzz_fail("SPCR: a reason not set exactly when refused");
+	if (!s->ok)
+		return;
+	if (u->addr == 0 || u->irq >= 16)
+		fuzz_fail("SPCR: address 0 or an IRQ above 15 accepted");
+	if (u->access == UART_IO ? u->addr > 0xFFF8 || u->addr < UART_IO_MIN :
+	    u->access != UART_MMIO8 && u->access != UART_MMIO32)
+		fuzz_fail("SPCR: a port past 0xFFF8 or an unknown access kind");
+	if (u->access != UART_IO && u->addr + (uart_span(u) - 1) < u->addr)
+		fuzz_fail("SPCR: memory registers that wrap past 2^64");
+}
+
 static void check(const struct acpi_info *a)
 {
 	struct acpi_irq_route route;
@@ -112,6 +137,7 @@ static void check(const struct acpi_info *a)
 		fuzz_fail("s5.error is not set exactly when S5 is unusable");
 	if (a->s5.ok && (a->s5.slp_typa > 7 || a->s5.slp_typb > 7 || !a->s5.pm1a_cnt))
 		fuzz_fail("a usable S5 with a sleep type above 7 or no PM1a_CNT");
+	check_spcr(&a->spcr);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

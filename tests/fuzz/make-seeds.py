@@ -128,6 +128,18 @@ S5_ROOT = (bytes([0x0d]) + b"x_S5_y\0" + bytes([0x08, 0x5c]) + b"_S5_" +
            bytes([0x12, 0x48, 0x00, 0x02, 0x0a, 0x07, 0x0a, 0x05]) + bytes(64))
 
 
+def spcr(rev, iftype=0, space=1, width=8, access=1, addr=0x2f8, baud=7,
+         length=80, precise=0):
+    """An SPCR (the layout in kernel/acpi_spcr.c), length 80 or 88 bytes."""
+    b = bytearray(length - 36)
+    struct.pack_into("<B", b, 0, iftype)
+    struct.pack_into("<BBBBQ", b, 4, space, width, 0, access, addr)
+    struct.pack_into("<BBIBBB", b, 16, 1, 3, 3, baud, 0, 1)
+    if length >= 88:
+        struct.pack_into("<I", b, 44, precise)
+    return sdt(b"SPCR", rev, bytes(b))
+
+
 def acpi_system(rev, tables, broken_rsdp=False, unlisted=()):
     img = Image()
     for t in unlisted:
@@ -163,6 +175,9 @@ def acpi_seeds():
                                       unlisted=[dsdt(S5_QEMU)])[0]
     yield "x-dsdt-s5-root", acpi_system(2, [fadt(6, 276, x_dsdt=0x40), madt(2)],
                                         unlisted=[dsdt(S5_ROOT)])[0]
+    yield "spcr-com2", acpi_system(0, [fadt(1, 116), madt(4), spcr(2)])[0]
+    yield "spcr-mmio32-rev4", acpi_system(2, [madt(2), spcr(4, iftype=0x12, space=0, width=32, access=3,
+                                                         addr=0xfe001000, length=88, precise=1500000)])[0]
 
 
 def mbi(tags):

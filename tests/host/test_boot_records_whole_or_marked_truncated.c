@@ -80,7 +80,7 @@ static struct boot_record boot_worst(void)
 	return (struct boot_record){
 		.firmware = loader, .cmdline = cmdline, .mem_mib = UINT64_MAX,
 		.loader = loader, .consoles = loader, .cpu_vendor = loader,
-		.hypervisor = loader,
+		.hypervisor = loader, .serial = loader, .serial_found = loader,
 	};
 }
 

@@ -899,3 +899,40 @@ qemu_case memory_above_4gib_on_q35_is_mapped_and_the_run_passes 0 60 "--bios --m
 	--expect 'boot.mem_mib >= 5000' \
 	--expect 'firmware.lint_nmi_cpus == 2' \
 	--expect 'summary.result == "pass"'
+
+# Consoles (docs/consoles.md).  A PC whose only UART is COM2 (run-qemu.sh
+# --com 2 leaves COM1 out of the machine): COM1's probe fails with its
+# line, COM2 answers the probe and carries the rest of the boot.
+qemu_case console_com2_only_is_found_by_the_probe 0 60 "--bios --smp 2 --com 2 -- scenario=none" \
+	--text 'console: probe of ttyS0 \(COM1, io 0x3f8\): no UART answered' \
+	--text 'console: serial console ttyS1 \(COM2, io 0x2f8\), chosen by probing COM1-COM4' \
+	--expect 'boot.serial == "ttyS1" and boot.serial_found == "probe"' \
+	--expect 'summary.result == "pass"'
+
+# The firmware's SPCR table (tools/acpi-table.py spcr-com2) names COM2:
+# it is taken without probing COM1.
+qemu_case console_spcr_naming_com2_is_followed_without_a_probe 0 60 \
+	"--bios --smp 2 --com 2 --acpi-table spcr-com2 -- scenario=none" \
+	--text "console: serial console ttyS1 \(COM2, io 0x2f8\), chosen by the firmware's SPCR table" \
+	--no-text 'console: probe of' \
+	--expect 'boot.serial == "ttyS1" and boot.serial_found == "spcr"' \
+	--expect 'summary.result == "pass"'
+
+# console=ttyS1 names COM2, and the shell reads it: its receive interrupt
+# is COM2's IRQ 3 (tests/qemu/shell_then.bin: cpus, poweroff).
+qemu_case console_ttys1_option_chooses_com2_and_the_shell_reads_it 0 90 \
+	"--bios --smp 2 --com 2 --serial-input $ROOT/tests/qemu/shell_then.bin -- console=ttyS1 scenario=none then=shell" \
+	--text 'console: serial console ttyS1 \(COM2, io 0x2f8\), chosen by the option console=' \
+	--expect 'boot.serial == "ttyS1" and boot.serial_found == "console="' \
+	--expect 'records("shell")[0].input == "irq"' \
+	--expect 'records("shell")[1].cmd == "cpus" and records("shell")[1].online == 2' \
+	--expect 'records("shell")[2].cmd == "poweroff"' \
+	--expect 'summary.result == "pass"'
+
+# A box with no UART at all (--com none): every probe fails, the boot and
+# the report go to the screen alone, and the run still ends with its
+# verdict through the exit device (exit status 0), nothing on any serial
+# line.
+qemu_case console_without_any_uart_runs_to_its_verdict_on_the_screen 0 60 \
+	"--bios --smp 2 --com none -- scenario=idle seconds=1" \
+	--expect 'count("boot") == 0'
