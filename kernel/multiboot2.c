@@ -24,7 +24,8 @@
  * because the fields after the fault cannot be trusted or found.  Faults
  * inside one tag (a memory map with a bad entry_size, a short tag, an
  * unterminated string) are contained: that tag is ignored or clipped,
- * logged, and the rest stands.  For a repeated singleton tag the first
+ * logged, and the rest stands.  An unterminated command line loses its
+ * last word too: the tag may have ended inside an option.  For a repeated singleton tag the first
  * copy wins.  Every read is bounds-checked against the tag size first;
  * values are read bytewise so a misaligned MBI cannot fault either.
  *
@@ -90,8 +91,11 @@ static uint64_t rd64(const uint8_t *p)
 	return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32;
 }
 
-/* Bounded copy that always terminates `dst`; logs clipping. */
-static void copy_string(char *dst, size_t dst_size, const uint8_t *src,
+/*
+ * Bounded copy that always terminates `dst`; logs clipping.  False when
+ * the tag ended before any NUL: the string may have been cut there.
+ */
+static bool copy_string(char *dst, size_t dst_size, const uint8_t *src,
 			size_t src_len, const char *what)
 {
 	size_t n = 0;
@@ -102,12 +106,33 @@ static void copy_string(char *dst, size_t dst_size, const uint8_t *src,
 	}
 	dst[n] = '\0';
 	if (n < src_len && src[n] == '\0')
-		return;
-	if (n == src_len)
+		return true;
+	if (n == src_len) {
 		kprintf("mb2: %s not NUL-terminated, %zu bytes kept\n", what, n);
-	else
-		kprintf("mb2: %s longer than %zu bytes, truncated\n", what,
-			dst_size - 1);
+		return false;
+	}
+	kprintf("mb2: %s longer than %zu bytes, truncated\n", what,
+		dst_size - 1);
+	return true;	/* the byte after the cut stays for cmdline_parse to see */
+}
+
+/*
+ * A command-line tag without its NUL may have been cut anywhere: its last
+ * word could be an option cut short (hz=1000 read as hz=10), so it is
+ * dropped, said on one line, as cmdline_parse drops a word cut at its own
+ * length limit.
+ */
+static void drop_unterminated_word(char *cmdline)
+{
+	size_t end = strlen(cmdline), start = end;
+
+	while (start > 0 && cmdline[start - 1] != ' ' && cmdline[start - 1] != '\t')
+		start--;
+	if (start == end)
+		return;
+	kprintf("mb2: cmdline's last word may be cut short, dropped (%zu bytes)\n",
+		end - start);
+	cmdline[start] = '\0';
 }
 
 /* True the first time a singleton tag type is met; logs repeats. */
@@ -255,8 +280,9 @@ static void tag_dispatch(struct mb2_walk *w, const uint8_t *t, uint32_t type,
 	switch (type) {
 	case TAG_CMDLINE:
 		if (first_of(w, type)) {
-			copy_string(out->cmdline, sizeof(out->cmdline), payload,
-				    plen, "cmdline");
+			if (!copy_string(out->cmdline, sizeof(out->cmdline),
+					 payload, plen, "cmdline"))
+				drop_unterminated_word(out->cmdline);
 			out->has_cmdline = true;
 		}
 		break;

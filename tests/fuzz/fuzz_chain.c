@@ -15,8 +15,9 @@
  * Checked: what each stage promises (see fuzz_mb2.c and fuzz_acpi.c) and
  * that ACPI only ever reads the RSDP from inside the MBI, and that each
  * option the kernel keeps is written whole in the MBI (the corpus keeps
- * the two inputs that once broke it: a command-line tag cut inside an
- * option, and an unterminated one in an invalid MBI; docs/fuzzing.md).
+ * the three inputs that once broke it: a command-line tag cut inside an
+ * option, an unterminated one in an invalid MBI, and one in a valid MBI;
+ * docs/fuzzing.md).
  */
 #include <stdint.h>
 #include <stdlib.h>

@@ -637,7 +637,33 @@ static void test_mmap_trailing_partial_entry_ignored(void **state)
 	assert_int_equal(host_log_count("mb2: mmap has 16 trailing bytes"), 1);
 }
 
-static void test_unterminated_cmdline_copied_bounded_and_terminated(void **state)
+/*
+ * A command-line tag that ends without its NUL may have been cut inside
+ * its last option (the fuzz chain target found one: "seconds=2" followed
+ * by the tag's last bytes): the copy stays bounded and terminated, and the
+ * last word, which may be cut short, is dropped with its line.
+ */
+static void test_unterminated_cmdline_drops_its_last_word_which_may_be_cut(void **state)
+{
+	uint8_t *p;
+
+	(void)state;
+	mb_begin();
+	p = mb_tag(1, 14);
+	memcpy(p, "hz=250 hz=100", 13);	/* hz=1000 cut by the tag's end */
+	p[13] = '0';
+	memset(p + 14, PAD, 2);	/* the padding is not part of the tag */
+	mb_end();
+	parse();
+	assert_true(bi.valid);
+	assert_true(bi.has_cmdline);
+	assert_string_equal(bi.cmdline, "hz=250 ");
+	assert_int_equal(host_log_count("mb2: cmdline not NUL-terminated, 14 bytes kept"), 1);
+	assert_int_equal(host_log_count("mb2: cmdline's last word may be cut short, dropped (7 bytes)"), 1);
+}
+
+/* One word and no NUL: nothing of it is trusted. */
+static void test_unterminated_one_word_cmdline_is_dropped_whole(void **state)
 {
 	uint8_t *p;
 
@@ -645,13 +671,13 @@ static void test_unterminated_cmdline_copied_bounded_and_terminated(void **state
 	mb_begin();
 	p = mb_tag(1, 3);
 	memcpy(p, "abc", 3);
-	memset(p + 3, PAD, 5);	/* the padding is not part of the tag */
+	memset(p + 3, PAD, 5);
 	mb_end();
 	parse();
 	assert_true(bi.valid);
-	assert_true(bi.has_cmdline);
-	assert_string_equal(bi.cmdline, "abc");
+	assert_string_equal(bi.cmdline, "");
 	assert_int_equal(host_log_count("mb2: cmdline not NUL-terminated, 3 bytes kept"), 1);
+	assert_int_equal(host_log_count("mb2: cmdline's last word may be cut short, dropped (3 bytes)"), 1);
 }
 
 static void test_overlong_cmdline_truncated_to_buffer(void **state)
@@ -991,7 +1017,8 @@ int main(void)
 		T(test_mmap_larger_entry_size_read_by_stride),
 		T(test_too_many_mmap_entries_truncated_and_flagged),
 		T(test_mmap_trailing_partial_entry_ignored),
-		T(test_unterminated_cmdline_copied_bounded_and_terminated),
+		T(test_unterminated_cmdline_drops_its_last_word_which_may_be_cut),
+		T(test_unterminated_one_word_cmdline_is_dropped_whole),
 		T(test_overlong_cmdline_truncated_to_buffer),
 		T(test_cmdline_cut_inside_an_option_drops_it_with_a_warning),
 		T(test_overlong_loader_name_truncated),
