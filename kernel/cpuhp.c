@@ -320,7 +320,7 @@ static void deadline_fired(struct timer *t)
 static bool wait_answer(struct hp_cpu *h, enum phase want)
 {
 	struct wait x = { h, want, arch_now_ns() + ANSWER_TIMEOUT_MS * 1000000ull };
-	struct timer t;
+	struct timer t = { 0 };	/* timer_setup() reads it: no stack garbage */
 
 	timer_setup(&t, deadline_fired, TIMER_PINNED);
 	/* fires at least one jiffy after its expiry: after the deadline */

@@ -147,7 +147,7 @@ static void test_fault(void)
 #define HP_PARKED_MS	100	/* stay parked this long: timers fall due meanwhile */
 
 struct hp_timer {
-	struct timer t;
+	struct timer t = { 0 };	/* timer_setup() reads it: no stack garbage */
 	uint32_t fires;		/* release increment by the callback, acquire by the check */
 	uint32_t early;		/* relaxed: read after the fires' acquire */
 };
@@ -442,7 +442,7 @@ static void test_acpi_hotadd(void)
 	struct json_writer w;
 	uint32_t churn = 0, churn_failed = 0;
 	char why[160], buf[768];
-	struct timer t;
+	struct timer t = { 0 };	/* timer_setup() reads it: no stack garbage */
 
 	kprintf("test=acpi_hotadd: waiting up to %lu s for %lu CPU(s) to be plugged in (mode %s)\n",
 		(unsigned long)option_u64("hotadd_wait_s"), (unsigned long)x.want,
