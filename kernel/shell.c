@@ -172,7 +172,10 @@ static void start_input(void)
 
 	sh_k.rx_len = 0;
 	sh_k.stop_polling = false;
+	sh_k.polling = false;
 	start_kbd();
+	if (!serial_present())
+		return;		/* a screen and a keyboard alone (docs/consoles.md) */
 	/* the console's UART (docs/consoles.md): an MMIO one has no ISA IRQ */
 	irq = serial_irq();
 	sh_k.polling = !irq || !pic_route_irq(irq, rx_irq);
@@ -482,14 +485,14 @@ void shell_run(void)
 	uint8_t buf[RX_BUF];
 	bool going = true;
 
-	if (!serial_present()) {
-		kprintf("shell: no serial console; no shell\n");
+	start_input();
+	if (!serial_present() && !sh_k.kbd_on) {
+		kprintf("shell: no serial console and no PS/2 keyboard; no shell\n");
 		return;
 	}
 	kprintf("shell: type help for the commands\n");
 	shell_init(&sh, &kernel_ops);
 	sh_k.last = SHELL_NONE;
-	start_input();
 	record_start();
 	shell_prompt(&sh);
 	while (going) {
