@@ -45,7 +45,8 @@ static void system_with(const uint64_t *extra, size_t n)
 	uint64_t tables[8] = { qemu_fadt(), qemu_madt(1) };
 
 	assert_true(n <= 6);
-	memcpy(tables + 2, extra, n * sizeof(*extra));
+	if (n)		/* memcpy from NULL is undefined even for 0 bytes */
+		memcpy(tables + 2, extra, n * sizeof(*extra));
 	make_rsdp(0, make_rsdt(tables, 2 + n), 0);
 	parse(20);
 	assert_true(info.madt_ok);	/* an HPET problem never costs the CPUs */
