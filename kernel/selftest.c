@@ -147,7 +147,7 @@ static void test_fault(void)
 #define HP_PARKED_MS	100	/* stay parked this long: timers fall due meanwhile */
 
 struct hp_timer {
-	struct timer t = { 0 };	/* timer_setup() reads it: no stack garbage */
+	struct timer t;
 	uint32_t fires;		/* release increment by the callback, acquire by the check */
 	uint32_t early;		/* relaxed: read after the fires' acquire */
 };
