@@ -460,8 +460,9 @@ static void reboot(void)
 		char buf[128];
 
 		if (!platform_reset_has((enum reset_method)m)) {
-			kprintf("shell: reset by %s not available (the FADT names no usable reset register)\n",
-				platform_reset_name((enum reset_method)m));
+			kprintf("shell: reset by %s not available (%s)\n",
+				platform_reset_name((enum reset_method)m),
+				platform_reset_absent_why((enum reset_method)m));
 			continue;
 		}
 		kprintf("shell: resetting the machine (%s)\n",
@@ -473,6 +474,8 @@ static void reboot(void)
 		json_str(&w, "method", platform_reset_name((enum reset_method)m));
 		report_emit(json_end(&w));
 		platform_reset_try((enum reset_method)m);
+		kprintf("shell: reset by %s did not take effect\n",
+			platform_reset_name((enum reset_method)m));
 	}
 	platform_reset();
 }

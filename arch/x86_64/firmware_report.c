@@ -17,6 +17,16 @@
 #include "kernel/report.h"
 #include "lib/json.h"
 
+/* The reset the shell's reboot would try first (arch/x86_64/platform.c). */
+static enum reset_method first_reset_method(void)
+{
+	int m = RESET_FADT;
+
+	while (m < RESET_TRIPLE_FAULT && !platform_reset_has((enum reset_method)m))
+		m++;
+	return (enum reset_method)m;
+}
+
 void platform_firmware_report(const struct acpi_info *acpi)
 {
 	struct json_writer w;
@@ -40,7 +50,6 @@ void platform_firmware_report(const struct acpi_info *acpi)
 	} else {
 		json_str(&w, "s5_why", acpi->s5.error);
 	}
-	json_str(&w, "reset", platform_reset_name(platform_reset_has(RESET_FADT) ?
-						  RESET_FADT : RESET_KBC));
+	json_str(&w, "reset", platform_reset_name(first_reset_method()));
 	report_emit(json_end(&w));
 }

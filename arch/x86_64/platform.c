@@ -19,7 +19,8 @@
  *      the reset path allocates nothing;
  *   2. the keyboard controller's reset pulse, command 0xFE to port 0x64
  *      once its input buffer is empty (status bit 1 clear, bounded wait),
- *      which PCs and QEMU's i8042 honour;
+ *      which PCs and QEMU's i8042 honour; not tried where the status port
+ *      reads 0xFF (no controller there);
  *   3. a triple fault (an empty IDT and an exception), which resets the
  *      CPU on every machine.
  *
@@ -157,9 +158,38 @@ void platform_set_reset_reg(bool io, uint64_t addr, uint8_t value)
 	reset_reg.ok = true;
 }
 
+/*
+ * An 8042 answers at its status port; on a machine without one (legacy-
+ * free boards, QEMU's i8042=off) nothing decodes port 0x64 and it reads
+ * 0xFF, a status no working controller shows (both error bits set).
+ */
+static bool kbc_present(void)
+{
+	return inb(KBC_STATUS) != 0xff;
+}
+
 bool platform_reset_has(enum reset_method m)
 {
-	return m != RESET_FADT || reset_reg.ok;
+	switch (m) {
+	case RESET_FADT:
+		return reset_reg.ok;
+	case RESET_KBC:
+		return kbc_present();
+	default:
+		return true;
+	}
+}
+
+const char *platform_reset_absent_why(enum reset_method m)
+{
+	switch (m) {
+	case RESET_FADT:
+		return "the FADT names no usable reset register";
+	case RESET_KBC:
+		return "no keyboard controller: its status port 0x64 reads 0xff";
+	default:
+		return "";
+	}
 }
 
 const char *platform_reset_name(enum reset_method m)
@@ -205,6 +235,8 @@ void platform_reset_try(enum reset_method m)
 		settle();
 		return;
 	case RESET_KBC:
+		if (!kbc_present())
+			return;
 		for (int i = 0; i < KBC_POLLS && (inb(KBC_STATUS) & KBC_INPUT_FULL); i++)
 			cpu_pause();
 		outb(KBC_STATUS, KBC_PULSE_RESET);

@@ -43,8 +43,10 @@ enum reset_method {
  * memory byte at physical `addr`.
  */
 void platform_set_reset_reg(bool io, uint64_t addr, uint8_t value);
-/* Whether method m can be tried here (only RESET_FADT may be missing). */
+/* Whether method m can be tried here (the FADT register or the 8042 may be missing). */
 bool platform_reset_has(enum reset_method m);
+/* Why platform_reset_has(m) said no, for the line that says so. */
+const char *platform_reset_absent_why(enum reset_method m);
 /* The method's name for records: fadt_reset_reg, keyboard_controller, triple_fault. */
 const char *platform_reset_name(enum reset_method m);
 /* Try one method; returns if the machine is still running a while later. */
