@@ -733,11 +733,7 @@ static uint32_t fadt_pm_timer(const uint8_t *t, uint32_t len)
 	return port;
 }
 
-/*
- * A port block of `blk_len` bytes: the X_ GAS at x_off when it is a
- * usable system I/O address, else the 32-bit field at off; 0 if neither.
- */
-static uint32_t fadt_block(const uint8_t *t, uint32_t len, uint32_t off,
+uint32_t acpi_fadt_port_block(const uint8_t *t, uint32_t len, uint32_t off,
 			   uint32_t x_off, uint32_t blk_len, const char *name)
 {
 	uint64_t port = 0;
@@ -780,17 +776,17 @@ static void fadt_events(const uint8_t *t, uint32_t len, struct acpi_info *out)
 		}
 	}
 	if (evt_len >= 4 && !(evt_len & 1)) {
-		out->pm1a_evt_port = fadt_block(t, len, FADT_PM1A_EVT_BLK, FADT_X_PM1A_EVT_BLK,
+		out->pm1a_evt_port = acpi_fadt_port_block(t, len, FADT_PM1A_EVT_BLK, FADT_X_PM1A_EVT_BLK,
 						evt_len, "PM1a_EVT_BLK");
 		out->pm1_evt_len = out->pm1a_evt_port ? evt_len : 0;
 	}
 	if (cnt_len >= 2)
-		out->pm1a_cnt_port = fadt_block(t, len, FADT_PM1A_CNT_BLK, FADT_X_PM1A_CNT_BLK,
+		out->pm1a_cnt_port = acpi_fadt_port_block(t, len, FADT_PM1A_CNT_BLK, FADT_X_PM1A_CNT_BLK,
 						cnt_len, "PM1a_CNT_BLK");
 	if (gpe0_len & 1) {
 		kprintf("acpi: FADT GPE0_BLK_LEN %u is odd, no GPE0 block\n", gpe0_len);
 	} else if (gpe0_len) {
-		out->gpe0_port = fadt_block(t, len, FADT_GPE0_BLK, FADT_X_GPE0_BLK, gpe0_len,
+		out->gpe0_port = acpi_fadt_port_block(t, len, FADT_GPE0_BLK, FADT_X_GPE0_BLK, gpe0_len,
 					    "GPE0_BLK");
 		out->gpe0_len = out->gpe0_port ? gpe0_len : 0;
 	}

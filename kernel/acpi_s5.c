@@ -33,9 +33,9 @@
  * 1 MiB, checksum, signature "DSDT"); a broken X_DSDT falls back to DSDT
  * with a line.  The scan is one pass over at most 1 MiB.
  *
- * PM1b_CNT_BLK (offset 68, X_ at 184) is taken by the same rules as
- * PM1a's in acpi.c: a system I/O port block inside the I/O space, or
- * none.  Without PM1a_CNT there is no S5.
+ * PM1b_CNT_BLK (offset 68, X_ at 184) is taken by the rule every FADT
+ * port block follows (acpi_fadt_port_block): a system I/O port block
+ * inside the I/O space, or none.  Without PM1a_CNT there is no S5.
  *
  * Locking: none; called once from acpi_parse() on the boot CPU.
  */
@@ -62,8 +62,6 @@
 #define FADT_PM1_CNT_LEN	89
 #define FADT_X_DSDT		140
 #define FADT_X_PM1B_CNT_BLK	184
-#define GAS_LEN			12
-#define GAS_SYSTEM_IO		1
 
 /*
  * PkgLength at aml[*pos]: the package end (offset just past it), with
@@ -191,18 +189,11 @@ static const uint8_t *find_dsdt(acpi_map_fn map, void *ctx, const uint8_t *fadt,
 static uint16_t pm1b_cnt(const uint8_t *fadt, uint32_t flen)
 {
 	uint8_t cnt_len = flen > FADT_PM1_CNT_LEN ? fadt[FADT_PM1_CNT_LEN] : 0;
-	uint64_t port = 0;
 
-	if (flen >= FADT_X_PM1B_CNT_BLK + GAS_LEN && fadt[FADT_X_PM1B_CNT_BLK] == GAS_SYSTEM_IO)
-		port = acpi_rd64(fadt + FADT_X_PM1B_CNT_BLK + 4);
-	if (!port && flen >= FADT_PM1B_CNT_BLK + 4)
-		port = acpi_rd32(fadt + FADT_PM1B_CNT_BLK);
-	if (port && (cnt_len < 2 || port + cnt_len > 0x10000)) {
-		kprintf("acpi: FADT PM1b_CNT_BLK %#llx (length %u) unusable, ignored\n",
-			(unsigned long long)port, cnt_len);
-		port = 0;
-	}
-	return (uint16_t)port;
+	if (cnt_len < 2)
+		return 0;
+	return (uint16_t)acpi_fadt_port_block(fadt, flen, FADT_PM1B_CNT_BLK,
+					      FADT_X_PM1B_CNT_BLK, cnt_len, "PM1b_CNT_BLK");
 }
 
 void acpi_s5_parse(const struct acpi_root *root, const uint8_t *fadt,

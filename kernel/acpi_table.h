@@ -90,4 +90,14 @@ enum acpi_table_err acpi_map_table(acpi_map_fn map, void *ctx, uint64_t phys,
 const uint8_t *acpi_find_table(const struct acpi_root *root, const char *sig,
 			       enum acpi_table_err *err);
 
+/*
+ * A FADT port block of `blk_len` bytes: the X_ GAS at x_off when it is a
+ * usable system I/O address, else the 32-bit field at off; 0 if neither
+ * or if the block would run past the I/O space (each refusal logged,
+ * `name` naming the block).  One rule for every block: PM1a/PM1b event
+ * and control, GPE0.
+ */
+uint32_t acpi_fadt_port_block(const uint8_t *t, uint32_t len, uint32_t off,
+			      uint32_t x_off, uint32_t blk_len, const char *name);
+
 #endif

@@ -128,61 +128,71 @@ static uint64_t from_hypervisor(void)
 	return (uint64_t)cpuid(0x40000010, 0).eax * 1000;
 }
 
-static uint32_t pm_read(const struct acpi_info *acpi)
+/*
+ * TSC cycles over at least `ticks` ticks of a free-running reference
+ * counter (`read`, wrapping at `mask`); *elapsed gets the ticks that
+ * passed.  0 when the counter stops advancing within POLL_LIMIT reads.
+ */
+static uint64_t tsc_over_ticks(uint64_t (*read)(const struct acpi_info *),
+			       const struct acpi_info *acpi, uint64_t mask,
+			       uint64_t ticks, uint64_t *elapsed)
 {
-	uint32_t v = inl((uint16_t)acpi->pm_timer_port);
+	uint64_t start = read(acpi), t0 = rdtsc();
+	unsigned polls = 0;
 
-	return acpi->pm_timer_32bit ? v : v & 0xffffff;
+	*elapsed = 0;
+	while (*elapsed < ticks) {
+		if (++polls > POLL_LIMIT)
+			return 0;
+		*elapsed = (read(acpi) - start) & mask;
+	}
+	return rdtsc() - t0;
+}
+
+static uint64_t pm_read(const struct acpi_info *acpi)
+{
+	return inl((uint16_t)acpi->pm_timer_port);
 }
 
 static uint64_t from_pmtimer(const struct acpi_info *acpi)
 {
-	uint32_t mask = acpi->pm_timer_32bit ? 0xffffffffu : 0xffffffu;
-	uint32_t target = PM_TIMER_HZ * CALIBRATE_MS / 1000;
-	uint32_t start, now, elapsed = 0;
-	uint64_t t0, t1;
-	unsigned polls = 0;
+	uint64_t mask = acpi->pm_timer_32bit ? 0xffffffffu : 0xffffffu;
+	uint64_t elapsed, cycles;
 
-	start = pm_read(acpi);
-	t0 = rdtsc();
-	while (elapsed < target) {
-		if (++polls > POLL_LIMIT) {
-			kprintf("tsc: ACPI PM timer at port %#x does not advance; not used\n",
-				acpi->pm_timer_port);
-			return 0;
-		}
-		now = pm_read(acpi);
-		elapsed = (now - start) & mask;
+	cycles = tsc_over_ticks(pm_read, acpi, mask, PM_TIMER_HZ * CALIBRATE_MS / 1000,
+				&elapsed);
+	if (!cycles) {
+		kprintf("tsc: ACPI PM timer at port %#x does not advance; not used\n",
+			acpi->pm_timer_port);
+		return 0;
 	}
-	t1 = rdtsc();
-	return (t1 - t0) * PM_TIMER_HZ / elapsed;
+	return cycles * PM_TIMER_HZ / elapsed;
 }
 
 static struct hpet hpet;	/* set up once, before the HPET is measured */
 
+static uint64_t hpet_now(const struct acpi_info *acpi)
+{
+	(void)acpi;
+	return hpet_read(&hpet);
+}
+
 static uint64_t from_hpet(const struct acpi_info *acpi)
 {
-	uint64_t target = hpet.hz * CALIBRATE_MS / 1000;
-	uint64_t start, elapsed = 0, t0, t1;
-	unsigned polls = 0;
+	uint64_t elapsed, cycles;
 
-	(void)acpi;
-	start = hpet_read(&hpet);
-	t0 = rdtsc();
-	while (elapsed < target) {
-		if (++polls > POLL_LIMIT) {
-			kprintf("tsc: HPET main counter stopped during calibration; not used\n");
-			return 0;
-		}
-		elapsed = (hpet_read(&hpet) - start) & hpet.mask;
+	cycles = tsc_over_ticks(hpet_now, acpi, hpet.mask, hpet.hz * CALIBRATE_MS / 1000,
+				&elapsed);
+	if (!cycles) {
+		kprintf("tsc: HPET main counter stopped during calibration; not used\n");
+		return 0;
 	}
-	t1 = rdtsc();
 	/*
 	 * Through nanoseconds, whatever the HPET's rate: elapsed * period is
 	 * ~2 * 10^13 fs (the window), and cycles * 10^9 fits 64 bits up to
 	 * 18 GHz over it; a nanosecond is 0.05 ppm of the window.
 	 */
-	return (t1 - t0) * 1000000000ull / (elapsed * hpet.period_fs / 1000000);
+	return cycles * 1000000000ull / (elapsed * hpet.period_fs / 1000000);
 }
 
 static uint64_t from_pit(void)
